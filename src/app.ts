@@ -1,0 +1,126 @@
+// Builds the Fastify application: platform plugins first (security headers, cookies, CSRF,
+// rate limits, request context), then one plugin per module.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import csrf from '@fastify/csrf-protection';
+import rateLimit from '@fastify/rate-limit';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import type { Config } from './platform/config.ts';
+import type { Database } from './platform/db/index.ts';
+import { isApiRequest, requestContext } from './platform/http/context.ts';
+import { staticAssets } from './platform/http/static.ts';
+import { healthRoutes } from './modules/health/routes.ts';
+import { homeRoutes } from './modules/home/routes.ts';
+import { citiesModule } from './modules/cities/routes.ts';
+import { organizationsModule } from './modules/organizations/routes.ts';
+import { accountsModule } from './modules/accounts/routes.ts';
+import { adminModule } from './modules/admin/routes.ts';
+import { apiDocsModule } from './modules/api-docs/routes.ts';
+
+export interface AppOptions {
+  config: Config;
+  db: Database;
+  /** Pino logger options; false in tests. */
+  logger?: boolean | object;
+}
+
+/** The cookie-signing secret: HROMADA_SECRET, else one generated once and kept in the data folder. */
+function cookieSecret(config: Config): string {
+  if (process.env.HROMADA_SECRET) return process.env.HROMADA_SECRET;
+  const file = path.join(config.dataDir, 'secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    const secret = crypto.randomBytes(32).toString('base64url');
+    try {
+      fs.mkdirSync(config.dataDir, { recursive: true });
+      fs.writeFileSync(file, secret, { mode: 0o600 });
+    } catch {
+      // A read-only data folder: sessions still work, CSRF cookies last until restart.
+    }
+    return secret;
+  }
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, db } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: 256 * 1024,
+    trustProxy: process.env.TRUST_PROXY === '1',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: true } },
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.decorate('db', db);
+  app.decorate('config', config);
+  app.addHook('onClose', async () => db.close());
+
+  const secureCookies = config.publicUrl.startsWith('https://');
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: secureCookies ? [] : null,
+      },
+    },
+    hsts: secureCookies,
+  });
+  await app.register(cookie, { secret: cookieSecret(config) });
+  await app.register(formbody);
+  await app.register(csrf, {
+    cookieKey: 'hromada_csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies, signed: true },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Hromada API',
+        version: '1.0.0',
+        description: 'Public, machine-readable facts about cities and their organisations. Anonymous calls are allowed with a lower rate limit; send `Authorization: Bearer <token>` with a personal token from your account page.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    },
+    // Only /api/v1 belongs in the API document; pages and forms are not part of it.
+    transform: ({ schema, url }) => ({ schema: url.startsWith('/api/v1') ? schema : { ...schema, hide: true }, url }),
+  });
+  await app.register(requestContext);
+
+  // Every unsafe request outside the token-authenticated API must carry the form's CSRF token.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || isApiRequest(request)) return done();
+    app.csrfProtection(request, reply, done);
+  });
+
+  await app.register(staticAssets);
+  await app.register(healthRoutes);
+  await app.register(homeRoutes);
+  await app.register(citiesModule);
+  await app.register(organizationsModule);
+  await app.register(accountsModule);
+  await app.register(adminModule);
+  await app.register(apiDocsModule);
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}

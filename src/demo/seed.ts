@@ -1,0 +1,59 @@
+// Fills an empty database with demo content: cities, organisations and one user per role.
+// Runs only when there are no cities yet, so it never touches real data.
+import type { Database } from '../platform/db/index.ts';
+import type { Actor } from '../platform/audit.ts';
+import type { Role } from '../platform/auth.ts';
+import { countCities, createCity } from '../modules/cities/service.ts';
+import { createOrganization, type OrganizationKind } from '../modules/organizations/service.ts';
+import { createConfirmedUser } from '../modules/accounts/service.ts';
+import { DEMO_CITIES } from './cities.ts';
+
+export const DEMO_PASSWORD = 'hromada-demo-2026';
+
+export const DEMO_USERS: { email: string; name: string; role: Role; organization?: string; oblast?: string }[] = [
+  { email: 'admin@hromada.demo', name: 'Олена Адміністраторка', role: 'admin', organization: 'hromada-operator' },
+  { email: 'editor.lviv@hromada.demo', name: 'Андрій Редактор (Львів)', role: 'city_editor', organization: 'lviv-city-council' },
+  { email: 'assessor@hromada.demo', name: 'Ірина Оцінювачка', role: 'cso_assessor', organization: 'transparency-watch' },
+  { email: 'coordinator.lviv@hromada.demo', name: 'Тарас Координатор', role: 'regional_coordinator', oblast: 'lvivska' },
+  { email: 'citizen@hromada.demo', name: 'Марія Мешканка', role: 'citizen' },
+];
+
+const DEMO_ORGANIZATIONS: { slug: string; kind: OrganizationKind; uk: string; en: string; bg: string; city: string | null }[] = [
+  { slug: 'hromada-operator', kind: 'operator', uk: 'Оператор платформи «Громада»', en: 'Hromada platform operator', bg: 'Оператор на платформата „Громада“', city: 'kyiv' },
+  { slug: 'lviv-city-council', kind: 'city_council', uk: 'Львівська міська рада', en: 'Lviv City Council', bg: 'Лвовски градски съвет', city: 'lviv' },
+  { slug: 'zhytomyr-city-council', kind: 'city_council', uk: 'Житомирська міська рада', en: 'Zhytomyr City Council', bg: 'Житомирски градски съвет', city: 'zhytomyr' },
+  { slug: 'vinnytsia-city-council', kind: 'city_council', uk: 'Вінницька міська рада', en: 'Vinnytsia City Council', bg: 'Виницки градски съвет', city: 'vinnytsia' },
+  { slug: 'mykolaiv-city-council', kind: 'city_council', uk: 'Миколаївська міська рада', en: 'Mykolaiv City Council', bg: 'Николаевски градски съвет', city: 'mykolaiv' },
+  { slug: 'transparency-watch', kind: 'cso', uk: 'ГО «Прозорість» (демо)', en: 'Transparency Watch NGO (demo)', bg: 'НПО „Прозрачност“ (демо)', city: 'kyiv' },
+  { slug: 'civic-lviv', kind: 'cso', uk: 'Громадська рада Львова (демо)', en: 'Civic Lviv (demo)', bg: 'Гражданско Лвов (демо)', city: 'lviv' },
+  { slug: 'open-data-odesa', kind: 'cso', uk: 'Відкриті дані Одеси (демо)', en: 'Open Data Odesa (demo)', bg: 'Отворени данни Одеса (демо)', city: 'odesa' },
+];
+
+const DEMO_ACTOR: Actor = { userId: null, label: 'demo-seed' };
+
+/** Returns false when the database already has cities and nothing was done. */
+export async function seedDemo(db: Database): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    if ((await countCities(tx)) > 0) return false;
+    const cityIds = new Map<string, number>();
+    for (const [slug, uk, en, bg, oblast, population, latitude, longitude] of DEMO_CITIES) {
+      const city = await createCity(tx, DEMO_ACTOR, {
+        slug, name_uk: uk, name_en: en, name_bg: bg, oblast_slug: oblast, population, latitude, longitude,
+        website: null, katottg: null, edrpou: null,
+      });
+      cityIds.set(slug, city.id);
+    }
+    for (const o of DEMO_ORGANIZATIONS) {
+      await createOrganization(tx, DEMO_ACTOR, {
+        slug: o.slug, kind: o.kind, name_uk: o.uk, name_en: o.en, name_bg: o.bg,
+        city_id: o.city ? cityIds.get(o.city)! : null, website: null, edrpou: null,
+      });
+    }
+    for (const u of DEMO_USERS) {
+      await createConfirmedUser(tx, DEMO_ACTOR, {
+        email: u.email, password: DEMO_PASSWORD, displayName: u.name, role: u.role, organization: u.organization, oblast: u.oblast,
+      });
+    }
+    return true;
+  });
+}

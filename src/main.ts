@@ -1,0 +1,175 @@
+// The command line: `hromada serve | migrate | seed-demo | users create | tokens create`.
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from './platform/config.ts';
+import { openDatabase, type Database } from './platform/db/index.ts';
+import { migrate } from './platform/db/migrate.ts';
+import { deliverOutbox } from './platform/mail.ts';
+import { createApiToken, ROLES, type Role } from './platform/auth.ts';
+import { recordAudit } from './platform/audit.ts';
+import { ValidationError } from './platform/errors.ts';
+import { translator } from './platform/i18n/locales.ts';
+import { createConfirmedUser, findUserByEmail } from './modules/accounts/service.ts';
+import { buildApp } from './app.ts';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts';
+
+const HELP = `Hromada — open-government platform for cities
+
+Usage: hromada <command> [options]
+
+Commands:
+  serve [--demo] [--port N]    Apply pending migrations and start the web server
+                               (--demo: fill an empty database with demo cities,
+                               organisations and users)
+  migrate                      Apply pending database migrations and exit
+  seed-demo                    Fill an empty database with the demo content and exit
+  users create --email E --password P [--role R] [--name N]
+               [--organization SLUG] [--oblast SLUG]
+                               Create a confirmed account with a role:
+                               ${ROLES.join(', ')} (default citizen).
+                               city_editor and cso_assessor need --organization,
+                               regional_coordinator needs --oblast
+  tokens create --email E [--name N]
+                               Create a personal API token and print it (shown once)
+  help, --help                 Show this text
+
+Configuration comes from the environment: PORT, HOST, DATABASE_URL, HROMADA_DATA_DIR,
+PUBLIC_URL, SMTP_URL, MAIL_FROM, LOG_LEVEL, API_RATE_LIMIT_ANONYMOUS,
+API_RATE_LIMIT_AUTHENTICATED, HROMADA_SECRET, TRUST_PROXY. See the README.
+With the embedded database (no DATABASE_URL) only one process may open the data folder:
+stop the server before running other commands.
+`;
+
+class UsageError extends Error {}
+
+async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrate(db);
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+function required(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+async function serve(config: Config, demo: boolean): Promise<void> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrate(db);
+  const app = await buildApp({ config, db });
+  if (applied.length) app.log.info({ migrations: applied }, 'applied migrations');
+  if (demo && (await seedDemo(db))) {
+    app.log.info({ users: DEMO_USERS.map((u) => `${u.email} (${u.role})`), password: DEMO_PASSWORD }, 'demo content created');
+  }
+  let mailTimer: NodeJS.Timeout | undefined;
+  if (config.smtpUrl) {
+    const smtpUrl = config.smtpUrl;
+    mailTimer = setInterval(() => {
+      deliverOutbox(db, smtpUrl, config.mailFrom).catch((error) => app.log.error({ err: error }, 'mail delivery failed'));
+    }, 10_000);
+  }
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    clearInterval(mailTimer);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close(); // stops accepting, finishes in-flight requests, closes the database
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info({ url: config.publicUrl, database: db.engine }, 'Hromada is ready');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      demo: { type: 'boolean' },
+      port: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      organization: { type: 'string' },
+      oblast: { type: 'string' },
+    },
+  });
+  const [command, sub] = positionals;
+  if (values.help || !command || command === 'help') {
+    process.stdout.write(HELP);
+    return command || values.help ? 0 : 1;
+  }
+  const config = loadConfig(values.port ? { port: Number(values.port) } : {});
+
+  switch (command) {
+    case 'serve':
+      await serve(config, values.demo ?? false);
+      return -1; // keeps running
+    case 'migrate': {
+      const applied = await withDatabase(config, async () => []);
+      process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date\n');
+      return 0;
+    }
+    case 'seed-demo': {
+      const seeded = await withDatabase(config, (db) => seedDemo(db));
+      process.stdout.write(seeded ? `Demo content created; demo password: ${DEMO_PASSWORD}\n` : 'The database already has cities; nothing done\n');
+      return 0;
+    }
+    case 'users': {
+      if (sub !== 'create') throw new UsageError('usage: hromada users create --email E --password P [--role R]');
+      const role = (values.role ?? 'citizen') as Role;
+      if (!ROLES.includes(role)) throw new UsageError(`--role must be one of: ${ROLES.join(', ')}`);
+      const user = await withDatabase(config, (db) =>
+        db.transaction((tx) => createConfirmedUser(tx, { userId: null, label: 'cli' }, {
+          email: required(values, 'email'), password: required(values, 'password'), role,
+          displayName: values.name, organization: values.organization, oblast: values.oblast,
+        })));
+      process.stdout.write(`Created user ${user.email} (id ${user.id}, role ${role})\n`);
+      return 0;
+    }
+    case 'tokens': {
+      if (sub !== 'create') throw new UsageError('usage: hromada tokens create --email E [--name N]');
+      const email = required(values, 'email');
+      const token = await withDatabase(config, (db) =>
+        db.transaction(async (tx) => {
+          const user = await findUserByEmail(tx, email);
+          if (!user) throw new UsageError(`no user with e-mail ${email}`);
+          const created = await createApiToken(tx, user.id, values.name ?? 'cli');
+          await recordAudit(tx, { userId: null, label: 'cli' }, 'api_token.create', 'api_token', created.id, null, { name: values.name ?? 'cli', user: email });
+          return created.token;
+        }));
+      process.stdout.write(`${token}\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"; run hromada --help`);
+  }
+}
+
+const t = translator('en');
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof ValidationError) {
+      process.stderr.write(`Error: ${error.problems.map((p) => `--${p.field}: ${t(p.message, p.params)}`).join('; ')}\n`);
+    } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`Error: ${(error as Error).message}\n`);
+    } else {
+      process.stderr.write(`Error: ${(error as Error).stack ?? String(error)}\n`);
+    }
+    process.exit(2);
+  },
+);

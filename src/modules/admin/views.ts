@@ -1,0 +1,141 @@
+// Admin pages: dashboard, users and their roles, the audit log, the mail outbox.
+import { html, type SafeHtml } from '../../platform/html/html.ts';
+import { csrfField, describedBy, fieldError, pagination, type PageContext } from '../../platform/html/layout.ts';
+import { formatDateTime, formatNumber, LOCALES, LOCALE_NAMES } from '../../platform/i18n/locales.ts';
+import { ROLES } from '../../platform/auth.ts';
+import type { AuditEvent } from '../../platform/audit.ts';
+import type { OutboxMessage } from '../../platform/mail.ts';
+import type { MembershipRow, UserRow } from '../accounts/service.ts';
+import { localName, type Oblast } from '../cities/service.ts';
+import type { Organization } from '../organizations/service.ts';
+
+type Page = { total: number; limit: number; offset: number };
+
+export function dashboardPage(ctx: PageContext, counts: Record<string, number>): SafeHtml {
+  const { t } = ctx;
+  const card = (href: string, label: string, count: number | undefined) =>
+    html`<li class="card"><h2><a href="${href}">${label}</a></h2>${count === undefined ? '' : html`<span class="stat">${formatNumber(ctx.locale, count)}</span>`}</li>`;
+  return html`<h1>${t('admin.title')}</h1>
+<ul class="cards">
+  ${card('/admin/cities', t('admin.cities'), counts.cities)}
+  ${card('/admin/organizations', t('admin.organizations'), counts.organizations)}
+  ${card('/admin/users', t('admin.users'), counts.users)}
+  ${card('/admin/audit', t('admin.audit'), counts.audit)}
+  ${card('/admin/outbox', t('admin.outbox'), counts.outbox)}
+</ul>`;
+}
+
+export function userListPage(ctx: PageContext, users: UserRow[], q: string, page: Page): SafeHtml {
+  const { t } = ctx;
+  return html`<p><a href="/admin">← ${t('admin.title')}</a></p>
+<h1>${t('admin.users')}</h1>
+<form method="get" action="/admin/users" class="filters" role="search">
+  <label for="q">${t('admin.search_users')}<input type="search" id="q" name="q" value="${q}" maxlength="200"></label>
+  <button type="submit">${t('cities.apply')}</button>
+</form>
+<div class="table-wrap"><table>
+  <thead><tr><th scope="col">${t('accounts.email')}</th><th scope="col">${t('accounts.display_name')}</th><th scope="col">${t('admin.status')}</th><th scope="col">${t('accounts.created')}</th></tr></thead>
+  <tbody>${users.map((u) => html`<tr><td><a href="/admin/users/${u.id}">${u.email}</a></td><td>${u.display_name}</td>
+    <td>${u.disabled_at ? t('admin.disabled') : u.email_confirmed_at ? t('accounts.email_confirmed') : t('accounts.email_unconfirmed')}</td>
+    <td>${formatDateTime(ctx.locale, u.created_at)}</td></tr>`)}</tbody>
+</table></div>
+${pagination(ctx, '/admin/users', { q }, page)}`;
+}
+
+export function userDetailPage(
+  ctx: PageContext,
+  user: UserRow,
+  memberships: MembershipRow[],
+  organizations: Organization[],
+  oblasts: Oblast[],
+  options: { errors?: Record<string, string>; values?: Record<string, unknown>; notice?: string },
+): SafeHtml {
+  const { t } = ctx;
+  const errors = options.errors;
+  const values = options.values ?? {};
+  return html`<p><a href="/admin/users">← ${t('admin.users')}</a></p>
+<h1>${user.email}</h1>
+${options.notice ? html`<p class="notice success" role="status">${options.notice}</p>` : ''}
+${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors')}</p>` : ''}
+<h2>${t('admin.account')}</h2>
+<form method="post" action="/admin/users/${user.id}" class="stacked" novalidate>
+  ${csrfField(ctx)}
+  <label for="display_name">${t('accounts.display_name')}</label>
+  <input type="text" id="display_name" name="display_name" value="${String(values.display_name ?? user.display_name)}"${describedBy(errors, 'display_name')}>
+  ${fieldError(errors, 'display_name')}
+  <label for="locale">${t('admin.language')}</label>
+  <select id="locale" name="locale">${LOCALES.map((l) => html`<option value="${l}"${l === user.locale ? html` selected` : ''}>${LOCALE_NAMES[l]}</option>`)}</select>
+  <p><input type="checkbox" id="confirmed" name="confirmed"${user.email_confirmed_at ? html` checked` : ''}> <label for="confirmed">${t('accounts.email_confirmed')}</label></p>
+  <p><input type="checkbox" id="disabled" name="disabled"${user.disabled_at ? html` checked` : ''}${describedBy(errors, 'disabled')}> <label for="disabled">${t('admin.disabled')}</label></p>
+  ${fieldError(errors, 'disabled')}
+  <button type="submit">${t('admin.save')}</button>
+</form>
+<h2>${t('admin.memberships')}</h2>
+${memberships.length === 0 ? html`<p>—</p>` : html`<ul>${memberships.map((m) => html`<li>${t(`roles.${m.role}`)}${m.organization_slug ? html` · ${m.organization_slug}` : ''}${m.oblast_slug ? html` · ${m.oblast_slug}` : ''}
+  <form method="post" action="/admin/users/${user.id}/memberships/${m.id}/delete" class="inline-form">${csrfField(ctx)}<button type="submit" class="link-button">${t('admin.remove')}<span class="visually-hidden"> ${t(`roles.${m.role}`)}</span></button></form></li>`)}</ul>`}
+<form method="post" action="/admin/users/${user.id}/memberships" class="stacked" novalidate>
+  ${csrfField(ctx)}
+  <h3>${t('admin.add_role')}</h3>
+  <label for="role">${t('admin.role')}</label>
+  <select id="role" name="role"${describedBy(errors, 'role')}>${ROLES.map((r) => html`<option value="${r}"${r === values.role ? html` selected` : ''}>${t(`roles.${r}`)}</option>`)}</select>
+  ${fieldError(errors, 'role')}
+  <label for="organization">${t('admin.organization')}</label>
+  <select id="organization" name="organization"${describedBy(errors, 'organization')}><option value="">—</option>
+    ${organizations.map((o) => html`<option value="${o.slug}"${o.slug === values.organization ? html` selected` : ''}>${localName(o, ctx.locale)}</option>`)}</select>
+  ${fieldError(errors, 'organization')}
+  <p class="hint">${t('admin.organization_hint')}</p>
+  <label for="oblast">${t('cities.oblast')}</label>
+  <select id="oblast" name="oblast"${describedBy(errors, 'oblast')}><option value="">—</option>
+    ${oblasts.map((o) => html`<option value="${o.slug}"${o.slug === values.oblast ? html` selected` : ''}>${localName(o, ctx.locale)}</option>`)}</select>
+  ${fieldError(errors, 'oblast')}
+  <p class="hint">${t('admin.oblast_hint')}</p>
+  <button type="submit">${t('admin.add_role')}</button>
+</form>
+<p><a href="/admin/audit?entity_type=user&amp;entity_id=${user.id}">${t('admin.history')}</a></p>`;
+}
+
+function json(value: unknown): string {
+  return value === null || value === undefined ? '—' : JSON.stringify(value, null, 1);
+}
+
+export function auditPage(ctx: PageContext, events: AuditEvent[], filter: { entity_type: string; entity_id: string }, page: Page): SafeHtml {
+  const { t } = ctx;
+  return html`<p><a href="/admin">← ${t('admin.title')}</a></p>
+<h1>${t('admin.audit')}</h1>
+<form method="get" action="/admin/audit" class="filters">
+  <label for="entity_type">${t('admin.entity_type')}
+    <select id="entity_type" name="entity_type"><option value="">—</option>
+    ${['city', 'organization', 'user', 'api_token'].map((e) => html`<option value="${e}"${e === filter.entity_type ? html` selected` : ''}>${e}</option>`)}</select></label>
+  <label for="entity_id">${t('admin.entity_id')}<input type="text" id="entity_id" name="entity_id" value="${filter.entity_id}" maxlength="40"></label>
+  <button type="submit">${t('cities.apply')}</button>
+</form>
+<div class="table-wrap"><table>
+  <thead><tr><th scope="col">${t('admin.when')}</th><th scope="col">${t('admin.who')}</th><th scope="col">${t('admin.action')}</th><th scope="col">${t('admin.record')}</th><th scope="col">${t('admin.before')}</th><th scope="col">${t('admin.after')}</th></tr></thead>
+  <tbody>${events.map((e) => html`<tr><td>${formatDateTime(ctx.locale, e.at)}</td><td>${e.actor_label}${e.ip ? html`<br><span class="hint">${e.ip}</span>` : ''}</td>
+    <td><code>${e.action}</code></td><td>${e.entity_type} ${e.entity_id ?? ''}</td>
+    <td><pre>${json(e.before)}</pre></td><td><pre>${json(e.after)}</pre></td></tr>`)}</tbody>
+</table></div>
+${pagination(ctx, '/admin/audit', filter, page)}`;
+}
+
+export function outboxPage(ctx: PageContext, messages: OutboxMessage[], page: Page, smtpConfigured: boolean): SafeHtml {
+  const { t } = ctx;
+  return html`<p><a href="/admin">← ${t('admin.title')}</a></p>
+<h1>${t('admin.outbox')}</h1>
+<p class="lead">${smtpConfigured ? t('admin.outbox_smtp') : t('admin.outbox_no_smtp')}</p>
+<div class="table-wrap"><table>
+  <thead><tr><th scope="col">${t('admin.when')}</th><th scope="col">${t('admin.to')}</th><th scope="col">${t('admin.subject')}</th><th scope="col">${t('admin.status')}</th></tr></thead>
+  <tbody>${messages.map((m) => html`<tr><td>${formatDateTime(ctx.locale, m.created_at)}</td><td>${m.to_address}</td>
+    <td><a href="/admin/outbox/${m.id}">${m.subject}</a></td>
+    <td>${m.sent_at ? t('admin.sent') : m.last_error ? html`${t('admin.failed')}: ${m.last_error}` : t('admin.queued')}</td></tr>`)}</tbody>
+</table></div>
+${pagination(ctx, '/admin/outbox', {}, page)}`;
+}
+
+export function outboxMessagePage(ctx: PageContext, message: OutboxMessage): SafeHtml {
+  const { t } = ctx;
+  return html`<p><a href="/admin/outbox">← ${t('admin.outbox')}</a></p>
+<h1>${message.subject}</h1>
+<dl class="facts"><dt>${t('admin.to')}</dt><dd>${message.to_address}</dd><dt>${t('admin.when')}</dt><dd>${formatDateTime(ctx.locale, message.created_at)}</dd></dl>
+<pre class="mail-body">${message.body_text}</pre>`;
+}

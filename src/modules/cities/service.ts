@@ -1,0 +1,187 @@
+// Cities (the tenants of the platform) and oblasts: queries and changes, with the audit log.
+import type { Queryable } from '../../platform/db/index.ts';
+import { likePattern } from '../../platform/db/index.ts';
+import { collationKey } from '../../platform/i18n/collation.ts';
+import { LOCALES, type Locale } from '../../platform/i18n/locales.ts';
+import { Checker } from '../../platform/validate.ts';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { recordAudit, type Actor } from '../../platform/audit.ts';
+
+export interface Oblast {
+  slug: string;
+  name_uk: string;
+  name_en: string;
+  name_bg: string;
+}
+
+export interface City {
+  id: number;
+  slug: string;
+  name_uk: string;
+  name_en: string;
+  name_bg: string;
+  oblast_slug: string;
+  population: number | null;
+  latitude: number | null;
+  longitude: number | null;
+  website: string | null;
+  katottg: string | null;
+  edrpou: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const CITY_SORTS = ['name', '-name', 'population', '-population'] as const;
+export type CitySort = (typeof CITY_SORTS)[number];
+
+export interface CityQuery {
+  q?: string;
+  oblast?: string;
+  sort?: CitySort;
+  locale: Locale;
+  limit: number;
+  offset: number;
+}
+
+const CITY_COLUMNS =
+  'id, slug, name_uk, name_en, name_bg, oblast_slug, population, latitude, longitude, website, katottg, edrpou, created_at, updated_at';
+
+export function localName(row: { name_uk: string; name_en: string; name_bg: string }, locale: Locale): string {
+  return row[`name_${locale}`];
+}
+
+/** Lower-cased, apostrophe-free text that a search is matched against. */
+export function searchFold(text: string): string {
+  return text.normalize('NFC').toLocaleLowerCase('uk').replace(/['’ʼ`]/g, '');
+}
+
+export async function listOblasts(db: Queryable, locale: Locale): Promise<Oblast[]> {
+  const rows = await db.query<Oblast>('SELECT slug, name_uk, name_en, name_bg FROM oblasts');
+  const key = (o: Oblast) => collationKey(localName(o, locale), locale);
+  return rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+export async function listCities(db: Queryable, query: CityQuery): Promise<{ items: City[]; total: number }> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (query.q) {
+    params.push(likePattern(searchFold(query.q)));
+    where.push(`search_text LIKE $${params.length}`);
+  }
+  if (query.oblast) {
+    params.push(query.oblast);
+    where.push(`oblast_slug = $${params.length}`);
+  }
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  // Sort columns come from this fixed map, never from the request text.
+  const nameKey = `sort_key_${query.locale} COLLATE "C"`;
+  const order: Record<CitySort, string> = {
+    name: `${nameKey} ASC, id`,
+    '-name': `${nameKey} DESC, id`,
+    population: `population ASC NULLS LAST, id`,
+    '-population': `population DESC NULLS LAST, id`,
+  };
+  params.push(query.limit, query.offset);
+  const items = await db.query<City>(
+    `SELECT ${CITY_COLUMNS} FROM cities ${whereSql} ORDER BY ${order[query.sort ?? 'name']}
+     LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  const count = await db.one<{ total: number }>(`SELECT count(*)::int AS total FROM cities ${whereSql}`, params.slice(0, -2));
+  return { items, total: count!.total };
+}
+
+export async function getCity(db: Queryable, slug: string): Promise<City> {
+  const city = await db.one<City>(`SELECT ${CITY_COLUMNS} FROM cities WHERE slug = $1`, [slug]);
+  if (!city) throw new NotFoundError(`city ${slug}`);
+  return city;
+}
+
+export async function countCities(db: Queryable): Promise<number> {
+  return (await db.one<{ total: number }>('SELECT count(*)::int AS total FROM cities'))!.total;
+}
+
+export type CityInput = Omit<City, 'id' | 'created_at' | 'updated_at'>;
+
+/** Checks a form or JSON body and returns a clean city, or throws naming each bad field. */
+export async function parseCityInput(db: Queryable, body: unknown): Promise<CityInput> {
+  const check = new Checker(body);
+  const input: CityInput = {
+    slug: check.slug('slug'),
+    name_uk: check.text('name_uk', { required: true, max: 200 }),
+    name_en: check.text('name_en', { required: true, max: 200 }),
+    name_bg: check.text('name_bg', { required: true, max: 200 }),
+    oblast_slug: check.text('oblast_slug', { required: true, max: 80 }),
+    population: check.number('population', { min: 0, max: 50_000_000, integer: true }),
+    latitude: check.number('latitude', { min: -90, max: 90 }),
+    longitude: check.number('longitude', { min: -180, max: 180 }),
+    website: check.url('website'),
+    katottg: check.optionalText('katottg', 40),
+    edrpou: check.optionalText('edrpou', 20),
+  };
+  if (input.oblast_slug && !(await db.one('SELECT 1 FROM oblasts WHERE slug = $1', [input.oblast_slug]))) {
+    check.fail('oblast_slug', 'validation.one_of');
+  }
+  if ((input.latitude === null) !== (input.longitude === null)) {
+    check.fail(input.latitude === null ? 'latitude' : 'longitude', 'validation.coordinates_pair');
+  }
+  check.done();
+  return input;
+}
+
+function derivedColumns(input: CityInput): unknown[] {
+  const keys = LOCALES.map((locale) => collationKey(input[`name_${locale}`], locale));
+  const search = searchFold([input.name_uk, input.name_en, input.name_bg, input.slug].join(' '));
+  return [...keys, search];
+}
+
+const WRITE_COLUMNS = [
+  'slug', 'name_uk', 'name_en', 'name_bg', 'oblast_slug', 'population', 'latitude', 'longitude',
+  'website', 'katottg', 'edrpou', 'sort_key_uk', 'sort_key_en', 'sort_key_bg', 'search_text',
+] as const;
+
+function writeValues(input: CityInput): unknown[] {
+  return [
+    input.slug, input.name_uk, input.name_en, input.name_bg, input.oblast_slug, input.population,
+    input.latitude, input.longitude, input.website, input.katottg, input.edrpou, ...derivedColumns(input),
+  ];
+}
+
+function auditView(city: City | CityInput) {
+  const { slug, name_uk, name_en, name_bg, oblast_slug, population, latitude, longitude, website, katottg, edrpou } = city;
+  return { slug, name_uk, name_en, name_bg, oblast_slug, population, latitude, longitude, website, katottg, edrpou };
+}
+
+async function ensureSlugFree(db: Queryable, slug: string, exceptId: number | null): Promise<void> {
+  const taken = await db.one<{ id: number }>('SELECT id FROM cities WHERE slug = $1', [slug]);
+  if (taken && taken.id !== exceptId) throw new ValidationError([{ field: 'slug', message: 'validation.slug_taken' }], 409);
+}
+
+export async function createCity(db: Queryable, actor: Actor, input: CityInput): Promise<City> {
+  await ensureSlugFree(db, input.slug, null);
+  const placeholders = WRITE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
+  const city = (await db.one<City>(
+    `INSERT INTO cities (${WRITE_COLUMNS.join(', ')}) VALUES (${placeholders}) RETURNING ${CITY_COLUMNS}`,
+    writeValues(input),
+  ))!;
+  await recordAudit(db, actor, 'city.create', 'city', city.id, null, auditView(city));
+  return city;
+}
+
+export async function updateCity(db: Queryable, actor: Actor, slug: string, input: CityInput): Promise<City> {
+  const before = await getCity(db, slug);
+  await ensureSlugFree(db, input.slug, before.id);
+  const assignments = WRITE_COLUMNS.map((column, i) => `${column} = $${i + 1}`).join(', ');
+  const city = (await db.one<City>(
+    `UPDATE cities SET ${assignments}, updated_at = now() WHERE id = $${WRITE_COLUMNS.length + 1} RETURNING ${CITY_COLUMNS}`,
+    [...writeValues(input), before.id],
+  ))!;
+  await recordAudit(db, actor, 'city.update', 'city', city.id, auditView(before), auditView(city));
+  return city;
+}
+
+export async function deleteCity(db: Queryable, actor: Actor, slug: string): Promise<void> {
+  const before = await getCity(db, slug);
+  await db.query('DELETE FROM cities WHERE id = $1', [before.id]);
+  await recordAudit(db, actor, 'city.delete', 'city', before.id, auditView(before), null);
+}

@@ -1,0 +1,43 @@
+// The home page and the language switch.
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { html } from '../../platform/html/html.ts';
+import { formatNumber, isLocale, LOCALES } from '../../platform/i18n/locales.ts';
+import { LOCALE_COOKIE } from '../../platform/http/context.ts';
+import { safeNext } from '../accounts/routes.ts';
+import { countCities } from '../cities/service.ts';
+
+async function routes(app: FastifyInstance) {
+  app.get('/', async (request, reply) => {
+    const { t } = request;
+    const cities = await countCities(app.db);
+    const organizations = (await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM organizations'))!.n;
+    const body = html`
+<h1>${t('home.title')}</h1>
+<p class="lead">${t('home.lead')}</p>
+<ul class="cards">
+  <li class="card"><h2><a href="/cities">${t('nav.cities')}</a></h2><span class="stat">${formatNumber(request.locale, cities)}</span><p>${t('home.cities_text')}</p></li>
+  <li class="card"><h2><a href="/cities/map">${t('nav.map')}</a></h2><p>${t('home.map_text')}</p></li>
+  <li class="card"><h2><a href="/api/docs">${t('nav.api')}</a></h2><p>${t('home.api_text')}</p></li>
+  <li class="card"><h2>${t('home.organizations')}</h2><span class="stat">${formatNumber(request.locale, organizations)}</span><p>${t('home.organizations_text')}</p></li>
+</ul>
+<h2>${t('home.coming_title')}</h2>
+<p>${t('home.coming_text')}</p>`;
+    return reply.page({ title: t('home.title'), nav: 'home', body, description: t('home.lead') });
+  });
+
+  // Remembers the chosen language in a cookie for a year, then returns to the page it came from.
+  app.get<{ Params: { code: string }; Querystring: { next?: string } }>('/lang/:code', {
+    schema: {
+      params: { type: 'object', properties: { code: { type: 'string', enum: [...LOCALES] } } },
+      querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 2000 } } },
+    },
+  }, async (request, reply) => {
+    const code = request.params.code;
+    if (!isLocale(code)) return reply.callNotFound();
+    reply.setCookie(LOCALE_COOKIE, code, { path: '/', maxAge: 365 * 24 * 3600, sameSite: 'lax', httpOnly: true, secure: app.config.publicUrl.startsWith('https://') });
+    return reply.redirect(safeNext(request.query.next, '/'), 303);
+  });
+}
+
+export const homeRoutes = fp(routes, { name: 'home' });

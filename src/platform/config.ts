@@ -1,0 +1,55 @@
+// Configuration comes from environment variables only, read once at start-up.
+// Every variable is documented in the README's "Configuration" section.
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** postgres://… to use a PostgreSQL server; undefined means embedded PGlite. */
+  databaseUrl: string | undefined;
+  /** Where PGlite keeps its files, uploads live, and the generated secret is stored. */
+  dataDir: string;
+  /** The address people reach the platform at; used in e-mails and to decide on secure cookies. */
+  publicUrl: string;
+  /** smtp://user:pass@host:port; undefined keeps mail in the outbox only. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  logLevel: string;
+  /** Requests per minute for anonymous and for authenticated API clients. */
+  apiRateLimitAnonymous: number;
+  apiRateLimitAuthenticated: number;
+}
+
+function integer(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`Configuration error: ${name} must be a non-negative integer, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(overrides: Partial<Config> = {}): Config {
+  const port = integer('PORT', 3000);
+  const config: Config = {
+    port,
+    host: process.env.HOST || '0.0.0.0',
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir: path.resolve(process.env.HROMADA_DATA_DIR || 'data'),
+    publicUrl: (process.env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    smtpUrl: process.env.SMTP_URL || undefined,
+    mailFrom: process.env.MAIL_FROM || 'Hromada <no-reply@hromada.localhost>',
+    logLevel: process.env.LOG_LEVEL || 'info',
+    apiRateLimitAnonymous: integer('API_RATE_LIMIT_ANONYMOUS', 120),
+    apiRateLimitAuthenticated: integer('API_RATE_LIMIT_AUTHENTICATED', 1200),
+    ...overrides,
+  };
+  if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+    throw new Error('Configuration error: DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  if (!/^https?:\/\/[^/]+/.test(config.publicUrl)) {
+    throw new Error(`Configuration error: PUBLIC_URL must be an http(s) address, got "${config.publicUrl}"`);
+  }
+  return config;
+}

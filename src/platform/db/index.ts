@@ -1,0 +1,111 @@
+// One small interface over the two PostgreSQL engines we run on: PGlite (embedded, default)
+// and a PostgreSQL server through `pg`. Modules write plain parameterised SQL against it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  /** Runs one parameterised statement and returns its rows. */
+  query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** The first row, or undefined. */
+  one<T = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
+  /** Runs a script of several statements without parameters (migrations). */
+  execScript(sql: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  readonly engine: 'pglite' | 'postgres';
+  /** Runs fn inside BEGIN … COMMIT; any throw rolls back. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+function queryable(query: Queryable['query'], execScript: Queryable['execScript']): Queryable {
+  return {
+    query,
+    one: async (sql, params) => (await query(sql, params))[0] as never,
+    execScript,
+  };
+}
+
+// PGlite: one in-process connection. Its own transaction() queues other queries until it ends.
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  const on = (target: Pick<PGlite, 'query' | 'exec'>) =>
+    queryable(
+      (async (sql: string, params?: readonly unknown[]) =>
+        (await target.query(sql, params ? [...params] : [])).rows) as Queryable['query'],
+      async (sql) => {
+        await target.exec(sql);
+      },
+    );
+  return {
+    engine: 'pglite',
+    ...on(db),
+    transaction: (fn) => db.transaction((tx) => fn(on(tx))),
+    close: () => db.close(),
+  };
+}
+
+// int8 (counts, bigserial ids) arrive from pg as strings; our values fit in a double.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', () => {}); // an idle client dropped by the server is replaced on next use
+  const on = (target: pg.Pool | pg.PoolClient) =>
+    queryable(
+      (async (sql: string, params?: readonly unknown[]) =>
+        (await target.query(sql, params ? [...params] : [])).rows) as Queryable['query'],
+      // Without a parameter array pg uses the simple protocol, which accepts several statements.
+      async (sql) => {
+        await target.query(sql);
+      },
+    );
+  await pool.query('SELECT 1');
+  return {
+    engine: 'postgres',
+    ...on(pool),
+    transaction: async (fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(on(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * Opens the configured database: a PostgreSQL server when a URL is given, otherwise PGlite
+ * persisted in `<dataDir>/pglite` (or in memory when dataDir is null, for tests).
+ */
+export function openDatabase(options: { databaseUrl?: string; dataDir: string | null }): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl);
+  return openPglite(options.dataDir === null ? undefined : path.join(options.dataDir, 'pglite'));
+}
+
+/** Quotes an SQL identifier (a dynamic table or column name); the only way one reaches SQL text. */
+export function quoteIdentifier(name: string): string {
+  if (name.length === 0 || name.length > 63 || name.includes('\0')) {
+    throw new Error(`Invalid SQL identifier: ${JSON.stringify(name)}`);
+  }
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Escapes LIKE/ILIKE wildcards so a user's search text matches literally. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

@@ -1,0 +1,121 @@
+// The page shell every HTML page shares: skip link, header with navigation and the language
+// switcher, main content, footer. Scripts are external files only (strict CSP).
+import { html, type SafeHtml } from './html.ts';
+import { LOCALES, LOCALE_NAMES, type Locale, type Translate } from '../i18n/locales.ts';
+import type { CurrentUser } from '../auth.ts';
+
+export interface PageContext {
+  t: Translate;
+  locale: Locale;
+  user: CurrentUser | null;
+  /** Path and query of the current request, to come back to after switching language. */
+  url: string;
+  /** A CSRF token for forms on this page. */
+  csrfToken: () => string;
+}
+
+export interface Page {
+  title: string;
+  body: SafeHtml;
+  description?: string;
+  /** Extra scripts (bundled islands) and stylesheets this page needs, by URL under /static. */
+  scripts?: string[];
+  styles?: string[];
+  /** Which top-level navigation item is current. */
+  nav?: 'home' | 'cities' | 'map' | 'api' | 'admin' | 'account';
+}
+
+export function csrfField(ctx: PageContext): SafeHtml {
+  return html`<input type="hidden" name="_csrf" value="${ctx.csrfToken()}">`;
+}
+
+export function layout(ctx: PageContext, page: Page): string {
+  const { t, user } = ctx;
+  const navItem = (key: NonNullable<Page['nav']>, href: string, label: string) =>
+    html`<li><a href="${href}"${page.nav === key ? html` aria-current="page"` : ''}>${label}</a></li>`;
+  const languageLinks = LOCALES.map(
+    (code: Locale) =>
+      html`<li><a href="/lang/${code}?next=${encodeURIComponent(ctx.url)}" lang="${code}" hreflang="${code}"${
+        code === ctx.locale ? html` aria-current="true"` : ''
+      }>${LOCALE_NAMES[code]}</a></li>`,
+  );
+  const account = user
+    ? html`${navItem('account', '/account', user.displayName)}
+        <li><form method="post" action="/logout" class="inline-form">${csrfField(ctx)}<button type="submit" class="link-button">${t('nav.logout')}</button></form></li>`
+    : html`<li><a href="/login">${t('nav.login')}</a></li><li><a href="/register">${t('nav.register')}</a></li>`;
+  return (
+    '<!doctype html>\n' +
+    html`<html lang="${ctx.locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${page.title} · ${t('site.name')}</title>
+${page.description ? html`<meta name="description" content="${page.description}">` : ''}
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/static/app.css">
+${(page.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}">`)}
+${(page.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
+</head>
+<body>
+<a class="skip-link" href="#main">${t('nav.skip')}</a>
+<header class="site-header">
+  <div class="bar">
+    <a class="brand" href="/">${t('site.name')}</a>
+    <nav aria-label="${t('nav.languages')}" class="languages"><ul>${languageLinks}</ul></nav>
+  </div>
+  <nav aria-label="${t('nav.main')}" class="main-nav">
+    <ul>
+      ${navItem('home', '/', t('nav.home'))}
+      ${navItem('cities', '/cities', t('nav.cities'))}
+      ${navItem('map', '/cities/map', t('nav.map'))}
+      ${navItem('api', '/api/docs', t('nav.api'))}
+      ${user?.isAdmin ? navItem('admin', '/admin', t('nav.admin')) : ''}
+      ${account}
+    </ul>
+  </nav>
+</header>
+<main id="main" tabindex="-1">
+${page.body}
+</main>
+<footer class="site-footer">
+  <p>${t('site.footer')}</p>
+  <p><a href="/api/v1/openapi.json">OpenAPI</a> · <a href="/api/docs">${t('nav.api')}</a></p>
+</footer>
+</body>
+</html>`.value
+  );
+}
+
+/** Previous/next links for a paginated list, keeping the other query parameters. */
+export function pagination(
+  ctx: PageContext,
+  basePath: string,
+  query: Record<string, string | number | undefined>,
+  page: { total: number; limit: number; offset: number },
+): SafeHtml {
+  if (page.total <= page.limit) return html``;
+  const link = (offset: number) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+    if (offset > 0) params.set('offset', String(offset));
+    const qs = params.toString();
+    return qs ? `${basePath}?${qs}` : basePath;
+  };
+  const from = page.offset + 1;
+  const to = Math.min(page.offset + page.limit, page.total);
+  return html`<nav class="pagination" aria-label="${ctx.t('pagination.label')}">
+    ${page.offset > 0 ? html`<a href="${link(Math.max(0, page.offset - page.limit))}" rel="prev">${ctx.t('pagination.previous')}</a>` : ''}
+    <span>${ctx.t('pagination.range', { from, to, total: page.total })}</span>
+    ${to < page.total ? html`<a href="${link(page.offset + page.limit)}" rel="next">${ctx.t('pagination.next')}</a>` : ''}
+  </nav>`;
+}
+
+/** The message under a form field, tied to it by id for screen readers. */
+export function fieldError(errors: Record<string, string> | undefined, field: string): SafeHtml {
+  const message = errors?.[field];
+  return message ? html`<p class="field-error" id="${field}-error">${message}</p>` : html``;
+}
+
+export function describedBy(errors: Record<string, string> | undefined, field: string): SafeHtml {
+  return errors?.[field] ? html` aria-describedby="${field}-error" aria-invalid="true"` : html``;
+}

@@ -1,0 +1,88 @@
+// Texts shown to people come from locales/{uk,en,bg}.json. A message is a string with
+// {placeholders}, or an object of plural forms chosen by Intl.PluralRules ({one, few, many, other}).
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const LOCALES = ['uk', 'en', 'bg'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'uk';
+
+/** The language names as their speakers write them, for the switcher. */
+export const LOCALE_NAMES: Record<Locale, string> = { uk: 'Українська', en: 'English', bg: 'Български' };
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+type Messages = { [key: string]: string | Messages };
+export type Params = Record<string, string | number>;
+export type Translate = (key: string, params?: Params) => string;
+
+const LOCALES_DIR = path.resolve(import.meta.dirname, '../../../locales');
+
+function load(locale: Locale): Messages {
+  return JSON.parse(fs.readFileSync(path.join(LOCALES_DIR, `${locale}.json`), 'utf8')) as Messages;
+}
+
+const catalogs: Record<Locale, Messages> = { uk: load('uk'), en: load('en'), bg: load('bg') };
+
+function lookup(messages: Messages, key: string): string | Messages | undefined {
+  let node: string | Messages | undefined = messages;
+  for (const part of key.split('.')) {
+    if (node === undefined || typeof node === 'string') return undefined;
+    node = node[part];
+  }
+  return node;
+}
+
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+
+export function formatNumber(locale: Locale, value: number): string {
+  let format = numberFormats.get(locale);
+  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale)));
+  return format.format(value);
+}
+
+export function formatDateTime(locale: Locale, value: Date | string): string {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Kyiv' }).format(date);
+}
+
+function interpolate(locale: Locale, text: string, params: Params | undefined): string {
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (match, name: string) => {
+    const value = params[name];
+    if (value === undefined) return match;
+    return typeof value === 'number' ? formatNumber(locale, value) : value;
+  });
+}
+
+/** Looks a message up in the locale, falling back to Ukrainian, then to the key itself. */
+export function translator(locale: Locale): Translate {
+  return (key, params) => {
+    let message = lookup(catalogs[locale], key) ?? lookup(catalogs[DEFAULT_LOCALE], key);
+    if (message !== undefined && typeof message !== 'string') {
+      const count = typeof params?.count === 'number' ? params.count : 0;
+      let rules = pluralRules.get(locale);
+      if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+      const form = message[rules.select(count)] ?? message.other;
+      message = typeof form === 'string' ? form : undefined;
+    }
+    return message === undefined ? key : interpolate(locale, message, params);
+  };
+}
+
+/** Every key path present in a catalog, for the test that keeps the three files in step. */
+export function messageKeys(locale: Locale): string[] {
+  const keys: string[] = [];
+  const walk = (node: Messages, prefix: string) => {
+    for (const [name, value] of Object.entries(node)) {
+      const key = prefix ? `${prefix}.${name}` : name;
+      if (typeof value === 'string' || ['one', 'few', 'many', 'other'].some((form) => form in value)) keys.push(key);
+      else walk(value, key);
+    }
+  };
+  walk(catalogs[locale], '');
+  return keys.sort();
+}
