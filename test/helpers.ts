@@ -1,0 +1,128 @@
+// Test support: a fresh database per test on each engine (PGlite in memory, and the private
+// PostgreSQL server that scripts/test.ts starts), the app on top of it, and a cookie-carrying
+// client for form flows with CSRF tokens.
+import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../src/app.ts';
+import { loadConfig, type Config } from '../src/platform/config.ts';
+import { openDatabase, type Database } from '../src/platform/db/index.ts';
+import { migrate } from '../src/platform/db/migrate.ts';
+import { seedDemo } from '../src/demo/seed.ts';
+
+export type Engine = 'pglite' | 'postgres';
+
+/** Both engines; PostgreSQL only when the test runner started a server (npm test always does). */
+export const ENGINES: Engine[] = process.env.TEST_POSTGRES_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export async function createTestDatabase(engine: Engine): Promise<Database> {
+  if (engine === 'pglite') return openDatabase({ dataDir: null });
+  const adminUrl = process.env.TEST_POSTGRES_URL!;
+  const name = `test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const db = await openDatabase({ databaseUrl: adminUrl.replace(/\/[^/]*$/, `/${name}`), dataDir: null });
+  const close = db.close.bind(db);
+  return Object.assign(db, {
+    close: async () => {
+      await close();
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  });
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return loadConfig({
+    publicUrl: 'http://localhost:3000',
+    dataDir: path.join(os.tmpdir(), `hromada-test-${process.pid}`),
+    databaseUrl: undefined,
+    logLevel: 'silent',
+    ...overrides,
+  });
+}
+
+/** A migrated database with the demo content, and the app on it. */
+export async function createTestApp(engine: Engine, options: { demo?: boolean; config?: Partial<Config> } = {}): Promise<FastifyInstance> {
+  const db = await createTestDatabase(engine);
+  await migrate(db);
+  if (options.demo ?? true) await seedDemo(db);
+  const app = await buildApp({ config: testConfig(options.config), db, logger: false });
+  await app.ready();
+  return app;
+}
+
+/** Remembers cookies like a browser, and reads the CSRF token from the last page's forms. */
+export class Client {
+  readonly app: FastifyInstance;
+  cookies = new Map<string, string>();
+  lastBody = '';
+  constructor(app: FastifyInstance) {
+    this.app = app;
+  }
+
+  private remember(response: LightMyRequestResponse) {
+    for (const cookie of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      const expired = cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() < Date.now()) || cookie.value === '';
+      if (expired) this.cookies.delete(cookie.name);
+      else this.cookies.set(cookie.name, cookie.value);
+    }
+    this.lastBody = response.body;
+  }
+
+  get cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const response = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader, ...headers } });
+    this.remember(response);
+    return response;
+  }
+
+  /** The CSRF token of the first form on the last page fetched. */
+  csrfToken(): string {
+    const match = /name="_csrf" value="([^"]+)"/.exec(this.lastBody);
+    if (!match) throw new Error('no CSRF token on the last page');
+    return match[1]!;
+  }
+
+  /** Fetches `formPage` (for its CSRF token) and posts `fields` to `action`. */
+  async submit(formPage: string, action: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {
+    await this.get(formPage);
+    return this.post(action, { _csrf: this.csrfToken(), ...fields });
+  }
+
+  async post(url: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(fields).toString(),
+    });
+    this.remember(response);
+    return response;
+  }
+
+  async login(email: string, password: string): Promise<LightMyRequestResponse> {
+    const response = await this.submit('/login', '/login', { email, password });
+    if (response.statusCode !== 303) throw new Error(`login as ${email} failed with ${response.statusCode}`);
+    return response;
+  }
+}
+
+/** The newest message in the outbox sent to `to`, and the first link in it. */
+export async function lastMailTo(db: Database, to: string): Promise<{ subject: string; body: string; link: string | null }> {
+  const row = await db.one<{ subject: string; body_text: string }>('SELECT subject, body_text FROM outbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1', [to]);
+  if (!row) throw new Error(`no mail to ${to}`);
+  const link = /https?:\/\/\S+/.exec(row.body_text)?.[0] ?? null;
+  return { subject: row.subject, body: row.body_text, link };
+}
+
+export { DEMO_PASSWORD } from '../src/demo/seed.ts';
