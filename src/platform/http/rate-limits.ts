@@ -20,13 +20,22 @@ export function apiRateLimit(app: FastifyInstance) {
   };
 }
 
-/** For forms: `max` submissions per address in 15 minutes. */
+/**
+ * For forms: `max` submissions in 15 minutes per client address, and per e-mail address typed
+ * when the form has one, so that guessing one account's password is slowed down without
+ * locking out everyone behind the same office or school NAT.
+ */
 export function formRateLimit(max: number) {
   return {
     rateLimit: {
       timeWindow: 15 * 60_000,
       max,
-      keyGenerator: (request: FastifyRequest) => `${request.routeOptions.url}:${request.ip}`,
+      hook: 'preHandler' as const, // after the body is parsed, so the e-mail can be part of the key
+      keyGenerator: (request: FastifyRequest) => {
+        const email = (request.body as { email?: unknown } | undefined)?.email;
+        const account = typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : '';
+        return `${request.routeOptions.url}:${request.ip}:${account}`;
+      },
       errorResponseBuilder: exceeded,
     },
   };
