@@ -1,0 +1,160 @@
+// End to end in Chromium: a visitor browses and switches language; a person registers,
+// confirms the address through the admin's outbox, logs in and creates an API token; every
+// page passes axe-core's WCAG 2.1 A/AA rules in each language, with no CSP violation, and
+// fits a phone's width.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { axeViolations, describeViolations, SCREENSHOT_DIR, startSite, watchProblems, type Site } from './browser.ts';
+import { DEMO_PASSWORD } from '../helpers.ts';
+
+const PUBLIC_PAGES = ['/', '/cities', '/cities?q=%D0%BA%D0%B8%D1%97%D0%B2', '/cities?oblast=lvivska&sort=-population', '/cities/map', '/cities/lviv',
+  '/api/docs', '/login', '/register', '/forgot', '/reset?token=expired', '/confirm?token=abc', '/no-such-page'];
+const ADMIN_PAGES = ['/account', '/admin', '/admin/cities', '/admin/cities/new', '/admin/cities/lviv/edit', '/admin/organizations',
+  '/admin/organizations/new', '/admin/organizations/civic-lviv/edit', '/admin/users', '/admin/users/1', '/admin/audit', '/admin/outbox'];
+
+async function login(page: Page, baseUrl: string, email: string, password: string) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel(/Електронна пошта|E-mail|Имейл/).fill(email);
+  await page.getByLabel(/^(Пароль|Password|Парола)$/).fill(password);
+  await page.getByRole('button', { name: /Увійти|Log in|Влез/ }).click();
+  await page.waitForLoadState('load');
+}
+
+async function setLanguage(context: BrowserContext, baseUrl: string, locale: string) {
+  await context.addCookies([{ name: 'hromada_lang', value: locale, url: baseUrl }]);
+}
+
+describe('Hromada in Chromium', () => {
+  let site: Site;
+  before(async () => {
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    site = await startSite();
+  });
+  after(() => site?.close());
+
+  test('a visitor browses cities, filters, opens the map and a profile, and switches language', async () => {
+    const context = await site.browser.newContext();
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(site.baseUrl);
+    assert.equal(await page.getAttribute('html', 'lang'), 'uk');
+    await page.getByRole('navigation', { name: 'Головне меню' }).getByRole('link', { name: 'Міста' }).click();
+    await page.getByLabel('Область').selectOption('lvivska');
+    await page.getByLabel('Сортування').selectOption('-population');
+    await page.getByRole('button', { name: 'Показати' }).click();
+    await page.waitForURL(/oblast=lvivska/);
+    const rows = await page.locator('tbody tr td:first-child').allTextContents();
+    assert.deepEqual(rows.map((r) => r.trim()), ['Львів', 'Дрогобич', 'Стрий']);
+    await page.getByRole('link', { name: 'Львів' }).click();
+    await page.waitForURL(/\/cities\/lviv$/);
+    await page.waitForSelector('#cities-map[data-ready="1"]');
+
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForURL(/\/cities\/lviv$/);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.equal((await page.locator('h1').textContent())?.trim(), 'Lviv');
+    await page.goto(`${site.baseUrl}/cities/map`);
+    await page.waitForSelector('#cities-map[data-ready]');
+    const markers = Number(await page.getAttribute('#cities-map', 'data-ready'));
+    assert.ok(markers >= 50, `${markers} markers on the map`);
+    assert.ok((await page.locator('#cities-map path.leaflet-interactive').count()) >= 50);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/map-en.png`, fullPage: false });
+    await page.getByRole('link', { name: 'Български' }).click();
+    await page.waitForLoadState('load');
+    assert.equal(await page.getAttribute('html', 'lang'), 'bg');
+    await page.goto(`${site.baseUrl}/cities`);
+    assert.equal(await page.getAttribute('html', 'lang'), 'bg', 'the choice is remembered');
+    assert.match(await page.locator('h1').textContent() ?? '', /Градове/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a person registers, confirms the address from the outbox, logs in and creates an API token', async () => {
+    const person = await site.browser.newContext();
+    const page = await person.newPage();
+    const problems = watchProblems(page);
+    await page.goto(`${site.baseUrl}/register`);
+    await page.getByLabel('Ім’я').fill('Богдан <b>Тест</b>');
+    await page.getByLabel('Електронна пошта').fill('bohdan@example.org');
+    await page.getByLabel('Пароль', { exact: true }).fill('short');
+    await page.getByLabel('Повторіть пароль').fill('short');
+    await page.getByRole('button', { name: 'Зареєструватися' }).click();
+    await page.waitForSelector('#password-error');
+    assert.equal(await page.getAttribute('#password', 'aria-invalid'), 'true');
+    assert.deepEqual(describeViolations(await axeViolations(page)), '', 'the form with errors is accessible');
+    await page.getByLabel('Пароль', { exact: true }).fill('a much longer password');
+    await page.getByLabel('Повторіть пароль').fill('a much longer password');
+    await page.getByRole('button', { name: 'Зареєструватися' }).click();
+    await page.waitForURL(/\/account\?registered=1/);
+    assert.match(await page.locator('main').textContent() ?? '', /Богдан <b>Тест<\/b>/, 'shown as text, not markup');
+
+    const adminContext = await site.browser.newContext();
+    const admin = await adminContext.newPage();
+    await login(admin, site.baseUrl, 'admin@hromada.demo', DEMO_PASSWORD);
+    await admin.goto(`${site.baseUrl}/admin/outbox`);
+    await admin.getByRole('row', { name: /bohdan@example\.org/ }).getByRole('link').click();
+    const body = (await admin.locator('pre.mail-body').textContent()) ?? '';
+    const link = /http:\/\/\S+\/confirm\?token=\S+/.exec(body)?.[0];
+    assert.ok(link, 'the confirmation mail has a link');
+    assert.deepEqual(describeViolations(await axeViolations(admin)), '');
+    await adminContext.close();
+
+    await page.goto(link);
+    await page.getByRole('button', { name: 'Підтвердити адресу' }).click();
+    await page.waitForSelector('.notice.success');
+    await page.getByRole('button', { name: 'Вийти' }).click();
+    await page.waitForURL(`${site.baseUrl}/`);
+    await login(page, site.baseUrl, 'bohdan@example.org', 'a much longer password');
+    await page.waitForURL(/\/account$/);
+    assert.match(await page.locator('main').textContent() ?? '', /Підтверджено/);
+    await page.getByLabel('Назва токена').fill('datathon');
+    await page.getByRole('button', { name: 'Створити токен' }).click();
+    const token = (await page.locator('#new-token').textContent())?.trim() ?? '';
+    assert.match(token, /^hmd_/);
+    const me = await fetch(`${site.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json());
+    assert.equal(me.email, 'bohdan@example.org');
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/account-uk.png`, fullPage: true });
+    assert.deepEqual(problems, []);
+    await person.close();
+  });
+
+  for (const locale of ['uk', 'en', 'bg']) {
+    test(`every page passes axe (WCAG 2.1 A/AA) in ${locale}, with no CSP violation`, async () => {
+      const context = await site.browser.newContext();
+      await setLanguage(context, site.baseUrl, locale);
+      const page = await context.newPage();
+      const problems = watchProblems(page);
+      const failures: string[] = [];
+      const check = async (path: string) => {
+        await page.goto(site.baseUrl + path);
+        if (path.includes('map') || path === '/cities/lviv') await page.waitForSelector('#cities-map[data-ready]');
+        const violations = await axeViolations(page);
+        if (violations.length) failures.push(`${path}:\n${describeViolations(violations)}`);
+        if (locale === 'uk') await page.screenshot({ path: `${SCREENSHOT_DIR}/${path.replace(/[^a-z0-9]+/gi, '_') || 'home'}.png`, fullPage: true });
+      };
+      for (const path of PUBLIC_PAGES) await check(path);
+      await login(page, site.baseUrl, 'admin@hromada.demo', DEMO_PASSWORD);
+      for (const path of ADMIN_PAGES) await check(path);
+      const outboxLink = await page.goto(`${site.baseUrl}/admin/outbox`).then(() => page.locator('tbody a').first().getAttribute('href'));
+      if (outboxLink) await check(outboxLink);
+      assert.equal(failures.join('\n\n'), '');
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+
+  test('pages fit a phone screen without sideways scrolling', async () => {
+    const context = await site.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    for (const path of ['/', '/cities', '/cities/lviv', '/cities/map', '/register', '/api/docs']) {
+      await page.goto(site.baseUrl + path);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 1, `${path} overflows by ${overflow}px`);
+    }
+    await page.goto(`${site.baseUrl}/cities`);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/phone-cities.png`, fullPage: false });
+    await context.close();
+  });
+});
