@@ -19,7 +19,8 @@ async function start(element: HTMLElement): Promise<void> {
   const map = L.map(element, { zoomSnap: 0.25, attributionControl: false }).setView([48.6, 31.2], 5.5);
   if (element.dataset.outline) {
     const outline = await fetch(element.dataset.outline).then((r) => r.json());
-    L.geoJSON(outline, { style: { color: '#0b4f8a', weight: 1.5, fillColor: '#ffffff', fillOpacity: 1 }, interactive: false }).addTo(map);
+    const layer = L.geoJSON(outline, { style: { color: '#0b4f8a', weight: 1.5, fillColor: '#ffffff', fillOpacity: 1 }, interactive: false }).addTo(map);
+    map.fitBounds(layer.getBounds(), { padding: [8, 8] });
   }
   const body = await fetch(element.dataset.src!).then((r) => r.json());
   const cities: CityJson[] = Array.isArray(body.items) ? body.items : [body];
@@ -41,7 +42,7 @@ async function start(element: HTMLElement): Promise<void> {
       .bindTooltip(link.textContent)
       .addTo(map);
   }
-  if (points.length === 1) map.setView(points[0]!, 8);
+  if (points.length === 1) map.setView(points[0]!, 6.5);
   element.dataset.ready = String(points.length);
 }
 

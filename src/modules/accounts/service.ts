@@ -234,6 +234,11 @@ export async function addMembership(
 }
 
 export async function removeMembership(db: Queryable, actor: Actor, userId: number, membershipId: number): Promise<void> {
+  // An admin cannot take away their own admin role: there would be no one left to undo it.
+  const target = await db.one<{ role: Role }>('SELECT role FROM memberships WHERE id = $1 AND user_id = $2', [membershipId, userId]);
+  if (target?.role === 'admin' && actor.userId === userId) {
+    throw new ValidationError([{ field: 'role', message: 'validation.cannot_remove_own_admin' }]);
+  }
   const before = await db.one<MembershipRow>(
     'DELETE FROM memberships WHERE id = $1 AND user_id = $2 RETURNING id, role, organization_id, oblast_slug',
     [membershipId, userId],

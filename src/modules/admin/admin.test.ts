@@ -57,6 +57,10 @@ for (const engine of ENGINES) {
       const self = (await app.db.one<{ id: number }>(`SELECT id FROM users WHERE email = 'admin@hromada.demo'`))!.id;
       const selfDisable = await admin.submit(`/admin/users/${self}`, `/admin/users/${self}`, { display_name: 'Admin', disabled: 'on' });
       assert.equal(selfDisable.statusCode, 422);
+      const ownAdmin = (await app.db.one<{ id: number }>(`SELECT id FROM memberships WHERE user_id = $1 AND role = 'admin'`, [self]))!.id;
+      const selfDemote = await admin.submit(`/admin/users/${self}`, `/admin/users/${self}/memberships/${ownAdmin}/delete`, {});
+      assert.equal(selfDemote.statusCode, 422);
+      assert.ok(await app.db.one(`SELECT 1 FROM memberships WHERE id = $1`, [ownAdmin]), 'the admin role is still there');
     });
 
     test('the audit log cannot be changed, even with direct SQL', async () => {

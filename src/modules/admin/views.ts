@@ -65,8 +65,8 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
   ${fieldError(errors, 'display_name')}
   <label for="locale">${t('admin.language')}</label>
   <select id="locale" name="locale">${LOCALES.map((l) => html`<option value="${l}"${l === user.locale ? html` selected` : ''}>${LOCALE_NAMES[l]}</option>`)}</select>
-  <p><input type="checkbox" id="confirmed" name="confirmed"${user.email_confirmed_at ? html` checked` : ''}> <label for="confirmed">${t('accounts.email_confirmed')}</label></p>
-  <p><input type="checkbox" id="disabled" name="disabled"${user.disabled_at ? html` checked` : ''}${describedBy(errors, 'disabled')}> <label for="disabled">${t('admin.disabled')}</label></p>
+  <p class="checkbox"><input type="checkbox" id="confirmed" name="confirmed"${user.email_confirmed_at ? html` checked` : ''}> <label for="confirmed">${t('accounts.email_confirmed')}</label></p>
+  <p class="checkbox"><input type="checkbox" id="disabled" name="disabled"${user.disabled_at ? html` checked` : ''}${describedBy(errors, 'disabled')}> <label for="disabled">${t('admin.disabled')}</label></p>
   ${fieldError(errors, 'disabled')}
   <button type="submit">${t('admin.save')}</button>
 </form>
