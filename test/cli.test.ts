@@ -1,0 +1,68 @@
+// The command-line contract other checks rely on: `hromada users create`, `tokens create`,
+// `migrate`, `--help`, run as a separate process on a real data folder.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../src/app.ts';
+import { openDatabase } from '../src/platform/db/index.ts';
+import { testConfig } from './helpers.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+function hromada(dataDir: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/hromada.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, HROMADA_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('users create, tokens create and the token calling the API, on a persisted PGlite folder', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-cli-'));
+  try {
+    const help = hromada(dataDir, '--help');
+    assert.equal(help.status, 0);
+    for (const command of ['serve', 'migrate', 'seed-demo', 'users create', 'tokens create']) assert.match(help.stdout, new RegExp(command));
+
+    const migrated = hromada(dataDir, 'migrate');
+    assert.equal(migrated.status, 0, migrated.stderr);
+    assert.match(migrated.stdout, /Database is up to date/);
+
+    const created = hromada(dataDir, 'users', 'create', '--email', 'Ops@Example.org', '--password', 'operator password', '--role', 'admin');
+    assert.equal(created.status, 0, created.stderr);
+    assert.match(created.stdout, /Created user ops@example\.org/);
+
+    const duplicate = hromada(dataDir, 'users', 'create', '--email', 'ops@example.org', '--password', 'operator password');
+    assert.equal(duplicate.status, 2);
+    assert.match(duplicate.stderr, /--email: An account with this address already exists/);
+    const weak = hromada(dataDir, 'users', 'create', '--email', 'x@example.org', '--password', 'short');
+    assert.match(weak.stderr, /--password: The password must have at least 10 characters/);
+    const badRole = hromada(dataDir, 'users', 'create', '--email', 'y@example.org', '--password', 'long enough pw', '--role', 'king');
+    assert.match(badRole.stderr, /--role must be one of/);
+    const editor = hromada(dataDir, 'users', 'create', '--email', 'e@example.org', '--password', 'long enough pw', '--role', 'city_editor');
+    assert.match(editor.stderr, /--organization/);
+    assert.equal(hromada(dataDir, 'tokens', 'create', '--email', 'nobody@example.org').status, 2);
+    assert.equal(hromada(dataDir, 'frobnicate').status, 2);
+
+    const issued = hromada(dataDir, 'tokens', 'create', '--email', 'ops@example.org', '--name', 'ci');
+    assert.equal(issued.status, 0, issued.stderr);
+    const token = issued.stdout.trim();
+    assert.match(token, /^hmd_[A-Za-z0-9_-]{20,}$/);
+
+    const db = await openDatabase({ dataDir });
+    const app = await buildApp({ config: testConfig({ dataDir }), db, logger: false });
+    try {
+      const me = await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(me.statusCode, 200);
+      assert.equal(me.json().email, 'ops@example.org');
+      assert.ok(me.json().roles.some((r: { role: string }) => r.role === 'admin'));
+    } finally {
+      await app.close();
+    }
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
