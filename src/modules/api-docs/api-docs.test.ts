@@ -1,0 +1,60 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { createTestApp } from '../../../test/helpers.ts';
+
+describe('API document and operator endpoints', () => {
+  let app: FastifyInstance;
+  before(async () => {
+    app = await createTestApp('pglite');
+  });
+  after(() => app.close());
+
+  test('the OpenAPI 3.1 document lists the /api/v1 endpoints and nothing else', async () => {
+    const response = await app.inject('/api/v1/openapi.json');
+    assert.equal(response.statusCode, 200);
+    const spec = response.json();
+    assert.equal(spec.openapi, '3.1.0');
+    const paths = Object.keys(spec.paths).sort();
+    assert.deepEqual(paths, ['/api/v1/cities', '/api/v1/cities/{slug}', '/api/v1/me', '/api/v1/oblasts', '/api/v1/organizations', '/api/v1/organizations/{slug}']);
+    const list = spec.paths['/api/v1/cities'].get;
+    assert.deepEqual(list.parameters.map((p: { name: string }) => p.name).sort(), ['lang', 'limit', 'oblast', 'offset', 'q', 'sort']);
+    assert.ok(list.responses['200'].content['application/json'].schema.properties.total);
+    assert.deepEqual(spec.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer' });
+  });
+
+  test('the browsable docs render every endpoint, escaped, in the reader language', async () => {
+    const page = await app.inject({ url: '/api/docs', cookies: { hromada_lang: 'en' } });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /API documentation/);
+    for (const path of ['/api/v1/cities', '/api/v1/cities/{slug}', '/api/v1/me']) assert.ok(page.body.includes(`GET ${path}`), path);
+  });
+
+  test('health and readiness', async () => {
+    assert.deepEqual((await app.inject('/healthz')).json(), { status: 'ok' });
+    const ready = (await app.inject('/readyz')).json();
+    assert.equal(ready.status, 'ready');
+    assert.equal(ready.database, 'pglite');
+    assert.match(ready.schema, /^\d{4}$/);
+  });
+
+  test('security headers on every page: strict CSP, no sniffing, no framing', async () => {
+    const page = await app.inject('/');
+    const csp = String(page.headers['content-security-policy']).split(';');
+    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "object-src 'none'"]) {
+      assert.ok(csp.includes(directive), directive);
+    }
+    assert.equal(page.headers['x-content-type-options'], 'nosniff');
+    assert.equal(page.headers['x-frame-options'], 'SAMEORIGIN');
+    assert.equal(page.headers['strict-transport-security'], undefined, 'no HSTS on plain http');
+  });
+
+  test('unknown API paths are problem+json; unknown pages are a translated 404 page', async () => {
+    const api = await app.inject('/api/v1/nothing');
+    assert.equal(api.statusCode, 404);
+    assert.match(api.headers['content-type'] as string, /problem\+json/);
+    const page = await app.inject({ url: '/nothing', cookies: { hromada_lang: 'bg' } });
+    assert.equal(page.statusCode, 404);
+    assert.match(page.body, /Страницата не е намерена/);
+  });
+});
