@@ -58,7 +58,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('db', db);
   app.decorate('config', config);
-  app.addHook('onClose', async () => db.close());
+  // On shutdown, let requests still in flight finish before the database goes away.
+  let inFlight = 0;
+  app.addHook('onRequest', async () => {
+    inFlight++;
+  });
+  app.addHook('onResponse', async () => {
+    inFlight--;
+  });
+  app.addHook('onClose', async () => {
+    for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    await db.close();
+  });
 
   const secureCookies = config.publicUrl.startsWith('https://');
   await app.register(helmet, {

@@ -55,10 +55,19 @@ export function searchFold(text: string): string {
   return text.normalize('NFC').toLocaleLowerCase('uk').replace(/['’ʼ`]/g, '');
 }
 
+// Oblasts are reference data that only a migration changes, and migrations run before the
+// app serves: each process reads them once per database.
+const oblastCache = new WeakMap<Queryable, Promise<Oblast[]>>();
+
 export async function listOblasts(db: Queryable, locale: Locale): Promise<Oblast[]> {
-  const rows = await db.query<Oblast>('SELECT slug, name_uk, name_en, name_bg FROM oblasts');
-  const key = (o: Oblast) => collationKey(localName(o, locale), locale);
-  return rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  let all = oblastCache.get(db);
+  if (!all) {
+    all = db.query<Oblast>('SELECT slug, name_uk, name_en, name_bg FROM oblasts');
+    oblastCache.set(db, all);
+    all.catch(() => oblastCache.delete(db));
+  }
+  const keyed = (await all).map((oblast) => ({ oblast, key: collationKey(localName(oblast, locale), locale) }));
+  return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((k) => k.oblast);
 }
 
 export async function listCities(db: Queryable, query: CityQuery): Promise<{ items: City[]; total: number }> {
@@ -82,13 +91,18 @@ export async function listCities(db: Queryable, query: CityQuery): Promise<{ ite
     '-population': `population DESC NULLS LAST, id`,
   };
   params.push(query.limit, query.offset);
-  const items = await db.query<City>(
-    `SELECT ${CITY_COLUMNS} FROM cities ${whereSql} ORDER BY ${order[query.sort ?? 'name']}
+  // The window count gives the total in the same round trip as the page.
+  const rows = await db.query<City & { total_count: number }>(
+    `SELECT ${CITY_COLUMNS}, count(*) OVER ()::int AS total_count FROM cities ${whereSql} ORDER BY ${order[query.sort ?? 'name']}
      LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );
-  const count = await db.one<{ total: number }>(`SELECT count(*)::int AS total FROM cities ${whereSql}`, params.slice(0, -2));
-  return { items, total: count!.total };
+  if (rows.length === 0 && query.offset > 0) {
+    const count = await db.one<{ total: number }>(`SELECT count(*)::int AS total FROM cities ${whereSql}`, params.slice(0, -2));
+    return { items: [], total: count!.total };
+  }
+  const total = rows[0]?.total_count ?? 0;
+  return { items: rows.map(({ total_count: _, ...city }) => city), total };
 }
 
 export async function getCity(db: Queryable, slug: string): Promise<City> {

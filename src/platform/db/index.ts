@@ -1,5 +1,6 @@
 // One small interface over the two PostgreSQL engines we run on: PGlite (embedded, default)
 // and a PostgreSQL server through `pg`. Modules write plain parameterised SQL against it.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -54,13 +55,25 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 // int8 (counts, bigserial ids) arrive from pg as strings; our values fit in a double.
 pg.types.setTypeParser(20, (value) => Number(value));
 
+// Parameterised statements are prepared once per connection under a name derived from their
+// text, so the server parses and plans each of them once rather than on every request.
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `h${crypto.createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    if (statementNames.size < 5000) statementNames.set(sql, name);
+  }
+  return name;
+}
+
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('error', () => {}); // an idle client dropped by the server is replaced on next use
   const on = (target: pg.Pool | pg.PoolClient) =>
     queryable(
       (async (sql: string, params?: readonly unknown[]) =>
-        (await target.query(sql, params ? [...params] : [])).rows) as Queryable['query'],
+        (await target.query({ name: statementName(sql), text: sql, values: params ? [...params] : [] })).rows) as Queryable['query'],
       // Without a parameter array pg uses the simple protocol, which accepts several statements.
       async (sql) => {
         await target.query(sql);
