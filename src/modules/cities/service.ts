@@ -27,7 +27,6 @@ export interface City {
   website: string | null;
   katottg: string | null;
   edrpou: string | null;
-  created_at: Date;
   updated_at: Date;
 }
 
@@ -44,7 +43,7 @@ export interface CityQuery {
 }
 
 const CITY_COLUMNS =
-  'id, slug, name_uk, name_en, name_bg, oblast_slug, population, latitude, longitude, website, katottg, edrpou, created_at, updated_at';
+  'id, slug, name_uk, name_en, name_bg, oblast_slug, population, latitude, longitude, website, katottg, edrpou, updated_at';
 
 export function localName(row: { name_uk: string; name_en: string; name_bg: string }, locale: Locale): string {
   return row[`name_${locale}`];
@@ -56,18 +55,22 @@ export function searchFold(text: string): string {
 }
 
 // Oblasts are reference data that only a migration changes, and migrations run before the
-// app serves: each process reads them once per database.
-const oblastCache = new WeakMap<Queryable, Promise<Oblast[]>>();
+// app serves: each process reads and sorts them once per database and locale.
+const oblastCache = new WeakMap<Queryable, Map<Locale, Promise<Oblast[]>>>();
 
-export async function listOblasts(db: Queryable, locale: Locale): Promise<Oblast[]> {
-  let all = oblastCache.get(db);
-  if (!all) {
-    all = db.query<Oblast>('SELECT slug, name_uk, name_en, name_bg FROM oblasts');
-    oblastCache.set(db, all);
-    all.catch(() => oblastCache.delete(db));
+export function listOblasts(db: Queryable, locale: Locale): Promise<Oblast[]> {
+  let byLocale = oblastCache.get(db);
+  if (!byLocale) oblastCache.set(db, (byLocale = new Map()));
+  let sorted = byLocale.get(locale);
+  if (!sorted) {
+    sorted = db.query<Oblast>('SELECT slug, name_uk, name_en, name_bg FROM oblasts').then((rows) => {
+      const keyed = rows.map((oblast) => ({ oblast, key: collationKey(localName(oblast, locale), locale) }));
+      return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((k) => k.oblast);
+    });
+    byLocale.set(locale, sorted);
+    sorted.catch(() => byLocale.delete(locale));
   }
-  const keyed = (await all).map((oblast) => ({ oblast, key: collationKey(localName(oblast, locale), locale) }));
-  return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((k) => k.oblast);
+  return sorted;
 }
 
 export async function listCities(db: Queryable, query: CityQuery): Promise<{ items: City[]; total: number }> {
@@ -115,7 +118,7 @@ export async function countCities(db: Queryable): Promise<number> {
   return (await db.one<{ total: number }>('SELECT count(*)::int AS total FROM cities'))!.total;
 }
 
-export type CityInput = Omit<City, 'id' | 'created_at' | 'updated_at'>;
+export type CityInput = Omit<City, 'id' | 'updated_at'>;
 
 /** Checks a form or JSON body and returns a clean city, or throws naming each bad field. */
 export async function parseCityInput(db: Queryable, body: unknown): Promise<CityInput> {
