@@ -1,6 +1,7 @@
 // Pages of the accounts module: register, log in, confirm, forgotten password, the account page.
 import { html, type SafeHtml } from '../../platform/html/html.ts';
-import { csrfField, describedBy, fieldError, type PageContext } from '../../platform/html/layout.ts';
+import { csrfField, type PageContext } from '../../platform/html/layout.ts';
+import { textField } from '../../platform/html/fields.ts';
 import { formatDateTime } from '../../platform/i18n/locales.ts';
 import type { ApiToken } from '../../platform/auth.ts';
 import { PASSWORD_MIN } from './service.ts';
@@ -8,11 +9,8 @@ import { PASSWORD_MIN } from './service.ts';
 type Errors = Record<string, string> | undefined;
 type Values = Record<string, unknown>;
 
-function field(ctx: PageContext, name: string, label: string, type: string, values: Values, errors: Errors, extra: SafeHtml = html``) {
-  const value = type === 'password' ? '' : String(values[name] ?? '');
-  return html`<label for="${name}">${label}</label>
-  <input type="${type}" id="${name}" name="${name}" value="${value}"${describedBy(errors, name)}${extra}>
-  ${fieldError(errors, name)}`;
+function field(name: string, label: string, type: string, values: Values, errors: Errors, extra: SafeHtml = html``) {
+  return textField({ name, label, type, values, errors, extra });
 }
 
 function errorSummary(ctx: PageContext, errors: Errors) {
@@ -25,11 +23,11 @@ export function registerPage(ctx: PageContext, values: Values, errors: Errors): 
 ${errorSummary(ctx, errors)}
 <form method="post" action="/register" class="stacked" novalidate>
   ${csrfField(ctx)}
-  ${field(ctx, 'display_name', t('accounts.display_name'), 'text', values, errors, html` autocomplete="name" required maxlength="100"`)}
-  ${field(ctx, 'email', t('accounts.email'), 'email', values, errors, html` autocomplete="email" required`)}
-  ${field(ctx, 'password', t('accounts.password'), 'password', values, errors, html` autocomplete="new-password" required minlength="${PASSWORD_MIN}"`)}
+  ${field('display_name', t('accounts.display_name'), 'text', values, errors, html` autocomplete="name" required maxlength="100"`)}
+  ${field('email', t('accounts.email'), 'email', values, errors, html` autocomplete="email" required`)}
+  ${field('password', t('accounts.password'), 'password', values, errors, html` autocomplete="new-password" required minlength="${PASSWORD_MIN}"`)}
   <p class="hint">${t('accounts.password_hint', { min: PASSWORD_MIN })}</p>
-  ${field(ctx, 'password_confirm', t('accounts.password_confirm'), 'password', values, errors, html` autocomplete="new-password" required`)}
+  ${field('password_confirm', t('accounts.password_confirm'), 'password', values, errors, html` autocomplete="new-password" required`)}
   <button type="submit">${t('accounts.register_button')}</button>
 </form>
 <p>${t('accounts.have_account')} <a href="/login">${t('nav.login')}</a></p>`;
@@ -44,8 +42,8 @@ ${errorSummary(ctx, errors)}
 <form method="post" action="/login" class="stacked" novalidate>
   ${csrfField(ctx)}
   <input type="hidden" name="next" value="${next}">
-  ${field(ctx, 'email', t('accounts.email'), 'email', values, errors, html` autocomplete="username" required`)}
-  ${field(ctx, 'password', t('accounts.password'), 'password', values, errors, html` autocomplete="current-password" required`)}
+  ${field('email', t('accounts.email'), 'email', values, errors, html` autocomplete="username" required`)}
+  ${field('password', t('accounts.password'), 'password', values, errors, html` autocomplete="current-password" required`)}
   <button type="submit">${t('accounts.login_button')}</button>
 </form>
 <p><a href="/forgot">${t('accounts.forgot_link')}</a> · <a href="/register">${t('nav.register')}</a></p>`;
@@ -72,7 +70,7 @@ ${errorSummary(ctx, errors)}
 <p>${t('accounts.forgot_intro')}</p>
 <form method="post" action="/forgot" class="stacked" novalidate>
   ${csrfField(ctx)}
-  ${field(ctx, 'email', t('accounts.email'), 'email', values, errors, html` autocomplete="email" required`)}
+  ${field('email', t('accounts.email'), 'email', values, errors, html` autocomplete="email" required`)}
   <button type="submit">${t('accounts.send_link')}</button>
 </form>`;
 }
@@ -85,9 +83,9 @@ ${errorSummary(ctx, errors)}
 <form method="post" action="/reset" class="stacked" novalidate>
   ${csrfField(ctx)}
   <input type="hidden" name="token" value="${token}">
-  ${field(ctx, 'password', t('accounts.new_password'), 'password', {}, errors, html` autocomplete="new-password" required minlength="${PASSWORD_MIN}"`)}
+  ${field('password', t('accounts.new_password'), 'password', {}, errors, html` autocomplete="new-password" required minlength="${PASSWORD_MIN}"`)}
   <p class="hint">${t('accounts.password_hint', { min: PASSWORD_MIN })}</p>
-  ${field(ctx, 'password_confirm', t('accounts.password_confirm'), 'password', {}, errors, html` autocomplete="new-password" required`)}
+  ${field('password_confirm', t('accounts.password_confirm'), 'password', {}, errors, html` autocomplete="new-password" required`)}
   <button type="submit">${t('accounts.reset_button')}</button>
 </form>`;
 }
@@ -118,7 +116,7 @@ ${tokens.length === 0 ? html`<p>${t('accounts.no_tokens')}</p>` : html`<div clas
 </table></div>`}
 <form method="post" action="/account/tokens" class="stacked" novalidate>
   ${csrfField(ctx)}
-  ${field(ctx, 'name', t('accounts.token_name'), 'text', {}, options.errors, html` required maxlength="100"`)}
+  ${field('name', t('accounts.token_name'), 'text', {}, options.errors, html` required maxlength="100"`)}
   <button type="submit">${t('accounts.create_token')}</button>
 </form>
 <h2>${t('accounts.api_example')}</h2>

@@ -1,6 +1,7 @@
 // Admin pages: dashboard, users and their roles, the audit log, the mail outbox.
 import { html, type SafeHtml } from '../../platform/html/html.ts';
 import { csrfField, describedBy, fieldError, pagination, type PageContext } from '../../platform/html/layout.ts';
+import { selectField, textField } from '../../platform/html/fields.ts';
 import { formatDateTime, formatNumber, LOCALES, LOCALE_NAMES } from '../../platform/i18n/locales.ts';
 import { ROLES } from '../../platform/auth.ts';
 import type { AuditEvent } from '../../platform/audit.ts';
@@ -60,9 +61,7 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
 <h2>${t('admin.account')}</h2>
 <form method="post" action="/admin/users/${user.id}" class="stacked" novalidate>
   ${csrfField(ctx)}
-  <label for="display_name">${t('accounts.display_name')}</label>
-  <input type="text" id="display_name" name="display_name" value="${String(values.display_name ?? user.display_name)}"${describedBy(errors, 'display_name')}>
-  ${fieldError(errors, 'display_name')}
+  ${textField({ name: 'display_name', label: t('accounts.display_name'), values: { display_name: user.display_name, ...values }, errors })}
   <label for="locale">${t('admin.language')}</label>
   <select id="locale" name="locale">${LOCALES.map((l) => html`<option value="${l}"${l === user.locale ? html` selected` : ''}>${LOCALE_NAMES[l]}</option>`)}</select>
   <p class="checkbox"><input type="checkbox" id="confirmed" name="confirmed"${user.email_confirmed_at ? html` checked` : ''}> <label for="confirmed">${t('accounts.email_confirmed')}</label></p>
@@ -76,18 +75,12 @@ ${memberships.length === 0 ? html`<p>—</p>` : html`<ul>${memberships.map((m) =
 <form method="post" action="/admin/users/${user.id}/memberships" class="stacked" novalidate>
   ${csrfField(ctx)}
   <h3>${t('admin.add_role')}</h3>
-  <label for="role">${t('admin.role')}</label>
-  <select id="role" name="role"${describedBy(errors, 'role')}>${ROLES.map((r) => html`<option value="${r}"${r === values.role ? html` selected` : ''}>${t(`roles.${r}`)}</option>`)}</select>
-  ${fieldError(errors, 'role')}
-  <label for="organization">${t('admin.organization')}</label>
-  <select id="organization" name="organization"${describedBy(errors, 'organization')}><option value="">—</option>
-    ${organizations.map((o) => html`<option value="${o.slug}"${o.slug === values.organization ? html` selected` : ''}>${localName(o, ctx.locale)}</option>`)}</select>
-  ${fieldError(errors, 'organization')}
+  ${selectField({ name: 'role', label: t('admin.role'), values, errors, choices: ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) })) })}
+  ${selectField({ name: 'organization', label: t('admin.organization'), values, errors, empty: '—',
+    choices: organizations.map((o) => ({ value: o.slug, label: localName(o, ctx.locale) })) })}
   <p class="hint">${t('admin.organization_hint')}</p>
-  <label for="oblast">${t('cities.oblast')}</label>
-  <select id="oblast" name="oblast"${describedBy(errors, 'oblast')}><option value="">—</option>
-    ${oblasts.map((o) => html`<option value="${o.slug}"${o.slug === values.oblast ? html` selected` : ''}>${localName(o, ctx.locale)}</option>`)}</select>
-  ${fieldError(errors, 'oblast')}
+  ${selectField({ name: 'oblast', label: t('cities.oblast'), values, errors, empty: '—',
+    choices: oblasts.map((o) => ({ value: o.slug, label: localName(o, ctx.locale) })) })}
   <p class="hint">${t('admin.oblast_hint')}</p>
   <button type="submit">${t('admin.add_role')}</button>
 </form>

@@ -1,6 +1,7 @@
 // Pages of the cities module: the searchable list, the map, a city's profile, the admin forms.
 import { html, type SafeHtml } from '../../platform/html/html.ts';
-import { csrfField, describedBy, fieldError, pagination, type PageContext } from '../../platform/html/layout.ts';
+import { csrfField, pagination, type PageContext } from '../../platform/html/layout.ts';
+import { selectField, textField } from '../../platform/html/fields.ts';
 import { formatNumber } from '../../platform/i18n/locales.ts';
 import { localName, type City, type CitySort, type Oblast } from './service.ts';
 
@@ -134,11 +135,8 @@ export function cityFormPage(
   existingSlug: string | null,
 ): SafeHtml {
   const { t } = ctx;
-  const value = (field: string) => (values[field] === null || values[field] === undefined ? '' : String(values[field]));
-  const input = (field: string, label: string, type = 'text', extra: SafeHtml = html``) => html`
-  <label for="${field}">${label}</label>
-  <input type="${type}" id="${field}" name="${field}" value="${value(field)}"${describedBy(errors, field)}${extra}>
-  ${fieldError(errors, field)}`;
+  const input = (name: string, label: string, type = 'text', extra: SafeHtml = html``) =>
+    textField({ name, label, type, extra, values, errors });
   const action = existingSlug ? `/admin/cities/${existingSlug}/edit` : '/admin/cities/new';
   return html`
 <p><a href="/admin/cities">← ${t('admin.cities')}</a></p>
@@ -151,12 +149,8 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
   ${input('name_uk', t('admin.name_uk'), 'text', html` required`)}
   ${input('name_en', t('admin.name_en'), 'text', html` required`)}
   ${input('name_bg', t('admin.name_bg'), 'text', html` required`)}
-  <label for="oblast_slug">${t('cities.oblast')}</label>
-  <select id="oblast_slug" name="oblast_slug"${describedBy(errors, 'oblast_slug')}>
-    <option value="">—</option>
-    ${oblasts.map((o) => html`<option value="${o.slug}"${o.slug === value('oblast_slug') ? html` selected` : ''}>${localName(o, ctx.locale)}</option>`)}
-  </select>
-  ${fieldError(errors, 'oblast_slug')}
+  ${selectField({ name: 'oblast_slug', label: t('cities.oblast'), values, errors, empty: '—',
+    choices: oblasts.map((o) => ({ value: o.slug, label: localName(o, ctx.locale) })) })}
   ${input('population', t('cities.population'), 'text', html` inputmode="numeric"`)}
   ${input('latitude', t('admin.latitude'), 'text', html` inputmode="decimal"`)}
   ${input('longitude', t('admin.longitude'), 'text', html` inputmode="decimal"`)}

@@ -56,16 +56,7 @@ export async function getOrganizationById(db: Queryable, id: number): Promise<Or
   return db.one<Organization>(`${SELECT} WHERE o.id = $1`, [id]);
 }
 
-export interface OrganizationInput {
-  slug: string;
-  kind: OrganizationKind;
-  name_uk: string;
-  name_en: string;
-  name_bg: string;
-  city_id: number | null;
-  website: string | null;
-  edrpou: string | null;
-}
+export type OrganizationInput = Omit<Organization, 'id' | 'city_slug'>;
 
 export async function parseOrganizationInput(db: Queryable, body: unknown): Promise<OrganizationInput> {
   const check = new Checker(body);

@@ -1,6 +1,7 @@
 // Admin pages for organisations.
 import { html, type SafeHtml } from '../../platform/html/html.ts';
-import { csrfField, describedBy, fieldError, pagination, type PageContext } from '../../platform/html/layout.ts';
+import { csrfField, pagination, type PageContext } from '../../platform/html/layout.ts';
+import { selectField, textField } from '../../platform/html/fields.ts';
 import { localName, type City } from '../cities/service.ts';
 import { ORGANIZATION_KINDS, type Organization } from './service.ts';
 
@@ -28,11 +29,7 @@ export function organizationFormPage(
   existingSlug: string | null,
 ): SafeHtml {
   const { t } = ctx;
-  const value = (field: string) => (values[field] === null || values[field] === undefined ? '' : String(values[field]));
-  const input = (field: string, label: string, type = 'text') => html`
-  <label for="${field}">${label}</label>
-  <input type="${type}" id="${field}" name="${field}" value="${value(field)}"${describedBy(errors, field)}>
-  ${fieldError(errors, field)}`;
+  const input = (name: string, label: string, type = 'text') => textField({ name, label, type, values, errors });
   const action = existingSlug ? `/admin/organizations/${existingSlug}/edit` : '/admin/organizations/new';
   return html`
 <p><a href="/admin/organizations">← ${t('admin.organizations')}</a></p>
@@ -42,20 +39,13 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
   ${csrfField(ctx)}
   ${input('slug', t('admin.slug'))}
   <p class="hint">${t('admin.slug_hint')}</p>
-  <label for="kind">${t('admin.kind')}</label>
-  <select id="kind" name="kind"${describedBy(errors, 'kind')}>
-    ${ORGANIZATION_KINDS.map((k) => html`<option value="${k}"${k === value('kind') ? html` selected` : ''}>${t(`organizations.kind.${k}`)}</option>`)}
-  </select>
-  ${fieldError(errors, 'kind')}
+  ${selectField({ name: 'kind', label: t('admin.kind'), values, errors,
+    choices: ORGANIZATION_KINDS.map((k) => ({ value: k, label: t(`organizations.kind.${k}`) })) })}
   ${input('name_uk', t('admin.name_uk'))}
   ${input('name_en', t('admin.name_en'))}
   ${input('name_bg', t('admin.name_bg'))}
-  <label for="city_slug">${t('admin.city')}</label>
-  <select id="city_slug" name="city_slug"${describedBy(errors, 'city_slug')}>
-    <option value="">—</option>
-    ${cities.map((c) => html`<option value="${c.slug}"${c.slug === value('city_slug') ? html` selected` : ''}>${localName(c, ctx.locale)}</option>`)}
-  </select>
-  ${fieldError(errors, 'city_slug')}
+  ${selectField({ name: 'city_slug', label: t('admin.city'), values, errors, empty: '—',
+    choices: cities.map((c) => ({ value: c.slug, label: localName(c, ctx.locale) })) })}
   ${input('website', t('cities.website'), 'url')}
   ${input('edrpou', t('cities.edrpou'))}
   <button type="submit">${t('admin.save')}</button>
