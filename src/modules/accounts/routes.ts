@@ -8,6 +8,7 @@ import { formRateLimit, apiRateLimit } from '../../platform/http/rate-limits.ts'
 import { ValidationError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validate.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { problemSchema } from '../../platform/http/schemas.ts';
 import {
   SESSION_COOKIE, SESSION_DAYS, createApiToken, createSession, endSession, listApiTokens, revokeApiToken,
 } from '../../platform/auth.ts';
@@ -179,9 +180,11 @@ async function routes(app: FastifyInstance) {
     config: apiRateLimit(app),
     schema: {
       tags: ['accounts'],
+      operationId: 'getMe',
       summary: 'The account the token belongs to',
       security: [{ bearerAuth: [] }],
       response: {
+        401: { ...problemSchema, description: 'No token, or an unknown or revoked one' },
         200: {
           type: 'object',
           properties: {

@@ -28,6 +28,9 @@ describe('API document and operator endpoints', () => {
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /API documentation/);
     for (const path of ['/api/v1/cities', '/api/v1/cities/{slug}', '/api/v1/me']) assert.ok(page.body.includes(`GET ${path}`), path);
+    const ukrainian = await app.inject('/api/docs');
+    assert.match(ukrainian.body, /Список міст/);
+    assert.match(ukrainian.body, /Скільки записів пропустити/);
   });
 
   test('health and readiness', async () => {

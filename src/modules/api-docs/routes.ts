@@ -6,7 +6,7 @@ import { html, type SafeHtml } from '../../platform/html/html.ts';
 import type { PageContext } from '../../platform/html/layout.ts';
 
 interface Parameter { name: string; in: string; required?: boolean; description?: string; schema?: { type?: unknown; enum?: unknown[]; default?: unknown; minimum?: number; maximum?: number } }
-interface Operation { summary?: string; description?: string; tags?: string[]; parameters?: Parameter[]; responses?: Record<string, { description?: string }>; security?: unknown[] }
+interface Operation { operationId?: string; summary?: string; description?: string; tags?: string[]; parameters?: Parameter[]; responses?: Record<string, { description?: string }>; security?: unknown[] }
 type OpenApi = { paths?: Record<string, Record<string, Operation>> };
 
 function typeOf(schema: Parameter['schema']): string {
@@ -22,6 +22,11 @@ function typeOf(schema: Parameter['schema']): string {
 
 function docsPage(ctx: PageContext, spec: OpenApi, publicUrl: string): SafeHtml {
   const { t } = ctx;
+  // Summaries and descriptions are translated by operation id; the English text in the schema is the fallback.
+  const translated = (key: string, fallback: string | undefined) => {
+    const text = t(key);
+    return text === key ? fallback : text;
+  };
   const operations = Object.entries(spec.paths ?? {}).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
   return html`<h1>${t('api.title')}</h1>
@@ -38,12 +43,12 @@ curl -H "Authorization: Bearer hmd_…" ${publicUrl}/api/v1/me</code></pre>
 <h2>${t('api.endpoints')}</h2>
 ${operations.map(({ path, method, op }) => html`<section class="card" aria-labelledby="${`op-${method}-${path}`.replace(/[^a-zA-Z0-9-]/g, '-')}">
   <h3 id="${`op-${method}-${path}`.replace(/[^a-zA-Z0-9-]/g, '-')}"><code>${method} ${path}</code></h3>
-  ${op.summary ? html`<p><strong>${op.summary}</strong></p>` : ''}
-  ${op.description ? html`<p>${op.description}</p>` : ''}
+  ${op.summary ? html`<p><strong>${translated(`api.ops.${op.operationId}.summary`, op.summary)}</strong></p>` : ''}
+  ${op.description ? html`<p>${translated(`api.ops.${op.operationId}.description`, op.description)}</p>` : ''}
   ${op.security ? html`<p class="hint">${t('api.needs_token')}</p>` : ''}
   ${op.parameters?.length ? html`<div class="table-wrap"><table>
     <thead><tr><th scope="col">${t('api.parameter')}</th><th scope="col">${t('api.in')}</th><th scope="col">${t('api.type')}</th><th scope="col">${t('api.description')}</th></tr></thead>
-    <tbody>${op.parameters.map((p) => html`<tr><td><code>${p.name}</code>${p.required ? html` <span class="badge">${t('api.required')}</span>` : ''}</td><td>${p.in}</td><td>${typeOf(p.schema)}</td><td>${p.description ?? ''}</td></tr>`)}</tbody>
+    <tbody>${op.parameters.map((p) => html`<tr><td><code>${p.name}</code>${p.required ? html` <span class="badge">${t('api.required')}</span>` : ''}</td><td>${p.in}</td><td>${typeOf(p.schema)}</td><td>${translated(`api.params.${p.name}`, p.description) ?? ''}</td></tr>`)}</tbody>
   </table></div>` : ''}
   <p class="hint">${t('api.responses')}: ${Object.keys(op.responses ?? {}).join(', ')}</p>
 </section>`)}`;

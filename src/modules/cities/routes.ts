@@ -89,6 +89,7 @@ async function routes(app: FastifyInstance) {
     config: apiRateLimit(app),
     schema: {
       tags: ['cities'],
+      operationId: 'listCities',
       summary: 'List cities',
       description: 'Search, filter by oblast, sort and paginate the cities on the platform.',
       querystring: listQuery,
@@ -105,6 +106,7 @@ async function routes(app: FastifyInstance) {
     config: apiRateLimit(app),
     schema: {
       tags: ['cities'],
+      operationId: 'getCity',
       summary: 'One city',
       params: { type: 'object', properties: { slug: slugParam }, required: ['slug'] },
       response: { 200: cityJson, 404: problemSchema, ...errorResponses },
@@ -118,6 +120,7 @@ async function routes(app: FastifyInstance) {
     config: apiRateLimit(app),
     schema: {
       tags: ['cities'],
+      operationId: 'listOblasts',
       summary: 'List oblasts (regions)',
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: oblastJson }, total: { type: 'integer' } } } },
     },

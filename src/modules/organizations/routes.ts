@@ -36,6 +36,7 @@ async function routes(app: FastifyInstance) {
     config: apiRateLimit(app),
     schema: {
       tags: ['organizations'],
+      operationId: 'listOrganizations',
       summary: 'List organisations',
       querystring: {
         type: 'object',
@@ -60,6 +61,7 @@ async function routes(app: FastifyInstance) {
     config: apiRateLimit(app),
     schema: {
       tags: ['organizations'],
+      operationId: 'getOrganization',
       summary: 'One organisation',
       params: { type: 'object', properties: { slug: slugParam }, required: ['slug'] },
       response: { 200: organizationJson, 404: problemSchema, ...errorResponses },
