@@ -66,3 +66,38 @@ test('users create, tokens create and the token calling the API, on a persisted 
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('serve starts with demo content, logs JSON, answers /readyz, and shuts down cleanly on SIGTERM', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-serve-'));
+  const { spawn } = await import('node:child_process');
+  const port = 3700 + Math.floor(Math.random() * 200);
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/hromada.js'), 'serve', '--demo', '--port', String(port)], {
+    env: { ...process.env, HROMADA_DATA_DIR: dataDir, DATABASE_URL: '', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    let ready = false;
+    for (let i = 0; i < 120 && !ready; i++) {
+      ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.ok(ready, output);
+    const cities = await fetch(`http://127.0.0.1:${port}/api/v1/cities?limit=1`).then((r) => r.json());
+    assert.ok(cities.total >= 50);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    const lines = output.trim().split('\n').map((line) => JSON.parse(line));
+    assert.ok(lines.some((l) => l.msg === 'demo content created'));
+    assert.ok(lines.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM'));
+    assert.ok(lines.some((l) => l.msg === 'request completed' && l.res?.statusCode === 200));
+    // A second start keeps the data and adds no second copy of the demo.
+    const again = hromada(dataDir, 'seed-demo');
+    assert.match(again.stdout, /already has cities/);
+  } finally {
+    child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});

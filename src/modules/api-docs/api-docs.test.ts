@@ -61,3 +61,20 @@ describe('API document and operator endpoints', () => {
     assert.match(page.body, /Страницата не е намерена/);
   });
 });
+
+describe('behind https', () => {
+  test('cookies are Secure and HSTS is sent when the public address is https', async () => {
+    const app = await createTestApp('pglite', { demo: false, config: { publicUrl: 'https://hromada.example.org' } });
+    try {
+      const page = await app.inject('/login');
+      assert.match(String(page.headers['strict-transport-security']), /max-age=/);
+      const csrfCookie = String(page.headers['set-cookie']);
+      assert.match(csrfCookie, /Secure/);
+      assert.match(csrfCookie, /HttpOnly/);
+      const lang = await app.inject('/lang/en?next=/');
+      assert.match(String(lang.headers['set-cookie']), /Secure/);
+    } finally {
+      await app.close();
+    }
+  });
+});
