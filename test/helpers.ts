@@ -63,8 +63,11 @@ export class Client {
   readonly app: FastifyInstance;
   cookies = new Map<string, string>();
   lastBody = '';
-  constructor(app: FastifyInstance) {
+  /** The client's IP address as the server sees it. */
+  readonly remoteAddress: string;
+  constructor(app: FastifyInstance, remoteAddress = '127.0.0.1') {
     this.app = app;
+    this.remoteAddress = remoteAddress;
   }
 
   private remember(response: LightMyRequestResponse) {
@@ -81,7 +84,7 @@ export class Client {
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const response = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader, ...headers } });
+    const response = await this.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: { cookie: this.cookieHeader, ...headers } });
     this.remember(response);
     return response;
   }
@@ -103,6 +106,7 @@ export class Client {
     const response = await this.app.inject({
       method: 'POST',
       url,
+      remoteAddress: this.remoteAddress,
       headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams(fields).toString(),
     });

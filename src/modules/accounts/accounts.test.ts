@@ -87,6 +87,25 @@ for (const engine of ENGINES) {
       assert.match(client.lastBody, /Забагато спроб/);
     });
 
+    test('one address trying many accounts, or registering many, is rate limited too', async () => {
+      const bot = new Client(app, '10.7.7.7');
+      const statuses: number[] = [];
+      for (let i = 0; i < 102; i++) {
+        await bot.get('/login');
+        statuses.push((await bot.post('/login', { _csrf: bot.csrfToken(), email: `victim${i}@example.org`, password: 'guess' })).statusCode);
+      }
+      assert.equal(statuses.filter((s) => s === 401).length, 100);
+      assert.equal(statuses.at(-1), 429);
+      assert.equal((await new Client(app, '10.7.7.8').submit('/login', '/login', { email: 'nobody@example.org', password: 'x' })).statusCode, 401,
+        'other addresses are not affected');
+      const registrar = new Client(app, '10.7.7.9');
+      const registrations: number[] = [];
+      for (let i = 0; i < 11; i++) {
+        registrations.push((await registrar.submit('/register', '/register', { display_name: 'Bot', email: `bot${i}@example.org`, password: 'x', password_confirm: 'x' })).statusCode);
+      }
+      assert.equal(registrations.at(-1), 429);
+    });
+
     test('an expired session is treated as logged out; sessions live in the database across restarts', async () => {
       const client = new Client(app);
       await client.login('assessor@hromada.demo', DEMO_PASSWORD);

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allow, signedIn } from '../../platform/http/guards.ts';
 import { fieldMessages } from '../../platform/http/forms.ts';
-import { formRateLimit, apiRateLimit } from '../../platform/http/rate-limits.ts';
+import { accountFormRateLimit, apiRateLimit, formRateLimit } from '../../platform/http/rate-limits.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validate.ts';
 import { recordAudit } from '../../platform/audit.ts';
@@ -63,7 +63,7 @@ async function routes(app: FastifyInstance) {
     render(request, reply, request.t('accounts.login_title'),
       loginPage(request.pageContext(), { next: request.query.next ?? '' }, undefined, request.query.reset ? request.t('accounts.password_changed') : undefined)));
 
-  app.post<{ Body: Body }>('/login', { config: formRateLimit(10) }, async (request, reply) => {
+  app.post<{ Body: Body }>('/login', accountFormRateLimit(10, 100), async (request, reply) => {
     const check = new Checker(request.body);
     const email = check.text('email', { required: true, max: 254 });
     const password = typeof request.body?.password === 'string' ? request.body.password : '';
@@ -98,7 +98,7 @@ async function routes(app: FastifyInstance) {
   app.get('/forgot', async (request, reply) =>
     render(request, reply, request.t('accounts.forgot_title'), forgotPage(request.pageContext(), {}, undefined, false)));
 
-  app.post<{ Body: Body }>('/forgot', { config: formRateLimit(5) }, async (request, reply) => {
+  app.post<{ Body: Body }>('/forgot', accountFormRateLimit(5, 30), async (request, reply) => {
     const check = new Checker(request.body);
     const email = check.email('email');
     if (check.problems.length) {
