@@ -52,8 +52,8 @@ for (const engine of ENGINES) {
       assert.equal(login.statusCode, 401);
       const log = await admin.get(`/admin/audit?entity_type=user&entity_id=${userId}`);
       assert.match(log.body, /user\.update/);
-      assert.match(log.body, /&quot;disabled&quot;: false/);
-      assert.match(log.body, /&quot;disabled&quot;: true/);
+      assert.match(log.body, /<code>disabled<\/code><\/th><td><del>false<\/del><\/td><td><ins>true<\/ins>/);
+      assert.match(log.body, /<code>locale<\/code><\/th><td><del>uk<\/del><\/td><td><ins>bg<\/ins>/);
       const self = (await app.db.one<{ id: number }>(`SELECT id FROM users WHERE email = 'admin@hromada.demo'`))!.id;
       const selfDisable = await admin.submit(`/admin/users/${self}`, `/admin/users/${self}`, { display_name: 'Admin', disabled: 'on' });
       assert.equal(selfDisable.statusCode, 422);

@@ -87,8 +87,19 @@ ${memberships.length === 0 ? html`<p>—</p>` : html`<ul>${memberships.map((m) =
 <p><a href="/admin/audit?entity_type=user&amp;entity_id=${user.id}">${t('admin.history')}</a></p>`;
 }
 
-function json(value: unknown): string {
-  return value === null || value === undefined ? '—' : JSON.stringify(value, null, 1);
+function show(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** The fields an event changed, each with its value before and after (only those that differ). */
+export function auditChanges(before: unknown, after: unknown): { field: string; before: string; after: string }[] {
+  const b = (before ?? {}) as Record<string, unknown>;
+  const a = (after ?? {}) as Record<string, unknown>;
+  const fields = [...new Set([...Object.keys(b), ...Object.keys(a)])];
+  return fields
+    .filter((field) => JSON.stringify(b[field]) !== JSON.stringify(a[field]))
+    .map((field) => ({ field, before: before ? show(b[field]) : '', after: after ? show(a[field]) : '' }));
 }
 
 export function auditPage(ctx: PageContext, events: AuditEvent[], filter: { entity_type: string; entity_id: string }, page: Page): SafeHtml {
@@ -103,10 +114,13 @@ export function auditPage(ctx: PageContext, events: AuditEvent[], filter: { enti
   <button type="submit">${t('cities.apply')}</button>
 </form>
 <div class="table-wrap"><table>
-  <thead><tr><th scope="col">${t('admin.when')}</th><th scope="col">${t('admin.who')}</th><th scope="col">${t('admin.action')}</th><th scope="col">${t('admin.record')}</th><th scope="col">${t('admin.before')}</th><th scope="col">${t('admin.after')}</th></tr></thead>
+  <thead><tr><th scope="col">${t('admin.when')}</th><th scope="col">${t('admin.who')}</th><th scope="col">${t('admin.action')}</th><th scope="col">${t('admin.record')}</th><th scope="col">${t('admin.changes')}</th></tr></thead>
   <tbody>${events.map((e) => html`<tr><td>${formatDateTime(ctx.locale, e.at)}</td><td>${e.actor_label}${e.ip ? html`<br><span class="hint">${e.ip}</span>` : ''}</td>
     <td><code>${e.action}</code></td><td>${e.entity_type} ${e.entity_id ?? ''}</td>
-    <td><pre>${json(e.before)}</pre></td><td><pre>${json(e.after)}</pre></td></tr>`)}</tbody>
+    <td>${auditChanges(e.before, e.after).length === 0 ? '—' : html`<table class="changes">
+      <thead><tr><th scope="col">${t('admin.field')}</th><th scope="col">${t('admin.before')}</th><th scope="col">${t('admin.after')}</th></tr></thead>
+      <tbody>${auditChanges(e.before, e.after).map((c) => html`<tr><th scope="row"><code>${c.field}</code></th><td><del>${c.before}</del></td><td><ins>${c.after}</ins></td></tr>`)}</tbody>
+    </table>`}</td></tr>`)}</tbody>
 </table></div>
 ${pagination(ctx, '/admin/audit', filter, page)}`;
 }

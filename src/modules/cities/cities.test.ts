@@ -108,6 +108,11 @@ for (const engine of ENGINES) {
       assert.equal((await app.inject('/lang/de?next=/')).statusCode, 400);
       const offsite = await app.inject('/lang/en?next=//evil.example/');
       assert.equal(offsite.headers.location, '/');
+      const person = new Client(app);
+      await person.login('citizen@hromada.demo', DEMO_PASSWORD);
+      await person.get('/lang/en?next=/');
+      const stored = await app.db.one<{ locale: string }>(`SELECT locale FROM users WHERE email = 'citizen@hromada.demo'`);
+      assert.equal(stored?.locale, 'en', 'e-mails follow the chosen language');
       const invalidCookie = await app.inject({ url: '/', cookies: { hromada_lang: 'xx' } });
       assert.match(invalidCookie.body, /<html lang="uk">/);
     });

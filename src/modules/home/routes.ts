@@ -35,6 +35,8 @@ async function routes(app: FastifyInstance) {
   }, async (request, reply) => {
     const code = request.params.code;
     if (!isLocale(code)) return reply.callNotFound();
+    // A signed-in person also gets their e-mails in the language they chose.
+    if (request.user && request.user.locale !== code) await app.db.query('UPDATE users SET locale = $1 WHERE id = $2', [code, request.user.id]);
     reply.setCookie(LOCALE_COOKIE, code, { path: '/', maxAge: 365 * 24 * 3600, sameSite: 'lax', httpOnly: true, secure: app.config.publicUrl.startsWith('https://') });
     return reply.redirect(safeNext(request.query.next, '/'), 303);
   });
