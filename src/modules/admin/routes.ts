@@ -15,6 +15,7 @@ import { auditPage, dashboardPage, outboxMessagePage, outboxPage, userDetailPage
 import { canAdminister } from './policy.ts';
 
 const PAGE = 50;
+const AUDIT_PAGE = 20; // events can list many fields each
 const idParam = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } } } as const;
 const offsetOf = (value: unknown) => Math.max(0, Math.min(1_000_000, Number(value) || 0));
 
@@ -81,9 +82,9 @@ async function routes(app: FastifyInstance) {
   app.get<{ Querystring: { entity_type?: string; entity_id?: string; offset?: string } }>('/admin/audit', admin, async (request, reply) => {
     const filter = { entity_type: String(request.query.entity_type ?? '').slice(0, 40), entity_id: String(request.query.entity_id ?? '').slice(0, 40) };
     const offset = offsetOf(request.query.offset);
-    const result = await listAudit(db, { entityType: filter.entity_type || undefined, entityId: filter.entity_id || undefined, limit: PAGE, offset });
+    const result = await listAudit(db, { entityType: filter.entity_type || undefined, entityId: filter.entity_id || undefined, limit: AUDIT_PAGE, offset });
     return reply.page({ title: request.t('admin.audit'), nav: 'admin',
-      body: auditPage(request.pageContext(), result.items, filter, { total: result.total, limit: PAGE, offset }) });
+      body: auditPage(request.pageContext(), result.items, filter, { total: result.total, limit: AUDIT_PAGE, offset }) });
   });
 
   app.get<{ Querystring: { offset?: string } }>('/admin/outbox', admin, async (request, reply) => {

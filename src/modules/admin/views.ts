@@ -109,7 +109,7 @@ export function auditPage(ctx: PageContext, events: AuditEvent[], filter: { enti
 <form method="get" action="/admin/audit" class="filters">
   <label for="entity_type">${t('admin.entity_type')}
     <select id="entity_type" name="entity_type"><option value="">—</option>
-    ${['city', 'organization', 'user', 'api_token'].map((e) => html`<option value="${e}"${e === filter.entity_type ? html` selected` : ''}>${e}</option>`)}</select></label>
+    ${['city', 'organization', 'user', 'api_token'].map((e) => html`<option value="${e}"${e === filter.entity_type ? html` selected` : ''}>${t(`admin.entity.${e}`)}</option>`)}</select></label>
   <label for="entity_id">${t('admin.entity_id')}<input type="text" id="entity_id" name="entity_id" value="${filter.entity_id}" maxlength="40"></label>
   <button type="submit">${t('cities.apply')}</button>
 </form>
