@@ -73,8 +73,9 @@ export async function endSession(db: Queryable, secret: string): Promise<void> {
   await db.query('DELETE FROM sessions WHERE id_hash = $1', [sha256(secret)]);
 }
 
-export async function endAllSessions(db: Queryable, userId: number): Promise<void> {
-  await db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+/** Ends every session of the user, except the one whose secret is given (the person's own). */
+export async function endAllSessions(db: Queryable, userId: number, exceptSecret?: string): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2', [userId, exceptSecret ? sha256(exceptSecret) : '']);
 }
 
 export interface ApiToken {

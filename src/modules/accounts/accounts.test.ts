@@ -142,6 +142,21 @@ for (const engine of ENGINES) {
       assert.equal((await client.get(link.pathname + link.search)).statusCode, 400, 'the link works once');
     });
 
+    test('a signed-in person changes their password; other sessions end, this one stays', async () => {
+      const laptop = new Client(app);
+      const phone = new Client(app);
+      await laptop.login('assessor@hromada.demo', DEMO_PASSWORD);
+      await phone.login('assessor@hromada.demo', DEMO_PASSWORD);
+      const wrong = await laptop.submit('/account', '/account/password', { current_password: 'not it', password: 'brand new password', password_confirm: 'brand new password' });
+      assert.equal(wrong.statusCode, 422);
+      assert.match(wrong.body, /id="current_password-error"/);
+      const changed = await laptop.submit('/account', '/account/password', { current_password: DEMO_PASSWORD, password: 'brand new password', password_confirm: 'brand new password' });
+      assert.equal(changed.statusCode, 303);
+      assert.equal((await laptop.get('/account')).statusCode, 200, 'this session stays');
+      assert.equal((await phone.get('/account')).statusCode, 302, 'the other session ended');
+      await new Client(app).login('assessor@hromada.demo', 'brand new password');
+    });
+
     test('a personal API token authenticates /api/v1 (Bearer and CKAN style) until revoked', async () => {
       const client = new Client(app);
       await client.login('coordinator.lviv@hromada.demo', DEMO_PASSWORD);

@@ -13,7 +13,7 @@ import {
   SESSION_COOKIE, SESSION_DAYS, createApiToken, createSession, endSession, listApiTokens, revokeApiToken,
 } from '../../platform/auth.ts';
 import {
-  authenticate, confirmEmail, isResetTokenValid, parseNewPassword, parseRegistration, registerUser,
+  authenticate, changePassword, confirmEmail, isResetTokenValid, parseNewPassword, parseRegistration, registerUser,
   requestPasswordReset, resendConfirmation, resetPassword,
 } from './service.ts';
 import { accountPage, confirmPage, forgotPage, loginPage, registerPage, resetPage } from './views.ts';
@@ -132,10 +132,11 @@ async function routes(app: FastifyInstance) {
   const account = { preHandler: allow(signedIn) };
   const roleNames = (request: FastifyRequest) => (request.user?.memberships ?? []).map((m) => request.t(`roles.${m.role}`));
 
-  app.get<{ Querystring: { registered?: string; revoked?: string; resent?: string } }>('/account', account, async (request, reply) => {
+  app.get<{ Querystring: { registered?: string; revoked?: string; resent?: string; password?: string } }>('/account', account, async (request, reply) => {
     const tokens = await listApiTokens(db, request.user!.id);
     const q = request.query;
-    const notice = q.registered ? request.t('accounts.registered') : q.revoked ? request.t('accounts.token_revoked') : q.resent ? request.t('accounts.resent') : undefined;
+    const notice = q.registered ? request.t('accounts.registered') : q.revoked ? request.t('accounts.token_revoked')
+      : q.resent ? request.t('accounts.resent') : q.password ? request.t('accounts.password_updated') : undefined;
     return render(request, reply, request.t('accounts.account_title'), accountPage(request.pageContext(), tokens, { notice, roles: roleNames(request) }));
   });
 
@@ -168,6 +169,18 @@ async function routes(app: FastifyInstance) {
       }
     });
     return reply.redirect('/account?revoked=1', 303);
+  });
+
+  app.post<{ Body: Body }>('/account/password', { ...account, config: formRateLimit(10) }, async (request, reply) => {
+    try {
+      await db.transaction((tx) => changePassword(tx, request.user!.id, request.body, request.cookies[SESSION_COOKIE] ?? '', request.ip));
+      return reply.redirect('/account?password=1', 303);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const tokens = await listApiTokens(db, request.user!.id);
+      return render(request, reply, request.t('accounts.account_title'),
+        accountPage(request.pageContext(), tokens, { passwordErrors: fieldMessages(request.t, error), roles: roleNames(request) }), error.statusCode);
+    }
   });
 
   app.post('/account/resend-confirmation', { ...account, config: formRateLimit(5) }, async (request, reply) => {

@@ -155,6 +155,24 @@ export async function resetPassword(db: Queryable, token: string, password: stri
   return row.user_id;
 }
 
+/** Changes a signed-in person's password after checking the current one; ends their other sessions. */
+export async function changePassword(db: Queryable, userId: number, body: unknown, currentSession: string, ip: string | null): Promise<void> {
+  const check = new Checker(body);
+  const input = (body ?? {}) as Record<string, unknown>;
+  const current = typeof input.current_password === 'string' ? input.current_password : '';
+  if (!current) check.fail('current_password', 'validation.required');
+  const password = check.password('password', PASSWORD_MIN);
+  if (password && input.password_confirm !== password) check.fail('password_confirm', 'validation.password_mismatch');
+  check.done();
+  const row = await db.one<{ password_hash: string; email: string }>('SELECT password_hash, email FROM users WHERE id = $1', [userId]);
+  if (!row || !(await verifyPassword(current, row.password_hash))) {
+    throw new ValidationError([{ field: 'current_password', message: 'validation.wrong_password' }]);
+  }
+  await db.query('UPDATE users SET password_hash = $1 WHERE id = $2', [await hashPassword(password), userId]);
+  await endAllSessions(db, userId, currentSession);
+  await recordAudit(db, { userId, label: row.email, ip }, 'user.change_password', 'user', userId, null, null);
+}
+
 export async function getUser(db: Queryable, id: number): Promise<UserRow> {
   const user = await db.one<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
   if (!user) throw new NotFoundError(`user ${id}`);

@@ -93,7 +93,7 @@ ${errorSummary(ctx, errors)}
 export function accountPage(
   ctx: PageContext,
   tokens: ApiToken[],
-  options: { newToken?: string; notice?: string; errors?: Errors; roles: string[] },
+  options: { newToken?: string; notice?: string; errors?: Errors; passwordErrors?: Errors; roles: string[] },
 ): SafeHtml {
   const { t, user } = ctx;
   if (!user) return html``;
@@ -118,6 +118,16 @@ ${tokens.length === 0 ? html`<p>${t('accounts.no_tokens')}</p>` : html`<div clas
   ${csrfField(ctx)}
   ${field('name', t('accounts.token_name'), 'text', {}, options.errors, html` required maxlength="100"`)}
   <button type="submit">${t('accounts.create_token')}</button>
+</form>
+<h2 id="password">${t('accounts.change_password')}</h2>
+${options.passwordErrors ? html`<p class="notice error" role="alert">${t('validation.fix_errors')}</p>` : ''}
+<form method="post" action="/account/password" class="stacked" novalidate>
+  ${csrfField(ctx)}
+  ${field('current_password', t('accounts.current_password'), 'password', {}, options.passwordErrors, html` autocomplete="current-password" required`)}
+  ${field('password', t('accounts.new_password'), 'password', {}, options.passwordErrors, html` autocomplete="new-password" required minlength="${PASSWORD_MIN}"`)}
+  <p class="hint">${t('accounts.password_hint', { min: PASSWORD_MIN })}</p>
+  ${field('password_confirm', t('accounts.password_confirm'), 'password', {}, options.passwordErrors, html` autocomplete="new-password" required`)}
+  <button type="submit">${t('accounts.reset_button')}</button>
 </form>
 <h2>${t('accounts.api_example')}</h2>
 <pre><code>curl -H "Authorization: Bearer hmd_…" ${'/api/v1/me'}</code></pre>`;
