@@ -12,7 +12,7 @@ import { DEMO_PASSWORD } from '../helpers.ts';
 const PUBLIC_PAGES = ['/', '/cities', '/cities?q=%D0%BA%D0%B8%D1%97%D0%B2', '/cities?oblast=lvivska&sort=-population', '/cities/map', '/cities/lviv',
   '/api/docs', '/login', '/register', '/forgot', '/reset?token=expired', '/confirm?token=abc', '/no-such-page'];
 const ADMIN_PAGES = ['/account', '/admin', '/admin/cities', '/admin/cities/new', '/admin/cities/lviv/edit', '/admin/organizations',
-  '/admin/organizations/new', '/admin/organizations/civic-lviv/edit', '/admin/users', '/admin/users/1', '/admin/audit', '/admin/outbox'];
+  '/admin/organizations/new', '/admin/organizations/civic-lviv/edit', '/admin/users', '/admin/users/new', '/admin/users/1', '/admin/audit', '/admin/outbox'];
 
 async function login(page: Page, baseUrl: string, email: string, password: string) {
   await page.goto(`${baseUrl}/login`);

@@ -289,6 +289,32 @@ export async function updateUserByAdmin(db: Queryable, actor: Actor, userId: num
   await recordAudit(db, actor, 'user.update', 'user', userId, view(before), view(after));
 }
 
+const INVITE_HOURS = 72;
+
+/**
+ * An admin invites someone: the account is created with the address confirmed and no usable
+ * password, and the person gets a link to choose one (a password-reset link that lasts longer).
+ */
+export async function inviteUser(db: Queryable, actor: Actor, body: unknown, publicUrl: string): Promise<UserRow> {
+  const check = new Checker(body);
+  const email = check.email('email');
+  const displayName = check.text('display_name', { required: true, max: 100 });
+  const locale = check.oneOf('locale', ['uk', 'en', 'bg'] as const) ?? 'uk';
+  check.done();
+  if (await findUserByEmail(db, email)) throw new ValidationError([{ field: 'email', message: 'validation.email_taken' }], 409);
+  const user = (await db.one<UserRow>(
+    `INSERT INTO users (email, display_name, password_hash, locale, email_confirmed_at) VALUES ($1, $2, $3, $4, now()) RETURNING ${USER_COLUMNS}`,
+    [email, displayName, await hashPassword(newSecret().secret), locale],
+  ))!;
+  await db.query(`INSERT INTO memberships (user_id, role) VALUES ($1, 'citizen')`, [user.id]);
+  const token = await issueEmailToken(db, user.id, 'reset_password', INVITE_HOURS);
+  const t = translator(locale);
+  await queueMail(db, email, t('mail.invite_subject'),
+    t('mail.invite_body', { name: displayName, inviter: actor.label, link: `${publicUrl}/reset?token=${token}`, hours: INVITE_HOURS }));
+  await recordAudit(db, actor, 'user.invite', 'user', user.id, null, { email, display_name: displayName, locale });
+  return user;
+}
+
 /** For the command line and the demo seed: an account that is already confirmed, with one role. */
 export async function createConfirmedUser(
   db: Queryable,

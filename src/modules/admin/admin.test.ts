@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { Client, createTestApp, DEMO_PASSWORD, ENGINES } from '../../../test/helpers.ts';
+import { Client, createTestApp, DEMO_PASSWORD, ENGINES, lastMailTo } from '../../../test/helpers.ts';
 
 for (const engine of ENGINES) {
   describe(`admin area on ${engine}`, () => {
@@ -61,6 +61,23 @@ for (const engine of ENGINES) {
       const selfDemote = await admin.submit(`/admin/users/${self}`, `/admin/users/${self}/memberships/${ownAdmin}/delete`, {});
       assert.equal(selfDemote.statusCode, 422);
       assert.ok(await app.db.one(`SELECT 1 FROM memberships WHERE id = $1`, [ownAdmin]), 'the admin role is still there');
+    });
+
+    test('an admin invites a city editor, who chooses a password from the e-mailed link', async () => {
+      const invalid = await admin.submit('/admin/users/new', '/admin/users/new', { display_name: '', email: 'bad', locale: 'uk' });
+      assert.equal(invalid.statusCode, 422);
+      const invited = await admin.submit('/admin/users/new', '/admin/users/new', { display_name: 'Ніна <i>Редакторка</i>', email: 'nina@zhytomyr.example', locale: 'en' });
+      assert.equal(invited.statusCode, 303);
+      const mail = await lastMailTo(app.db, 'nina@zhytomyr.example');
+      assert.equal(mail.subject, 'Your invitation to Hromada');
+      assert.match(mail.body, /admin@hromada\.demo has created an account/);
+      const nina = new Client(app);
+      const link = new URL(mail.link!);
+      await nina.get(link.pathname + link.search);
+      const set = await nina.post('/reset', { _csrf: nina.csrfToken(), token: link.searchParams.get('token')!, password: 'ninas own password', password_confirm: 'ninas own password' });
+      assert.equal(set.statusCode, 303);
+      await nina.login('nina@zhytomyr.example', 'ninas own password');
+      assert.match((await nina.get('/account')).body, /Ніна &lt;i&gt;Редакторка&lt;\/i&gt;/);
     });
 
     test('the audit log cannot be changed, even with direct SQL', async () => {

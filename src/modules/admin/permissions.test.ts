@@ -27,6 +27,8 @@ function adminActions(userId: number, membershipId: number): [string, string, Re
     ['POST', '/admin/organizations/civic-lviv/edit', { ...orgFields, slug: 'civic-lviv' }],
     ['POST', '/admin/organizations/civic-lviv/delete', {}],
     ['GET', '/admin/users', {}],
+    ['GET', '/admin/users/new', {}],
+    ['POST', '/admin/users/new', { display_name: 'Sneaky', email: 'sneaky@example.org', locale: 'uk' }],
     ['GET', `/admin/users/${userId}`, {}],
     ['POST', `/admin/users/${userId}`, { display_name: 'Hacked', disabled: 'on' }],
     ['POST', `/admin/users/${userId}/memberships`, { role: 'admin' }],

@@ -3,15 +3,15 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { allow } from '../../platform/http/guards.ts';
-import { actorOf, fieldMessages } from '../../platform/http/forms.ts';
+import { actorOf, fieldMessages, submitForm } from '../../platform/http/forms.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import { listAudit } from '../../platform/audit.ts';
 import { getOutboxMessage, listOutbox } from '../../platform/mail.ts';
 import { NotFoundError } from '../../platform/errors.ts';
-import { addMembership, getUser, listMemberships, listUsers, removeMembership, updateUserByAdmin } from '../accounts/service.ts';
+import { addMembership, getUser, inviteUser, listMemberships, listUsers, removeMembership, updateUserByAdmin } from '../accounts/service.ts';
 import { listOblasts } from '../cities/service.ts';
 import { listOrganizations } from '../organizations/service.ts';
-import { auditPage, dashboardPage, outboxMessagePage, outboxPage, userDetailPage, userListPage } from './views.ts';
+import { auditPage, dashboardPage, inviteUserPage, outboxMessagePage, outboxPage, userDetailPage, userListPage } from './views.ts';
 import { canAdminister } from './policy.ts';
 
 const PAGE = 50;
@@ -39,6 +39,19 @@ async function routes(app: FastifyInstance) {
     return reply.page({ title: request.t('admin.users'), nav: 'admin',
       body: userListPage(request.pageContext(), result.items, q, { total: result.total, limit: PAGE, offset }) });
   });
+
+  app.get('/admin/users/new', admin, async (request, reply) =>
+    reply.page({ title: request.t('admin.invite_user'), nav: 'admin', body: inviteUserPage(request.pageContext(), { locale: request.locale }, undefined) }));
+
+  app.post<{ Body: Record<string, unknown> }>('/admin/users/new', admin, async (request, reply) =>
+    submitForm(request, reply, {
+      title: request.t('admin.invite_user'),
+      action: async () => {
+        const user = await db.transaction((tx) => inviteUser(tx, actorOf(request), request.body, app.config.publicUrl));
+        return `/admin/users/${user.id}?saved=1`;
+      },
+      form: (errors) => inviteUserPage(request.pageContext(), request.body ?? {}, errors),
+    }));
 
   async function renderUser(request: FastifyRequest, id: number, options: Parameters<typeof userDetailPage>[5], status = 200) {
     const user = await getUser(db, id);

@@ -30,6 +30,7 @@ export function userListPage(ctx: PageContext, users: UserRow[], q: string, page
   const { t } = ctx;
   return html`<p><a href="/admin">← ${t('admin.title')}</a></p>
 <h1>${t('admin.users')}</h1>
+<p><a class="button" href="/admin/users/new">${t('admin.invite_user')}</a></p>
 <form method="get" action="/admin/users" class="filters" role="search">
   <label for="q">${t('admin.search_users')}<input type="search" id="q" name="q" value="${q}" maxlength="200"></label>
   <button type="submit">${t('cities.apply')}</button>
@@ -41,6 +42,21 @@ export function userListPage(ctx: PageContext, users: UserRow[], q: string, page
     <td>${formatDateTime(ctx.locale, u.created_at)}</td></tr>`)}</tbody>
 </table></div>
 ${pagination(ctx, '/admin/users', { q }, page)}`;
+}
+
+export function inviteUserPage(ctx: PageContext, values: Record<string, unknown>, errors: Record<string, string> | undefined): SafeHtml {
+  const { t } = ctx;
+  return html`<p><a href="/admin/users">← ${t('admin.users')}</a></p>
+<h1>${t('admin.invite_user')}</h1>
+<p class="lead">${t('admin.invite_intro')}</p>
+${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors')}</p>` : ''}
+<form method="post" action="/admin/users/new" class="stacked" novalidate>
+  ${csrfField(ctx)}
+  ${textField({ name: 'display_name', label: t('accounts.display_name'), values, errors, extra: html` required maxlength="100"` })}
+  ${textField({ name: 'email', label: t('accounts.email'), type: 'email', values, errors, extra: html` required` })}
+  ${selectField({ name: 'locale', label: t('admin.language'), values, errors, choices: LOCALES.map((l) => ({ value: l, label: LOCALE_NAMES[l] })) })}
+  <button type="submit">${t('admin.send_invitation')}</button>
+</form>`;
 }
 
 export function userDetailPage(
