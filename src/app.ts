@@ -21,6 +21,7 @@ import { organizationsModule } from './modules/organizations/routes.ts';
 import { accountsModule } from './modules/accounts/routes.ts';
 import { adminModule } from './modules/admin/routes.ts';
 import { apiDocsModule } from './modules/api-docs/routes.ts';
+import { catalogModule } from './modules/catalog/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -125,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(citiesModule);
   await app.register(organizationsModule);
   await app.register(accountsModule);
+  await app.register(catalogModule);
   await app.register(adminModule);
   await app.register(apiDocsModule);
   return app;

@@ -6,7 +6,9 @@ import type { Role } from '../platform/auth.ts';
 import { countCities, createCity } from '../modules/cities/service.ts';
 import { createOrganization, type OrganizationKind } from '../modules/organizations/service.ts';
 import { createConfirmedUser } from '../modules/accounts/service.ts';
+import { createDataset, addResource, type DatasetInput } from '../modules/catalog/service.ts';
 import { DEMO_CITIES } from './cities.ts';
+import { DEMO_DATASETS } from './datasets.ts';
 
 export const DEMO_PASSWORD = 'hromada-demo-2026';
 
@@ -48,6 +50,18 @@ export async function seedDemo(db: Database): Promise<boolean> {
         slug: o.slug, kind: o.kind, name_uk: o.uk, name_en: o.en, name_bg: o.bg,
         city_id: o.city ? cityIds.get(o.city)! : null, website: null, edrpou: null,
       });
+    }
+    for (const d of DEMO_DATASETS) {
+      const input: DatasetInput = {
+        name: d.name, city_id: cityIds.get(d.city)!, title_uk: d.title.uk, title_en: d.title.en, title_bg: d.title.bg,
+        description_uk: d.description.uk, description_en: d.description.en, description_bg: d.description.bg,
+        license_id: d.license, themes: d.themes, keywords: d.keywords, frequency: d.frequency,
+        contact_name: null, contact_email: d.contact ?? null, temporal_start: d.temporal?.[0] ?? null, temporal_end: d.temporal?.[1] ?? null,
+        spatial: d.spatial ?? null, legal_basis: null, purpose: null,
+      };
+      const dataset = await createDataset(tx, DEMO_ACTOR, input, d.state ?? 'published');
+      for (const r of d.resources) await addResource(tx, DEMO_ACTOR, dataset, { description: '', ...r });
+      if (d.dataUpdated) await tx.query('UPDATE datasets SET data_updated_at = $2, published_at = $2 WHERE id = $1', [dataset.id, d.dataUpdated]);
     }
     for (const u of DEMO_USERS) {
       await createConfirmedUser(tx, DEMO_ACTOR, {

@@ -10,6 +10,8 @@ export interface Membership {
   id: number;
   role: Role;
   organizationId: number | null;
+  /** The city of the membership's organisation, if it has one (a city council's city). */
+  cityId: number | null;
   oblastSlug: string | null;
 }
 
@@ -36,11 +38,12 @@ export async function loadUser(db: Queryable, userId: number, via: CurrentUser['
   );
   if (!user) return null;
   const memberships = (
-    await db.query<{ id: number; role: Role; organization_id: number | null; oblast_slug: string | null }>(
-      'SELECT id, role, organization_id, oblast_slug FROM memberships WHERE user_id = $1 ORDER BY id',
+    await db.query<{ id: number; role: Role; organization_id: number | null; city_id: number | null; oblast_slug: string | null }>(
+      `SELECT m.id, m.role, m.organization_id, o.city_id, m.oblast_slug
+       FROM memberships m LEFT JOIN organizations o ON o.id = m.organization_id WHERE m.user_id = $1 ORDER BY m.id`,
       [userId],
     )
-  ).map((m) => ({ id: m.id, role: m.role, organizationId: m.organization_id, oblastSlug: m.oblast_slug }));
+  ).map((m) => ({ id: m.id, role: m.role, organizationId: m.organization_id, cityId: m.city_id, oblastSlug: m.oblast_slug }));
   return {
     id: user.id,
     email: user.email,

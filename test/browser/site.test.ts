@@ -10,9 +10,10 @@ import { axeViolations, describeViolations, SCREENSHOT_DIR, startSite, watchProb
 import { DEMO_PASSWORD } from '../helpers.ts';
 
 const PUBLIC_PAGES = ['/', '/cities', '/cities?q=%D0%BA%D0%B8%D1%97%D0%B2', '/cities?oblast=lvivska&sort=-population', '/cities/map', '/cities/lviv',
-  '/api/docs', '/login', '/register', '/forgot', '/reset?token=expired', '/confirm?token=abc', '/no-such-page'];
+  '/api/docs', '/datasets', '/datasets?q=%D0%B1%D1%8E%D0%B4%D0%B6%D0%B5%D1%82&theme=ECON', '/datasets/lviv-budget-2024', '/datasets/vinnytsia-kindergartens', '/login', '/register', '/forgot', '/reset?token=expired', '/confirm?token=abc', '/no-such-page'];
 const ADMIN_PAGES = ['/account', '/admin', '/admin/cities', '/admin/cities/new', '/admin/cities/lviv/edit', '/admin/organizations',
-  '/admin/organizations/new', '/admin/organizations/civic-lviv/edit', '/admin/users', '/admin/users/new', '/admin/users/1', '/admin/audit', '/admin/outbox'];
+  '/admin/organizations/new', '/admin/organizations/civic-lviv/edit', '/admin/users', '/admin/users/new', '/admin/users/1', '/admin/audit', '/admin/outbox',
+  '/datasets/new', '/datasets/lviv-budget-2024/edit', '/datasets/lviv-budget-2024/resources/new', '/datasets/lviv-budget-2024/history', '/datasets/lviv-council-decisions-draft'];
 
 async function login(page: Page, baseUrl: string, email: string, password: string) {
   await page.goto(`${baseUrl}/login`);
@@ -148,7 +149,7 @@ describe('Hromada in Chromium', () => {
   test('pages fit a phone screen without sideways scrolling', async () => {
     const context = await site.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();
-    for (const path of ['/', '/cities', '/cities/lviv', '/cities/map', '/register', '/api/docs']) {
+    for (const path of ['/', '/cities', '/cities/lviv', '/cities/map', '/register', '/api/docs', '/datasets', '/datasets/lviv-budget-2024']) {
       await page.goto(site.baseUrl + path);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 1, `${path} overflows by ${overflow}px`);

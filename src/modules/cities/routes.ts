@@ -7,6 +7,7 @@ import { apiRateLimit } from '../../platform/http/rate-limits.ts';
 import { errorResponses, localizedText, pageOf, paginationQuery, problemSchema, slugParam } from '../../platform/http/schemas.ts';
 import { LOCALES, type Locale } from '../../platform/i18n/locales.ts';
 import { listOrganizations } from '../organizations/service.ts';
+import { cityOpenDataSummary } from '../catalog/service.ts';
 import { localName } from './service.ts';
 import {
   CITY_SORTS, createCity, deleteCity, getCity, listCities, listOblasts, parseCityInput, updateCity,
@@ -168,11 +169,12 @@ async function routes(app: FastifyInstance) {
     const city = await getCity(db, request.params.slug);
     const oblasts = await oblastMap(request.locale);
     const organizations = await listOrganizations(db, { cityId: city.id, limit: 100, offset: 0 });
+    const openData = await cityOpenDataSummary(db, city.id);
     return reply.page({
       title: localName(city, request.locale),
       nav: 'cities',
       body: cityProfilePage(request.pageContext(), city, oblasts.get(city.oblast_slug),
-        organizations.items.map((o) => ({ slug: o.slug, kind: o.kind, name: localName(o, request.locale) }))),
+        organizations.items.map((o) => ({ slug: o.slug, kind: o.kind, name: localName(o, request.locale) })), openData),
       scripts: city.latitude !== null ? ['/static/build/cities-map.js'] : [],
       styles: city.latitude !== null ? ['/static/vendor/leaflet/leaflet.css'] : [],
     });

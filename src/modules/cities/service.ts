@@ -1,7 +1,7 @@
 // Cities (the tenants of the platform) and oblasts: queries and changes, with the audit log.
 import type { Queryable } from '../../platform/db/index.ts';
 import { likePattern } from '../../platform/db/index.ts';
-import { collationKey } from '../../platform/i18n/collation.ts';
+import { collationKey, searchFold } from '../../platform/i18n/collation.ts';
 import { LOCALES, type Locale } from '../../platform/i18n/locales.ts';
 import { Checker } from '../../platform/validate.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
@@ -49,10 +49,6 @@ export function localName(row: { name_uk: string; name_en: string; name_bg: stri
   return row[`name_${locale}`];
 }
 
-/** Lower-cased, apostrophe-free text that a search is matched against. */
-export function searchFold(text: string): string {
-  return text.normalize('NFC').toLocaleLowerCase('uk').replace(/['’ʼ`]/g, '');
-}
 
 // Oblasts are reference data that only a migration changes, and migrations run before the
 // app serves: each process reads and sorts them once per database and locale.

@@ -87,7 +87,13 @@ export interface OrganizationSummary {
   name: string;
 }
 
-export function cityProfilePage(ctx: PageContext, city: City, oblast: Oblast | undefined, organizations: OrganizationSummary[]): SafeHtml {
+export interface OpenDataSummary {
+  count: number;
+  overdue: number;
+  quality: number | null;
+}
+
+export function cityProfilePage(ctx: PageContext, city: City, oblast: Oblast | undefined, organizations: OrganizationSummary[], openData: OpenDataSummary): SafeHtml {
   const { t } = ctx;
   return html`
 <p><a href="/cities">← ${t('cities.title')}</a></p>
@@ -104,6 +110,13 @@ export function cityProfilePage(ctx: PageContext, city: City, oblast: Oblast | u
 ${city.latitude !== null ? html`<div id="cities-map" class="map small" role="region" aria-label="${t('cities.location_map')}"
   data-src="/api/v1/cities/${city.slug}" data-lang="${ctx.locale}" data-population-label="${t('cities.population')}"
   data-outline="/static/ukraine.geojson"></div>` : ''}
+<h2>${t('cities.open_data')}</h2>
+<ul class="cards">
+  <li class="card"><h3>${t('cities.datasets')}</h3><span class="stat">${formatNumber(ctx.locale, openData.count)}</span>
+    ${openData.count > 0 ? html`<a href="/datasets?city=${city.slug}">${t('cities.see_datasets')}</a>` : ''}</li>
+  <li class="card"><h3>${t('cities.overdue')}</h3><span class="stat">${formatNumber(ctx.locale, openData.overdue)}</span></li>
+  <li class="card"><h3>${t('cities.quality')}</h3><span class="stat">${openData.quality === null ? '—' : `${openData.quality} / 100`}</span></li>
+</ul>
 <h2>${t('cities.organizations')}</h2>
 ${organizations.length === 0 ? html`<p>${t('cities.no_organizations')}</p>` : html`<ul>
   ${organizations.map((o) => html`<li>${o.name} <span class="badge">${t(`organizations.kind.${o.kind}`)}</span></li>`)}

@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 
 export type Row = Record<string, unknown>;
@@ -35,7 +36,8 @@ function queryable(query: Queryable['query'], execScript: Queryable['execScript'
 // PGlite: one in-process connection. Its own transaction() queues other queries until it ends.
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  // Contrib extensions the migrations create must be loaded into PGlite up front.
+  const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   const on = (target: Pick<PGlite, 'query' | 'exec'>) =>
     queryable(
       (async (sql: string, params?: readonly unknown[]) =>

@@ -47,3 +47,23 @@ export function selectField(options: {
   </select>
   ${fieldError(errors, name)}`;
 }
+
+export function textAreaField(options: { name: string; label: string; values: FieldValues; errors: FieldErrors; rows?: number; hint?: string }): SafeHtml {
+  const { name, label, values, errors, rows = 4, hint } = options;
+  return html`<label for="${name}">${label}</label>
+  ${hint ? html`<p class="hint" id="${name}-hint">${hint}</p>` : ''}
+  <textarea id="${name}" name="${name}" rows="${rows}"${describedBy(errors, name)}>${fieldValue(values, name)}</textarea>
+  ${fieldError(errors, name)}`;
+}
+
+/** A group of checkboxes sharing one name; the submitted value is a list. */
+export function checkboxGroup(options: { name: string; legend: string; values: FieldValues; errors: FieldErrors; choices: { value: string; label: string }[] }): SafeHtml {
+  const { name, legend, values, errors, choices } = options;
+  const raw = values[name];
+  const selected = new Set(Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : []);
+  return html`<fieldset class="checkboxes"${describedBy(errors, name)}>
+  <legend>${legend}</legend>
+  ${choices.map((c, i) => html`<span class="checkbox"><input type="checkbox" id="${name}-${i}" name="${name}" value="${c.value}"${selected.has(c.value) ? html` checked` : ''}><label for="${name}-${i}">${c.label}</label></span>`)}
+  ${fieldError(errors, name)}
+</fieldset>`;
+}

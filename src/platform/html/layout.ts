@@ -22,7 +22,7 @@ export interface Page {
   scripts?: string[];
   styles?: string[];
   /** Which top-level navigation item is current. */
-  nav?: 'home' | 'cities' | 'map' | 'api' | 'admin' | 'account';
+  nav?: 'home' | 'cities' | 'map' | 'datasets' | 'api' | 'admin' | 'account';
 }
 
 export function csrfField(ctx: PageContext): SafeHtml {
@@ -66,6 +66,7 @@ ${(page.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
   <nav aria-label="${t('nav.main')}" class="main-nav">
     <ul>
       ${navItem('home', '/', t('nav.home'))}
+      ${navItem('datasets', '/datasets', t('nav.datasets'))}
       ${navItem('cities', '/cities', t('nav.cities'))}
       ${navItem('map', '/cities/map', t('nav.map'))}
       ${navItem('api', '/api/docs', t('nav.api'))}

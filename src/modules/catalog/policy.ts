@@ -1,0 +1,33 @@
+// Who may do what in the catalog. Published datasets are public. A city editor creates and
+// changes the datasets of the city whose council they belong to; an admin, any city's.
+// Drafts and private datasets are visible only to those who may edit them.
+import type { CurrentUser } from '../../platform/auth.ts';
+import { ForbiddenError } from '../../platform/errors.ts';
+import type { Policy } from '../../platform/http/guards.ts';
+import type { Dataset, Visibility } from './service.ts';
+
+/** The cities whose data the user may edit; null means every city (admin). */
+export function editableCityIds(user: CurrentUser | null): number[] | null {
+  if (!user) return [];
+  if (user.isAdmin) return null;
+  return user.memberships.filter((m) => m.role === 'city_editor' && m.cityId !== null).map((m) => m.cityId!);
+}
+
+export function visibilityFor(user: CurrentUser | null): Visibility {
+  const cities = editableCityIds(user);
+  return cities === null ? { all: true } : { all: false, cityIds: cities };
+}
+
+export const canPublishData: Policy = (user) => {
+  const cities = editableCityIds(user);
+  return cities === null || cities.length > 0;
+};
+
+export function canEditDataset(user: CurrentUser | null, dataset: Pick<Dataset, 'city_id'>): boolean {
+  const cities = editableCityIds(user);
+  return cities === null || cities.includes(dataset.city_id);
+}
+
+export function assertCanEditDataset(user: CurrentUser | null, dataset: Pick<Dataset, 'city_id'>): void {
+  if (!canEditDataset(user, dataset)) throw new ForbiddenError('not an editor of this city');
+}

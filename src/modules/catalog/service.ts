@@ -1,0 +1,391 @@
+// The catalog: datasets with DCAT-AP metadata, their resources, revisions, search with facets,
+// the metadata quality score and the "overdue" mark.
+import crypto from 'node:crypto';
+import type { Queryable } from '../../platform/db/index.ts';
+import { likePattern } from '../../platform/db/index.ts';
+import { Checker } from '../../platform/validate.ts';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { recordAudit, type Actor } from '../../platform/audit.ts';
+import { searchFold } from '../../platform/i18n/collation.ts';
+import { FREQUENCIES, FREQUENCY_CODES, LICENCE_IDS, OPEN_FORMATS, THEMES, licence, type Frequency } from './vocabularies.ts';
+
+export const DATASET_STATES = ['draft', 'published', 'private'] as const;
+export type DatasetState = (typeof DATASET_STATES)[number] | 'deleted';
+
+export interface Dataset {
+  id: number;
+  name: string;
+  city_id: number;
+  city_slug: string;
+  state: DatasetState;
+  title_uk: string;
+  title_en: string;
+  title_bg: string;
+  description_uk: string;
+  description_en: string;
+  description_bg: string;
+  license_id: string;
+  themes: string[];
+  keywords: string[];
+  frequency: Frequency;
+  contact_name: string | null;
+  contact_email: string | null;
+  temporal_start: string | null;
+  temporal_end: string | null;
+  spatial: string | null;
+  legal_basis: string | null;
+  purpose: string | null;
+  created_at: Date;
+  modified_at: Date;
+  published_at: Date | null;
+  data_updated_at: Date | null;
+}
+
+export interface Resource {
+  id: string;
+  dataset_id: number;
+  position: number;
+  name: string;
+  description: string;
+  format: string;
+  url: string | null;
+  created_at: Date;
+  modified_at: Date;
+}
+
+const DATASET_SELECT = `SELECT d.id, d.name, d.city_id, c.slug AS city_slug, d.state, d.title_uk, d.title_en, d.title_bg,
+  d.description_uk, d.description_en, d.description_bg, d.license_id, d.themes, d.keywords, d.frequency,
+  d.contact_name, d.contact_email, to_char(d.temporal_start, 'YYYY-MM-DD') AS temporal_start,
+  to_char(d.temporal_end, 'YYYY-MM-DD') AS temporal_end, d.spatial, d.legal_basis, d.purpose,
+  d.created_at, d.modified_at, d.published_at, d.data_updated_at
+  FROM datasets d JOIN cities c ON c.id = d.city_id`;
+
+/** Which non-public datasets a reader may see: all (admin) or those of some cities (their editors). */
+export type Visibility = { all: true } | { all: false; cityIds: number[] };
+
+function visibilityCondition(visibility: Visibility, params: unknown[]): string {
+  if (visibility.all) return `d.state <> 'deleted'`;
+  params.push(visibility.cityIds);
+  return `(d.state = 'published' OR (d.state IN ('draft', 'private') AND d.city_id = ANY($${params.length}::int[])))`;
+}
+
+export function localTitle(dataset: Pick<Dataset, 'title_uk' | 'title_en' | 'title_bg'>, locale: 'uk' | 'en' | 'bg'): string {
+  return dataset[`title_${locale}`] || dataset.title_uk;
+}
+
+export function localDescription(dataset: Pick<Dataset, 'description_uk' | 'description_en' | 'description_bg'>, locale: 'uk' | 'en' | 'bg'): string {
+  return dataset[`description_${locale}`] || dataset.description_uk;
+}
+
+// ---- Reading ----
+
+export async function getDataset(db: Queryable, name: string, visibility: Visibility): Promise<Dataset> {
+  const params: unknown[] = [name];
+  const dataset = await db.one<Dataset>(`${DATASET_SELECT} WHERE d.name = $1 AND ${visibilityCondition(visibility, params)}`, params);
+  if (!dataset) throw new NotFoundError(`dataset ${name}`);
+  return dataset;
+}
+
+export async function listResources(db: Queryable, datasetIds: number[]): Promise<Resource[]> {
+  if (datasetIds.length === 0) return [];
+  return db.query<Resource>(
+    'SELECT id, dataset_id, position, name, description, format, url, created_at, modified_at FROM resources WHERE dataset_id = ANY($1::int[]) ORDER BY dataset_id, position, created_at',
+    [datasetIds],
+  );
+}
+
+export const DATASET_SORTS = ['relevance', 'name', '-modified', 'modified'] as const;
+export type DatasetSort = (typeof DATASET_SORTS)[number];
+
+export interface DatasetQuery {
+  q?: string;
+  city?: string;
+  theme?: string;
+  format?: string;
+  license?: string;
+  keyword?: string;
+  sort?: DatasetSort;
+  limit: number;
+  offset: number;
+  visibility: Visibility;
+}
+
+export interface Facet {
+  value: string;
+  count: number;
+}
+
+export interface SearchResult {
+  items: Dataset[];
+  total: number;
+  facets: { city: Facet[]; theme: Facet[]; format: Facet[]; license: Facet[]; keyword: Facet[] };
+}
+
+/**
+ * Full text over titles, descriptions and keywords in every language: each word of the query
+ * must appear, literally or as a close trigram match (typos), ranked by word similarity.
+ */
+export async function searchDatasets(db: Queryable, query: DatasetQuery): Promise<SearchResult> {
+  const params: unknown[] = [];
+  const where = [visibilityCondition(query.visibility, params)];
+  const words = searchFold(query.q ?? '').split(/[\s,.;:!?()"«»]+/).filter((w) => w.length > 0).slice(0, 8);
+  const relevance: string[] = [];
+  for (const word of words) {
+    params.push(word);
+    const w = `$${params.length}`;
+    params.push(likePattern(word));
+    where.push(`(d.search_text LIKE $${params.length} OR (length(${w}) > 2 AND ${w} <% d.search_text))`);
+    relevance.push(`word_similarity(${w}, d.search_text)`);
+  }
+  const filter = (column: string, value: string | undefined) => {
+    if (!value) return;
+    params.push(value);
+    where.push(column.replace('?', `$${params.length}`));
+  };
+  filter('c.slug = ?', query.city);
+  filter('? = ANY(d.themes)', query.theme);
+  filter('d.license_id = ?', query.license);
+  filter('? = ANY(d.keywords)', query.keyword);
+  filter('EXISTS (SELECT 1 FROM resources r WHERE r.dataset_id = d.id AND upper(r.format) = upper(?))', query.format);
+  const whereSql = `WHERE ${where.join(' AND ')}`;
+  const sort = query.sort ?? (words.length ? 'relevance' : '-modified');
+  const order: Record<DatasetSort, string> = {
+    relevance: relevance.length ? `${relevance.join(' + ')} DESC, d.modified_at DESC` : 'd.modified_at DESC',
+    name: 'd.name COLLATE "C" ASC',
+    '-modified': 'd.modified_at DESC, d.id DESC',
+    modified: 'd.modified_at ASC, d.id ASC',
+  };
+  const filteredParams = [...params];
+  params.push(query.limit, query.offset);
+  const rows = await db.query<Dataset & { total_count: number }>(
+    `${DATASET_SELECT.replace('SELECT ', 'SELECT count(*) OVER ()::int AS total_count, ')} ${whereSql}
+     ORDER BY ${order[sort]} LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  const total = rows[0]?.total_count ?? (query.offset > 0
+    ? (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM datasets d JOIN cities c ON c.id = d.city_id ${whereSql}`, filteredParams))!.n
+    : 0);
+  const filtered = `SELECT d.id, d.themes, d.keywords, d.license_id, c.slug AS city FROM datasets d JOIN cities c ON c.id = d.city_id ${whereSql}`;
+  const facet = (sql: string) => db.query<Facet>(sql, filteredParams);
+  const [city, theme, format, license, keyword] = await Promise.all([
+    facet(`SELECT city AS value, count(*)::int AS count FROM (${filtered}) f GROUP BY city ORDER BY count DESC, value LIMIT 50`),
+    facet(`SELECT t AS value, count(*)::int AS count FROM (${filtered}) f, unnest(f.themes) t GROUP BY t ORDER BY count DESC, value`),
+    facet(`SELECT upper(r.format) AS value, count(DISTINCT f.id)::int AS count FROM (${filtered}) f JOIN resources r ON r.dataset_id = f.id
+           WHERE r.format <> '' GROUP BY upper(r.format) ORDER BY count DESC, value LIMIT 50`),
+    facet(`SELECT license_id AS value, count(*)::int AS count FROM (${filtered}) f GROUP BY license_id ORDER BY count DESC, value`),
+    facet(`SELECT k AS value, count(*)::int AS count FROM (${filtered}) f, unnest(f.keywords) k GROUP BY k ORDER BY count DESC, value LIMIT 30`),
+  ]);
+  return { items: rows.map(({ total_count: _, ...dataset }) => dataset), total, facets: { city, theme, format, license, keyword } };
+}
+
+export async function listRevisions(db: Queryable, datasetId: number) {
+  return db.query<{ id: number; at: Date; actor_label: string; note: string; snapshot: Record<string, unknown> }>(
+    'SELECT id, at, actor_label, note, snapshot FROM dataset_revisions WHERE dataset_id = $1 ORDER BY id DESC',
+    [datasetId],
+  );
+}
+
+// ---- Quality and timeliness ----
+
+export interface QualityCheck {
+  key: 'description' | 'licence' | 'open_format' | 'frequency' | 'coverage' | 'contact' | 'keywords';
+  ok: boolean;
+}
+
+/** A 0–100 metadata quality score: the share of checks a dataset passes. */
+export function qualityScore(dataset: Dataset, resources: Resource[]): { score: number; checks: QualityCheck[] } {
+  const checks: QualityCheck[] = [
+    { key: 'description', ok: dataset.description_uk.trim().length >= 50 },
+    { key: 'licence', ok: licence(dataset.license_id)?.open ?? false },
+    { key: 'open_format', ok: resources.some((r) => OPEN_FORMATS.includes(r.format.toUpperCase())) },
+    { key: 'frequency', ok: dataset.frequency !== 'UNKNOWN' && !isOverdue(dataset) },
+    { key: 'coverage', ok: !!(dataset.temporal_start || dataset.temporal_end) && !!dataset.spatial },
+    { key: 'contact', ok: !!dataset.contact_email },
+    { key: 'keywords', ok: dataset.keywords.length > 0 && dataset.themes.length > 0 },
+  ];
+  return { score: Math.round((100 * checks.filter((c) => c.ok).length) / checks.length), checks };
+}
+
+/** A published dataset whose data has not changed within its promised update frequency. */
+export function isOverdue(dataset: Pick<Dataset, 'state' | 'frequency' | 'data_updated_at' | 'published_at'>, now = new Date()): boolean {
+  const days = FREQUENCIES[dataset.frequency];
+  if (dataset.state !== 'published' || days === null || days === undefined) return false;
+  const last = dataset.data_updated_at ?? dataset.published_at;
+  if (!last) return false;
+  return now.getTime() - new Date(last).getTime() > days * 86_400_000;
+}
+
+// ---- Writing ----
+
+export type DatasetInput = Omit<Dataset, 'id' | 'city_slug' | 'state' | 'created_at' | 'modified_at' | 'published_at' | 'data_updated_at'>;
+
+function list(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  return [...new Set(items.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter(Boolean))];
+}
+
+function isoDate(check: Checker, field: string): string | null {
+  const value = check.text(field, { max: 10 });
+  if (!value) return null;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    check.fail(field, 'validation.date');
+    return null;
+  }
+  return value;
+}
+
+/** Checks a form or JSON body; `cityIds` are the cities the actor may publish for (null = any). */
+export async function parseDatasetInput(db: Queryable, body: unknown, allowedCityIds: number[] | null): Promise<DatasetInput> {
+  const check = new Checker(body);
+  const input = (body ?? {}) as Record<string, unknown>;
+  const name = check.text('name', { required: true, max: 100 }).toLowerCase();
+  if (name && !/^[a-z0-9][a-z0-9_-]{1,99}$/.test(name)) check.fail('name', 'validation.dataset_name');
+  const citySlug = check.text('city', { required: true, max: 80 });
+  const themes = list(input.themes);
+  const keywords = list(input.keywords).map((k) => k.slice(0, 60));
+  if (themes.some((t) => !(THEMES as readonly string[]).includes(t))) check.fail('themes', 'validation.one_of');
+  if (keywords.length > 30) check.fail('keywords', 'validation.too_many', { max: 30 });
+  const dataset: DatasetInput = {
+    name,
+    city_id: 0,
+    title_uk: check.text('title_uk', { required: true, max: 300 }),
+    title_en: check.text('title_en', { max: 300 }),
+    title_bg: check.text('title_bg', { max: 300 }),
+    description_uk: check.text('description_uk', { max: 20000 }),
+    description_en: check.text('description_en', { max: 20000 }),
+    description_bg: check.text('description_bg', { max: 20000 }),
+    license_id: check.oneOf('license_id', LICENCE_IDS) ?? 'CC-BY-4.0',
+    themes,
+    keywords,
+    frequency: check.oneOf('frequency', FREQUENCY_CODES, { required: false }) ?? 'UNKNOWN',
+    contact_name: check.optionalText('contact_name', 200),
+    contact_email: null,
+    temporal_start: isoDate(check, 'temporal_start'),
+    temporal_end: isoDate(check, 'temporal_end'),
+    spatial: check.optionalText('spatial', 500),
+    legal_basis: check.optionalText('legal_basis', 2000),
+    purpose: check.optionalText('purpose', 2000),
+  };
+  if (check.text('contact_email', { max: 254 })) dataset.contact_email = check.email('contact_email');
+  if (dataset.temporal_start && dataset.temporal_end && dataset.temporal_end < dataset.temporal_start) check.fail('temporal_end', 'validation.period');
+  if (citySlug) {
+    const city = await db.one<{ id: number }>('SELECT id FROM cities WHERE slug = $1', [citySlug]);
+    if (!city) check.fail('city', 'validation.one_of');
+    else if (allowedCityIds !== null && !allowedCityIds.includes(city.id)) check.fail('city', 'validation.not_your_city');
+    else dataset.city_id = city.id;
+  }
+  check.done();
+  return dataset;
+}
+
+const WRITE_COLUMNS = [
+  'name', 'city_id', 'title_uk', 'title_en', 'title_bg', 'description_uk', 'description_en', 'description_bg', 'license_id',
+  'themes', 'keywords', 'frequency', 'contact_name', 'contact_email', 'temporal_start', 'temporal_end', 'spatial', 'legal_basis', 'purpose',
+] as const;
+
+function searchText(input: DatasetInput): string {
+  return searchFold([input.name, input.title_uk, input.title_en, input.title_bg, input.description_uk, input.description_en,
+    input.description_bg, input.keywords.join(' ')].join(' ')).slice(0, 50_000);
+}
+
+/** The metadata as a plain object, for revisions and the audit log. */
+function snapshot(dataset: Dataset | DatasetInput, state?: DatasetState): Record<string, unknown> {
+  return { ...Object.fromEntries(WRITE_COLUMNS.map((c) => [c, dataset[c]])), ...(state ? { state } : {}) };
+}
+
+async function recordRevision(db: Queryable, actor: Actor, datasetId: number, note: string) {
+  const dataset = (await db.one<Dataset>(`${DATASET_SELECT} WHERE d.id = $1`, [datasetId]))!;
+  await db.query('INSERT INTO dataset_revisions (dataset_id, actor_user_id, actor_label, note, snapshot) VALUES ($1, $2, $3, $4, $5)', [
+    datasetId, actor.userId, actor.label, note, JSON.stringify(snapshot(dataset, dataset.state)),
+  ]);
+  return dataset;
+}
+
+async function ensureNameFree(db: Queryable, name: string, exceptId: number | null) {
+  const taken = await db.one<{ id: number }>('SELECT id FROM datasets WHERE name = $1', [name]);
+  if (taken && taken.id !== exceptId) throw new ValidationError([{ field: 'name', message: 'validation.slug_taken' }], 409);
+}
+
+export async function createDataset(db: Queryable, actor: Actor, input: DatasetInput, state: DatasetState = 'draft'): Promise<Dataset> {
+  await ensureNameFree(db, input.name, null);
+  const values = [...WRITE_COLUMNS.map((c) => input[c]), searchText(input), state];
+  const row = (await db.one<{ id: number }>(
+    `INSERT INTO datasets (${WRITE_COLUMNS.join(', ')}, search_text, state, published_at)
+     VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')}, CASE WHEN $${values.length} = 'published' THEN now() END) RETURNING id`,
+    values,
+  ))!;
+  const dataset = await recordRevision(db, actor, row.id, 'created');
+  await recordAudit(db, actor, 'dataset.create', 'dataset', row.id, null, snapshot(dataset, state));
+  return dataset;
+}
+
+export async function updateDataset(db: Queryable, actor: Actor, before: Dataset, input: DatasetInput, note = 'metadata updated'): Promise<Dataset> {
+  await ensureNameFree(db, input.name, before.id);
+  const values = [...WRITE_COLUMNS.map((c) => input[c]), searchText(input), before.id];
+  await db.query(
+    `UPDATE datasets SET ${WRITE_COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(', ')}, search_text = $${values.length - 1}, modified_at = now()
+     WHERE id = $${values.length}`,
+    values,
+  );
+  const after = await recordRevision(db, actor, before.id, note);
+  await recordAudit(db, actor, 'dataset.update', 'dataset', before.id, snapshot(before, before.state), snapshot(after, after.state));
+  return after;
+}
+
+export async function setDatasetState(db: Queryable, actor: Actor, before: Dataset, state: DatasetState): Promise<Dataset> {
+  if (before.state === state) return before;
+  await db.query(
+    `UPDATE datasets SET state = $2, modified_at = now(), published_at = CASE WHEN $2 = 'published' THEN coalesce(published_at, now()) ELSE published_at END WHERE id = $1`,
+    [before.id, state],
+  );
+  const after = await recordRevision(db, actor, before.id, `state: ${before.state} → ${state}`);
+  await recordAudit(db, actor, 'dataset.state', 'dataset', before.id, { state: before.state }, { state });
+  return after;
+}
+
+export interface ResourceInput {
+  name: string;
+  description: string;
+  format: string;
+  url: string;
+}
+
+export function parseResourceLink(body: unknown): ResourceInput {
+  const check = new Checker(body);
+  const url = check.url('url');
+  if (!url) check.fail('url', 'validation.required');
+  const resource = {
+    name: check.text('name', { required: true, max: 300 }),
+    description: check.text('description', { max: 5000 }),
+    format: check.text('format', { max: 40 }).toUpperCase(),
+    url: url ?? '',
+  };
+  if (!resource.format && url) resource.format = (/\.([a-z0-9]{1,8})(?:$|\?)/i.exec(new URL(url).pathname)?.[1] ?? '').toUpperCase();
+  check.done();
+  return resource;
+}
+
+export async function addResource(db: Queryable, actor: Actor, dataset: Dataset, input: ResourceInput): Promise<Resource> {
+  const id = crypto.randomUUID();
+  const resource = (await db.one<Resource>(
+    `INSERT INTO resources (id, dataset_id, position, name, description, format, url)
+     VALUES ($1, $2, (SELECT coalesce(max(position), -1) + 1 FROM resources WHERE dataset_id = $2), $3, $4, $5, $6)
+     RETURNING id, dataset_id, position, name, description, format, url, created_at, modified_at`,
+    [id, dataset.id, input.name, input.description, input.format, input.url],
+  ))!;
+  await db.query('UPDATE datasets SET data_updated_at = now(), modified_at = now() WHERE id = $1', [dataset.id]);
+  await recordAudit(db, actor, 'resource.create', 'dataset', dataset.id, null, { resource: id, ...input });
+  return resource;
+}
+
+/** For the city page: how much a city publishes, how much is overdue, and the mean quality. */
+export async function cityOpenDataSummary(db: Queryable, cityId: number): Promise<{ count: number; overdue: number; quality: number | null }> {
+  const datasets = await db.query<Dataset>(`${DATASET_SELECT} WHERE d.city_id = $1 AND d.state = 'published'`, [cityId]);
+  const resources = await listResources(db, datasets.map((d) => d.id));
+  const scores = datasets.map((d) => qualityScore(d, resources.filter((r) => r.dataset_id === d.id)).score);
+  return {
+    count: datasets.length,
+    overdue: datasets.filter((d) => isOverdue(d)).length,
+    quality: scores.length ? Math.round(scores.reduce((a, b) => a + b, 0) / scores.length) : null,
+  };
+}
