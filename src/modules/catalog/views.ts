@@ -63,7 +63,7 @@ ${canCreate ? html`<p><a class="button" href="/datasets/new">${t('catalog.new_da
   ${active.map((f) => html`<input type="hidden" name="${f}" value="${state[f] ?? ''}">`)}
   <label for="sort">${t('cities.sort')}
     <select id="sort" name="sort">
-      ${(['relevance', '-modified', 'modified', 'name'] as const).map((s) => html`<option value="${s}"${s === state.sort ? html` selected` : ''}>${t(`catalog.sorts.${s}`)}</option>`)}
+      ${(['relevance', '-modified', 'modified', 'name'] as const).map((s) => html`<option value="${s}"${s === (state.sort ?? (state.q ? 'relevance' : '-modified')) ? html` selected` : ''}>${t(`catalog.sorts.${s}`)}</option>`)}
     </select></label>
   <button type="submit">${t('catalog.search_button')}</button>
 </form>
