@@ -22,6 +22,7 @@ import { accountsModule } from './modules/accounts/routes.ts';
 import { adminModule } from './modules/admin/routes.ts';
 import { apiDocsModule } from './modules/api-docs/routes.ts';
 import { catalogModule } from './modules/catalog/routes.ts';
+import { ckanModule } from './modules/catalog/ckan.ts';
 
 export interface AppOptions {
   config: Config;
@@ -127,6 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(organizationsModule);
   await app.register(accountsModule);
   await app.register(catalogModule);
+  await app.register(ckanModule);
   await app.register(adminModule);
   await app.register(apiDocsModule);
   return app;
