@@ -23,6 +23,7 @@ import { adminModule } from './modules/admin/routes.ts';
 import { apiDocsModule } from './modules/api-docs/routes.ts';
 import { catalogModule } from './modules/catalog/routes.ts';
 import { ckanModule } from './modules/catalog/ckan.ts';
+import { datastoreModule } from './modules/datastore/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -118,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Every unsafe request outside the token-authenticated API must carry the form's CSRF token.
   app.addHook('preHandler', (request, reply, done) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || isApiRequest(request)) return done();
+    if (request.routeOptions.config.csrf === 'multipart' && request.isMultipart()) return done(); // checked by the route
     app.csrfProtection(request, reply, done);
   });
 
@@ -128,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(organizationsModule);
   await app.register(accountsModule);
   await app.register(catalogModule);
+  await app.register(datastoreModule);
   await app.register(ckanModule);
   await app.register(adminModule);
   await app.register(apiDocsModule);

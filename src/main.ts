@@ -10,6 +10,8 @@ import { ValidationError } from './platform/errors.ts';
 import { translator } from './platform/i18n/locales.ts';
 import { createConfirmedUser, findUserByEmail } from './modules/accounts/service.ts';
 import { buildApp } from './app.ts';
+import { startJobWorker } from './platform/jobs.ts';
+import { dropOrphanTables, ingestHandler, INGEST_JOB } from './modules/datastore/service.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts';
 
 const HELP = `Hromada — open-government platform for cities
@@ -65,6 +67,9 @@ async function serve(config: Config, demo: boolean): Promise<void> {
   if (demo && (await seedDemo(db))) {
     app.log.info({ users: DEMO_USERS.map((u) => `${u.email} (${u.role})`), password: DEMO_PASSWORD }, 'demo content created');
   }
+  const dropped = await dropOrphanTables(db);
+  if (dropped.length) app.log.warn({ tables: dropped }, 'dropped DataStore tables left by an interrupted load');
+  const worker = startJobWorker(db, { [INGEST_JOB]: ingestHandler(db, config.dataDir) }, (error) => app.log.error({ err: error }, 'job worker failed'));
   let mailTimer: NodeJS.Timeout | undefined;
   if (config.smtpUrl) {
     const smtpUrl = config.smtpUrl;
@@ -78,6 +83,7 @@ async function serve(config: Config, demo: boolean): Promise<void> {
     closing = true;
     app.log.info({ signal }, 'shutting down');
     clearInterval(mailTimer);
+    await worker.stop();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await app.close(); // stops accepting, finishes in-flight requests, closes the database

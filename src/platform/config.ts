@@ -18,6 +18,8 @@ export interface Config {
   /** Requests per minute for anonymous and for authenticated API clients. */
   apiRateLimitAnonymous: number;
   apiRateLimitAuthenticated: number;
+  /** The largest file an editor may upload. */
+  uploadLimitBytes: number;
 }
 
 function integer(name: string, fallback: number): number {
@@ -43,6 +45,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     logLevel: process.env.LOG_LEVEL || 'info',
     apiRateLimitAnonymous: integer('API_RATE_LIMIT_ANONYMOUS', 120),
     apiRateLimitAuthenticated: integer('API_RATE_LIMIT_AUTHENTICATED', 1200),
+    uploadLimitBytes: integer('UPLOAD_LIMIT_BYTES', 1024 * 1024 * 1024),
     ...overrides,
   };
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {

@@ -15,11 +15,11 @@ import {
 import { assertCanEditDataset, editableCityIds, visibilityFor } from './policy.ts';
 import { LICENCES, licence } from './vocabularies.ts';
 
-type Params = Record<string, unknown>;
-type Action = (params: Params, request: FastifyRequest) => Promise<unknown>;
+export type Params = Record<string, unknown>;
+export type Action = (params: Params, request: FastifyRequest) => Promise<unknown>;
 
 /** An error in CKAN's shape: `__type` and, for validation, a list of messages per field. */
-class CkanError extends Error {
+export class CkanError extends Error {
   readonly status: number;
   readonly type: string;
   readonly fields: Record<string, string[]>;
@@ -31,16 +31,16 @@ class CkanError extends Error {
   }
 }
 
-const missing = (field: string) => new CkanError(409, 'Validation Error', `Missing value: ${field}`, { [field]: ['Missing value'] });
+export const missing = (field: string) => new CkanError(409, 'Validation Error', `Missing value: ${field}`, { [field]: ['Missing value'] });
 
-function text(params: Params, field: string): string | undefined {
+export function text(params: Params, field: string): string | undefined {
   const value = params[field];
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string' && typeof value !== 'number') throw new CkanError(409, 'Validation Error', `${field} must be a string`, { [field]: ['Must be a string'] });
   return String(value);
 }
 
-function integer(params: Params, field: string, fallback: number, min: number, max: number): number {
+export function integer(params: Params, field: string, fallback: number, min: number, max: number): number {
   const raw = text(params, field);
   if (raw === undefined) return fallback;
   const value = Number(raw);
@@ -142,7 +142,7 @@ function toCatalogBody(params: Params, base: Dataset | null): Record<string, unk
 
 const CATALOG_TO_CKAN: Record<string, string> = { city: 'owner_org', title_uk: 'title', description_uk: 'notes', keywords: 'tags', themes: 'groups', contact_email: 'maintainer_email' };
 
-function validationToCkan(error: ValidationError): CkanError {
+export function validationToCkan(error: ValidationError): CkanError {
   const t = translator('en');
   const fields: Record<string, string[]> = {};
   for (const p of error.problems) (fields[CATALOG_TO_CKAN[p.field] ?? p.field] ??= []).push(t(p.message, p.params));
@@ -327,31 +327,41 @@ async function routes(app: FastifyInstance) {
     return showPackage(after);
   }
 
-  const respond = async (request: FastifyRequest<{ Params: { action: string } }>, reply: FastifyReply) => {
-    const name = request.params.action;
-    const help = `${app.config.publicUrl}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
-    const fail = (status: number, error: Record<string, unknown>) => reply.code(status).type('application/json; charset=utf-8').send({ help, success: false, error });
-    const action = Object.hasOwn(actions, name) ? actions[name] : undefined;
-    if (!action) return fail(400, { __type: 'Bad request', message: `Bad request - Action name not known: ${name}` });
-    const body = request.body && typeof request.body === 'object' ? (request.body as Params) : {};
-    const params: Params = { ...(request.query as Params), ...body };
-    try {
-      const result = await action(params, request);
-      return reply.type('application/json; charset=utf-8').send({ help, success: true, result });
-    } catch (error) {
-      if (error instanceof CkanError) return fail(error.status, { __type: error.type, message: error.message, ...error.fields });
-      if (error instanceof ForbiddenError) return fail(403, { __type: 'Authorization Error', message: 'Access denied: you may not change this dataset' });
-      if (error instanceof ValidationError) {
-        const ckan = validationToCkan(error);
-        return fail(ckan.status, { __type: ckan.type, message: ckan.message, ...ckan.fields });
-      }
-      throw error;
-    }
-  };
-
+  const respond = (request: FastifyRequest<{ Params: { action: string } }>, reply: FastifyReply) =>
+    ckanRespond(app, request.params.action, Object.hasOwn(actions, request.params.action) ? actions[request.params.action] : undefined, request, reply);
   const options = { config: apiRateLimit(app), schema: { hide: true, params: { type: 'object', properties: { action: { type: 'string', pattern: '^[a-z_]{1,60}$' } } } } };
   app.get<{ Params: { action: string } }>('/api/3/action/:action', options, respond);
   app.post<{ Params: { action: string } }>('/api/3/action/:action', options, respond);
+}
+
+/** Answers one action call in CKAN's envelope, mapping our errors to CKAN's types and codes. */
+export async function ckanRespond(app: FastifyInstance, name: string, action: Action | undefined, request: FastifyRequest, reply: FastifyReply) {
+  const help = `${app.config.publicUrl}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
+  const fail = (status: number, error: Record<string, unknown>) => reply.code(status).type('application/json; charset=utf-8').send({ help, success: false, error });
+  if (!action) return fail(400, { __type: 'Bad request', message: `Bad request - Action name not known: ${name}` });
+  const body = request.body && typeof request.body === 'object' ? (request.body as Params) : {};
+  const params: Params = { ...(request.query as Params), ...body };
+  try {
+    const result = await action(params, request);
+    return reply.type('application/json; charset=utf-8').send({ help, success: true, result });
+  } catch (error) {
+    if (error instanceof CkanError) return fail(error.status, { __type: error.type, message: error.message, ...error.fields });
+    if (error instanceof ForbiddenError) return fail(403, { __type: 'Authorization Error', message: 'Access denied: you may not change this dataset' });
+    if (error instanceof NotFoundError) return fail(404, { __type: 'Not Found Error', message: 'Not found' });
+    if (error instanceof ValidationError) {
+      const ckan = validationToCkan(error);
+      return fail(ckan.status, { __type: ckan.type, message: ckan.message, ...ckan.fields });
+    }
+    throw error;
+  }
+}
+
+/** Registers one CKAN action of another module at its own path, with the same envelope. */
+export function registerCkanAction(app: FastifyInstance, name: string, action: Action): void {
+  const handler = (request: FastifyRequest, reply: FastifyReply) => ckanRespond(app, name, action, request, reply);
+  const options = { config: apiRateLimit(app), schema: { hide: true } };
+  app.get(`/api/3/action/${name}`, options, handler);
+  app.post(`/api/3/action/${name}`, options, handler);
 }
 
 export const ckanModule = fp(routes, { name: 'ckan' });

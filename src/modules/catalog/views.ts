@@ -108,12 +108,13 @@ export function datasetPage(
 <h1>${localTitle(dataset, ctx.locale)}</h1>
 <p>${badges(ctx, dataset)}</p>
 ${canEdit ? html`<p class="actions"><a class="button" href="/datasets/${dataset.name}/edit">${t('catalog.edit')}</a>
+  <a class="button" href="/datasets/${dataset.name}/resources/upload">${t('datastore.upload')}</a>
   <a class="button" href="/datasets/${dataset.name}/resources/new">${t('catalog.add_resource')}</a>
   <a href="/datasets/${dataset.name}/history">${t('catalog.history')}</a></p>` : ''}
 ${paragraphs(localDescription(dataset, ctx.locale))}
 <h2>${t('catalog.resources')}</h2>
 ${resources.length === 0 ? html`<p>${t('catalog.no_resources')}</p>` : html`<ul class="results">
-  ${resources.map((r) => html`<li><h3>${r.name} ${r.format ? html`<span class="badge">${r.format}</span>` : ''}</h3>
+  ${resources.map((r) => html`<li><h3><a href="/datasets/${dataset.name}/resources/${r.id}">${r.name}</a> ${r.format ? html`<span class="badge">${r.format}</span>` : ''}</h3>
     ${r.description ? html`<p>${r.description}</p>` : ''}
     ${r.url ? html`<p><a href="${r.url}" rel="noopener nofollow">${t('catalog.open_resource')}<span class="visually-hidden"> ${r.name}</span></a></p>` : ''}</li>`)}
 </ul>`}

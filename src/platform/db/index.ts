@@ -6,6 +6,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 export type Row = Record<string, unknown>;
 
@@ -16,6 +17,11 @@ export interface Queryable {
   one<T = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
   /** Runs a script of several statements without parameters (migrations). */
   execScript(sql: string): Promise<void>;
+  /**
+   * Bulk-loads CSV text (no header) into `table` (already quoted) with COPY; each chunk holds
+   * whole rows. Returns the number of rows the server reports.
+   */
+  copyCsv(table: string, columns: string[], chunks: AsyncIterable<string>): Promise<number>;
 }
 
 export interface Database extends Queryable {
@@ -25,11 +31,12 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
-function queryable(query: Queryable['query'], execScript: Queryable['execScript']): Queryable {
+function queryable(query: Queryable['query'], execScript: Queryable['execScript'], copyCsv: Queryable['copyCsv']): Queryable {
   return {
     query,
     one: async (sql, params) => (await query(sql, params))[0] as never,
     execScript,
+    copyCsv,
   };
 }
 
@@ -44,6 +51,17 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
         (await target.query(sql, params ? [...params] : [])).rows) as Queryable['query'],
       async (sql) => {
         await target.exec(sql);
+      },
+      // PGlite reads COPY input from a blob; one COPY per chunk keeps memory bounded.
+      async (table, columns, chunks) => {
+        let rows = 0;
+        for await (const chunk of chunks) {
+          const result = await target.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], {
+            blob: new Blob([chunk]),
+          });
+          rows += result.affectedRows ?? 0;
+        }
+        return rows;
       },
     );
   return {
@@ -79,6 +97,24 @@ async function openPostgres(url: string): Promise<Database> {
       // Without a parameter array pg uses the simple protocol, which accepts several statements.
       async (sql) => {
         await target.query(sql);
+      },
+      async (table, columns, chunks) => {
+        const client = 'release' in target ? target : await target.connect();
+        try {
+          const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+          const done = new Promise<void>((resolve, reject) => {
+            stream.on('finish', resolve);
+            stream.on('error', reject);
+          });
+          for await (const chunk of chunks) {
+            if (!stream.write(chunk)) await Promise.race([new Promise((resolve) => stream.once('drain', resolve)), done]);
+          }
+          stream.end();
+          await done;
+          return stream.rowCount ?? 0;
+        } finally {
+          if (client !== target) (client as pg.PoolClient).release();
+        }
       },
     );
   await pool.query('SELECT 1');

@@ -1,0 +1,206 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { Client, createTestApp, DEMO_PASSWORD, ENGINES, multipartBody } from '../../../test/helpers.ts';
+import { recoverStaleJobs, runQueuedJobs } from '../../platform/jobs.ts';
+import { dropOrphanTables, ingestHandler, INGEST_JOB } from './service.ts';
+
+const BUDGET_CSV = [
+  'Код;Назва програми;Сума, грн;Дата рішення;Виконано',
+  '0110;Керівництво і управління;4 450,90;03.12.2018;так',
+  '1010;Дошкільна освіта;1 234 567;04.12.2018;ні',
+  '',
+  '2010;=HYPERLINK("http://evil.example");-12,5;05.12.2018;так',
+  '3030;Рядок без останньої комірки;100;06.12.2018',
+  '4040;Зайва комірка;200;07.12.2018;так;зайве',
+].join('\r\n') + '\r\n';
+
+function cp1251(text: string): Uint8Array {
+  const decoder = new TextDecoder('windows-1251');
+  const table = new Map<string, number>();
+  for (let b = 0; b < 256; b++) table.set(decoder.decode(new Uint8Array([b])), b);
+  return new Uint8Array([...text].map((c) => table.get(c) ?? 0x3f));
+}
+
+for (const engine of ENGINES) {
+  describe(`DataStore on ${engine}`, () => {
+    let app: FastifyInstance;
+    let editor: Client;
+    let dataDir: string;
+    const runJobs = () => runQueuedJobs(app.db, { [INGEST_JOB]: ingestHandler(app.db, dataDir) });
+
+    async function upload(client: Client, name: string, content: Uint8Array | string, dataset = 'lviv-budget-2024') {
+      await client.get(`/datasets/${dataset}/resources/upload`);
+      const body = multipartBody({ _csrf: client.csrfToken(), name: `Файл ${name}`, description: '' }, { name, content });
+      const response = await app.inject({
+        method: 'POST', url: `/datasets/${dataset}/resources/upload`, payload: body.payload,
+        headers: { 'content-type': body.contentType, cookie: client.cookieHeader },
+      });
+      const id = /\/resources\/([0-9a-f-]{36})$/.exec(String(response.headers.location ?? ''))?.[1];
+      return { response, id };
+    }
+
+    before(async () => {
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-ds-'));
+      app = await createTestApp(engine, { config: { dataDir, uploadLimitBytes: 2 * 1024 * 1024 } });
+      editor = new Client(app);
+      await editor.login('editor.lviv@hromada.demo', DEMO_PASSWORD);
+    });
+    after(async () => {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    test('a messy windows-1251 semicolon file loads with inferred types and a precise report', async () => {
+      const { response, id } = await upload(editor, 'budget.csv', cp1251(BUDGET_CSV));
+      assert.equal(response.statusCode, 303, response.body);
+      assert.ok(id);
+      const stored = await app.db.one<{ sha256: string; size_bytes: number }>('SELECT sha256, size_bytes FROM resources WHERE id = $1', [id]);
+      assert.equal(stored!.size_bytes, cp1251(BUDGET_CSV).length);
+      assert.match(stored!.sha256, /^[0-9a-f]{64}$/);
+      assert.match((await editor.get(`/datasets/lviv-budget-2024/resources/${id}`)).body, /data-state="queued"/);
+      assert.equal(await runJobs(), 1);
+
+      const infoResponse = await app.inject(`/api/3/action/datastore_info?id=${id}`);
+      assert.equal(infoResponse.statusCode, 200, infoResponse.body);
+      const info = infoResponse.json().result;
+      assert.deepEqual(info.fields.map((f: { id: string; type: string }) => `${f.id}:${f.type}`),
+        ['Код:integer', 'Назва програми:text', 'Сума, грн:number', 'Дата рішення:date', 'Виконано:boolean']);
+      assert.equal(info.meta.count, 5);
+
+      const search = (await app.inject(`/api/3/action/datastore_search?resource_id=${id}&sort=${encodeURIComponent('"Сума, грн" desc')}`)).json().result;
+      assert.equal(search.total, 5);
+      assert.deepEqual(search.records[0], { _id: 2, 'Код': 1010, 'Назва програми': 'Дошкільна освіта', 'Сума, грн': 1234567, 'Дата рішення': '2018-12-04', 'Виконано': false });
+      assert.equal(search.records.find((r: { _id: number }) => r._id === 1)['Сума, грн'], 4450.9);
+      assert.equal(search.records.find((r: { _id: number }) => r._id === 4)['Виконано'], null, 'a missing cell is empty');
+
+      const resource = await app.db.one<{ validation_report: { encoding: string; delimiter: string; errors: { type: string; rowNumber: number }[] } }>(
+        'SELECT validation_report FROM resources WHERE id = $1', [id]);
+      const report = resource!.validation_report;
+      assert.equal(report.encoding, 'windows-1251');
+      assert.equal(report.delimiter, ';');
+      assert.deepEqual(report.errors.map((e) => `${e.type}@${e.rowNumber}`).sort(), ['blank-row@4', 'extra-cell@7', 'missing-cell@6']);
+
+      const filtered = (await app.inject(`/api/3/action/datastore_search?resource_id=${id}&filters=${encodeURIComponent('{"Виконано":"так"}')}`)).json().result;
+      assert.equal(filtered.total, 3);
+      const q = (await app.inject(`/api/3/action/datastore_search?resource_id=${id}&q=${encodeURIComponent('освіта')}`)).json().result;
+      assert.equal(q.total, 1);
+
+      const page = await app.inject(`/datasets/lviv-budget-2024/resources/${id}?sort=${encodeURIComponent('Сума, грн')}&desc=1`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Дошкільна освіта/);
+      assert.match(page.body, /missing-cell/);
+      assert.match(page.body, /aria-sort="descending"/);
+
+      const dump = await app.inject(`/datastore/dump/${id}`);
+      assert.equal(dump.statusCode, 200);
+      assert.match(dump.body, /'=HYPERLINK/, 'formulas are neutralised');
+      assert.match(dump.body, /'-12.5/);
+      const original = await app.inject(`/datasets/lviv-budget-2024/resources/${id}/download`);
+      assert.deepEqual(new Uint8Array(original.rawPayload), cp1251(BUDGET_CSV));
+    });
+
+    test('changing a column type reloads the data; the old version is served until the new one is ready', async () => {
+      const { id } = await upload(editor, 'codes.csv', 'code,name\n001,a\n002,b\nX3,c\n');
+      await runJobs();
+      const before = (await app.inject(`/api/3/action/datastore_search?resource_id=${id}`)).json().result;
+      assert.equal(before.fields[1].type, 'text', 'one non-number makes the column text');
+      const page = await editor.get(`/datasets/lviv-budget-2024/resources/${id}`);
+      assert.match(page.body, /name="type_0"/);
+      const saved = await editor.post(`/datasets/lviv-budget-2024/resources/${id}/dictionary`, {
+        _csrf: editor.csrfToken(), encoding: '', delimiter: '', type_0: 'integer', label_0: 'Код', description_0: '', type_1: 'text', label_1: '', description_1: '',
+      });
+      assert.equal(saved.statusCode, 303);
+      const stillServed = (await app.inject(`/api/3/action/datastore_search?resource_id=${id}`)).json().result;
+      assert.equal(stillServed.records[0].code, '001', 'the previous version is still served');
+      await runJobs();
+      const after = (await app.inject(`/api/3/action/datastore_search?resource_id=${id}`)).json().result;
+      assert.equal(after.fields[1].type, 'integer');
+      assert.equal(after.fields[1].info.label, 'Код');
+      assert.deepEqual(after.records.map((r: { code: number | null }) => r.code), [1, 2, null]);
+      const report = (await app.db.one<{ validation_report: { errors: { type: string; cell: string }[] } }>('SELECT validation_report FROM resources WHERE id = $1', [id]))!.validation_report;
+      assert.deepEqual(report.errors.map((e) => `${e.type}:${e.cell}`), ['type-error:X3']);
+      const tables = await app.db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'datastore' AND table_name LIKE $1`, [`r_${id!.replaceAll('-', '')}%`]);
+      assert.equal(tables.length, 1, 'the old table is gone');
+    });
+
+    test('bad files get a clear report and change nothing', async () => {
+      const cases: [string, Uint8Array | string, RegExp][] = [
+        ['empty.csv', '', /empty/],
+        ['binary.csv', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 1, 2, 3, 0, 0, 9]), /not a text file/],
+        ['quote.csv', 'a,b\n1,"unterminated\n2,3\n', /never closed/],
+        ['blank.csv', '\n\n\n', /no header/],
+      ];
+      for (const [name, content, message] of cases) {
+        const { response, id } = await upload(editor, name, content);
+        assert.equal(response.statusCode, 303, name);
+        await runJobs();
+        const job = await app.db.one<{ state: string; error: string }>('SELECT state, error FROM jobs WHERE resource_id = $1', [id]);
+        assert.equal(job!.state, 'failed', name);
+        assert.match(job!.error, message, name);
+        const report = (await app.db.one<{ validation_report: { errors: { type: string }[] } }>('SELECT validation_report FROM resources WHERE id = $1', [id]))!.validation_report;
+        assert.equal(report.errors[0]!.type, 'source-error', name);
+        assert.match((await app.inject(`/datasets/lviv-budget-2024/resources/${id}`)).body, /source-error/);
+      }
+      const headerOnly = await upload(editor, 'header.csv', 'a;b;c\n');
+      await runJobs();
+      assert.equal((await app.inject(`/api/3/action/datastore_search?resource_id=${headerOnly.id}`)).json().result.total, 0);
+      assert.equal((await app.db.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'datastore'`)).length,
+        (await app.db.query('SELECT 1 FROM resources WHERE datastore_table IS NOT NULL')).length, 'no table left behind');
+    });
+
+    test('uploads are checked: CSRF, size limit, path-traversal names, other cities', async () => {
+      const body = multipartBody({ _csrf: 'forged', name: 'x' }, { name: 'x.csv', content: 'a\n1\n' });
+      const forged = await app.inject({ method: 'POST', url: '/datasets/lviv-budget-2024/resources/upload', payload: body.payload,
+        headers: { 'content-type': body.contentType, cookie: editor.cookieHeader } });
+      assert.equal(forged.statusCode, 403);
+      const big = await upload(editor, 'big.csv', 'a\n' + '1\n'.repeat(1_200_000));
+      assert.equal(big.response.statusCode, 413);
+      assert.match(big.response.body, /завеликий/);
+      const traversal = await upload(editor, '../../../etc/passwd.csv', 'a\n1\n');
+      assert.equal(traversal.response.statusCode, 303);
+      const row = await app.db.one<{ file_name: string; file_key: string }>('SELECT file_name, file_key FROM resources WHERE id = $1', [traversal.id]);
+      assert.equal(row!.file_name, 'passwd.csv');
+      assert.ok(fs.existsSync(path.join(dataDir, 'files', row!.file_key)));
+      const foreign = await upload(editor, 'x.csv', 'a\n1\n', 'zhytomyr-procurement-2023');
+      assert.equal(foreign.response.statusCode, 403);
+      const files = fs.readdirSync(path.join(dataDir, 'files'), { recursive: true }).filter((f) => String(f).length > 3);
+      assert.equal(files.length, (await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM resources WHERE file_key IS NOT NULL'))!.n, 'no stray files');
+    });
+
+    test('datastore_search refuses unknown fields and SQL in every parameter', async () => {
+      const { id } = await upload(editor, 'safe.csv', 'name,value\nx,1\ny,2\n');
+      await runJobs();
+      const bad = [
+        `filters=${encodeURIComponent('{"name; DROP TABLE x":"1"}')}`,
+        `sort=${encodeURIComponent('value; DROP TABLE resources')}`,
+        `fields=${encodeURIComponent('name,(SELECT 1)')}`,
+        `filters=${encodeURIComponent('{"value":"1 OR 1=1"}')}`,
+        'filters=notjson',
+        'limit=-1',
+      ];
+      for (const query of bad) {
+        const response = await app.inject(`/api/3/action/datastore_search?resource_id=${id}&${query}`);
+        assert.equal(response.statusCode, 409, query);
+        assert.equal(response.json().success, false);
+      }
+      const ok = await app.inject(`/api/3/action/datastore_search?resource_id=${id}&filters=${encodeURIComponent(`{"name":"x' OR '1'='1"}`)}`);
+      assert.equal(ok.json().result.total, 0);
+      assert.equal((await app.inject('/api/3/action/datastore_search?resource_id=00000000-0000-0000-0000-000000000000')).statusCode, 404);
+    });
+
+    test('a load interrupted by a crash is retried; its half-made table is dropped', async () => {
+      const { id } = await upload(editor, 'crash.csv', 'a,b\n1,2\n');
+      // What a killed process leaves: the job marked running, a table nobody references.
+      await app.db.query(`UPDATE jobs SET state = 'running', attempts = 1, heartbeat_at = now() - interval '5 minutes' WHERE resource_id = $1`, [id]);
+      await app.db.execScript(`CREATE TABLE datastore."r_${id!.replaceAll('-', '')}_999" (_id bigint)`);
+      assert.deepEqual(await dropOrphanTables(app.db), [`r_${id!.replaceAll('-', '')}_999`]);
+      await recoverStaleJobs(app.db, 60);
+      assert.equal(await runJobs(), 1);
+      assert.equal((await app.inject(`/api/3/action/datastore_search?resource_id=${id}`)).json().result.total, 1);
+    });
+  });
+}

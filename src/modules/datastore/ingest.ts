@@ -1,0 +1,231 @@
+// Loading a tabular file into the DataStore: detect the encoding and delimiter, read the whole
+// file once to learn its shape and column types, then read it again converting every cell and
+// COPY the rows into a fresh table. Only when that table is complete does it replace the one
+// being served. Problems are reported in the Frictionless vocabulary, with row and column.
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import type { Database } from '../../platform/db/index.ts';
+import { quoteIdentifier } from '../../platform/db/index.ts';
+import { cleanHeaders, columnNames, detectEncoding, sniffDelimiter, type Delimiter, type Encoding } from './detect.ts';
+import { readAs, SQL_TYPES, TypeTracker, type FieldType } from './values.ts';
+
+export interface IngestOptions {
+  encoding?: Encoding;
+  delimiter?: Delimiter;
+  /** The editor's chosen types by field id; the rest are inferred. */
+  types?: Record<string, FieldType>;
+}
+
+export interface Field {
+  id: string;
+  column: string;
+  type: FieldType;
+  label?: string;
+  description?: string;
+}
+
+export interface ReportError {
+  type: 'blank-label' | 'duplicate-label' | 'missing-cell' | 'extra-cell' | 'type-error' | 'blank-row' | 'encoding-error' | 'source-error';
+  message: string;
+  rowNumber?: number;
+  fieldNumber?: number;
+  fieldName?: string;
+  cell?: string;
+}
+
+export interface Report {
+  valid: boolean;
+  encoding: Encoding | null;
+  delimiter: Delimiter | null;
+  stats: { rows: number; fields: number; errors: number };
+  errors: ReportError[];
+  /** More errors were found than are listed. */
+  truncated: boolean;
+}
+
+export const MAX_COLUMNS = 1600; // PostgreSQL's limit for a table
+const MAX_LISTED_ERRORS = 1000;
+const MAX_CELL_BYTES = 32 * 1024 * 1024;
+const COPY_CHUNK_BYTES = 1 << 20;
+
+class Problems {
+  readonly list: ReportError[] = [];
+  count = 0;
+  add(error: ReportError) {
+    this.count++;
+    if (this.list.length < MAX_LISTED_ERRORS) this.list.push(error);
+  }
+}
+
+export class IngestFailure extends Error {
+  readonly report: Report;
+  constructor(report: Report) {
+    super(report.errors.find((e) => e.type === 'source-error')?.message ?? 'the file could not be loaded');
+    this.report = report;
+  }
+}
+
+function failed(message: string, encoding: Encoding | null = null, delimiter: Delimiter | null = null): IngestFailure {
+  return new IngestFailure({
+    valid: false, encoding, delimiter, stats: { rows: 0, fields: 0, errors: 1 },
+    errors: [{ type: 'source-error', message }], truncated: false,
+  });
+}
+
+async function readSample(path: string, bytes = 64 * 1024): Promise<Uint8Array> {
+  const handle = await fs.promises.open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The file's records as arrays of strings, with the physical line each starts on. */
+async function* records(path: string, encoding: Encoding, bom: number, delimiter: Delimiter): AsyncGenerator<{ cells: string[]; line: number }> {
+  const decoder = new TextDecoder(encoding); // not fatal: bad bytes become U+FFFD and are reported per cell
+  const bytes = fs.createReadStream(path, { start: bom, highWaterMark: 256 * 1024 });
+  const text = Readable.from((async function* () {
+    for await (const chunk of bytes) yield decoder.decode(chunk as Buffer, { stream: true });
+    const rest = decoder.decode();
+    if (rest) yield rest;
+  })());
+  const parser = text.pipe(parse({
+    // relax_quotes: a quote inside an unquoted cell (=HYPERLINK("…")) is part of the text, as in spreadsheets.
+    delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, info: true, max_record_size: MAX_CELL_BYTES, bom: false,
+  }));
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    yield { cells: record, line: info.lines };
+  }
+}
+
+export interface IngestResult {
+  table: string;
+  fields: Field[];
+  rows: number;
+  report: Report;
+}
+
+/**
+ * Loads `path` into a new DataStore table named after `tableBase`; returns it without touching
+ * the table currently served (the caller swaps them). `progress` is told the rows read so far.
+ */
+export async function ingestCsv(
+  db: Database,
+  path: string,
+  tableBase: string,
+  options: IngestOptions,
+  dictionary: Pick<Field, 'id' | 'label' | 'description'>[],
+  progress: (phase: 'reading' | 'loading', rows: number) => Promise<void>,
+): Promise<IngestResult> {
+  const sample = await readSample(path);
+  if (sample.length === 0) throw failed('The file is empty.');
+  const detected = detectEncoding(sample);
+  const encoding = options.encoding ?? detected.encoding;
+  const bom = options.encoding && options.encoding !== detected.encoding ? 0 : detected.bom;
+  if (!encoding.startsWith('utf-16') && sample.subarray(0, 8192).includes(0)) {
+    throw failed('This is not a text file (it contains binary data). Upload a CSV or TSV file.', encoding);
+  }
+  const delimiter = options.delimiter ?? sniffDelimiter(new TextDecoder(encoding).decode(sample.subarray(bom)));
+  const problems = new Problems();
+
+  // ---- Pass 1: header, shape and types, from the whole file ----
+  let headerCells: string[] | null = null;
+  let trackers: TypeTracker[] = [];
+  let rows = 0;
+  try {
+    for await (const { cells, line } of records(path, encoding, bom, delimiter)) {
+      if (headerCells === null) {
+        if (cells.every((c) => c.trim() === '')) continue;
+        if (cells.length > MAX_COLUMNS) throw failed(`The file has ${cells.length} columns; at most ${MAX_COLUMNS} can be loaded.`, encoding, delimiter);
+        headerCells = cells;
+        trackers = cells.map(() => new TypeTracker());
+        continue;
+      }
+      if (cells.every((c) => c.trim() === '')) {
+        problems.add({ type: 'blank-row', message: `Row at line ${line} is empty and was skipped.`, rowNumber: line });
+        continue;
+      }
+      rows++;
+      cells.forEach((cell, i) => trackers[i]?.see(cell));
+      if (rows % 50_000 === 0) await progress('reading', rows);
+    }
+  } catch (error) {
+    if (error instanceof IngestFailure) throw error;
+    const code = (error as { code?: string }).code ?? '';
+    throw failed(code === 'CSV_QUOTE_NOT_CLOSED'
+      ? `A quoted field is never closed (from around line ${(error as { lines?: number }).lines ?? '?'}); check the quotes.`
+      : `The file cannot be read as ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-separated text: ${(error as Error).message}`, encoding, delimiter);
+  }
+  if (headerCells === null) throw failed('The file has no header row: it holds only empty lines.', encoding, delimiter);
+
+  const { names, blank, duplicate } = cleanHeaders(headerCells);
+  for (const i of blank) problems.add({ type: 'blank-label', message: `Column ${i + 1} has no name; it was called "${names[i]}".`, fieldNumber: i + 1, fieldName: names[i] });
+  for (const i of duplicate) problems.add({ type: 'duplicate-label', message: `Column ${i + 1} repeats the name "${headerCells[i]}"; it was called "${names[i]}".`, fieldNumber: i + 1, fieldName: names[i] });
+  const columns = columnNames(names);
+  const byId = new Map(dictionary.map((d) => [d.id, d]));
+  const fields: Field[] = names.map((id, i) => ({
+    id, column: columns[i]!, type: options.types?.[id] ?? trackers[i]!.type,
+    ...(byId.get(id)?.label ? { label: byId.get(id)!.label } : {}),
+    ...(byId.get(id)?.description ? { description: byId.get(id)!.description } : {}),
+  }));
+
+  // ---- Pass 2: convert and COPY into a fresh table ----
+  const table = `${quoteIdentifier('datastore')}.${quoteIdentifier(tableBase)}`;
+  await db.execScript(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (${[
+    '"_id" bigint PRIMARY KEY', ...fields.map((f) => `${quoteIdentifier(f.column)} ${SQL_TYPES[f.type]}`)].join(', ')})`);
+  const csvCell = (value: string | boolean | undefined | null) =>
+    value === undefined || value === null ? '' : typeof value === 'boolean' ? String(value) : `"${value.replaceAll('"', '""')}"`;
+  let loaded = 0;
+  async function* chunks(): AsyncGenerator<string> {
+    let buffer = '';
+    let seenHeader = false;
+    let rowNumber = 0;
+    for await (const { cells, line } of records(path, encoding, bom, delimiter)) {
+      if (cells.every((c) => c.trim() === '')) continue;
+      if (!seenHeader) {
+        seenHeader = true;
+        continue;
+      }
+      rowNumber++;
+      if (cells.length > fields.length) {
+        problems.add({ type: 'extra-cell', message: `Line ${line} has ${cells.length} cells, the header ${fields.length}; the extra cells were left out.`, rowNumber: line, fieldNumber: fields.length + 1 });
+      }
+      const values = fields.map((field, i) => {
+        const raw = cells[i];
+        if (raw === undefined) {
+          problems.add({ type: 'missing-cell', message: `Line ${line} has no cell for "${field.id}".`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id });
+          return null;
+        }
+        if (raw.includes('\ufffd')) {
+          problems.add({ type: 'encoding-error', message: `Line ${line}, "${field.id}": bytes that are not valid ${encoding}.`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id });
+        }
+        if (raw.trim() === '') return null;
+        const value = readAs(field.type, raw);
+        if (value === undefined) {
+          problems.add({ type: 'type-error', message: `Line ${line}, "${field.id}": "${raw.slice(0, 100)}" is not a ${field.type}; left empty.`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id, cell: raw.slice(0, 100) });
+          return null;
+        }
+        return value;
+      });
+      buffer += `${rowNumber},${values.map(csvCell).join(',')}\n`;
+      loaded = rowNumber;
+      if (buffer.length >= COPY_CHUNK_BYTES) {
+        yield buffer;
+        buffer = '';
+        await progress('loading', rowNumber);
+      }
+    }
+    if (buffer) yield buffer;
+  }
+  await db.copyCsv(table, ['"_id"', ...fields.map((f) => quoteIdentifier(f.column))], chunks());
+  const report: Report = {
+    valid: problems.count === 0, encoding, delimiter,
+    stats: { rows: loaded, fields: fields.length, errors: problems.count },
+    errors: problems.list, truncated: problems.count > problems.list.length,
+  };
+  return { table: tableBase, fields, rows: loaded, report };
+}

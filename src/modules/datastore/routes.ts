@@ -1,0 +1,251 @@
+// DataStore pages and APIs: upload a file, a resource's page with its load status, report,
+// dictionary and preview; the original file and the rows as CSV; CKAN's datastore_search.
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import fp from 'fastify-plugin';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { allow } from '../../platform/http/guards.ts';
+import { actorOf, fieldMessages } from '../../platform/http/forms.ts';
+import { filePath, FileTooLargeError, storeStream, type StoredFile } from '../../platform/files.ts';
+import { ValidationError, NotFoundError } from '../../platform/errors.ts';
+import { getDataset, type Dataset } from '../catalog/service.ts';
+import { assertCanEditDataset, canEditDataset, canPublishData, visibilityFor } from '../catalog/policy.ts';
+import { CkanError, integer, missing, registerCkanAction, text, type Params } from '../catalog/ckan.ts';
+import {
+  addUploadedResource, getDatastoreResource, latestJob, searchDatastore, updateDictionary,
+  type DatastoreQuery, type DatastoreResource,
+} from './service.ts';
+import { resourcePage, uploadPage, type PreviewState } from './views.ts';
+
+const params = {
+  type: 'object',
+  properties: { name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{1,99}$' }, id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } },
+} as const;
+
+/** Cells that a spreadsheet would run as a formula are prefixed with an apostrophe. */
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+function csvLine(values: unknown[]): string {
+  return values.map((v) => {
+    if (v === null || v === undefined) return '';
+    const text = neutraliseFormula(String(v));
+    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  }).join(',') + '\r\n';
+}
+
+async function routes(app: FastifyInstance) {
+  const { db } = app;
+  await app.register(multipart, { limits: { fileSize: app.config.uploadLimitBytes, files: 1, fields: 10, fieldSize: 20_000 } });
+
+  const loadDataset = (request: FastifyRequest, name: string) => getDataset(db, name, visibilityFor(request.user));
+  /** The resource, if it belongs to a dataset the reader may see. */
+  async function loadResource(request: FastifyRequest, id: string): Promise<{ dataset: Dataset; resource: DatastoreResource & { description: string; url: string | null } }> {
+    const resource = await getDatastoreResource(db, id);
+    const row = (await db.one<{ name: string; description: string; url: string | null }>(
+      'SELECT d.name, r.description, r.url FROM resources r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = $1', [id]))!;
+    const dataset = await loadDataset(request, row.name);
+    return { dataset, resource: { ...resource, description: row.description, url: row.url } };
+  }
+
+  const editor = { preHandler: allow(canPublishData) };
+
+  app.get<{ Params: { name: string } }>('/datasets/:name/resources/upload', { ...editor, schema: { params } }, async (request, reply) => {
+    const dataset = await loadDataset(request, request.params.name);
+    assertCanEditDataset(request.user, dataset);
+    return reply.page({ title: request.t('datastore.upload_title'), nav: 'datasets', body: uploadPage(request.pageContext(), dataset, {}, undefined, app.config.uploadLimitBytes) });
+  });
+
+  // The form's fields come before its file, so the CSRF token is checked before anything is stored.
+  app.post<{ Params: { name: string } }>('/datasets/:name/resources/upload', { ...editor, schema: { params }, config: { csrf: 'multipart' } }, async (request, reply) => {
+    const dataset = await loadDataset(request, request.params.name);
+    assertCanEditDataset(request.user, dataset);
+    const fields: Record<string, string> = {};
+    let stored: { file: StoredFile; fileName: string } | null = null;
+    const fail = (message: string, status: number) =>
+      reply.page({ title: request.t('datastore.upload_title'), nav: 'datasets',
+        body: uploadPage(request.pageContext(), dataset, fields, { file: message }, app.config.uploadLimitBytes) }, status);
+    try {
+      for await (const part of request.parts()) {
+        if (part.type === 'field') {
+          fields[part.fieldname] = String(part.value);
+          continue;
+        }
+        await new Promise<void>((resolve, reject) => {
+          (request as { body: unknown }).body = { _csrf: fields._csrf };
+          app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve()));
+        });
+        if (stored || !part.filename) {
+          part.file.resume();
+          continue;
+        }
+        stored = { file: await storeStream(app.config.dataDir, part.file, app.config.uploadLimitBytes), fileName: part.filename };
+        if (part.file.truncated) {
+          fs.rmSync(filePath(app.config.dataDir, stored.file.key), { force: true });
+          throw new FileTooLargeError('too large');
+        }
+      }
+    } catch (error) {
+      if (stored) fs.rmSync(filePath(app.config.dataDir, stored.file.key), { force: true });
+      if (error instanceof FileTooLargeError || (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+        return fail(request.t('datastore.too_large'), 413);
+      }
+      throw error;
+    }
+    if (!stored) {
+      if (!fields._csrf) throw Object.assign(new Error('missing csrf'), { statusCode: 403, code: 'FST_CSRF_MISSING_SECRET' });
+      return fail(request.t('datastore.no_file'), 422);
+    }
+    const id = await db.transaction((tx) => addUploadedResource(tx, actorOf(request), dataset, {
+      file: stored!.file, fileName: stored!.fileName, name: (fields.name ?? '').trim().slice(0, 300), description: (fields.description ?? '').trim().slice(0, 5000),
+    }));
+    return reply.redirect(`/datasets/${dataset.name}/resources/${id}`, 303);
+  });
+
+  app.get<{ Params: { name: string; id: string }; Querystring: Record<string, string> }>('/datasets/:name/resources/:id', { schema: { params } }, async (request, reply) => {
+    const { dataset, resource } = await loadResource(request, request.params.id);
+    if (dataset.name !== request.params.name) throw new NotFoundError('resource');
+    const query = request.query;
+    const filters: Record<string, string> = {};
+    for (const [key, value] of Object.entries(query)) if (key.startsWith('f.') && value) filters[key.slice(2)] = String(value).slice(0, 200);
+    const state: PreviewState = { sort: query.sort || undefined, desc: query.desc === '1', filters, offset: Math.max(0, Math.min(10_000_000, Number(query.offset) || 0)), limit: 25 };
+    let preview = null;
+    if (resource.datastore_table) {
+      try {
+        preview = { state, result: await searchDatastore(db, resource, {
+          filters, sort: state.sort ? [{ field: state.sort, descending: !!state.desc }] : [], limit: state.limit, offset: state.offset,
+        }) };
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        preview = { state: { ...state, filters: {}, sort: undefined }, result: await searchDatastore(db, resource, { limit: 25, offset: 0 }) };
+      }
+    }
+    const job = await latestJob(db, resource.id);
+    return reply.page({ title: resource.name, nav: 'datasets',
+      body: resourcePage(request.pageContext(), dataset, resource, job, preview, canEditDataset(request.user, dataset)) });
+  });
+
+  app.get<{ Params: { name: string; id: string } }>('/datasets/:name/resources/:id/download', { schema: { params } }, async (request, reply) => {
+    const { dataset, resource } = await loadResource(request, request.params.id);
+    if (dataset.name !== request.params.name || !resource.file_key) throw new NotFoundError('file');
+    const name = resource.file_name ?? 'file';
+    return reply
+      .type('application/octet-stream')
+      .header('content-disposition', `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_').replaceAll('"', '')}"; filename*=UTF-8''${encodeURIComponent(name)}`)
+      .header('content-length', String(resource.size_bytes ?? ''))
+      .send(fs.createReadStream(filePath(app.config.dataDir, resource.file_key)));
+  });
+
+  app.post<{ Params: { name: string; id: string }; Body: Record<string, unknown> }>('/datasets/:name/resources/:id/dictionary', { ...editor, schema: { params } }, async (request, reply) => {
+    const { dataset, resource } = await loadResource(request, request.params.id);
+    assertCanEditDataset(request.user, dataset);
+    try {
+      await db.transaction((tx) => updateDictionary(tx, actorOf(request), resource, request.body));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return reply.page({ title: resource.name, nav: 'datasets', body: resourcePage(request.pageContext(), dataset, resource, await latestJob(db, resource.id), null, true,
+        { values: request.body ?? {}, errors: fieldMessages(request.t, error) }) }, 422);
+    }
+    return reply.redirect(`/datasets/${dataset.name}/resources/${resource.id}`, 303);
+  });
+
+  // The rows as CSV, whole or filtered (?filters={"field":"value"}), read page by page.
+  app.get<{ Params: { id: string }; Querystring: { filters?: string; q?: string } }>('/datastore/dump/:id', { schema: { params } }, async (request, reply) => {
+    const { resource } = await loadResource(request, request.params.id);
+    const query = datastoreQuery({ resource_id: resource.id, filters: request.query.filters, q: request.query.q });
+    const first = await searchDatastore(db, resource, { ...query, limit: 1, offset: 0, includeTotal: false });
+    const ids = first.fields.map((f) => f.id).filter((id) => id !== '_id');
+    async function* rows() {
+      yield '\ufeff' + csvLine(ids);
+      for (let offset = 0; ; offset += 5000) {
+        const page = await searchDatastore(db, resource, { ...query, fields: ids, limit: 5000, offset, includeTotal: false });
+        for (const record of page.records) yield csvLine(ids.map((id) => record[id]));
+        if (page.records.length < 5000) break;
+      }
+    }
+    return reply.type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${resource.id}.csv"`)
+      .send(Readable.from(rows()));
+  });
+
+  /** datastore_search's parameters, as CKAN takes them, checked. */
+  function datastoreQuery(p: Params): DatastoreQuery {
+    const parseJson = (field: string): unknown => {
+      const value = p[field];
+      if (value === undefined || value === '') return undefined;
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value);
+      } catch {
+        if (field === 'fields' || field === 'sort') return value;
+        throw new CkanError(409, 'Validation Error', `${field} is not valid JSON`, { [field]: ['Must be a JSON object'] });
+      }
+    };
+    const filters = parseJson('filters');
+    if (filters !== undefined && (typeof filters !== 'object' || filters === null || Array.isArray(filters))) {
+      throw new CkanError(409, 'Validation Error', 'filters must be an object', { filters: ['Must be a JSON object of field: value'] });
+    }
+    // Comma-separated, as CKAN takes them; a name that contains a comma is written in double quotes.
+    const list = (value: unknown) => (Array.isArray(value) ? value.map(String)
+      : typeof value === 'string' ? (value.match(/(?:"[^"]*"|[^,])+/g) ?? []).map((s) => s.trim()).filter(Boolean) : []);
+    const sort = list(parseJson('sort')).map((s) => {
+      const match = /^(?:"([^"]+)"|(.+?))(?:\s+(asc|desc))?$/i.exec(s)!;
+      return { field: (match[1] ?? match[2])!, descending: (match[3] ?? '').toLowerCase() === 'desc' };
+    });
+    return {
+      filters: filters as Record<string, unknown> | undefined,
+      q: text(p, 'q')?.slice(0, 200),
+      fields: list(parseJson('fields')).map((f) => f.replace(/^"(.*)"$/, '$1')),
+      sort,
+      limit: integer(p, 'limit', 100, 0, 32000),
+      offset: integer(p, 'offset', 0, 0, 100_000_000),
+      includeTotal: p.include_total !== false && p.include_total !== 'false',
+    };
+  }
+
+  registerCkanAction(app, 'datastore_search', async (p, request) => {
+    const id = text(p, 'resource_id') ?? text(p, 'id');
+    if (!id) throw missing('resource_id');
+    const { resource } = await loadResource(request, id).catch(() => {
+      throw new CkanError(404, 'Not Found Error', `Resource "${id}" was not found.`);
+    });
+    if (!resource.datastore_table) throw new CkanError(404, 'Not Found Error', `Resource "${id}" has no DataStore table.`);
+    const query = datastoreQuery(p);
+    const result = await searchDatastore(db, resource, query);
+    const recordsFormat = text(p, 'records_format') ?? 'objects';
+    if (!['objects', 'lists', 'csv'].includes(recordsFormat)) throw new CkanError(409, 'Validation Error', 'records_format', { records_format: ['Use objects, lists or csv'] });
+    const ids = result.fields.map((f) => f.id);
+    const records = recordsFormat === 'objects' ? result.records
+      : recordsFormat === 'lists' ? result.records.map((r) => ids.map((f) => r[f]))
+        : result.records.map((r) => csvLine(ids.map((f) => r[f]))).join('');
+    return {
+      resource_id: resource.id, fields: result.fields, records, records_format: recordsFormat,
+      ...(result.total === null ? {} : { total: result.total }), limit: query.limit, offset: query.offset,
+      _links: { start: `/api/3/action/datastore_search?resource_id=${resource.id}`, next: `/api/3/action/datastore_search?resource_id=${resource.id}&offset=${query.offset + query.limit}` },
+    };
+  });
+
+  registerCkanAction(app, 'datastore_info', async (p, request) => {
+    const id = text(p, 'id') ?? text(p, 'resource_id');
+    if (!id) throw missing('id');
+    const { resource } = await loadResource(request, id).catch(() => {
+      throw new CkanError(404, 'Not Found Error', `Resource "${id}" was not found.`);
+    });
+    if (!resource.datastore_table) throw new CkanError(404, 'Not Found Error', `Resource "${id}" has no DataStore table.`);
+    return {
+      meta: { count: resource.datastore_rows, table_type: 'BASE TABLE' },
+      fields: (resource.datastore_fields ?? []).map((f) => ({ id: f.id, type: f.type, info: { label: f.label ?? '', notes: f.description ?? '' } })),
+    };
+  });
+}
+
+export const datastoreModule = fp(routes, { name: 'datastore' });
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** 'multipart': the route checks the CSRF token from its form fields itself. */
+    csrf?: 'multipart';
+  }
+}

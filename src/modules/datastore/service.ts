@@ -1,0 +1,231 @@
+// The DataStore: uploaded tabular resources loaded into tables by a background job, their data
+// dictionary and validation report, and queries over them (the preview and the APIs).
+import crypto from 'node:crypto';
+import type { Database, Queryable } from '../../platform/db/index.ts';
+import { likePattern, quoteIdentifier } from '../../platform/db/index.ts';
+import { filePath, safeFileName, type StoredFile } from '../../platform/files.ts';
+import { enqueueJob, type JobHandler } from '../../platform/jobs.ts';
+import { recordAudit, type Actor } from '../../platform/audit.ts';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { Checker } from '../../platform/validate.ts';
+import { searchFold } from '../../platform/i18n/collation.ts';
+import type { Dataset } from '../catalog/service.ts';
+import { ENCODINGS, DELIMITERS, type Delimiter, type Encoding } from './detect.ts';
+import { IngestFailure, ingestCsv, type Field, type IngestOptions, type Report } from './ingest.ts';
+import { FIELD_TYPES, readAs, type FieldType } from './values.ts';
+
+export const INGEST_JOB = 'datastore.ingest';
+/** Formats the DataStore loads; others are stored and offered for download only. */
+export const TABULAR_FORMATS = ['CSV', 'TSV', 'TXT'];
+
+export interface DatastoreResource {
+  id: string;
+  dataset_id: number;
+  name: string;
+  format: string;
+  file_name: string | null;
+  file_key: string | null;
+  size_bytes: number | null;
+  sha256: string | null;
+  datastore_table: string | null;
+  datastore_rows: number | null;
+  datastore_fields: Field[] | null;
+  ingest_options: IngestOptions;
+  validation_report: Report | null;
+}
+
+export interface JobStatus {
+  id: number;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  progress: { phase?: string; rows?: number };
+  error: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+const RESOURCE_SELECT = `SELECT id, dataset_id, name, format, file_name, file_key, size_bytes, sha256, datastore_table, datastore_rows,
+  datastore_fields, ingest_options, validation_report FROM resources`;
+
+export async function getDatastoreResource(db: Queryable, id: string): Promise<DatastoreResource> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError(`resource ${id}`);
+  const resource = await db.one<DatastoreResource>(`${RESOURCE_SELECT} WHERE id = $1`, [id]);
+  if (!resource) throw new NotFoundError(`resource ${id}`);
+  return resource;
+}
+
+export async function latestJob(db: Queryable, resourceId: string): Promise<JobStatus | undefined> {
+  return db.one<JobStatus>('SELECT id, state, progress, error, created_at, finished_at FROM jobs WHERE resource_id = $1 ORDER BY id DESC LIMIT 1', [resourceId]);
+}
+
+export function formatFromName(fileName: string): string {
+  return (/\.([a-z0-9]{1,8})$/i.exec(fileName)?.[1] ?? '').toUpperCase();
+}
+
+/** Records an uploaded file as a resource of the dataset and queues its load when tabular. */
+export async function addUploadedResource(
+  db: Queryable,
+  actor: Actor,
+  dataset: Dataset,
+  upload: { file: StoredFile; fileName: string; name: string; description: string },
+): Promise<string> {
+  const id = crypto.randomUUID();
+  const fileName = safeFileName(upload.fileName);
+  const format = formatFromName(fileName);
+  await db.query(
+    `INSERT INTO resources (id, dataset_id, position, name, description, format, file_name, file_key, size_bytes, sha256)
+     VALUES ($1, $2, (SELECT coalesce(max(position), -1) + 1 FROM resources WHERE dataset_id = $2), $3, $4, $5, $6, $7, $8, $9)`,
+    [id, dataset.id, upload.name || fileName, upload.description, format, fileName, upload.file.key, upload.file.size, upload.file.sha256],
+  );
+  await db.query('UPDATE datasets SET data_updated_at = now(), modified_at = now() WHERE id = $1', [dataset.id]);
+  await recordAudit(db, actor, 'resource.upload', 'dataset', dataset.id, null, { resource: id, file: fileName, size: upload.file.size, sha256: upload.file.sha256 });
+  if (TABULAR_FORMATS.includes(format)) await enqueueJob(db, INGEST_JOB, id);
+  return id;
+}
+
+/** The editor's choices for the next load: encoding, delimiter, and each column's type and labels. */
+export async function updateDictionary(db: Queryable, actor: Actor, resource: DatastoreResource, body: unknown): Promise<void> {
+  const check = new Checker(body);
+  const encoding = check.oneOf('encoding', ['', ...ENCODINGS] as const, { required: false }) || undefined;
+  const delimiterName = check.oneOf('delimiter', ['', 'comma', 'semicolon', 'tab', 'pipe'] as const, { required: false }) || undefined;
+  const delimiters: Record<string, Delimiter> = { comma: ',', semicolon: ';', tab: '\t', pipe: '|' };
+  const types: Record<string, FieldType> = {};
+  const dictionary: Field[] = [];
+  (resource.datastore_fields ?? []).forEach((field, i) => {
+    const type = check.oneOf(`type_${i}`, FIELD_TYPES, { required: false }) ?? field.type;
+    if (type !== field.type || resource.ingest_options.types?.[field.id]) types[field.id] = type;
+    dictionary.push({ ...field, label: check.text(`label_${i}`, { max: 200 }) || undefined, description: check.text(`description_${i}`, { max: 2000 }) || undefined });
+  });
+  check.done();
+  const options: IngestOptions = { ...(encoding ? { encoding: encoding as Encoding } : {}), ...(delimiterName ? { delimiter: delimiters[delimiterName] } : {}), types };
+  await db.query('UPDATE resources SET ingest_options = $2, datastore_fields = $3, modified_at = now() WHERE id = $1', [
+    resource.id, JSON.stringify(options), JSON.stringify(dictionary),
+  ]);
+  await recordAudit(db, actor, 'resource.dictionary', 'dataset', resource.dataset_id, { options: resource.ingest_options }, { resource: resource.id, options });
+  await enqueueJob(db, INGEST_JOB, resource.id);
+}
+
+/** Drops DataStore tables no resource points at: what a load left when its process died. */
+export async function dropOrphanTables(db: Database): Promise<string[]> {
+  const orphans = await db.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'datastore'
+     AND table_name NOT IN (SELECT datastore_table FROM resources WHERE datastore_table IS NOT NULL)`,
+  );
+  for (const { name } of orphans) await db.execScript(`DROP TABLE IF EXISTS datastore.${quoteIdentifier(name)}`);
+  return orphans.map((o) => o.name);
+}
+
+/** The job handler: loads the resource's file into a new table, then swaps it in atomically. */
+export function ingestHandler(db: Database, dataDir: string): JobHandler {
+  return async (job, heartbeat) => {
+    const resource = await getDatastoreResource(db, job.resource_id!);
+    if (!resource.file_key) throw new Error('the resource has no stored file');
+    // A table that is not yet referenced is invisible to readers; the swap below publishes it.
+    const table = `r_${resource.id.replaceAll('-', '')}_${job.id}`;
+    try {
+      const result = await ingestCsv(db, filePath(dataDir, resource.file_key), table, resource.ingest_options,
+        resource.datastore_fields ?? [], (phase, rows) => heartbeat({ phase, rows }));
+      await db.transaction(async (tx) => {
+        const current = await tx.one<{ datastore_table: string | null }>('SELECT datastore_table FROM resources WHERE id = $1 FOR UPDATE', [resource.id]);
+        await tx.query(
+          `UPDATE resources SET datastore_table = $2, datastore_rows = $3, datastore_fields = $4, validation_report = $5, modified_at = now() WHERE id = $1`,
+          [resource.id, result.table, result.rows, JSON.stringify(result.fields), JSON.stringify(result.report)],
+        );
+        if (current?.datastore_table && current.datastore_table !== result.table) {
+          await tx.execScript(`DROP TABLE IF EXISTS datastore.${quoteIdentifier(current.datastore_table)}`);
+        }
+      });
+      await heartbeat({ phase: 'done', rows: result.rows });
+    } catch (error) {
+      await db.execScript(`DROP TABLE IF EXISTS datastore.${quoteIdentifier(table)}`);
+      if (error instanceof IngestFailure) {
+        await db.query('UPDATE resources SET validation_report = $2 WHERE id = $1', [resource.id, JSON.stringify(error.report)]);
+      }
+      throw error;
+    }
+  };
+}
+
+// ---- Queries ----
+
+export interface DatastoreQuery {
+  filters?: Record<string, unknown>;
+  q?: string;
+  fields?: string[];
+  sort?: { field: string; descending: boolean }[];
+  limit: number;
+  offset: number;
+  includeTotal?: boolean;
+}
+
+export interface DatastoreResult {
+  fields: { id: string; type: FieldType | 'int'; info?: { label?: string; notes?: string } }[];
+  records: Record<string, unknown>[];
+  total: number | null;
+}
+
+/** Field ids from a request, checked against the table's dictionary (never put into SQL as given). */
+function resolveField(fields: Field[], id: string, parameter: string): Field | { id: '_id'; column: '_id'; type: 'integer' } {
+  if (id === '_id') return { id: '_id', column: '_id', type: 'integer' };
+  const field = fields.find((f) => f.id === id);
+  if (!field) throw new ValidationError([{ field: parameter, message: 'validation.unknown_field', params: { name: id.slice(0, 100) } }]);
+  return field;
+}
+
+export async function searchDatastore(db: Queryable, resource: DatastoreResource, query: DatastoreQuery): Promise<DatastoreResult> {
+  if (!resource.datastore_table || !resource.datastore_fields) throw new NotFoundError('this resource has no DataStore table');
+  const fields = resource.datastore_fields;
+  const table = `datastore.${quoteIdentifier(resource.datastore_table)}`;
+  const params: unknown[] = [];
+  const where: string[] = [];
+  for (const [id, raw] of Object.entries(query.filters ?? {})) {
+    const field = resolveField(fields, id, 'filters');
+    const values = (Array.isArray(raw) ? raw : [raw]).map((v) => String(v));
+    const typed = values.map((v) => (field.type === 'text' ? v : readAs(field.type, v)));
+    if (typed.some((v) => v === undefined)) throw new ValidationError([{ field: 'filters', message: 'validation.filter_type', params: { name: id, type: field.type } }]);
+    params.push(typed.map(String));
+    where.push(`${quoteIdentifier(field.column)}::text = ANY($${params.length}::text[])`);
+  }
+  if (query.q) {
+    const textColumns = fields.filter((f) => f.type === 'text');
+    if (textColumns.length) {
+      params.push(likePattern(searchFold(query.q)));
+      where.push(`(${textColumns.map((f) => `lower(${quoteIdentifier(f.column)}) LIKE $${params.length}`).join(' OR ')})`);
+    } else where.push('false');
+  }
+  const selected = query.fields?.length ? query.fields.map((id) => resolveField(fields, id, 'fields')) : [{ id: '_id', column: '_id', type: 'integer' as const }, ...fields];
+  const order = (query.sort ?? []).map((s) => `${quoteIdentifier(resolveField(fields, s.field, 'sort').column)} ${s.descending ? 'DESC' : 'ASC'} NULLS LAST`);
+  order.push('"_id"');
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const filteredParams = [...params];
+  params.push(query.limit, query.offset);
+  // Every value leaves the database as text and is typed here, the same way on both engines
+  // (no driver date or bigint conversions, no time-zone shifts).
+  const rows = await db.query<Record<string, string | null>>(
+    `SELECT ${selected.map((f) => `${quoteIdentifier(f.column)}::text AS ${quoteIdentifier(f.id)}`).join(', ')} FROM ${table} ${whereSql}
+     ORDER BY ${order.join(', ')} LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  let total: number | null = null;
+  if (query.includeTotal !== false) {
+    total = where.length === 0 && resource.datastore_rows !== null
+      ? resource.datastore_rows
+      : (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} ${whereSql}`, filteredParams))!.n;
+  }
+  const typeOf = new Map<string, FieldType>(selected.map((f) => [f.id, f.type]));
+  const records = rows.map((row) => {
+    const record: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(row)) {
+      const type = typeOf.get(key);
+      record[key] = value === null ? null
+        : type === 'integer' || type === 'number' ? Number(value)
+          : type === 'boolean' ? value === 'true'
+            : type === 'datetime' ? value.replace(' ', 'T') : value;
+    }
+    return record;
+  });
+  return {
+    fields: selected.map((f) => ({ id: f.id, type: f.id === '_id' ? 'int' : f.type, ...('label' in f && (f.label || f.description) ? { info: { label: f.label, notes: f.description } } : {}) })),
+    records,
+    total,
+  };
+}

@@ -1,0 +1,125 @@
+// Reading the values that Ukrainian and Bulgarian city files really contain: numbers with space
+// or dot thousands separators and a decimal comma ("4 450,90", "1.234.567,5"), dates as
+// "03.12.2018" or ISO, booleans in three languages. Each reader returns undefined for a value
+// that is not of its type.
+
+export const FIELD_TYPES = ['integer', 'number', 'boolean', 'date', 'datetime', 'text'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export const SQL_TYPES: Record<FieldType, string> = {
+  integer: 'bigint', number: 'numeric', boolean: 'boolean', date: 'date', datetime: 'timestamp', text: 'text',
+};
+
+const grouped = (digits: string, separator: string) =>
+  !digits.includes(separator) || new RegExp(`^\\d{1,3}(\\${separator}\\d{3})+$`).test(digits);
+
+/**
+ * A number written the local way or the international way, as a canonical decimal string.
+ * Thousands separators (space, dot, comma, apostrophe) must group digits by three, so that a
+ * date such as 03.12.2018 is not taken for a number.
+ */
+export function readNumber(raw: string): string | undefined {
+  let text = raw.trim().replace(/^\+/, '');
+  if (!text || text.length > 60) return undefined;
+  const negative = text.startsWith('-') || text.startsWith('−');
+  if (negative) text = text.slice(1);
+  text = text.replace(/[\u00a0\u202f']/g, ' ');
+  // Decimal separator: the last of comma/dot when both appear; a lone comma; a lone dot.
+  const commas = (text.match(/,/g) ?? []).length;
+  const dots = (text.match(/\./g) ?? []).length;
+  let decimalAt = -1;
+  if (commas && dots) decimalAt = Math.max(text.lastIndexOf(','), text.lastIndexOf('.'));
+  else if (commas === 1) decimalAt = text.indexOf(',');
+  else if (dots === 1) decimalAt = text.indexOf('.');
+  const integerPart = decimalAt >= 0 ? text.slice(0, decimalAt) : text;
+  const fraction = decimalAt >= 0 ? text.slice(decimalAt + 1) : '';
+  if (decimalAt >= 0 && !/^\d+$/.test(fraction)) return undefined;
+  const separators = [...new Set(integerPart.replace(/\d/g, ''))];
+  if (separators.length > 1 || (separators[0] !== undefined && !grouped(integerPart, separators[0]))) return undefined;
+  const digits = separators[0] === undefined ? integerPart : integerPart.replaceAll(separators[0], '');
+  if (!/^\d+$/.test(digits)) return undefined;
+  const canonical = digits.replace(/^0+(?=\d)/, '') + (fraction ? `.${fraction}` : '');
+  return negative && /[1-9]/.test(canonical) ? `-${canonical}` : canonical;
+}
+
+export function readInteger(raw: string): string | undefined {
+  const value = readNumber(raw);
+  if (value === undefined || value.includes('.')) return undefined;
+  return value.replace('-', '').length <= 18 ? value : undefined; // fits a bigint
+}
+
+const TRUE = new Set(['true', 'yes', 'так', 'да', 'істина', 't', 'y']);
+const FALSE = new Set(['false', 'no', 'ні', 'не', 'хибність', 'f', 'n']);
+
+export function readBoolean(raw: string): boolean | undefined {
+  const text = raw.trim().toLowerCase();
+  if (TRUE.has(text)) return true;
+  if (FALSE.has(text)) return false;
+  return undefined;
+}
+
+function validDate(year: number, month: number, day: number): boolean {
+  if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** "03.12.2018", "3/12/2018" (day first, as written here) or "2018-12-03" → "2018-12-03". */
+export function readDate(raw: string): string | undefined {
+  const text = raw.trim();
+  let match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (match) {
+    const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    return validDate(y, m, d) ? `${match[1]}-${match[2]}-${match[3]}` : undefined;
+  }
+  match = /^(\d{1,2})[./](\d{1,2})[./](\d{4})$/.exec(text);
+  if (match) {
+    const [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    return validDate(y, m, d) ? `${y}-${pad(m)}-${pad(d)}` : undefined;
+  }
+  return undefined;
+}
+
+/** A date with a time: "03.12.2018 14:30[:15]" or ISO "2018-12-03T14:30:15" → ISO without zone. */
+export function readDateTime(raw: string): string | undefined {
+  const match = /^(.+?)[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(raw.trim());
+  if (!match) return undefined;
+  const date = readDate(match[1]!);
+  const [h, min, s] = [Number(match[2]), Number(match[3]), Number(match[4] ?? 0)];
+  if (!date || h > 23 || min > 59 || s > 59) return undefined;
+  return `${date}T${pad(h)}:${pad(min)}:${pad(s)}`;
+}
+
+/** Reads a raw cell as the given type; undefined when it does not fit. Text always fits. */
+export function readAs(type: FieldType, raw: string): string | boolean | undefined {
+  switch (type) {
+    case 'integer': return readInteger(raw);
+    case 'number': return readNumber(raw);
+    case 'boolean': return readBoolean(raw);
+    case 'date': return readDate(raw);
+    case 'datetime': return readDateTime(raw);
+    case 'text': return raw;
+  }
+}
+
+/**
+ * Watches every value of a column and keeps the narrowest type all of them fit, so that the
+ * type is known from the whole file before anything is loaded.
+ */
+export class TypeTracker {
+  private candidates = new Set<FieldType>(['integer', 'number', 'boolean', 'date', 'datetime']);
+  nonEmpty = 0;
+
+  see(raw: string): void {
+    if (raw.trim() === '') return;
+    this.nonEmpty++;
+    for (const type of this.candidates) if (readAs(type, raw) === undefined) this.candidates.delete(type);
+  }
+
+  get type(): FieldType {
+    if (this.nonEmpty === 0) return 'text';
+    for (const type of ['integer', 'number', 'boolean', 'date', 'datetime'] as const) if (this.candidates.has(type)) return type;
+    return 'text';
+  }
+}

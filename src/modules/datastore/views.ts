@@ -1,0 +1,134 @@
+// Pages of the DataStore: the upload form and a resource's page (file, load status, validation
+// report, data dictionary, and the paginated, sortable, filterable preview).
+import { html, type SafeHtml } from '../../platform/html/html.ts';
+import { csrfField, pagination, type PageContext } from '../../platform/html/layout.ts';
+import { selectField, textAreaField, textField, type FieldErrors, type FieldValues } from '../../platform/html/fields.ts';
+import { formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
+import { localTitle, type Dataset } from '../catalog/service.ts';
+import { ENCODINGS } from './detect.ts';
+import { FIELD_TYPES } from './values.ts';
+import type { DatastoreResource, DatastoreResult, JobStatus } from './service.ts';
+
+export function uploadPage(ctx: PageContext, dataset: Dataset, values: FieldValues, errors: FieldErrors, maxBytes: number): SafeHtml {
+  const { t } = ctx;
+  return html`<p><a href="/datasets/${dataset.name}">← ${localTitle(dataset, ctx.locale)}</a></p>
+<h1>${t('datastore.upload_title')}</h1>
+<p class="lead">${t('datastore.upload_intro', { size: `${formatNumber(ctx.locale, Math.round(maxBytes / 1024 / 1024))} MB` })}</p>
+${errors ? html`<p class="notice error" role="alert">${Object.values(errors)[0] ?? t('validation.fix_errors')}</p>` : ''}
+<form method="post" action="/datasets/${dataset.name}/resources/upload" enctype="multipart/form-data" class="stacked wide">
+  ${csrfField(ctx)}
+  ${textField({ name: 'name', label: t('catalog.resource_name'), values, errors, extra: html` maxlength="300"` })}
+  ${textAreaField({ name: 'description', label: t('catalog.resource_description'), values, errors, rows: 3 })}
+  <label for="file">${t('datastore.file')}</label>
+  <input type="file" id="file" name="file" required accept=".csv,.tsv,.txt,.xlsx,.json,.geojson,.xml,.pdf,.zip">
+  <button type="submit">${t('datastore.upload_button')}</button>
+</form>`;
+}
+
+function reportSection(ctx: PageContext, resource: DatastoreResource): SafeHtml {
+  const { t } = ctx;
+  const report = resource.validation_report;
+  if (!report) return html``;
+  return html`<h2 id="report">${t('datastore.report')}</h2>
+<p>${report.valid ? html`<span class="badge">${t('datastore.valid')}</span>` : html`<span class="badge warning">${t('datastore.problems', { count: report.stats.errors })}</span>`}
+  ${report.encoding ? html` · ${t('datastore.encoding')}: ${report.encoding}` : ''}
+  ${report.delimiter ? html` · ${t('datastore.delimiter')}: ${t(`datastore.delimiters.${{ ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' }[report.delimiter]}`)}` : ''}
+  · ${t('datastore.rows', { count: report.stats.rows })}</p>
+${report.errors.length ? html`<div class="table-wrap"><table>
+  <thead><tr><th scope="col">${t('datastore.error_type')}</th><th scope="col">${t('datastore.row')}</th><th scope="col">${t('datastore.column')}</th><th scope="col">${t('datastore.message')}</th></tr></thead>
+  <tbody>${report.errors.slice(0, 100).map((e) => html`<tr><td><code>${e.type}</code></td><td>${e.rowNumber ?? '—'}</td><td>${e.fieldName ?? e.fieldNumber ?? '—'}</td><td>${e.message}</td></tr>`)}</tbody>
+</table></div>
+${report.errors.length > 100 || report.truncated ? html`<p class="hint">${t('datastore.more_errors')}</p>` : ''}` : ''}`;
+}
+
+export interface PreviewState {
+  sort?: string;
+  desc?: boolean;
+  filters: Record<string, string>;
+  offset: number;
+  limit: number;
+}
+
+function previewSection(ctx: PageContext, base: string, resource: DatastoreResource, result: DatastoreResult, state: PreviewState): SafeHtml {
+  const { t } = ctx;
+  const fields = result.fields.filter((f) => f.id !== '_id');
+  const link = (changes: Partial<PreviewState>) => {
+    const next = { ...state, ...changes };
+    const params = new URLSearchParams();
+    if (next.sort) params.set('sort', next.sort);
+    if (next.desc) params.set('desc', '1');
+    for (const [id, value] of Object.entries(next.filters)) if (value) params.set(`f.${id}`, value);
+    if (next.offset) params.set('offset', String(next.offset));
+    return `${base}?${params.toString()}#preview`;
+  };
+  return html`<h2 id="preview">${t('datastore.preview')}</h2>
+<form method="get" action="${base}#preview" class="filters">
+  ${fields.slice(0, 6).map((f, i) => html`<label for="filter-${i}">${f.info?.label ?? f.id}<input type="text" id="filter-${i}" name="f.${f.id}" value="${state.filters[f.id] ?? ''}" maxlength="200"></label>`)}
+  ${state.sort ? html`<input type="hidden" name="sort" value="${state.sort}">` : ''}
+  <button type="submit">${t('datastore.filter')}</button>
+</form>
+<p role="status">${t('datastore.rows', { count: result.total ?? 0 })}</p>
+<div class="table-wrap"><table class="preview">
+  <thead><tr>${fields.map((f) => {
+    const sorted = state.sort === f.id;
+    return html`<th scope="col"${sorted ? html` aria-sort="${state.desc ? 'descending' : 'ascending'}"` : ''}><a href="${link({ sort: f.id, desc: sorted && !state.desc, offset: 0 })}">${f.info?.label ?? f.id}${sorted ? (state.desc ? ' ▼' : ' ▲') : ''}</a><br><span class="hint">${t(`datastore.types.${f.type}`)}</span></th>`;
+  })}</tr></thead>
+  <tbody>${result.records.map((r) => html`<tr>${fields.map((f) => html`<td${f.type === 'integer' || f.type === 'number' ? html` class="number"` : ''}>${
+    r[f.id] === null ? '' : typeof r[f.id] === 'number' ? formatNumber(ctx.locale, r[f.id] as number) : String(r[f.id])}</td>`)}</tr>`)}</tbody>
+</table></div>
+${pagination(ctx, base, { sort: state.sort, desc: state.desc ? '1' : undefined, ...Object.fromEntries(Object.entries(state.filters).map(([k, v]) => [`f.${k}`, v])) },
+  { total: result.total ?? 0, limit: state.limit, offset: state.offset })}
+<p><a href="/datastore/dump/${resource.id}">${t('datastore.download_csv')}</a> · <a href="/api/3/action/datastore_search?resource_id=${resource.id}">datastore_search (API)</a></p>`;
+}
+
+function dictionaryForm(ctx: PageContext, base: string, resource: DatastoreResource, values: FieldValues, errors: FieldErrors): SafeHtml {
+  const { t } = ctx;
+  const fields = resource.datastore_fields ?? [];
+  const options = resource.ingest_options;
+  const delimiterName = ({ ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' } as Record<string, string>)[options.delimiter ?? ''] ?? '';
+  return html`<h2 id="dictionary">${t('datastore.dictionary')}</h2>
+<p>${t('datastore.dictionary_intro')}</p>
+<form method="post" action="${base}/dictionary" class="stacked wide" novalidate>
+  ${csrfField(ctx)}
+  ${selectField({ name: 'encoding', label: t('datastore.encoding'), values: { encoding: options.encoding ?? '', ...values }, errors, empty: t('datastore.detect'),
+    choices: ENCODINGS.map((e) => ({ value: e, label: e })) })}
+  ${selectField({ name: 'delimiter', label: t('datastore.delimiter'), values: { delimiter: delimiterName, ...values }, errors, empty: t('datastore.detect'),
+    choices: ['comma', 'semicolon', 'tab', 'pipe'].map((d) => ({ value: d, label: t(`datastore.delimiters.${d}`) })) })}
+  ${fields.length ? html`<div class="table-wrap"><table>
+    <thead><tr><th scope="col">${t('datastore.column')}</th><th scope="col">${t('datastore.type')}</th><th scope="col">${t('datastore.label')}</th><th scope="col">${t('datastore.description')}</th></tr></thead>
+    <tbody>${fields.map((f, i) => html`<tr><th scope="row">${f.id}</th>
+      <td><select name="type_${i}" aria-label="${t('datastore.type')}: ${f.id}">${FIELD_TYPES.map((type) => html`<option value="${type}"${type === f.type ? html` selected` : ''}>${t(`datastore.types.${type}`)}</option>`)}</select></td>
+      <td><input type="text" name="label_${i}" value="${f.label ?? ''}" maxlength="200" aria-label="${t('datastore.label')}: ${f.id}"></td>
+      <td><input type="text" name="description_${i}" value="${f.description ?? ''}" maxlength="2000" aria-label="${t('datastore.description')}: ${f.id}"></td></tr>`)}</tbody>
+  </table></div>` : ''}
+  <button type="submit">${t('datastore.reload')}</button>
+</form>`;
+}
+
+export function resourcePage(
+  ctx: PageContext,
+  dataset: Dataset,
+  resource: DatastoreResource & { description: string; url: string | null },
+  job: JobStatus | undefined,
+  preview: { result: DatastoreResult; state: PreviewState } | null,
+  canEdit: boolean,
+  form?: { values: FieldValues; errors: FieldErrors },
+): SafeHtml {
+  const { t } = ctx;
+  const base = `/datasets/${dataset.name}/resources/${resource.id}`;
+  return html`<p><a href="/datasets/${dataset.name}">← ${localTitle(dataset, ctx.locale)}</a></p>
+<h1>${resource.name} ${resource.format ? html`<span class="badge">${resource.format}</span>` : ''}</h1>
+${resource.description ? html`<p>${resource.description}</p>` : ''}
+<dl class="facts">
+  ${resource.file_name ? html`<dt>${t('datastore.file')}</dt><dd><a href="${base}/download">${resource.file_name}</a> (${formatNumber(ctx.locale, resource.size_bytes ?? 0)} B)</dd>
+  <dt>SHA-256</dt><dd><code>${resource.sha256}</code></dd>` : ''}
+  ${resource.url ? html`<dt>${t('catalog.resource_url')}</dt><dd><a href="${resource.url}" rel="noopener nofollow">${resource.url}</a></dd>` : ''}
+  ${job ? html`<dt>${t('datastore.load')}</dt><dd><span id="job-state" data-state="${job.state}">${t(`datastore.job.${job.state}`)}</span>${
+    job.progress.rows ? html` · ${t('datastore.rows', { count: job.progress.rows })}` : ''}${job.error ? html` — ${job.error}` : ''}${
+    job.finished_at ? html` · ${formatDateTime(ctx.locale, job.finished_at)}` : ''}</dd>` : ''}
+</dl>
+${job && (job.state === 'queued' || job.state === 'running') ? html`<p class="notice" role="status">${t('datastore.loading_note')} <a href="${base}">${t('datastore.refresh')}</a></p>` : ''}
+${reportSection(ctx, resource)}
+${preview ? previewSection(ctx, base, resource, preview.result, preview.state) : ''}
+${canEdit && resource.file_key ? dictionaryForm(ctx, base, resource, form?.values ?? {}, form?.errors) : ''}`;
+}

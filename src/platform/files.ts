@@ -1,0 +1,53 @@
+// Stored files: uploads are streamed to <data folder>/files under a random key (never the
+// name the client sent), with their size and SHA-256 computed on the way.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform, type Readable } from 'node:stream';
+
+export class FileTooLargeError extends Error {
+  readonly statusCode = 413;
+}
+
+export interface StoredFile {
+  key: string;
+  size: number;
+  sha256: string;
+}
+
+export function filePath(dataDir: string, key: string): string {
+  if (!/^[0-9a-f]{2}\/[0-9a-f-]{36}$/.test(key)) throw new Error(`invalid file key ${key}`);
+  return path.join(dataDir, 'files', key);
+}
+
+export async function storeStream(dataDir: string, source: Readable, maxBytes: number): Promise<StoredFile> {
+  const id = crypto.randomUUID();
+  const key = `${id.slice(0, 2)}/${id}`;
+  const target = filePath(dataDir, key);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const hash = crypto.createHash('sha256');
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > maxBytes) return done(new FileTooLargeError(`file larger than ${maxBytes} bytes`));
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(source, meter, fs.createWriteStream(target, { flags: 'wx' }));
+  } catch (error) {
+    fs.rmSync(target, { force: true });
+    throw error;
+  }
+  return { key, size, sha256: hash.digest('hex') };
+}
+
+/** A file name safe to show and to offer for download: no path, no control characters. */
+export function safeFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '_').replace(/^\.+/, '').slice(0, 200);
+  return cleaned || 'file';
+}

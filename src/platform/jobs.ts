@@ -1,0 +1,81 @@
+// Durable background jobs in the database: queued rows are claimed one at a time, keep a
+// heartbeat while they run, and are re-queued (or failed after 3 tries) when a process died
+// holding them. Handlers are registered by kind.
+import type { Database } from './db/index.ts';
+
+export interface Job {
+  id: number;
+  kind: string;
+  resource_id: string | null;
+  attempts: number;
+}
+
+export type JobHandler = (job: Job, heartbeat: (progress: Record<string, unknown>) => Promise<void>) => Promise<void>;
+
+const MAX_ATTEMPTS = 3;
+const STALE_SECONDS = 60;
+
+export async function enqueueJob(db: Pick<Database, 'one'>, kind: string, resourceId: string | null): Promise<number> {
+  return (await db.one<{ id: number }>('INSERT INTO jobs (kind, resource_id) VALUES ($1, $2) RETURNING id', [kind, resourceId]))!.id;
+}
+
+/** Jobs whose process stopped: queued again, or failed once they have been tried too often. */
+export async function recoverStaleJobs(db: Database, olderThanSeconds = STALE_SECONDS): Promise<void> {
+  await db.query(
+    `UPDATE jobs SET state = 'failed', finished_at = now(), error = 'interrupted ' || attempts || ' times; giving up'
+     WHERE state = 'running' AND heartbeat_at < now() - make_interval(secs => $1) AND attempts >= $2`,
+    [olderThanSeconds, MAX_ATTEMPTS],
+  );
+  await db.query(
+    `UPDATE jobs SET state = 'queued' WHERE state = 'running' AND heartbeat_at < now() - make_interval(secs => $1)`,
+    [olderThanSeconds],
+  );
+}
+
+async function claim(db: Database): Promise<Job | undefined> {
+  return db.one<Job>(
+    `UPDATE jobs SET state = 'running', started_at = now(), heartbeat_at = now(), attempts = attempts + 1
+     WHERE id = (SELECT id FROM jobs WHERE state = 'queued' ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
+     RETURNING id, kind, resource_id, attempts`,
+  );
+}
+
+/** Runs queued jobs until none is left; returns how many ran. */
+export async function runQueuedJobs(db: Database, handlers: Record<string, JobHandler>): Promise<number> {
+  let ran = 0;
+  for (let job = await claim(db); job; job = await claim(db)) {
+    ran++;
+    const heartbeat = async (progress: Record<string, unknown>) => {
+      await db.query('UPDATE jobs SET heartbeat_at = now(), progress = $2 WHERE id = $1', [job!.id, JSON.stringify(progress)]);
+    };
+    try {
+      const handler = handlers[job.kind];
+      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+      await handler(job, heartbeat);
+      await db.query(`UPDATE jobs SET state = 'done', finished_at = now(), error = NULL WHERE id = $1`, [job.id]);
+    } catch (error) {
+      await db.query(`UPDATE jobs SET state = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [job.id, (error as Error).message.slice(0, 2000)]);
+    }
+  }
+  return ran;
+}
+
+/** Polls for jobs in the background until stopped. */
+export function startJobWorker(db: Database, handlers: Record<string, JobHandler>, onError: (error: unknown) => void, pollMs = 1000) {
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = async () => {
+    if (stopped) return;
+    running = recoverStaleJobs(db).then(() => runQueuedJobs(db, handlers)).catch(onError);
+    await running;
+    if (!stopped) timer = setTimeout(tick, pollMs);
+  };
+  let timer = setTimeout(tick, 10);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
