@@ -1,6 +1,8 @@
 // Browser test support: the app on a real port, Debian's Chromium through playwright-core,
 // axe-core for WCAG 2.1 A/AA, and a watch for Content-Security-Policy violations.
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -19,7 +21,8 @@ export interface Site {
 }
 
 export async function startSite(): Promise<Site> {
-  const app = await createTestApp('pglite', { config: { publicUrl: 'http://127.0.0.1:1' } });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-browser-'));
+  const app = await createTestApp('pglite', { config: { publicUrl: 'http://127.0.0.1:1', dataDir } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   // Links in e-mails must point at the real port.
@@ -33,6 +36,7 @@ export async function startSite(): Promise<Site> {
     async close() {
       await browser.close();
       await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

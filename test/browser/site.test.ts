@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { axeViolations, describeViolations, SCREENSHOT_DIR, startSite, watchProblems, type Site } from './browser.ts';
 import { DEMO_PASSWORD } from '../helpers.ts';
+import { runQueuedJobs } from '../../src/platform/jobs.ts';
+import { ingestHandler, INGEST_JOB } from '../../src/modules/datastore/service.ts';
 
 const PUBLIC_PAGES = ['/', '/cities', '/cities?q=%D0%BA%D0%B8%D1%97%D0%B2', '/cities?oblast=lvivska&sort=-population', '/cities/map', '/cities/lviv',
   '/api/docs', '/datasets', '/datasets?q=%D0%B1%D1%8E%D0%B4%D0%B6%D0%B5%D1%82&theme=ECON', '/datasets/lviv-budget-2024', '/datasets/vinnytsia-kindergartens', '/login', '/register', '/forgot', '/reset?token=expired', '/confirm?token=abc', '/no-such-page'];
@@ -119,6 +121,36 @@ describe('Hromada in Chromium', () => {
     await page.screenshot({ path: `${SCREENSHOT_DIR}/account-uk.png`, fullPage: true });
     assert.deepEqual(problems, []);
     await person.close();
+  });
+
+  test('a city editor uploads a CSV, sees it loaded, sorts and filters the preview', async () => {
+    const context = await site.browser.newContext();
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await login(page, site.baseUrl, 'editor.lviv@hromada.demo', DEMO_PASSWORD);
+    await page.goto(`${site.baseUrl}/datasets/lviv-budget-2024`);
+    await page.getByRole('link', { name: 'Завантажити файл' }).click();
+    await page.getByLabel('Назва ресурсу').fill('Видатки за програмами');
+    await page.getByLabel('Файл', { exact: true }).setInputFiles({
+      name: 'spending.csv', mimeType: 'text/csv',
+      buffer: Buffer.from('Програма;Сума;Дата\nОсвіта;4 450,90;03.12.2018\nДороги;1 234 567;04.12.2018\nКультура;12,5;05.12.2018\n'),
+    });
+    await page.getByRole('button', { name: 'Завантажити', exact: true }).click();
+    await page.waitForSelector('#job-state[data-state="queued"]');
+    await runQueuedJobs(site.app.db, { [INGEST_JOB]: ingestHandler(site.app.db, site.app.config.dataDir) });
+    await page.reload();
+    await page.waitForSelector('#job-state[data-state="done"]');
+    await page.getByRole('link', { name: /^Сума/ }).click();
+    await page.waitForURL(/sort=/);
+    const first = await page.locator('table.preview tbody tr:first-child td:first-child').textContent();
+    assert.equal(first, 'Культура', 'sorted by the amount, ascending');
+    await page.getByLabel('Програма', { exact: true }).fill('Дороги');
+    await page.getByRole('button', { name: 'Фільтрувати' }).click();
+    assert.equal(await page.locator('table.preview tbody tr').count(), 1);
+    assert.equal(describeViolations(await axeViolations(page)), '');
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/resource-preview.png`, fullPage: true });
+    assert.deepEqual(problems, []);
+    await context.close();
   });
 
   for (const locale of ['uk', 'en', 'bg']) {
