@@ -10,8 +10,11 @@ export const SQL_TYPES: Record<FieldType, string> = {
   integer: 'bigint', number: 'numeric', boolean: 'boolean', date: 'date', datetime: 'timestamp', text: 'text',
 };
 
-const grouped = (digits: string, separator: string) =>
-  !digits.includes(separator) || new RegExp(`^\\d{1,3}(\\${separator}\\d{3})+$`).test(digits);
+const GROUPED: Record<string, RegExp> = {
+  ' ': /^\d{1,3}( \d{3})+$/, '.': /^\d{1,3}(\.\d{3})+$/, ',': /^\d{1,3}(,\d{3})+$/,
+};
+const grouped = (digits: string, separator: string) => GROUPED[separator]?.test(digits) ?? false;
+const PLAIN_NUMBER = /^-?\d{1,40}(\.\d{1,20})?$/;
 
 /**
  * A number written the local way or the international way, as a canonical decimal string.
@@ -19,11 +22,13 @@ const grouped = (digits: string, separator: string) =>
  * date such as 03.12.2018 is not taken for a number.
  */
 export function readNumber(raw: string): string | undefined {
+  // Most cells are plain numbers: answer them without the separator analysis.
+  if (PLAIN_NUMBER.test(raw)) return canonicalNumber(raw.startsWith('-'), raw.replace(/^-/, ''));
   let text = raw.trim().replace(/^\+/, '');
   if (!text || text.length > 60) return undefined;
   const negative = text.startsWith('-') || text.startsWith('−');
   if (negative) text = text.slice(1);
-  text = text.replace(/[\u00a0\u202f']/g, ' ');
+  text = text.replace(/[\u00a0\u202f'’]/g, ' ');
   // Decimal separator: the last of comma/dot when both appear; a lone comma; a lone dot.
   const commas = (text.match(/,/g) ?? []).length;
   const dots = (text.match(/\./g) ?? []).length;
@@ -38,7 +43,11 @@ export function readNumber(raw: string): string | undefined {
   if (separators.length > 1 || (separators[0] !== undefined && !grouped(integerPart, separators[0]))) return undefined;
   const digits = separators[0] === undefined ? integerPart : integerPart.replaceAll(separators[0], '');
   if (!/^\d+$/.test(digits)) return undefined;
-  const canonical = digits.replace(/^0+(?=\d)/, '') + (fraction ? `.${fraction}` : '');
+  return canonicalNumber(negative, digits + (fraction ? `.${fraction}` : ''));
+}
+
+function canonicalNumber(negative: boolean, unsigned: string): string {
+  const canonical = unsigned.replace(/^0+(?=\d)/, '');
   return negative && /[1-9]/.test(canonical) ? `-${canonical}` : canonical;
 }
 
