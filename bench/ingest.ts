@@ -17,6 +17,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-ingest-'));
 
 function generate(file: string, local: boolean): number {
   const fd = fs.openSync(file, 'w');
+  const write = (text: string) => (local ? fs.writeSync(fd, encode1251(text)) : fs.writeSync(fd, text));
   const sep = local ? ';' : ',';
   const num = (n: number) => (local ? n.toFixed(2).replace('.', ',') : n.toFixed(2));
   const header = ['id', 'district', 'street', 'category', 'amount', 'quantity', 'date', 'approved', 'latitude', 'longitude', 'note', 'code'];
@@ -28,11 +29,11 @@ function generate(file: string, local: boolean): number {
     buffer += [i, districts[i % 6], `"вул. Городоцька, ${i % 300}"`, `Категорія ${i % 40}`, num((i * 7919) % 1_000_000 / 3), i % 1000,
       date, i % 3 === 0 ? 'так' : 'ні', num(49.8 + (i % 1000) / 10000), num(24.0 + (i % 1000) / 10000), `"Примітка ""${i % 97}"""`, `K${i % 5000}`].join(sep) + '\n';
     if (buffer.length > 1 << 20) {
-      fs.writeSync(fd, local ? encode1251(buffer) : buffer);
+      write(buffer);
       buffer = '';
     }
   }
-  fs.writeSync(fd, local ? encode1251(buffer) : buffer);
+  write(buffer);
   fs.closeSync(fd);
   return fs.statSync(file).size;
 }
