@@ -23,6 +23,7 @@ import { adminModule } from './modules/admin/routes.ts';
 import { apiDocsModule } from './modules/api-docs/routes.ts';
 import { catalogModule } from './modules/catalog/routes.ts';
 import { ckanModule } from './modules/catalog/ckan.ts';
+import { catalogFeedsModule } from './modules/catalog/feeds.ts';
 import { datastoreModule } from './modules/datastore/routes.ts';
 
 export interface AppOptions {
@@ -129,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(citiesModule);
   await app.register(organizationsModule);
   await app.register(accountsModule);
+  await app.register(catalogFeedsModule);
   await app.register(catalogModule);
   await app.register(datastoreModule);
   await app.register(ckanModule);

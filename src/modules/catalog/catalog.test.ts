@@ -135,3 +135,37 @@ describe('quality score and overdue mark', () => {
     assert.equal(qualityScore(good, [{ format: 'csv' } as never]).score, 100);
   });
 });
+
+describe('feeds and machine-readable views', () => {
+  let app: FastifyInstance;
+  before(async () => {
+    app = await createTestApp('pglite');
+  });
+  after(() => app.close());
+
+  test('datapackage.json, schema.org JSON-LD, sitemap and Atom list published datasets only', async () => {
+    const pkg = (await app.inject('/datasets/lviv-budget-2024/datapackage.json')).json();
+    assert.equal(pkg.name, 'lviv-budget-2024');
+    assert.equal(pkg.licenses[0].name, 'CC-BY-4.0');
+    assert.equal(pkg.resources.length, 2);
+    assert.equal((await app.inject('/datasets/lviv-council-decisions-draft/datapackage.json')).statusCode, 404);
+
+    const page = await app.inject('/datasets/lviv-budget-2024');
+    const jsonLd = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/s.exec(page.body)![1]!);
+    assert.equal(jsonLd['@type'], 'Dataset');
+    assert.equal(jsonLd.distribution.length, 2);
+    assert.match(page.body, /<link rel="alternate" type="application\/json" href="\/datasets\/lviv-budget-2024\/datapackage.json"/);
+
+    const sitemap = await app.inject('/sitemap.xml');
+    assert.match(sitemap.headers['content-type'] as string, /xml/);
+    assert.match(sitemap.body, /\/datasets\/lviv-budget-2024<\/loc>/);
+    assert.match(sitemap.body, /\/cities\/lviv<\/loc>/);
+    assert.ok(!sitemap.body.includes('lviv-council-decisions-draft'));
+
+    const atom = await app.inject('/datasets/feed.atom');
+    assert.match(atom.headers['content-type'] as string, /atom\+xml/);
+    assert.match(atom.body, /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom"/);
+    assert.ok(!atom.body.includes('lviv-council-decisions-draft'));
+    assert.equal((atom.body.match(/<entry>/g) ?? []).length, 7);
+  });
+});

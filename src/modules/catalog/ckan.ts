@@ -9,7 +9,7 @@ import { ValidationError, NotFoundError, ForbiddenError } from '../../platform/e
 import { translator } from '../../platform/i18n/locales.ts';
 import { getCity, listCities, type City } from '../cities/service.ts';
 import {
-  addResource, createDataset, getDataset, listResources, parseDatasetInput, parseResourceLink, searchDatasets,
+  PUBLIC_ONLY, addResource, createDataset, getDataset, listResources, parseDatasetInput, parseResourceLink, searchDatasets,
   setDatasetState, updateDataset, type Dataset, type DatasetQuery, type DatasetSort, type Resource,
 } from './service.ts';
 import { assertCanEditDataset, editableCityIds, visibilityFor } from './policy.ts';
@@ -175,7 +175,7 @@ async function routes(app: FastifyInstance) {
     package_list: async (params) => {
       const limit = integer(params, 'limit', 1000, 1, 1000);
       const offset = integer(params, 'offset', 0, 0, 10_000_000);
-      const result = await searchDatasets(db, { sort: 'name', limit, offset, visibility: { all: false, cityIds: [] } });
+      const result = await searchDatasets(db, { sort: 'name', limit, offset, visibility: PUBLIC_ONLY });
       return result.items.map((d) => d.name);
     },
 

@@ -15,6 +15,7 @@ import {
 import { assertCanEditDataset, canEditDataset, canPublishData, editableCityIds, visibilityFor } from './policy.ts';
 import { datasetFormPage, datasetListPage, datasetPage, historyPage, resourceFormPage, type ListState } from './views.ts';
 import { THEMES, licence } from './vocabularies.ts';
+import { schemaOrgDataset } from './feeds.ts';
 
 const nameParam = { type: 'object', properties: { name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{1,99}$' } }, required: ['name'] } as const;
 
@@ -170,6 +171,11 @@ async function routes(app: FastifyInstance) {
     const city = (await allCities(request)).find((c) => c.id === dataset.city_id);
     return reply.page({
       title: dataset[`title_${request.locale}`] || dataset.title_uk, nav: 'datasets',
+      alternates: [
+        { href: `/api/v1/datasets/${dataset.name}`, type: 'application/json' },
+        ...(dataset.state === 'published' ? [{ href: `/datasets/${dataset.name}/datapackage.json`, type: 'application/json', title: 'Data Package' }] : []),
+      ],
+      jsonLd: dataset.state === 'published' ? schemaOrgDataset(dataset, resources, city, app.config.publicUrl) : undefined,
       body: datasetPage(request.pageContext(), dataset, resources, city, qualityScore(dataset, resources), canEditDataset(request.user, dataset)),
     });
   });

@@ -63,6 +63,9 @@ const DATASET_SELECT = `SELECT d.id, d.name, d.city_id, c.slug AS city_slug, d.s
 /** Which non-public datasets a reader may see: all (admin) or those of some cities (their editors). */
 export type Visibility = { all: true } | { all: false; cityIds: number[] };
 
+/** What anonymous readers, feeds and sitemaps see: published datasets only. */
+export const PUBLIC_ONLY: Visibility = { all: false, cityIds: [] };
+
 function visibilityCondition(visibility: Visibility, params: unknown[]): string {
   if (visibility.all) return `d.state <> 'deleted'`;
   params.push(visibility.cityIds);

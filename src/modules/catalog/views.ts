@@ -56,7 +56,7 @@ export function datasetListPage(
   };
   const active = (['city', 'theme', 'format', 'license', 'keyword'] as const).filter((f) => state[f]);
   return html`<h1>${t('catalog.title')}</h1>
-<p class="lead">${t('catalog.lead')}</p>
+<p class="lead">${t('catalog.lead')} <a href="/datasets/feed.atom">${t('catalog.feed')}</a></p>
 ${canCreate ? html`<p><a class="button" href="/datasets/new">${t('catalog.new_dataset')}</a></p>` : ''}
 <form method="get" action="/datasets" class="filters" role="search">
   <label for="q">${t('catalog.search')}<input type="search" id="q" name="q" value="${state.q ?? ''}" maxlength="200"></label>
@@ -137,7 +137,8 @@ ${resources.length === 0 ? html`<p>${t('catalog.no_resources')}</p>` : html`<ul 
 <h2>${t('catalog.quality')}</h2>
 <p><span class="quality">${quality.score}</span> / 100</p>
 <ul class="checks">${quality.checks.map((c) => html`<li${c.ok ? html` class="ok"` : ''}>${t(`catalog.checks.${c.key}`)}<span class="visually-hidden">: ${c.ok ? t('catalog.check_ok') : t('catalog.check_missing')}</span></li>`)}</ul>
-<p><a href="/api/v1/datasets/${dataset.name}">${t('cities.as_json')}</a> · <a href="/api/3/action/package_show?id=${dataset.name}">CKAN API</a></p>`;
+<p><a href="/api/v1/datasets/${dataset.name}">${t('cities.as_json')}</a> · <a href="/api/3/action/package_show?id=${dataset.name}">CKAN API</a>${
+  dataset.state === 'published' ? html` · <a href="/datasets/${dataset.name}/datapackage.json">Data Package</a>` : ''}</p>`;
 }
 
 export function datasetFormPage(ctx: PageContext, cities: City[], values: FieldValues, errors: FieldErrors, existing: Dataset | null): SafeHtml {

@@ -1,6 +1,6 @@
 // The page shell every HTML page shares: skip link, header with navigation and the language
 // switcher, main content, footer. Scripts are external files only (strict CSP).
-import { html, type SafeHtml } from './html.ts';
+import { html, jsonForHtml, trustedHtml, type SafeHtml } from './html.ts';
 import { LOCALES, LOCALE_NAMES, type Locale, type Translate } from '../i18n/locales.ts';
 import type { CurrentUser } from '../auth.ts';
 
@@ -21,6 +21,10 @@ export interface Page {
   /** Extra scripts (bundled islands) and stylesheets this page needs, by URL under /static. */
   scripts?: string[];
   styles?: string[];
+  /** Alternate machine-readable representations, as <link rel="alternate">. */
+  alternates?: { href: string; type: string; title?: string }[];
+  /** Structured data for search engines (schema.org), embedded as a JSON-LD data block. */
+  jsonLd?: unknown;
   /** Which top-level navigation item is current. */
   nav?: 'home' | 'cities' | 'map' | 'datasets' | 'api' | 'admin' | 'account';
 }
@@ -55,6 +59,8 @@ ${page.description ? html`<meta name="description" content="${page.description}"
 <link rel="stylesheet" href="/static/app.css">
 ${(page.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}">`)}
 ${(page.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
+${(page.alternates ?? []).map((a) => html`<link rel="alternate" type="${a.type}" href="${a.href}"${a.title ? html` title="${a.title}"` : ''}>`)}
+${page.jsonLd ? html`<script type="application/ld+json">${trustedHtml(jsonForHtml(page.jsonLd))}</script>` : ''}
 </head>
 <body>
 <a class="skip-link" href="#main">${t('nav.skip')}</a>
