@@ -24,6 +24,7 @@ import { apiDocsModule } from './modules/api-docs/routes.ts';
 import { catalogModule } from './modules/catalog/routes.ts';
 import { ckanModule } from './modules/catalog/ckan.ts';
 import { catalogFeedsModule } from './modules/catalog/feeds.ts';
+import { dcatModule } from './modules/catalog/dcat.ts';
 import { datastoreModule } from './modules/datastore/routes.ts';
 
 export interface AppOptions {
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(organizationsModule);
   await app.register(accountsModule);
   await app.register(catalogFeedsModule);
+  await app.register(dcatModule);
   await app.register(catalogModule);
   await app.register(datastoreModule);
   await app.register(ckanModule);

@@ -141,6 +141,11 @@ async function routes(app: FastifyInstance) {
     for (const r of resources) if (r.format) formats.set(r.dataset_id, [...new Set([...(formats.get(r.dataset_id) ?? []), r.format])]);
     const cities = new Map((await allCities(request)).map((c): [string, City] => [c.slug, c]));
     return reply.page({ title: request.t('catalog.title'), nav: 'datasets',
+      alternates: [
+        { href: '/catalog.ttl', type: 'text/turtle', title: 'DCAT-AP' },
+        { href: '/catalog.jsonld', type: 'application/ld+json', title: 'DCAT-AP' },
+        { href: '/datasets/feed.atom', type: 'application/atom+xml', title: request.t('catalog.feed') },
+      ],
       body: datasetListPage(request.pageContext(), state, result, formats, cities, !!request.user && canPublishData(request.user)) });
   });
 
@@ -173,7 +178,11 @@ async function routes(app: FastifyInstance) {
       title: dataset[`title_${request.locale}`] || dataset.title_uk, nav: 'datasets',
       alternates: [
         { href: `/api/v1/datasets/${dataset.name}`, type: 'application/json' },
-        ...(dataset.state === 'published' ? [{ href: `/datasets/${dataset.name}/datapackage.json`, type: 'application/json', title: 'Data Package' }] : []),
+        ...(dataset.state === 'published' ? [
+          { href: `/datasets/${dataset.name}/datapackage.json`, type: 'application/json', title: 'Data Package' },
+          { href: `/dataset/${dataset.name}.ttl`, type: 'text/turtle', title: 'DCAT-AP' },
+          { href: `/dataset/${dataset.name}.jsonld`, type: 'application/ld+json', title: 'DCAT-AP' },
+        ] : []),
       ],
       jsonLd: dataset.state === 'published' ? schemaOrgDataset(dataset, resources, city, app.config.publicUrl) : undefined,
       body: datasetPage(request.pageContext(), dataset, resources, city, qualityScore(dataset, resources), canEditDataset(request.user, dataset)),
