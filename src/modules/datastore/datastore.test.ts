@@ -99,6 +99,12 @@ for (const engine of ENGINES) {
       assert.equal(dump.statusCode, 200);
       assert.match(dump.body, /'=HYPERLINK/, 'formulas are neutralised');
       assert.match(dump.body, /'-12.5/);
+      const json = (await app.inject(`/datastore/dump/${id}?format=json`)).json();
+      assert.equal(json.length, 5);
+      assert.equal(json[1]['Назва програми'], 'Дошкільна освіта');
+      const tsv = await app.inject(`/datastore/dump/${id}?format=tsv&filters=${encodeURIComponent('{"Виконано":"так"}')}`);
+      assert.equal(tsv.body.trim().split('\r\n').length, 4, 'header and three filtered rows');
+      assert.equal((await app.inject(`/datastore/dump/${id}?format=xml`)).statusCode, 400);
       const original = await app.inject(`/datasets/lviv-budget-2024/resources/${id}/download`);
       assert.deepEqual(new Uint8Array(original.rawPayload), cp1251(BUDGET_CSV));
     });

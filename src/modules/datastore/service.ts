@@ -155,6 +155,8 @@ export interface DatastoreQuery {
   limit: number;
   offset: number;
   includeTotal?: boolean;
+  /** Keyset paging for exports: rows after this _id, in _id order. */
+  afterId?: number;
 }
 
 export interface DatastoreResult {
@@ -184,6 +186,10 @@ export async function searchDatastore(db: Queryable, resource: DatastoreResource
     if (typed.some((v) => v === undefined)) throw new ValidationError([{ field: 'filters', message: 'validation.filter_type', params: { name: id, type: field.type } }]);
     params.push(typed.map(String));
     where.push(`${quoteIdentifier(field.column)}::text = ANY($${params.length}::text[])`);
+  }
+  if (query.afterId !== undefined) {
+    params.push(query.afterId);
+    where.push(`"_id" > $${params.length}`);
   }
   if (query.q) {
     const textColumns = fields.filter((f) => f.type === 'text');

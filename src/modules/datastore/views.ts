@@ -78,7 +78,8 @@ function previewSection(ctx: PageContext, base: string, resource: DatastoreResou
 </table></div>
 ${pagination(ctx, base, { sort: state.sort, desc: state.desc ? '1' : undefined, ...Object.fromEntries(Object.entries(state.filters).map(([k, v]) => [`f.${k}`, v])) },
   { total: result.total ?? 0, limit: state.limit, offset: state.offset })}
-<p><a href="/datastore/dump/${resource.id}">${t('datastore.download_csv')}</a> · <a href="/api/3/action/datastore_search?resource_id=${resource.id}">datastore_search (API)</a></p>`;
+<p>${t('datastore.download_rows')}: <a href="/datastore/dump/${resource.id}">CSV</a> · <a href="/datastore/dump/${resource.id}?format=tsv">TSV</a> · <a href="/datastore/dump/${resource.id}?format=json">JSON</a>${
+  Object.keys(state.filters).length ? html` · <a href="/datastore/dump/${resource.id}?filters=${encodeURIComponent(JSON.stringify(state.filters))}">${t('datastore.download_filtered')}</a>` : ''} · <a href="/api/3/action/datastore_search?resource_id=${resource.id}">datastore_search (API)</a></p>`;
 }
 
 function dictionaryForm(ctx: PageContext, base: string, resource: DatastoreResource, values: FieldValues, errors: FieldErrors): SafeHtml {
