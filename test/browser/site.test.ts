@@ -149,6 +149,20 @@ describe('Hromada in Chromium', () => {
     assert.equal(await page.locator('table.preview tbody tr').count(), 1);
     assert.equal(describeViolations(await axeViolations(page)), '');
     await page.screenshot({ path: `${SCREENSHOT_DIR}/resource-preview.png`, fullPage: true });
+
+    // A file with coordinates gets a map of its rows.
+    await page.goto(`${site.baseUrl}/datasets/lviv-public-transport-stops/resources/upload`);
+    await page.getByLabel('Файл', { exact: true }).setInputFiles({
+      name: 'stops.csv', mimeType: 'text/csv',
+      buffer: Buffer.from('Зупинка,Широта,Довгота\nПлоща Ринок,49.8419,24.0315\nВокзал,49.8396,23.9945\nСихів,49.8003,24.0614\n'),
+    });
+    await page.getByRole('button', { name: 'Завантажити', exact: true }).click();
+    await page.waitForSelector('#job-state');
+    await runQueuedJobs(site.app.db, { [INGEST_JOB]: ingestHandler(site.app.db, site.app.config.dataDir) });
+    await page.reload();
+    await page.waitForSelector('#rows-map[data-ready="3"]');
+    assert.equal(describeViolations(await axeViolations(page)), '');
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/resource-map.png`, fullPage: false });
     assert.deepEqual(problems, []);
     await context.close();
   });

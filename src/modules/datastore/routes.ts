@@ -16,7 +16,7 @@ import {
   addUploadedResource, getDatastoreResource, latestJob, searchDatastore, updateDictionary,
   type DatastoreQuery, type DatastoreResource,
 } from './service.ts';
-import { resourcePage, uploadPage, type PreviewState } from './views.ts';
+import { coordinateColumns, resourcePage, uploadPage, type PreviewState } from './views.ts';
 
 const params = {
   type: 'object',
@@ -123,7 +123,9 @@ async function routes(app: FastifyInstance) {
       }
     }
     const job = await latestJob(db, resource.id);
+    const mapped = preview !== null && coordinateColumns(resource) !== null;
     return reply.page({ title: resource.name, nav: 'datasets',
+      scripts: mapped ? ['/static/build/rows-map.js'] : [], styles: mapped ? ['/static/vendor/leaflet/leaflet.css'] : [],
       body: resourcePage(request.pageContext(), dataset, resource, job, preview, canEditDataset(request.user, dataset)) });
   });
 

@@ -41,6 +41,19 @@ ${report.errors.length ? html`<div class="table-wrap"><table>
 ${report.errors.length > 100 || report.truncated ? html`<p class="hint">${t('datastore.more_errors')}</p>` : ''}` : ''}`;
 }
 
+const LATITUDE = /^(lat|latitude|широта|географска ширина|y)$/i;
+const LONGITUDE = /^(lon|lng|long|longitude|довгота|географска дължина|x)$/i;
+
+/** The columns to map, when the table has numeric latitude and longitude columns. */
+export function coordinateColumns(resource: DatastoreResource): { lat: string; lon: string; label?: string } | null {
+  const fields = resource.datastore_fields ?? [];
+  const numeric = fields.filter((f) => f.type === 'number' || f.type === 'integer');
+  const lat = numeric.find((f) => LATITUDE.test(f.id.trim()));
+  const lon = numeric.find((f) => LONGITUDE.test(f.id.trim()));
+  if (!lat || !lon) return null;
+  return { lat: lat.id, lon: lon.id, label: fields.find((f) => f.type === 'text')?.id };
+}
+
 export interface PreviewState {
   sort?: string;
   desc?: boolean;
@@ -130,6 +143,10 @@ ${resource.description ? html`<p>${resource.description}</p>` : ''}
 </dl>
 ${job && (job.state === 'queued' || job.state === 'running') ? html`<p class="notice" role="status">${t('datastore.loading_note')} <a href="${base}">${t('datastore.refresh')}</a></p>` : ''}
 ${reportSection(ctx, resource)}
+${preview && coordinateColumns(resource) ? html`<h2>${t('datastore.map')}</h2>
+<div id="rows-map" class="map" role="region" aria-label="${t('datastore.map')}" data-resource="${resource.id}"
+  data-lat="${coordinateColumns(resource)!.lat}" data-lon="${coordinateColumns(resource)!.lon}" data-label="${coordinateColumns(resource)!.label ?? ''}"
+  data-outline="/static/ukraine.geojson"></div>` : ''}
 ${preview ? previewSection(ctx, base, resource, preview.result, preview.state) : ''}
 ${canEdit && resource.file_key ? dictionaryForm(ctx, base, resource, form?.values ?? {}, form?.errors) : ''}`;
 }

@@ -1,0 +1,28 @@
+// Map island for a DataStore resource whose rows have latitude and longitude columns: fetches
+// the points through datastore_search and draws them on the outline of Ukraine.
+import L from 'leaflet';
+
+async function start(element: HTMLElement): Promise<void> {
+  const { resource, lat, lon, label, outline } = element.dataset;
+  const map = L.map(element, { attributionControl: false }).setView([48.6, 31.2], 5.5);
+  if (outline) {
+    const shape = await fetch(outline).then((r) => r.json());
+    L.geoJSON(shape, { style: { color: '#0b4f8a', weight: 1.5, fillColor: '#ffffff', fillOpacity: 1 }, interactive: false }).addTo(map);
+  }
+  const fields = [lat, lon, label].filter(Boolean).map((f) => JSON.stringify(f)).join(',');
+  const url = `/api/3/action/datastore_search?resource_id=${encodeURIComponent(resource!)}&limit=5000&fields=${encodeURIComponent(fields)}`;
+  const body = await fetch(url).then((r) => r.json());
+  const bounds: L.LatLngExpression[] = [];
+  for (const record of body.result?.records ?? []) {
+    const point: [number, number] = [Number(record[lat!]), Number(record[lon!])];
+    if (!Number.isFinite(point[0]) || !Number.isFinite(point[1]) || Math.abs(point[0]) > 90 || Math.abs(point[1]) > 180) continue;
+    bounds.push(point);
+    const marker = L.circleMarker(point, { radius: 5, color: '#083a66', weight: 1, fillColor: '#ffd200', fillOpacity: 0.9 }).addTo(map);
+    if (label && record[label] !== null && record[label] !== undefined) marker.bindTooltip(String(record[label]));
+  }
+  if (bounds.length) map.fitBounds(L.latLngBounds(bounds), { padding: [20, 20], maxZoom: 14 });
+  element.dataset.ready = String(bounds.length);
+}
+
+const element = document.getElementById('rows-map');
+if (element) start(element).catch((error) => console.error('map failed', error));
