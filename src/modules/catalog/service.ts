@@ -129,16 +129,31 @@ export interface SearchResult {
  * must appear, literally or as a close trigram match (typos), ranked by word similarity.
  */
 export async function searchDatasets(db: Queryable, query: DatasetQuery): Promise<SearchResult> {
+  // Literal matches are cheap (a LIKE per word); only when they find nothing do we pay for
+  // trigram similarity on every dataset, to catch typos.
+  const literal = await searchPass(db, query, false);
+  if (literal.total > 0 || !query.q || !searchFold(query.q).split(/\s+/).some((w) => w.length > 2)) return literal;
+  return searchPass(db, query, true);
+}
+
+async function searchPass(db: Queryable, query: DatasetQuery, fuzzy: boolean): Promise<SearchResult> {
   const params: unknown[] = [];
   const where = [visibilityCondition(query.visibility, params)];
   const words = searchFold(query.q ?? '').split(/[\s,.;:!?()"«»]+/).filter((w) => w.length > 0).slice(0, 8);
   const relevance: string[] = [];
+  const rankWords: string[] = [];
   for (const word of words) {
-    params.push(word);
-    const w = `$${params.length}`;
     params.push(likePattern(word));
-    where.push(`(d.search_text LIKE $${params.length} OR (length(${w}) > 2 AND ${w} <% d.search_text))`);
-    relevance.push(`word_similarity(${w}, d.search_text)`);
+    const like = `d.search_text LIKE $${params.length}`;
+    if (fuzzy && word.length > 2) {
+      // Longer words also match as close trigram matches (typos); short ones only literally.
+      params.push(word);
+      where.push(`(${like} OR $${params.length} <% d.search_text)`);
+      relevance.push(`word_similarity($${params.length}, d.search_text)`);
+    } else {
+      where.push(like);
+      rankWords.push(word);
+    }
   }
   const filter = (column: string, value: string | undefined) => {
     if (!value) return;
@@ -153,12 +168,19 @@ export async function searchDatasets(db: Queryable, query: DatasetQuery): Promis
   const whereSql = `WHERE ${where.join(' AND ')}`;
   const sort = query.sort ?? (words.length ? 'relevance' : '-modified');
   const order: Record<DatasetSort, string> = {
-    relevance: relevance.length ? `${relevance.join(' + ')} DESC, d.modified_at DESC` : 'd.modified_at DESC',
+    relevance: '', // set below, once the ranking parameters are numbered
     name: 'd.name COLLATE "C" ASC',
     '-modified': 'd.modified_at DESC, d.id DESC',
     modified: 'd.modified_at ASC, d.id ASC',
   };
   const filteredParams = [...params];
+  // Literal matches rank by where the word stands: near the start (the title) first. These
+  // parameters come after the filter's, which the count and facet queries reuse alone.
+  for (const word of rankWords) {
+    params.push(word);
+    relevance.push(`CASE WHEN strpos(d.search_text, $${params.length}::text) BETWEEN 1 AND 200 THEN 1 ELSE 0 END`);
+  }
+  order.relevance = relevance.length ? `${relevance.join(' + ')} DESC, d.modified_at DESC` : 'd.modified_at DESC';
   params.push(query.limit, query.offset);
   const rows = await db.query<Dataset & { total_count: number }>(
     `${DATASET_SELECT.replace('SELECT ', 'SELECT count(*) OVER ()::int AS total_count, ')} ${whereSql}
@@ -168,17 +190,24 @@ export async function searchDatasets(db: Queryable, query: DatasetQuery): Promis
   const total = rows[0]?.total_count ?? (query.offset > 0
     ? (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM datasets d JOIN cities c ON c.id = d.city_id ${whereSql}`, filteredParams))!.n
     : 0);
-  const filtered = `SELECT d.id, d.themes, d.keywords, d.license_id, c.slug AS city FROM datasets d JOIN cities c ON c.id = d.city_id ${whereSql}`;
-  const facet = (sql: string) => db.query<Facet>(sql, filteredParams);
-  const [city, theme, format, license, keyword] = await Promise.all([
-    facet(`SELECT city AS value, count(*)::int AS count FROM (${filtered}) f GROUP BY city ORDER BY count DESC, value LIMIT 50`),
-    facet(`SELECT t AS value, count(*)::int AS count FROM (${filtered}) f, unnest(f.themes) t GROUP BY t ORDER BY count DESC, value`),
-    facet(`SELECT upper(r.format) AS value, count(DISTINCT f.id)::int AS count FROM (${filtered}) f JOIN resources r ON r.dataset_id = f.id
-           WHERE r.format <> '' GROUP BY upper(r.format) ORDER BY count DESC, value LIMIT 50`),
-    facet(`SELECT license_id AS value, count(*)::int AS count FROM (${filtered}) f GROUP BY license_id ORDER BY count DESC, value`),
-    facet(`SELECT k AS value, count(*)::int AS count FROM (${filtered}) f, unnest(f.keywords) k GROUP BY k ORDER BY count DESC, value LIMIT 30`),
-  ]);
-  return { items: rows.map(({ total_count: _, ...dataset }) => dataset), total, facets: { city, theme, format, license, keyword } };
+  // All five facets in one round trip, over the matching datasets computed once.
+  const facetRows = await db.query<{ facet: string; value: string; count: number }>(
+    `WITH f AS MATERIALIZED (SELECT d.id, d.themes, d.keywords, d.license_id, c.slug AS city FROM datasets d JOIN cities c ON c.id = d.city_id ${whereSql})
+     SELECT * FROM (SELECT 'city' AS facet, city AS value, count(*)::int AS count FROM f GROUP BY city ORDER BY count DESC, value LIMIT 50) a
+     UNION ALL SELECT * FROM (SELECT 'theme', t, count(*)::int FROM f, unnest(f.themes) t GROUP BY t) b
+     UNION ALL SELECT * FROM (SELECT 'format', upper(r.format), count(DISTINCT f.id)::int FROM f JOIN resources r ON r.dataset_id = f.id
+       WHERE r.format <> '' GROUP BY upper(r.format) ORDER BY 3 DESC LIMIT 50) c
+     UNION ALL SELECT * FROM (SELECT 'license', license_id, count(*)::int FROM f GROUP BY license_id) d
+     UNION ALL SELECT * FROM (SELECT 'keyword', k, count(*)::int FROM f, unnest(f.keywords) k GROUP BY k ORDER BY 3 DESC, 2 LIMIT 30) e`,
+    filteredParams,
+  );
+  const facetOf = (name: string) => facetRows.filter((r) => r.facet === name).map(({ value, count }) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  return {
+    items: rows.map(({ total_count: _, ...dataset }) => dataset),
+    total,
+    facets: { city: facetOf('city'), theme: facetOf('theme'), format: facetOf('format'), license: facetOf('license'), keyword: facetOf('keyword') },
+  };
 }
 
 export async function listRevisions(db: Queryable, datasetId: number) {
