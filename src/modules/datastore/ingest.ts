@@ -48,6 +48,13 @@ export const MAX_COLUMNS = 1600; // PostgreSQL's limit for a table
 const MAX_LISTED_ERRORS = 1000;
 const MAX_CELL_BYTES = 32 * 1024 * 1024;
 const COPY_CHUNK_BYTES = 1 << 20;
+const MAX_INDEXED_COLUMNS = 50;
+
+/** What a column is indexed on; filters use the same expression so that the index serves them. */
+export function indexExpression(field: Pick<Field, 'column' | 'type'>): string {
+  const column = quoteIdentifier(field.column);
+  return field.type === 'text' ? `left(${column}, 100)` : column;
+}
 
 class Problems {
   readonly list: ReportError[] = [];
@@ -222,6 +229,13 @@ export async function ingestCsv(
     if (buffer) yield buffer;
   }
   await db.copyCsv(table, ['"_id"', ...fields.map((f) => quoteIdentifier(f.column))], chunks());
+  // Indexes for filtering and sorting, built before the table is served. Text is indexed by its
+  // first 100 characters, so that a very long cell cannot exceed the index row size.
+  await progress('loading', loaded);
+  for (const field of fields.slice(0, MAX_INDEXED_COLUMNS)) {
+    await db.execScript(`CREATE INDEX ON ${table} (${indexExpression(field)})`);
+  }
+  await db.execScript(`ANALYZE ${table}`);
   const report: Report = {
     valid: problems.count === 0, encoding, delimiter,
     stats: { rows: loaded, fields: fields.length, errors: problems.count },

@@ -12,7 +12,7 @@ import { searchFold } from '../../platform/i18n/collation.ts';
 import type { Dataset } from '../catalog/service.ts';
 import { ENCODINGS, DELIMITERS, type Delimiter, type Encoding } from './detect.ts';
 import { IngestFailure, ingestCsv, type Field, type IngestOptions, type Report } from './ingest.ts';
-import { FIELD_TYPES, readAs, type FieldType } from './values.ts';
+import { FIELD_TYPES, SQL_TYPES, readAs, type FieldType } from './values.ts';
 
 export const INGEST_JOB = 'datastore.ingest';
 /** Formats the DataStore loads; others are stored and offered for download only. */
@@ -184,8 +184,18 @@ export async function searchDatastore(db: Queryable, resource: DatastoreResource
     const values = (Array.isArray(raw) ? raw : [raw]).map((v) => String(v));
     const typed = values.map((v) => (field.type === 'text' ? v : readAs(field.type, v)));
     if (typed.some((v) => v === undefined)) throw new ValidationError([{ field: 'filters', message: 'validation.filter_type', params: { name: id, type: field.type } }]);
-    params.push(typed.map(String));
-    where.push(`${quoteIdentifier(field.column)}::text = ANY($${params.length}::text[])`);
+    // Compared in the column's own type, and for text also on the indexed prefix, so that the
+    // column's index answers the filter.
+    const column = quoteIdentifier(field.column);
+    if (field.type === 'text') {
+      // left() counts characters, as Array.from does.
+      params.push(typed.map((v) => Array.from(String(v)).slice(0, 100).join('')));
+      params.push(typed.map(String));
+      where.push(`(left(${column}, 100) = ANY($${params.length - 1}::text[]) AND ${column} = ANY($${params.length}::text[]))`);
+    } else {
+      params.push(typed.map(String));
+      where.push(`${column} = ANY($${params.length}::${SQL_TYPES[field.type]}[])`);
+    }
   }
   if (query.afterId !== undefined) {
     params.push(query.afterId);
