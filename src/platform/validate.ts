@@ -1,6 +1,7 @@
 // Small checks shared by forms and API bodies. Each returns the cleaned value or records a
 // problem under the field's name; `done()` throws one ValidationError listing them all.
 import { ValidationError, type FieldProblem } from './errors.ts';
+import { quoteIdentifier, type Queryable } from './db/index.ts';
 
 export class Checker {
   readonly problems: FieldProblem[] = [];
@@ -102,4 +103,13 @@ export class Checker {
   done(): void {
     if (this.problems.length > 0) throw new ValidationError(this.problems);
   }
+}
+
+/**
+ * Refuses a value already used by another row (a slug or name), naming the form field: 409.
+ * `table` and `column` are the caller's constants, quoted all the same.
+ */
+export async function assertUnique(db: Queryable, table: string, column: string, value: string, exceptId: number | null, field = column): Promise<void> {
+  const taken = await db.one<{ id: number }>(`SELECT id FROM ${quoteIdentifier(table)} WHERE ${quoteIdentifier(column)} = $1`, [value]);
+  if (taken && taken.id !== exceptId) throw new ValidationError([{ field, message: 'validation.slug_taken' }], 409);
 }

@@ -257,9 +257,7 @@ async function routes(app: FastifyInstance) {
 
     package_create: async (params, request) => {
       const user = requireUser(request);
-      const input = await parseDatasetInput(db, toCatalogBody(params, null), editableCityIds(user)).catch((e) => {
-        throw e instanceof ValidationError ? validationToCkan(e) : e;
-      });
+      const input = await parseDatasetInput(db, toCatalogBody(params, null), editableCityIds(user));
       const state = params.private === true || params.private === 'true' ? 'private' : params.state === 'draft' ? 'draft' : 'published';
       const dataset = await db.transaction(async (tx) => {
         const created = await createDataset(tx, actorOf(request), input, state);
@@ -267,7 +265,7 @@ async function routes(app: FastifyInstance) {
           await addResource(tx, actorOf(request), created, parseResourceLink(resource));
         }
         return created;
-      }).catch((e) => { throw e instanceof ValidationError ? validationToCkan(e) : e; });
+      });
       return showPackage(await getDataset(db, dataset.name, visibilityFor(user)));
     },
 
@@ -301,12 +299,8 @@ async function routes(app: FastifyInstance) {
       if (!id) throw missing('package_id');
       const dataset = await findPackage(request, id);
       assertCanEditDataset(user, dataset);
-      let input;
-      try {
-        input = parseResourceLink(params);
-      } catch (e) {
-        throw e instanceof ValidationError ? validationToCkan(e) : e;
-      }
+      // Validation errors become CKAN's Validation Error in ckanRespond.
+      const input = parseResourceLink(params);
       const resource = await db.transaction((tx) => addResource(tx, actorOf(request), dataset, input));
       return resourceDict(resource, dataset);
     },
@@ -319,11 +313,8 @@ async function routes(app: FastifyInstance) {
     const before = await findPackage(request, id);
     assertCanEditDataset(user, before);
     const body = toCatalogBody(patch ? params : { ...params, name: params.name ?? before.name }, patch ? before : { ...before, title_en: '', title_bg: '', keywords: [], themes: [] } as Dataset);
-    const input = await parseDatasetInput(db, body, editableCityIds(user)).catch((e) => {
-      throw e instanceof ValidationError ? validationToCkan(e) : e;
-    });
-    const after = await db.transaction((tx) => updateDataset(tx, actorOf(request), before, input, patch ? 'patched through the CKAN API' : 'updated through the CKAN API'))
-      .catch((e) => { throw e instanceof ValidationError ? validationToCkan(e) : e; });
+    const input = await parseDatasetInput(db, body, editableCityIds(user));
+    const after = await db.transaction((tx) => updateDataset(tx, actorOf(request), before, input, patch ? 'patched through the CKAN API' : 'updated through the CKAN API'));
     return showPackage(after);
   }
 

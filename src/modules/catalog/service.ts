@@ -3,8 +3,8 @@
 import crypto from 'node:crypto';
 import type { Queryable } from '../../platform/db/index.ts';
 import { likePattern } from '../../platform/db/index.ts';
-import { Checker } from '../../platform/validate.ts';
-import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { Checker, assertUnique } from '../../platform/validate.ts';
+import { NotFoundError } from '../../platform/errors.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { searchFold } from '../../platform/i18n/collation.ts';
 import { FREQUENCIES, FREQUENCY_CODES, LICENCE_IDS, OPEN_FORMATS, THEMES, licence, type Frequency } from './vocabularies.ts';
@@ -333,13 +333,8 @@ async function recordRevision(db: Queryable, actor: Actor, datasetId: number, no
   return dataset;
 }
 
-async function ensureNameFree(db: Queryable, name: string, exceptId: number | null) {
-  const taken = await db.one<{ id: number }>('SELECT id FROM datasets WHERE name = $1', [name]);
-  if (taken && taken.id !== exceptId) throw new ValidationError([{ field: 'name', message: 'validation.slug_taken' }], 409);
-}
-
 export async function createDataset(db: Queryable, actor: Actor, input: DatasetInput, state: DatasetState = 'draft'): Promise<Dataset> {
-  await ensureNameFree(db, input.name, null);
+  await assertUnique(db, 'datasets', 'name', input.name, null);
   const values = [...WRITE_COLUMNS.map((c) => input[c]), searchText(input), state];
   const row = (await db.one<{ id: number }>(
     `INSERT INTO datasets (${WRITE_COLUMNS.join(', ')}, search_text, state, published_at)
@@ -352,7 +347,7 @@ export async function createDataset(db: Queryable, actor: Actor, input: DatasetI
 }
 
 export async function updateDataset(db: Queryable, actor: Actor, before: Dataset, input: DatasetInput, note = 'metadata updated'): Promise<Dataset> {
-  await ensureNameFree(db, input.name, before.id);
+  await assertUnique(db, 'datasets', 'name', input.name, before.id);
   const values = [...WRITE_COLUMNS.map((c) => input[c]), searchText(input), before.id];
   await db.query(
     `UPDATE datasets SET ${WRITE_COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(', ')}, search_text = $${values.length - 1}, modified_at = now()

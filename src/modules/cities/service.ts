@@ -3,8 +3,8 @@ import type { Queryable } from '../../platform/db/index.ts';
 import { likePattern } from '../../platform/db/index.ts';
 import { collationKey, searchFold } from '../../platform/i18n/collation.ts';
 import { LOCALES, type Locale } from '../../platform/i18n/locales.ts';
-import { Checker } from '../../platform/validate.ts';
-import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { Checker, assertUnique } from '../../platform/validate.ts';
+import { NotFoundError } from '../../platform/errors.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 
 export interface Oblast {
@@ -165,13 +165,8 @@ function auditView(city: City | CityInput) {
   return { slug, name_uk, name_en, name_bg, oblast_slug, population, latitude, longitude, website, katottg, edrpou };
 }
 
-async function ensureSlugFree(db: Queryable, slug: string, exceptId: number | null): Promise<void> {
-  const taken = await db.one<{ id: number }>('SELECT id FROM cities WHERE slug = $1', [slug]);
-  if (taken && taken.id !== exceptId) throw new ValidationError([{ field: 'slug', message: 'validation.slug_taken' }], 409);
-}
-
 export async function createCity(db: Queryable, actor: Actor, input: CityInput): Promise<City> {
-  await ensureSlugFree(db, input.slug, null);
+  await assertUnique(db, 'cities', 'slug', input.slug, null);
   const placeholders = WRITE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
   const city = (await db.one<City>(
     `INSERT INTO cities (${WRITE_COLUMNS.join(', ')}) VALUES (${placeholders}) RETURNING ${CITY_COLUMNS}`,
@@ -183,7 +178,7 @@ export async function createCity(db: Queryable, actor: Actor, input: CityInput):
 
 export async function updateCity(db: Queryable, actor: Actor, slug: string, input: CityInput): Promise<City> {
   const before = await getCity(db, slug);
-  await ensureSlugFree(db, input.slug, before.id);
+  await assertUnique(db, 'cities', 'slug', input.slug, before.id);
   const assignments = WRITE_COLUMNS.map((column, i) => `${column} = $${i + 1}`).join(', ');
   const city = (await db.one<City>(
     `UPDATE cities SET ${assignments}, updated_at = now() WHERE id = $${WRITE_COLUMNS.length + 1} RETURNING ${CITY_COLUMNS}`,

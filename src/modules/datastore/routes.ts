@@ -238,13 +238,19 @@ async function routes(app: FastifyInstance) {
     };
   }
 
-  registerCkanAction(app, 'datastore_search', async (p, request) => {
-    const id = text(p, 'resource_id') ?? text(p, 'id');
-    if (!id) throw missing('resource_id');
+  /** The resource a CKAN datastore action names, if the caller may read it and it has a table. */
+  async function loadTable(p: Params, request: FastifyRequest, ...names: string[]): Promise<DatastoreResource> {
+    const id = names.map((name) => text(p, name)).find(Boolean);
+    if (!id) throw missing(names[0]!);
     const { resource } = await loadResource(request, id).catch(() => {
       throw new CkanError(404, 'Not Found Error', `Resource "${id}" was not found.`);
     });
     if (!resource.datastore_table) throw new CkanError(404, 'Not Found Error', `Resource "${id}" has no DataStore table.`);
+    return resource;
+  }
+
+  registerCkanAction(app, 'datastore_search', async (p, request) => {
+    const resource = await loadTable(p, request, 'resource_id', 'id');
     const query = datastoreQuery(p);
     const result = await searchDatastore(db, resource, query);
     const recordsFormat = text(p, 'records_format') ?? 'objects';
@@ -261,12 +267,7 @@ async function routes(app: FastifyInstance) {
   });
 
   registerCkanAction(app, 'datastore_info', async (p, request) => {
-    const id = text(p, 'id') ?? text(p, 'resource_id');
-    if (!id) throw missing('id');
-    const { resource } = await loadResource(request, id).catch(() => {
-      throw new CkanError(404, 'Not Found Error', `Resource "${id}" was not found.`);
-    });
-    if (!resource.datastore_table) throw new CkanError(404, 'Not Found Error', `Resource "${id}" has no DataStore table.`);
+    const resource = await loadTable(p, request, 'id', 'resource_id');
     return {
       meta: { count: resource.datastore_rows, table_type: 'BASE TABLE' },
       fields: (resource.datastore_fields ?? []).map((f) => ({ id: f.id, type: f.type, info: { label: f.label ?? '', notes: f.description ?? '' } })),

@@ -1,7 +1,7 @@
 // Organisations: city councils, civil-society organisations (CSOs) and the platform operator.
 import type { Queryable } from '../../platform/db/index.ts';
-import { Checker } from '../../platform/validate.ts';
-import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { Checker, assertUnique } from '../../platform/validate.ts';
+import { NotFoundError } from '../../platform/errors.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 
 export const ORGANIZATION_KINDS = ['city_council', 'cso', 'operator'] as const;
@@ -83,17 +83,12 @@ export async function parseOrganizationInput(db: Queryable, body: unknown): Prom
 
 const COLUMNS = ['slug', 'kind', 'name_uk', 'name_en', 'name_bg', 'city_id', 'website', 'edrpou'] as const;
 
-async function ensureSlugFree(db: Queryable, slug: string, exceptId: number | null) {
-  const taken = await db.one<{ id: number }>('SELECT id FROM organizations WHERE slug = $1', [slug]);
-  if (taken && taken.id !== exceptId) throw new ValidationError([{ field: 'slug', message: 'validation.slug_taken' }], 409);
-}
-
 function auditView(o: Organization | OrganizationInput) {
   return Object.fromEntries(COLUMNS.map((c) => [c, o[c]]));
 }
 
 export async function createOrganization(db: Queryable, actor: Actor, input: OrganizationInput): Promise<Organization> {
-  await ensureSlugFree(db, input.slug, null);
+  await assertUnique(db, 'organizations', 'slug', input.slug, null);
   const row = (await db.one<{ id: number }>(
     `INSERT INTO organizations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
     COLUMNS.map((c) => input[c]),
@@ -105,7 +100,7 @@ export async function createOrganization(db: Queryable, actor: Actor, input: Org
 
 export async function updateOrganization(db: Queryable, actor: Actor, slug: string, input: OrganizationInput): Promise<Organization> {
   const before = await getOrganization(db, slug);
-  await ensureSlugFree(db, input.slug, before.id);
+  await assertUnique(db, 'organizations', 'slug', input.slug, before.id);
   await db.query(
     `UPDATE organizations SET ${COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(', ')}, updated_at = now() WHERE id = $${COLUMNS.length + 1}`,
     [...COLUMNS.map((c) => input[c]), before.id],
