@@ -146,7 +146,8 @@ export function validationToCkan(error: ValidationError): CkanError {
   const t = translator('en');
   const fields: Record<string, string[]> = {};
   for (const p of error.problems) (fields[CATALOG_TO_CKAN[p.field] ?? p.field] ??= []).push(t(p.message, p.params));
-  return new CkanError(409, 'Validation Error', Object.entries(fields).map(([f, m]) => `${f}: ${m.join(' ')}`).join('; '), fields);
+  // CKAN answers bad input with 409; a feature this server cannot offer keeps its 503.
+  return new CkanError(error.statusCode === 503 ? 503 : 409, 'Validation Error', Object.entries(fields).map(([f, m]) => `${f}: ${m.join(' ')}`).join('; '), fields);
 }
 
 async function routes(app: FastifyInstance) {

@@ -198,6 +198,54 @@ for (const engine of ENGINES) {
       assert.equal((await app.inject('/api/3/action/datastore_search?resource_id=00000000-0000-0000-0000-000000000000')).statusCode, 404);
     });
 
+    test('datastore_search_sql: one read-only SELECT over readable DataStore tables only', async () => {
+      const { id } = await upload(editor, 'sql.csv', 'district,amount\nГалицький,10\nСихів,5\nГалицький,7\n');
+      await runJobs();
+      const sql = (query: string) => app.inject(`/api/3/action/datastore_search_sql?sql=${encodeURIComponent(query)}`);
+      if (engine === 'pglite') {
+        // Embedded PGlite cannot enforce a statement timeout: SQL is refused with a clear reason.
+        const refused = await sql(`SELECT * FROM "${id}"`);
+        assert.equal(refused.statusCode, 503);
+        assert.match(JSON.stringify(refused.json().error), /PostgreSQL/);
+        return;
+      }
+      const ok = await sql(`SELECT district, sum(amount) AS total FROM "${id}" GROUP BY district ORDER BY total DESC`);
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.deepEqual(ok.json().result.records.map((r: { district: string }) => r.district), ['Галицький', 'Сихів']);
+      const refused = [
+        `DELETE FROM "${id}"`,
+        `SELECT * FROM "${id}"; DELETE FROM "${id}"`,
+        'SELECT email, password_hash FROM users',
+        'SELECT * FROM sessions',
+        `SELECT * FROM datastore."r_${id!.replaceAll('-', '')}_1"`,
+        `SELECT * FROM "${id}" -- trailing comment`,
+        'SELECT pg_sleep(10)',
+        `WITH x AS (DELETE FROM "${id}" RETURNING *) SELECT * FROM x`,
+      ];
+      for (const query of refused) {
+        const response = await sql(query);
+        if (query.endsWith('comment')) {
+          assert.equal(response.statusCode, 200, 'a comment cannot hide the wrapper');
+          continue;
+        }
+        assert.equal(response.statusCode, 409, query);
+        assert.equal(response.json().success, false);
+      }
+      assert.equal((await app.inject(`/api/3/action/datastore_search?resource_id=${id}`)).json().result.total, 3, 'nothing was deleted');
+      assert.equal((await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM users'))!.n >= 5, true);
+      // A draft dataset's table is not readable by someone who cannot see the dataset.
+      const draft = await upload(editor, 'draft.csv', 'a\n1\n', 'lviv-council-decisions-draft');
+      await runJobs();
+      assert.equal((await sql(`SELECT * FROM "${draft.id}"`)).statusCode, 404);
+      const token = await (async () => {
+        await editor.get('/account');
+        const page = await editor.post('/account/tokens', { _csrf: editor.csrfToken(), name: 'sql' });
+        return /id="new-token">([^<]+)</.exec(page.body)![1]!;
+      })();
+      const asEditor = await app.inject({ url: `/api/3/action/datastore_search_sql?sql=${encodeURIComponent(`SELECT count(*) AS n FROM "${draft.id}"`)}`, headers: { authorization: token } });
+      assert.equal(asEditor.statusCode, 200, asEditor.body);
+    });
+
     test('a load interrupted by a crash is retried; its half-made table is dropped', async () => {
       const { id } = await upload(editor, 'crash.csv', 'a,b\n1,2\n');
       // What a killed process leaves: the job marked running, a table nobody references.

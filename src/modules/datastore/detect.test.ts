@@ -26,6 +26,9 @@ test('encodings: UTF-8 with and without BOM, windows-1251, KOI8-U, UTF-16', () =
   const utf16 = Buffer.from(`\ufeff${SAMPLE}`, 'utf16le');
   assert.deepEqual(detectEncoding(utf16), { encoding: 'utf-16le', bom: 2 });
   assert.equal(detectEncoding(Buffer.from(SAMPLE, 'utf16le')).encoding, 'utf-16le');
+  // A short file whose last bytes are Cyrillic, and a sample cut inside a character.
+  assert.equal(detectEncoding(new TextEncoder().encode('district\nСихів\nГалицький\n')).encoding, 'utf-8');
+  assert.equal(detectEncoding(new TextEncoder().encode('назва\nСихів').subarray(0, 17)).encoding, 'utf-8');
 });
 
 test('delimiters: comma, semicolon, tab, pipe, with quoted delimiters inside fields', () => {

@@ -22,10 +22,9 @@ export function detectEncoding(sample: Uint8Array): { encoding: Encoding; bom: n
     }
     if (zeroOdd > pairs * 0.6 && zeroEven < pairs * 0.1) return { encoding: 'utf-16le', bom: 0 };
   }
-  // A sample cut in the middle of a character must not count against UTF-8.
-  const end = sample.length > 4 ? sample.length - 4 : sample.length;
+  // Streaming mode: a sample cut in the middle of a character must not count against UTF-8.
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(sample.subarray(0, end));
+    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
     return { encoding: 'utf-8', bom: 0 };
   } catch {
     // not UTF-8: one of the Cyrillic single-byte code pages

@@ -13,7 +13,7 @@ import { getDataset, type Dataset } from '../catalog/service.ts';
 import { assertCanEditDataset, canEditDataset, canPublishData, visibilityFor } from '../catalog/policy.ts';
 import { CkanError, integer, missing, registerCkanAction, text, type Params } from '../catalog/ckan.ts';
 import {
-  addUploadedResource, getDatastoreResource, latestJob, searchDatastore, updateDictionary,
+  addUploadedResource, getDatastoreResource, latestJob, searchDatastore, searchSql, updateDictionary,
   type DatastoreQuery, type DatastoreResource,
 } from './service.ts';
 import { coordinateColumns, resourcePage, uploadPage, type PreviewState } from './views.ts';
@@ -264,6 +264,15 @@ async function routes(app: FastifyInstance) {
       ...(result.total === null ? {} : { total: result.total }), limit: query.limit, offset: query.offset,
       _links: { start: `/api/3/action/datastore_search?resource_id=${resource.id}`, next: `/api/3/action/datastore_search?resource_id=${resource.id}&offset=${query.offset + query.limit}` },
     };
+  });
+
+  registerCkanAction(app, 'datastore_search_sql', async (p, request) => {
+    const sql = text(p, 'sql');
+    if (!sql) throw missing('sql');
+    const result = await searchSql(db, sql, async (id) => (await loadResource(request, id).catch(() => {
+      throw new CkanError(404, 'Not Found Error', `Resource "${id}" was not found.`);
+    })).resource);
+    return { sql, records: result.records, fields: result.fields, ...(result.truncated ? { records_truncated: true } : {}) };
   });
 
   registerCkanAction(app, 'datastore_info', async (p, request) => {

@@ -11,8 +11,11 @@ import { from as copyFrom } from 'pg-copy-streams';
 export type Row = Record<string, unknown>;
 
 export interface Queryable {
-  /** Runs one parameterised statement and returns its rows. */
-  query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * Runs one parameterised statement and returns its rows. Statements are prepared and kept per
+   * connection, unless `prepare` is false (for SQL that people send, which must not pile up).
+   */
+  query<T = Row>(sql: string, params?: readonly unknown[], options?: { prepare?: boolean }): Promise<T[]>;
   /** The first row, or undefined. */
   one<T = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
   /** Runs a script of several statements without parameters (migrations). */
@@ -92,8 +95,8 @@ async function openPostgres(url: string): Promise<Database> {
   pool.on('error', () => {}); // an idle client dropped by the server is replaced on next use
   const on = (target: pg.Pool | pg.PoolClient) =>
     queryable(
-      (async (sql: string, params?: readonly unknown[]) =>
-        (await target.query({ name: statementName(sql), text: sql, values: params ? [...params] : [] })).rows) as Queryable['query'],
+      (async (sql: string, params?: readonly unknown[], options?: { prepare?: boolean }) =>
+        (await target.query({ ...(options?.prepare === false ? {} : { name: statementName(sql) }), text: sql, values: params ? [...params] : [] })).rows) as Queryable['query'],
       // Without a parameter array pg uses the simple protocol, which accepts several statements.
       async (sql) => {
         await target.query(sql);
