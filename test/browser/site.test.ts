@@ -147,6 +147,14 @@ describe('Hromada in Chromium', () => {
     await page.getByLabel('Програма', { exact: true }).fill('Дороги');
     await page.getByRole('button', { name: 'Фільтрувати' }).click();
     assert.equal(await page.locator('table.preview tbody tr').count(), 1);
+    await page.getByLabel('Групувати за').selectOption('Програма');
+    await page.getByLabel('Показник').selectOption('sum');
+    await page.getByLabel('Стовпець для суми чи середнього').selectOption('Сума');
+    await page.getByRole('button', { name: 'Побудувати' }).click();
+    await page.waitForURL(/chart\.group=/);
+    const loaded = await page.locator('figure.chart img').evaluate((img: HTMLImageElement) =>
+      img.complete ? img.naturalWidth : new Promise<number>((resolve) => { img.onload = () => resolve(img.naturalWidth); }));
+    assert.ok(loaded > 0, 'the server-rendered chart loads as an image');
     assert.equal(describeViolations(await axeViolations(page)), '');
     await page.screenshot({ path: `${SCREENSHOT_DIR}/resource-preview.png`, fullPage: true });
 

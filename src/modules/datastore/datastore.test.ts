@@ -99,6 +99,16 @@ for (const engine of ENGINES) {
       assert.equal(dump.statusCode, 200);
       assert.match(dump.body, /'=HYPERLINK/, 'formulas are neutralised');
       assert.match(dump.body, /'-12.5/);
+      const chart = await app.inject(`/datasets/lviv-budget-2024/resources/${id}/chart.svg?type=bar&group=${encodeURIComponent('Виконано')}&op=sum&value=${encodeURIComponent('Сума, грн')}`);
+      assert.equal(chart.statusCode, 200);
+      assert.match(chart.headers['content-type'] as string, /image\/svg\+xml/);
+      assert.match(chart.body, /^<svg/);
+      const chartPage = await app.inject(`/datasets/lviv-budget-2024/resources/${id}?chart.type=pie&chart.group=${encodeURIComponent('Виконано')}&chart.op=count`);
+      assert.match(chartPage.body, /<img src="[^"]+chart\.svg\?type=pie/);
+      assert.match(chartPage.body, /<td>true<\/td><td class="number">3<\/td>/);
+      const badChart = await app.inject(`/datasets/lviv-budget-2024/resources/${id}?chart.group=${encodeURIComponent('Виконано')}&chart.op=sum&chart.value=${encodeURIComponent('Назва програми')}`);
+      assert.match(badChart.body, /числовий стовпець/);
+      assert.equal((await app.inject(`/datasets/lviv-budget-2024/resources/${id}/chart.svg?group=nope`)).statusCode, 422);
       const json = (await app.inject(`/datastore/dump/${id}?format=json`)).json();
       assert.equal(json.length, 5);
       assert.equal(json[1]['Назва програми'], 'Дошкільна освіта');

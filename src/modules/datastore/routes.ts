@@ -13,10 +13,12 @@ import { getDataset, type Dataset } from '../catalog/service.ts';
 import { assertCanEditDataset, canEditDataset, canPublishData, visibilityFor } from '../catalog/policy.ts';
 import { CkanError, integer, missing, registerCkanAction, text, type Params } from '../catalog/ckan.ts';
 import {
-  addUploadedResource, getDatastoreResource, latestJob, searchDatastore, searchSql, updateDictionary,
+  AGGREGATES, CHART_TYPES, addUploadedResource, aggregateDatastore, getDatastoreResource, latestJob, searchDatastore, searchSql, updateDictionary,
+  type Aggregate, type ChartType,
   type DatastoreQuery, type DatastoreResource,
 } from './service.ts';
-import { coordinateColumns, resourcePage, uploadPage, type PreviewState } from './views.ts';
+import { coordinateColumns, resourcePage, uploadPage, type ChartState, type PreviewState } from './views.ts';
+import { chartSvg } from './chart.ts';
 
 const params = {
   type: 'object',
@@ -122,12 +124,48 @@ async function routes(app: FastifyInstance) {
         preview = { state: { ...state, filters: {}, sort: undefined }, result: await searchDatastore(db, resource, { limit: 25, offset: 0 }) };
       }
     }
+    let chart: ChartState | null = null;
+    if (resource.datastore_table && query['chart.group']) {
+      const state = {
+        type: (CHART_TYPES as readonly string[]).includes(query['chart.type'] ?? '') ? query['chart.type'] as ChartType : 'bar',
+        group: String(query['chart.group']), value: query['chart.value'] || undefined,
+        op: (AGGREGATES as readonly string[]).includes(query['chart.op'] ?? '') ? query['chart.op'] as Aggregate : 'count',
+      };
+      try {
+        chart = { ...state, points: await aggregateDatastore(db, resource, state) };
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        chart = { ...state, points: [], error: request.t(error.problems[0]!.message, error.problems[0]!.params) };
+      }
+    }
     const job = await latestJob(db, resource.id);
     const mapped = preview !== null && coordinateColumns(resource) !== null;
     return reply.page({ title: resource.name, nav: 'datasets',
       scripts: mapped ? ['/static/build/rows-map.js'] : [], styles: mapped ? ['/static/vendor/leaflet/leaflet.css'] : [],
-      body: resourcePage(request.pageContext(), dataset, resource, job, preview, canEditDataset(request.user, dataset)) });
+      body: resourcePage(request.pageContext(), dataset, resource, job, preview, canEditDataset(request.user, dataset), undefined, chart) });
   });
+
+  const chartQuery = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['group'],
+    properties: {
+      type: { type: 'string', enum: [...CHART_TYPES], default: 'bar' },
+      group: { type: 'string', minLength: 1, maxLength: 200 },
+      value: { type: 'string', maxLength: 200 },
+      op: { type: 'string', enum: [...AGGREGATES], default: 'count' },
+    },
+  } as const;
+
+  app.get<{ Params: { name: string; id: string }; Querystring: { type: ChartType; group: string; value?: string; op: Aggregate } }>(
+    '/datasets/:name/resources/:id/chart.svg', { schema: { params, querystring: chartQuery } }, async (request, reply) => {
+      const { dataset, resource } = await loadResource(request, request.params.id);
+      if (dataset.name !== request.params.name) throw new NotFoundError('resource');
+      const { type, group, value, op } = request.query;
+      const points = await aggregateDatastore(db, resource, { group, value, op });
+      const title = op === 'count' ? `${group}` : `${op}(${value}) / ${group}`;
+      return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'public, max-age=60').send(chartSvg(type, points, title));
+    });
 
   app.get<{ Params: { name: string; id: string } }>('/datasets/:name/resources/:id/download', { schema: { params } }, async (request, reply) => {
     const { dataset, resource } = await loadResource(request, request.params.id);

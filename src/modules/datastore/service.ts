@@ -307,3 +307,34 @@ export async function searchSql(
   }
   throw new Error('unreachable');
 }
+
+// ---- Charts ----
+
+export const CHART_TYPES = ['bar', 'line', 'pie'] as const;
+export type ChartType = (typeof CHART_TYPES)[number];
+export const AGGREGATES = ['count', 'sum', 'avg'] as const;
+export type Aggregate = (typeof AGGREGATES)[number];
+
+/** Rows grouped by one column, with a count or the sum or mean of a numeric column: at most 50 groups. */
+export async function aggregateDatastore(
+  db: Queryable,
+  resource: DatastoreResource,
+  options: { group: string; value?: string; op: Aggregate },
+): Promise<{ label: string; value: number }[]> {
+  if (!resource.datastore_table || !resource.datastore_fields) throw new NotFoundError('this resource has no DataStore table');
+  const group = resolveField(resource.datastore_fields, options.group, 'group');
+  const groupColumn = quoteIdentifier(group.column);
+  let measure = 'count(*)';
+  if (options.op !== 'count') {
+    const value = resolveField(resource.datastore_fields, options.value ?? '', 'value');
+    if (value.type !== 'integer' && value.type !== 'number') throw new ValidationError([{ field: 'value', message: 'validation.numeric_column' }]);
+    measure = `${options.op}(${quoteIdentifier(value.column)})`;
+  }
+  // Dates and numbers are grouped in their own order; text by size of the group.
+  const ordered = group.type === 'text' || group.type === 'boolean' ? `2 DESC NULLS LAST, 1` : groupColumn;
+  const rows = await db.query<{ label: string | null; value: string | number | null }>(
+    `SELECT ${groupColumn}::text AS label, ${measure}::float8 AS value FROM datastore.${quoteIdentifier(resource.datastore_table)}
+     GROUP BY ${groupColumn} ORDER BY ${ordered} LIMIT 50`,
+  );
+  return rows.map((r) => ({ label: r.label ?? '—', value: Number(r.value ?? 0) }));
+}

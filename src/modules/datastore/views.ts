@@ -54,6 +54,44 @@ export function coordinateColumns(resource: DatastoreResource): { lat: string; l
   return { lat: lat.id, lon: lon.id, label: fields.find((f) => f.type === 'text')?.id };
 }
 
+export interface ChartState {
+  type: 'bar' | 'line' | 'pie';
+  group: string;
+  value?: string;
+  op: 'count' | 'sum' | 'avg';
+  points: { label: string; value: number }[];
+  error?: string;
+}
+
+function chartSection(ctx: PageContext, base: string, resource: DatastoreResource, chart: ChartState | null): SafeHtml {
+  const { t } = ctx;
+  const fields = resource.datastore_fields ?? [];
+  const numeric = fields.filter((f) => f.type === 'integer' || f.type === 'number');
+  const option = (value: string, label: string, current: string | undefined) =>
+    html`<option value="${value}"${value === current ? html` selected` : ''}>${label}</option>`;
+  const imageQuery = chart ? new URLSearchParams({ type: chart.type, group: chart.group, op: chart.op, ...(chart.value ? { value: chart.value } : {}) }).toString() : '';
+  return html`<h2 id="chart">${t('datastore.chart')}</h2>
+<form method="get" action="${base}#chart" class="filters">
+  <label for="chart-type">${t('datastore.chart_type')}<select id="chart-type" name="chart.type">
+    ${(['bar', 'line', 'pie'] as const).map((type) => option(type, t(`datastore.charts.${type}`), chart?.type))}</select></label>
+  <label for="chart-group">${t('datastore.chart_group')}<select id="chart-group" name="chart.group">
+    ${fields.map((f) => option(f.id, f.label ?? f.id, chart?.group))}</select></label>
+  <label for="chart-op">${t('datastore.chart_op')}<select id="chart-op" name="chart.op">
+    ${(['count', 'sum', 'avg'] as const).map((op) => option(op, t(`datastore.ops.${op}`), chart?.op))}</select></label>
+  <label for="chart-value">${t('datastore.chart_value')}<select id="chart-value" name="chart.value"><option value="">—</option>
+    ${numeric.map((f) => option(f.id, f.label ?? f.id, chart?.value))}</select></label>
+  <button type="submit">${t('datastore.draw')}</button>
+</form>
+${chart?.error ? html`<p class="notice error" role="alert">${chart.error}</p>` : ''}
+${chart && !chart.error ? html`<figure class="chart">
+  <img src="${base}/chart.svg?${imageQuery}" alt="${t('datastore.chart_alt', { group: chart.group })}" width="900" height="420">
+  <figcaption><details><summary>${t('datastore.chart_data')}</summary>
+    <table><thead><tr><th scope="col">${chart.group}</th><th scope="col" class="number">${t(`datastore.ops.${chart.op}`)}${chart.value ? ` (${chart.value})` : ''}</th></tr></thead>
+    <tbody>${chart.points.map((p) => html`<tr><td>${p.label}</td><td class="number">${formatNumber(ctx.locale, Math.round(p.value * 100) / 100)}</td></tr>`)}</tbody></table>
+  </details></figcaption>
+</figure>` : ''}`;
+}
+
 export interface PreviewState {
   sort?: string;
   desc?: boolean;
@@ -127,6 +165,7 @@ export function resourcePage(
   preview: { result: DatastoreResult; state: PreviewState } | null,
   canEdit: boolean,
   form?: { values: FieldValues; errors: FieldErrors },
+  chart: ChartState | null = null,
 ): SafeHtml {
   const { t } = ctx;
   const base = `/datasets/${dataset.name}/resources/${resource.id}`;
@@ -148,5 +187,6 @@ ${preview && coordinateColumns(resource) ? html`<h2>${t('datastore.map')}</h2>
   data-lat="${coordinateColumns(resource)!.lat}" data-lon="${coordinateColumns(resource)!.lon}" data-label="${coordinateColumns(resource)!.label ?? ''}"
   data-outline="/static/ukraine.geojson"></div>` : ''}
 ${preview ? previewSection(ctx, base, resource, preview.result, preview.state) : ''}
+${preview ? chartSection(ctx, base, resource, chart) : ''}
 ${canEdit && resource.file_key ? dictionaryForm(ctx, base, resource, form?.values ?? {}, form?.errors) : ''}`;
 }
