@@ -36,7 +36,7 @@ Commands:
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, HROMADA_DATA_DIR,
 PUBLIC_URL, SMTP_URL, MAIL_FROM, LOG_LEVEL, API_RATE_LIMIT_ANONYMOUS,
-API_RATE_LIMIT_AUTHENTICATED, HROMADA_SECRET, TRUST_PROXY. See the README.
+API_RATE_LIMIT_AUTHENTICATED, UPLOAD_LIMIT_BYTES, JOB_STALE_SECONDS, HROMADA_SECRET, TRUST_PROXY. See the README.
 With the embedded database (no DATABASE_URL) only one process may open the data folder:
 stop the server before running other commands.
 `;
@@ -69,7 +69,8 @@ async function serve(config: Config, demo: boolean): Promise<void> {
   }
   const dropped = await dropOrphanTables(db);
   if (dropped.length) app.log.warn({ tables: dropped }, 'dropped DataStore tables left by an interrupted load');
-  const worker = startJobWorker(db, { [INGEST_JOB]: ingestHandler(db, config.dataDir) }, (error) => app.log.error({ err: error }, 'job worker failed'));
+  const worker = startJobWorker(db, { [INGEST_JOB]: ingestHandler(db, config.dataDir) }, (error) => app.log.error({ err: error }, 'job worker failed'),
+    { staleSeconds: config.jobStaleSeconds });
   let mailTimer: NodeJS.Timeout | undefined;
   if (config.smtpUrl) {
     const smtpUrl = config.smtpUrl;

@@ -17,6 +17,25 @@ export type Engine = 'pglite' | 'postgres';
 /** Both engines; PostgreSQL only when the test runner started a server (npm test always does). */
 export const ENGINES: Engine[] = process.env.TEST_POSTGRES_URL ? ['pglite', 'postgres'] : ['pglite'];
 
+/** A new, empty database on the test PostgreSQL server, for a separate server process. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = process.env.TEST_POSTGRES_URL!;
+  const name = `test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return {
+    url: adminUrl.replace(/\/[^/]*$/, `/${name}`),
+    async drop() {
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
 export async function createTestDatabase(engine: Engine): Promise<Database> {
   if (engine === 'pglite') return openDatabase({ dataDir: null });
   const adminUrl = process.env.TEST_POSTGRES_URL!;

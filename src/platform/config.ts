@@ -20,6 +20,8 @@ export interface Config {
   apiRateLimitAuthenticated: number;
   /** The largest file an editor may upload. */
   uploadLimitBytes: number;
+  /** A running job whose heartbeat is older than this is taken as abandoned by a dead process. */
+  jobStaleSeconds: number;
 }
 
 function integer(name: string, fallback: number): number {
@@ -46,6 +48,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     apiRateLimitAnonymous: integer('API_RATE_LIMIT_ANONYMOUS', 120),
     apiRateLimitAuthenticated: integer('API_RATE_LIMIT_AUTHENTICATED', 1200),
     uploadLimitBytes: integer('UPLOAD_LIMIT_BYTES', 1024 * 1024 * 1024),
+    jobStaleSeconds: integer('JOB_STALE_SECONDS', 60),
     ...overrides,
   };
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {

@@ -61,12 +61,18 @@ export async function runQueuedJobs(db: Database, handlers: Record<string, JobHa
 }
 
 /** Polls for jobs in the background until stopped. */
-export function startJobWorker(db: Database, handlers: Record<string, JobHandler>, onError: (error: unknown) => void, pollMs = 1000) {
+export function startJobWorker(
+  db: Database,
+  handlers: Record<string, JobHandler>,
+  onError: (error: unknown) => void,
+  options: { pollMs?: number; staleSeconds?: number } = {},
+) {
+  const pollMs = options.pollMs ?? 1000;
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   const tick = async () => {
     if (stopped) return;
-    running = recoverStaleJobs(db).then(() => runQueuedJobs(db, handlers)).catch(onError);
+    running = recoverStaleJobs(db, options.staleSeconds).then(() => runQueuedJobs(db, handlers)).catch(onError);
     await running;
     if (!stopped) timer = setTimeout(tick, pollMs);
   };
