@@ -38,21 +38,13 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
 
 export async function createTestDatabase(engine: Engine): Promise<Database> {
   if (engine === 'pglite') return openDatabase({ dataDir: null });
-  const adminUrl = process.env.TEST_POSTGRES_URL!;
-  const name = `test_${crypto.randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const db = await openDatabase({ databaseUrl: adminUrl.replace(/\/[^/]*$/, `/${name}`), dataDir: null });
+  const database = await createPostgresDatabase();
+  const db = await openDatabase({ databaseUrl: database.url, dataDir: null });
   const close = db.close.bind(db);
   return Object.assign(db, {
     close: async () => {
       await close();
-      const cleanup = new pg.Client({ connectionString: adminUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await database.drop();
     },
   });
 }

@@ -25,6 +25,18 @@ async function login(page: Page, baseUrl: string, email: string, password: strin
   await page.waitForLoadState('load');
 }
 
+/** An editor's upload of a CSV through the form, then the background load, then the resource page. */
+async function uploadCsv(site: Site, page: Page, dataset: string, name: string, content: string, resourceName?: string) {
+  await page.goto(`${site.baseUrl}/datasets/${dataset}/resources/upload`);
+  if (resourceName) await page.getByLabel('Назва ресурсу').fill(resourceName);
+  await page.getByLabel('Файл', { exact: true }).setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(content) });
+  await page.getByRole('button', { name: 'Завантажити', exact: true }).click();
+  await page.waitForSelector('#job-state[data-state="queued"]');
+  await runQueuedJobs(site.app.db, { [INGEST_JOB]: ingestHandler(site.app.db, site.app.config.dataDir) });
+  await page.reload();
+  await page.waitForSelector('#job-state[data-state="done"]');
+}
+
 async function setLanguage(context: BrowserContext, baseUrl: string, locale: string) {
   await context.addCookies([{ name: 'hromada_lang', value: locale, url: baseUrl }]);
 }
@@ -129,17 +141,9 @@ describe('Hromada in Chromium', () => {
     const problems = watchProblems(page);
     await login(page, site.baseUrl, 'editor.lviv@hromada.demo', DEMO_PASSWORD);
     await page.goto(`${site.baseUrl}/datasets/lviv-budget-2024`);
-    await page.getByRole('link', { name: 'Завантажити файл' }).click();
-    await page.getByLabel('Назва ресурсу').fill('Видатки за програмами');
-    await page.getByLabel('Файл', { exact: true }).setInputFiles({
-      name: 'spending.csv', mimeType: 'text/csv',
-      buffer: Buffer.from('Програма;Сума;Дата\nОсвіта;4 450,90;03.12.2018\nДороги;1 234 567;04.12.2018\nКультура;12,5;05.12.2018\n'),
-    });
-    await page.getByRole('button', { name: 'Завантажити', exact: true }).click();
-    await page.waitForSelector('#job-state[data-state="queued"]');
-    await runQueuedJobs(site.app.db, { [INGEST_JOB]: ingestHandler(site.app.db, site.app.config.dataDir) });
-    await page.reload();
-    await page.waitForSelector('#job-state[data-state="done"]');
+    assert.equal(await page.getByRole('link', { name: 'Завантажити файл' }).count(), 1, 'editors see the upload link');
+    await uploadCsv(site, page, 'lviv-budget-2024', 'spending.csv',
+      'Програма;Сума;Дата\nОсвіта;4 450,90;03.12.2018\nДороги;1 234 567;04.12.2018\nКультура;12,5;05.12.2018\n', 'Видатки за програмами');
     await page.getByRole('link', { name: /^Сума/ }).click();
     await page.waitForURL(/sort=/);
     const first = await page.locator('table.preview tbody tr:first-child td:first-child').textContent();
@@ -159,15 +163,8 @@ describe('Hromada in Chromium', () => {
     await page.screenshot({ path: `${SCREENSHOT_DIR}/resource-preview.png`, fullPage: true });
 
     // A file with coordinates gets a map of its rows.
-    await page.goto(`${site.baseUrl}/datasets/lviv-public-transport-stops/resources/upload`);
-    await page.getByLabel('Файл', { exact: true }).setInputFiles({
-      name: 'stops.csv', mimeType: 'text/csv',
-      buffer: Buffer.from('Зупинка,Широта,Довгота\nПлоща Ринок,49.8419,24.0315\nВокзал,49.8396,23.9945\nСихів,49.8003,24.0614\n'),
-    });
-    await page.getByRole('button', { name: 'Завантажити', exact: true }).click();
-    await page.waitForSelector('#job-state');
-    await runQueuedJobs(site.app.db, { [INGEST_JOB]: ingestHandler(site.app.db, site.app.config.dataDir) });
-    await page.reload();
+    await uploadCsv(site, page, 'lviv-public-transport-stops', 'stops.csv',
+      'Зупинка,Широта,Довгота\nПлоща Ринок,49.8419,24.0315\nВокзал,49.8396,23.9945\nСихів,49.8003,24.0614\n');
     await page.waitForSelector('#rows-map[data-ready="3"]');
     assert.equal(describeViolations(await axeViolations(page)), '');
     await page.screenshot({ path: `${SCREENSHOT_DIR}/resource-map.png`, fullPage: false });
