@@ -27,6 +27,8 @@ for (const engine of ENGINES) {
       assert.equal(budget.items[0].name, 'lviv-budget-2024');
       const typo = (await app.inject(`/api/v1/datasets?q=${encodeURIComponent('бюджт')}`)).json();
       assert.ok(typo.items.some((d: { name: string }) => d.name === 'lviv-budget-2024'), 'a typo still finds it');
+      const englishTypo = (await app.inject('/api/v1/datasets?q=budjet')).json();
+      assert.equal(englishTypo.items[0]?.name, 'lviv-budget-2024', 'one wrong letter in English too');
       const english = (await app.inject('/api/v1/datasets?q=transport%20stops')).json();
       assert.deepEqual(english.items.map((d: { name: string }) => d.name), ['lviv-public-transport-stops']);
       const all = (await app.inject('/api/v1/datasets?limit=100')).json();

@@ -148,7 +148,9 @@ async function searchPass(db: Queryable, query: DatasetQuery, fuzzy: boolean): P
     if (fuzzy && word.length > 2) {
       // Longer words also match as close trigram matches (typos); short ones only literally.
       params.push(word);
-      where.push(`(${like} OR $${params.length} <% d.search_text)`);
+      // 0.4 rather than pg_trgm's default 0.6 lets one wrong letter in a six-letter word through
+      // (budjet → budget scores 0.43); this pass runs only when nothing matched literally.
+      where.push(`(${like} OR word_similarity($${params.length}, d.search_text) >= 0.4)`);
       relevance.push(`word_similarity($${params.length}, d.search_text)`);
     } else {
       where.push(like);
