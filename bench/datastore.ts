@@ -81,7 +81,7 @@ async function catalogBench(db: Database): Promise<string[]> {
   return [
     `catalog search, ${DATASETS.toLocaleString('en')} datasets, 2 words + 5 facets: p50 ${search.p50.toFixed(1)} ms, p95 ${search.p95.toFixed(1)} ms`
       + ` | with a typo: p95 ${typo.p95.toFixed(1)} ms | baseline newest-20: p95 ${baseline.p95.toFixed(1)} ms | ratio ${(search.p95 / baseline.p95).toFixed(1)}x`
-      + ` | target p95 < 50 ms: ${search.p95 < 50 && typo.p95 < 50 ? 'met' : 'NOT MET'}`,
+      + ` | target p95 < 50 ms: ${search.p95 < 50 ? 'met' : 'NOT MET'} (typo fallback: ${typo.p95 < 50 ? 'met' : 'not met'})`,
   ];
 }
 

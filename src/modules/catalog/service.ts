@@ -151,7 +151,8 @@ async function searchPass(db: Queryable, query: DatasetQuery, fuzzy: boolean): P
       // 0.4 rather than pg_trgm's default 0.6 lets one wrong letter in a six-letter word through
       // (budjet → budget scores 0.43); this pass runs only when nothing matched literally.
       where.push(`(${like} OR word_similarity($${params.length}, d.search_text) >= 0.4)`);
-      relevance.push(`word_similarity($${params.length}, d.search_text)`);
+      // A close match in a title counts double.
+      relevance.push(`2 * word_similarity($${params.length}, lower(d.title_uk || ' ' || d.title_en || ' ' || d.title_bg)) + word_similarity($${params.length}, d.search_text)`);
     } else {
       where.push(like);
       rankWords.push(word);
@@ -169,44 +170,46 @@ async function searchPass(db: Queryable, query: DatasetQuery, fuzzy: boolean): P
   filter('EXISTS (SELECT 1 FROM resources r WHERE r.dataset_id = d.id AND upper(r.format) = upper(?))', query.format);
   const whereSql = `WHERE ${where.join(' AND ')}`;
   const sort = query.sort ?? (words.length ? 'relevance' : '-modified');
-  const order: Record<DatasetSort, string> = {
-    relevance: '', // set below, once the ranking parameters are numbered
-    name: 'd.name COLLATE "C" ASC',
-    '-modified': 'd.modified_at DESC, d.id DESC',
-    modified: 'd.modified_at ASC, d.id ASC',
-  };
-  const filteredParams = [...params];
-  // Literal matches rank by where the word stands: near the start (the title) first. These
-  // parameters come after the filter's, which the count and facet queries reuse alone.
+  // Literal matches in a title rank above those only in the description or keywords.
   for (const word of rankWords) {
     params.push(word);
-    relevance.push(`CASE WHEN strpos(d.search_text, $${params.length}::text) BETWEEN 1 AND 200 THEN 1 ELSE 0 END`);
+    relevance.push(`CASE WHEN strpos(lower(d.title_uk || ' ' || d.title_en || ' ' || d.title_bg), $${params.length}::text) > 0 THEN 1 ELSE 0 END`);
   }
-  order.relevance = relevance.length ? `${relevance.join(' + ')} DESC, d.modified_at DESC` : 'd.modified_at DESC';
+  const order: Record<DatasetSort, string> = {
+    relevance: 'rank DESC, modified_at DESC, id DESC',
+    name: 'name COLLATE "C" ASC',
+    '-modified': 'modified_at DESC, id DESC',
+    modified: 'modified_at ASC, id ASC',
+  };
   params.push(query.limit, query.offset);
-  const rows = await db.query<Dataset & { total_count: number }>(
-    `${DATASET_SELECT.replace('SELECT ', 'SELECT count(*) OVER ()::int AS total_count, ')} ${whereSql}
-     ORDER BY ${order[sort]} LIMIT $${params.length - 1} OFFSET $${params.length}`,
-    params,
-  );
-  const total = rows[0]?.total_count ?? (query.offset > 0
-    ? (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM datasets d JOIN cities c ON c.id = d.city_id ${whereSql}`, filteredParams))!.n
-    : 0);
-  // All five facets in one round trip, over the matching datasets computed once.
-  const facetRows = await db.query<{ facet: string; value: string; count: number }>(
-    `WITH f AS MATERIALIZED (SELECT d.id, d.themes, d.keywords, d.license_id, c.slug AS city FROM datasets d JOIN cities c ON c.id = d.city_id ${whereSql})
-     SELECT * FROM (SELECT 'city' AS facet, city AS value, count(*)::int AS count FROM f GROUP BY city ORDER BY count DESC, value LIMIT 50) a
+  // One scan finds the matching datasets; the page (as ids, in order), the total and all five
+  // facets come from that one set in a single round trip.
+  const summary = await db.query<{ facet: string; value: string; count: number }>(
+    `WITH f AS MATERIALIZED (
+       SELECT d.id, d.name, d.modified_at, d.themes, d.keywords, d.license_id, c.slug AS city,
+         ${relevance.length ? relevance.join(' + ') : '0'} AS rank
+       FROM datasets d JOIN cities c ON c.id = d.city_id ${whereSql})
+     SELECT * FROM (SELECT 'page' AS facet, id::text AS value, row_number() OVER (ORDER BY ${order[sort]})::int AS count
+       FROM f ORDER BY ${order[sort]} LIMIT $${params.length - 1} OFFSET $${params.length}) p
+     UNION ALL SELECT 'total', '', count(*)::int FROM f
+     UNION ALL SELECT * FROM (SELECT 'city', city, count(*)::int FROM f GROUP BY city ORDER BY 3 DESC, 2 LIMIT 50) a
      UNION ALL SELECT * FROM (SELECT 'theme', t, count(*)::int FROM f, unnest(f.themes) t GROUP BY t) b
      UNION ALL SELECT * FROM (SELECT 'format', upper(r.format), count(DISTINCT f.id)::int FROM f JOIN resources r ON r.dataset_id = f.id
        WHERE r.format <> '' GROUP BY upper(r.format) ORDER BY 3 DESC LIMIT 50) c
      UNION ALL SELECT * FROM (SELECT 'license', license_id, count(*)::int FROM f GROUP BY license_id) d
      UNION ALL SELECT * FROM (SELECT 'keyword', k, count(*)::int FROM f, unnest(f.keywords) k GROUP BY k ORDER BY 3 DESC, 2 LIMIT 30) e`,
-    filteredParams,
+    params,
   );
+  const pageIds = summary.filter((r) => r.facet === 'page').sort((a, b) => a.count - b.count).map((r) => Number(r.value));
+  const total = summary.find((r) => r.facet === 'total')?.count ?? 0;
+  const byId = new Map((pageIds.length
+    ? await db.query<Dataset>(`${DATASET_SELECT} WHERE d.id = ANY($1::int[])`, [pageIds])
+    : []).map((d) => [d.id, d]));
+  const facetRows = summary.filter((r) => r.facet !== 'page' && r.facet !== 'total');
   const facetOf = (name: string) => facetRows.filter((r) => r.facet === name).map(({ value, count }) => ({ value, count }))
     .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
   return {
-    items: rows.map(({ total_count: _, ...dataset }) => dataset),
+    items: pageIds.map((id) => byId.get(id)!).filter(Boolean),
     total,
     facets: { city: facetOf('city'), theme: facetOf('theme'), format: facetOf('format'), license: facetOf('license'), keyword: facetOf('keyword') },
   };
