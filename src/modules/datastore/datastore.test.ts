@@ -84,6 +84,12 @@ for (const engine of ENGINES) {
       assert.equal(report.delimiter, ';');
       assert.deepEqual(report.errors.map((e) => `${e.type}@${e.rowNumber}`).sort(), ['blank-row@4', 'extra-cell@7', 'missing-cell@6']);
 
+      const distinct = (await app.inject(`/api/3/action/datastore_search?resource_id=${id}&distinct=true&fields=${encodeURIComponent('Виконано')}&sort=${encodeURIComponent('Виконано desc')}`)).json().result;
+      assert.deepEqual(distinct.records, [{ 'Виконано': true }, { 'Виконано': false }, { 'Виконано': null }], 'distinct values, sorted, empty last');
+      assert.equal(distinct.total, 3);
+      assert.deepEqual(distinct.fields.map((f: { id: string }) => f.id), ['Виконано']);
+      const badDistinct = await app.inject(`/api/3/action/datastore_search?resource_id=${id}&distinct=true&fields=${encodeURIComponent('Виконано')}&sort=${encodeURIComponent('Код')}`);
+      assert.equal(badDistinct.statusCode, 409);
       const filtered = (await app.inject(`/api/3/action/datastore_search?resource_id=${id}&filters=${encodeURIComponent('{"Виконано":"так"}')}`)).json().result;
       assert.equal(filtered.total, 3);
       const q = (await app.inject(`/api/3/action/datastore_search?resource_id=${id}&q=${encodeURIComponent('освіта')}`)).json().result;

@@ -273,6 +273,7 @@ async function routes(app: FastifyInstance) {
       limit: integer(p, 'limit', 100, 0, 32000),
       offset: integer(p, 'offset', 0, 0, 100_000_000),
       includeTotal: p.include_total !== false && p.include_total !== 'false',
+      distinct: p.distinct === true || p.distinct === 'true',
     };
   }
 

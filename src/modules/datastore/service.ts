@@ -155,6 +155,8 @@ export interface DatastoreQuery {
   limit: number;
   offset: number;
   includeTotal?: boolean;
+  /** Unique combinations of the selected fields only (CKAN's `distinct`). */
+  distinct?: boolean;
   /** Keyset paging for exports: rows after this _id, in _id order. */
   afterId?: number;
 }
@@ -208,24 +210,35 @@ export async function searchDatastore(db: Queryable, resource: DatastoreResource
       where.push(`(${textColumns.map((f) => `lower(${quoteIdentifier(f.column)}) LIKE $${params.length}`).join(' OR ')})`);
     } else where.push('false');
   }
-  const selected = query.fields?.length ? query.fields.map((id) => resolveField(fields, id, 'fields')) : [{ id: '_id', column: '_id', type: 'integer' as const }, ...fields];
+  let selected = query.fields?.length ? query.fields.map((id) => resolveField(fields, id, 'fields')) : [{ id: '_id', column: '_id', type: 'integer' as const }, ...fields];
+  if (query.distinct) {
+    selected = selected.filter((f) => f.id !== '_id');
+    const sortable = new Set(selected.map((f) => f.id));
+    if ((query.sort ?? []).some((s) => !sortable.has(s.field))) throw new ValidationError([{ field: 'sort', message: 'validation.distinct_sort' }]);
+  }
   const order = (query.sort ?? []).map((s) => `${quoteIdentifier(resolveField(fields, s.field, 'sort').column)} ${s.descending ? 'DESC' : 'ASC'} NULLS LAST`);
-  order.push('"_id"');
+  // A stable order for paging: the row number, or with distinct every selected column.
+  if (query.distinct) order.push(...selected.map((f) => quoteIdentifier(f.column)));
+  else order.push('"_id"');
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  // With distinct, the rows come from the unique combinations, still in their own types for sorting.
+  const source = query.distinct
+    ? `(SELECT DISTINCT ${selected.map((f) => quoteIdentifier(f.column)).join(', ')} FROM ${table} ${whereSql}) AS q`
+    : `${table} ${whereSql}`;
   const filteredParams = [...params];
   params.push(query.limit, query.offset);
   // Every value leaves the database as text and is typed here, the same way on both engines
   // (no driver date or bigint conversions, no time-zone shifts).
   const rows = await db.query<Record<string, string | null>>(
-    `SELECT ${selected.map((f) => `${quoteIdentifier(f.column)}::text AS ${quoteIdentifier(f.id)}`).join(', ')} FROM ${table} ${whereSql}
+    `SELECT ${selected.map((f) => `${quoteIdentifier(f.column)}::text AS ${quoteIdentifier(f.id)}`).join(', ')} FROM ${source}
      ORDER BY ${order.join(', ')} LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );
   let total: number | null = null;
   if (query.includeTotal !== false) {
-    total = where.length === 0 && resource.datastore_rows !== null
+    total = where.length === 0 && !query.distinct && resource.datastore_rows !== null
       ? resource.datastore_rows
-      : (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} ${whereSql}`, filteredParams))!.n;
+      : (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM ${source}`, filteredParams))!.n;
   }
   const typeOf = new Map<string, FieldType>(selected.map((f) => [f.id, f.type]));
   const records = rows.map((row) => {
