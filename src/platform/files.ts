@@ -51,3 +51,48 @@ export function safeFileName(name: string): string {
   const cleaned = base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '_').replace(/^\.+/, '').slice(0, 200);
   return cleaned || 'file';
 }
+
+export interface ReceivedUpload {
+  fields: Record<string, string>;
+  stored: { file: StoredFile; fileName: string } | null;
+}
+
+/**
+ * Reads a multipart request: its text fields, and its first file streamed to storage.
+ * `beforeFile` sees the fields that came before the file and may refuse it (a CSRF check);
+ * a file over `maxBytes` is removed and FileTooLargeError thrown. Nothing is left on disk on error.
+ */
+export async function receiveUpload(
+  request: { parts(): AsyncIterableIterator<MultipartPart> },
+  dataDir: string,
+  maxBytes: number,
+  beforeFile: (fields: Record<string, string>) => Promise<void> = async () => {},
+): Promise<ReceivedUpload> {
+  const fields: Record<string, string> = {};
+  let stored: ReceivedUpload['stored'] = null;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'field') {
+        fields[part.fieldname] = String(part.value);
+        continue;
+      }
+      await beforeFile(fields);
+      if (stored || !part.filename) {
+        part.file.resume();
+        continue;
+      }
+      stored = { file: await storeStream(dataDir, part.file, maxBytes), fileName: part.filename };
+      if (part.file.truncated) throw new FileTooLargeError('too large');
+    }
+  } catch (error) {
+    if (stored) fs.rmSync(filePath(dataDir, stored.file.key), { force: true });
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new FileTooLargeError('too large');
+    throw error;
+  }
+  return { fields, stored };
+}
+
+/** The shape of @fastify/multipart's parts that receiveUpload needs. */
+type MultipartPart =
+  | { type: 'field'; fieldname: string; value: unknown }
+  | { type: 'file'; fieldname: string; filename: string; file: Readable & { truncated: boolean } };

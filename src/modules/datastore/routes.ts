@@ -7,7 +7,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allow } from '../../platform/http/guards.ts';
 import { actorOf, fieldMessages } from '../../platform/http/forms.ts';
-import { filePath, FileTooLargeError, storeStream, type StoredFile } from '../../platform/files.ts';
+import { filePath, FileTooLargeError, receiveUpload, type ReceivedUpload } from '../../platform/files.ts';
 import { ValidationError, NotFoundError } from '../../platform/errors.ts';
 import { getDataset, type Dataset } from '../catalog/service.ts';
 import { assertCanEditDataset, canEditDataset, canPublishData, visibilityFor } from '../catalog/policy.ts';
@@ -64,36 +64,19 @@ async function routes(app: FastifyInstance) {
   app.post<{ Params: { name: string } }>('/datasets/:name/resources/upload', { ...editor, schema: { params }, config: { csrf: 'multipart' } }, async (request, reply) => {
     const dataset = await loadDataset(request, request.params.name);
     assertCanEditDataset(request.user, dataset);
-    const fields: Record<string, string> = {};
-    let stored: { file: StoredFile; fileName: string } | null = null;
+    let fields: Record<string, string> = {};
+    let stored: ReceivedUpload['stored'] = null;
     const fail = (message: string, status: number) =>
       reply.page({ title: request.t('datastore.upload_title'), nav: 'datasets',
         body: uploadPage(request.pageContext(), dataset, fields, { file: message }, app.config.uploadLimitBytes) }, status);
     try {
-      for await (const part of request.parts()) {
-        if (part.type === 'field') {
-          fields[part.fieldname] = String(part.value);
-          continue;
-        }
-        await new Promise<void>((resolve, reject) => {
-          (request as { body: unknown }).body = { _csrf: fields._csrf };
+      ({ fields, stored } = await receiveUpload(request as never, app.config.dataDir, app.config.uploadLimitBytes, (before) =>
+        new Promise<void>((resolve, reject) => {
+          (request as { body: unknown }).body = { _csrf: before._csrf };
           app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve()));
-        });
-        if (stored || !part.filename) {
-          part.file.resume();
-          continue;
-        }
-        stored = { file: await storeStream(app.config.dataDir, part.file, app.config.uploadLimitBytes), fileName: part.filename };
-        if (part.file.truncated) {
-          fs.rmSync(filePath(app.config.dataDir, stored.file.key), { force: true });
-          throw new FileTooLargeError('too large');
-        }
-      }
+        })));
     } catch (error) {
-      if (stored) fs.rmSync(filePath(app.config.dataDir, stored.file.key), { force: true });
-      if (error instanceof FileTooLargeError || (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-        return fail(request.t('datastore.too_large'), 413);
-      }
+      if (error instanceof FileTooLargeError) return fail(request.t('datastore.too_large'), 413);
       throw error;
     }
     if (!stored) {
