@@ -2,7 +2,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { Client, createTestApp, DEMO_PASSWORD, ENGINES } from '../../../test/helpers.ts';
+import { Client, createTestApp, DEMO_PASSWORD, ENGINES, multipartBody } from '../../../test/helpers.ts';
 
 async function tokenFor(app: FastifyInstance, email: string): Promise<string> {
   const client = new Client(app);
@@ -118,6 +118,18 @@ for (const engine of ENGINES) {
       const resource = await call('resource_create', { token: editorToken, body: { package_id: 'lviv-parking', name: 'Тарифи', url: 'https://data.lviv.example/tariffs.json' } });
       assert.equal(resource.statusCode, 200);
       assert.equal((await call('resource_show', { query: `id=${resource.json().result.id}` })).json().result.name, 'Тарифи');
+
+      const upload = multipartBody({ package_id: 'lviv-parking', name: 'Місця (CSV)' }, { name: 'places.csv', content: 'place,spaces\nРинок,40\n', field: 'upload' });
+      const uploaded = await app.inject({ method: 'POST', url: '/api/3/action/resource_create', payload: upload.payload,
+        headers: { 'content-type': upload.contentType, authorization: editorToken } });
+      assert.equal(uploaded.statusCode, 200, uploaded.body);
+      assert.equal(uploaded.json().result.format, 'CSV');
+      const queued = await app.db.one<{ state: string }>('SELECT state FROM jobs WHERE resource_id = $1', [uploaded.json().result.id]);
+      assert.equal(queued?.state, 'queued', 'the upload is queued for the DataStore');
+      const foreignUpload = multipartBody({ package_id: 'kyiv-petitions-2024', name: 'x' }, { name: 'x.csv', content: 'a\n1\n', field: 'upload' });
+      const refused = await app.inject({ method: 'POST', url: '/api/3/action/resource_create', payload: foreignUpload.payload,
+        headers: { 'content-type': foreignUpload.contentType, authorization: editorToken } });
+      assert.equal(refused.statusCode, 403);
 
       const foreignDelete = await call('package_delete', { token: editorToken, body: { id: 'kyiv-petitions-2024' } });
       assert.equal(foreignDelete.statusCode, 403);

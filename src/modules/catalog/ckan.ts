@@ -14,6 +14,8 @@ import {
 } from './service.ts';
 import { assertCanEditDataset, editableCityIds, visibilityFor } from './policy.ts';
 import { LICENCES, licence } from './vocabularies.ts';
+import { FileTooLargeError, receiveUpload } from '../../platform/files.ts';
+import { addUploadedResource } from '../datastore/service.ts';
 
 export type Params = Record<string, unknown>;
 export type Action = (params: Params, request: FastifyRequest) => Promise<unknown>;
@@ -296,6 +298,26 @@ async function routes(app: FastifyInstance) {
 
     resource_create: async (params, request) => {
       const user = requireUser(request);
+      // A file comes as multipart/form-data (CKAN's `upload` field), a link as JSON or a form.
+      if (request.isMultipart()) {
+        let dataset: Dataset | null = null;
+        const received = await receiveUpload(request as never, app.config.dataDir, app.config.uploadLimitBytes, async (fields) => {
+          if (!fields.package_id) throw missing('package_id');
+          dataset = await findPackage(request, fields.package_id);
+          assertCanEditDataset(user, dataset);
+        }).catch((error) => {
+          if (error instanceof FileTooLargeError) throw new CkanError(413, 'Validation Error', 'The file is too large', { upload: [`At most ${app.config.uploadLimitBytes} bytes`] });
+          throw error;
+        });
+        if (!received.stored || !dataset) throw missing('upload');
+        const target: Dataset = dataset;
+        const id = await db.transaction((tx) => addUploadedResource(tx, actorOf(request), target, {
+          file: received.stored!.file, fileName: received.stored!.fileName,
+          name: (received.fields.name ?? '').slice(0, 300), description: (received.fields.description ?? '').slice(0, 5000),
+        }));
+        const resource = (await listResources(db, [target.id])).find((r) => r.id === id)!;
+        return resourceDict(resource, target);
+      }
       const id = text(params, 'package_id');
       if (!id) throw missing('package_id');
       const dataset = await findPackage(request, id);
