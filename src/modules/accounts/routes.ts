@@ -38,11 +38,11 @@ async function routes(app: FastifyInstance) {
     });
   }
 
-  const render = (request: FastifyRequest, reply: FastifyReply, title: string, body: ReturnType<typeof registerPage>, status = 200) =>
+  const render = (reply: FastifyReply, title: string, body: ReturnType<typeof registerPage>, status = 200) =>
     reply.page({ title, body, nav: 'account' }, status);
 
   app.get('/register', async (request, reply) =>
-    render(request, reply, request.t('accounts.register_title'), registerPage(request.pageContext(), {}, undefined)));
+    render(reply, request.t('accounts.register_title'), registerPage(request.pageContext(), {}, undefined)));
 
   app.post<{ Body: Body }>('/register', { config: formRateLimit(10) }, async (request, reply) => {
     try {
@@ -52,7 +52,7 @@ async function routes(app: FastifyInstance) {
       return reply.redirect('/account?registered=1', 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return render(request, reply, request.t('accounts.register_title'),
+      return render(reply, request.t('accounts.register_title'),
         registerPage(request.pageContext(), request.body ?? {}, fieldMessages(request.t, error)), error.statusCode);
     }
   });
@@ -60,7 +60,7 @@ async function routes(app: FastifyInstance) {
   app.get<{ Querystring: { next?: string; reset?: string } }>('/login', {
     schema: { querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 500 }, reset: { type: 'string' } } } },
   }, async (request, reply) =>
-    render(request, reply, request.t('accounts.login_title'),
+    render(reply, request.t('accounts.login_title'),
       loginPage(request.pageContext(), { next: request.query.next ?? '' }, undefined, request.query.reset ? request.t('accounts.password_changed') : undefined)));
 
   app.post<{ Body: Body }>('/login', accountFormRateLimit(10, 100), async (request, reply) => {
@@ -72,7 +72,7 @@ async function routes(app: FastifyInstance) {
     if (userId === null) {
       const errors = check.problems.length ? fieldMessages(request.t, new ValidationError(check.problems)) : { _form: request.t('accounts.login_failed') };
       await recordAudit(db, { userId: null, label: email.slice(0, 254) || 'anonymous', ip: request.ip }, 'user.login_failed', 'user', null, null, null);
-      return render(request, reply, request.t('accounts.login_title'), loginPage(request.pageContext(), request.body ?? {}, errors), 401);
+      return render(reply, request.t('accounts.login_title'), loginPage(request.pageContext(), request.body ?? {}, errors), 401);
     }
     await startSession(reply, userId);
     return reply.redirect(safeNext(request.body?.next), 303);
@@ -86,33 +86,33 @@ async function routes(app: FastifyInstance) {
   });
 
   app.get<{ Querystring: { token?: string } }>('/confirm', { schema: { querystring: tokenQuery } }, async (request, reply) =>
-    render(request, reply, request.t('accounts.confirm_title'), confirmPage(request.pageContext(), request.query.token ?? '', request.query.token ? null : false)));
+    render(reply, request.t('accounts.confirm_title'), confirmPage(request.pageContext(), request.query.token ?? '', request.query.token ? null : false)));
 
   // Confirming takes a POST, so that mail scanners that open links do not use the link up.
   app.post<{ Body: Body }>('/confirm', { config: formRateLimit(30) }, async (request, reply) => {
     const token = typeof request.body?.token === 'string' ? request.body.token : '';
     const userId = token ? await db.transaction((tx) => confirmEmail(tx, token)) : null;
-    return render(request, reply, request.t('accounts.confirm_title'), confirmPage(request.pageContext(), token, userId !== null), userId ? 200 : 400);
+    return render(reply, request.t('accounts.confirm_title'), confirmPage(request.pageContext(), token, userId !== null), userId ? 200 : 400);
   });
 
   app.get('/forgot', async (request, reply) =>
-    render(request, reply, request.t('accounts.forgot_title'), forgotPage(request.pageContext(), {}, undefined, false)));
+    render(reply, request.t('accounts.forgot_title'), forgotPage(request.pageContext(), {}, undefined, false)));
 
   app.post<{ Body: Body }>('/forgot', accountFormRateLimit(5, 30), async (request, reply) => {
     const check = new Checker(request.body);
     const email = check.email('email');
     if (check.problems.length) {
-      return render(request, reply, request.t('accounts.forgot_title'),
+      return render(reply, request.t('accounts.forgot_title'),
         forgotPage(request.pageContext(), request.body ?? {}, fieldMessages(request.t, new ValidationError(check.problems)), false), 422);
     }
     await db.transaction((tx) => requestPasswordReset(tx, email, app.config.publicUrl));
-    return render(request, reply, request.t('accounts.forgot_title'), forgotPage(request.pageContext(), {}, undefined, true));
+    return render(reply, request.t('accounts.forgot_title'), forgotPage(request.pageContext(), {}, undefined, true));
   });
 
   app.get<{ Querystring: { token?: string } }>('/reset', { schema: { querystring: tokenQuery } }, async (request, reply) => {
     const token = request.query.token ?? '';
     const valid = token ? await isResetTokenValid(db, token) : false;
-    return render(request, reply, request.t('accounts.reset_title'), resetPage(request.pageContext(), token, undefined, valid), valid ? 200 : 400);
+    return render(reply, request.t('accounts.reset_title'), resetPage(request.pageContext(), token, undefined, valid), valid ? 200 : 400);
   });
 
   app.post<{ Body: Body }>('/reset', { config: formRateLimit(10) }, async (request, reply) => {
@@ -120,11 +120,11 @@ async function routes(app: FastifyInstance) {
     try {
       const password = parseNewPassword(request.body);
       const userId = await db.transaction((tx) => resetPassword(tx, token, password, request.ip));
-      if (userId === null) return render(request, reply, request.t('accounts.reset_title'), resetPage(request.pageContext(), token, undefined, false), 400);
+      if (userId === null) return render(reply, request.t('accounts.reset_title'), resetPage(request.pageContext(), token, undefined, false), 400);
       return reply.redirect('/login?reset=1', 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return render(request, reply, request.t('accounts.reset_title'), resetPage(request.pageContext(), token, fieldMessages(request.t, error), true), 422);
+      return render(reply, request.t('accounts.reset_title'), resetPage(request.pageContext(), token, fieldMessages(request.t, error), true), 422);
     }
   });
 
@@ -137,7 +137,7 @@ async function routes(app: FastifyInstance) {
     const q = request.query;
     const notice = q.registered ? request.t('accounts.registered') : q.revoked ? request.t('accounts.token_revoked')
       : q.resent ? request.t('accounts.resent') : q.password ? request.t('accounts.password_updated') : undefined;
-    return render(request, reply, request.t('accounts.account_title'), accountPage(request.pageContext(), tokens, { notice, roles: roleNames(request) }));
+    return render(reply, request.t('accounts.account_title'), accountPage(request.pageContext(), tokens, { notice, roles: roleNames(request) }));
   });
 
   app.post<{ Body: Body }>('/account/tokens', { ...account, config: formRateLimit(30) }, async (request, reply) => {
@@ -145,7 +145,7 @@ async function routes(app: FastifyInstance) {
     const name = check.text('name', { required: true, max: 100 });
     if (check.problems.length) {
       const tokens = await listApiTokens(db, request.user!.id);
-      return render(request, reply, request.t('accounts.account_title'),
+      return render(reply, request.t('accounts.account_title'),
         accountPage(request.pageContext(), tokens, { errors: fieldMessages(request.t, new ValidationError(check.problems)), roles: roleNames(request) }), 422);
     }
     const created = await db.transaction(async (tx) => {
@@ -155,7 +155,7 @@ async function routes(app: FastifyInstance) {
     });
     const tokens = await listApiTokens(db, request.user!.id);
     // Shown once, in this response only; never put in a URL or stored in clear.
-    return render(request, reply, request.t('accounts.account_title'),
+    return render(reply, request.t('accounts.account_title'),
       accountPage(request.pageContext(), tokens, { newToken: created.token, roles: roleNames(request) }), 201);
   });
 
@@ -178,7 +178,7 @@ async function routes(app: FastifyInstance) {
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       const tokens = await listApiTokens(db, request.user!.id);
-      return render(request, reply, request.t('accounts.account_title'),
+      return render(reply, request.t('accounts.account_title'),
         accountPage(request.pageContext(), tokens, { passwordErrors: fieldMessages(request.t, error), roles: roleNames(request) }), error.statusCode);
     }
   });

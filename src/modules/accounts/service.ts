@@ -1,6 +1,6 @@
 // People: registration, e-mail confirmation, login, password reset, and the memberships that
 // give them roles. Every change made on someone's behalf lands in the audit log.
-import type { Queryable } from '../../platform/db/index.ts';
+import { likePattern, type Queryable } from '../../platform/db/index.ts';
 import { Checker } from '../../platform/validate.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { hashPassword, newSecret, sha256, verifyPassword } from '../../platform/passwords.ts';
@@ -185,7 +185,7 @@ export async function findUserByEmail(db: Queryable, email: string): Promise<Use
 
 export async function listUsers(db: Queryable, filter: { q?: string; limit: number; offset: number }): Promise<{ items: UserRow[]; total: number }> {
   const where = filter.q ? `WHERE email LIKE $1 OR lower(display_name) LIKE $1` : '';
-  const params = filter.q ? [`%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`] : [];
+  const params = filter.q ? [likePattern(filter.q.toLowerCase())] : [];
   const items = await db.query<UserRow>(
     `SELECT ${USER_COLUMNS} FROM users ${where} ORDER BY id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, filter.limit, filter.offset],

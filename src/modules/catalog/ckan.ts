@@ -4,6 +4,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../../platform/http/forms.ts';
+import { likePattern } from '../../platform/db/index.ts';
 import { apiRateLimit } from '../../platform/http/rate-limits.ts';
 import { ValidationError, NotFoundError, ForbiddenError } from '../../platform/errors.ts';
 import { translator } from '../../platform/i18n/locales.ts';
@@ -253,7 +254,7 @@ async function routes(app: FastifyInstance) {
       const query = text(params, 'query');
       const rows = await db.query<{ tag: string }>(
         `SELECT DISTINCT k AS tag FROM datasets d, unnest(d.keywords) k WHERE d.state = 'published' ${query ? 'AND k ILIKE $1' : ''} ORDER BY k`,
-        query ? [`%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`] : [],
+        query ? [likePattern(query)] : [],
       );
       return rows.map((r) => r.tag);
     },

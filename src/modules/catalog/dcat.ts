@@ -48,7 +48,7 @@ function datasetQuads(d: Dataset, resources: Resource[], city: City | undefined,
     q.push(quad(namedNode(themeUri(theme)), a, u('skos', 'Concept')));
     for (const lang of ['uk', 'en', 'bg'] as const) q.push(quad(namedNode(themeUri(theme)), u('skos', 'prefLabel'), literal(translator(lang)(`catalog.themes.${theme}`), lang)));
   }
-  const frequency = namedNode(frequencyUri(d.frequency === 'IRREG' ? 'IRREG' : d.frequency));
+  const frequency = namedNode(frequencyUri(d.frequency));
   q.push(quad(s, u('dct', 'accrualPeriodicity'), frequency));
   q.push(quad(frequency, a, u('dct', 'Frequency')));
   if (city) {

@@ -6,7 +6,7 @@ import { actorOf, submitForm } from '../../platform/http/forms.ts';
 import { apiRateLimit } from '../../platform/http/rate-limits.ts';
 import { errorResponses, localizedText, paginationQuery, problemSchema } from '../../platform/http/schemas.ts';
 import { Checker } from '../../platform/validate.ts';
-import { listCities, type City } from '../cities/service.ts';
+import { getCity, listCities, type City } from '../cities/service.ts';
 import {
   DATASET_SORTS, DATASET_STATES, addResource, createDataset, getDataset, isOverdue, listResources, listRevisions,
   parseDatasetInput, parseResourceLink, qualityScore, searchDatasets, setDatasetState, updateDataset,
@@ -173,7 +173,7 @@ async function routes(app: FastifyInstance) {
   app.get<{ Params: { name: string } }>('/datasets/:name', { schema: { params: nameParam } }, async (request, reply) => {
     const dataset = await load(request, request.params.name);
     const resources = await listResources(db, [dataset.id]);
-    const city = (await allCities(request)).find((c) => c.id === dataset.city_id);
+    const city = await getCity(db, dataset.city_slug);
     return reply.page({
       title: dataset[`title_${request.locale}`] || dataset.title_uk, nav: 'datasets',
       alternates: [

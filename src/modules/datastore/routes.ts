@@ -44,12 +44,9 @@ async function routes(app: FastifyInstance) {
 
   const loadDataset = (request: FastifyRequest, name: string) => getDataset(db, name, visibilityFor(request.user));
   /** The resource, if it belongs to a dataset the reader may see. */
-  async function loadResource(request: FastifyRequest, id: string): Promise<{ dataset: Dataset; resource: DatastoreResource & { description: string; url: string | null } }> {
+  async function loadResource(request: FastifyRequest, id: string): Promise<{ dataset: Dataset; resource: DatastoreResource }> {
     const resource = await getDatastoreResource(db, id);
-    const row = (await db.one<{ name: string; description: string; url: string | null }>(
-      'SELECT d.name, r.description, r.url FROM resources r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = $1', [id]))!;
-    const dataset = await loadDataset(request, row.name);
-    return { dataset, resource: { ...resource, description: row.description, url: row.url } };
+    return { dataset: await loadDataset(request, resource.dataset_name), resource };
   }
 
   const editor = { preHandler: allow(canPublishData) };

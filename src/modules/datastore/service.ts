@@ -21,7 +21,11 @@ export const TABULAR_FORMATS = ['CSV', 'TSV', 'TXT'];
 export interface DatastoreResource {
   id: string;
   dataset_id: number;
+  /** The dataset's name, to check the reader may see it. */
+  dataset_name: string;
   name: string;
+  description: string;
+  url: string | null;
   format: string;
   file_name: string | null;
   file_key: string | null;
@@ -43,12 +47,13 @@ export interface JobStatus {
   finished_at: Date | null;
 }
 
-const RESOURCE_SELECT = `SELECT id, dataset_id, name, format, file_name, file_key, size_bytes, sha256, datastore_table, datastore_rows,
-  datastore_fields, ingest_options, validation_report FROM resources`;
+const RESOURCE_SELECT = `SELECT r.id, r.dataset_id, d.name AS dataset_name, r.name, r.description, r.url, r.format, r.file_name, r.file_key,
+  r.size_bytes, r.sha256, r.datastore_table, r.datastore_rows, r.datastore_fields, r.ingest_options, r.validation_report
+  FROM resources r JOIN datasets d ON d.id = r.dataset_id`;
 
 export async function getDatastoreResource(db: Queryable, id: string): Promise<DatastoreResource> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError(`resource ${id}`);
-  const resource = await db.one<DatastoreResource>(`${RESOURCE_SELECT} WHERE id = $1`, [id]);
+  const resource = await db.one<DatastoreResource>(`${RESOURCE_SELECT} WHERE r.id = $1`, [id]);
   if (!resource) throw new NotFoundError(`resource ${id}`);
   return resource;
 }

@@ -160,7 +160,7 @@ function dictionaryForm(ctx: PageContext, base: string, resource: DatastoreResou
 export function resourcePage(
   ctx: PageContext,
   dataset: Dataset,
-  resource: DatastoreResource & { description: string; url: string | null },
+  resource: DatastoreResource,
   job: JobStatus | undefined,
   preview: { result: DatastoreResult; state: PreviewState } | null,
   canEdit: boolean,
