@@ -1,13 +1,29 @@
-// Map island for a DataStore resource whose rows have latitude and longitude columns: fetches
-// the points through datastore_search and draws them on the outline of Ukraine.
+// Map island for a DataStore resource whose rows have latitude and longitude columns (fetched
+// through datastore_search), or for a GeoJSON file (drawn whole), on the outline of Ukraine.
 import L from 'leaflet';
 
 async function start(element: HTMLElement): Promise<void> {
-  const { resource, lat, lon, label, outline } = element.dataset;
+  const { resource, lat, lon, label, outline, geojson } = element.dataset;
   const map = L.map(element, { attributionControl: false }).setView([48.6, 31.2], 5.5);
   if (outline) {
     const shape = await fetch(outline).then((r) => r.json());
     L.geoJSON(shape, { style: { color: '#0b4f8a', weight: 1.5, fillColor: '#ffffff', fillOpacity: 1 }, interactive: false }).addTo(map);
+  }
+  if (geojson) {
+    const layer = L.geoJSON(await fetch(geojson).then((r) => r.json()), {
+      style: { color: '#083a66', weight: 2, fillColor: '#ffd200', fillOpacity: 0.5 },
+      pointToLayer: (_, latlng) => L.circleMarker(latlng, { radius: 5, color: '#083a66', weight: 1, fillColor: '#ffd200', fillOpacity: 0.9 }),
+      onEachFeature: (feature, item) => {
+        const properties = (feature.properties ?? {}) as Record<string, unknown>;
+        const name = Object.entries(properties).find(([key, value]) => /name|назва|име|title/i.test(key) && value !== null)?.[1]
+          ?? Object.values(properties).find((value) => typeof value === 'string');
+        if (name !== undefined) item.bindTooltip(String(name));
+      },
+    }).addTo(map);
+    const bounds = layer.getBounds();
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 14 });
+    element.dataset.ready = String(layer.getLayers().length);
+    return;
   }
   const fields = [lat, lon, label].filter(Boolean).map((f) => JSON.stringify(f)).join(',');
   const url = `/api/3/action/datastore_search?resource_id=${encodeURIComponent(resource!)}&limit=5000&fields=${encodeURIComponent(fields)}`;

@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { Client, createTestApp, DEMO_PASSWORD, ENGINES, multipartBody } from '../../../test/helpers.ts';
 import { recoverStaleJobs, runQueuedJobs } from '../../platform/jobs.ts';
 import { dropOrphanTables, ingestHandler, INGEST_JOB } from './service.ts';
+import { strFromU8, unzipSync } from 'fflate';
+import { budgetWorkbook, zipBombWorkbook } from '../../../test/spreadsheets.ts';
 
 const BUDGET_CSV = [
   'Код;Назва програми;Сума, грн;Дата рішення;Виконано',
@@ -123,6 +125,58 @@ for (const engine of ENGINES) {
       assert.equal((await app.inject(`/datastore/dump/${id}?format=xml`)).statusCode, 400);
       const original = await app.inject(`/datasets/lviv-budget-2024/resources/${id}/download`);
       assert.deepEqual(new Uint8Array(original.rawPayload), cp1251(BUDGET_CSV));
+    });
+
+    test('XLSX, JSON and GeoJSON load like CSV, and rows download as XLSX', async () => {
+      const xlsx = await upload(editor, 'budget.xlsx', budgetWorkbook());
+      const json = await upload(editor, 'records.json', JSON.stringify({ data: [
+        { 'назва': 'Школа №1', 'учнів': 512, 'відкрита': true, 'адреса': { 'вулиця': 'Шевченка' } },
+        { 'назва': 'Школа №2', 'учнів': null, 'директор': 'Іваненко' },
+      ] }));
+      const geojson = await upload(editor, 'stops.geojson', JSON.stringify({ type: 'FeatureCollection', features: [
+        { type: 'Feature', properties: { name: 'Ринок', routes: 3 }, geometry: { type: 'Point', coordinates: [24.03, 49.84] } },
+        { type: 'Feature', properties: { name: 'Вокзал' }, geometry: { type: 'Point', coordinates: [23.99, 49.84] } },
+      ] }));
+      assert.equal(await runJobs(), 3);
+      const info = async (id: string | undefined) => (await app.inject(`/api/3/action/datastore_info?id=${id}`)).json().result;
+      const fieldsOf = async (id: string | undefined) => (await info(id)).fields.map((f: { id: string; type: string }) => `${f.id}:${f.type}`);
+
+      assert.deepEqual(await fieldsOf(xlsx.id), ['Код:integer', 'Назва:text', 'Сума:number', 'Дата:date', 'Виконано:boolean', 'Оновлено:text']);
+      const rows = (await app.inject(`/api/3/action/datastore_search?resource_id=${xlsx.id}&sort=_id`)).json().result.records;
+      assert.deepEqual(rows.map((r: Record<string, unknown>) => [r['Код'], r['Сума'], r['Дата']]), [[110, 4450.9, '2018-12-03'], [1010, 0.0012, '2018-12-04'], [2010, null, '1900-02-28']]);
+      const xlsxReport = (await app.db.one<{ validation_report: { errors: { type: string; rowNumber: number; message: string }[] } }>(
+        'SELECT validation_report FROM resources WHERE id = $1', [xlsx.id]))!.validation_report;
+      assert.deepEqual(xlsxReport.errors.map((e) => `${e.type}@${e.rowNumber}`), ['blank-row@4'], 'spreadsheet row numbers');
+      assert.match(xlsxReport.errors[0]!.message, /^Row 4 /);
+
+      assert.deepEqual(await fieldsOf(json.id), ['назва:text', 'учнів:integer', 'відкрита:boolean', 'адреса:text', 'директор:text']);
+      const schools = (await app.inject(`/api/3/action/datastore_search?resource_id=${json.id}`)).json().result.records;
+      assert.equal(schools[0]['адреса'], '{"вулиця":"Шевченка"}');
+      assert.equal(schools[1]['директор'], 'Іваненко');
+
+      assert.deepEqual(await fieldsOf(geojson.id), ['name:text', 'routes:integer', 'geometry_type:text', 'geometry:text']);
+      const page = await app.inject(`/datasets/lviv-budget-2024/resources/${geojson.id}`);
+      assert.match(page.body, /data-geojson="\/datasets\/lviv-budget-2024\/resources\/[0-9a-f-]+\/download"/, 'GeoJSON is mapped');
+
+      const download = await app.inject(`/datastore/dump/${xlsx.id}?format=xlsx&filters=${encodeURIComponent('{"Виконано":"true"}')}`);
+      assert.equal(download.statusCode, 200);
+      assert.match(String(download.headers['content-type']), /spreadsheetml/);
+      const sheet = strFromU8(unzipSync(new Uint8Array(download.rawPayload))['xl/worksheets/sheet1.xml']!);
+      assert.equal(sheet.match(/<row /g)!.length, 3, 'header and two filtered rows');
+      assert.match(sheet, /'=1\+2/, 'formulas neutralised');
+      assert.match(sheet, /&lt;script&gt;/);
+      assert.match(sheet, /<c r="C2"><v>4450.9<\/v><\/c>/, 'numbers stay numbers');
+    });
+
+    test('a workbook that is a zip bomb and a table of 10,000 columns are refused with a reason', async () => {
+      const bomb = await upload(editor, 'bomb.xlsx', zipBombWorkbook());
+      const wide = await upload(editor, 'wide.csv', Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(',') + '\n' + '1,'.repeat(9_999) + '1\n');
+      await runJobs();
+      const jobOf = (id: string | undefined) => app.db.one<{ state: string; error: string }>('SELECT state, error FROM jobs WHERE resource_id = $1', [id]);
+      assert.deepEqual({ ...(await jobOf(bomb.id)) }.state, 'failed');
+      assert.match((await jobOf(bomb.id))!.error, /zip bomb/);
+      assert.match((await jobOf(wide.id))!.error, /10000 columns; at most 1600/);
+      assert.match((await app.inject(`/datasets/lviv-budget-2024/resources/${wide.id}`)).body, /source-error/);
     });
 
     test('changing a column type reloads the data; the old version is served until the new one is ready', async () => {

@@ -73,7 +73,7 @@ export class IngestFailure extends Error {
   }
 }
 
-function failed(message: string, encoding: Encoding | null = null, delimiter: Delimiter | null = null): IngestFailure {
+export function failed(message: string, encoding: Encoding | null = null, delimiter: Delimiter | null = null): IngestFailure {
   return new IngestFailure({
     valid: false, encoding, delimiter, stats: { rows: 0, fields: 0, errors: 1 },
     errors: [{ type: 'source-error', message }], truncated: false,
@@ -117,17 +117,20 @@ export interface IngestResult {
 }
 
 /**
- * Loads `path` into a new DataStore table named after `tableBase`; returns it without touching
- * the table currently served (the caller swaps them). `progress` is told the rows read so far.
+ * Where the rows come from: a delimited text file, a spreadsheet, a JSON document. The loader
+ * reads `records()` twice, so each call starts again from the first record.
  */
-export async function ingestCsv(
-  db: Database,
-  path: string,
-  tableBase: string,
-  options: IngestOptions,
-  dictionary: Pick<Field, 'id' | 'label' | 'description'>[],
-  progress: (phase: 'reading' | 'loading', rows: number) => Promise<void>,
-): Promise<IngestResult> {
+export interface TableSource {
+  encoding: Encoding | null;
+  delimiter: Delimiter | null;
+  /** What the report calls a record's position: a line of text, a spreadsheet row, a JSON record. */
+  unit: 'Line' | 'Row' | 'Record';
+  records: () => AsyncIterable<{ cells: string[]; line: number }>;
+  close?: () => void;
+}
+
+/** A CSV or TSV file, its encoding and delimiter detected unless the editor chose them. */
+export async function csvSource(path: string, options: Pick<IngestOptions, 'encoding' | 'delimiter'>): Promise<TableSource> {
   const sample = await readSample(path);
   if (sample.length === 0) throw failed('The file is empty.');
   const detected = detectEncoding(sample);
@@ -137,6 +140,31 @@ export async function ingestCsv(
     throw failed('This is not a text file (it contains binary data). Upload a CSV or TSV file.', encoding);
   }
   const delimiter = options.delimiter ?? sniffDelimiter(new TextDecoder(encoding).decode(sample.subarray(bom)));
+  return { encoding, delimiter, unit: 'Line', records: () => records(path, encoding, bom, delimiter) };
+}
+
+/** Loads a CSV or TSV file; see ingestTable. */
+export async function ingestCsv(
+  db: Database, path: string, tableBase: string, options: IngestOptions,
+  dictionary: Pick<Field, 'id' | 'label' | 'description'>[],
+  progress: (phase: 'reading' | 'loading', rows: number) => Promise<void>,
+): Promise<IngestResult> {
+  return ingestTable(db, await csvSource(path, options), tableBase, options, dictionary, progress);
+}
+
+/**
+ * Loads the source's rows into a new DataStore table named after `tableBase`; returns it without
+ * touching the table currently served (the caller swaps them). `progress` is told the rows read so far.
+ */
+export async function ingestTable(
+  db: Database,
+  source: TableSource,
+  tableBase: string,
+  options: IngestOptions,
+  dictionary: Pick<Field, 'id' | 'label' | 'description'>[],
+  progress: (phase: 'reading' | 'loading', rows: number) => Promise<void>,
+): Promise<IngestResult> {
+  const { encoding, delimiter, unit } = source;
   const problems = new Problems();
 
   // ---- Pass 1: header, shape and types, from the whole file ----
@@ -144,7 +172,7 @@ export async function ingestCsv(
   let trackers: TypeTracker[] = [];
   let rows = 0;
   try {
-    for await (const { cells, line } of records(path, encoding, bom, delimiter)) {
+    for await (const { cells, line } of source.records()) {
       if (headerCells === null) {
         if (cells.every((c) => c.trim() === '')) continue;
         if (cells.length > MAX_COLUMNS) throw failed(`The file has ${cells.length} columns; at most ${MAX_COLUMNS} can be loaded.`, encoding, delimiter);
@@ -153,7 +181,7 @@ export async function ingestCsv(
         continue;
       }
       if (cells.every((c) => c.trim() === '')) {
-        problems.add({ type: 'blank-row', message: `Row at line ${line} is empty and was skipped.`, rowNumber: line });
+        problems.add({ type: 'blank-row', message: `${unit} ${line} is empty and was skipped.`, rowNumber: line });
         continue;
       }
       rows++;
@@ -191,7 +219,7 @@ export async function ingestCsv(
     let buffer = '';
     let seenHeader = false;
     let rowNumber = 0;
-    for await (const { cells, line } of records(path, encoding, bom, delimiter)) {
+    for await (const { cells, line } of source.records()) {
       if (cells.every((c) => c.trim() === '')) continue;
       if (!seenHeader) {
         seenHeader = true;
@@ -199,21 +227,21 @@ export async function ingestCsv(
       }
       rowNumber++;
       if (cells.length > fields.length) {
-        problems.add({ type: 'extra-cell', message: `Line ${line} has ${cells.length} cells, the header ${fields.length}; the extra cells were left out.`, rowNumber: line, fieldNumber: fields.length + 1 });
+        problems.add({ type: 'extra-cell', message: `${unit} ${line} has ${cells.length} cells, the header ${fields.length}; the extra cells were left out.`, rowNumber: line, fieldNumber: fields.length + 1 });
       }
       const values = fields.map((field, i) => {
         const raw = cells[i];
         if (raw === undefined) {
-          problems.add({ type: 'missing-cell', message: `Line ${line} has no cell for "${field.id}".`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id });
+          problems.add({ type: 'missing-cell', message: `${unit} ${line} has no cell for "${field.id}".`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id });
           return null;
         }
         if (raw.includes('\ufffd')) {
-          problems.add({ type: 'encoding-error', message: `Line ${line}, "${field.id}": bytes that are not valid ${encoding}.`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id });
+          problems.add({ type: 'encoding-error', message: `${unit} ${line}, "${field.id}": bytes that are not valid ${encoding}.`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id });
         }
         if (raw.trim() === '') return null;
         const value = readAs(field.type, raw);
         if (value === undefined) {
-          problems.add({ type: 'type-error', message: `Line ${line}, "${field.id}": "${raw.slice(0, 100)}" is not a ${field.type}; left empty.`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id, cell: raw.slice(0, 100) });
+          problems.add({ type: 'type-error', message: `${unit} ${line}, "${field.id}": "${raw.slice(0, 100)}" is not a ${field.type}; left empty.`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id, cell: raw.slice(0, 100) });
           return null;
         }
         return value;

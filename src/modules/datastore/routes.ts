@@ -1,7 +1,8 @@
 // DataStore pages and APIs: upload a file, a resource's page with its load status, report,
 // dictionary and preview; the original file and the rows as CSV; CKAN's datastore_search.
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { PassThrough, Readable } from 'node:stream';
 import fp from 'fastify-plugin';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -17,8 +18,12 @@ import {
   type Aggregate, type ChartType,
   type DatastoreQuery, type DatastoreResource,
 } from './service.ts';
-import { coordinateColumns, resourcePage, uploadPage, type ChartState, type PreviewState } from './views.ts';
+import { coordinateColumns, mapsGeoJson, resourcePage, uploadPage, type ChartState, type PreviewState } from './views.ts';
 import { chartSvg } from './chart.ts';
+import { writeXlsx } from './xlsx.ts';
+
+/** A worksheet holds at most 1,048,576 rows, one of them the header. */
+const XLSX_MAX_ROWS = 1_048_575;
 
 const params = {
   type: 'object',
@@ -119,7 +124,7 @@ async function routes(app: FastifyInstance) {
       }
     }
     const job = await latestJob(db, resource.id);
-    const mapped = preview !== null && coordinateColumns(resource) !== null;
+    const mapped = mapsGeoJson(resource) || (preview !== null && coordinateColumns(resource) !== null);
     return reply.page({ title: resource.name, nav: 'datasets',
       scripts: mapped ? ['/static/build/rows-map.js'] : [], styles: mapped ? ['/static/vendor/leaflet/leaflet.css'] : [],
       body: resourcePage(request.pageContext(), dataset, resource, job, preview, canEditDataset(request.user, dataset), undefined, chart) });
@@ -171,13 +176,13 @@ async function routes(app: FastifyInstance) {
     return reply.redirect(`/datasets/${dataset.name}/resources/${resource.id}`, 303);
   });
 
-  // The rows as CSV, TSV or JSON, whole or filtered (?filters={"field":"value"}&q=…), streamed
+  // The rows as CSV, TSV, JSON or XLSX, whole or filtered (?filters={"field":"value"}&q=…), streamed
   // in _id order with keyset paging so that a million rows cost no more per page than ten.
-  app.get<{ Params: { id: string }; Querystring: { filters?: string; q?: string; format?: 'csv' | 'tsv' | 'json' } }>('/datastore/dump/:id', {
+  app.get<{ Params: { id: string }; Querystring: { filters?: string; q?: string; format?: 'csv' | 'tsv' | 'json' | 'xlsx' } }>('/datastore/dump/:id', {
     schema: {
       params,
       querystring: { type: 'object', additionalProperties: false, properties: {
-        filters: { type: 'string', maxLength: 5000 }, q: { type: 'string', maxLength: 200 }, format: { type: 'string', enum: ['csv', 'tsv', 'json'], default: 'csv' },
+        filters: { type: 'string', maxLength: 5000 }, q: { type: 'string', maxLength: 200 }, format: { type: 'string', enum: ['csv', 'tsv', 'json', 'xlsx'], default: 'csv' },
       } },
     },
   }, async (request, reply) => {
@@ -189,14 +194,31 @@ async function routes(app: FastifyInstance) {
     const line = format === 'tsv'
       ? (values: unknown[]) => values.map((v) => (v === null || v === undefined ? '' : neutraliseFormula(String(v)).replace(/[\t\r\n]/g, ' '))).join('\t') + '\r\n'
       : csvLine;
-    async function* pages() {
+    async function* pages(limit = Infinity) {
       let afterId = 0;
-      for (;;) {
+      for (let read = 0; read < limit;) {
         const page = await searchDatastore(db, resource, { ...query, fields: ['_id', ...ids], limit: 5000, offset: 0, afterId });
-        yield page.records;
+        yield page.records.slice(0, limit - read);
+        read += page.records.length;
         if (page.records.length < 5000) break;
         afterId = page.records.at(-1)!._id as number;
       }
+    }
+    if (format === 'xlsx') {
+      // fflate hands over zipped chunks as the sheet is written; reading pauses while the client is behind.
+      const out = new PassThrough();
+      const types = (resource.datastore_fields ?? []).map((f) => f.type);
+      async function* rows() {
+        for await (const records of pages(XLSX_MAX_ROWS)) {
+          for (const record of records) yield ids.map((id) => record[id]);
+          if (out.writableNeedDrain) await once(out, 'drain');
+        }
+      }
+      writeXlsx(resource.name, ids, types, rows(), neutraliseFormula, (chunk) => out.write(chunk))
+        .then(() => out.end(), (error: Error) => out.destroy(error));
+      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="${resource.id}.xlsx"`)
+        .send(out);
     }
     async function* body() {
       if (format === 'json') {

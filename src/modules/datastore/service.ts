@@ -11,12 +11,12 @@ import { Checker } from '../../platform/validate.ts';
 import { searchFold } from '../../platform/i18n/collation.ts';
 import type { Dataset } from '../catalog/service.ts';
 import { ENCODINGS, DELIMITERS, type Delimiter, type Encoding } from './detect.ts';
-import { IngestFailure, ingestCsv, type Field, type IngestOptions, type Report } from './ingest.ts';
+import { openSource, TABULAR_FORMATS } from './sources.ts';
+import { IngestFailure, ingestTable, type Field, type IngestOptions, type Report } from './ingest.ts';
 import { FIELD_TYPES, SQL_TYPES, readAs, type FieldType } from './values.ts';
 
 export const INGEST_JOB = 'datastore.ingest';
 /** Formats the DataStore loads; others are stored and offered for download only. */
-export const TABULAR_FORMATS = ['CSV', 'TSV', 'TXT'];
 
 export interface DatastoreResource {
   id: string;
@@ -127,8 +127,13 @@ export function ingestHandler(db: Database, dataDir: string): JobHandler {
     // A table that is not yet referenced is invisible to readers; the swap below publishes it.
     const table = `r_${resource.id.replaceAll('-', '')}_${job.id}`;
     try {
-      const result = await ingestCsv(db, filePath(dataDir, resource.file_key), table, resource.ingest_options,
-        resource.datastore_fields ?? [], (phase, rows) => heartbeat({ phase, rows }));
+      const source = await openSource(filePath(dataDir, resource.file_key), resource.format, resource.ingest_options);
+      let result;
+      try {
+        result = await ingestTable(db, source, table, resource.ingest_options, resource.datastore_fields ?? [], (phase, rows) => heartbeat({ phase, rows }));
+      } finally {
+        source.close?.();
+      }
       await db.transaction(async (tx) => {
         const current = await tx.one<{ datastore_table: string | null }>('SELECT datastore_table FROM resources WHERE id = $1 FOR UPDATE', [resource.id]);
         await tx.query(

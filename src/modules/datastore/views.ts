@@ -54,6 +54,12 @@ export function coordinateColumns(resource: DatastoreResource): { lat: string; l
   return { lat: lat.id, lon: lon.id, label: fields.find((f) => f.type === 'text')?.id };
 }
 
+/** GeoJSON small enough for a browser to draw whole is shown on a map from the original file. */
+export const MAX_MAPPED_GEOJSON_BYTES = 20 * 1024 * 1024;
+export function mapsGeoJson(resource: DatastoreResource): boolean {
+  return resource.format === 'GEOJSON' && resource.file_key !== null && Number(resource.size_bytes) <= MAX_MAPPED_GEOJSON_BYTES;
+}
+
 export interface ChartState {
   type: 'bar' | 'line' | 'pie';
   group: string;
@@ -129,7 +135,7 @@ function previewSection(ctx: PageContext, base: string, resource: DatastoreResou
 </table></div>
 ${pagination(ctx, base, { sort: state.sort, desc: state.desc ? '1' : undefined, ...Object.fromEntries(Object.entries(state.filters).map(([k, v]) => [`f.${k}`, v])) },
   { total: result.total ?? 0, limit: state.limit, offset: state.offset })}
-<p>${t('datastore.download_rows')}: <a href="/datastore/dump/${resource.id}">CSV</a> · <a href="/datastore/dump/${resource.id}?format=tsv">TSV</a> · <a href="/datastore/dump/${resource.id}?format=json">JSON</a>${
+<p>${t('datastore.download_rows')}: <a href="/datastore/dump/${resource.id}">CSV</a> · <a href="/datastore/dump/${resource.id}?format=tsv">TSV</a> · <a href="/datastore/dump/${resource.id}?format=json">JSON</a> · <a href="/datastore/dump/${resource.id}?format=xlsx">XLSX</a>${
   Object.keys(state.filters).length ? html` · <a href="/datastore/dump/${resource.id}?filters=${encodeURIComponent(JSON.stringify(state.filters))}">${t('datastore.download_filtered')}</a>` : ''} · <a href="/api/3/action/datastore_search?resource_id=${resource.id}">datastore_search (API)</a></p>`;
 }
 
@@ -182,7 +188,9 @@ ${resource.description ? html`<p>${resource.description}</p>` : ''}
 </dl>
 ${job && (job.state === 'queued' || job.state === 'running') ? html`<p class="notice" role="status">${t('datastore.loading_note')} <a href="${base}">${t('datastore.refresh')}</a></p>` : ''}
 ${reportSection(ctx, resource)}
-${preview && coordinateColumns(resource) ? html`<h2>${t('datastore.map')}</h2>
+${mapsGeoJson(resource) ? html`<h2>${t('datastore.map')}</h2>
+<div id="rows-map" class="map" role="region" aria-label="${t('datastore.map')}" data-geojson="${base}/download"
+  data-outline="/static/ukraine.geojson"></div>` : preview && coordinateColumns(resource) ? html`<h2>${t('datastore.map')}</h2>
 <div id="rows-map" class="map" role="region" aria-label="${t('datastore.map')}" data-resource="${resource.id}"
   data-lat="${coordinateColumns(resource)!.lat}" data-lon="${coordinateColumns(resource)!.lon}" data-label="${coordinateColumns(resource)!.label ?? ''}"
   data-outline="/static/ukraine.geojson"></div>` : ''}
