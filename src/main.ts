@@ -64,7 +64,7 @@ async function serve(config: Config, demo: boolean): Promise<void> {
   const applied = await migrate(db);
   const app = await buildApp({ config, db });
   if (applied.length) app.log.info({ migrations: applied }, 'applied migrations');
-  if (demo && (await seedDemo(db))) {
+  if (demo && (await seedDemo(db, config.dataDir))) {
     app.log.info({ users: DEMO_USERS.map((u) => `${u.email} (${u.role})`), password: DEMO_PASSWORD }, 'demo content created');
   }
   const dropped = await dropOrphanTables(db);
@@ -129,7 +129,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'seed-demo': {
-      const seeded = await withDatabase(config, (db) => seedDemo(db));
+      const seeded = await withDatabase(config, (db) => seedDemo(db, config.dataDir));
       process.stdout.write(seeded ? `Demo content created; demo password: ${DEMO_PASSWORD}\n` : 'The database already has cities; nothing done\n');
       return 0;
     }

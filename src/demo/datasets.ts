@@ -1,6 +1,8 @@
-// Demo datasets: what Ukrainian cities typically publish. Resource links point at example
-// addresses (clearly not real files), except the city list, which this platform serves itself.
+// Demo datasets: what Ukrainian cities typically publish. Most resource links point at example
+// addresses (clearly not real files); the city list is served by this platform, and three
+// resources are demo files loaded into the DataStore (see files.ts).
 import type { Frequency } from '../modules/catalog/vocabularies.ts';
+import { budgetRevenueXlsx, budgetSpendingCsv, transportStopsGeoJson } from './files.ts';
 
 interface DemoDataset {
   name: string;
@@ -17,7 +19,8 @@ interface DemoDataset {
   state?: 'draft' | 'published' | 'private';
   /** When the data last changed, to show an overdue dataset. */
   dataUpdated?: string;
-  resources: { name: string; url: string; format: string }[];
+  /** A resource with `file` is uploaded and loaded into the DataStore when the seed has a data folder. */
+  resources: { name: string; url: string; format: string; file?: { name: string; content: () => Uint8Array | Promise<Uint8Array> } }[];
 }
 
 export const DEMO_DATASETS: DemoDataset[] = [
@@ -31,8 +34,9 @@ export const DEMO_DATASETS: DemoDataset[] = [
     },
     license: 'CC-BY-4.0', themes: ['ECON', 'GOVE'], keywords: ['бюджет', 'видатки', 'доходи', '2024'], frequency: 'MONTHLY',
     contact: 'opendata@lviv.example', temporal: ['2024-01-01', '2024-12-31'], spatial: 'Львівська міська територіальна громада',
-    resources: [{ name: 'Видатки бюджету (CSV)', url: 'https://data.lviv.example/budget-2024-spending.csv', format: 'CSV' },
-      { name: 'Доходи бюджету (XLSX)', url: 'https://data.lviv.example/budget-2024-revenue.xlsx', format: 'XLSX' }],
+    resources: [
+      { name: 'Видатки бюджету (CSV)', url: 'https://data.lviv.example/budget-2024-spending.csv', format: 'CSV', file: { name: 'budget-2024-spending.csv', content: budgetSpendingCsv } },
+      { name: 'Доходи бюджету (XLSX)', url: 'https://data.lviv.example/budget-2024-revenue.xlsx', format: 'XLSX', file: { name: 'budget-2024-revenue.xlsx', content: budgetRevenueXlsx } }],
   },
   {
     name: 'lviv-public-transport-stops', city: 'lviv',
@@ -44,7 +48,7 @@ export const DEMO_DATASETS: DemoDataset[] = [
     },
     license: 'CC0-1.0', themes: ['TRAN', 'REGI'], keywords: ['транспорт', 'зупинки', 'GTFS'], frequency: 'QUARTERLY',
     contact: 'opendata@lviv.example', spatial: 'Львів',
-    resources: [{ name: 'Зупинки (GeoJSON)', url: 'https://data.lviv.example/stops.geojson', format: 'GEOJSON' }],
+    resources: [{ name: 'Зупинки (GeoJSON)', url: 'https://data.lviv.example/stops.geojson', format: 'GEOJSON', file: { name: 'stops.geojson', content: transportStopsGeoJson } }],
   },
   {
     name: 'lviv-council-decisions-draft', city: 'lviv', state: 'draft',

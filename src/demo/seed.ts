@@ -1,5 +1,6 @@
 // Fills an empty database with demo content: cities, organisations and one user per role.
 // Runs only when there are no cities yet, so it never touches real data.
+import { Readable } from 'node:stream';
 import type { Database } from '../platform/db/index.ts';
 import type { Actor } from '../platform/audit.ts';
 import type { Role } from '../platform/auth.ts';
@@ -7,6 +8,8 @@ import { countCities, createCity } from '../modules/cities/service.ts';
 import { createOrganization, type OrganizationKind } from '../modules/organizations/service.ts';
 import { createConfirmedUser } from '../modules/accounts/service.ts';
 import { createDataset, addResource, type DatasetInput } from '../modules/catalog/service.ts';
+import { addUploadedResource } from '../modules/datastore/service.ts';
+import { storeStream } from '../platform/files.ts';
 import { DEMO_CITIES } from './cities.ts';
 import { DEMO_DATASETS } from './datasets.ts';
 
@@ -33,8 +36,12 @@ const DEMO_ORGANIZATIONS: { slug: string; kind: OrganizationKind; uk: string; en
 
 const DEMO_ACTOR: Actor = { userId: null, label: 'demo-seed' };
 
-/** Returns false when the database already has cities and nothing was done. */
-export async function seedDemo(db: Database): Promise<boolean> {
+/**
+ * Returns false when the database already has cities and nothing was done. With `dataDir`, the
+ * demo files are stored there and queued for the DataStore like an editor's uploads; without
+ * it their resources are links.
+ */
+export async function seedDemo(db: Database, dataDir?: string): Promise<boolean> {
   return db.transaction(async (tx) => {
     if ((await countCities(tx)) > 0) return false;
     const cityIds = new Map<string, number>();
@@ -60,7 +67,14 @@ export async function seedDemo(db: Database): Promise<boolean> {
         spatial: d.spatial ?? null, legal_basis: null, purpose: null,
       };
       const dataset = await createDataset(tx, DEMO_ACTOR, input, d.state ?? 'published');
-      for (const r of d.resources) await addResource(tx, DEMO_ACTOR, dataset, { description: '', ...r });
+      for (const { file, ...r } of d.resources) {
+        if (file && dataDir) {
+          const stored = await storeStream(dataDir, Readable.from([await file.content()]), Number.MAX_SAFE_INTEGER);
+          await addUploadedResource(tx, DEMO_ACTOR, dataset, { file: stored, fileName: file.name, name: r.name, description: '' });
+        } else {
+          await addResource(tx, DEMO_ACTOR, dataset, { description: '', ...r });
+        }
+      }
       if (d.dataUpdated) await tx.query('UPDATE datasets SET data_updated_at = $2, published_at = $2 WHERE id = $1', [dataset.id, d.dataUpdated]);
     }
     for (const u of DEMO_USERS) {

@@ -60,11 +60,15 @@ function organizationDict(city: City) {
   };
 }
 
-function resourceDict(r: Resource, dataset: Dataset) {
+function resourceDict(r: Resource, dataset: Dataset, publicUrl: string) {
+  // An uploaded file's url is its download address, as CKAN gives for url_type "upload".
+  const uploaded = r.file_name !== null;
   return {
-    id: r.id, package_id: dataset.name, name: r.name, description: r.description, format: r.format, url: r.url ?? '',
+    id: r.id, package_id: dataset.name, name: r.name, description: r.description, format: r.format,
+    url: uploaded ? `${publicUrl}/datasets/${dataset.name}/resources/${r.id}/download` : r.url ?? '',
     position: r.position, created: new Date(r.created_at).toISOString().replace('Z', ''), last_modified: new Date(r.modified_at).toISOString().replace('Z', ''),
-    datastore_active: false, state: 'active', url_type: null,
+    datastore_active: r.datastore_active, state: 'active', url_type: uploaded ? 'upload' : null,
+    size: r.size_bytes, hash: r.sha256 ? `sha256:${r.sha256}` : '',
   };
 }
 
@@ -81,7 +85,7 @@ function packageDict(d: Dataset, resources: Resource[], cities: Map<number, City
     metadata_created: new Date(d.created_at).toISOString().replace('Z', ''), metadata_modified: new Date(d.modified_at).toISOString().replace('Z', ''),
     tags: d.keywords.map((k) => ({ name: k, display_name: k, state: 'active' })), num_tags: d.keywords.length,
     groups: d.themes.map((th) => ({ name: th.toLowerCase(), title: t(`catalog.themes.${th}`), display_name: t(`catalog.themes.${th}`) })),
-    resources: resources.map((r) => resourceDict(r, d)), num_resources: resources.length,
+    resources: resources.map((r) => resourceDict(r, d, publicUrl)), num_resources: resources.length,
     extras: [
       { key: 'frequency', value: d.frequency },
       ...(d.temporal_start ? [{ key: 'temporal_start', value: d.temporal_start }] : []),
@@ -294,7 +298,7 @@ async function routes(app: FastifyInstance) {
       if (!row) throw new CkanError(404, 'Not Found Error', 'Not found');
       const dataset = await findPackage(request, row.name);
       const resource = (await listResources(db, [dataset.id])).find((r) => r.id === id)!;
-      return resourceDict(resource, dataset);
+      return resourceDict(resource, dataset, app.config.publicUrl);
     },
 
     resource_create: async (params, request) => {
@@ -317,7 +321,7 @@ async function routes(app: FastifyInstance) {
           name: (received.fields.name ?? '').slice(0, 300), description: (received.fields.description ?? '').slice(0, 5000),
         }));
         const resource = (await listResources(db, [target.id])).find((r) => r.id === id)!;
-        return resourceDict(resource, target);
+        return resourceDict(resource, target, app.config.publicUrl);
       }
       const id = text(params, 'package_id');
       if (!id) throw missing('package_id');
@@ -326,7 +330,7 @@ async function routes(app: FastifyInstance) {
       // Validation errors become CKAN's Validation Error in ckanRespond.
       const input = parseResourceLink(params);
       const resource = await db.transaction((tx) => addResource(tx, actorOf(request), dataset, input));
-      return resourceDict(resource, dataset);
+      return resourceDict(resource, dataset, app.config.publicUrl);
     },
   };
 

@@ -49,6 +49,11 @@ export interface Resource {
   description: string;
   format: string;
   url: string | null;
+  /** Set for an uploaded file; downloaded from the resource's /download address. */
+  file_name: string | null;
+  size_bytes: number | null;
+  sha256: string | null;
+  datastore_active: boolean;
   created_at: Date;
   modified_at: Date;
 }
@@ -92,7 +97,8 @@ export async function getDataset(db: Queryable, name: string, visibility: Visibi
 export async function listResources(db: Queryable, datasetIds: number[]): Promise<Resource[]> {
   if (datasetIds.length === 0) return [];
   return db.query<Resource>(
-    'SELECT id, dataset_id, position, name, description, format, url, created_at, modified_at FROM resources WHERE dataset_id = ANY($1::int[]) ORDER BY dataset_id, position, created_at',
+    `SELECT id, dataset_id, position, name, description, format, url, file_name, size_bytes::float8 AS size_bytes, sha256,
+      datastore_table IS NOT NULL AS datastore_active, created_at, modified_at FROM resources WHERE dataset_id = ANY($1::int[]) ORDER BY dataset_id, position, created_at`,
     [datasetIds],
   );
 }
@@ -402,7 +408,8 @@ export async function addResource(db: Queryable, actor: Actor, dataset: Dataset,
   const resource = (await db.one<Resource>(
     `INSERT INTO resources (id, dataset_id, position, name, description, format, url)
      VALUES ($1, $2, (SELECT coalesce(max(position), -1) + 1 FROM resources WHERE dataset_id = $2), $3, $4, $5, $6)
-     RETURNING id, dataset_id, position, name, description, format, url, created_at, modified_at`,
+     RETURNING id, dataset_id, position, name, description, format, url, file_name, size_bytes::float8 AS size_bytes, sha256,
+       datastore_table IS NOT NULL AS datastore_active, created_at, modified_at`,
     [id, dataset.id, input.name, input.description, input.format, input.url],
   ))!;
   await db.query('UPDATE datasets SET data_updated_at = now(), modified_at = now() WHERE id = $1', [dataset.id]);

@@ -70,12 +70,12 @@ for (const engine of ENGINES) {
       assert.equal(infoResponse.statusCode, 200, infoResponse.body);
       const info = infoResponse.json().result;
       assert.deepEqual(info.fields.map((f: { id: string; type: string }) => `${f.id}:${f.type}`),
-        ['Код:integer', 'Назва програми:text', 'Сума, грн:number', 'Дата рішення:date', 'Виконано:boolean']);
+        ['Код:text', 'Назва програми:text', 'Сума, грн:number', 'Дата рішення:date', 'Виконано:boolean']);
       assert.equal(info.meta.count, 5);
 
       const search = (await app.inject(`/api/3/action/datastore_search?resource_id=${id}&sort=${encodeURIComponent('"Сума, грн" desc')}`)).json().result;
       assert.equal(search.total, 5);
-      assert.deepEqual(search.records[0], { _id: 2, 'Код': 1010, 'Назва програми': 'Дошкільна освіта', 'Сума, грн': 1234567, 'Дата рішення': '2018-12-04', 'Виконано': false });
+      assert.deepEqual(search.records[0], { _id: 2, 'Код': '1010', 'Назва програми': 'Дошкільна освіта', 'Сума, грн': 1234567, 'Дата рішення': '2018-12-04', 'Виконано': false });
       assert.equal(search.records.find((r: { _id: number }) => r._id === 1)['Сума, грн'], 4450.9);
       assert.equal(search.records.find((r: { _id: number }) => r._id === 4)['Виконано'], null, 'a missing cell is empty');
 
@@ -166,6 +166,15 @@ for (const engine of ENGINES) {
       assert.match(sheet, /'=1\+2/, 'formulas neutralised');
       assert.match(sheet, /&lt;script&gt;/);
       assert.match(sheet, /<c r="C2"><v>4450.9<\/v><\/c>/, 'numbers stay numbers');
+    });
+
+    test('rows sort by their typed values, also when a column is called like the row number', async () => {
+      const { id } = await upload(editor, 'ids.csv', 'id,_id_label\n' + Array.from({ length: 12 }, (_, i) => `${12 - i},n${i}`).join('\n') + '\n');
+      await runJobs();
+      const search = async (query: string) => (await app.inject(`/api/3/action/datastore_search?resource_id=${id}${query}`)).json().result.records;
+      assert.deepEqual((await search('')).map((r: { _id: number }) => r._id), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      assert.deepEqual((await search('&sort=id')).map((r: { id: number }) => r.id), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      assert.deepEqual((await search('&sort=_id%20desc&limit=3')).map((r: { _id: number }) => r._id), [12, 11, 10]);
     });
 
     test('a workbook that is a zip bomb and a table of 10,000 columns are refused with a reason', async () => {

@@ -226,21 +226,22 @@ export async function searchDatastore(db: Queryable, resource: DatastoreResource
     const sortable = new Set(selected.map((f) => f.id));
     if ((query.sort ?? []).some((s) => !sortable.has(s.field))) throw new ValidationError([{ field: 'sort', message: 'validation.distinct_sort' }]);
   }
-  const order = (query.sort ?? []).map((s) => `${quoteIdentifier(resolveField(fields, s.field, 'sort').column)} ${s.descending ? 'DESC' : 'ASC'} NULLS LAST`);
+  // Sort keys name the source's columns (src."x"), never the text output columns of the same name.
+  const order = (query.sort ?? []).map((s) => `src.${quoteIdentifier(resolveField(fields, s.field, 'sort').column)} ${s.descending ? 'DESC' : 'ASC'} NULLS LAST`);
   // A stable order for paging: the row number, or with distinct every selected column.
-  if (query.distinct) order.push(...selected.map((f) => quoteIdentifier(f.column)));
-  else order.push('"_id"');
+  if (query.distinct) order.push(...selected.map((f) => `src.${quoteIdentifier(f.column)}`));
+  else order.push('src."_id"');
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   // With distinct, the rows come from the unique combinations, still in their own types for sorting.
   const source = query.distinct
-    ? `(SELECT DISTINCT ${selected.map((f) => quoteIdentifier(f.column)).join(', ')} FROM ${table} ${whereSql}) AS q`
-    : `${table} ${whereSql}`;
+    ? `(SELECT DISTINCT ${selected.map((f) => quoteIdentifier(f.column)).join(', ')} FROM ${table} ${whereSql}) AS src`
+    : `${table} AS src ${whereSql}`;
   const filteredParams = [...params];
   params.push(query.limit, query.offset);
   // Every value leaves the database as text and is typed here, the same way on both engines
   // (no driver date or bigint conversions, no time-zone shifts).
   const rows = await db.query<Record<string, string | null>>(
-    `SELECT ${selected.map((f) => `${quoteIdentifier(f.column)}::text AS ${quoteIdentifier(f.id)}`).join(', ')} FROM ${source}
+    `SELECT ${selected.map((f) => `src.${quoteIdentifier(f.column)}::text AS ${quoteIdentifier(f.id)}`).join(', ')} FROM ${source}
      ORDER BY ${order.join(', ')} LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );

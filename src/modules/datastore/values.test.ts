@@ -47,4 +47,6 @@ test('the type fits every value of the column, from the whole file', () => {
   assert.equal(infer(['03.12.2018 10:00', '04.12.2018 11:00']), 'datetime');
   assert.equal(infer(['так', 'ні']), 'boolean');
   assert.equal(infer(['', '']), 'text');
+  assert.equal(infer(['0611010', '1014060']), 'text', 'codes with a leading zero keep it');
+  assert.equal(infer(['0', '0,5', '10']), 'number', 'a zero or a decimal fraction is still a number');
 });

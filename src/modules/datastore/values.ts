@@ -116,6 +116,8 @@ export function readAs(type: FieldType, raw: string): string | boolean | undefin
  * Watches every value of a column and keeps the narrowest type all of them fit, so that the
  * type is known from the whole file before anything is loaded.
  */
+const LEADING_ZERO = /^\s*-?0\d/;
+
 export class TypeTracker {
   private candidates = new Set<FieldType>(['integer', 'number', 'boolean', 'date', 'datetime']);
   nonEmpty = 0;
@@ -123,6 +125,11 @@ export class TypeTracker {
   see(raw: string): void {
     if (raw.trim() === '') return;
     this.nonEmpty++;
+    // A leading zero marks a code (КПКВК "0611010", a postcode), which a number would lose.
+    if (LEADING_ZERO.test(raw)) {
+      this.candidates.delete('integer');
+      this.candidates.delete('number');
+    }
     for (const type of this.candidates) if (readAs(type, raw) === undefined) this.candidates.delete(type);
   }
 
