@@ -3,6 +3,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import N3 from 'n3';
 import rdf from '@zazuko/env-node';
 import SHACLValidator from 'rdf-validate-shacl';
@@ -55,6 +56,29 @@ describe('DCAT-AP 3', () => {
     assert.equal(dataset['http://www.w3.org/ns/dcat#distribution'].length, 2);
     assert.equal((await app.inject('/dataset/lviv-council-decisions-draft.ttl')).statusCode, 404);
     assert.equal((await app.inject('/dataset/..%2Fetc.ttl')).statusCode, 400);
+  });
+
+  test('RDF/XML carries the same statements and conforms too', async () => {
+    const parseRdfXml = async (text: string) => {
+      const dataset = rdf.dataset();
+      const stream = rdf.formats.parsers.import('application/rdf+xml', Readable.from([text]), { baseIRI: 'http://localhost/' })!;
+      for await (const q of stream as unknown as AsyncIterable<never>) dataset.add(q);
+      return dataset;
+    };
+    const withoutBlankNodes = (dataset: Iterable<{ subject: { termType: string }; object: { termType: string }; toString?: () => string }>) =>
+      [...dataset].filter((q) => q.subject.termType !== 'BlankNode' && q.object.termType !== 'BlankNode').map((q) => rdf.dataset([q as never]).toCanonical()).sort();
+    for (const url of ['/dataset/lviv-budget-2024', '/catalog']) {
+      const xml = await app.inject(`${url}.rdf`);
+      assert.equal(xml.statusCode, 200);
+      assert.match(xml.headers['content-type'] as string, /application\/rdf\+xml/);
+      const fromXml = await parseRdfXml(xml.body);
+      const fromTurtle = parseTurtle((await app.inject(`${url}.ttl`)).body);
+      assert.equal(fromXml.size, fromTurtle.size, url);
+      assert.deepEqual(withoutBlankNodes(fromXml as never), withoutBlankNodes(fromTurtle as never).map((t) => t.replaceAll('.ttl?', '.rdf?')), url);
+      const report = await validator.validate(fromXml);
+      assert.deepEqual(report.results.filter((r) => r.severity?.value.endsWith('Violation')).map((r) => r.message.map((m) => m.value).join()), [], url);
+    }
+    assert.equal((await app.inject('/dataset/lviv-council-decisions-draft.rdf')).statusCode, 404);
   });
 
   test('modified_since and paging', async () => {

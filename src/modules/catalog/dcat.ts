@@ -1,6 +1,6 @@
 // The catalog as DCAT-AP 3 RDF, for harvesters (data.europa.eu, national portals): the whole
-// catalog with Hydra paging and modified_since at /catalog.ttl and /catalog.jsonld, and each
-// dataset at /dataset/{name}.ttl and .jsonld. Only published datasets are described.
+// catalog with Hydra paging and modified_since at /catalog.ttl, .jsonld and .rdf (RDF/XML), and
+// each dataset at /dataset/{name}.ttl, .jsonld and .rdf. Only published datasets are described.
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import N3 from 'n3';
@@ -141,13 +141,58 @@ function toJsonLd(quads: Quad[]): object {
   return { '@graph': [...nodes.values()] };
 }
 
+const escapeXml = (text: string) => text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+
+/**
+ * RDF/XML, the serialisation older harvesters (CKAN's dcat extension among them) ask for: one
+ * rdf:Description per subject, predicates as qualified names of the known namespaces.
+ */
+export function toRdfXml(quads: Quad[]): string {
+  const prefixOf = new Map(Object.entries(NS).map(([prefix, iri]) => [iri, prefix]));
+  const qname = (iri: string) => {
+    const split = Math.max(iri.lastIndexOf('#'), iri.lastIndexOf('/')) + 1;
+    const prefix = prefixOf.get(iri.slice(0, split));
+    if (!prefix || !/^[A-Za-z_][\w.-]*$/.test(iri.slice(split))) throw new Error(`no XML name for the predicate ${iri}`);
+    return `${prefix}:${iri.slice(split)}`;
+  };
+  const subjects = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const { subject, predicate, object } of quads) {
+    const key = `${subject.termType === 'BlankNode' ? 'rdf:nodeID' : 'rdf:about'}="${escapeXml(subject.value)}"`;
+    const statement = `${subject.value} ${predicate.value} ${object.id}`;
+    if (seen.has(statement)) continue;
+    seen.add(statement);
+    const name = qname(predicate.value);
+    let element: string;
+    if (object.termType === 'Literal') {
+      const attribute = object.language ? ` xml:lang="${escapeXml(object.language)}"`
+        : object.datatype.value !== NS.xsd + 'string' ? ` rdf:datatype="${escapeXml(object.datatype.value)}"` : '';
+      element = `<${name}${attribute}>${escapeXml(object.value)}</${name}>`;
+    } else {
+      element = `<${name} ${object.termType === 'BlankNode' ? 'rdf:nodeID' : 'rdf:resource'}="${escapeXml(object.value)}"/>`;
+    }
+    subjects.set(key, [...(subjects.get(key) ?? []), element]);
+  }
+  const namespaces = Object.entries(NS).map(([prefix, iri]) => `xmlns:${prefix}="${iri}"`).join('\n  ');
+  const descriptions = [...subjects].map(([key, elements]) => `  <rdf:Description ${key}>\n    ${elements.join('\n    ')}\n  </rdf:Description>`);
+  return `<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF\n  ${namespaces}>\n${descriptions.join('\n')}\n</rdf:RDF>\n`;
+}
+
+/** The serialisations offered, by file extension. */
+const FORMATS = {
+  ttl: { type: 'text/turtle; charset=utf-8', write: toTurtle },
+  jsonld: { type: 'application/ld+json; charset=utf-8', write: (quads: Quad[]) => JSON.stringify(toJsonLd(quads)) },
+  rdf: { type: 'application/rdf+xml; charset=utf-8', write: toRdfXml },
+} as const;
+type RdfFormat = keyof typeof FORMATS;
+
 const PAGE_SIZE = 100;
 
 async function routes(app: FastifyInstance) {
   const { db } = app;
   const base = app.config.publicUrl;
 
-  async function catalogQuads(page: number, modifiedSince: string | undefined): Promise<Quad[]> {
+  async function catalogQuads(format: RdfFormat, page: number, modifiedSince: string | undefined): Promise<Quad[]> {
     const params: unknown[] = [PAGE_SIZE + 1, (page - 1) * PAGE_SIZE];
     const since = modifiedSince ? `AND d.modified_at >= $3` : '';
     if (modifiedSince) params.push(modifiedSince);
@@ -180,7 +225,7 @@ async function routes(app: FastifyInstance) {
     }
     for (const cityId of usedCities) q.push(...agentQuads(cities.get(cityId)!, base));
     // Hydra paging, as data.europa.eu's harvester follows it.
-    const pageUrl = (n: number) => `${base}/catalog.ttl?page=${n}${modifiedSince ? `&modified_since=${encodeURIComponent(modifiedSince)}` : ''}`;
+    const pageUrl = (n: number) => `${base}/catalog.${format}?page=${n}${modifiedSince ? `&modified_since=${encodeURIComponent(modifiedSince)}` : ''}`;
     const view = namedNode(pageUrl(page));
     const last = Math.max(1, Math.ceil(total / PAGE_SIZE));
     q.push(quad(view, a, u('hydra', 'PartialCollectionView')));
@@ -198,21 +243,20 @@ async function routes(app: FastifyInstance) {
     properties: { page: { type: 'integer', minimum: 1, maximum: 100_000, default: 1 }, modified_since: { type: 'string', format: 'date-time' } },
   } as const;
 
-  app.get<{ Querystring: { page: number; modified_since?: string } }>('/catalog.ttl', { schema: { hide: true, querystring: catalogQuery } }, async (request, reply) =>
-    reply.type('text/turtle; charset=utf-8').send(await toTurtle(await catalogQuads(request.query.page, request.query.modified_since))));
+  for (const format of Object.keys(FORMATS) as RdfFormat[]) {
+    app.get<{ Querystring: { page: number; modified_since?: string } }>(`/catalog.${format}`, { schema: { hide: true, querystring: catalogQuery } },
+      async (request, reply) => reply.type(FORMATS[format].type)
+        .send(await FORMATS[format].write(await catalogQuads(format, request.query.page, request.query.modified_since))));
+  }
 
-  app.get<{ Querystring: { page: number; modified_since?: string } }>('/catalog.jsonld', { schema: { hide: true, querystring: catalogQuery } }, async (request, reply) =>
-    reply.type('application/ld+json; charset=utf-8').send(toJsonLd(await catalogQuads(request.query.page, request.query.modified_since))));
-
-  app.get<{ Params: { file: string } }>('/dataset/:file', { schema: { hide: true, params: { type: 'object', properties: { file: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{1,99}\\.(ttl|jsonld)$' } } } } }, async (request, reply) => {
-    const [, name, extension] = /^(.+)\.(ttl|jsonld)$/.exec(request.params.file)!;
+  app.get<{ Params: { file: string } }>('/dataset/:file', { schema: { hide: true, params: { type: 'object', properties: { file: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{1,99}\\.(ttl|jsonld|rdf)$' } } } } }, async (request, reply) => {
+    const [, name, extension] = /^(.+)\.(ttl|jsonld|rdf)$/.exec(request.params.file)!;
     const dataset = await getDataset(db, name!, PUBLIC_ONLY);
     const cities = (await listCities(db, { locale: 'uk', limit: 5000, offset: 0 })).items;
     const city = cities.find((c) => c.id === dataset.city_id);
     const quads = [...datasetQuads(dataset, await listResources(db, [dataset.id]), city, base), ...(city ? agentQuads(city, base) : [])];
-    return extension === 'ttl'
-      ? reply.type('text/turtle; charset=utf-8').send(await toTurtle(quads))
-      : reply.type('application/ld+json; charset=utf-8').send(toJsonLd(quads));
+    const format = FORMATS[extension as RdfFormat];
+    return reply.type(format.type).send(await format.write(quads));
   });
 }
 

@@ -144,6 +144,7 @@ async function routes(app: FastifyInstance) {
       alternates: [
         { href: '/catalog.ttl', type: 'text/turtle', title: 'DCAT-AP' },
         { href: '/catalog.jsonld', type: 'application/ld+json', title: 'DCAT-AP' },
+        { href: '/catalog.rdf', type: 'application/rdf+xml', title: 'DCAT-AP' },
         { href: '/datasets/feed.atom', type: 'application/atom+xml', title: request.t('catalog.feed') },
       ],
       body: datasetListPage(request.pageContext(), state, result, formats, cities, !!request.user && canPublishData(request.user)) });
@@ -182,6 +183,7 @@ async function routes(app: FastifyInstance) {
           { href: `/datasets/${dataset.name}/datapackage.json`, type: 'application/json', title: 'Data Package' },
           { href: `/dataset/${dataset.name}.ttl`, type: 'text/turtle', title: 'DCAT-AP' },
           { href: `/dataset/${dataset.name}.jsonld`, type: 'application/ld+json', title: 'DCAT-AP' },
+          { href: `/dataset/${dataset.name}.rdf`, type: 'application/rdf+xml', title: 'DCAT-AP' },
         ] : []),
       ],
       jsonLd: dataset.state === 'published' ? schemaOrgDataset(dataset, resources, city, app.config.publicUrl) : undefined,
