@@ -11,6 +11,7 @@ import rateLimit from '@fastify/rate-limit';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import type { Config } from './platform/config.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/index.ts';
 import { isApiRequest, requestContext } from './platform/http/context.ts';
 import { staticAssets } from './platform/http/static.ts';
@@ -26,12 +27,15 @@ import { ckanModule } from './modules/catalog/ckan.ts';
 import { catalogFeedsModule } from './modules/catalog/feeds.ts';
 import { dcatModule } from './modules/catalog/dcat.ts';
 import { datastoreModule } from './modules/datastore/routes.ts';
+import { petitionsModule } from './modules/petitions/routes.ts';
 
 export interface AppOptions {
   config: Config;
   db: Database;
   /** Pino logger options; false in tests. */
   logger?: boolean | object;
+  /** The time deadlines are measured against; a FakeClock in tests. */
+  clock?: Clock;
 }
 
 /** The cookie-signing secret: HROMADA_SECRET, else one generated once and kept in the data folder. */
@@ -63,6 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('db', db);
   app.decorate('config', config);
+  app.decorate('clock', options.clock ?? systemClock);
   // On shutdown, let requests still in flight finish before the database goes away.
   let inFlight = 0;
   app.addHook('onRequest', async () => {
@@ -135,6 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dcatModule);
   await app.register(catalogModule);
   await app.register(datastoreModule);
+  await app.register(petitionsModule);
   await app.register(ckanModule);
   await app.register(adminModule);
   await app.register(apiDocsModule);
@@ -144,5 +150,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
+    clock: Clock;
   }
 }

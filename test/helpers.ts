@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../src/platform/config.ts';
 import { openDatabase, type Database } from '../src/platform/db/index.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { seedDemo } from '../src/demo/seed.ts';
+import type { Clock } from '../src/platform/clock.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -60,11 +61,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** A migrated database with the demo content, and the app on it. */
-export async function createTestApp(engine: Engine, options: { demo?: boolean; config?: Partial<Config> } = {}): Promise<FastifyInstance> {
+export async function createTestApp(engine: Engine, options: { demo?: boolean; config?: Partial<Config>; clock?: Clock } = {}): Promise<FastifyInstance> {
   const db = await createTestDatabase(engine);
   await migrate(db);
   if (options.demo ?? true) await seedDemo(db);
-  const app = await buildApp({ config: testConfig(options.config), db, logger: false });
+  const app = await buildApp({ config: testConfig(options.config), db, logger: false, clock: options.clock });
   await app.ready();
   return app;
 }

@@ -12,6 +12,7 @@ import { addUploadedResource } from '../modules/datastore/service.ts';
 import { storeStream } from '../platform/files.ts';
 import { DEMO_CITIES } from './cities.ts';
 import { DEMO_DATASETS } from './datasets.ts';
+import { seedDemoPetitions } from './petitions.ts';
 
 export const DEMO_PASSWORD = 'hromada-demo-2026';
 
@@ -82,6 +83,8 @@ export async function seedDemo(db: Database, dataDir?: string): Promise<boolean>
         email: u.email, password: DEMO_PASSWORD, displayName: u.name, role: u.role, organization: u.organization, oblast: u.oblast,
       });
     }
+    const citizen = await tx.one<{ id: number }>('SELECT id FROM users WHERE email = $1', ['citizen@hromada.demo']);
+    await seedDemoPetitions(tx, DEMO_ACTOR, citizen!.id);
     return true;
   });
 }

@@ -22,6 +22,9 @@ export interface Config {
   uploadLimitBytes: number;
   /** A running job whose heartbeat is older than this is taken as abandoned by a dead process. */
   jobStaleSeconds: number;
+  /** Petition signatures per hour from one account, and from one client address (many people share one behind NAT). */
+  signRateLimitPerAccount: number;
+  signRateLimitPerAddress: number;
 }
 
 function integer(name: string, fallback: number): number {
@@ -49,6 +52,8 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     apiRateLimitAuthenticated: integer('API_RATE_LIMIT_AUTHENTICATED', 1200),
     uploadLimitBytes: integer('UPLOAD_LIMIT_BYTES', 1024 * 1024 * 1024),
     jobStaleSeconds: integer('JOB_STALE_SECONDS', 60),
+    signRateLimitPerAccount: integer('SIGN_RATE_LIMIT_PER_ACCOUNT', 60),
+    signRateLimitPerAddress: integer('SIGN_RATE_LIMIT_PER_ADDRESS', 600),
     ...overrides,
   };
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {

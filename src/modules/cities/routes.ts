@@ -8,6 +8,8 @@ import { errorResponses, localizedText, pageOf, paginationQuery, problemSchema, 
 import { LOCALES, type Locale } from '../../platform/i18n/locales.ts';
 import { listOrganizations } from '../organizations/service.ts';
 import { cityOpenDataSummary } from '../catalog/service.ts';
+import { canModerate, cityPetitionStats, getRules } from '../petitions/service.ts';
+import { cityPetitionsSection } from '../petitions/views.ts';
 import { localName } from './service.ts';
 import {
   CITY_SORTS, createCity, deleteCity, getCity, listCities, listOblasts, parseCityInput, updateCity,
@@ -170,11 +172,13 @@ async function routes(app: FastifyInstance) {
     const oblasts = await oblastMap(request.locale);
     const organizations = await listOrganizations(db, { cityId: city.id, limit: 100, offset: 0 });
     const openData = await cityOpenDataSummary(db, city.id);
+    const petitions = cityPetitionsSection(request.pageContext(), city, await cityPetitionStats(db, city.id),
+      (await getRules(db, city.id))?.enabled ?? false, canModerate(request.user, city.id));
     return reply.page({
       title: localName(city, request.locale),
       nav: 'cities',
       body: cityProfilePage(request.pageContext(), city, oblasts.get(city.oblast_slug),
-        organizations.items.map((o) => ({ slug: o.slug, kind: o.kind, name: localName(o, request.locale) })), openData),
+        organizations.items.map((o) => ({ slug: o.slug, kind: o.kind, name: localName(o, request.locale) })), openData, petitions),
       scripts: city.latitude !== null ? ['/static/build/cities-map.js'] : [],
       styles: city.latitude !== null ? ['/static/vendor/leaflet/leaflet.css'] : [],
     });

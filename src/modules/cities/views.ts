@@ -93,7 +93,7 @@ export interface OpenDataSummary {
   quality: number | null;
 }
 
-export function cityProfilePage(ctx: PageContext, city: City, oblast: Oblast | undefined, organizations: OrganizationSummary[], openData: OpenDataSummary): SafeHtml {
+export function cityProfilePage(ctx: PageContext, city: City, oblast: Oblast | undefined, organizations: OrganizationSummary[], openData: OpenDataSummary, participation: SafeHtml = html``): SafeHtml {
   const { t } = ctx;
   return html`
 <p><a href="/cities">← ${t('cities.title')}</a></p>
@@ -117,6 +117,7 @@ ${city.latitude !== null ? html`<div id="cities-map" class="map small" role="reg
   <li class="card"><h3>${t('cities.overdue')}</h3><span class="stat">${formatNumber(ctx.locale, openData.overdue)}</span></li>
   <li class="card"><h3>${t('cities.quality')}</h3><span class="stat">${openData.quality === null ? '—' : `${openData.quality} / 100`}</span></li>
 </ul>
+${participation}
 <h2>${t('cities.organizations')}</h2>
 ${organizations.length === 0 ? html`<p>${t('cities.no_organizations')}</p>` : html`<ul>
   ${organizations.map((o) => html`<li>${o.name} <span class="badge">${t(`organizations.kind.${o.kind}`)}</span></li>`)}

@@ -7,7 +7,7 @@ import fp from 'fastify-plugin';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allow } from '../../platform/http/guards.ts';
-import { actorOf, fieldMessages } from '../../platform/http/forms.ts';
+import { actorOf, csrfBeforeFile, fieldMessages } from '../../platform/http/forms.ts';
 import { filePath, FileTooLargeError, receiveUpload, type ReceivedUpload } from '../../platform/files.ts';
 import { ValidationError, NotFoundError } from '../../platform/errors.ts';
 import { getDataset, type Dataset } from '../catalog/service.ts';
@@ -72,11 +72,7 @@ async function routes(app: FastifyInstance) {
       reply.page({ title: request.t('datastore.upload_title'), nav: 'datasets',
         body: uploadPage(request.pageContext(), dataset, fields, { file: message }, app.config.uploadLimitBytes) }, status);
     try {
-      ({ fields, stored } = await receiveUpload(request as never, app.config.dataDir, app.config.uploadLimitBytes, (before) =>
-        new Promise<void>((resolve, reject) => {
-          (request as { body: unknown }).body = { _csrf: before._csrf };
-          app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve()));
-        })));
+      ({ fields, stored } = await receiveUpload(request as never, app.config.dataDir, app.config.uploadLimitBytes, csrfBeforeFile(app, request, reply)));
     } catch (error) {
       if (error instanceof FileTooLargeError) return fail(request.t('datastore.too_large'), 413);
       throw error;

@@ -1,6 +1,6 @@
 // Form handling shared by every module: run the change; on a ValidationError show the same
 // form again, with what the person typed and a message next to each wrong field.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../errors.ts';
 import type { SafeHtml } from '../html/html.ts';
 import type { Actor } from '../audit.ts';
@@ -34,4 +34,15 @@ export async function submitForm(
 /** Who is acting, for the audit log. */
 export function actorOf(request: FastifyRequest): Actor {
   return { userId: request.user?.id ?? null, label: request.user?.email ?? 'anonymous', ip: request.ip };
+}
+
+/**
+ * For multipart forms (routes with `config: { csrf: 'multipart' }`): checks the CSRF token among
+ * the fields that precede the file, so that a forged upload is refused before anything is stored.
+ */
+export function csrfBeforeFile(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+  return (fields: Record<string, string>) => new Promise<void>((resolve, reject) => {
+    (request as { body: unknown }).body = { _csrf: fields._csrf };
+    app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve()));
+  });
 }

@@ -41,7 +41,7 @@ export function formRateLimit(max: number) {
  * address. The plugin runs one limit per request, so the second is counted here.
  */
 export function accountFormRateLimit(perAccount: number, perAddress: number) {
-  const counts = new Map<string, { count: number; resetAt: number }>();
+  const addresses = new WindowCounter(FORM_WINDOW, perAddress);
   return {
     config: {
       rateLimit: {
@@ -56,14 +56,29 @@ export function accountFormRateLimit(perAccount: number, perAddress: number) {
         errorResponseBuilder: exceeded,
       },
     },
-    onRequest: async (request: FastifyRequest) => {
-      const now = Date.now();
-      if (counts.size > 10_000) for (const [key, entry] of counts) if (entry.resetAt <= now) counts.delete(key);
-      let entry = counts.get(request.ip);
-      if (!entry || entry.resetAt <= now) counts.set(request.ip, (entry = { count: 0, resetAt: now + FORM_WINDOW }));
-      if (++entry.count > perAddress) {
-        throw exceeded(request, { max: perAddress, after: `${Math.ceil((entry.resetAt - now) / 60_000)} minutes` });
-      }
-    },
+    onRequest: async (request: FastifyRequest) => addresses.hit(request, request.ip),
   };
+}
+
+/**
+ * A fixed-window counter per key, for a second limit on one route (the plugin runs one) or a
+ * limit keyed by something only the handler knows. `hit` throws a 429 past the maximum.
+ */
+export class WindowCounter {
+  private readonly counts = new Map<string, { count: number; resetAt: number }>();
+  private readonly windowMs: number;
+  private readonly max: () => number;
+  constructor(windowMs: number, max: number | (() => number)) {
+    this.windowMs = windowMs;
+    this.max = typeof max === 'number' ? () => max : max;
+  }
+
+  hit(request: FastifyRequest, key: string): void {
+    const now = Date.now();
+    if (this.counts.size > 10_000) for (const [k, entry] of this.counts) if (entry.resetAt <= now) this.counts.delete(k);
+    let entry = this.counts.get(key);
+    if (!entry || entry.resetAt <= now) this.counts.set(key, (entry = { count: 0, resetAt: now + this.windowMs }));
+    const max = this.max();
+    if (++entry.count > max) throw exceeded(request, { max, after: `${Math.ceil((entry.resetAt - now) / 60_000)} minutes` });
+  }
 }
