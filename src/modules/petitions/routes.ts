@@ -13,6 +13,7 @@ import { escapeHtml } from '../../platform/html/html.ts';
 import { filePath, FileTooLargeError, receiveUpload, safeFileName } from '../../platform/files.ts';
 import { fromKyivLocal } from '../../platform/clock.ts';
 import type { CurrentUser } from '../../platform/auth.ts';
+import type { Queryable } from '../../platform/db/index.ts';
 import { getCity, listCities, type City } from '../cities/service.ts';
 import {
   DEFAULT_RULES, SORTS, STATES, TOPICS, canModerate, canSee, cityPetitionStats, closeExpiredPetitions, createDraft, exportRows,
@@ -129,13 +130,13 @@ async function routes(app: FastifyInstance) {
   }
 
   /** Runs a moderator's or author's action; a ValidationError shows the petition again with the messages. */
-  async function act(request: FastifyRequest<{ Params: { id: number } }>, reply: FastifyReply, action: (petition: Petition, user: CurrentUser) => Promise<string | void>) {
+  async function act(request: FastifyRequest<{ Params: { id: number } }>, reply: FastifyReply, action: (tx: Queryable, petition: Petition, user: CurrentUser) => Promise<string | void>) {
     const petition = await load(request, request.params.id);
     try {
       const notice = await db.transaction(async (tx) => {
         const locked = await tx.one<{ state: string }>('SELECT state FROM petitions WHERE id = $1 FOR UPDATE', [petition.id]);
         if (locked?.state !== petition.state) throw new ValidationError([{ field: 'state', message: 'petitions.error.changed' }], 409);
-        return action(petition, request.user!);
+        return action(tx, petition, request.user!);
       });
       return reply.redirect(`/petitions/${petition.id}${notice ? `?done=${notice}` : ''}`, 303);
     } catch (error) {
@@ -243,8 +244,8 @@ ${entries.join('\n')}
   });
 
   app.post<{ Params: { id: number } }>('/petitions/:id/submit', { preHandler: allow(signedIn), schema: { params: idParams } }, (request, reply) =>
-    act(request, reply, async (petition, user) => {
-      await submitPetition(db, actorOf(request), user, petition, clock.now());
+    act(request, reply, async (tx, petition, user) => {
+      await submitPetition(tx, actorOf(request), user, petition, clock.now());
       return 'submitted';
     }));
 
@@ -319,28 +320,28 @@ ${entries.join('\n')}
   // ---- Moderation (the city's editors) ----
 
   app.post<{ Params: { id: number } }>('/petitions/:id/publish', { preHandler: allow(signedIn), schema: { params: idParams } }, (request, reply) =>
-    act(request, reply, async (petition, user) => {
-      await publishPetition(db, actorOf(request), user, petition, clock.now(), base);
+    act(request, reply, async (tx, petition, user) => {
+      await publishPetition(tx, actorOf(request), user, petition, clock.now(), base);
       return 'published';
     }));
 
   app.post<{ Params: { id: number }; Body: Record<string, unknown> }>('/petitions/:id/reject', { preHandler: allow(signedIn), schema: { params: idParams } }, (request, reply) =>
-    act(request, reply, async (petition, user) => {
-      await rejectPetition(db, actorOf(request), user, petition, request.body, clock.now(), base);
+    act(request, reply, async (tx, petition, user) => {
+      await rejectPetition(tx, actorOf(request), user, petition, request.body, clock.now(), base);
       return 'rejected';
     }));
 
   app.post<{ Params: { id: number }; Body: Record<string, unknown> }>('/petitions/:id/respond', { preHandler: allow(signedIn), schema: { params: idParams } }, (request, reply) =>
-    act(request, reply, async (petition, user) => {
-      await respondToPetition(db, actorOf(request), user, petition, request.body, clock.now(), base);
+    act(request, reply, async (tx, petition, user) => {
+      await respondToPetition(tx, actorOf(request), user, petition, request.body, clock.now(), base);
       return 'answered';
     }));
 
   app.post<{ Params: { id: number }; Body: Record<string, unknown> }>('/petitions/:id/invalidate', { preHandler: allow(signedIn), schema: { params: idParams } }, (request, reply) =>
-    act(request, reply, async (petition, user) => {
+    act(request, reply, async (tx, petition, user) => {
       const body = { ...(request.body ?? {}) };
       for (const field of ['from', 'to']) if (typeof body[field] === 'string' && body[field]) body[field] = fromKyivLocal(body[field] as string)?.toISOString() ?? body[field];
-      await invalidateSignatures(db, actorOf(request), user, petition, parseInvalidation(body), clock.now());
+      await invalidateSignatures(tx, actorOf(request), user, petition, parseInvalidation(body), clock.now());
       return 'invalidated';
     }));
 
