@@ -10,12 +10,15 @@ import { axeViolations, describeViolations, SCREENSHOT_DIR, startSite, watchProb
 import { DEMO_PASSWORD } from '../helpers.ts';
 import { runQueuedJobs } from '../../src/platform/jobs.ts';
 import { ingestHandler, INGEST_JOB } from '../../src/modules/datastore/service.ts';
+import { closeExpiredPetitions } from '../../src/modules/petitions/service.ts';
 
 const PUBLIC_PAGES = ['/', '/cities', '/cities?q=%D0%BA%D0%B8%D1%97%D0%B2', '/cities?oblast=lvivska&sort=-population', '/cities/map', '/cities/lviv',
-  '/api/docs', '/datasets', '/datasets?q=%D0%B1%D1%8E%D0%B4%D0%B6%D0%B5%D1%82&theme=ECON', '/datasets/lviv-budget-2024', '/datasets/vinnytsia-kindergartens', '/login', '/register', '/forgot', '/reset?token=expired', '/confirm?token=abc', '/no-such-page'];
+  '/api/docs', '/datasets', '/datasets?q=%D0%B1%D1%8E%D0%B4%D0%B6%D0%B5%D1%82&theme=ECON', '/datasets/lviv-budget-2024', '/datasets/vinnytsia-kindergartens', '/login', '/register', '/forgot', '/reset?token=expired', '/confirm?token=abc', '/no-such-page',
+  '/petitions', '/petitions?city=zhytomyr&sort=newest', '/petitions/1', '/petitions/2', '/petitions/5'];
 const ADMIN_PAGES = ['/account', '/admin', '/admin/cities', '/admin/cities/new', '/admin/cities/lviv/edit', '/admin/organizations',
   '/admin/organizations/new', '/admin/organizations/civic-lviv/edit', '/admin/users', '/admin/users/new', '/admin/users/1', '/admin/audit', '/admin/outbox',
-  '/datasets/new', '/datasets/lviv-budget-2024/edit', '/datasets/lviv-budget-2024/resources/new', '/datasets/lviv-budget-2024/history', '/datasets/lviv-council-decisions-draft'];
+  '/datasets/new', '/datasets/lviv-budget-2024/edit', '/datasets/lviv-budget-2024/resources/new', '/datasets/lviv-budget-2024/history', '/datasets/lviv-council-decisions-draft',
+  '/petitions/new', '/petitions/mine', '/petitions/moderation', '/cities/lviv/petition-rules', '/petitions/3', '/petitions/7'];
 
 async function login(page: Page, baseUrl: string, email: string, password: string) {
   await page.goto(`${baseUrl}/login`);
@@ -172,6 +175,65 @@ describe('Hromada in Chromium', () => {
     await context.close();
   });
 
+  test('a petition from draft through moderation and signing to the council’s response', async () => {
+    const editorContext = await site.browser.newContext();
+    const editor = await editorContext.newPage();
+    const citizenContext = await site.browser.newContext();
+    const citizen = await citizenContext.newPage();
+    const signerContext = await site.browser.newContext();
+    const signer = await signerContext.newPage();
+    const problems = [...[editor, citizen, signer].map(watchProblems)];
+
+    // The editor lowers Lviv's threshold to one signature for this test.
+    await login(editor, site.baseUrl, 'editor.lviv@hromada.demo', DEMO_PASSWORD);
+    await editor.goto(`${site.baseUrl}/cities/lviv/petition-rules`);
+    await editor.getByLabel('Потрібно підписів').fill('1');
+    await editor.getByRole('button', { name: 'Зберегти' }).click();
+    await editor.waitForURL(/saved=1/);
+
+    await login(citizen, site.baseUrl, 'citizen@hromada.demo', DEMO_PASSWORD);
+    await citizen.goto(`${site.baseUrl}/petitions/new?city=lviv`);
+    await citizen.getByLabel('Назва').fill('Питні фонтанчики в парках');
+    await citizen.getByLabel('Тема').selectOption('health');
+    await citizen.getByLabel('Текст петиції').fill('Просимо встановити питні фонтанчики в усіх міських парках до літа.\n\nУ спеку людям потрібна вода.');
+    await citizen.getByRole('button', { name: 'Зберегти чернетку' }).click();
+    await citizen.waitForURL(/\/petitions\/\d+$/);
+    const url = citizen.url();
+    assert.equal(describeViolations(await axeViolations(citizen)), '');
+    await citizen.getByRole('button', { name: 'Подати на модерацію' }).click();
+    await citizen.waitForURL(/done=submitted/);
+
+    await editor.goto(`${site.baseUrl}/petitions/moderation`);
+    await editor.getByRole('link', { name: 'Питні фонтанчики в парках' }).click();
+    await editor.getByRole('button', { name: 'Оприлюднити петицію' }).click();
+    await editor.waitForURL(/done=published/);
+
+    await login(signer, site.baseUrl, 'assessor@hromada.demo', DEMO_PASSWORD);
+    await signer.goto(url);
+    await signer.getByLabel('Надіслати мені відповідь ради').check();
+    await signer.getByRole('button', { name: 'Підписати', exact: true }).click();
+    await signer.waitForURL(/done=signed/);
+    assert.match(await signer.locator('.progress-line').textContent() ?? '', /1 з 1 підписів/);
+    assert.equal(describeViolations(await axeViolations(signer)), '');
+    await signer.screenshot({ path: `${SCREENSHOT_DIR}/petition-signed.png`, fullPage: true });
+
+    // The collection period ends.
+    const id = Number(/(\d+)$/.exec(url)![1]);
+    await site.app.db.query(`UPDATE petitions SET closes_at = now() - interval '1 minute' WHERE id = $1`, [id]);
+    await closeExpiredPetitions(site.app.db, new Date());
+    await editor.goto(url);
+    await editor.getByLabel('Рішення').selectOption('supported');
+    await editor.getByLabel('Офіційна відповідь').fill('Фонтанчики встановлять у п’яти парках до червня; решту — наступного року.');
+    await editor.getByRole('button', { name: 'Оприлюднити відповідь' }).click();
+    await editor.waitForURL(/done=answered/);
+    await citizen.goto(url);
+    assert.match(await citizen.locator('#response-title').textContent() ?? '', /Офіційна відповідь/);
+    assert.equal(describeViolations(await axeViolations(citizen)), '');
+    await citizen.screenshot({ path: `${SCREENSHOT_DIR}/petition-answered.png`, fullPage: true });
+    assert.deepEqual(problems.flat(), []);
+    for (const context of [editorContext, citizenContext, signerContext]) await context.close();
+  });
+
   for (const locale of ['uk', 'en', 'bg']) {
     test(`every page passes axe (WCAG 2.1 A/AA) in ${locale}, with no CSP violation`, async () => {
       const context = await site.browser.newContext();
@@ -200,7 +262,7 @@ describe('Hromada in Chromium', () => {
   test('pages fit a phone screen without sideways scrolling', async () => {
     const context = await site.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();
-    for (const path of ['/', '/cities', '/cities/lviv', '/cities/map', '/register', '/api/docs', '/datasets', '/datasets/lviv-budget-2024']) {
+    for (const path of ['/', '/cities', '/cities/lviv', '/cities/map', '/register', '/api/docs', '/datasets', '/datasets/lviv-budget-2024', '/petitions', '/petitions/2']) {
       await page.goto(site.baseUrl + path);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 1, `${path} overflows by ${overflow}px`);

@@ -78,7 +78,6 @@ function csvCell(value: unknown): string {
 
 async function routes(app: FastifyInstance) {
   const { db, clock } = app;
-  const base = app.config.publicUrl;
   const allCities = (request: FastifyRequest) => listCities(db, { locale: request.locale, limit: 1000, offset: 0 }).then((r) => r.items);
   const signerAccounts = new WindowCounter(HOUR, () => app.config.signRateLimitPerAccount);
   const signerAddresses = new WindowCounter(HOUR, () => app.config.signRateLimitPerAddress);
@@ -124,7 +123,7 @@ async function routes(app: FastifyInstance) {
       title: petition.title, nav: 'petitions',
       alternates: [{ href: `/api/v1/petitions/${petition.id}`, type: 'application/json', title: 'JSON' }],
       body: petitionPage(request.pageContext(), petition, {
-        now: clock.now(), signers, signed, isAuthor: user?.id === petition.author_id, isModerator, trends, files, invalidations, publicUrl: base, ...extra,
+        now: clock.now(), signers, signed, isAuthor: user?.id === petition.author_id, isModerator, trends, files, invalidations, publicUrl: app.config.publicUrl, ...extra,
       }),
     }, status);
   }
@@ -161,9 +160,9 @@ async function routes(app: FastifyInstance) {
   app.get('/petitions/feed.atom', async (request, reply) => {
     const { items } = await listPetitions(db, { sort: 'newest', limit: 50, offset: 0 });
     const entries = items.map((p) => `<entry>
-  <id>${escapeHtml(`${base}/petitions/${p.id}`)}</id>
+  <id>${escapeHtml(`${app.config.publicUrl}/petitions/${p.id}`)}</id>
   <title>${escapeHtml(p.title)}</title>
-  <link rel="alternate" href="${escapeHtml(`${base}/petitions/${p.id}`)}"/>
+  <link rel="alternate" href="${escapeHtml(`${app.config.publicUrl}/petitions/${p.id}`)}"/>
   <updated>${iso(p.answered_at ?? p.closed_at ?? p.opened_at ?? p.submitted_at ?? p.created_at)}</updated>
   <category term="${escapeHtml(p.state)}"/>
   <author><name>${escapeHtml(p.city_slug)}</name></author>
@@ -171,10 +170,10 @@ async function routes(app: FastifyInstance) {
 </entry>`);
     return reply.type('application/atom+xml; charset=utf-8').send(`<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="uk">
-<id>${escapeHtml(`${base}/petitions/feed.atom`)}</id>
+<id>${escapeHtml(`${app.config.publicUrl}/petitions/feed.atom`)}</id>
 <title>Громада — електронні петиції</title>
-<link rel="self" href="${escapeHtml(`${base}/petitions/feed.atom`)}"/>
-<link rel="alternate" href="${escapeHtml(`${base}/petitions`)}"/>
+<link rel="self" href="${escapeHtml(`${app.config.publicUrl}/petitions/feed.atom`)}"/>
+<link rel="alternate" href="${escapeHtml(`${app.config.publicUrl}/petitions`)}"/>
 <updated>${iso(items[0]?.submitted_at ?? new Date(0))}</updated>
 ${entries.join('\n')}
 </feed>
@@ -321,19 +320,19 @@ ${entries.join('\n')}
 
   app.post<{ Params: { id: number } }>('/petitions/:id/publish', { preHandler: allow(signedIn), schema: { params: idParams } }, (request, reply) =>
     act(request, reply, async (tx, petition, user) => {
-      await publishPetition(tx, actorOf(request), user, petition, clock.now(), base);
+      await publishPetition(tx, actorOf(request), user, petition, clock.now(), app.config.publicUrl);
       return 'published';
     }));
 
   app.post<{ Params: { id: number }; Body: Record<string, unknown> }>('/petitions/:id/reject', { preHandler: allow(signedIn), schema: { params: idParams } }, (request, reply) =>
     act(request, reply, async (tx, petition, user) => {
-      await rejectPetition(tx, actorOf(request), user, petition, request.body, clock.now(), base);
+      await rejectPetition(tx, actorOf(request), user, petition, request.body, clock.now(), app.config.publicUrl);
       return 'rejected';
     }));
 
   app.post<{ Params: { id: number }; Body: Record<string, unknown> }>('/petitions/:id/respond', { preHandler: allow(signedIn), schema: { params: idParams } }, (request, reply) =>
     act(request, reply, async (tx, petition, user) => {
-      await respondToPetition(tx, actorOf(request), user, petition, request.body, clock.now(), base);
+      await respondToPetition(tx, actorOf(request), user, petition, request.body, clock.now(), app.config.publicUrl);
       return 'answered';
     }));
 
@@ -410,13 +409,13 @@ ${entries.join('\n')}
     if (request.query.city && !city) return { items: [], total: 0, limit: request.query.limit, offset: request.query.offset };
     const result = await listPetitions(db, { ...parseQuery(request.query, request.query.limit, request.query.offset), cityId: city?.id });
     const now = clock.now();
-    return { items: result.items.map((p) => present(p, now, base)), total: result.total, limit: request.query.limit, offset: request.query.offset };
+    return { items: result.items.map((p) => present(p, now, app.config.publicUrl)), total: result.total, limit: request.query.limit, offset: request.query.offset };
   });
 
   app.get<{ Params: { id: number } }>('/api/v1/petitions/:id', {
     config: apiRateLimit(app),
     schema: { tags: ['petitions'], operationId: 'getPetition', summary: 'One petition, with its count and response', params: idParams, response: { 200: petitionJson, 404: problemSchema, ...errorResponses } },
-  }, async (request) => present(await load(request, request.params.id), clock.now(), base));
+  }, async (request) => present(await load(request, request.params.id), clock.now(), app.config.publicUrl));
 
   app.post<{ Params: { id: number }; Body: { show_name?: boolean; notify?: boolean } }>('/api/v1/petitions/:id/signatures', {
     preHandler: allow(signedIn),

@@ -2,7 +2,7 @@
 import { html, type SafeHtml } from '../../platform/html/html.ts';
 import { csrfField, fieldError, pagination, type PageContext } from '../../platform/html/layout.ts';
 import { selectField, textAreaField, textField, type FieldValues } from '../../platform/html/fields.ts';
-import { formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
+import { formatDate, formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
 import { localName, type City } from '../cities/service.ts';
 import { daysBetween } from './calendar.ts';
 import { kyivDate } from '../../platform/clock.ts';
@@ -13,6 +13,9 @@ import {
 import { SIGNER_CHECKS } from './identity.ts';
 
 type Errors = Record<string, string> | undefined;
+
+/** Text typed in a textarea, split into paragraphs at empty lines (whatever the line endings). */
+const paragraphs = (text: string) => text.split(/\r?\n[ \t]*\r?\n/).map((p) => p.trim()).filter(Boolean);
 
 const cityName = (ctx: PageContext, p: Petition) =>
   localName({ name_uk: p.city_name_uk, name_en: p.city_name_en, name_bg: p.city_name_bg }, ctx.locale);
@@ -27,7 +30,7 @@ function stateBadge(ctx: PageContext, petition: Petition, now: Date): SafeHtml {
 /** The signature count against the threshold, as a labelled progress bar. */
 function progress(ctx: PageContext, petition: Petition): SafeHtml {
   const target = petition.state === 'support' ? petition.supporters_needed ?? 0 : petition.signature_threshold ?? 0;
-  if (!target) return html``;
+  if (!target || petition.state === 'rejected' || petition.state === 'draft') return html``;
   const label = ctx.t(petition.state === 'support' ? 'petitions.supporters_of' : 'petitions.signatures_of',
     { count: petition.signature_count, threshold: target });
   return html`<div class="progress-line"><progress max="${target}" value="${Math.min(petition.signature_count, target)}" aria-label="${label}"></progress>
@@ -140,19 +143,19 @@ ${state.notice ? html`<p class="notice success" role="status">${state.notice}</p
 <p>${stateBadge(ctx, petition, now)} · <a href="/cities/${petition.city_slug}">${cityName(ctx, petition)}</a> · ${t(`petitions.topics.${petition.topic}`)}${
   petition.author_name ? html` · ${t('petitions.author')}: ${petition.author_name}` : ''}</p>
 ${progress(ctx, petition)} ${daysLeft(ctx, petition, now)}
-<div class="petition-body">${petition.body.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}</div>
+<div class="petition-body">${paragraphs(petition.body).map((paragraph) => html`<p>${paragraph}</p>`)}</div>
 ${attachments.length ? html`<h2>${t('petitions.attachments')}</h2>${fileList(attachments)}` : ''}
 
 <h2>${t('petitions.timeline')}</h2>
 <dl class="facts">${dates.filter(([, v]) => v).map(([key, value]) => html`<dt>${t(key)}</dt><dd>${
-  typeof value === 'string' ? value : formatDateTime(ctx.locale, value!)}</dd>`)}</dl>
+  typeof value === 'string' ? formatDate(ctx.locale, value) : formatDateTime(ctx.locale, value!)}</dd>`)}</dl>
 
 ${petition.state === 'rejected' ? html`<h2>${t('petitions.rejected_title')}</h2>
 <p><strong>${t(`petitions.reasons.${petition.reject_reason}`)}</strong></p><p>${petition.reject_comment}</p>` : ''}
 
 ${petition.state === 'answered' ? html`<section class="response" aria-labelledby="response-title"><h2 id="response-title">${t('petitions.response')}</h2>
 <p><span class="badge">${t(`petitions.decisions.${petition.response_decision}`)}</span> ${formatDateTime(ctx.locale, petition.answered_at!)}</p>
-${petition.response_text!.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}
+${paragraphs(petition.response_text!).map((paragraph) => html`<p>${paragraph}</p>`)}
 ${responseFiles.length ? fileList(responseFiles) : ''}</section>` : ''}
 
 ${state.isAuthor && petition.state === 'draft' ? html`<section aria-labelledby="draft-title"><h2 id="draft-title">${t('petitions.your_draft')}</h2>
@@ -252,7 +255,7 @@ export function moderationPage(ctx: PageContext, queue: Petition[], trends: Tren
 ${queue.length ? html`<div class="table-wrap"><table>
 <thead><tr><th scope="col">${t('petitions.field_title')}</th><th scope="col">${t('petitions.city')}</th><th scope="col">${t('petitions.status')}</th><th scope="col">${t('petitions.due')}</th></tr></thead>
 <tbody>${queue.map((p) => html`<tr><td><a href="/petitions/${p.id}">${p.title}</a>${flagged.has(p.id) ? html` <span class="badge overdue">${t('petitions.flagged')}</span>` : ''}</td>
-<td>${cityName(ctx, p)}</td><td>${stateBadge(ctx, p, now)}</td><td>${p.moderation_due ?? p.response_due ?? '—'}</td></tr>`)}</tbody></table></div>`
+<td>${cityName(ctx, p)}</td><td>${stateBadge(ctx, p, now)}</td><td>${p.moderation_due ?? p.response_due ? formatDate(ctx.locale, (p.moderation_due ?? p.response_due)!) : '—'}</td></tr>`)}</tbody></table></div>`
     : html`<p>${t('petitions.queue_empty')}</p>`}
 ${trends.length ? html`<h2>${t('petitions.trends')}</h2><ul>${trends.map((tr) => html`<li><a href="/petitions/${tr.petition_id}">#${tr.petition_id}</a>: ${
   tr.kind === 'ip' ? t('petitions.ip_block') : t('petitions.email_domain')} <code>${tr.value}</code> — ${t('petitions.trend_line', { count: tr.signatures })} (${formatDateTime(ctx.locale, tr.hour)})</li>`)}</ul>` : ''}`;

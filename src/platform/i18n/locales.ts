@@ -49,6 +49,11 @@ export function formatDateTime(locale: Locale, value: Date | string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Kyiv' }).format(date);
 }
 
+/** A calendar date (YYYY-MM-DD, no time of day) in the reader's language. */
+export function formatDate(locale: Locale, isoDate: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
+}
+
 function interpolate(locale: Locale, text: string, params: Params | undefined): string {
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (match, name: string) => {
