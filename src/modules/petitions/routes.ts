@@ -298,17 +298,17 @@ ${entries.join('\n')}
 
   // ---- Signing ----
 
-  async function sign(request: FastifyRequest, petitionId: number, options: { showName: boolean; notify: boolean }) {
+  async function sign(request: FastifyRequest, petition: Petition, options: { showName: boolean; notify: boolean }) {
     const user = request.user!;
     signerAccounts.hit(request, `account:${user.id}`);
     signerAddresses.hit(request, `address:${request.ip}`);
-    return signPetition(db, actorOf(request), user, petitionId, { ...options, ip: request.ip }, clock.now());
+    return signPetition(db, actorOf(request), user, petition, { ...options, ip: request.ip }, clock.now());
   }
 
   app.post<{ Params: { id: number }; Body: Record<string, unknown> }>('/petitions/:id/sign', { preHandler: allow(signedIn), schema: { params: idParams } }, async (request, reply) => {
     const petition = await load(request, request.params.id);
     try {
-      const result = await sign(request, petition.id, { showName: request.body?.show_name === 'on', notify: request.body?.notify === 'on' });
+      const result = await sign(request, petition, { showName: request.body?.show_name === 'on', notify: request.body?.notify === 'on' });
       return reply.redirect(`/petitions/${petition.id}?done=${result.signed ? 'signed' : 'already_signed'}#signed`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
@@ -430,7 +430,7 @@ ${entries.join('\n')}
     },
   }, async (request) => {
     const petition = await load(request, request.params.id);
-    const result = await sign(request, petition.id, { showName: request.body?.show_name ?? true, notify: request.body?.notify ?? false });
+    const result = await sign(request, petition, { showName: request.body?.show_name ?? true, notify: request.body?.notify ?? false });
     return { signed: result.signed, signatures: result.count };
   });
 

@@ -400,9 +400,8 @@ export interface SignResult {
  * can neither sign twice nor miscount.
  */
 export async function signPetition(
-  db: Database, actor: Actor, user: CurrentUser, petitionId: number, options: { showName: boolean; notify: boolean; ip: string }, now: Date,
+  db: Queryable, actor: Actor, user: CurrentUser, petition: Petition, options: { showName: boolean; notify: boolean; ip: string }, now: Date,
 ): Promise<SignResult> {
-  const petition = await getPetition(db, petitionId);
   const rules = await getRules(db, petition.city_id);
   const identity = identityCheck(rules?.signer_check ?? 'verified_email').verify(user);
   if (!identity.ok) throw new ValidationError([{ field: 'identity', message: identity.reason }], 403);
@@ -411,33 +410,34 @@ export async function signPetition(
   if (!(petition.state === 'open' && petition.closes_at && now < petition.closes_at) && petition.state !== 'support') {
     throw wrongState(petition, 'sign');
   }
-  return db.transaction(async (tx) => {
-    const inserted = await tx.one<{ signature_count: number; state: string; supporters_needed: number | null }>(
-      `WITH signature AS (
-         INSERT INTO petition_signatures (petition_id, user_id, signer_name, show_name, notify, ip_block, email_domain, created_at)
-         SELECT p.id, $2, $3, $4, $5, $6, $7, $8 FROM petitions p
-          WHERE p.id = $1 AND ((p.state = 'open' AND p.closes_at > $8) OR p.state = 'support')
-         ON CONFLICT (petition_id, user_id) DO NOTHING
-         RETURNING petition_id)
-       UPDATE petitions SET signature_count = signature_count + 1 WHERE id IN (SELECT petition_id FROM signature)
-       RETURNING signature_count, state, supporters_needed`,
-      [petitionId, user.id, user.displayName, options.showName, options.notify, addressBlock(options.ip), domain, now]);
-    if (!inserted) {
-      const current = await tx.one<{ signature_count: number; state: string; closes_at: Date | null }>(
-        'SELECT signature_count, state, closes_at FROM petitions WHERE id = $1', [petitionId]);
-      if (current && ((current.state === 'open' && current.closes_at! > now) || current.state === 'support')) {
-        return { signed: false, count: current.signature_count }; // already signed
-      }
-      throw wrongState({ state: (current?.state ?? 'rejected') as PetitionState }, 'sign');
+  // One statement, so no transaction is held open around it: the row lock on the petition that
+  // the count needs lasts only as long as the statement.
+  const inserted = await db.one<{ signature_count: number; state: string; supporters_needed: number | null }>(
+    `WITH signature AS (
+       INSERT INTO petition_signatures (petition_id, user_id, signer_name, show_name, notify, ip_block, email_domain, created_at)
+       SELECT p.id, $2, $3, $4, $5, $6, $7, $8 FROM petitions p
+        WHERE p.id = $1 AND ((p.state = 'open' AND p.closes_at > $8) OR p.state = 'support')
+       ON CONFLICT (petition_id, user_id) DO NOTHING
+       RETURNING petition_id)
+     UPDATE petitions SET signature_count = signature_count + 1 WHERE id IN (SELECT petition_id FROM signature)
+     RETURNING signature_count, state, supporters_needed`,
+    [petition.id, user.id, user.displayName, options.showName, options.notify, addressBlock(options.ip), domain, now]);
+  if (!inserted) {
+    const current = await db.one<{ signature_count: number; state: string; closes_at: Date | null }>(
+      'SELECT signature_count, state, closes_at FROM petitions WHERE id = $1', [petition.id]);
+    if (current && ((current.state === 'open' && current.closes_at! > now) || current.state === 'support')) {
+      return { signed: false, count: current.signature_count }; // already signed
     }
-    // Enough supporters: the petition goes to moderation, with the moderation period from today.
-    if (inserted.state === 'support' && inserted.signature_count >= (inserted.supporters_needed ?? 0)) {
-      const due = addWorkingDays(kyivDate(now), rules?.moderation_working_days ?? DEFAULT_RULES.moderation_working_days, new Set(rules?.holidays ?? []));
-      await tx.query(`UPDATE petitions SET state = 'moderation', moderation_due = $2 WHERE id = $1 AND state = 'support'`, [petitionId, due]);
-      await recordAudit(tx, actor, 'petition.supported', 'petition', petitionId, { state: 'support' }, { state: 'moderation', supporters: inserted.signature_count });
-    }
-    return { signed: true, count: inserted.signature_count };
-  });
+    throw wrongState({ state: (current?.state ?? 'rejected') as PetitionState }, 'sign');
+  }
+  // Enough supporters: the petition goes to moderation, with the moderation period from today.
+  // Guarded by its state, so of two racing signatures only one moves it.
+  if (inserted.state === 'support' && inserted.signature_count >= (inserted.supporters_needed ?? 0)) {
+    const due = addWorkingDays(kyivDate(now), rules?.moderation_working_days ?? DEFAULT_RULES.moderation_working_days, new Set(rules?.holidays ?? []));
+    const moved = await db.query(`UPDATE petitions SET state = 'moderation', moderation_due = $2 WHERE id = $1 AND state = 'support' RETURNING id`, [petition.id, due]);
+    if (moved.length) await recordAudit(db, actor, 'petition.supported', 'petition', petition.id, { state: 'support' }, { state: 'moderation', supporters: inserted.signature_count });
+  }
+  return { signed: true, count: inserted.signature_count };
 }
 
 // ---- Integrity: trends and bulk invalidation ----
