@@ -64,6 +64,27 @@ for (const engine of ENGINES) {
       assert.equal(after!.signature_count, after!.counted);
     });
 
+    test('a city that asks for supporters first: the petition goes to moderation when it has them', async () => {
+      clock.set('2030-06-03T08:00:00Z'); // a Monday
+      const kyiv = (await app.db.one<{ id: number }>(`SELECT id FROM cities WHERE slug = 'kyiv'`))!.id;
+      await app.db.query('UPDATE petition_rules SET supporters_needed = 2, moderation_working_days = 3 WHERE city_id = $1', [kyiv]);
+      const created = await send(author, '/petitions/new', { city: 'kyiv', title: 'Громадські вбиральні в парках', topic: 'health', body: BODY });
+      const id = idFrom(created.headers.location);
+      // Someone else cannot touch the draft: it is invisible to them.
+      assert.equal((await send(signers[0]!, `/petitions/${id}/submit`)).statusCode, 404);
+      assert.equal((await send(signers[0]!, `/petitions/${id}/edit`, { title: 'Чужа правка назви петиції', topic: 'other', body: BODY })).statusCode, 404);
+      assert.equal((await send(author, `/petitions/${id}/submit`)).statusCode, 303);
+      assert.equal((await petition(id))!.state, 'support');
+      assert.match((await app.inject({ url: `/petitions/${id}`, cookies: { hromada_lang: 'en' } })).body, /0 of 2 supporters/);
+      assert.equal((await send(signers[0]!, `/petitions/${id}/sign`)).statusCode, 303);
+      assert.equal((await petition(id))!.state, 'support');
+      clock.set('2030-06-05T08:00:00Z'); // Wednesday: the moderation period runs from the second supporter
+      assert.equal((await send(signers[1]!, `/petitions/${id}/sign`)).statusCode, 303);
+      assert.deepEqual({ ...(await petition(id)) }, { state: 'moderation', signature_count: 2, moderation_due: '2030-06-10', response_due: null });
+      assert.equal((await send(author, `/petitions/${id}/edit`, { title: 'Змінена назва після подання', topic: 'other', body: BODY })).statusCode, 409, 'no edits after submission');
+      await app.db.query('UPDATE petition_rules SET supporters_needed = 0 WHERE city_id = $1', [kyiv]);
+    });
+
     test('bulk invalidation drops a successful petition below its threshold, recounts and is audited', async () => {
       // Zhytomyr's demo petition that reached 300 of 300 signatures and awaits its response.
       const id = (await app.db.one<{ id: number }>(`SELECT id FROM petitions WHERE state = 'successful'`))!.id;
@@ -151,8 +172,11 @@ for (const engine of ENGINES) {
       const unconfirmed = await person('unconfirmed@example.org');
       await app.db.query(`UPDATE users SET email_confirmed_at = NULL WHERE email = 'unconfirmed@example.org'`);
       await unconfirmed.get(`/petitions/${open}`);
+      const forgedConfirmation = await send(unconfirmed, '/confirm', { token: 'forged-confirmation-token' });
+      assert.equal(forgedConfirmation.statusCode, 400, 'a forged confirmation token confirms nothing');
       const notYet = await send(unconfirmed, `/petitions/${open}/sign`, {});
       assert.equal(notYet.statusCode, 403);
+      assert.match(notYet.body, /підтвердьте електронну адресу/);
 
       const huge = await author.submit('/petitions/new', '/petitions/new', { city: 'lviv', title: 'Дуже довга петиція про все', topic: 'other', body: 'а'.repeat(10_001) });
       assert.equal(huge.statusCode, 422);

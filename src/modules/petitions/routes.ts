@@ -451,6 +451,9 @@ ${entries.join('\n')}
     closeExpiredPetitions(db, clock.now()).catch((error) => app.log.error({ err: error }, 'closing petitions failed'));
   }, 60_000);
   timer.unref();
+  app.addHook('onReady', async () => {
+    await closeExpiredPetitions(db, clock.now());
+  });
   app.addHook('onClose', async () => clearInterval(timer));
 }
 
