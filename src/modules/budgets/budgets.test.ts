@@ -1,0 +1,166 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { createTestApp, ENGINES } from '../../../test/helpers.ts';
+import type { CurrentUser } from '../../platform/auth.ts';
+import { ValidationError } from '../../platform/errors.ts';
+import {
+  computeResults, countVotes, createCycle, enterPaperBallot, getCycle, getProject, parseBallotInput, parseCycleInput, proposeProject,
+  reviewProject, saveBallot, type Cycle,
+} from './service.ts';
+
+const ACTOR = { userId: null, label: 'test' };
+const DAY = 86_400_000;
+const START = Date.UTC(2031, 2, 2, 8); // information
+
+function person(id: number, overrides: Partial<CurrentUser> = {}): CurrentUser {
+  return { id, email: `p${id}@example.org`, displayName: `P${id}`, locale: 'uk', emailConfirmed: true, memberships: [], isAdmin: false, via: 'session', ...overrides };
+}
+
+const at = (day: number) => new Date(START + day * DAY);
+const dates = (offset = 0) => Object.fromEntries(['information', 'proposals', 'review', 'voting', 'ballot_review', 'results', 'implementation']
+  .map((phase, i) => [`${phase}_at`, at(offset + i * 10).toISOString()]));
+
+async function rejects(promise: Promise<unknown>, message: RegExp | string, status?: number) {
+  await assert.rejects(promise, (error: Error) => {
+    assert.ok(error instanceof ValidationError, String(error));
+    assert.ok(error.problems.some((p) => (typeof message === 'string' ? p.message === message : message.test(p.message))), JSON.stringify(error.problems));
+    if (status) assert.equal(error.statusCode, status);
+    return true;
+  });
+}
+
+for (const engine of ENGINES) {
+  describe(`participatory budget on ${engine}`, () => {
+    let app: FastifyInstance;
+    let admin: CurrentUser;
+    let cycle: Cycle;
+    const voters: CurrentUser[] = [];
+    const projects: Record<string, number> = {};
+
+    before(async () => {
+      app = await createTestApp(engine);
+      admin = person((await app.db.one<{ id: number }>(`SELECT id FROM users WHERE email = 'admin@hromada.demo'`))!.id, { isAdmin: true });
+      const ids = await app.db.query<{ id: number }>(
+        `INSERT INTO users (email, display_name, password_hash, email_confirmed_at) SELECT 'voter' || n || '@example.org', 'Voter ' || n, 'x', now()
+         FROM generate_series(1, 8) AS n RETURNING id`);
+      for (const { id } of ids) voters.push(person(id));
+      const lviv = (await app.db.one<{ id: number }>(`SELECT id FROM cities WHERE slug = 'lviv'`))!.id;
+      const input = parseCycleInput({
+        slug: 'gromadskyi-2031', title_uk: 'Громадський бюджет 2031', title_en: 'Participatory budget 2031', title_bg: 'Граждански бюджет 2031',
+        ...dates(), voting_rule: 'knapsack', min_spend_share: '50', min_age: '16', residents_only: 'on',
+        districts: 'Сихів; 1 000 000\nЦентр; 500000', categories: 'Дороги\nПарки\nШколи', size_classes: 'Малі; 400000\nВеликі; 1000000',
+      });
+      cycle = await getCycle(app.db, await createCycle(app.db, ACTOR, admin, lviv, input));
+    });
+    after(() => app.close());
+
+    const district = (name: string) => cycle.districts.find((d) => d.name === name)!.id;
+    const category = (name: string) => cycle.categories.find((c) => c.name === name)!.id;
+    const proposal = (title: string, where: string, what: string, items: string) => ({
+      title, description: `${title}: опис проєкту, достатньо довгий, щоб пояснити, що саме і навіщо буде зроблено.`,
+      district_id: String(district(where)), category_id: String(category(what)), cost_items: items,
+    });
+
+    test('the cycle: districts add up to the total; phases are in order; bad amounts are explained', async () => {
+      assert.equal(cycle.total_amount, 1_500_000);
+      assert.deepEqual(cycle.districts.map((d) => d.amount), [1_000_000, 500_000]);
+      assert.throws(() => parseCycleInput({ ...dates(), slug: 'x-y', title_uk: 'a', title_en: 'a', title_bg: 'a', voting_rule: 'approval', max_choices: '3',
+        districts: 'Сихів; -5\nЦентр; абв', categories: 'A', size_classes: 'S; 10', review_at: at(-100).toISOString() }), (error: ValidationError) => {
+        const fields = error.problems.map((p) => p.field);
+        assert.ok(fields.includes('districts') && fields.includes('review_at'), fields.join());
+        return true;
+      });
+    });
+
+    test('proposals: only in their phase, within the cycle’s districts and size classes, cost from the breakdown', async () => {
+      await rejects(proposeProject(app.db, ACTOR, voters[0]!, cycle, proposal('Сквер на Сихові', 'Сихів', 'Парки', 'Лавки; 100000'), at(1)), 'budgets.error.phase', 409);
+      const now = at(11);
+      projects.square = await proposeProject(app.db, ACTOR, voters[0]!, cycle, proposal('Сквер на Сихові', 'Сихів', 'Парки', 'Лавки; 100000\nДерева; 300000'), now);
+      projects.road = await proposeProject(app.db, ACTOR, voters[1]!, cycle, proposal('Тротуар на Зеленій', 'Сихів', 'Дороги', 'Плитка; 600000'), now);
+      projects.school = await proposeProject(app.db, ACTOR, voters[2]!, cycle, proposal('Стадіон школи №5', 'Сихів', 'Школи', 'Покриття; 400000'), now);
+      projects.dup = await proposeProject(app.db, ACTOR, voters[3]!, cycle, proposal('Ще один сквер', 'Сихів', 'Парки', 'Лавки; 50000'), now);
+      projects.centre = await proposeProject(app.db, ACTOR, voters[4]!, cycle, proposal('Фонтан у центрі', 'Центр', 'Парки', 'Фонтан; 500000'), now);
+      assert.equal((await getProject(app.db, cycle.id, projects.square)).cost, 400_000);
+      await rejects(proposeProject(app.db, ACTOR, voters[0]!, cycle, proposal('Палац', 'Центр', 'Парки', 'Палац; 2000000'), now), 'budgets.error.too_expensive');
+      await rejects(proposeProject(app.db, ACTOR, voters[0]!, cycle, proposal('Міст', 'Центр', 'Дороги', 'Міст; -1'), now), 'budgets.error.amount_line');
+      await rejects(proposeProject(app.db, ACTOR, voters[0]!, cycle, { ...proposal('Чужий район', 'Центр', 'Дороги', 'X; 10'), district_id: '999999' }, now), 'budgets.error.not_in_cycle');
+    });
+
+    test('review by the city’s experts: infeasible needs a reason, a new cost needs a reason, duplicates merge', async () => {
+      const now = at(21);
+      const review = (key: string, body: Record<string, string>, who = admin) =>
+        getProject(app.db, cycle.id, projects[key]!).then((p) => reviewProject(app.db, ACTOR, who, cycle, p, body, now));
+      await assert.rejects(review('square', { verdict: 'feasible' }, voters[0]!), { statusCode: 403 });
+      await rejects(review('road', { verdict: 'infeasible' }), 'budgets.error.reason_required');
+      await rejects(review('square', { verdict: 'feasible', adjusted_cost: '450000' }), 'budgets.error.reason_required');
+      await review('square', { verdict: 'feasible', adjusted_cost: '450000', cost_reason: 'Дерева дорожчі, ніж у кошторисі' });
+      await review('road', { verdict: 'feasible' });
+      await review('school', { verdict: 'feasible' });
+      await review('centre', { verdict: 'feasible' });
+      await rejects(review('dup', { verdict: 'merged', merged_into: String(projects.dup) }), 'budgets.error.merge_target');
+      await review('dup', { verdict: 'merged', merged_into: String(projects.square) });
+      assert.equal((await getProject(app.db, cycle.id, projects.square!)).adjusted_cost, 450_000);
+    });
+
+    test('ballots: eligibility, the knapsack at its edge, changes until confirmed, one per person even when racing', async () => {
+      const voting = at(31);
+      const ballot = (choices: number[], confirm = false, extra: Record<string, unknown> = {}) =>
+        parseBallotInput({ projects: choices.map(String), birth_year: '1990', resident: 'on', ...(confirm ? { confirm: 'on' } : {}), ...extra });
+      await rejects(saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!]), at(21)), 'budgets.error.phase', 409);
+      await rejects(saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!], false, { birth_year: '2020' }), voting), 'budgets.error.too_young', 403);
+      await rejects(saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!], false, { resident: '' }), voting), 'budgets.error.resident', 403);
+      await rejects(saveBallot(app.db, ACTOR, { ...voters[0]!, emailConfirmed: false }, cycle, ballot([projects.square!]), voting), 'petitions.error.confirm_email', 403);
+      // Sykhiv has 1,000,000: square (450,000 adjusted) + road (600,000) is over; square + school (400,000) fits.
+      await rejects(saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!, projects.road!]), voting), 'budgets.ballot.over_budget');
+      await rejects(saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!, projects.centre!]), voting), 'budgets.ballot.two_districts');
+      await rejects(saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.dup!]), voting), 'budgets.ballot.not_votable');
+      const draft = await saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!]), voting);
+      assert.equal(draft.confirmed_at, null);
+      await rejects(saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.school!], true), voting), 'budgets.ballot.under_share', 422);
+      const final = await saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!, projects.school!], true), voting);
+      assert.ok(final.confirmed_at);
+      await rejects(saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.road!], true), voting), 'budgets.ballot.confirmed', 409);
+
+      // Racing: the same person confirms from several tabs at once; one ballot, counted once.
+      const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) =>
+        saveBallot(app.db, ACTOR, voters[1]!, cycle, ballot(i % 2 ? [projects.road!] : [projects.square!, projects.school!], true), voting)));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, 'exactly one confirmation wins');
+      const rows = await app.db.query('SELECT id FROM budget_ballots WHERE cycle_id = $1 AND user_id = $2', [cycle.id, voters[1]!.id]);
+      assert.equal(rows.length, 1);
+      for (const voter of voters.slice(2, 5)) await saveBallot(app.db, ACTOR, voter, cycle, ballot([projects.road!], true), voting);
+      await saveBallot(app.db, ACTOR, voters[5]!, cycle, ballot([projects.centre!], true), voting);
+      await saveBallot(app.db, ACTOR, voters[6]!, cycle, ballot([projects.school!]), voting); // never confirmed: not counted
+    });
+
+    test('paper ballots: entered by officials only, checked by the same rule, each number once', async () => {
+      const now = at(41);
+      const paper = (reference: string, choices: number[], who = admin) =>
+        enterPaperBallot(app.db, ACTOR, who, cycle, { paper_reference: reference, projects: choices.map(String) }, now);
+      await assert.rejects(paper('P-1', [projects.square!], voters[0]!), { statusCode: 403 });
+      await rejects(paper('P-1', [projects.square!, projects.road!]), 'budgets.ballot.over_budget');
+      await paper('P-1', [projects.square!, projects.school!]);
+      await rejects(paper('P-1', [projects.square!, projects.school!]), 'budgets.error.paper_duplicate', 409);
+      const audit = await app.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'budget.paper_ballot'`);
+      assert.equal(audit!.n, 1);
+    });
+
+    test('results: winners by votes while the money lasts, matching a recount from the ballot table', async () => {
+      await assert.rejects(computeResults(app.db, ACTOR, cycle, at(41)), { statusCode: 409 });
+      const winners = await computeResults(app.db, ACTOR, cycle, at(51));
+      // The stored counts equal a recount from the ballot table.
+      const votes = await countVotes(app.db, cycle.id);
+      const stored = await app.db.query<{ id: number; votes: number; winner: boolean }>('SELECT id, votes, winner FROM budget_projects WHERE cycle_id = $1', [cycle.id]);
+      for (const p of stored) assert.equal(p.votes, votes.get(p.id) ?? 0, `project ${p.id}`);
+      const confirmedBallots = await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM budget_ballots WHERE cycle_id = $1 AND confirmed_at IS NOT NULL', [cycle.id]);
+      assert.equal(confirmedBallots!.n, 7, 'six online confirmations and one paper ballot');
+      assert.deepEqual(winners.get(district('Центр')), [projects.centre]);
+      const sykhiv = winners.get(district('Сихів'))!;
+      assert.ok(sykhiv.length >= 1);
+      const costOf = async (id: number) => { const p = await getProject(app.db, cycle.id, id); return p.adjusted_cost ?? p.cost; };
+      const total = (await Promise.all(sykhiv.map(costOf))).reduce((a, b) => a + b, 0);
+      assert.ok(total <= 1_000_000, `winners cost ${total}`);
+      assert.deepEqual(stored.filter((p) => p.winner).map((p) => p.id).sort(), [...sykhiv, projects.centre!].sort());
+    });
+  });
+}
