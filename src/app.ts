@@ -28,6 +28,7 @@ import { catalogFeedsModule } from './modules/catalog/feeds.ts';
 import { dcatModule } from './modules/catalog/dcat.ts';
 import { datastoreModule } from './modules/datastore/routes.ts';
 import { petitionsModule } from './modules/petitions/routes.ts';
+import { budgetsModule } from './modules/budgets/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -141,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(catalogModule);
   await app.register(datastoreModule);
   await app.register(petitionsModule);
+  await app.register(budgetsModule);
   await app.register(ckanModule);
   await app.register(adminModule);
   await app.register(apiDocsModule);

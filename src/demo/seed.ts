@@ -13,6 +13,7 @@ import { storeStream } from '../platform/files.ts';
 import { DEMO_CITIES } from './cities.ts';
 import { DEMO_DATASETS } from './datasets.ts';
 import { seedDemoPetitions } from './petitions.ts';
+import { seedDemoBudgets } from './budgets.ts';
 
 export const DEMO_PASSWORD = 'hromada-demo-2026';
 
@@ -85,6 +86,8 @@ export async function seedDemo(db: Database, dataDir?: string): Promise<boolean>
     }
     const citizen = await tx.one<{ id: number }>('SELECT id FROM users WHERE email = $1', ['citizen@hromada.demo']);
     await seedDemoPetitions(tx, DEMO_ACTOR, citizen!.id);
+    const admin = await tx.one<{ id: number }>('SELECT id FROM users WHERE email = $1', ['admin@hromada.demo']);
+    await seedDemoBudgets(tx, DEMO_ACTOR, admin!.id, citizen!.id);
     return true;
   });
 }

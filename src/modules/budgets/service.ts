@@ -9,6 +9,7 @@ import { Checker } from '../../platform/validate.ts';
 import type { CurrentUser } from '../../platform/auth.ts';
 import { editableCityIds } from '../catalog/policy.ts';
 import { identityCheck, type SignerCheck } from '../petitions/identity.ts';
+import { publishCycleDataset } from './open-data.ts';
 import { ballotProblems, phaseAt, PHASES, selectWinners, type BallotProject, type Phase, type VotingRule } from './rules.ts';
 
 /** The most a single project or a cycle may cost: far above any city's budget, below bigint's reach. */
@@ -185,6 +186,8 @@ export async function createCycle(db: Queryable, actor: Actor, user: CurrentUser
   for (const c of input.categories) await db.query('INSERT INTO budget_categories (cycle_id, name) VALUES ($1, $2)', [id, c]);
   for (const c of input.size_classes) await db.query('INSERT INTO budget_size_classes (cycle_id, name, max_cost) VALUES ($1, $2, $3)', [id, c.name, c.max_cost]);
   await recordAudit(db, actor, 'budget.create', 'budget_cycle', id, null, { ...input, total });
+  const city = await db.one<{ id: number; slug: string; name_uk: string }>('SELECT id, slug, name_uk FROM cities WHERE id = $1', [cityId]);
+  await publishCycleDataset(db, actor, city!, id, { uk: input.title_uk, en: input.title_en, bg: input.title_bg });
   return id;
 }
 

@@ -1,5 +1,6 @@
 // Cities: public pages (list, map, profile), the /api/v1 endpoints, and the admin forms.
 import fp from 'fastify-plugin';
+import { html } from '../../platform/html/html.ts';
 import type { FastifyInstance } from 'fastify';
 import { allow } from '../../platform/http/guards.ts';
 import { actorOf, submitForm } from '../../platform/http/forms.ts';
@@ -10,6 +11,8 @@ import { listOrganizations } from '../organizations/service.ts';
 import { cityOpenDataSummary } from '../catalog/service.ts';
 import { canModerate, cityPetitionStats, getRules } from '../petitions/service.ts';
 import { cityPetitionsSection } from '../petitions/views.ts';
+import { listCycles } from '../budgets/service.ts';
+import { cityBudgetsSection } from '../budgets/views.ts';
 import { localName } from './service.ts';
 import {
   CITY_SORTS, createCity, deleteCity, getCity, listCities, listOblasts, parseCityInput, updateCity,
@@ -174,11 +177,12 @@ async function routes(app: FastifyInstance) {
     const openData = await cityOpenDataSummary(db, city.id);
     const petitions = cityPetitionsSection(request.pageContext(), city, await cityPetitionStats(db, city.id),
       (await getRules(db, city.id))?.enabled ?? false, canModerate(request.user, city.id));
+    const budgets = cityBudgetsSection(request.pageContext(), await listCycles(db, city.id), app.clock.now());
     return reply.page({
       title: localName(city, request.locale),
       nav: 'cities',
       body: cityProfilePage(request.pageContext(), city, oblasts.get(city.oblast_slug),
-        organizations.items.map((o) => ({ slug: o.slug, kind: o.kind, name: localName(o, request.locale) })), openData, petitions),
+        organizations.items.map((o) => ({ slug: o.slug, kind: o.kind, name: localName(o, request.locale) })), openData, html`${petitions}${budgets}`),
       scripts: city.latitude !== null ? ['/static/build/cities-map.js'] : [],
       styles: city.latitude !== null ? ['/static/vendor/leaflet/leaflet.css'] : [],
     });

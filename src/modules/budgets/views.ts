@@ -1,0 +1,246 @@
+// Pages of the participatory-budgeting module.
+import { html, type SafeHtml } from '../../platform/html/html.ts';
+import { csrfField, fieldError, type PageContext } from '../../platform/html/layout.ts';
+import { selectField, textAreaField, textField, type FieldValues } from '../../platform/html/fields.ts';
+import { formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
+import { localName, type City } from '../cities/service.ts';
+import { PHASES, phaseAt, type Phase } from './rules.ts';
+import { votedCost, type Ballot, type Cycle, type Project } from './service.ts';
+
+type Errors = Record<string, string> | undefined;
+
+export const cycleTitle = (ctx: PageContext, c: Pick<Cycle, 'title_uk' | 'title_en' | 'title_bg'>) =>
+  ctx.locale === 'en' ? c.title_en : ctx.locale === 'bg' ? c.title_bg : c.title_uk;
+
+const money = (ctx: PageContext, amount: number, currency = 'UAH') => `${formatNumber(ctx.locale, amount)} ${currency === 'UAH' ? ctx.t('budgets.uah') : currency}`;
+const paragraphs = (text: string) => text.split(/\r?\n[ \t]*\r?\n/).map((p) => p.trim()).filter(Boolean);
+
+function phaseBadge(ctx: PageContext, phase: Phase): SafeHtml {
+  return html`<span class="badge phase-${phase}">${ctx.t(`budgets.phases.${phase}`)}</span>`;
+}
+
+export function listPage(ctx: PageContext, cycles: (Omit<Cycle, 'districts' | 'categories' | 'size_classes'>)[], now: Date, canCreate: boolean): SafeHtml {
+  const { t } = ctx;
+  return html`
+<h1>${t('budgets.title')}</h1>
+<p class="lead">${t('budgets.intro')}</p>
+${canCreate ? html`<p><a class="button" href="/budgets/new">${t('budgets.new_cycle')}</a></p>` : ''}
+${cycles.length ? html`<ul class="results">${cycles.map((c) => html`<li>
+  <h2><a href="/budgets/${c.id}">${cycleTitle(ctx, c)}</a></h2>
+  <p>${phaseBadge(ctx, phaseAt(c.starts, now))} · <a href="/cities/${c.city_slug}">${c.city_slug}</a> · ${money(ctx, c.total_amount, c.currency)}</p>
+</li>`)}</ul>` : html`<p>${t('budgets.none')}</p>`}`;
+}
+
+function timeline(ctx: PageContext, cycle: Cycle, current: Phase): SafeHtml {
+  return html`<ol class="phases">${PHASES.map((phase) => html`<li${phase === current ? html` aria-current="step" class="current"` : ''}>
+  <strong>${ctx.t(`budgets.phases.${phase}`)}</strong> <span class="hint">${formatDateTime(ctx.locale, cycle.starts[phase])}</span></li>`)}</ol>`;
+}
+
+export interface CyclePageState {
+  now: Date;
+  projects: Project[];
+  canRun: boolean;
+  ballot: Ballot | undefined;
+  /** Shown during voting only when the cycle shows live totals, and from the results on. */
+  votes: Map<number, number> | null;
+  notice?: string;
+  errors?: Record<string, string>;
+  values?: FieldValues;
+}
+
+export function cyclePage(ctx: PageContext, city: City, cycle: Cycle, state: CyclePageState): SafeHtml {
+  const { t } = ctx;
+  const phase = phaseAt(cycle.starts, state.now);
+  const name = (list: { id: number; name: string }[], id: number) => list.find((x) => x.id === id)?.name ?? '—';
+  const visible = state.projects.filter((p) => p.review_state !== 'merged');
+  const resultsOut = (phase === 'results' || phase === 'implementation') && state.projects.some((p) => p.winner);
+  return html`
+<p><a href="/budgets">← ${t('budgets.title')}</a></p>
+${state.notice ? html`<p class="notice success" role="status">${state.notice}</p>` : ''}
+<h1>${cycleTitle(ctx, cycle)}</h1>
+<p>${phaseBadge(ctx, phase)} · <a href="/cities/${city.slug}">${localName(city, ctx.locale)}</a> · ${money(ctx, cycle.total_amount, cycle.currency)}</p>
+${cycle.description ? paragraphs(cycle.description).map((p) => html`<p>${p}</p>`) : ''}
+<p class="actions">
+  ${phase === 'proposals' ? html`<a class="button" href="/budgets/${cycle.id}/projects/new">${t('budgets.propose')}</a>` : ''}
+  ${phase === 'voting' ? html`<a class="button" href="/budgets/${cycle.id}/ballot">${state.ballot?.confirmed_at ? t('budgets.ballot.see') : t('budgets.ballot.vote')}</a>` : ''}
+  ${state.canRun ? html`<a href="/budgets/${cycle.id}/manage">${t('budgets.manage')}</a>` : ''}
+</p>
+
+<h2>${t('budgets.schedule')}</h2>
+${timeline(ctx, cycle, phase)}
+
+<h2>${t('budgets.rules_title')}</h2>
+<p>${cycle.voting_rule === 'approval'
+    ? t(cycle.one_per_category ? 'budgets.rule_approval_category' : 'budgets.rule_approval', { max: cycle.max_choices ?? 1 })
+    : t(cycle.min_spend_share > 0 ? 'budgets.rule_knapsack' : 'budgets.rule_knapsack_any', { share: Math.round(cycle.min_spend_share * 100) })} ${t('budgets.eligibility', { age: cycle.min_age })}</p>
+
+<h2>${t('budgets.districts')}</h2>
+<div class="table-wrap"><table><thead><tr><th scope="col">${t('budgets.district')}</th><th scope="col" class="number">${t('budgets.amount')}</th>${
+  resultsOut ? html`<th scope="col" class="number">${t('budgets.winners_cost')}</th>` : ''}</tr></thead>
+<tbody>${cycle.districts.map((d) => html`<tr><td>${d.name}</td><td class="number">${money(ctx, d.amount, cycle.currency)}</td>${
+  resultsOut ? html`<td class="number">${money(ctx, state.projects.filter((p) => p.winner && p.district_id === d.id).reduce((s, p) => s + votedCost(p), 0), cycle.currency)}</td>` : ''}</tr>`)}</tbody></table></div>
+
+${visible.some((p) => p.latitude !== null) ? html`<h2>${t('budgets.map')}</h2>
+<div id="rows-map" class="map" role="region" aria-label="${t('budgets.map')}" data-geojson="/budgets/${cycle.id}/projects.geojson" data-outline="/static/ukraine.geojson"></div>` : ''}
+
+<h2>${resultsOut ? t('budgets.results') : t('budgets.projects')}</h2>
+${visible.length ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t('budgets.project')}</th><th scope="col">${t('budgets.district')}</th>
+<th scope="col">${t('budgets.category')}</th><th scope="col" class="number">${t('budgets.cost')}</th><th scope="col">${t('budgets.review')}</th>${
+  state.votes ? html`<th scope="col" class="number">${t('budgets.votes')}</th>` : ''}</tr></thead>
+<tbody>${[...visible].sort((a, b) => (state.votes ? (state.votes.get(b.id) ?? 0) - (state.votes.get(a.id) ?? 0) : 0) || a.id - b.id).map((p) => html`<tr${p.winner ? html` class="winner"` : ''}>
+  <td><a href="/budgets/${cycle.id}/projects/${p.id}">${p.title}</a>${p.winner ? html` <span class="badge state-answered">${t('budgets.winner')}</span>` : ''}</td>
+  <td>${name(cycle.districts, p.district_id)}</td><td>${name(cycle.categories, p.category_id)}</td>
+  <td class="number">${money(ctx, votedCost(p), cycle.currency)}</td><td>${t(`budgets.review_states.${p.review_state}`)}</td>${
+  state.votes ? html`<td class="number">${formatNumber(ctx.locale, state.votes.get(p.id) ?? 0)}</td>` : ''}</tr>`)}</tbody></table></div>`
+    : html`<p>${t('budgets.no_projects')}</p>`}
+<p class="actions"><a href="/api/v1/budgets/${cycle.id}">${t('budgets.as_json')}</a>${
+  resultsOut ? cycle.districts.map((d) => html` <a href="/budgets/${cycle.id}/pabulib?district=${d.id}">${t('budgets.pabulib', { district: d.name })}</a>`) : ''}
+  <a href="/budgets/${cycle.id}/projects.csv">${t('budgets.projects_csv')}</a></p>`;
+}
+
+export function projectPage(ctx: PageContext, cycle: Cycle, project: Project, state: { now: Date; canRun: boolean; isAuthor: boolean; votes: number | null; notes: { note: string; created_at: Date }[]; values?: FieldValues; errors?: Record<string, string> }): SafeHtml {
+  const { t } = ctx;
+  const phase = phaseAt(cycle.starts, state.now);
+  const values = state.values ?? {};
+  const errors = state.errors;
+  const name = (list: { id: number; name: string }[], id: number) => list.find((x) => x.id === id)?.name ?? '—';
+  return html`
+<p><a href="/budgets/${cycle.id}">← ${cycleTitle(ctx, cycle)}</a></p>
+<h1>${project.title}</h1>
+<p><span class="badge">${t(`budgets.review_states.${project.review_state}`)}</span>${project.winner ? html` <span class="badge state-answered">${t('budgets.winner')}</span>` : ''}
+ · ${name(cycle.districts, project.district_id)} · ${name(cycle.categories, project.category_id)}${project.author_name ? html` · ${t('budgets.author')}: ${project.author_name}` : ''}</p>
+${paragraphs(project.description).map((p) => html`<p>${p}</p>`)}
+<h2>${t('budgets.cost_breakdown')}</h2>
+<div class="table-wrap"><table><tbody>${project.cost_items.map((i) => html`<tr><td>${i.item}</td><td class="number">${money(ctx, i.amount, cycle.currency)}</td></tr>`)}
+<tr><th scope="row">${t('budgets.total')}</th><td class="number"><strong>${money(ctx, project.cost, cycle.currency)}</strong></td></tr></tbody></table></div>
+${project.adjusted_cost ? html`<p class="notice">${t('budgets.adjusted', { cost: money(ctx, project.adjusted_cost, cycle.currency) })} ${project.cost_reason ?? ''}</p>` : ''}
+${project.review_note ? html`<h2>${t('budgets.review_note')}</h2><p>${project.review_note}</p>` : ''}
+${project.merged_into ? html`<p>${t('budgets.merged_into')} <a href="/budgets/${cycle.id}/projects/${project.merged_into}">#${project.merged_into}</a></p>` : ''}
+${state.votes !== null ? html`<p><strong>${t('budgets.votes')}:</strong> ${formatNumber(ctx.locale, state.votes)}</p>` : ''}
+${project.winner ? html`<h2>${t('budgets.implementation')}</h2>
+<p>${t(`budgets.implementation_states.${project.implementation_status ?? 'planned'}`)}${project.spent !== null ? html` · ${t('budgets.spent')}: ${money(ctx, project.spent, cycle.currency)}` : ''}</p>
+${state.notes.length ? html`<ul>${state.notes.map((n) => html`<li>${formatDateTime(ctx.locale, n.created_at)}: ${n.note}</li>`)}</ul>` : ''}` : ''}
+${state.isAuthor && phase === 'proposals' ? html`<p><a class="button" href="/budgets/${cycle.id}/projects/${project.id}/edit">${t('budgets.edit_proposal')}</a></p>` : ''}
+${state.canRun && phase === 'review' && project.review_state !== 'merged' ? html`<form method="post" action="/budgets/${cycle.id}/projects/${project.id}/review" class="stacked wide">
+  ${csrfField(ctx)}<h2>${t('budgets.expert_review')}</h2>
+  ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors')}</p>` : ''}
+  ${selectField({ name: 'verdict', label: t('budgets.verdict'), values, errors, empty: '—', choices: ['feasible', 'infeasible', 'merged'].map((v) => ({ value: v, label: t(`budgets.review_states.${v}`) })) })}
+  ${textAreaField({ name: 'review_note', label: t('budgets.review_note'), values, errors, rows: 3 })}
+  ${textField({ name: 'adjusted_cost', label: t('budgets.adjusted_cost'), values, errors, type: 'number' })}
+  ${textField({ name: 'cost_reason', label: t('budgets.cost_reason'), values, errors })}
+  ${textField({ name: 'merged_into', label: t('budgets.merge_target'), values, errors, type: 'number' })}
+  <button type="submit">${t('budgets.save_review')}</button></form>` : ''}
+${state.canRun && project.winner ? html`<form method="post" action="/budgets/${cycle.id}/projects/${project.id}/progress" class="stacked wide">
+  ${csrfField(ctx)}<h2>${t('budgets.report_progress')}</h2>
+  ${selectField({ name: 'implementation_status', label: t('budgets.status'), values: { implementation_status: project.implementation_status, ...values }, errors,
+    choices: ['planned', 'procurement', 'in_progress', 'done', 'cancelled'].map((v) => ({ value: v, label: t(`budgets.implementation_states.${v}`) })) })}
+  ${textField({ name: 'spent', label: t('budgets.spent'), values: { spent: project.spent, ...values }, errors, type: 'number' })}
+  ${textAreaField({ name: 'note', label: t('budgets.progress_note'), values, errors, rows: 3 })}
+  <button type="submit">${t('budgets.save_progress')}</button></form>` : ''}`;
+}
+
+export function proposalForm(ctx: PageContext, cycle: Cycle, values: FieldValues, errors: Errors, projectId: number | null): SafeHtml {
+  const { t } = ctx;
+  const largest = Math.max(0, ...cycle.size_classes.map((c) => c.max_cost));
+  return html`
+<p><a href="/budgets/${cycle.id}">← ${cycleTitle(ctx, cycle)}</a></p>
+<h1>${t(projectId ? 'budgets.edit_proposal' : 'budgets.propose')}</h1>
+<p class="lead">${t('budgets.propose_intro')} ${cycle.size_classes.map((c) => `${c.name}: ${money(ctx, c.max_cost, cycle.currency)}`).join('; ')}</p>
+${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors')}</p>` : ''}
+<form method="post" action="${projectId ? `/budgets/${cycle.id}/projects/${projectId}/edit` : `/budgets/${cycle.id}/projects/new`}" class="stacked wide" novalidate>
+  ${csrfField(ctx)}
+  ${textField({ name: 'title', label: t('budgets.field_title'), values, errors, extra: html` maxlength="200"` })}
+  ${textAreaField({ name: 'description', label: t('budgets.field_description'), values, errors, rows: 8 })}
+  ${selectField({ name: 'district_id', label: t('budgets.district'), values, errors, empty: '—', choices: cycle.districts.map((d) => ({ value: String(d.id), label: `${d.name} (${money(ctx, d.amount, cycle.currency)})` })) })}
+  ${selectField({ name: 'category_id', label: t('budgets.category'), values, errors, empty: '—', choices: cycle.categories.map((c) => ({ value: String(c.id), label: c.name })) })}
+  ${textAreaField({ name: 'cost_items', label: t('budgets.field_cost_items'), values, errors, rows: 5, hint: t('budgets.cost_items_hint', { max: money(ctx, largest, cycle.currency) }) })}
+  ${textField({ name: 'latitude', label: t('budgets.latitude'), values, errors })}
+  ${textField({ name: 'longitude', label: t('budgets.longitude'), values, errors })}
+  <button type="submit">${t('budgets.submit_proposal')}</button>
+</form>`;
+}
+
+export function ballotPage(ctx: PageContext, cycle: Cycle, projects: Project[], ballot: Ballot | undefined, values: FieldValues, errors: Errors, notice?: string): SafeHtml {
+  const { t } = ctx;
+  const chosen = new Set((Array.isArray(values.projects) ? values.projects : values.projects ? [values.projects] : ballot?.choices ?? []).map(String));
+  const confirmed = Boolean(ballot?.confirmed_at);
+  const votable = projects.filter((p) => p.review_state === 'feasible');
+  return html`
+<p><a href="/budgets/${cycle.id}">← ${cycleTitle(ctx, cycle)}</a></p>
+<h1>${t('budgets.ballot.title')}</h1>
+${notice ? html`<p class="notice success" role="status">${notice}</p>` : ''}
+<p class="lead">${cycle.voting_rule === 'approval'
+    ? t(cycle.one_per_category ? 'budgets.rule_approval_category' : 'budgets.rule_approval', { max: cycle.max_choices ?? 1 })
+    : t(cycle.min_spend_share > 0 ? 'budgets.rule_knapsack' : 'budgets.rule_knapsack_any', { share: Math.round(cycle.min_spend_share * 100) })} ${t('budgets.ballot.one_district')}</p>
+${confirmed ? html`<p class="notice success" id="confirmed">${t('budgets.ballot.is_confirmed', { when: formatDateTime(ctx.locale, ballot!.confirmed_at!) })}</p>` : ''}
+${errors ? html`<p class="notice error" role="alert">${Object.values(errors).join(' ')}</p>` : ''}
+<form method="post" action="/budgets/${cycle.id}/ballot" class="stacked wide">
+  ${csrfField(ctx)}
+  ${cycle.districts.map((d) => html`<fieldset class="checkboxes ballot-district"${confirmed ? html` disabled` : ''}>
+    <legend>${d.name} — ${money(ctx, d.amount, cycle.currency)}</legend>
+    ${votable.filter((p) => p.district_id === d.id).map((p) => html`<div class="checkbox"><input type="checkbox" id="project-${p.id}" name="projects" value="${p.id}"${chosen.has(String(p.id)) ? html` checked` : ''}>
+      <label for="project-${p.id}">${p.title} — ${money(ctx, votedCost(p), cycle.currency)}</label></div>`)}
+  </fieldset>`)}
+  ${fieldError(errors, 'projects')}
+  ${confirmed ? '' : html`
+  ${textField({ name: 'birth_year', label: t('budgets.ballot.birth_year'), values: { birth_year: ballot?.declared_birth_year ?? values.birth_year }, errors, type: 'number' })}
+  <div class="checkbox"><input type="checkbox" id="resident" name="resident" value="on"${ballot?.declared_resident || values.resident === 'on' ? html` checked` : ''}>
+    <label for="resident">${t('budgets.ballot.resident')}</label></div>
+  ${fieldError(errors, 'resident')}${fieldError(errors, 'identity')}
+  <p class="hint">${t('budgets.ballot.declaration_hint')}</p>
+  <p class="actions"><button type="submit" name="save" value="1">${t('budgets.ballot.save')}</button>
+    <button type="submit" name="confirm" value="on">${t('budgets.ballot.confirm')}</button></p>`}
+</form>`;
+}
+
+export function managePage(ctx: PageContext, cycle: Cycle, now: Date, values: FieldValues, errors: Errors, notice?: string): SafeHtml {
+  const { t } = ctx;
+  const phase = phaseAt(cycle.starts, now);
+  return html`
+<p><a href="/budgets/${cycle.id}">← ${cycleTitle(ctx, cycle)}</a></p>
+<h1>${t('budgets.manage')}</h1>
+${notice ? html`<p class="notice success" role="status">${notice}</p>` : ''}
+${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors')}</p>` : ''}
+<p>${phaseBadge(ctx, phase)}</p>
+${phase === 'voting' || phase === 'ballot_review' ? html`<form method="post" action="/budgets/${cycle.id}/paper" class="stacked wide">
+  ${csrfField(ctx)}<h2>${t('budgets.paper.title')}</h2><p class="hint">${t('budgets.paper.hint')}</p>
+  ${textField({ name: 'paper_reference', label: t('budgets.paper.reference'), values, errors })}
+  ${textField({ name: 'projects', label: t('budgets.paper.projects'), values, errors })}
+  <button type="submit">${t('budgets.paper.enter')}</button></form>` : html`<p>${t('budgets.paper.closed')}</p>`}
+${phase === 'results' || phase === 'implementation' ? html`<form method="post" action="/budgets/${cycle.id}/results">${csrfField(ctx)}
+  <h2>${t('budgets.results')}</h2><p>${t('budgets.results_hint')}</p><button type="submit">${t('budgets.publish_results')}</button></form>` : ''}`;
+}
+
+export function cycleForm(ctx: PageContext, cities: City[], values: FieldValues, errors: Errors): SafeHtml {
+  const { t } = ctx;
+  const input = (name: string, label: string, type = 'text') => textField({ name, label, values, errors, type });
+  return html`
+<p><a href="/budgets">← ${t('budgets.title')}</a></p>
+<h1>${t('budgets.new_cycle')}</h1>
+${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors')}</p>` : ''}
+<form method="post" action="/budgets/new" class="stacked wide" novalidate>
+  ${csrfField(ctx)}
+  ${selectField({ name: 'city', label: t('budgets.city'), values, errors, empty: '—', choices: cities.map((c) => ({ value: c.slug, label: localName(c, ctx.locale) })) })}
+  ${input('slug', t('admin.slug'))}
+  ${input('title_uk', t('budgets.title_uk'))}${input('title_en', t('budgets.title_en'))}${input('title_bg', t('budgets.title_bg'))}
+  ${textAreaField({ name: 'description', label: t('budgets.description'), values, errors, rows: 4 })}
+  ${textAreaField({ name: 'districts', label: t('budgets.districts'), values, errors, rows: 4, hint: t('budgets.districts_hint') })}
+  ${textAreaField({ name: 'categories', label: t('budgets.categories'), values, errors, rows: 4, hint: t('budgets.categories_hint') })}
+  ${textAreaField({ name: 'size_classes', label: t('budgets.size_classes'), values, errors, rows: 3, hint: t('budgets.size_classes_hint') })}
+  ${PHASES.map((phase) => input(`${phase}_at`, t('budgets.phase_start', { phase: t(`budgets.phases.${phase}`) }), 'date'))}
+  ${selectField({ name: 'voting_rule', label: t('budgets.voting_rule'), values, errors, choices: ['approval', 'knapsack'].map((r) => ({ value: r, label: t(`budgets.rules.${r}`) })) })}
+  ${input('max_choices', t('budgets.max_choices'), 'number')}
+  <div class="checkbox"><input type="checkbox" id="one_per_category" name="one_per_category" value="on"${values.one_per_category === 'on' ? html` checked` : ''}><label for="one_per_category">${t('budgets.one_per_category')}</label></div>
+  ${input('min_spend_share', t('budgets.min_spend_share'), 'number')}
+  ${input('min_age', t('budgets.min_age'), 'number')}
+  <div class="checkbox"><input type="checkbox" id="residents_only" name="residents_only" value="on"${values.residents_only === 'on' ? html` checked` : ''}><label for="residents_only">${t('budgets.residents_only')}</label></div>
+  <div class="checkbox"><input type="checkbox" id="live_totals" name="live_totals" value="on"${values.live_totals === 'on' ? html` checked` : ''}><label for="live_totals">${t('budgets.live_totals')}</label></div>
+  <button type="submit">${t('budgets.create')}</button>
+</form>`;
+}
+
+/** A city's cycles on its page. */
+export function cityBudgetsSection(ctx: PageContext, cycles: (Omit<Cycle, 'districts' | 'categories' | 'size_classes'>)[], now: Date): SafeHtml {
+  if (!cycles.length) return html``;
+  return html`<h2>${ctx.t('budgets.title')}</h2><ul>${cycles.map((c) => html`<li><a href="/budgets/${c.id}">${cycleTitle(ctx, c)}</a> ${phaseBadge(ctx, phaseAt(c.starts, now))}</li>`)}</ul>`;
+}
