@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp, ENGINES } from '../../../test/helpers.ts';
-import type { CurrentUser } from '../../platform/auth.ts';
+import { createApiToken, type CurrentUser } from '../../platform/auth.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import {
   computeResults, countVotes, createCycle, enterPaperBallot, getCycle, getProject, parseBallotInput, parseCycleInput, proposeProject,
@@ -161,6 +161,92 @@ for (const engine of ENGINES) {
       const total = (await Promise.all(sykhiv.map(costOf))).reduce((a, b) => a + b, 0);
       assert.ok(total <= 1_000_000, `winners cost ${total}`);
       assert.deepEqual(stored.filter((p) => p.winner).map((p) => p.id).sort(), [...sykhiv, projects.centre!].sort());
+    });
+  });
+}
+
+for (const engine of ENGINES) {
+  describe(`participatory budget over HTTP on ${engine}`, () => {
+    let app: FastifyInstance;
+    before(async () => {
+      app = await createTestApp(engine);
+    });
+    after(() => app.close());
+
+    test('every role against the city’s actions; a ballot through the API; exports', async () => {
+      const { Client, DEMO_PASSWORD } = await import('../../../test/helpers.ts');
+      const lviv = (await app.db.one<{ id: number }>(`SELECT id FROM budget_cycles WHERE slug = 'gromadskyi-proekt'`))!.id;
+      const kyiv = (await app.db.one<{ id: number }>(`SELECT id FROM budget_cycles WHERE slug = 'hromadskyi-proekt'`))!.id;
+      const lvivProject = (await app.db.one<{ id: number }>('SELECT id FROM budget_projects WHERE cycle_id = $1 ORDER BY id LIMIT 1', [lviv]))!.id;
+      const kyivWinner = (await app.db.one<{ id: number }>('SELECT id FROM budget_projects WHERE cycle_id = $1 AND winner ORDER BY id LIMIT 1', [kyiv]))!.id;
+      const clients: Record<string, InstanceType<typeof Client>> = {};
+      for (const [role, email] of [['citizen', 'citizen@hromada.demo'], ['lviv editor', 'editor.lviv@hromada.demo'], ['assessor', 'assessor@hromada.demo']] as const) {
+        clients[role] = new Client(app, `203.0.113.${Object.keys(clients).length + 20}`);
+        await clients[role]!.login(email, DEMO_PASSWORD);
+      }
+      const send = async (client: InstanceType<typeof Client>, url: string, fields: Record<string, string> = {}) => {
+        await client.get('/budgets');
+        return client.post(url, { _csrf: client.csrfToken(), ...fields });
+      };
+      const before = await app.db.query('SELECT id, review_state, votes, winner, implementation_status, spent FROM budget_projects ORDER BY id');
+      const ballotsBefore = await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM budget_ballots');
+      // Kyiv's actions by people who do not run Kyiv's budget: refused, nothing changes.
+      for (const role of ['citizen', 'lviv editor', 'assessor']) {
+        const client = clients[role]!;
+        assert.equal((await send(client, `/budgets/${kyiv}/results`)).statusCode, 403, role);
+        assert.equal((await send(client, `/budgets/${kyiv}/paper`, { paper_reference: 'X1', projects: String(kyivWinner) })).statusCode, 403, role);
+        assert.equal((await send(client, `/budgets/${kyiv}/projects/${kyivWinner}/progress`, { implementation_status: 'done', spent: '1', note: 'x' })).statusCode, 403, role);
+        assert.equal((await client.get(`/budgets/${kyiv}/manage`)).statusCode, 403, role);
+      }
+      const anonymous = new Client(app);
+      assert.equal((await anonymous.get(`/budgets/${lviv}/ballot`)).statusCode, 302, 'login first');
+      assert.deepEqual(await app.db.query('SELECT id, review_state, votes, winner, implementation_status, spent FROM budget_projects ORDER BY id'), before);
+      assert.equal((await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM budget_ballots'))!.n, ballotsBefore!.n);
+      // Lviv's editor may review only in the review phase: it is voting now.
+      assert.equal((await send(clients['lviv editor']!, `/budgets/${lviv}/projects/${lvivProject}/review`, { verdict: 'infeasible', review_note: 'x' })).statusCode, 409);
+
+      // The citizen votes through the page: choices in two districts are refused with the reason, then a valid ballot is cast.
+      const lvivProjects = await app.db.query<{ id: number; district_id: number }>(`SELECT id, district_id FROM budget_projects WHERE cycle_id = $1 ORDER BY id`, [lviv]);
+      const citizen = clients.citizen!;
+      const vote = async (ids: number[]) => {
+        await citizen.get(`/budgets/${lviv}/ballot`);
+        const body = new URLSearchParams({ _csrf: citizen.csrfToken(), birth_year: '1990', resident: 'on', confirm: 'on' });
+        for (const id of ids) body.append('projects', String(id));
+        return app.inject({ method: 'POST', url: `/budgets/${lviv}/ballot`, payload: body.toString(), remoteAddress: citizen.remoteAddress,
+          headers: { cookie: citizen.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' } });
+      };
+      const sykhiv = lvivProjects.filter((p) => p.district_id === lvivProjects[0]!.district_id).map((p) => p.id);
+      const galytskyi = lvivProjects.filter((p) => p.district_id !== lvivProjects[0]!.district_id).map((p) => p.id);
+      const mixed = await vote([sykhiv[0]!, galytskyi[0]!]);
+      assert.equal(mixed.statusCode, 422);
+      assert.match(mixed.body, /лише одного району/);
+      assert.equal((await vote(sykhiv)).statusCode, 303);
+      assert.match((await citizen.get(`/budgets/${lviv}/ballot`)).body, /id="confirmed"/);
+      assert.equal((await vote([sykhiv[0]!])).statusCode, 409, 'a cast ballot cannot change');
+
+      // Through the API with a token: a hand-crafted ballot over the rule, then a valid one.
+      const assessor = await app.db.one<{ id: number }>(`SELECT id FROM users WHERE email = 'assessor@hromada.demo'`);
+      const { token } = await createApiToken(app.db, assessor!.id, 'test');
+      const put = (payload: unknown) => app.inject({ method: 'PUT', url: `/api/v1/budgets/${lviv}/ballot`, headers: { authorization: `Bearer ${token}` }, payload: payload as object });
+      const over = await put({ projects: [...sykhiv, galytskyi[0]!], birth_year: 1980, resident: true, confirm: true });
+      assert.equal(over.statusCode, 422);
+      assert.equal(over.headers['content-type'], 'application/problem+json; charset=utf-8');
+      assert.equal((await put({ projects: [lvivProjects[0]!.id], birth_year: 1980, resident: true, user_id: 1 })).statusCode, 400, 'no voting for someone else');
+      const cast = await put({ projects: [lvivProjects[0]!.id], birth_year: 1980, resident: true, confirm: true });
+      assert.equal(cast.statusCode, 200, cast.body);
+      assert.ok(cast.json().confirmed_at);
+      assert.equal((await put({ projects: [lvivProjects[1]!.id], birth_year: 1980, resident: true, confirm: true })).statusCode, 409);
+
+      const pabulib = await app.inject(`/budgets/${kyiv}/pabulib?district=${(await getCycle(app.db, kyiv)).districts[0]!.id}`);
+      assert.equal(pabulib.statusCode, 200);
+      assert.match(pabulib.body, /^META\nkey;value\n/);
+      assert.match(pabulib.body, /\nvote_type;approval\n/);
+      assert.match(pabulib.body, /\nmax_sum_cost;2000000\n/);
+      assert.equal((await app.inject(`/budgets/${lviv}/pabulib?district=1`)).statusCode, 409, 'no results yet');
+      const csv = await app.inject(`/budgets/${lviv}/projects.csv`);
+      assert.match(csv.body, /^id,title,district,category,cost,voted_cost,review_state,votes,winner/);
+      assert.equal((await app.inject('/api/3/action/package_show?id=kyiv-participatory-budget-' + kyiv)).json().success, true, 'published as a portal dataset');
+      assert.equal((await app.inject(`/api/v1/budgets/${lviv}/projects`)).json().items[0].votes !== null, true, 'live totals are on for Lviv');
     });
   });
 }

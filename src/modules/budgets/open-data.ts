@@ -7,7 +7,7 @@ import { addResource, createDataset } from '../catalog/service.ts';
 export async function publishCycleDataset(
   db: Queryable, actor: Actor, city: { id: number; slug: string; name_uk: string }, cycleId: number, titles: { uk: string; en: string; bg: string },
 ): Promise<void> {
-  const name = `${city.slug}-budget-${cycleId}`.slice(0, 100);
+  const name = `${city.slug}-participatory-budget-${cycleId}`.slice(0, 100);
   if (await db.one('SELECT 1 FROM datasets WHERE name = $1', [name])) return;
   const dataset = await createDataset(db, actor, {
     name, city_id: city.id, title_uk: titles.uk, title_en: titles.en, title_bg: titles.bg,

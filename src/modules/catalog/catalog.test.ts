@@ -24,11 +24,12 @@ for (const engine of ENGINES) {
 
     test('search: words in any language, typos tolerated, facets counted, drafts hidden', async () => {
       const budget = (await app.inject('/api/v1/datasets?q=бюджет')).json();
-      assert.equal(budget.items[0].name, 'lviv-budget-2024');
+      assert.deepEqual(budget.items.slice(0, 2).map((d: { name: string }) => d.name).sort(), ['lviv-budget-2024', 'lviv-participatory-budget-1'],
+        'the city budget and the participatory budget');
       const typo = (await app.inject(`/api/v1/datasets?q=${encodeURIComponent('бюджт')}`)).json();
       assert.ok(typo.items.some((d: { name: string }) => d.name === 'lviv-budget-2024'), 'a typo still finds it');
       const englishTypo = (await app.inject('/api/v1/datasets?q=budjet')).json();
-      assert.equal(englishTypo.items[0]?.name, 'lviv-budget-2024', 'one wrong letter in English too');
+      assert.ok(englishTypo.items.some((d: { name: string }) => d.name === 'lviv-budget-2024'), 'one wrong letter in English too');
       const english = (await app.inject('/api/v1/datasets?q=transport%20stops')).json();
       assert.deepEqual(english.items.map((d: { name: string }) => d.name), ['lviv-public-transport-stops']);
       const all = (await app.inject('/api/v1/datasets?limit=100')).json();
