@@ -14,11 +14,13 @@ import { closeExpiredPetitions } from '../../src/modules/petitions/service.ts';
 
 const PUBLIC_PAGES = ['/', '/cities', '/cities?q=%D0%BA%D0%B8%D1%97%D0%B2', '/cities?oblast=lvivska&sort=-population', '/cities/map', '/cities/lviv',
   '/api/docs', '/datasets', '/datasets?q=%D0%B1%D1%8E%D0%B4%D0%B6%D0%B5%D1%82&theme=ECON', '/datasets/lviv-budget-2024', '/datasets/vinnytsia-kindergartens', '/login', '/register', '/forgot', '/reset?token=expired', '/confirm?token=abc', '/no-such-page',
-  '/petitions', '/petitions?city=zhytomyr&sort=newest', '/petitions/1', '/petitions/2', '/petitions/5'];
+  '/petitions', '/petitions?city=zhytomyr&sort=newest', '/petitions/1', '/petitions/2', '/petitions/5',
+  '/budgets', '/budgets/1', '/budgets/2', '/budgets/2/projects/6'];
 const ADMIN_PAGES = ['/account', '/admin', '/admin/cities', '/admin/cities/new', '/admin/cities/lviv/edit', '/admin/organizations',
   '/admin/organizations/new', '/admin/organizations/civic-lviv/edit', '/admin/users', '/admin/users/new', '/admin/users/1', '/admin/audit', '/admin/outbox',
   '/datasets/new', '/datasets/lviv-budget-2024/edit', '/datasets/lviv-budget-2024/resources/new', '/datasets/lviv-budget-2024/history', '/datasets/lviv-council-decisions-draft',
-  '/petitions/new', '/petitions/mine', '/petitions/moderation', '/cities/lviv/petition-rules', '/petitions/3', '/petitions/7'];
+  '/petitions/new', '/petitions/mine', '/petitions/moderation', '/cities/lviv/petition-rules', '/petitions/3', '/petitions/7',
+  '/budgets/new', '/budgets/1/ballot', '/budgets/1/manage', '/budgets/2/manage', '/budgets/2/projects/6'];
 
 async function login(page: Page, baseUrl: string, email: string, password: string) {
   await page.goto(`${baseUrl}/login`);
@@ -234,6 +236,73 @@ describe('Hromada in Chromium', () => {
     for (const context of [editorContext, citizenContext, signerContext]) await context.close();
   });
 
+  test('a participatory budget from the editor’s cycle through a proposal, review and voting to results', async () => {
+    const editorContext = await site.browser.newContext();
+    const editor = await editorContext.newPage();
+    const residentContext = await site.browser.newContext();
+    const resident = await residentContext.newPage();
+    const problems = [...[editor, resident].map(watchProblems)];
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+    await login(editor, site.baseUrl, 'editor.lviv@hromada.demo', DEMO_PASSWORD);
+    await editor.goto(`${site.baseUrl}/budgets/new`);
+    await editor.getByLabel('Місто', { exact: true }).selectOption('lviv');
+    await editor.getByLabel('Ідентифікатор в адресі (slug)').fill('bp-test');
+    await editor.getByLabel('Назва (українською)').fill('Тестовий бюджет');
+    await editor.getByLabel('Назва (англійською)').fill('Test budget');
+    await editor.getByLabel('Назва (болгарською)').fill('Тестов бюджет');
+    await editor.getByLabel('Райони', { exact: true }).fill('Центр; 300000');
+    await editor.getByLabel('Категорії', { exact: true }).fill('Парки');
+    await editor.getByLabel('Розміри проєктів', { exact: true }).fill('Малі; 300000');
+    const phases = ['Інформування', 'Подання проєктів', 'Експертиза', 'Голосування', 'Перевірка бюлетенів', 'Результати', 'Реалізація'];
+    for (const [i, phase] of phases.entries()) await editor.getByLabel(`Початок етапу «${phase}»`).fill(day(i * 10 - 12));
+    await editor.getByLabel('Найбільше проєктів у бюлетені (схвалення)').fill('2');
+    await editor.getByRole('button', { name: 'Створити цикл' }).click();
+    await editor.waitForURL(/\/budgets\/\d+$/);
+    const cycleUrl = editor.url();
+    const cycleId = Number(/(\d+)$/.exec(cycleUrl)![1]);
+    const shift = (days: number) => site.app.db.query(
+      `UPDATE budget_cycles SET ${['information', 'proposals', 'review', 'voting', 'ballot_review', 'results', 'implementation'].map((p) => `${p}_at = ${p}_at - interval '${days} days'`).join(', ')} WHERE id = $1`, [cycleId]);
+
+    await login(resident, site.baseUrl, 'citizen@hromada.demo', DEMO_PASSWORD);
+    await resident.goto(cycleUrl);
+    await resident.getByRole('link', { name: 'Запропонувати проєкт' }).click();
+    await resident.getByLabel('Назва', { exact: true }).fill('Лавки в сквері');
+    await resident.getByLabel('Опис', { exact: true }).fill('Поставити десять лавок у сквері біля школи, щоб батькам і дідусям було де сісти.');
+    await resident.getByLabel('Район', { exact: true }).selectOption({ label: 'Центр (300 000 грн)' });
+    await resident.getByLabel('Категорія', { exact: true }).selectOption({ label: 'Парки' });
+    await resident.getByLabel('Позиції кошторису', { exact: true }).fill('Лавки; 150000\nМонтаж; 30000');
+    await resident.getByRole('button', { name: 'Подати проєкт' }).click();
+    await resident.waitForURL(/\/projects\/\d+$/);
+    const projectUrl = resident.url();
+    assert.equal(describeViolations(await axeViolations(resident)), '');
+
+    await shift(10); // expert review
+    await editor.goto(projectUrl);
+    await editor.getByLabel('Висновок', { exact: true }).selectOption('feasible');
+    await editor.getByRole('button', { name: 'Зберегти висновок' }).click();
+    await editor.waitForURL(projectUrl);
+    await shift(10); // voting
+    await resident.goto(`${site.baseUrl}/budgets/${cycleId}/ballot`);
+    await resident.getByLabel(/Лавки в сквері/).check();
+    await resident.getByLabel('Рік народження').fill('1990');
+    await resident.getByLabel('Я мешкаю в цьому місті').check();
+    await resident.getByRole('button', { name: 'Подати бюлетень' }).click();
+    await resident.waitForURL(/done=confirmed/);
+    await resident.waitForSelector('#confirmed');
+    assert.equal(describeViolations(await axeViolations(resident)), '');
+    await resident.screenshot({ path: `${SCREENSHOT_DIR}/budget-ballot.png`, fullPage: true });
+    await shift(20); // results
+    await editor.goto(`${site.baseUrl}/budgets/${cycleId}/manage`);
+    await editor.getByRole('button', { name: 'Підрахувати й оприлюднити результати' }).click();
+    await editor.waitForURL(/done=results/);
+    assert.match(await editor.locator('tr.winner').first().textContent() ?? '', /Лавки в сквері/);
+    assert.equal(describeViolations(await axeViolations(editor)), '');
+    await editor.screenshot({ path: `${SCREENSHOT_DIR}/budget-results.png`, fullPage: true });
+    assert.deepEqual(problems.flat(), []);
+    for (const context of [editorContext, residentContext]) await context.close();
+  });
+
   for (const locale of ['uk', 'en', 'bg']) {
     test(`every page passes axe (WCAG 2.1 A/AA) in ${locale}, with no CSP violation`, async () => {
       const context = await site.browser.newContext();
@@ -262,7 +331,7 @@ describe('Hromada in Chromium', () => {
   test('pages fit a phone screen without sideways scrolling', async () => {
     const context = await site.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();
-    for (const path of ['/', '/cities', '/cities/lviv', '/cities/map', '/register', '/api/docs', '/datasets', '/datasets/lviv-budget-2024', '/petitions', '/petitions/2']) {
+    for (const path of ['/', '/cities', '/cities/lviv', '/cities/map', '/register', '/api/docs', '/datasets', '/datasets/lviv-budget-2024', '/petitions', '/petitions/2', '/budgets/2', '/budgets/1/ballot']) {
       await page.goto(site.baseUrl + path);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 1, `${path} overflows by ${overflow}px`);
