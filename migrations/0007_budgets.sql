@@ -122,3 +122,19 @@ CREATE TABLE budget_ballot_choices (
   PRIMARY KEY (ballot_id, project_id)
 );
 CREATE INDEX budget_ballot_choices_project ON budget_ballot_choices (project_id);
+
+-- Images of a proposal (its author, while proposals are open) and photos of a winner's
+-- implementation (the city's editors); each with a description for people who cannot see it.
+CREATE TABLE budget_files (
+  id serial PRIMARY KEY,
+  project_id int NOT NULL REFERENCES budget_projects(id) ON DELETE CASCADE,
+  kind text NOT NULL CHECK (kind IN ('image', 'photo')),
+  description text NOT NULL,
+  file_key text NOT NULL,
+  file_name text NOT NULL,
+  mime_type text NOT NULL,
+  size_bytes bigint NOT NULL,
+  sha256 text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX budget_files_project ON budget_files (project_id);

@@ -12,7 +12,10 @@ async function start(element: HTMLElement): Promise<void> {
   if (geojson) {
     const layer = L.geoJSON(await fetch(geojson).then((r) => r.json()), {
       style: { color: '#083a66', weight: 2, fillColor: '#ffd200', fillOpacity: 0.5 },
-      pointToLayer: (_, latlng) => L.circleMarker(latlng, { radius: 5, color: '#083a66', weight: 1, fillColor: '#ffd200', fillOpacity: 0.9 }),
+      // A feature marked as a winner (participatory budgets) stands out; others are plain.
+      pointToLayer: (feature, latlng) => L.circleMarker(latlng, feature.properties?.winner === false
+        ? { radius: 5, color: '#083a66', weight: 1, fillColor: '#ffffff', fillOpacity: 0.9 }
+        : { radius: feature.properties?.winner ? 8 : 5, color: '#083a66', weight: 1, fillColor: '#ffd200', fillOpacity: 0.9 }),
       onEachFeature: (feature, item) => {
         const properties = (feature.properties ?? {}) as Record<string, unknown>;
         const name = Object.entries(properties).find(([key, value]) => /name|назва|име|title/i.test(key) && value !== null)?.[1]

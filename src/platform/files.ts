@@ -96,3 +96,23 @@ export async function receiveUpload(
 type MultipartPart =
   | { type: 'field'; fieldname: string; value: unknown }
   | { type: 'file'; fieldname: string; filename: string; file: Readable & { truncated: boolean } };
+
+export type SniffedType = 'pdf' | 'png' | 'jpeg' | 'webp';
+
+export const MIME_TYPES: Record<SniffedType, string> = { pdf: 'application/pdf', png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+
+/** What a stored file really is, from its first bytes, whatever its name says; null when none of these. */
+export function sniffFileType(dataDir: string, key: string): SniffedType | null {
+  const head = Buffer.alloc(12);
+  const fd = fs.openSync(filePath(dataDir, key), 'r');
+  try {
+    fs.readSync(fd, head, 0, 12, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf';
+  if (head[0] === 0x89 && head.subarray(1, 4).toString('latin1') === 'PNG') return 'png';
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
+  if (head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP') return 'webp';
+  return null;
+}

@@ -275,6 +275,12 @@ describe('Hromada in Chromium', () => {
     await resident.getByRole('button', { name: 'Подати проєкт' }).click();
     await resident.waitForURL(/\/projects\/\d+$/);
     const projectUrl = resident.url();
+    await resident.getByLabel('Що на зображенні').fill('Сквер біля школи зараз');
+    await resident.getByLabel('Зображення', { exact: true }).setInputFiles({ name: 'square.png', mimeType: 'image/png',
+      buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64') });
+    await resident.getByRole('button', { name: 'Завантажити' }).click();
+    await resident.waitForSelector('img[alt="Сквер біля школи зараз"]');
+    assert.ok(await resident.locator('img[alt="Сквер біля школи зараз"]').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 1));
     assert.equal(describeViolations(await axeViolations(resident)), '');
 
     await shift(10); // expert review

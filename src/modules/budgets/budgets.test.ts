@@ -174,7 +174,7 @@ for (const engine of ENGINES) {
     after(() => app.close());
 
     test('every role against the city’s actions; a ballot through the API; exports', async () => {
-      const { Client, DEMO_PASSWORD } = await import('../../../test/helpers.ts');
+      const { Client, DEMO_PASSWORD, multipartBody } = await import('../../../test/helpers.ts');
       const lviv = (await app.db.one<{ id: number }>(`SELECT id FROM budget_cycles WHERE slug = 'gromadskyi-proekt'`))!.id;
       const kyiv = (await app.db.one<{ id: number }>(`SELECT id FROM budget_cycles WHERE slug = 'hromadskyi-proekt'`))!.id;
       const lvivProject = (await app.db.one<{ id: number }>('SELECT id FROM budget_projects WHERE cycle_id = $1 ORDER BY id LIMIT 1', [lviv]))!.id;
@@ -236,6 +236,26 @@ for (const engine of ENGINES) {
       assert.equal(cast.statusCode, 200, cast.body);
       assert.ok(cast.json().confirmed_at);
       assert.equal((await put({ projects: [lvivProjects[1]!.id], birth_year: 1980, resident: true, confirm: true })).statusCode, 409);
+
+      // Photos of a winning project's works: the city's people only, images only, each described.
+      const admin = new Client(app, '203.0.113.40');
+      await admin.login('admin@hromada.demo', DEMO_PASSWORD);
+      const upload = async (client: InstanceType<typeof Client>, name: string, content: Uint8Array | string, description = 'Нові лавки в сквері') => {
+        await client.get(`/budgets/${kyiv}/projects/${kyivWinner}`);
+        const form = multipartBody({ _csrf: client.csrfToken(), description }, { name, content });
+        return app.inject({ method: 'POST', url: `/budgets/${kyiv}/projects/${kyivWinner}/files`, payload: form.payload,
+          headers: { 'content-type': form.contentType, cookie: client.cookieHeader } });
+      };
+      const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+      assert.equal((await upload(clients.citizen!, 'photo.png', png)).statusCode, 403);
+      assert.equal((await upload(admin, 'photo.png', '<svg onload="alert(1)"/>')).statusCode, 422, 'not an image');
+      assert.equal((await upload(admin, 'photo.png', png, '')).statusCode, 422, 'a description is required');
+      assert.equal((await upload(admin, 'photo.png', png)).statusCode, 303);
+      const page = await app.inject(`/budgets/${kyiv}/projects/${kyivWinner}`);
+      const src = /<img src="([^"]+)" alt="Нові лавки в сквері"/.exec(page.body)?.[1];
+      assert.ok(src);
+      const image = await app.inject(src);
+      assert.equal(image.headers['content-type'], 'image/png');
 
       const pabulib = await app.inject(`/budgets/${kyiv}/pabulib?district=${(await getCycle(app.db, kyiv)).districts[0]!.id}`);
       assert.equal(pabulib.statusCode, 200);

@@ -1,10 +1,12 @@
 // Participatory budgeting: the public pages, proposals, the experts' review, the ballot, paper
 // ballots, results, implementation reports, exports (CSV, GeoJSON, Pabulib) and /api/v1.
 // Who may do what is decided in service.ts (canRun and the phase and author checks).
+import fs from 'node:fs';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allow, signedIn } from '../../platform/http/guards.ts';
-import { actorOf, fieldMessages, submitForm } from '../../platform/http/forms.ts';
+import { actorOf, csrfBeforeFile, fieldMessages, submitForm } from '../../platform/http/forms.ts';
+import { filePath, FileTooLargeError, MIME_TYPES, receiveUpload, safeFileName, sniffFileType } from '../../platform/files.ts';
 import { apiRateLimit, formRateLimit } from '../../platform/http/rate-limits.ts';
 import { errorResponses, problemSchema } from '../../platform/http/schemas.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
@@ -18,6 +20,9 @@ import {
   parseBallotInput, parseCycleInput, proposeProject, recordProgress, reviewProject, saveBallot, updateProposal, votedCost, type Cycle, type Project,
 } from './service.ts';
 import { ballotPage, cycleForm, cyclePage, cycleTitle, listPage, managePage, projectPage, proposalForm } from './views.ts';
+
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+const MAX_IMAGES = 10;
 
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const;
 const projectParams = {
@@ -114,9 +119,10 @@ async function routes(app: FastifyInstance) {
   async function renderProject(request: FastifyRequest, reply: FastifyReply, cycle: Cycle, project: Project, form?: { values: Record<string, unknown>; errors: Record<string, string> }, status = 200) {
     const now = clock.now();
     const notes = await db.query<{ note: string; created_at: Date }>('SELECT note, created_at FROM budget_progress_notes WHERE project_id = $1 ORDER BY id DESC', [project.id]);
+    const files = await db.query<{ id: number; kind: 'image' | 'photo'; description: string }>('SELECT id, kind, description FROM budget_files WHERE project_id = $1 ORDER BY id', [project.id]);
     return reply.page({ title: project.title, nav: 'budgets', body: projectPage(request.pageContext(), cycle, project, {
       now, canRun: canRun(request.user, cycle.city_id), isAuthor: request.user?.id === project.author_id,
-      votes: votesShown(cycle, now) ? (await countVotes(db, cycle.id)).get(project.id) ?? 0 : null, notes, ...form,
+      votes: votesShown(cycle, now) ? (await countVotes(db, cycle.id)).get(project.id) ?? 0 : null, notes, files, ...form,
     }) }, status);
   }
 
@@ -250,6 +256,63 @@ async function routes(app: FastifyInstance) {
   }
   projectAction('review', (tx, request, cycle, project) => reviewProject(tx, actorOf(request), request.user!, cycle, project, request.body, clock.now()));
   projectAction('progress', (tx, request, cycle, project) => recordProgress(tx, actorOf(request), request.user!, cycle, project, request.body));
+
+  // Images of a proposal (its author, while proposals are open) and photos of a winner's works
+  // (the city's editors). PNG, JPEG or WebP whose content says so, each with a description.
+  app.post<{ Params: { id: number; pid: number } }>('/budgets/:id/projects/:pid/files', {
+    preHandler: allow(signedIn), schema: { params: projectParams }, config: { csrf: 'multipart' },
+  }, async (request, reply) => {
+    const cycle = await cycleOf(request.params.id);
+    const project = await getProject(db, cycle.id, request.params.pid);
+    const user = request.user!;
+    const kind = project.author_id === user.id && phaseAt(cycle.starts, clock.now()) === 'proposals' ? 'image'
+      : project.winner && canRun(user, cycle.city_id) ? 'photo' : null;
+    if (!kind) throw new ForbiddenError('images are added by the author while proposals are open, photos by the city to a winning project');
+    const fail = (field: string, message: string, status: number) =>
+      renderProject(request, reply, cycle, project, { values: {}, errors: { [field]: request.t(message) } }, status);
+    let upload;
+    try {
+      upload = await receiveUpload(request as never, app.config.dataDir, MAX_IMAGE_BYTES, csrfBeforeFile(app, request, reply));
+    } catch (error) {
+      if (error instanceof FileTooLargeError) return fail('file', 'budgets.error.image_too_large', 413);
+      throw error;
+    }
+    const stored = upload.stored;
+    if (!stored) {
+      if (!upload.fields._csrf) throw Object.assign(new Error('missing csrf'), { statusCode: 403 });
+      return fail('file', 'datastore.no_file', 422);
+    }
+    const discard = () => fs.rmSync(filePath(app.config.dataDir, stored.file.key), { force: true });
+    const type = sniffFileType(app.config.dataDir, stored.file.key);
+    if (!type || type === 'pdf') {
+      discard();
+      return fail('file', 'budgets.error.image_type', 422);
+    }
+    const description = (upload.fields.description ?? '').trim();
+    if (!description || description.length > 300) {
+      discard();
+      return fail('description', description ? 'validation.too_long' : 'validation.required', 422);
+    }
+    const count = await db.one<{ n: number }>('SELECT count(*)::int AS n FROM budget_files WHERE project_id = $1', [project.id]);
+    if (count!.n >= MAX_IMAGES) {
+      discard();
+      return fail('file', 'budgets.error.too_many_images', 422);
+    }
+    await db.query(
+      'INSERT INTO budget_files (project_id, kind, description, file_key, file_name, mime_type, size_bytes, sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [project.id, kind, description, stored.file.key, safeFileName(stored.fileName), MIME_TYPES[type], stored.file.size, stored.file.sha256]);
+    return reply.redirect(`/budgets/${cycle.id}/projects/${project.id}`, 303);
+  });
+
+  app.get<{ Params: { id: number; pid: number; fid: number } }>('/budgets/:id/projects/:pid/files/:fid', {
+    schema: { params: { type: 'object', properties: { ...projectParams.properties, fid: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } } } },
+  }, async (request, reply) => {
+    const file = await db.one<{ file_key: string; mime_type: string }>(
+      `SELECT f.file_key, f.mime_type FROM budget_files f JOIN budget_projects p ON p.id = f.project_id WHERE f.id = $1 AND p.id = $2 AND p.cycle_id = $3`,
+      [request.params.fid, request.params.pid, request.params.id]);
+    if (!file) throw new NotFoundError('no such image');
+    return reply.type(file.mime_type).header('cache-control', 'public, max-age=86400').send(fs.createReadStream(filePath(app.config.dataDir, file.file_key)));
+  });
 
   // ---- The ballot ----
 

@@ -98,7 +98,10 @@ ${visible.length ? html`<div class="table-wrap"><table><thead><tr><th scope="col
   <a href="/budgets/${cycle.id}/projects.csv">${t('budgets.projects_csv')}</a></p>`;
 }
 
-export function projectPage(ctx: PageContext, cycle: Cycle, project: Project, state: { now: Date; canRun: boolean; isAuthor: boolean; votes: number | null; notes: { note: string; created_at: Date }[]; values?: FieldValues; errors?: Record<string, string> }): SafeHtml {
+export function projectPage(ctx: PageContext, cycle: Cycle, project: Project, state: {
+  now: Date; canRun: boolean; isAuthor: boolean; votes: number | null; notes: { note: string; created_at: Date }[];
+  files: { id: number; kind: 'image' | 'photo'; description: string }[]; values?: FieldValues; errors?: Record<string, string>;
+}): SafeHtml {
   const { t } = ctx;
   const phase = phaseAt(cycle.starts, state.now);
   const values = state.values ?? {};
@@ -110,6 +113,9 @@ export function projectPage(ctx: PageContext, cycle: Cycle, project: Project, st
 <p><span class="badge">${t(`budgets.review_states.${project.review_state}`)}</span>${project.winner ? html` <span class="badge state-answered">${t('budgets.winner')}</span>` : ''}
  · ${name(cycle.districts, project.district_id)} · ${name(cycle.categories, project.category_id)}${project.author_name ? html` · ${t('budgets.author')}: ${project.author_name}` : ''}</p>
 ${paragraphs(project.description).map((p) => html`<p>${p}</p>`)}
+${gallery(cycle, project, state.files.filter((f) => f.kind === 'image'))}
+${fieldError(errors, 'file')}${fieldError(errors, 'description')}
+${state.isAuthor && phase === 'proposals' ? imageForm(ctx, cycle, project, 'budgets.add_image') : ''}
 <h2>${t('budgets.cost_breakdown')}</h2>
 <div class="table-wrap"><table><tbody>${project.cost_items.map((i) => html`<tr><td>${i.item}</td><td class="number">${money(ctx, i.amount, cycle.currency)}</td></tr>`)}
 <tr><th scope="row">${t('budgets.total')}</th><td class="number"><strong>${money(ctx, project.cost, cycle.currency)}</strong></td></tr></tbody></table></div>
@@ -119,7 +125,9 @@ ${project.merged_into ? html`<p>${t('budgets.merged_into')} <a href="/budgets/${
 ${state.votes !== null ? html`<p><strong>${t('budgets.votes')}:</strong> ${formatNumber(ctx.locale, state.votes)}</p>` : ''}
 ${project.winner ? html`<h2>${t('budgets.implementation')}</h2>
 <p>${t(`budgets.implementation_states.${project.implementation_status ?? 'planned'}`)}${project.spent !== null ? html` · ${t('budgets.spent')}: ${money(ctx, project.spent, cycle.currency)}` : ''}</p>
-${state.notes.length ? html`<ul>${state.notes.map((n) => html`<li>${formatDateTime(ctx.locale, n.created_at)}: ${n.note}</li>`)}</ul>` : ''}` : ''}
+${state.notes.length ? html`<ul>${state.notes.map((n) => html`<li>${formatDateTime(ctx.locale, n.created_at)}: ${n.note}</li>`)}</ul>` : ''}
+${gallery(cycle, project, state.files.filter((f) => f.kind === 'photo'))}
+${state.canRun ? imageForm(ctx, cycle, project, 'budgets.add_photo') : ''}` : ''}
 ${state.isAuthor && phase === 'proposals' ? html`<p><a class="button" href="/budgets/${cycle.id}/projects/${project.id}/edit">${t('budgets.edit_proposal')}</a></p>` : ''}
 ${state.canRun && phase === 'review' && project.review_state !== 'merged' ? html`<form method="post" action="/budgets/${cycle.id}/projects/${project.id}/review" class="stacked wide">
   ${csrfField(ctx)}<h2>${t('budgets.expert_review')}</h2>
@@ -137,6 +145,25 @@ ${state.canRun && project.winner ? html`<form method="post" action="/budgets/${c
   ${textField({ name: 'spent', label: t('budgets.spent'), values: { spent: project.spent, ...values }, errors, type: 'number' })}
   ${textAreaField({ name: 'note', label: t('budgets.progress_note'), values, errors, rows: 3 })}
   <button type="submit">${t('budgets.save_progress')}</button></form>` : ''}`;
+}
+
+function gallery(cycle: Cycle, project: Project, files: { id: number; description: string }[]): SafeHtml {
+  if (!files.length) return html``;
+  return html`<ul class="gallery">${files.map((f) => html`<li><figure><img src="/budgets/${cycle.id}/projects/${project.id}/files/${f.id}" alt="${f.description}" loading="lazy">
+    <figcaption>${f.description}</figcaption></figure></li>`)}</ul>`;
+}
+
+function imageForm(ctx: PageContext, cycle: Cycle, project: Project, title: string): SafeHtml {
+  const { t } = ctx;
+  // The token and the description come before the file, so they are checked before it is stored.
+  return html`<form method="post" action="/budgets/${cycle.id}/projects/${project.id}/files" enctype="multipart/form-data" class="stacked">
+  ${csrfField(ctx)}<h2>${t(title)}</h2>
+  <label for="image-description">${t('budgets.image_description')}</label>
+  <input type="text" id="image-description" name="description" maxlength="300" required>
+  <label for="image-file">${t('budgets.image_file')}</label>
+  <p class="hint" id="image-file-hint">${t('budgets.image_hint')}</p>
+  <input type="file" id="image-file" name="file" accept=".png,.jpg,.jpeg,.webp" required aria-describedby="image-file-hint">
+  <button type="submit">${t('budgets.upload')}</button></form>`;
 }
 
 export function proposalForm(ctx: PageContext, cycle: Cycle, values: FieldValues, errors: Errors, projectId: number | null): SafeHtml {

@@ -10,7 +10,7 @@ import { apiRateLimit, formRateLimit, WindowCounter } from '../../platform/http/
 import { errorResponses, pageOf, paginationQuery, problemSchema, slugParam } from '../../platform/http/schemas.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { escapeHtml } from '../../platform/html/html.ts';
-import { filePath, FileTooLargeError, receiveUpload, safeFileName } from '../../platform/files.ts';
+import { filePath, FileTooLargeError, MIME_TYPES, receiveUpload, safeFileName, sniffFileType } from '../../platform/files.ts';
 import { fromKyivLocal } from '../../platform/clock.ts';
 import type { CurrentUser } from '../../platform/auth.ts';
 import type { Queryable } from '../../platform/db/index.ts';
@@ -25,7 +25,6 @@ import { formPage, listPage, minePage, moderationPage, petitionPage, rulesPage, 
 import { ensurePetitionsDataset } from './open-data.ts';
 
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
-const FILE_TYPES: Record<string, string> = { pdf: 'application/pdf', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg' };
 const HOUR = 3_600_000;
 
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const;
@@ -269,11 +268,9 @@ ${entries.join('\n')}
     }
     const fileName = safeFileName(stored.fileName);
     const extension = /\.([a-z]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
-    const head = fs.readFileSync(filePath(app.config.dataDir, stored.file.key)).subarray(0, 8);
-    const looksRight = extension === 'pdf' ? head.subarray(0, 5).toString() === '%PDF-'
-      : extension === 'png' ? head.subarray(1, 4).toString() === 'PNG'
-        : ['jpg', 'jpeg'].includes(extension) ? head[0] === 0xff && head[1] === 0xd8 : false;
-    if (!looksRight) {
+    const sniffed = sniffFileType(app.config.dataDir, stored.file.key);
+    // Only PDF and images, and only when the content is what the name says.
+    if (!sniffed || sniffed === 'webp' || (sniffed === 'jpeg' ? !['jpg', 'jpeg'].includes(extension) : sniffed !== extension)) {
       fs.rmSync(filePath(app.config.dataDir, stored.file.key), { force: true });
       return renderPetition(request, reply, petition, { errors: { file: request.t('petitions.error.file_type') } }, 422);
     }
@@ -291,7 +288,7 @@ ${entries.join('\n')}
     const file = await db.one<{ file_key: string; file_name: string }>('SELECT file_key, file_name FROM petition_files WHERE id = $1 AND petition_id = $2', [request.params.fileId, petition.id]);
     if (!file) throw new NotFoundError('no such file');
     const extension = /\.([a-z]+)$/i.exec(file.file_name)?.[1]?.toLowerCase() ?? '';
-    return reply.type(FILE_TYPES[extension] ?? 'application/octet-stream')
+    return reply.type(MIME_TYPES[(extension === 'jpg' ? 'jpeg' : extension) as keyof typeof MIME_TYPES] ?? 'application/octet-stream')
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.file_name)}`)
       .send(fs.createReadStream(filePath(app.config.dataDir, file.file_key)));
   });
