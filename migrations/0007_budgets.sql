@@ -46,6 +46,8 @@ CREATE TABLE budget_categories (
   id serial PRIMARY KEY,
   cycle_id int NOT NULL REFERENCES budget_cycles(id) ON DELETE CASCADE,
   name text NOT NULL,
+  -- A category may have its own share of the total, which its winners together may not exceed.
+  amount bigint CHECK (amount > 0),
   UNIQUE (cycle_id, name)
 );
 

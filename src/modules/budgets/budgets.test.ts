@@ -65,6 +65,9 @@ for (const engine of ENGINES) {
     test('the cycle: districts add up to the total; phases are in order; bad amounts are explained', async () => {
       assert.equal(cycle.total_amount, 1_500_000);
       assert.deepEqual(cycle.districts.map((d) => d.amount), [1_000_000, 500_000]);
+      const withShares = parseCycleInput({ ...dates(), slug: 'shares', title_uk: 'a', title_en: 'a', title_bg: 'a', voting_rule: 'knapsack',
+        districts: 'A; 10', categories: 'Дороги; 500 000\nПарки', size_classes: 'S; 10' });
+      assert.deepEqual(withShares.categories, [{ name: 'Дороги', amount: 500_000 }, { name: 'Парки', amount: null }]);
       assert.throws(() => parseCycleInput({ ...dates(), slug: 'x-y', title_uk: 'a', title_en: 'a', title_bg: 'a', voting_rule: 'approval', max_choices: '3',
         districts: 'Сихів; -5\nЦентр; абв', categories: 'A', size_classes: 'S; 10', review_at: at(-100).toISOString() }), (error: ValidationError) => {
         const fields = error.problems.map((p) => p.field);

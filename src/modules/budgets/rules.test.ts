@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ballotProblems, phaseAt, phaseOrderProblems, selectWinners, PHASES, type BallotProject, type Phase } from './rules.ts';
+import { ballotProblems, phaseAt, phaseOrderProblems, selectAcross, selectWinners, PHASES, type BallotProject, type Phase } from './rules.ts';
 
 // District 1 has 1,000,000; district 2 has 500,000. Categories: 10 (roads), 20 (parks), 30 (schools).
 const projects = new Map<number, BallotProject>([
@@ -68,6 +68,21 @@ test('winners: ties go to the cheaper project, then the earlier submission, the 
   assert.deepEqual(selectWinners(candidates, 800), { winners: [9, 8], skipped: [7], spent: 800, left: 0 }, 'exactly the whole amount');
   assert.deepEqual(selectWinners([...candidates].reverse(), 800).winners, [9, 8], 'input order does not matter');
   assert.deepEqual(selectWinners(candidates, 799), { winners: [9], skipped: [8, 7], spent: 400, left: 399 }, 'one short');
+});
+
+test('winners across districts with category amounts: a project must fit both pools', () => {
+  // Districts 1 and 2 have 1000 each; category 10 (roads) has 700 for the whole city, category 20 none.
+  const result = selectAcross([
+    { id: 1, cost: 600, votes: 90, submittedOrder: 1, district: 1, category: 10 },
+    { id: 2, cost: 600, votes: 80, submittedOrder: 2, district: 2, category: 10 }, // fits district 2, not roads' 100 left
+    { id: 3, cost: 100, votes: 70, submittedOrder: 3, district: 2, category: 10 }, // exactly roads' last 100
+    { id: 4, cost: 900, votes: 60, submittedOrder: 4, district: 2, category: 20 }, // exactly district 2's 900 left
+    { id: 5, cost: 401, votes: 50, submittedOrder: 5, district: 1, category: 20 }, // district 1 has 400: one over
+  ], new Map([[1, 1000], [2, 1000]]), new Map([[10, 700]]));
+  assert.deepEqual(result.winners, [1, 3, 4]);
+  assert.deepEqual(result.skipped, [2, 5]);
+  assert.deepEqual([...result.left], [[1, 400], [2, 0]]);
+  assert.deepEqual([...result.categoryLeft], [[10, 0]]);
 });
 
 test('the phase is the last one started; phases must be in order', () => {

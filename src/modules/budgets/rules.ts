@@ -57,6 +57,9 @@ export interface Candidate {
   votes: number;
   /** Earlier submissions win ties that cost and votes leave open. */
   submittedOrder: number;
+  /** The pools the project draws on: its district's amount, and its category's when the category has one. */
+  district?: number;
+  category?: number;
 }
 
 export interface WinnerSelection {
@@ -67,24 +70,42 @@ export interface WinnerSelection {
   left: number;
 }
 
+const byVotes = (a: Candidate, b: Candidate) => b.votes - a.votes || a.cost - b.cost || a.submittedOrder - b.submittedOrder || a.id - b.id;
+
 /**
  * The greedy rule most cities use (Pabulib's "greedy"): projects in order of votes, each taken if
  * it still fits the money left. Ties are broken by the lower cost first (more money stays for
  * others), then the earlier submission: stated, and the same every time.
  */
 export function selectWinners(candidates: Candidate[], amount: number): WinnerSelection {
-  const ordered = [...candidates].sort((a, b) => b.votes - a.votes || a.cost - b.cost || a.submittedOrder - b.submittedOrder || a.id - b.id);
+  const result = selectAcross(candidates.map((c) => ({ ...c, district: 0, category: undefined })), new Map([[0, amount]]), new Map());
+  const left = result.left.get(0)!;
+  return { winners: result.winners, skipped: result.skipped, spent: amount - left, left };
+}
+
+/**
+ * The same rule over a whole cycle, where each project draws on its district's amount and, when
+ * its category has an amount of its own, on that too: one order of votes for all, each project
+ * taken if it fits every pool it draws on.
+ */
+export function selectAcross(
+  candidates: Candidate[], districtAmounts: ReadonlyMap<number, number>, categoryAmounts: ReadonlyMap<number, number>,
+): { winners: number[]; skipped: number[]; left: Map<number, number>; categoryLeft: Map<number, number> } {
+  const left = new Map(districtAmounts);
+  const categoryLeft = new Map(categoryAmounts);
   const winners: number[] = [];
   const skipped: number[] = [];
-  let left = amount;
-  for (const candidate of ordered) {
+  for (const candidate of [...candidates].sort(byVotes)) {
     if (candidate.votes <= 0) break;
-    if (candidate.cost <= left) {
+    const districtLeft = left.get(candidate.district!) ?? 0;
+    const capped = candidate.category !== undefined && categoryLeft.has(candidate.category);
+    if (candidate.cost <= districtLeft && (!capped || candidate.cost <= categoryLeft.get(candidate.category!)!)) {
       winners.push(candidate.id);
-      left -= candidate.cost;
+      left.set(candidate.district!, districtLeft - candidate.cost);
+      if (capped) categoryLeft.set(candidate.category!, categoryLeft.get(candidate.category!)! - candidate.cost);
     } else skipped.push(candidate.id);
   }
-  return { winners, skipped, spent: amount - left, left };
+  return { winners, skipped, left, categoryLeft };
 }
 
 export const PHASES = ['information', 'proposals', 'review', 'voting', 'ballot_review', 'results', 'implementation'] as const;

@@ -10,7 +10,7 @@ import type { CurrentUser } from '../../platform/auth.ts';
 import { editableCityIds } from '../catalog/policy.ts';
 import { identityCheck, type SignerCheck } from '../petitions/identity.ts';
 import { publishCycleDataset } from './open-data.ts';
-import { ballotProblems, phaseAt, PHASES, selectWinners, type BallotProject, type Phase, type VotingRule } from './rules.ts';
+import { ballotProblems, phaseAt, PHASES, selectAcross, type BallotProject, type Phase, type VotingRule } from './rules.ts';
 
 /** The most a single project or a cycle may cost: far above any city's budget, below bigint's reach. */
 export const MAX_AMOUNT = 1_000_000_000_000;
@@ -36,7 +36,7 @@ export interface Cycle {
   signer_check: SignerCheck;
   live_totals: boolean;
   districts: { id: number; name: string; amount: number }[];
-  categories: { id: number; name: string }[];
+  categories: { id: number; name: string; amount: number | null }[];
   size_classes: { id: number; name: string; max_cost: number }[];
 }
 
@@ -76,7 +76,7 @@ type CycleRow = Omit<Cycle, 'starts' | 'districts' | 'categories' | 'size_classe
 async function withParts(db: Queryable, row: CycleRow): Promise<Cycle> {
   const [districts, categories, sizeClasses] = await Promise.all([
     db.query<Cycle['districts'][number]>('SELECT id, name, amount::float8 AS amount FROM budget_districts WHERE cycle_id = $1 ORDER BY id', [row.id]),
-    db.query<Cycle['categories'][number]>('SELECT id, name FROM budget_categories WHERE cycle_id = $1 ORDER BY id', [row.id]),
+    db.query<Cycle['categories'][number]>('SELECT id, name, amount::float8 AS amount FROM budget_categories WHERE cycle_id = $1 ORDER BY id', [row.id]),
     db.query<Cycle['size_classes'][number]>('SELECT id, name, max_cost::float8 AS max_cost FROM budget_size_classes WHERE cycle_id = $1 ORDER BY max_cost', [row.id]),
   ]);
   const starts = Object.fromEntries(PHASES.map((p) => [p, new Date(row[`${p}_at`])])) as Record<Phase, Date>;
@@ -110,7 +110,7 @@ export interface CycleInput {
   residents_only: boolean;
   live_totals: boolean;
   districts: { name: string; amount: number }[];
-  categories: string[];
+  categories: { name: string; amount: number | null }[];
   size_classes: { name: string; max_cost: number }[];
 }
 
@@ -153,9 +153,17 @@ export function parseCycleInput(body: unknown): CycleInput {
   const share = check.number('min_spend_share', { min: 0, max: 100 }) ?? 0;
   const districts = namedAmounts(check, 'districts', String(input.districts ?? ''));
   const sizeClasses = namedAmounts(check, 'size_classes', String(input.size_classes ?? '')).map((c) => ({ name: c.name, max_cost: c.amount }));
-  const categories = String(input.categories ?? '').split(/\r?\n/).map((l) => l.trim().slice(0, 200)).filter(Boolean);
+  // "Name" or "Name; amount" when the category has its own share.
+  const categories: { name: string; amount: number | null }[] = [];
+  for (const [i, line] of String(input.categories ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean).entries()) {
+    if (/[;|\t]/.test(line)) {
+      const [item] = namedAmounts(check, 'categories', line);
+      if (item) categories.push({ name: item.name, amount: item.amount });
+      else check.fail('categories', 'budgets.error.amount_line', { line: i + 1 });
+    } else categories.push({ name: line.slice(0, 200), amount: null });
+  }
   if (categories.length === 0) check.fail('categories', 'validation.required');
-  if (new Set(categories).size !== categories.length) check.fail('categories', 'budgets.error.duplicate_name');
+  if (new Set(categories.map((c) => c.name)).size !== categories.length) check.fail('categories', 'budgets.error.duplicate_name');
   const on = (name: string) => ['on', 'true', '1', true].includes(input[name] as string);
   const result: CycleInput = {
     slug, ...titles, description, starts, voting_rule: votingRule, max_choices: maxChoices, one_per_category: on('one_per_category'),
@@ -183,7 +191,7 @@ export async function createCycle(db: Queryable, actor: Actor, user: CurrentUser
       input.min_spend_share, input.min_age, input.residents_only, input.live_totals]);
   const id = row!.id;
   for (const d of input.districts) await db.query('INSERT INTO budget_districts (cycle_id, name, amount) VALUES ($1, $2, $3)', [id, d.name, d.amount]);
-  for (const c of input.categories) await db.query('INSERT INTO budget_categories (cycle_id, name) VALUES ($1, $2)', [id, c]);
+  for (const c of input.categories) await db.query('INSERT INTO budget_categories (cycle_id, name, amount) VALUES ($1, $2, $3)', [id, c.name, c.amount]);
   for (const c of input.size_classes) await db.query('INSERT INTO budget_size_classes (cycle_id, name, max_cost) VALUES ($1, $2, $3)', [id, c.name, c.max_cost]);
   await recordAudit(db, actor, 'budget.create', 'budget_cycle', id, null, { ...input, total });
   const city = await db.one<{ id: number; slug: string; name_uk: string }>('SELECT id, slug, name_uk FROM cities WHERE id = $1', [cityId]);
@@ -442,12 +450,13 @@ export async function computeResults(db: Queryable, actor: Actor, cycle: Cycle, 
   assertPhase(cycle, now, ['results', 'implementation']);
   const votes = await countVotes(db, cycle.id);
   const projects = (await listProjects(db, cycle.id)).filter((p) => p.review_state === 'feasible');
-  const winners = new Map<number, number[]>();
-  for (const district of cycle.districts) {
-    const candidates = projects.filter((p) => p.district_id === district.id)
-      .map((p) => ({ id: p.id, cost: votedCost(p), votes: votes.get(p.id) ?? 0, submittedOrder: p.id }));
-    winners.set(district.id, selectWinners(candidates, district.amount).winners);
-  }
+  // One order of votes for the whole cycle: each project must fit its district's money and, where
+  // its category has an amount, the category's.
+  const selection = selectAcross(
+    projects.map((p) => ({ id: p.id, cost: votedCost(p), votes: votes.get(p.id) ?? 0, submittedOrder: p.id, district: p.district_id, category: p.category_id })),
+    new Map(cycle.districts.map((d) => [d.id, d.amount])),
+    new Map(cycle.categories.filter((c) => c.amount !== null).map((c) => [c.id, c.amount!])));
+  const winners = new Map<number, number[]>(cycle.districts.map((d) => [d.id, selection.winners.filter((id) => projects.find((p) => p.id === id)!.district_id === d.id)]));
   const winning = [...winners.values()].flat();
   await db.query(
     `UPDATE budget_projects p SET votes = coalesce(v.votes, 0), winner = p.id = ANY($2::int[]),

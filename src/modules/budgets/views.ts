@@ -80,6 +80,9 @@ ${timeline(ctx, cycle, phase)}
 <tbody>${cycle.districts.map((d) => html`<tr><td>${d.name}</td><td class="number">${money(ctx, d.amount, cycle.currency)}</td>${
   resultsOut ? html`<td class="number">${money(ctx, state.projects.filter((p) => p.winner && p.district_id === d.id).reduce((s, p) => s + votedCost(p), 0), cycle.currency)}</td>` : ''}</tr>`)}</tbody></table></div>
 
+${cycle.categories.some((c) => c.amount !== null) ? html`<h2>${t('budgets.categories')}</h2>
+<ul>${cycle.categories.map((c) => html`<li>${c.name}${c.amount !== null ? html` — ${t('budgets.category_amount', { amount: money(ctx, c.amount, cycle.currency) })}` : ''}</li>`)}</ul>` : ''}
+
 ${visible.some((p) => p.latitude !== null) ? html`<h2>${t('budgets.map')}</h2>
 <div id="rows-map" class="map" role="region" aria-label="${t('budgets.map')}" data-geojson="/budgets/${cycle.id}/projects.geojson" data-outline="/static/ukraine.geojson"></div>` : ''}
 
