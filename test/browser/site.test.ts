@@ -272,6 +272,10 @@ describe('Hromada in Chromium', () => {
     await resident.getByLabel('Район', { exact: true }).selectOption({ label: 'Центр (300 000 грн)' });
     await resident.getByLabel('Категорія', { exact: true }).selectOption({ label: 'Парки' });
     await resident.getByLabel('Позиції кошторису', { exact: true }).fill('Лавки; 150000\nМонтаж; 30000');
+    await resident.waitForSelector('#point-picker[data-ready]');
+    await resident.locator('#point-picker').click({ position: { x: 200, y: 120 } });
+    const latitude = Number(await resident.getByLabel('Широта (необов’язково)').inputValue());
+    assert.ok(Math.abs(latitude - 49.84) < 0.2, `the click put the project in Lviv (${latitude})`);
     await resident.getByRole('button', { name: 'Подати проєкт' }).click();
     await resident.waitForURL(/\/projects\/\d+$/);
     const projectUrl = resident.url();

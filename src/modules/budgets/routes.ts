@@ -21,6 +21,8 @@ import {
 } from './service.ts';
 import { ballotPage, cycleForm, cyclePage, cycleTitle, listPage, managePage, projectPage, proposalForm } from './views.ts';
 
+/** The map island of the proposal form. */
+const PICKER = { scripts: ['/static/build/point-picker.js'], styles: ['/static/vendor/leaflet/leaflet.css'] };
 const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 const MAX_IMAGES = 10;
 
@@ -206,15 +208,16 @@ async function routes(app: FastifyInstance) {
 
   app.get<{ Params: { id: number } }>('/budgets/:id/projects/new', { preHandler: allow(signedIn), schema: { params: idParams } }, async (request, reply) => {
     const cycle = await cycleOf(request.params.id);
-    return reply.page({ title: request.t('budgets.propose'), nav: 'budgets', body: proposalForm(request.pageContext(), cycle, {}, undefined, null) });
+    return reply.page({ title: request.t('budgets.propose'), nav: 'budgets', ...PICKER, body: proposalForm(request.pageContext(), cycle, {}, undefined, null, await getCity(db, cycle.city_slug)) });
   });
 
   app.post<{ Params: { id: number }; Body: Record<string, unknown> }>('/budgets/:id/projects/new', { preHandler: allow(signedIn), schema: { params: idParams }, config: formRateLimit(30) }, async (request, reply) => {
     const cycle = await cycleOf(request.params.id);
+    const city = await getCity(db, cycle.city_slug);
     return submitForm(request, reply, {
       title: request.t('budgets.propose'),
       action: async () => `/budgets/${cycle.id}/projects/${await db.transaction((tx) => proposeProject(tx, actorOf(request), request.user!, cycle, request.body, clock.now()))}`,
-      form: (errors) => proposalForm(request.pageContext(), cycle, request.body ?? {}, errors, null),
+      form: (errors) => proposalForm(request.pageContext(), cycle, request.body ?? {}, errors, null, city),
     });
   });
 
@@ -224,19 +227,20 @@ async function routes(app: FastifyInstance) {
     if (project.author_id !== request.user!.id) throw new ForbiddenError('only the author edits a proposal');
     const values = { ...project, district_id: String(project.district_id), category_id: String(project.category_id),
       cost_items: project.cost_items.map((i) => `${i.item}; ${i.amount}`).join('\n') };
-    return reply.page({ title: request.t('budgets.edit_proposal'), nav: 'budgets', body: proposalForm(request.pageContext(), cycle, values, undefined, project.id) });
+    return reply.page({ title: request.t('budgets.edit_proposal'), nav: 'budgets', ...PICKER, body: proposalForm(request.pageContext(), cycle, values, undefined, project.id, await getCity(db, cycle.city_slug)) });
   });
 
   app.post<{ Params: { id: number; pid: number }; Body: Record<string, unknown> }>('/budgets/:id/projects/:pid/edit', { preHandler: allow(signedIn), schema: { params: projectParams } }, async (request, reply) => {
     const cycle = await cycleOf(request.params.id);
     const project = await getProject(db, cycle.id, request.params.pid);
+    const city = await getCity(db, cycle.city_slug);
     return submitForm(request, reply, {
       title: request.t('budgets.edit_proposal'),
       action: async () => {
         await db.transaction((tx) => updateProposal(tx, actorOf(request), request.user!, cycle, project, request.body, clock.now()));
         return `/budgets/${cycle.id}/projects/${project.id}`;
       },
-      form: (errors) => proposalForm(request.pageContext(), cycle, request.body ?? {}, errors, project.id),
+      form: (errors) => proposalForm(request.pageContext(), cycle, request.body ?? {}, errors, project.id, city),
     });
   });
 

@@ -169,7 +169,7 @@ function imageForm(ctx: PageContext, cycle: Cycle, project: Project, title: stri
   <button type="submit">${t('budgets.upload')}</button></form>`;
 }
 
-export function proposalForm(ctx: PageContext, cycle: Cycle, values: FieldValues, errors: Errors, projectId: number | null): SafeHtml {
+export function proposalForm(ctx: PageContext, cycle: Cycle, values: FieldValues, errors: Errors, projectId: number | null, center: { latitude: number | null; longitude: number | null } | null = null): SafeHtml {
   const { t } = ctx;
   const largest = Math.max(0, ...cycle.size_classes.map((c) => c.max_cost));
   return html`
@@ -184,6 +184,9 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
   ${selectField({ name: 'district_id', label: t('budgets.district'), values, errors, empty: '—', choices: cycle.districts.map((d) => ({ value: String(d.id), label: `${d.name} (${money(ctx, d.amount, cycle.currency)})` })) })}
   ${selectField({ name: 'category_id', label: t('budgets.category'), values, errors, empty: '—', choices: cycle.categories.map((c) => ({ value: String(c.id), label: c.name })) })}
   ${textAreaField({ name: 'cost_items', label: t('budgets.field_cost_items'), values, errors, rows: 5, hint: t('budgets.cost_items_hint', { max: money(ctx, largest, cycle.currency) }) })}
+  <p class="hint">${t('budgets.place_hint')}</p>
+  <div id="point-picker" class="map small" role="region" aria-label="${t('budgets.place_map')}" data-lat-input="latitude" data-lon-input="longitude"
+    data-center-lat="${center?.latitude ?? ''}" data-center-lon="${center?.longitude ?? ''}" data-outline="/static/ukraine.geojson"></div>
   ${textField({ name: 'latitude', label: t('budgets.latitude'), values, errors })}
   ${textField({ name: 'longitude', label: t('budgets.longitude'), values, errors })}
   <button type="submit">${t('budgets.submit_proposal')}</button>
