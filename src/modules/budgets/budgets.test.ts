@@ -201,6 +201,15 @@ for (const engine of ENGINES) {
         assert.equal((await send(client, `/budgets/${kyiv}/projects/${kyivWinner}/progress`, { implementation_status: 'done', spent: '1', note: 'x' })).statusCode, 403, role);
         assert.equal((await client.get(`/budgets/${kyiv}/manage`)).statusCode, 403, role);
       }
+      // Creating a cycle: a citizen may not; Lviv's editor may not for Kyiv.
+      assert.equal((await clients.citizen!.get('/budgets/new')).statusCode, 403);
+      assert.equal((await send(clients.citizen!, '/budgets/new', { city: 'lviv', slug: 'x-cycle' })).statusCode, 403);
+      const cyclesBefore = await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM budget_cycles');
+      const foreign = await send(clients['lviv editor']!, '/budgets/new', { city: 'kyiv', slug: 'foreign', title_uk: 'a', title_en: 'a', title_bg: 'a',
+        districts: 'A; 10', categories: 'B', size_classes: 'S; 10', voting_rule: 'approval', max_choices: '1',
+        ...Object.fromEntries(['information', 'proposals', 'review', 'voting', 'ballot_review', 'results', 'implementation'].map((p, i) => [`${p}_at`, `2040-0${i + 1}-01`])) });
+      assert.equal(foreign.statusCode, 422);
+      assert.equal((await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM budget_cycles'))!.n, cyclesBefore!.n);
       const anonymous = new Client(app);
       assert.equal((await anonymous.get(`/budgets/${lviv}/ballot`)).statusCode, 302, 'login first');
       assert.deepEqual(await app.db.query('SELECT id, review_state, votes, winner, implementation_status, spent FROM budget_projects ORDER BY id'), before);
