@@ -49,6 +49,7 @@ const MAX_LISTED_ERRORS = 1000;
 const MAX_CELL_BYTES = 32 * 1024 * 1024;
 const COPY_CHUNK_BYTES = 1 << 20;
 const MAX_INDEXED_COLUMNS = 50;
+const INDEX_BUILDERS = 2;
 
 /** What a column is indexed on; filters use the same expression so that the index serves them. */
 export function indexExpression(field: Pick<Field, 'column' | 'type'>): string {
@@ -260,9 +261,15 @@ export async function ingestTable(
   // Indexes for filtering and sorting, built before the table is served. Text is indexed by its
   // first 100 characters, so that a very long cell cannot exceed the index row size.
   await progress('loading', loaded);
-  for (const field of fields.slice(0, MAX_INDEXED_COLUMNS)) {
-    await db.execScript(`CREATE INDEX ON ${table} (${indexExpression(field)})`);
-  }
+  // On a server two indexes build at once, one per core (each CREATE INDEX runs on its own pooled
+  // connection); PGlite has one connection and builds them in turn.
+  const pending = fields.slice(0, MAX_INDEXED_COLUMNS);
+  const builders = db.engine === 'postgres' ? INDEX_BUILDERS : 1;
+  await Promise.all(Array.from({ length: builders }, async () => {
+    for (let field = pending.shift(); field; field = pending.shift()) {
+      await db.execScript(`CREATE INDEX ON ${table} (${indexExpression(field)})`);
+    }
+  }));
   await db.execScript(`ANALYZE ${table}`);
   const report: Report = {
     valid: problems.count === 0, encoding, delimiter,
