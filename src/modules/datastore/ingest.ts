@@ -263,11 +263,13 @@ export async function ingestTable(
   await progress('loading', loaded);
   // On a server two indexes build at once, one per core (each CREATE INDEX runs on its own pooled
   // connection); PGlite has one connection and builds them in turn.
-  const pending = fields.slice(0, MAX_INDEXED_COLUMNS);
+  // Each index is named here: names PostgreSQL picks itself can collide between two sessions
+  // building at once (two text columns both become "…_left_idx").
+  const pending = fields.slice(0, MAX_INDEXED_COLUMNS).map((field, i) => ({ field, name: quoteIdentifier(`${tableBase}_i${i}`) }));
   const builders = db.engine === 'postgres' ? INDEX_BUILDERS : 1;
   await Promise.all(Array.from({ length: builders }, async () => {
-    for (let field = pending.shift(); field; field = pending.shift()) {
-      await db.execScript(`CREATE INDEX ON ${table} (${indexExpression(field)})`);
+    for (let next = pending.shift(); next; next = pending.shift()) {
+      await db.execScript(`CREATE INDEX ${next.name} ON ${table} (${indexExpression(next.field)})`);
     }
   }));
   await db.execScript(`ANALYZE ${table}`);
