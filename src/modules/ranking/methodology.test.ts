@@ -1,0 +1,73 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestApp, ENGINES } from '../../../test/helpers.ts';
+import type { FastifyInstance } from 'fastify';
+import { ValidationError } from '../../platform/errors.ts';
+import { exportMethodology, importMethodology, parseMethodology, publishMethodology, type MethodologyDocument } from './methodology.ts';
+
+const ACTOR = { userId: null, label: 'test' };
+const l = (text: string) => ({ uk: `${text} (uk)`, en: text, bg: `${text} (bg)` });
+
+function sample(version = '2021.1'): MethodologyDocument {
+  return {
+    year: 2021, version, title: l('Transparent cities 2021'),
+    areas: [{
+      code: '1', name: l('Information on the council'), max_points: 3,
+      indicators: [
+        { code: 'K01', question: l('Are the council’s decisions published?'), guidance: l('Check the website'), points: 2, type: 'legal', evidence: ['website'],
+          not_applicable_allowed: false, levels: [{ value: 1, description: l('For two years') }, { value: 0.5, description: l('At least half') }, { value: 0, description: l('Less') }] },
+        { code: 'K02', question: l('Are votes by name published as open data?'), guidance: { uk: '', en: '', bg: '' }, points: 1, type: 'best_practice',
+          evidence: ['open_data', 'information_request'], not_applicable_allowed: true, levels: [{ value: 1, description: l('Yes') }, { value: 0, description: l('No') }] },
+      ],
+    }],
+  };
+}
+
+test('a methodology document is checked, and every problem is named by its JSON pointer', () => {
+  assert.deepEqual(parseMethodology(JSON.parse(JSON.stringify(sample()))), sample());
+  const bad = JSON.parse(JSON.stringify(sample()));
+  bad.version = 'a b';
+  bad.areas[0].indicators[1].code = 'K01';
+  bad.areas[0].indicators[0].levels[0].value = 1.5;
+  bad.areas[0].indicators[1].type = 'law';
+  bad.areas[0].indicators[1].evidence = ['rumour'];
+  delete bad.areas[0].name.bg;
+  bad.areas[0].indicators[1].levels = [{ value: 0.5, description: l('half') }];
+  assert.throws(() => parseMethodology(bad), (error: ValidationError) => {
+    assert.deepEqual(error.problems.map((p) => `${p.field} ${p.message}`).sort(), [
+      '/areas/0/indicators/0/levels/0/value validation.number_range',
+      '/areas/0/indicators/1/code ranking.error.duplicate_code',
+      '/areas/0/indicators/1/evidence/0 validation.one_of',
+      '/areas/0/indicators/1/levels ranking.error.full_level',
+      '/areas/0/indicators/1/type validation.one_of',
+      '/areas/0/name/bg validation.required',
+      '/version ranking.error.version',
+    ]);
+    return true;
+  });
+  assert.throws(() => parseMethodology('not json at all'), ValidationError);
+  assert.throws(() => parseMethodology({ ...sample(), areas: [] }), (error: ValidationError) => error.problems[0]!.field === '/areas');
+});
+
+for (const engine of ENGINES) {
+  describe(`ranking methodology on ${engine}`, () => {
+    let app: FastifyInstance;
+    before(async () => { app = await createTestApp(engine, { demo: false }); });
+    after(() => app.close());
+
+    test('imports and exports the same document; a version is imported once; publishing freezes it, down in the database', async () => {
+      const id = await app.db.transaction((tx) => importMethodology(tx, ACTOR, sample()));
+      assert.deepEqual(await exportMethodology(app.db, id), sample());
+      await assert.rejects(app.db.transaction((tx) => importMethodology(tx, ACTOR, sample())), { statusCode: 409 });
+      await app.db.query(`UPDATE ranking_indicators SET points = 2 WHERE code = 'K02' AND methodology_id = $1`, [id]); // a draft may change
+      await publishMethodology(app.db, ACTOR, id, new Date());
+      await assert.rejects(app.db.query(`UPDATE ranking_indicators SET points = 1 WHERE methodology_id = $1`, [id]), /published and cannot change/);
+      await assert.rejects(app.db.query(`DELETE FROM ranking_levels WHERE indicator_id IN (SELECT id FROM ranking_indicators WHERE methodology_id = $1)`, [id]), /published/);
+      await assert.rejects(app.db.query(`INSERT INTO ranking_areas (methodology_id, position, code, name_uk, name_en, name_bg, max_points) VALUES ($1, 9, 'X', 'x', 'x', 'x', 1)`, [id]), /published/);
+      await assert.rejects(publishMethodology(app.db, ACTOR, id, new Date()), { statusCode: 409 });
+      assert.equal((await exportMethodology(app.db, id)).areas[0]!.indicators[1]!.points, 2);
+      const next = await app.db.transaction((tx) => importMethodology(tx, ACTOR, sample('2022.1')));
+      assert.ok(next > id, 'a new year is a new version');
+    });
+  });
+}
