@@ -42,3 +42,23 @@ CREATE TABLE ranking_scores (
   PRIMARY KEY (campaign_id, city_id, indicator_id),
   CHECK (NOT (not_applicable AND level_value IS NOT NULL))
 );
+
+-- Who assesses which city, and who verifies which oblast, in a campaign. Assigning an assessor to
+-- a city where their own organisation is based needs an admin's recorded reason.
+CREATE TABLE ranking_assignments (
+  id serial PRIMARY KEY,
+  campaign_id int NOT NULL REFERENCES ranking_campaigns(id) ON DELETE CASCADE,
+  assessor_id int NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  city_id int NOT NULL REFERENCES cities(id),
+  conflict_override_reason text,
+  assigned_by int REFERENCES users(id) ON DELETE SET NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (campaign_id, assessor_id, city_id)
+);
+
+CREATE TABLE ranking_coordinators (
+  campaign_id int NOT NULL REFERENCES ranking_campaigns(id) ON DELETE CASCADE,
+  coordinator_id int NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  oblast_slug text NOT NULL REFERENCES oblasts(slug),
+  PRIMARY KEY (campaign_id, coordinator_id, oblast_slug)
+);
