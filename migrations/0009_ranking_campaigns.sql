@@ -62,3 +62,23 @@ CREATE TABLE ranking_coordinators (
   oblast_slug text NOT NULL REFERENCES oblasts(slug),
   PRIMARY KEY (campaign_id, coordinator_id, oblast_slug)
 );
+
+-- During the appeal window a city's editor, a CSO or a citizen disputes one indicator's score;
+-- the coordinator accepts it (the score changes) or rejects it, always with a reason.
+CREATE TABLE ranking_appeals (
+  id serial PRIMARY KEY,
+  campaign_id int NOT NULL REFERENCES ranking_campaigns(id) ON DELETE CASCADE,
+  city_id int NOT NULL REFERENCES cities(id),
+  indicator_id int NOT NULL REFERENCES ranking_indicators(id),
+  appellant_id int REFERENCES users(id) ON DELETE SET NULL,
+  explanation text NOT NULL,
+  evidence_links text[] NOT NULL DEFAULT '{}',
+  state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'accepted', 'rejected')),
+  decided_by int REFERENCES users(id) ON DELETE SET NULL,
+  decision_reason text,
+  previous_value numeric(4,3),
+  new_value numeric(4,3),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  decided_at timestamptz
+);
+CREATE INDEX ranking_appeals_campaign ON ranking_appeals (campaign_id, city_id);

@@ -6,7 +6,7 @@ import { sample } from '../../../test/ranking-fixtures.ts';
 import { loadUser, type CurrentUser } from '../../platform/auth.ts';
 import { importMethodology } from './methodology.ts';
 import { campaignResults } from './results.ts';
-import { assignAssessor, assignCoordinator, saveScore, verifyScore } from './workflow.ts';
+import { assignAssessor, assignCoordinator, decideAppeal, fileAppeal, saveScore, verifyScore } from './workflow.ts';
 
 const ACTOR = { userId: null, label: 'test' };
 
@@ -87,6 +87,28 @@ for (const engine of ENGINES) {
       const audit = await app.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action IN ('ranking.score', 'ranking.verify')`);
       assert.equal(audit!.n, 6);
       await assert.rejects(saveScore(app.db, ACTOR, users.assessor!, campaign, lviv, 'K02', { level: '1' }, new Date()), { statusCode: 409 }, 'assessment is over');
+    });
+
+    test('appeals: filed in the window by the city or a citizen, decided by the coordinator with a reason; an accepted one changes the score', async () => {
+      const now = new Date();
+      const explanation = { explanation: 'Decisions for both years are on the website, see the archive page.', evidence_links: 'https://lviv.example/archive' };
+      await assert.rejects(fileAppeal(app.db, ACTOR, users['editor.lviv']!, campaign, lviv, 'K01', explanation, now), { statusCode: 409 }, 'not the appeal window yet');
+      await setPhase('appeals');
+      await assert.rejects(fileAppeal(app.db, ACTOR, users['editor.lviv']!, campaign, lviv, 'K01', { explanation: 'short' }, now), { statusCode: 422 });
+      await assert.rejects(fileAppeal(app.db, ACTOR, { ...users.citizen!, emailConfirmed: false }, campaign, lviv, 'K01', explanation, now), { statusCode: 403 });
+      const byCity = await fileAppeal(app.db, ACTOR, users['editor.lviv']!, campaign, lviv, 'K01', explanation, now);
+      const byCitizen = await fileAppeal(app.db, ACTOR, users.citizen!, campaign, kyiv, 'K01', explanation, now);
+      await assert.rejects(decideAppeal(app.db, ACTOR, users['coordinator.lviv']!, byCitizen, { decision: 'reject', decision_reason: 'x' }, now), { statusCode: 403 }, 'Kyiv is not theirs');
+      await assert.rejects(decideAppeal(app.db, ACTOR, users['editor.lviv']!, byCity, { decision: 'accept', level: '1', decision_reason: 'x' }, now), { statusCode: 403 }, 'not one’s own appeal');
+      await assert.rejects(decideAppeal(app.db, ACTOR, users['coordinator.lviv']!, byCity, { decision: 'accept', level: '1' }, now), { statusCode: 422 }, 'a reason is required');
+      await decideAppeal(app.db, ACTOR, users['coordinator.lviv']!, byCity, { decision: 'accept', level: '1', decision_reason: 'The archive shows both years' }, now);
+      await assert.rejects(decideAppeal(app.db, ACTOR, users['coordinator.lviv']!, byCity, { decision: 'reject', decision_reason: 'again' }, now), { statusCode: 409 });
+      await decideAppeal(app.db, ACTOR, users.admin!, byCitizen, { decision: 'reject', decision_reason: 'The archive lacks 2020' }, now);
+      const appeals = await app.db.query<{ state: string; previous_value: number | null; new_value: number | null }>(
+        'SELECT state, previous_value::float8 AS previous_value, new_value::float8 AS new_value FROM ranking_appeals ORDER BY id');
+      assert.deepEqual(appeals.map((a) => ({ ...a })), [{ state: 'accepted', previous_value: 0.5, new_value: 1 }, { state: 'rejected', previous_value: 0.5, new_value: null }]);
+      const { results } = await campaignResults(app.db, campaign);
+      assert.deepEqual(results.map((r) => [r.citySlug, Math.round(r.total!)]), [['kyiv', 67], ['lviv', 100]], 'Lviv back to full marks on what applies');
     });
   });
 }

@@ -132,3 +132,61 @@ export async function verifyScore(db: Queryable, actor: Actor, user: CurrentUser
       decision === 'accept' ? (changed ? changed.na : score.not_applicable) : null, comment]);
   await recordAudit(db, actor, 'ranking.verify', 'ranking_campaign', campaignId, score, { city: cityId, indicator: code, decision, changed, comment });
 }
+
+// ---- Appeals ----
+
+/** Anyone signed in with a confirmed address may appeal: the city's editors, CSOs, citizens. */
+export async function fileAppeal(db: Queryable, actor: Actor, user: CurrentUser, campaignId: number, cityId: number, code: string, body: unknown, now: Date): Promise<number> {
+  if (!user.emailConfirmed) throw new ForbiddenError('confirm the e-mail address first');
+  const campaign = await campaignOf(db, campaignId);
+  assertPhase(campaign, 'appeals');
+  const indicator = await indicatorOf(db, campaign, code);
+  const check = new Checker(body);
+  const explanation = check.text('explanation', { required: true, min: 20, max: 10_000 });
+  const links = String((body as Record<string, unknown> | null)?.evidence_links ?? '').split(/\s+/).filter(Boolean);
+  links.forEach((link) => { if (!/^https?:\/\/\S{3,2000}$/.test(link)) check.fail('evidence_links', 'validation.url'); });
+  check.done();
+  if (!(await db.one('SELECT 1 FROM ranking_scores WHERE campaign_id = $1 AND city_id = $2 AND indicator_id = $3', [campaignId, cityId, indicator.id]))) {
+    throw new ValidationError([{ field: 'indicator', message: 'ranking.error.not_scored' }], 409);
+  }
+  const row = await db.one<{ id: number }>(
+    `INSERT INTO ranking_appeals (campaign_id, city_id, indicator_id, appellant_id, explanation, evidence_links, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [campaignId, cityId, indicator.id, user.id, explanation, links, now]);
+  await recordAudit(db, actor, 'ranking.appeal', 'ranking_campaign', campaignId, null, { appeal: row!.id, city: cityId, indicator: code });
+  return row!.id;
+}
+
+/** The coordinator of the city's oblast decides, with a reason; an accepted appeal sets the score's verified level. */
+export async function decideAppeal(db: Queryable, actor: Actor, user: CurrentUser, appealId: number, body: unknown, now: Date): Promise<void> {
+  const appeal = await db.one<{ campaign_id: number; city_id: number; indicator_id: number; state: string }>(
+    'SELECT campaign_id, city_id, indicator_id, state FROM ranking_appeals WHERE id = $1 FOR UPDATE', [appealId]);
+  if (!appeal) throw new NotFoundError('no such appeal');
+  const campaign = await campaignOf(db, appeal.campaign_id);
+  const coordinates = await db.one(
+    `SELECT 1 FROM ranking_coordinators rc JOIN cities c ON c.oblast_slug = rc.oblast_slug WHERE rc.campaign_id = $1 AND rc.coordinator_id = $2 AND c.id = $3`,
+    [appeal.campaign_id, user.id, appeal.city_id]);
+  if (!coordinates && !user.isAdmin) throw new ForbiddenError('only the coordinator of the city’s oblast decides its appeals');
+  assertPhase(campaign, 'appeals');
+  if (appeal.state !== 'pending') throw new ValidationError([{ field: 'state', message: 'ranking.error.decided' }], 409);
+  const indicator = await db.one<{ code: string }>('SELECT code FROM ranking_indicators WHERE id = $1', [appeal.indicator_id]);
+  const full = await indicatorOf(db, campaign, indicator!.code);
+  const input = (body ?? {}) as Record<string, unknown>;
+  const check = new Checker(body);
+  const decision = check.oneOf('decision', ['accept', 'reject'] as const);
+  const reason = check.text('decision_reason', { required: true, max: 5000 });
+  const verdict = decision === 'accept' ? parseVerdict(check, 'level', input.level, full) : null;
+  check.done();
+  const score = await db.one<{ value: number | null }>(
+    'SELECT coalesce(verified_value, level_value)::float8 AS value FROM ranking_scores WHERE campaign_id = $1 AND city_id = $2 AND indicator_id = $3 FOR UPDATE',
+    [appeal.campaign_id, appeal.city_id, appeal.indicator_id]);
+  if (verdict) {
+    await db.query(
+      `UPDATE ranking_scores SET verification = 'accepted', verified_value = $4, verified_not_applicable = $5 WHERE campaign_id = $1 AND city_id = $2 AND indicator_id = $3`,
+      [appeal.campaign_id, appeal.city_id, appeal.indicator_id, verdict.value, verdict.na]);
+  }
+  await db.query(
+    `UPDATE ranking_appeals SET state = $2, decided_by = $3, decision_reason = $4, previous_value = $5, new_value = $6, decided_at = $7 WHERE id = $1`,
+    [appealId, decision === 'accept' ? 'accepted' : 'rejected', user.id, reason, score?.value ?? null, verdict?.value ?? null, now]);
+  await recordAudit(db, actor, 'ranking.appeal_decision', 'ranking_campaign', appeal.campaign_id, { value: score?.value ?? null },
+    { appeal: appealId, decision, reason, value: verdict?.value ?? null });
+}
