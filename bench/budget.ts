@@ -3,43 +3,21 @@
 // PostgreSQL server. Afterwards every ballot must be counted exactly once and the served totals
 // must equal a recount from the ballot table. Baseline in the same run: 50,000 plain INSERTs into
 // the ballot table from 200 concurrent callers.
-import { spawn, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { startPostgres } from '../scripts/postgres.ts';
+import { insertPeople, percentile, startServer, stopServer } from './support.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const VOTERS = Number(process.env.BENCH_VOTERS ?? 50_000);
 const CONNECTIONS = 200;
 const PORT = 3904;
 
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'src/main.ts'), 'serve', '--demo'], {
-    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/readyz`)).ok) return child;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the server did not become ready');
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-
-
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-bench-'));
 const postgres = await startPostgres();
-const server = await startServer({
+const server = await startServer(PORT, {
   HROMADA_DATA_DIR: dataDir, DATABASE_URL: postgres.url,
   // One machine plays 50,000 voters: the per-address limits would stop it.
   API_RATE_LIMIT_AUTHENTICATED: '100000000',
@@ -52,14 +30,7 @@ try {
   const districts = [...new Set(projects.map((p) => p.district_id))].map((d) => projects.filter((p) => p.district_id === d).map((p) => p.id));
   const [{ n: demoBallots }] = (await db.query('SELECT count(*)::int AS n FROM budget_ballots WHERE cycle_id = $1 AND confirmed_at IS NOT NULL', [cycleId])).rows;
 
-  const tokens = Array.from({ length: VOTERS }, () => `hmd_${crypto.randomBytes(24).toString('base64url')}`);
-  const users = (await db.query(
-    `INSERT INTO users (email, display_name, password_hash, email_confirmed_at)
-     SELECT 'voter' || n || '@bench.example', 'Voter ' || n, 'no-login', now() FROM generate_series(1, $1::int) AS n RETURNING id`,
-    [VOTERS * 2])).rows.map((r: { id: number }) => r.id);
-  await db.query(
-    `INSERT INTO api_tokens (user_id, name, token_hash, prefix) SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[])`,
-    [users.slice(0, VOTERS), tokens.map(() => 'bench'), tokens.map((t) => crypto.createHash('sha256').update(t).digest('hex')), tokens.map((t) => t.slice(0, 10))]);
+  const { ids: users, tokens } = await insertPeople(db, 'voter', VOTERS * 2, VOTERS);
 
   // Each voter casts a valid ballot in one district: one or more of its projects, each in its own category.
   const ballotOf = (i: number) => {
@@ -120,9 +91,7 @@ try {
   if (!exact || !totalsMatch || result.non2xx > 0 || result.errors > 0) process.exitCode = 1;
 } finally {
   await db.end();
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  await exited;
+  await stopServer(server);
   postgres.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

@@ -2,42 +2,17 @@
 // list page and /api/v1/cities, on PGlite and on a PostgreSQL server, and against a static
 // file served by the same app as the baseline measured in the same run.
 // Target on PostgreSQL: at least 30% of the baseline's requests/s, p99 under 50 ms.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { startPostgres } from '../scripts/postgres.ts';
+import { startServer, stopServer } from './support.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = 50;
 
 interface Result { target: string; engine: string; rps: number; p50: number; p99: number; errors: number; non2xx: number }
-
-async function startServer(port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'src/main.ts'), 'serve', '--demo'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', API_RATE_LIMIT_ANONYMOUS: '100000000', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let i = 0; i < 120; i++) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (response.ok) return child;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the server did not become ready');
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 async function load(url: string): Promise<Omit<Result, 'target' | 'engine'>> {
   await autocannon({ url, connections: 10, duration: 2 }); // warm-up: JIT, caches, connection pool
@@ -52,7 +27,7 @@ async function load(url: string): Promise<Omit<Result, 'target' | 'engine'>> {
 }
 
 async function benchEngine(engine: string, port: number, env: Record<string, string>): Promise<Result[]> {
-  const server = await startServer(port, env);
+  const server = await startServer(port, { API_RATE_LIMIT_ANONYMOUS: '100000000', ...env });
   const base = `http://127.0.0.1:${port}`;
   const results: Result[] = [];
   try {

@@ -4,43 +4,22 @@
 // Afterwards the petition's count must equal the number of distinct signers exactly.
 // Baseline in the same run: 20,000 plain INSERTs into the same table from 200 concurrent
 // callers over a pool as large as the server's.
-import { spawn, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { startPostgres } from '../scripts/postgres.ts';
+import { insertPeople, percentile, startServer, stopServer } from './support.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const SIGNERS = Number(process.env.BENCH_SIGNERS ?? 20_000);
 const REPEATS = Math.round(SIGNERS / 10);
 const CONNECTIONS = 200;
 const PORT = 3903;
 
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'src/main.ts'), 'serve', '--demo'], {
-    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/readyz`)).ok) return child;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the server did not become ready');
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-bench-'));
 const postgres = await startPostgres();
-const server = await startServer({
+const server = await startServer(PORT, {
   HROMADA_DATA_DIR: dataDir, DATABASE_URL: postgres.url,
   // One machine plays 20,000 people: the per-address and per-account limits would stop it.
   SIGN_RATE_LIMIT_PER_ADDRESS: '100000000', API_RATE_LIMIT_AUTHENTICATED: '100000000',
@@ -52,14 +31,7 @@ try {
   const [{ id: baselinePetition }] = (await db.query(`SELECT id FROM petitions WHERE state = 'open' AND id <> $1 LIMIT 1`, [petitionId])).rows;
 
   // 20,000 confirmed people with an API token each, and 2,000 more for the baseline.
-  const tokens = Array.from({ length: SIGNERS }, () => `hmd_${crypto.randomBytes(24).toString('base64url')}`);
-  const users = (await db.query(
-    `INSERT INTO users (email, display_name, password_hash, email_confirmed_at)
-     SELECT 'bench' || n || '@bench.example', 'Bench ' || n, 'no-login', now() FROM generate_series(1, $1::int) AS n RETURNING id`,
-    [SIGNERS * 2])).rows.map((r: { id: number }) => r.id);
-  await db.query(
-    `INSERT INTO api_tokens (user_id, name, token_hash, prefix) SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[])`,
-    [users.slice(0, SIGNERS), tokens.map(() => 'bench'), tokens.map((t) => crypto.createHash('sha256').update(t).digest('hex')), tokens.map((t) => t.slice(0, 10))]);
+  const { ids: users, tokens } = await insertPeople(db, 'bench', SIGNERS * 2, SIGNERS);
 
   // Every token once, and after every tenth a repeat of one used just before, so that some
   // repeats race the first attempt still in flight.
@@ -115,9 +87,7 @@ try {
   if (!exact || result.non2xx > 0 || result.errors > 0) process.exitCode = 1;
 } finally {
   await db.end();
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  await exited;
+  await stopServer(server);
   postgres.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

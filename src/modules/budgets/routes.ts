@@ -3,6 +3,7 @@
 // Who may do what is decided in service.ts (canRun and the phase and author checks).
 import fs from 'node:fs';
 import fp from 'fastify-plugin';
+import { csvCell } from '../../platform/csv.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allow, signedIn } from '../../platform/http/guards.ts';
 import { actorOf, csrfBeforeFile, fieldMessages, submitForm } from '../../platform/http/forms.ts';
@@ -54,12 +55,6 @@ const projectJson = {
     implementation_status: { type: ['string', 'null'] }, spent: { type: ['number', 'null'] },
   },
 } as const;
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value).replace(/^([=+\-@\t\r])/, "'$1");
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 async function routes(app: FastifyInstance) {
   const { db, clock } = app;

@@ -21,6 +21,7 @@ import {
 import { coordinateColumns, mapsGeoJson, resourcePage, uploadPage, type ChartState, type PreviewState } from './views.ts';
 import { chartSvg } from './chart.ts';
 import { writeXlsx } from './xlsx.ts';
+import { csvLine, neutraliseFormula } from '../../platform/csv.ts';
 
 /** A worksheet holds at most 1,048,576 rows, one of them the header. */
 const XLSX_MAX_ROWS = 1_048_575;
@@ -29,19 +30,6 @@ const params = {
   type: 'object',
   properties: { name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{1,99}$' }, id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } },
 } as const;
-
-/** Cells that a spreadsheet would run as a formula are prefixed with an apostrophe. */
-export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-function csvLine(values: unknown[]): string {
-  return values.map((v) => {
-    if (v === null || v === undefined) return '';
-    const text = neutraliseFormula(String(v));
-    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  }).join(',') + '\r\n';
-}
 
 async function routes(app: FastifyInstance) {
   const { db } = app;

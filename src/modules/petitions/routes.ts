@@ -3,6 +3,7 @@
 // (canModerate, canSee and the assert* checks every change goes through).
 import fs from 'node:fs';
 import fp from 'fastify-plugin';
+import { csvCell } from '../../platform/csv.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allow, signedIn } from '../../platform/http/guards.ts';
 import { actorOf, csrfBeforeFile, fieldMessages, submitForm } from '../../platform/http/forms.ts';
@@ -68,12 +69,6 @@ function present(p: Petition, now: Date, publicUrl: string) {
 }
 
 const EXPORT_COLUMNS = ['id', 'city', 'title', 'topic', 'state', 'submitted', 'published', 'closes', 'signatures', 'threshold', 'response_due', 'answered', 'decision', 'days_late'] as const;
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value).replace(/^([=+\-@\t\r])/, "'$1");
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 async function routes(app: FastifyInstance) {
   const { db, clock } = app;

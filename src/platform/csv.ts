@@ -1,0 +1,19 @@
+// Writing CSV for people to open in a spreadsheet: cells that a spreadsheet would run as a
+// formula (= + - @, tab, carriage return first) are prefixed with an apostrophe, and cells with
+// a comma, quote or line break are quoted.
+
+/** Cells that a spreadsheet would run as a formula are prefixed with an apostrophe. */
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = neutraliseFormula(String(value));
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One CSV record, CRLF-terminated as RFC 4180 has it. */
+export function csvLine(values: unknown[]): string {
+  return values.map(csvCell).join(',') + '\r\n';
+}
