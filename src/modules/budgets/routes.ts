@@ -13,7 +13,7 @@ import { errorResponses, problemSchema } from '../../platform/http/schemas.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import type { Queryable } from '../../platform/db/index.ts';
 import { getCity, listCities } from '../cities/service.ts';
-import { editableCityIds } from '../catalog/policy.ts';
+import { editableCityIds, editsSomeCity } from '../catalog/policy.ts';
 import { phaseAt } from './rules.ts';
 import { toPabulib } from './pabulib.ts';
 import {
@@ -100,7 +100,7 @@ async function routes(app: FastifyInstance) {
 
   app.get('/budgets', async (request, reply) =>
     reply.page({ title: request.t('budgets.title'), nav: 'budgets',
-      body: listPage(request.pageContext(), await listCycles(db), clock.now(), editableCityIds(request.user) === null || editableCityIds(request.user)!.length > 0) }));
+      body: listPage(request.pageContext(), await listCycles(db), clock.now(), request.user !== null && editsSomeCity(request.user)) }));
 
   app.get<{ Params: { id: number }; Querystring: { done?: string } }>('/budgets/:id', { schema: { params: idParams } }, async (request, reply) => {
     const done = ['results', 'paper', 'proposed'].includes(request.query.done ?? '') ? request.t(`budgets.done.${request.query.done}`) : undefined;
@@ -180,11 +180,11 @@ async function routes(app: FastifyInstance) {
     return (await listCities(db, { locale: request.locale, limit: 1000, offset: 0 })).items.filter((c) => allowed === null || allowed.includes(c.id));
   };
 
-  app.get('/budgets/new', { preHandler: allow((user) => editableCityIds(user) === null || editableCityIds(user)!.length > 0) }, async (request, reply) =>
+  app.get('/budgets/new', { preHandler: allow(editsSomeCity) }, async (request, reply) =>
     reply.page({ title: request.t('budgets.new_cycle'), nav: 'budgets',
       body: cycleForm(request.pageContext(), await editorCities(request), { voting_rule: 'approval', max_choices: 3, min_age: 14, residents_only: 'on' }, undefined) }));
 
-  app.post<{ Body: Record<string, unknown> }>('/budgets/new', { preHandler: allow((user) => editableCityIds(user) === null || editableCityIds(user)!.length > 0) }, async (request, reply) => {
+  app.post<{ Body: Record<string, unknown> }>('/budgets/new', { preHandler: allow(editsSomeCity) }, async (request, reply) => {
     const cities = await editorCities(request);
     return submitForm(request, reply, {
       title: request.t('budgets.new_cycle'),

@@ -7,7 +7,7 @@ import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldProblem } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validate.ts';
 import type { CurrentUser } from '../../platform/auth.ts';
-import { editableCityIds } from '../catalog/policy.ts';
+import { canEditCity } from '../catalog/policy.ts';
 import { identityCheck, type SignerCheck } from '../petitions/identity.ts';
 import { publishCycleDataset } from './open-data.ts';
 import { ballotProblems, phaseAt, PHASES, selectAcross, type BallotProject, type Phase, type VotingRule } from './rules.ts';
@@ -49,10 +49,7 @@ export function rule(cycle: Pick<Cycle, 'voting_rule' | 'max_choices' | 'one_per
 // ---- Who may do what ----
 
 /** The city's editors run its budget: set it up, review proposals, enter paper ballots, report progress. */
-export function canRun(user: CurrentUser | null, cityId: number): boolean {
-  const cities = editableCityIds(user);
-  return cities === null || cities.includes(cityId);
-}
+export const canRun = canEditCity;
 
 function assertRuns(user: CurrentUser | null, cycle: Pick<Cycle, 'city_id'>): void {
   if (!canRun(user, cycle.city_id)) throw new ForbiddenError('only the city’s editors run its budget');

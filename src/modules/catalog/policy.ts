@@ -18,14 +18,21 @@ export function visibilityFor(user: CurrentUser | null): Visibility {
   return cities === null ? { all: true } : { all: false, cityIds: cities };
 }
 
-export const canPublishData: Policy = (user) => {
+/** An editor of at least one city (or an admin): may publish data, moderate petitions, run budgets. */
+export const editsSomeCity: Policy = (user) => {
   const cities = editableCityIds(user);
   return cities === null || cities.length > 0;
 };
+export const canPublishData = editsSomeCity;
+
+/** A city's editors and admins act for the city: its data, its petitions, its budget. */
+export function canEditCity(user: CurrentUser | null, cityId: number): boolean {
+  const cities = editableCityIds(user);
+  return cities === null || cities.includes(cityId);
+}
 
 export function canEditDataset(user: CurrentUser | null, dataset: Pick<Dataset, 'city_id'>): boolean {
-  const cities = editableCityIds(user);
-  return cities === null || cities.includes(dataset.city_id);
+  return canEditCity(user, dataset.city_id);
 }
 
 export function assertCanEditDataset(user: CurrentUser | null, dataset: Pick<Dataset, 'city_id'>): void {

@@ -16,9 +16,10 @@ import { fromKyivLocal } from '../../platform/clock.ts';
 import type { CurrentUser } from '../../platform/auth.ts';
 import type { Queryable } from '../../platform/db/index.ts';
 import { getCity, listCities, type City } from '../cities/service.ts';
+import { editableCityIds, editsSomeCity } from '../catalog/policy.ts';
 import {
   DEFAULT_RULES, SORTS, STATES, TOPICS, canModerate, canSee, cityPetitionStats, closeExpiredPetitions, createDraft, exportRows,
-  getPetition, getRules, hasSigned, invalidateSignatures, listOwnPetitions, listPetitions, listSigners, moderatedCityIds,
+  getPetition, getRules, hasSigned, invalidateSignatures, listOwnPetitions, listPetitions, listSigners,
   moderationQueue, overdue, parseInvalidation, parseRules, publishPetition, rejectPetition, respondToPetition, saveRules,
   signatureTrends, signPetition, submitPetition, updateDraft, type Petition, type PetitionQuery, type PetitionSort, type PetitionState, type Topic,
 } from './service.ts';
@@ -336,8 +337,8 @@ ${entries.join('\n')}
       return 'invalidated';
     }));
 
-  app.get('/petitions/moderation', { preHandler: allow((user) => moderatedCityIds(user) === null || moderatedCityIds(user)!.length > 0) }, async (request, reply) => {
-    const cityIds = moderatedCityIds(request.user);
+  app.get('/petitions/moderation', { preHandler: allow(editsSomeCity) }, async (request, reply) => {
+    const cityIds = editableCityIds(request.user);
     const queue = await moderationQueue(db, cityIds);
     const open = await db.query<{ id: number }>(`SELECT id FROM petitions WHERE state IN ('support', 'open') ${cityIds === null ? '' : 'AND city_id = ANY($1::int[])'}`, cityIds === null ? [] : [cityIds]);
     const trends = await signatureTrends(db, [...queue.map((p) => p.id), ...open.map((p) => p.id)]);

@@ -8,6 +8,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/e
 import { Checker } from '../../platform/validate.ts';
 import { searchFold } from '../../platform/i18n/collation.ts';
 import { kyivDate } from '../../platform/clock.ts';
+import { canEditCity } from '../catalog/policy.ts';
 import { queueMail } from '../../platform/mail.ts';
 import type { CurrentUser } from '../../platform/auth.ts';
 import { addWorkingDays } from './calendar.ts';
@@ -89,16 +90,7 @@ const PETITION_SELECT = `SELECT p.id, p.city_id, c.slug AS city_slug, c.name_uk 
 // ---- Who may do what (the module's one place for permissions) ----
 
 /** A city editor of the petition's city, or an admin, moderates and answers it. */
-export function canModerate(user: CurrentUser | null, cityId: number): boolean {
-  if (!user) return false;
-  return user.isAdmin || user.memberships.some((m) => m.role === 'city_editor' && m.cityId === cityId);
-}
-
-export function moderatedCityIds(user: CurrentUser | null): number[] | null {
-  if (!user) return [];
-  if (user.isAdmin) return null;
-  return user.memberships.filter((m) => m.role === 'city_editor' && m.cityId !== null).map((m) => m.cityId!);
-}
+export const canModerate = canEditCity;
 
 /** Drafts are seen by their author and the city's moderators; everything else is public. */
 export function canSee(user: CurrentUser | null, petition: Pick<Petition, 'state' | 'author_id' | 'city_id'>): boolean {
