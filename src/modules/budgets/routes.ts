@@ -63,7 +63,7 @@ async function routes(app: FastifyInstance) {
   /** Votes are public from the results on, and during voting only if the cycle says so. */
   const votesShown = (cycle: Cycle, now: Date) => {
     const phase = phaseAt(cycle.starts, now);
-    return phase === 'results' || phase === 'implementation' || (phase === 'voting' && cycle.live_totals) || phase === 'ballot_review' && cycle.live_totals;
+    return phase === 'results' || phase === 'implementation' || (cycle.live_totals && (phase === 'voting' || phase === 'ballot_review'));
   };
 
   function presentCycle(cycle: Cycle) {

@@ -455,12 +455,12 @@ export async function computeResults(db: Queryable, actor: Actor, cycle: Cycle, 
     new Map(cycle.categories.filter((c) => c.amount !== null).map((c) => [c.id, c.amount!])));
   const winners = new Map<number, number[]>(cycle.districts.map((d) => [d.id, selection.winners.filter((id) => projects.find((p) => p.id === id)!.district_id === d.id)]));
   const winning = [...winners.values()].flat();
+  // The counts just made are stored, not counted again: every project of the cycle, 0 if unvoted.
   await db.query(
     `UPDATE budget_projects p SET votes = coalesce(v.votes, 0), winner = p.id = ANY($2::int[]),
        implementation_status = CASE WHEN p.id = ANY($2::int[]) THEN coalesce(p.implementation_status, 'planned') END
-     FROM (SELECT id, (SELECT count(*) FROM budget_ballot_choices c JOIN budget_ballots b ON b.id = c.ballot_id
-                       WHERE c.project_id = bp.id AND b.confirmed_at IS NOT NULL)::int AS votes FROM budget_projects bp WHERE bp.cycle_id = $1) AS v
-     WHERE p.id = v.id`, [cycle.id, winning]);
+     FROM budget_projects bp LEFT JOIN unnest($3::int[], $4::int[]) AS v (id, votes) ON v.id = bp.id
+     WHERE p.id = bp.id AND bp.cycle_id = $1`, [cycle.id, winning, [...votes.keys()], [...votes.values()]]);
   await recordAudit(db, actor, 'budget.results', 'budget_cycle', cycle.id, null, { winners: winning });
   return winners;
 }

@@ -1,5 +1,5 @@
 // Pages of the participatory-budgeting module.
-import { html, type SafeHtml } from '../../platform/html/html.ts';
+import { html, paragraphs, type SafeHtml } from '../../platform/html/html.ts';
 import { csrfField, fieldError, type PageContext } from '../../platform/html/layout.ts';
 import { selectField, textAreaField, textField, type FieldValues } from '../../platform/html/fields.ts';
 import { formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
@@ -13,7 +13,6 @@ export const cycleTitle = (ctx: PageContext, c: Pick<Cycle, 'title_uk' | 'title_
   ctx.locale === 'en' ? c.title_en : ctx.locale === 'bg' ? c.title_bg : c.title_uk;
 
 const money = (ctx: PageContext, amount: number, currency = 'UAH') => `${formatNumber(ctx.locale, amount)} ${currency === 'UAH' ? ctx.t('budgets.uah') : currency}`;
-const paragraphs = (text: string) => text.split(/\r?\n[ \t]*\r?\n/).map((p) => p.trim()).filter(Boolean);
 
 function phaseBadge(ctx: PageContext, phase: Phase): SafeHtml {
   return html`<span class="badge phase-${phase}">${ctx.t(`budgets.phases.${phase}`)}</span>`;
@@ -59,7 +58,7 @@ export function cyclePage(ctx: PageContext, city: City, cycle: Cycle, state: Cyc
 ${state.notice ? html`<p class="notice success" role="status">${state.notice}</p>` : ''}
 <h1>${cycleTitle(ctx, cycle)}</h1>
 <p>${phaseBadge(ctx, phase)} · <a href="/cities/${city.slug}">${localName(city, ctx.locale)}</a> · ${money(ctx, cycle.total_amount, cycle.currency)}</p>
-${cycle.description ? paragraphs(cycle.description).map((p) => html`<p>${p}</p>`) : ''}
+${cycle.description ? paragraphs(cycle.description) : ''}
 <p class="actions">
   ${phase === 'proposals' ? html`<a class="button" href="/budgets/${cycle.id}/projects/new">${t('budgets.propose')}</a>` : ''}
   ${phase === 'voting' ? html`<a class="button" href="/budgets/${cycle.id}/ballot">${state.ballot?.confirmed_at ? t('budgets.ballot.see') : t('budgets.ballot.vote')}</a>` : ''}
@@ -115,7 +114,7 @@ export function projectPage(ctx: PageContext, cycle: Cycle, project: Project, st
 <h1>${project.title}</h1>
 <p><span class="badge">${t(`budgets.review_states.${project.review_state}`)}</span>${project.winner ? html` <span class="badge state-answered">${t('budgets.winner')}</span>` : ''}
  · ${name(cycle.districts, project.district_id)} · ${name(cycle.categories, project.category_id)}${project.author_name ? html` · ${t('budgets.author')}: ${project.author_name}` : ''}</p>
-${paragraphs(project.description).map((p) => html`<p>${p}</p>`)}
+${paragraphs(project.description)}
 ${gallery(cycle, project, state.files.filter((f) => f.kind === 'image'))}
 ${fieldError(errors, 'file')}${fieldError(errors, 'description')}
 ${state.isAuthor && phase === 'proposals' ? imageForm(ctx, cycle, project, 'budgets.add_image') : ''}

@@ -1,5 +1,5 @@
 // Pages of the catalog: search with facets, a dataset, the metadata form, resources, history.
-import { html, type SafeHtml } from '../../platform/html/html.ts';
+import { html, paragraphs, type SafeHtml } from '../../platform/html/html.ts';
 import { csrfField, pagination, type PageContext } from '../../platform/html/layout.ts';
 import { checkboxGroup, selectField, textAreaField, textField, type FieldErrors, type FieldValues } from '../../platform/html/fields.ts';
 import { formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
@@ -12,10 +12,6 @@ import {
 
 export type FacetName = 'city' | 'theme' | 'format' | 'license' | 'keyword';
 export type ListState = Pick<DatasetQuery, FacetName | 'q' | 'sort' | 'offset' | 'limit'>;
-
-function paragraphs(text: string): SafeHtml[] {
-  return text.split(/\n\s*\n/).filter((p) => p.trim()).map((p) => html`<p>${p.trim()}</p>`);
-}
 
 function badges(ctx: PageContext, dataset: Dataset): SafeHtml {
   const { t } = ctx;

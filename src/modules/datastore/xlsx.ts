@@ -363,9 +363,10 @@ export async function writeXlsx(
       const type = types[i];
       if ((type === 'integer' || type === 'number') && Number.isFinite(Number(value))) xml += `<c r="${ref}"><v>${String(value)}</v></c>`;
       else if (type === 'boolean' && typeof value === 'boolean') xml += `<c r="${ref}" t="b"><v>${value ? 1 : 0}</v></c>`;
-      else if ((type === 'date' || type === 'datetime') && dateToSerial(value instanceof Date ? value.toISOString() : String(value)) !== undefined) {
-        xml += `<c r="${ref}" s="${type === 'date' ? 2 : 3}"><v>${dateToSerial(value instanceof Date ? value.toISOString() : String(value))}</v></c>`;
-      } else xml += textCell(ref, String(value));
+      else {
+        const serial = type === 'date' || type === 'datetime' ? dateToSerial(value instanceof Date ? value.toISOString() : String(value)) : undefined;
+        xml += serial !== undefined ? `<c r="${ref}" s="${type === 'date' ? 2 : 3}"><v>${serial}</v></c>` : textCell(ref, String(value));
+      }
     });
     buffer += `${xml}</row>`;
     if (buffer.length > 256 * 1024) {

@@ -1,5 +1,5 @@
 // Pages of the e-petitions module.
-import { html, type SafeHtml } from '../../platform/html/html.ts';
+import { html, paragraphs, type SafeHtml } from '../../platform/html/html.ts';
 import { csrfField, fieldError, pagination, type PageContext } from '../../platform/html/layout.ts';
 import { selectField, textAreaField, textField, type FieldValues } from '../../platform/html/fields.ts';
 import { formatDate, formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
@@ -14,8 +14,6 @@ import { SIGNER_CHECKS } from './identity.ts';
 
 type Errors = Record<string, string> | undefined;
 
-/** Text typed in a textarea, split into paragraphs at empty lines (whatever the line endings). */
-const paragraphs = (text: string) => text.split(/\r?\n[ \t]*\r?\n/).map((p) => p.trim()).filter(Boolean);
 
 const cityName = (ctx: PageContext, p: Petition) =>
   localName({ name_uk: p.city_name_uk, name_en: p.city_name_en, name_bg: p.city_name_bg }, ctx.locale);
@@ -143,7 +141,7 @@ ${state.notice ? html`<p class="notice success" role="status">${state.notice}</p
 <p>${stateBadge(ctx, petition, now)} · <a href="/cities/${petition.city_slug}">${cityName(ctx, petition)}</a> · ${t(`petitions.topics.${petition.topic}`)}${
   petition.author_name ? html` · ${t('petitions.author')}: ${petition.author_name}` : ''}</p>
 ${progress(ctx, petition)} ${daysLeft(ctx, petition, now)}
-<div class="petition-body">${paragraphs(petition.body).map((paragraph) => html`<p>${paragraph}</p>`)}</div>
+<div class="petition-body">${paragraphs(petition.body)}</div>
 ${attachments.length ? html`<h2>${t('petitions.attachments')}</h2>${fileList(attachments)}` : ''}
 
 <h2>${t('petitions.timeline')}</h2>
@@ -155,7 +153,7 @@ ${petition.state === 'rejected' ? html`<h2>${t('petitions.rejected_title')}</h2>
 
 ${petition.state === 'answered' ? html`<section class="response" aria-labelledby="response-title"><h2 id="response-title">${t('petitions.response')}</h2>
 <p><span class="badge">${t(`petitions.decisions.${petition.response_decision}`)}</span> ${formatDateTime(ctx.locale, petition.answered_at!)}</p>
-${paragraphs(petition.response_text!).map((paragraph) => html`<p>${paragraph}</p>`)}
+${paragraphs(petition.response_text!)}
 ${responseFiles.length ? fileList(responseFiles) : ''}</section>` : ''}
 
 ${state.isAuthor && petition.state === 'draft' ? html`<section aria-labelledby="draft-title"><h2 id="draft-title">${t('petitions.your_draft')}</h2>

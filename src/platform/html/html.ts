@@ -49,3 +49,8 @@ export function trustedHtml(markup: string): SafeHtml {
 export function jsonForHtml(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }
+
+/** Text typed into a textarea, as <p> paragraphs split at empty lines (whatever the line endings). */
+export function paragraphs(text: string): SafeHtml[] {
+  return text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean).map((p) => html`<p>${p}</p>`);
+}
