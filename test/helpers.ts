@@ -144,14 +144,17 @@ export async function lastMailTo(db: Database, to: string): Promise<{ subject: s
 export { DEMO_PASSWORD } from '../src/demo/seed.ts';
 
 /** A multipart/form-data body with fields first and one file, as a browser sends an upload form. */
-export function multipartBody(fields: Record<string, string>, file: { name: string; content: Uint8Array | string; field?: string }) {
+export function multipartBody(fields: Record<string, string>, file?: { name: string; content: Uint8Array | string; field?: string }) {
   const boundary = `----hromada${Math.random().toString(16).slice(2)}`;
   const parts: Buffer[] = [];
   for (const [name, value] of Object.entries(fields)) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   }
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`));
-  parts.push(typeof file.content === 'string' ? Buffer.from(file.content) : Buffer.from(file.content));
-  parts.push(Buffer.from(`\r\n--${boundary}--\r\n`));
+  if (file) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`));
+    parts.push(typeof file.content === 'string' ? Buffer.from(file.content) : Buffer.from(file.content));
+    parts.push(Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }

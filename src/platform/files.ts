@@ -59,7 +59,8 @@ export interface ReceivedUpload {
 
 /**
  * Reads a multipart request: its text fields, and its first file streamed to storage.
- * `beforeFile` sees the fields that came before the file and may refuse it (a CSRF check);
+ * `beforeFile` sees the fields that came before the file and may refuse it (a CSRF check); it runs
+ * once, also when no file comes;
  * a file over `maxBytes` is removed and FileTooLargeError thrown. Nothing is left on disk on error.
  */
 export async function receiveUpload(
@@ -70,13 +71,15 @@ export async function receiveUpload(
 ): Promise<ReceivedUpload> {
   const fields: Record<string, string> = {};
   let stored: ReceivedUpload['stored'] = null;
+  let checked = false;
   try {
     for await (const part of request.parts()) {
       if (part.type === 'field') {
         fields[part.fieldname] = String(part.value);
         continue;
       }
-      await beforeFile(fields);
+      if (!checked) await beforeFile(fields);
+      checked = true;
       if (stored || !part.filename) {
         part.file.resume();
         continue;
@@ -84,6 +87,8 @@ export async function receiveUpload(
       stored = { file: await storeStream(dataDir, part.file, maxBytes), fileName: part.filename };
       if (part.file.truncated) throw new FileTooLargeError('too large');
     }
+    // A form without a file is checked all the same (a CSRF check refuses it before anything else).
+    if (!checked) await beforeFile(fields);
   } catch (error) {
     if (stored) fs.rmSync(filePath(dataDir, stored.file.key), { force: true });
     if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new FileTooLargeError('too large');

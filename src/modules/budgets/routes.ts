@@ -277,10 +277,7 @@ async function routes(app: FastifyInstance) {
       throw error;
     }
     const stored = upload.stored;
-    if (!stored) {
-      if (!upload.fields._csrf) throw Object.assign(new Error('missing csrf'), { statusCode: 403 });
-      return fail('file', 'datastore.no_file', 422);
-    }
+    if (!stored) return fail('file', 'datastore.no_file', 422);
     const discard = () => fs.rmSync(filePath(app.config.dataDir, stored.file.key), { force: true });
     const type = sniffFileType(app.config.dataDir, stored.file.key);
     if (!type || type === 'pdf') {

@@ -242,6 +242,9 @@ for (const engine of ENGINES) {
       const forged = await app.inject({ method: 'POST', url: '/datasets/lviv-budget-2024/resources/upload', payload: body.payload,
         headers: { 'content-type': body.contentType, cookie: editor.cookieHeader } });
       assert.equal(forged.statusCode, 403);
+      const noFile = multipartBody({ _csrf: 'forged', name: 'x' });
+      assert.equal((await app.inject({ method: 'POST', url: '/datasets/lviv-budget-2024/resources/upload', payload: noFile.payload,
+        headers: { 'content-type': noFile.contentType, cookie: editor.cookieHeader } })).statusCode, 403, 'a forged form without a file too');
       const big = await upload(editor, 'big.csv', 'a\n' + '1\n'.repeat(1_200_000));
       assert.equal(big.response.statusCode, 413);
       assert.match(big.response.body, /завеликий/);

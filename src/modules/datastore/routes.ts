@@ -65,10 +65,7 @@ async function routes(app: FastifyInstance) {
       if (error instanceof FileTooLargeError) return fail(request.t('datastore.too_large'), 413);
       throw error;
     }
-    if (!stored) {
-      if (!fields._csrf) throw Object.assign(new Error('missing csrf'), { statusCode: 403, code: 'FST_CSRF_MISSING_SECRET' });
-      return fail(request.t('datastore.no_file'), 422);
-    }
+    if (!stored) return fail(request.t('datastore.no_file'), 422);
     const id = await db.transaction((tx) => addUploadedResource(tx, actorOf(request), dataset, {
       file: stored!.file, fileName: stored!.fileName, name: (fields.name ?? '').trim().slice(0, 300), description: (fields.description ?? '').trim().slice(0, 5000),
     }));

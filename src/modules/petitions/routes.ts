@@ -258,10 +258,7 @@ ${entries.join('\n')}
       throw error;
     }
     const stored = upload.stored;
-    if (!stored) {
-      if (!upload.fields._csrf) throw Object.assign(new Error('missing csrf'), { statusCode: 403 });
-      return renderPetition(request, reply, petition, { errors: { file: request.t('datastore.no_file') } }, 422);
-    }
+    if (!stored) return renderPetition(request, reply, petition, { errors: { file: request.t('datastore.no_file') } }, 422);
     const fileName = safeFileName(stored.fileName);
     const extension = /\.([a-z]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
     const sniffed = sniffFileType(app.config.dataDir, stored.file.key);
