@@ -29,6 +29,8 @@ import { dcatModule } from './modules/catalog/dcat.ts';
 import { datastoreModule } from './modules/datastore/routes.ts';
 import { petitionsModule } from './modules/petitions/routes.ts';
 import { budgetsModule } from './modules/budgets/routes.ts';
+import { rankingModule } from './modules/ranking/routes.ts';
+import { rankingWorkModule } from './modules/ranking/work-routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -143,6 +145,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(datastoreModule);
   await app.register(petitionsModule);
   await app.register(budgetsModule);
+  await app.register(rankingModule);
+  await app.register(rankingWorkModule);
   await app.register(ckanModule);
   await app.register(adminModule);
   await app.register(apiDocsModule);

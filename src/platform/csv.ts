@@ -9,6 +9,8 @@ export function neutraliseFormula(value: string): string {
 
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
+  // A number is never a formula; only text is neutralised (a negative number stays a number).
+  if (typeof value === 'number') return String(value);
   const text = neutraliseFormula(String(value));
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

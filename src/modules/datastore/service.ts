@@ -87,6 +87,18 @@ export async function addUploadedResource(
   return id;
 }
 
+/** Puts a new file in place of a resource's file and queues its load; the old rows stay served until the new ones are in. */
+export async function replaceUploadedFile(db: Queryable, actor: Actor, resourceId: string, upload: { file: StoredFile; fileName: string }): Promise<void> {
+  const fileName = safeFileName(upload.fileName);
+  const before = await db.one<{ dataset_id: number; sha256: string | null }>(
+    'UPDATE resources r SET file_key = $2, file_name = $3, size_bytes = $4, sha256 = $5 FROM resources old WHERE r.id = $1 AND old.id = r.id RETURNING r.dataset_id, old.sha256',
+    [resourceId, upload.file.key, fileName, upload.file.size, upload.file.sha256]);
+  if (!before) throw new NotFoundError('no such resource');
+  await db.query('UPDATE datasets SET data_updated_at = now(), modified_at = now() WHERE id = $1', [before.dataset_id]);
+  await recordAudit(db, actor, 'resource.replace', 'dataset', before.dataset_id, { sha256: before.sha256 }, { resource: resourceId, file: fileName, sha256: upload.file.sha256 });
+  if (TABULAR_FORMATS.includes(formatFromName(fileName))) await enqueueJob(db, INGEST_JOB, resourceId);
+}
+
 /** The editor's choices for the next load: encoding, delimiter, and each column's type and labels. */
 export async function updateDictionary(db: Queryable, actor: Actor, resource: DatastoreResource, body: unknown): Promise<void> {
   const check = new Checker(body);

@@ -112,7 +112,13 @@ export async function importMethodology(db: Queryable, actor: Actor, document: M
   const row = await db.one<{ id: number }>(
     'INSERT INTO ranking_methodologies (year, version, title_uk, title_en, title_bg, demo) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
     [document.year, document.version, document.title.uk, document.title.en, document.title.bg, demo]);
-  const id = row!.id;
+  await writeContent(db, row!.id, document);
+  await recordAudit(db, actor, 'ranking.methodology_import', 'ranking_methodology', row!.id, null, { version: document.version, areas: document.areas.length });
+  return row!.id;
+}
+
+/** Writes the areas, indicators and levels of a version (which must have none yet). */
+async function writeContent(db: Queryable, id: number, document: MethodologyDocument): Promise<void> {
   for (const [a, area] of document.areas.entries()) {
     const areaRow = await db.one<{ id: number }>(
       'INSERT INTO ranking_areas (methodology_id, position, code, name_uk, name_en, name_bg, max_points) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
@@ -123,14 +129,37 @@ export async function importMethodology(db: Queryable, actor: Actor, document: M
            points, type, evidence, not_applicable_allowed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
         [id, areaRow!.id, i, indicator.code, indicator.question.uk, indicator.question.en, indicator.question.bg, indicator.guidance.uk, indicator.guidance.en,
           indicator.guidance.bg, indicator.points, indicator.type, indicator.evidence, indicator.not_applicable_allowed]);
-      for (const [l, level] of indicator.levels.entries()) {
-        await db.query('INSERT INTO ranking_levels (indicator_id, position, value, description_uk, description_en, description_bg) VALUES ($1, $2, $3, $4, $5, $6)',
-          [indicatorRow!.id, l, level.value, level.description.uk, level.description.en, level.description.bg]);
-      }
+      await db.query(
+        `INSERT INTO ranking_levels (indicator_id, position, value, description_uk, description_en, description_bg)
+         SELECT $1, position - 1, value, uk, en, bg FROM unnest($2::numeric[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS l(value, uk, en, bg, position)`,
+        [indicatorRow!.id, indicator.levels.map((l) => l.value), indicator.levels.map((l) => l.description.uk), indicator.levels.map((l) => l.description.en),
+          indicator.levels.map((l) => l.description.bg)]);
     }
   }
-  await recordAudit(db, actor, 'ranking.methodology_import', 'ranking_methodology', id, null, { version: document.version, areas: document.areas.length });
-  return id;
+}
+
+/**
+ * Changes a draft version: `edit` changes its document, which is checked as a whole (so a
+ * change can never leave the version inconsistent) and written back in place of the old content.
+ * Published versions are refused here and, should anything slip through, by the database.
+ */
+export async function editMethodology(db: Queryable, actor: Actor, id: number, edit: (document: MethodologyDocument) => void): Promise<void> {
+  const state = await db.one<{ published_at: Date | null }>('SELECT published_at FROM ranking_methodologies WHERE id = $1', [id]);
+  if (!state) throw new NotFoundError('no such methodology');
+  if (state.published_at) throw new ValidationError([{ field: 'published_at', message: 'ranking.error.already_published' }], 409);
+  const before = await exportMethodology(db, id);
+  const document = structuredClone(before);
+  edit(document);
+  const checked = parseMethodology(document);
+  await db.query('DELETE FROM ranking_areas WHERE methodology_id = $1', [id]);
+  await writeContent(db, id, checked);
+  await recordAudit(db, actor, 'ranking.methodology_edit', 'ranking_methodology', id, null, { version: checked.version });
+}
+
+/** A new draft version with the content of an existing one, to edit for the next year. */
+export async function copyMethodology(db: Queryable, actor: Actor, id: number, version: string): Promise<number> {
+  const document = await exportMethodology(db, id);
+  return importMethodology(db, actor, parseMethodology({ ...document, version, year: document.year + 1 }));
 }
 
 /** The stored methodology as the same JSON document that imports it. */

@@ -62,7 +62,7 @@ async function indicatorOf(db: Queryable, campaign: CampaignRow, code: string) {
 }
 
 /** A level value from the rubric, or "na" when the indicator allows it; anything else is refused. */
-function parseVerdict(check: Checker, field: string, raw: unknown, indicator: { not_applicable_allowed: boolean; levels: number[] }): { value: number | null; na: boolean } {
+export function parseVerdict(check: Checker, field: string, raw: unknown, indicator: { not_applicable_allowed: boolean; levels: number[] }): { value: number | null; na: boolean } {
   if (raw === 'na') {
     if (!indicator.not_applicable_allowed) check.fail(field, 'ranking.error.na_not_allowed');
     return { value: null, na: true };
@@ -80,8 +80,14 @@ export async function saveScore(db: Queryable, actor: Actor, user: CurrentUser, 
   const campaign = await campaignOf(db, campaignId);
   const assigned = await db.one('SELECT 1 FROM ranking_assignments WHERE campaign_id = $1 AND assessor_id = $2 AND city_id = $3', [campaignId, user.id, cityId]);
   if (!assigned && !user.isAdmin) throw new ForbiddenError('only the city’s assessors score it');
-  assertPhase(campaign, 'assessment');
+  if (!(await db.one('SELECT 1 FROM ranking_campaign_cities WHERE campaign_id = $1 AND city_id = $2', [campaignId, cityId]))) {
+    throw new ValidationError([{ field: 'city', message: 'ranking.error.not_participating' }]);
+  }
   const indicator = await indicatorOf(db, campaign, code);
+  // During verification the assessor may still rework a score the coordinator returned.
+  const returned = campaign.phase === 'verification' && await db.one(
+    `SELECT 1 FROM ranking_scores WHERE campaign_id = $1 AND city_id = $2 AND indicator_id = $3 AND verification = 'returned'`, [campaignId, cityId, indicator.id]);
+  if (!returned) assertPhase(campaign, 'assessment');
   const input = (body ?? {}) as Record<string, unknown>;
   const check = new Checker(body);
   const verdict = parseVerdict(check, 'level', input.level, indicator);
@@ -189,4 +195,37 @@ export async function decideAppeal(db: Queryable, actor: Actor, user: CurrentUse
     [appealId, decision === 'accept' ? 'accepted' : 'rejected', user.id, reason, score?.value ?? null, verdict?.value ?? null, now]);
   await recordAudit(db, actor, 'ranking.appeal_decision', 'ranking_campaign', appeal.campaign_id, { value: score?.value ?? null },
     { appeal: appealId, decision, reason, value: verdict?.value ?? null });
+}
+
+// ---- Who works on a campaign ----
+
+export interface CampaignRoles {
+  admin: boolean;
+  /** Cities the user is assigned to assess. */
+  assesses: number[];
+  /** Oblasts the user coordinates in this campaign. */
+  coordinates: string[];
+}
+
+export async function campaignRoles(db: Queryable, user: CurrentUser | null, campaignId: number): Promise<CampaignRoles> {
+  if (!user) return { admin: false, assesses: [], coordinates: [] };
+  const [assigned, coordinated] = await Promise.all([
+    db.query<{ city_id: number }>('SELECT city_id FROM ranking_assignments WHERE campaign_id = $1 AND assessor_id = $2', [campaignId, user.id]),
+    db.query<{ oblast_slug: string }>('SELECT oblast_slug FROM ranking_coordinators WHERE campaign_id = $1 AND coordinator_id = $2', [campaignId, user.id]),
+  ]);
+  return { admin: user.isAdmin, assesses: assigned.map((r) => r.city_id), coordinates: coordinated.map((r) => r.oblast_slug) };
+}
+
+export const worksOn = (roles: CampaignRoles) => roles.admin || roles.assesses.length > 0 || roles.coordinates.length > 0;
+
+/** What the user may do on one city's assessment page. */
+export function cityWork(roles: CampaignRoles, phase: CampaignPhase, city: { id: number; oblast_slug: string }) {
+  const assessor = roles.admin || roles.assesses.includes(city.id);
+  const coordinator = roles.admin || roles.coordinates.includes(city.oblast_slug);
+  return {
+    sees: assessor || coordinator,
+    assess: assessor && phase === 'assessment',
+    rework: assessor && phase === 'verification',
+    verify: coordinator && phase === 'verification',
+  };
 }

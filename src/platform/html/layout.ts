@@ -26,7 +26,7 @@ export interface Page {
   /** Structured data for search engines (schema.org), embedded as a JSON-LD data block. */
   jsonLd?: unknown;
   /** Which top-level navigation item is current. */
-  nav?: 'home' | 'cities' | 'map' | 'datasets' | 'petitions' | 'budgets' | 'api' | 'admin' | 'account';
+  nav?: 'home' | 'cities' | 'map' | 'datasets' | 'petitions' | 'budgets' | 'ranking' | 'api' | 'admin' | 'account';
 }
 
 export function csrfField(ctx: PageContext): SafeHtml {
@@ -73,8 +73,9 @@ ${page.jsonLd ? html`<script type="application/ld+json">${trustedHtml(jsonForHtm
     <ul>
       ${navItem('home', '/', t('nav.home'))}
       ${navItem('datasets', '/datasets', t('nav.datasets'))}
-        ${navItem('petitions', '/petitions', t('nav.petitions'))}
-        ${navItem('budgets', '/budgets', t('nav.budgets'))}
+      ${navItem('petitions', '/petitions', t('nav.petitions'))}
+      ${navItem('budgets', '/budgets', t('nav.budgets'))}
+      ${navItem('ranking', '/ranking', t('nav.ranking'))}
       ${navItem('cities', '/cities', t('nav.cities'))}
       ${navItem('map', '/cities/map', t('nav.map'))}
       ${navItem('api', '/api/docs', t('nav.api'))}

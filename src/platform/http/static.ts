@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import { build } from 'esbuild';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-export const CLIENT_ISLANDS = ['cities-map', 'rows-map', 'point-picker'] as const;
+export const CLIENT_ISLANDS = ['cities-map', 'rows-map', 'point-picker', 'ranking-map', 'ranking-autosave'] as const;
 
 export async function bundleIslands(): Promise<Map<string, string>> {
   const result = await build({
