@@ -15,10 +15,26 @@ async function save(form: HTMLFormElement): Promise<void> {
   if (response.ok) {
     status.textContent = form.dataset.savedText ?? '✓';
     status.className = 'save-status saved';
+    updateProgress(form, body.scored);
   } else {
     status.textContent = Object.values((body.errors ?? {}) as Record<string, string>).join(' ') || `${response.status}`;
     status.className = 'save-status field-error';
   }
+}
+
+/** The page's counters: the whole city, and the area of an indicator scored for the first time. */
+function updateProgress(form: HTMLFormElement, scored: unknown): void {
+  const progress = document.getElementById('assess-progress') as HTMLProgressElement | null;
+  const count = document.getElementById('assess-count');
+  if (typeof scored === 'number' && progress && count) {
+    progress.value = scored;
+    count.textContent = String(scored);
+  }
+  if (form.hasAttribute('data-scored')) return;
+  form.setAttribute('data-scored', '');
+  const area = form.closest<HTMLElement>('[data-area]')?.dataset.area;
+  const counter = area ? document.querySelector<HTMLElement>(`[data-area-progress="${CSS.escape(area)}"]`) : null;
+  if (counter) counter.textContent = String(Number(counter.textContent) + 1);
 }
 
 for (const form of forms) {

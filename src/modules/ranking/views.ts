@@ -96,12 +96,10 @@ ${campaignStatus(ctx, board)}
   <li><a href="${base}/compare">${t('ranking.compare.title')}</a></li></ul></nav>
 
 <form method="get" action="${base}" class="filters" role="search" aria-label="${t('ranking.filter')}">
-  ${selectField({ name: 'oblast', label: t('cities.oblast'), values: filters, errors: undefined, empty: t('ranking.all'),
-    choices: [...new Set(board.rows.map((r) => r.city.oblast_slug))].map((slug) => ({ value: slug, label: oblastName(slug) })).sort((a, b) => a.label.localeCompare(b.label, ctx.locale)) })}
-  ${selectField({ name: 'population', label: t('ranking.population_band'), values: filters, errors: undefined, empty: t('ranking.all'),
-    choices: bands.map((b) => ({ value: b, label: populationLabel(ctx, b) })) })}
-  ${selectField({ name: 'status', label: t('ranking.status'), values: filters, errors: undefined, empty: t('ranking.all'),
-    choices: campaign.bands.map((b) => ({ value: b.key, label: bandLabel(ctx, b.key) })) })}
+  ${filterSelect(ctx, 'oblast', t('cities.oblast'), filters.oblast,
+    [...new Set(board.rows.map((r) => r.city.oblast_slug))].map((slug) => ({ value: slug, label: oblastName(slug) })).sort((a, b) => a.label.localeCompare(b.label, ctx.locale)))}
+  ${filterSelect(ctx, 'population', t('ranking.population_band'), filters.population, bands.map((b) => ({ value: b, label: populationLabel(ctx, b) })))}
+  ${filterSelect(ctx, 'status', t('ranking.status'), filters.status, campaign.bands.map((b) => ({ value: b.key, label: bandLabel(ctx, b.key) })))}
   <input type="hidden" name="sort" value="${filters.sort}">
   <button type="submit">${t('ranking.apply')}</button>
 </form>
@@ -113,7 +111,7 @@ ${points.length ? html`<div id="ranking-map" class="map" role="region" aria-labe
 <caption>${t('ranking.table_caption', { count: options.rows.length })}</caption>
 <thead><tr>${header('place', t('ranking.place'), true)}${header('name', t('ranking.city'))}<th scope="col">${t('cities.oblast')}</th>
   ${header('population', t('cities.population'), true)}${header('total', t('ranking.total'), true)}<th scope="col">${t('ranking.status')}</th>
-  ${header('change', board.previous ? t('ranking.change_since', { year: board.previous.year }) : t('ranking.change'), true)}</tr></thead>
+  ${header('change', board.previous ? t('ranking.change_since', { year: String(board.previous.year) }) : t('ranking.change'), true)}</tr></thead>
 <tbody>${options.rows.map((r) => html`<tr>
   <td class="number">${r.place ?? '—'}</td>
   <th scope="row"><a href="${base}/cities/${r.city.slug}">${localName(r.city, ctx.locale)}</a></th>
@@ -143,6 +141,12 @@ ${options.revisions.length > 1 ? html`<h2>${t('ranking.revisions')}</h2>
 <ol reversed class="revisions">${options.revisions.map((r) => html`<li><a href="${base}?revision=${r.revision}">${t('ranking.revision', { n: r.revision })}</a>,
   ${formatDateTime(ctx.locale, r.published_at)}${r.change_note ? html`: ${r.change_note}` : ''}
   ${options.corrections.filter((c) => c.revision === r.revision).map((c) => html`<br><span class="hint">${c.city}, ${c.code}: ${score(ctx, c.previous)} → ${score(ctx, c.value)}</span>`)}</li>`)}</ol>` : ''}`;
+}
+
+/** A select wrapped in its label, the way the site's filter bars lay out. */
+function filterSelect(ctx: PageContext, name: string, label: string, current: string, choices: { value: string; label: string }[]): SafeHtml {
+  return html`<label>${label}<select name="${name}"><option value="">${ctx.t('ranking.all')}</option>${
+    choices.map((c) => html`<option value="${c.value}"${c.value === current ? html` selected` : ''}>${c.label}</option>`)}</select></label>`;
 }
 
 function averagesTable(ctx: PageContext, label: string, rows: readonly (readonly [string, { mean: number; count: number }])[]): SafeHtml {
@@ -206,7 +210,7 @@ ${campaignStatus(ctx, board)}
   <div class="card"><h2>${t('ranking.total')}</h2><p class="stat">${score(ctx, row.total)}</p><p>${t('ranking.of_100')}</p></div>
   <div class="card"><h2>${t('ranking.place')}</h2><p class="stat">${row.place ?? '—'}</p><p>${t('ranking.of_cities', { count: board.rows.length })}</p></div>
   <div class="card"><h2>${t('ranking.status')}</h2><p class="stat">${bandBadge(ctx, row.band)}</p></div>
-  <div class="card"><h2>${board.previous ? t('ranking.change_since', { year: board.previous.year }) : t('ranking.change')}</h2><p class="stat">${
+  <div class="card"><h2>${board.previous ? t('ranking.change_since', { year: String(board.previous.year) }) : t('ranking.change')}</h2><p class="stat">${
     row.change.points === null ? '—' : `${row.change.points >= 0 ? '+' : '−'}${score(ctx, Math.abs(row.change.points))}`}</p>${
     row.change.points !== null && !row.change.comparable ? html`<p class="hint">${t('ranking.not_comparable')}</p>` : ''}</div>
 </div>
@@ -281,8 +285,8 @@ export function comparePage(ctx: PageContext, board: Board, chosen: BoardRow[], 
   const { t } = ctx;
   const base = `/ranking/campaigns/${board.campaign.id}`;
   const cityChoices = sortRows(ctx, board.rows, 'name').map((r) => ({ value: r.city.slug, label: localName(r.city, ctx.locale) }));
-  const picker = (i: number) => html`<label for="compare-${i}">${t('ranking.compare.city', { n: i + 1 })}</label>
-    <select id="compare-${i}" name="cities"><option value="">—</option>${cityChoices.map((c) => html`<option value="${c.value}"${chosen[i]?.city.slug === c.value ? html` selected` : ''}>${c.label}</option>`)}</select>`;
+  const picker = (i: number) => html`<label>${t('ranking.compare.city', { n: i + 1 })}
+    <select name="cities"><option value="">—</option>${cityChoices.map((c) => html`<option value="${c.value}"${chosen[i]?.city.slug === c.value ? html` selected` : ''}>${c.label}</option>`)}</select></label>`;
   const cols = chosen.map((r) => html`<th scope="col" class="number"><a href="${base}/cities/${r.city.slug}">${localName(r.city, ctx.locale)}</a></th>`);
   return html`
 <p><a href="${base}">← ${campaignTitle(ctx, board.campaign)}</a></p>

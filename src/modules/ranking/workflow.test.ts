@@ -18,7 +18,7 @@ for (const engine of ENGINES) {
     let lviv: number;
     let kyiv: number;
     const setPhase = (phase: string) => app.db.query('UPDATE ranking_campaigns SET phase = $2 WHERE id = $1', [campaign, phase]);
-    const scores = () => app.db.query('SELECT city_id, indicator_id, level_value, not_applicable, verification, verified_value FROM ranking_scores ORDER BY 1, 2');
+    const scores = () => app.db.query('SELECT city_id, indicator_id, level_value, not_applicable, verification, verified_value FROM ranking_scores WHERE campaign_id = $1 ORDER BY 1, 2', [campaign]);
 
     before(async () => {
       app = await createTestApp(engine);
@@ -79,14 +79,20 @@ for (const engine of ENGINES) {
       await verifyScore(app.db, ACTOR, users['coordinator.lviv']!, campaign, lviv, 'K02', { decision: 'return', verifier_comment: 'Votes by name exist as PDF' });
       const k01 = await app.db.one<{ level_value: number; verified_value: number; verification: string }>(
         `SELECT s.level_value::float8 AS level_value, s.verified_value::float8 AS verified_value, s.verification FROM ranking_scores s
-         JOIN ranking_indicators i ON i.id = s.indicator_id WHERE s.city_id = $1 AND i.code = 'K01'`, [lviv]);
+         JOIN ranking_indicators i ON i.id = s.indicator_id WHERE s.campaign_id = $2 AND s.city_id = $1 AND i.code = 'K01'`, [lviv, campaign]);
       assert.deepEqual({ ...k01 }, { level_value: 1, verified_value: 0.5, verification: 'accepted' });
       const { results } = await campaignResults(app.db, campaign);
       // Lviv: K01 verified to 0.5 → 1 of 2 applicable points (K02 still N/A as assessed, returned for another look).
       assert.deepEqual(results.map((r) => [r.citySlug, Math.round(r.total!)]), [['kyiv', 67], ['lviv', 50]]);
       const audit = await app.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action IN ('ranking.score', 'ranking.verify')`);
       assert.equal(audit!.n, 6);
-      await assert.rejects(saveScore(app.db, ACTOR, users.assessor!, campaign, lviv, 'K02', { level: '1' }, new Date()), { statusCode: 409 }, 'assessment is over');
+      // Assessment is over: only the returned score may be reworked, which sends it back for verification.
+      await assert.rejects(saveScore(app.db, ACTOR, users.assessor!, campaign, lviv, 'K01', { level: '1' }, new Date()), { statusCode: 409 }, 'assessment is over');
+      await saveScore(app.db, ACTOR, users.assessor!, campaign, lviv, 'K02', { level: 'na', comment: 'Votes are PDF only: not open data' }, new Date());
+      const k02 = await app.db.one<{ verification: string }>(`SELECT s.verification FROM ranking_scores s JOIN ranking_indicators i ON i.id = s.indicator_id
+        WHERE s.campaign_id = $1 AND s.city_id = $2 AND i.code = 'K02'`, [campaign, lviv]);
+      assert.equal(k02!.verification, 'pending');
+      await verifyScore(app.db, ACTOR, users['coordinator.lviv']!, campaign, lviv, 'K02', { decision: 'accept' });
     });
 
     test('appeals: filed in the window by the city or a citizen, decided by the coordinator with a reason; an accepted one changes the score', async () => {
@@ -105,7 +111,7 @@ for (const engine of ENGINES) {
       await assert.rejects(decideAppeal(app.db, ACTOR, users['coordinator.lviv']!, byCity, { decision: 'reject', decision_reason: 'again' }, now), { statusCode: 409 });
       await decideAppeal(app.db, ACTOR, users.admin!, byCitizen, { decision: 'reject', decision_reason: 'The archive lacks 2020' }, now);
       const appeals = await app.db.query<{ state: string; previous_value: number | null; new_value: number | null }>(
-        'SELECT state, previous_value::float8 AS previous_value, new_value::float8 AS new_value FROM ranking_appeals ORDER BY id');
+        'SELECT state, previous_value::float8 AS previous_value, new_value::float8 AS new_value FROM ranking_appeals WHERE campaign_id = $1 ORDER BY id', [campaign]);
       assert.deepEqual(appeals.map((a) => ({ ...a })), [{ state: 'accepted', previous_value: 0.5, new_value: 1 }, { state: 'rejected', previous_value: 0.5, new_value: null }]);
       const { results } = await campaignResults(app.db, campaign);
       assert.deepEqual(results.map((r) => [r.citySlug, Math.round(r.total!)]), [['kyiv', 67], ['lviv', 100]], 'Lviv back to full marks on what applies');

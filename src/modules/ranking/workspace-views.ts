@@ -162,7 +162,7 @@ function indicatorForm(ctx: PageContext, base: string, indicator: MethodologyDoc
 <h4>${id}. ${local(ctx, indicator.question)} <span class="hint">(${t('ranking.points_n', { count: indicator.points })})</span> <span class="badge verification-${s?.verification ?? 'none'}">${state}</span></h4>
 ${local(ctx, indicator.guidance) ? html`<p class="hint">${local(ctx, indicator.guidance)}</p>` : ''}
 ${s?.verifier_comment ? html`<p class="notice">${t('ranking.assess.verifier_said')}: ${s.verifier_comment}</p>` : ''}
-${assess ? html`<form method="post" action="${base}/scores/${id}" class="stacked wide score-form" data-autosave data-saving-text="${t('ranking.saving')}" data-saved-text="${t('ranking.saved')}">
+${assess ? html`<form method="post" action="${base}/scores/${id}" class="stacked wide score-form" data-autosave${s ? html` data-scored` : ''} data-saving-text="${t('ranking.saving')}" data-saved-text="${t('ranking.saved')}">
   ${csrfField(ctx)}
   <fieldset${err('level') ? html` aria-describedby="${id}-level-error" aria-invalid="true"` : ''}><legend>${t('ranking.assess.level')}</legend>
   ${indicator.levels.map((l, i) => html`<span class="checkbox"><input type="radio" id="${id}-l${i}" name="level" value="${String(l.value)}"${current === String(l.value) ? html` checked` : ''}>
@@ -216,7 +216,7 @@ ${data.notice ? html`<p class="notice success" role="status">${data.notice}</p>`
 ${data.errors && Object.keys(data.errors).length ? html`<p class="notice error" role="alert">${t('ranking.assess.has_errors')}</p>` : ''}
 <p>${data.mode.assess || data.mode.rework ? t('ranking.assess.intro') : data.mode.verify ? t('ranking.verify.intro') : t('ranking.assess.read_only')}</p>
 <h2>${t('ranking.assess.progress')}</h2>
-<p><progress max="${total}" value="${data.scores.length}" aria-label="${t('ranking.assess.progress')}">${data.scores.length}</progress> ${data.scores.length} / ${total}</p>
+<p><progress id="assess-progress" max="${total}" value="${data.scores.length}" aria-label="${t('ranking.assess.progress')}">${data.scores.length}</progress> <span id="assess-count">${data.scores.length}</span> / ${total}</p>
 <ul class="area-progress">${methodology.areas.map((area) => {
     const done = area.indicators.filter((i) => byCode.has(i.code)).length;
     return html`<li><a href="#area-${area.code}">${area.code}. ${local(ctx, area.name)}</a>: <span data-area-progress="${area.code}">${done}</span> / ${area.indicators.length}</li>`;

@@ -93,15 +93,24 @@ function statementName(sql: string): string {
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('error', () => {}); // an idle client dropped by the server is replaced on next use
-  const on = (target: pg.Pool | pg.PoolClient) =>
-    queryable(
+  const on = (target: pg.Pool | pg.PoolClient) => {
+    // One connection runs one statement at a time: statements a transaction issues together
+    // (Promise.all) wait their turn here instead of piling up inside pg.
+    let queue: Promise<unknown> = Promise.resolve();
+    const inTurn = <T>(task: () => Promise<T>): Promise<T> => {
+      if (!('release' in target)) return task();
+      const next = queue.then(task, task);
+      queue = next.catch(() => undefined);
+      return next;
+    };
+    return queryable(
       (async (sql: string, params?: readonly unknown[], options?: { prepare?: boolean }) =>
-        (await target.query({ ...(options?.prepare === false ? {} : { name: statementName(sql) }), text: sql, values: params ? [...params] : [] })).rows) as Queryable['query'],
+        (await inTurn(() => target.query({ ...(options?.prepare === false ? {} : { name: statementName(sql) }), text: sql, values: params ? [...params] : [] }))).rows) as Queryable['query'],
       // Without a parameter array pg uses the simple protocol, which accepts several statements.
       async (sql) => {
-        await target.query(sql);
+        await inTurn(() => target.query(sql));
       },
-      async (table, columns, chunks) => {
+      (table, columns, chunks) => inTurn(async () => {
         const client = 'release' in target ? target : await target.connect();
         try {
           const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
@@ -118,8 +127,9 @@ async function openPostgres(url: string): Promise<Database> {
         } finally {
           if (client !== target) (client as pg.PoolClient).release();
         }
-      },
+      }),
     );
+  };
   await pool.query('SELECT 1');
   return {
     engine: 'postgres',
