@@ -1,5 +1,8 @@
 // Workbooks built part by part the way Excel and LibreOffice write them (shared strings, styles
 // with date formats, sparse rows and cells), for the tests of the XLSX reader; and bad ones.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -42,4 +45,29 @@ export function budgetWorkbook(): Uint8Array {
 export function zipBombWorkbook(): Uint8Array {
   const filler = `<?xml version="1.0"?><worksheet xmlns="${MAIN}"><sheetData>${'<row/>'.repeat(6_000_000)}</sheetData></worksheet>`;
   return workbook(filler, ['a']);
+}
+
+/** The rows of a workbook's first sheet as text, read with the DataStore's own reader. */
+export async function readXlsxRows(bytes: Uint8Array | Buffer): Promise<string[][]> {
+  const { openXlsxSheet } = await import('../src/modules/datastore/xlsx.ts');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-xlsx-')), 'book.xlsx');
+  fs.writeFileSync(file, bytes);
+  const sheet = await openXlsxSheet(file);
+  const rows: string[][] = [];
+  try {
+    for await (const row of sheet.rows()) rows.push(row.cells);
+  } finally {
+    sheet.close();
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** A one-sheet workbook of text cells, the first row being the header. */
+export async function writeXlsxRows(rows: string[][]): Promise<Buffer> {
+  const { writeXlsx } = await import('../src/modules/datastore/xlsx.ts');
+  const chunks: Uint8Array[] = [];
+  async function* body() { yield* rows.slice(1); }
+  await writeXlsx('Sheet1', rows[0]!, rows[0]!.map(() => 'text' as const), body(), (text) => text, (chunk) => chunks.push(chunk));
+  return Buffer.concat(chunks);
 }

@@ -12,7 +12,7 @@ import { filePath, FileTooLargeError, receiveUpload } from '../../platform/files
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import type { Queryable } from '../../platform/db/index.ts';
 import { getCity, listCities, type City } from '../cities/service.ts';
-import { openXlsxSheet } from '../datastore/xlsx.ts';
+import { openXlsxSheet, XlsxError } from '../datastore/xlsx.ts';
 import {
   advancePhase, correctScore, createCampaign, getCampaign, listCampaigns, publishCampaign, setCampaignCities, type Campaign,
 } from './campaigns.ts';
@@ -93,7 +93,7 @@ async function routes(app: FastifyInstance) {
       return reply.redirect(`/ranking/methodologies/${id}`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) {
-        if ((error as Error).message?.includes('zip') || (error as Error).name === 'XlsxError') return renderManage(request, reply, {}, { file: request.t('ranking.error.xlsx') }, 422);
+        if (error instanceof XlsxError) return renderManage(request, reply, {}, { file: request.t('ranking.error.xlsx') }, 422);
         throw error;
       }
       return renderManage(request, reply, {}, fieldMessages(request.t, error), error.statusCode);
@@ -315,7 +315,7 @@ async function routes(app: FastifyInstance) {
 
   // ---- Appeals ----
 
-  async function renderAppeals(request: FastifyRequest<{ Params: { id: number } }>, reply: FastifyReply, campaign: Campaign, errors?: Record<string, string>, status = 200) {
+  async function renderAppeals(request: FastifyRequest, reply: FastifyReply, campaign: Campaign, errors?: Record<string, string>, status = 200) {
     const roles = await campaignRoles(db, request.user, campaign.id);
     const cities = await allCities(request);
     const visible = campaign.phase === 'published' || worksOn(roles);
@@ -340,7 +340,7 @@ async function routes(app: FastifyInstance) {
     return attempt(reply, request, async () => {
       await db.transaction((tx) => decideAppeal(tx, actorOf(request), request.user!, request.params.id, request.body, clock.now()));
       return `/ranking/campaigns/${appeal.campaign_id}/appeals#appeal-${request.params.id}`;
-    }, async (errors, status) => renderAppeals({ ...request, params: { id: appeal.campaign_id } } as never, reply, await getCampaign(db, appeal.campaign_id), errors, status));
+    }, async (errors, status) => renderAppeals(request, reply, await getCampaign(db, appeal.campaign_id), errors, status));
   });
 }
 
