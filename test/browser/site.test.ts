@@ -15,12 +15,17 @@ import { closeExpiredPetitions } from '../../src/modules/petitions/service.ts';
 const PUBLIC_PAGES = ['/', '/cities', '/cities?q=%D0%BA%D0%B8%D1%97%D0%B2', '/cities?oblast=lvivska&sort=-population', '/cities/map', '/cities/lviv',
   '/api/docs', '/datasets', '/datasets?q=%D0%B1%D1%8E%D0%B4%D0%B6%D0%B5%D1%82&theme=ECON', '/datasets/lviv-budget-2024', '/datasets/vinnytsia-kindergartens', '/login', '/register', '/forgot', '/reset?token=expired', '/confirm?token=abc', '/no-such-page',
   '/petitions', '/petitions?city=zhytomyr&sort=newest', '/petitions/1', '/petitions/2', '/petitions/5',
-  '/budgets', '/budgets/1', '/budgets/2', '/budgets/2/projects/6'];
+  '/budgets', '/budgets/1', '/budgets/2', '/budgets/2/projects/6',
+  '/ranking', '/ranking/campaigns/1?oblast=lvivska&sort=total', '/ranking/campaigns/2/cities/lviv', '/ranking/campaigns/2/compare?cities=lviv&cities=kyiv',
+  '/ranking/campaigns/2/indicators/K05', '/ranking/practices?q=%D1%81%D0%B0%D0%B9%D1%82', '/ranking/campaigns/2/cities/odesa/recommendations', '/ranking/methodologies/1',
+  '/ranking/campaigns/2/appeals'];
 const ADMIN_PAGES = ['/account', '/admin', '/admin/cities', '/admin/cities/new', '/admin/cities/lviv/edit', '/admin/organizations',
   '/admin/organizations/new', '/admin/organizations/civic-lviv/edit', '/admin/users', '/admin/users/new', '/admin/users/1', '/admin/audit', '/admin/outbox',
   '/datasets/new', '/datasets/lviv-budget-2024/edit', '/datasets/lviv-budget-2024/resources/new', '/datasets/lviv-budget-2024/history', '/datasets/lviv-council-decisions-draft',
   '/petitions/new', '/petitions/mine', '/petitions/moderation', '/cities/lviv/petition-rules', '/petitions/3', '/petitions/7',
-  '/budgets/new', '/budgets/1/ballot', '/budgets/1/manage', '/budgets/2/manage', '/budgets/2/projects/6'];
+  '/budgets/new', '/budgets/1/ballot', '/budgets/1/manage', '/budgets/2/manage', '/budgets/2/projects/6',
+  '/ranking/manage', '/ranking/campaigns/2/manage', '/ranking/campaigns/3/manage', '/ranking/campaigns/3/work', '/ranking/campaigns/3/cities/zhytomyr/assess',
+  '/ranking/campaigns/3/appeals'];
 
 async function login(page: Page, baseUrl: string, email: string, password: string) {
   await page.goto(`${baseUrl}/login`);
@@ -313,6 +318,110 @@ describe('Hromada in Chromium', () => {
     for (const context of [editorContext, residentContext]) await context.close();
   });
 
+  test('a ranking campaign: the assessor scores with evidence, the coordinator returns one score, the city appeals, the admin publishes', async () => {
+    const contexts = await Promise.all([0, 1, 2, 3, 4].map(() => site.browser.newContext()));
+    const [admin, assessor, coordinator, city, visitor] = await Promise.all(contexts.map((c) => c.newPage()));
+    const problems = [admin!, assessor!, coordinator!, city!, visitor!].map(watchProblems);
+    await login(admin!, site.baseUrl, 'admin@hromada.demo', DEMO_PASSWORD);
+    await login(assessor!, site.baseUrl, 'assessor@hromada.demo', DEMO_PASSWORD);
+    await login(coordinator!, site.baseUrl, 'coordinator.lviv@hromada.demo', DEMO_PASSWORD);
+    await login(city!, site.baseUrl, 'editor.lviv@hromada.demo', DEMO_PASSWORD);
+    const manage = `${site.baseUrl}/ranking/campaigns/3/manage`;
+    const advance = async (phase: string) => {
+      await admin!.goto(manage);
+      await admin!.getByRole('button', { name: `Перейти до етапу: ${phase}` }).click();
+      await admin!.waitForURL(/done=1/);
+    };
+
+    // The methodologist copies the demo methodology into a draft and edits one indicator in the browser.
+    await admin!.goto(`${site.baseUrl}/ranking/manage`);
+    await admin!.getByLabel('Версія копії').first().fill('demo-2022');
+    await admin!.getByRole('button', { name: 'Копіювати як нову чернетку' }).first().click();
+    await admin!.waitForURL(/\/edit$/);
+    await admin!.locator('summary', { hasText: 'K02.' }).click();
+    await admin!.locator('#iK02-question-en').fill('Adopted decisions are published within 3 working days');
+    await admin!.locator('details', { has: admin!.locator('summary', { hasText: 'K02.' }) }).getByRole('button', { name: 'Зберегти індикатор' }).click();
+    await admin!.waitForURL(/done=1/);
+    assert.match(await admin!.locator('summary', { hasText: 'K02.' }).textContent() ?? '', /K02/);
+    assert.equal(describeViolations(await axeViolations(admin!)), '');
+
+    // The assessor scores Lviv: a level by mouse, one by keyboard, a comment, an evidence file.
+    await assessor!.goto(`${site.baseUrl}/ranking/campaigns/3/work`);
+    await assessor!.getByRole('link', { name: 'Львів' }).click();
+    await assessor!.waitForURL(/\/assess$/);
+    const k01 = assessor!.locator('#indicator-K01');
+    await k01.getByLabel(/^1 — /).check();
+    await k01.locator('.save-status', { hasText: 'Збережено.' }).waitFor();
+    await k01.getByLabel('Коментар').fill('Проєкти рішень публікуються в розділі «Проєкти» за 20+ днів.');
+    await k01.getByLabel('Рекомендація').focus(); // leaving the comment saves it
+    await k01.locator('.save-status', { hasText: 'Збережено.' }).waitFor();
+    await k01.getByLabel(/Файл-доказ/).setInputFiles({ name: 'proekty.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+    await k01.getByRole('button', { name: 'Додати' }).click();
+    await assessor!.waitForURL(/done=1/);
+    await assessor!.locator('#indicator-K01 a', { hasText: 'proekty.pdf' }).waitFor();
+    for (const code of ['K02', 'K03']) {
+      const item = assessor!.locator(`#indicator-${code}`);
+      await item.getByLabel(/^1 — /).focus();
+      await assessor!.keyboard.press('ArrowDown'); // the keyboard moves to the next level and selects it
+      await item.locator('.save-status', { hasText: 'Збережено.' }).waitFor();
+    }
+    assert.equal(await assessor!.locator('#assess-count').textContent(), '3');
+    assert.equal(await assessor!.locator('[data-area-progress="1"]').textContent(), '3');
+    assert.equal(describeViolations(await axeViolations(assessor!)), '');
+
+    // Verification: K02 goes back with a comment, the rest are accepted.
+    await advance('перевірка');
+    await coordinator!.goto(`${site.baseUrl}/ranking/campaigns/3/cities/lviv/assess`);
+    const verify = async (code: string, decision: RegExp, comment = '') => {
+      const item = coordinator!.locator(`#indicator-${code}`);
+      await item.getByLabel(decision).check();
+      if (comment) await item.getByLabel(/Коментар \(обовʼязковий/).fill(comment);
+      await item.getByRole('button', { name: 'Зберегти перевірку' }).click();
+      await coordinator!.waitForURL(/done=1/);
+    };
+    await verify('K02', /Повернути оцінювачу/, 'Рішення оприлюднюються із запізненням до 10 днів.');
+    await verify('K01', /^Прийняти$/);
+    await verify('K03', /^Прийняти$/);
+    assert.match(await coordinator!.locator('#indicator-K02 .badge').textContent() ?? '', /повернуто/);
+    assert.equal(describeViolations(await axeViolations(coordinator!)), '');
+
+    // The city disputes a score during the appeal window; the coordinator rejects it with a reason.
+    await advance('попередні результати');
+    await advance('апеляції');
+    await city!.goto(`${site.baseUrl}/ranking/campaigns/3/cities/lviv`);
+    await city!.getByLabel('Індикатор').selectOption('K03');
+    await city!.getByLabel(/Чому оцінка хибна/).fill('Протоколи комісій оприлюднено на сайті ради з 2021 року, див. посилання.');
+    await city!.getByLabel('Посилання на докази').fill('https://lviv.example.org/komisii');
+    await city!.getByRole('button', { name: 'Надіслати апеляцію' }).click();
+    await city!.waitForURL(/done=appeal/);
+    assert.equal(describeViolations(await axeViolations(city!)), '');
+    await coordinator!.goto(`${site.baseUrl}/ranking/campaigns/3/appeals`);
+    await coordinator!.getByLabel('Відхилити').check();
+    await coordinator!.getByLabel('Обґрунтування').fill('За посиланням протоколи лише за один рік.');
+    await coordinator!.getByRole('button', { name: 'Ухвалити рішення' }).click();
+    await coordinator!.waitForURL(/appeals#appeal-/);
+    assert.equal(describeViolations(await axeViolations(coordinator!)), '');
+
+    // Final, then published: the public sees the result, the evidence and the appeal.
+    await advance('остаточні результати');
+    await admin!.goto(manage);
+    await admin!.getByRole('button', { name: 'Опублікувати результати' }).click();
+    await admin!.waitForURL(/\/ranking\/campaigns\/3$/);
+    await visitor!.goto(`${site.baseUrl}/ranking`);
+    await visitor!.waitForSelector('#ranking-map[data-ready]');
+    assert.match(await visitor!.locator('h1').textContent() ?? '', /2022/);
+    assert.match(await visitor!.locator('table.ranking tbody tr').first().textContent() ?? '', /Львів/);
+    assert.equal(describeViolations(await axeViolations(visitor!)), '');
+    await visitor!.getByRole('link', { name: 'Львів', exact: true }).first().click();
+    await visitor!.waitForURL(/\/cities\/lviv$/);
+    assert.match(await visitor!.locator('#indicator-K01').textContent() ?? '', /proekty\.pdf/);
+    assert.match(await visitor!.locator('#indicator-K03').textContent() ?? '', /За посиланням протоколи лише за один рік/);
+    assert.equal(describeViolations(await axeViolations(visitor!)), '');
+    await visitor!.screenshot({ path: `${SCREENSHOT_DIR}/ranking-city.png`, fullPage: false });
+    assert.deepEqual(problems.flat(), []);
+    for (const context of contexts) await context.close();
+  });
+
   for (const locale of ['uk', 'en', 'bg']) {
     test(`every page passes axe (WCAG 2.1 A/AA) in ${locale}, with no CSP violation`, async () => {
       const context = await site.browser.newContext();
@@ -323,6 +432,7 @@ describe('Hromada in Chromium', () => {
       const check = async (path: string) => {
         await page.goto(site.baseUrl + path);
         if (path.includes('map') || path === '/cities/lviv') await page.waitForSelector('#cities-map[data-ready]');
+        if (path === '/ranking' || /^\/ranking\/campaigns\/\d+(\?|$)/.test(path)) await page.waitForSelector('#ranking-map[data-ready]');
         const violations = await axeViolations(page);
         if (violations.length) failures.push(`${path}:\n${describeViolations(violations)}`);
         if (locale === 'uk') await page.screenshot({ path: `${SCREENSHOT_DIR}/${path.replace(/[^a-z0-9]+/gi, '_') || 'home'}.png`, fullPage: true });
@@ -341,7 +451,8 @@ describe('Hromada in Chromium', () => {
   test('pages fit a phone screen without sideways scrolling', async () => {
     const context = await site.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();
-    for (const path of ['/', '/cities', '/cities/lviv', '/cities/map', '/register', '/api/docs', '/datasets', '/datasets/lviv-budget-2024', '/petitions', '/petitions/2', '/budgets/2', '/budgets/1/ballot']) {
+    for (const path of ['/', '/cities', '/cities/lviv', '/cities/map', '/register', '/api/docs', '/datasets', '/datasets/lviv-budget-2024', '/petitions', '/petitions/2', '/budgets/2', '/budgets/1/ballot',
+      '/ranking', '/ranking/campaigns/2/cities/lviv', '/ranking/campaigns/2/compare?cities=lviv&cities=kyiv&cities=odesa', '/ranking/methodologies/1']) {
       await page.goto(site.baseUrl + path);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 1, `${path} overflows by ${overflow}px`);

@@ -150,8 +150,8 @@ function filterSelect(ctx: PageContext, name: string, label: string, current: st
 }
 
 function averagesTable(ctx: PageContext, label: string, rows: readonly (readonly [string, { mean: number; count: number }])[]): SafeHtml {
-  return html`<table><thead><tr><th scope="col">${label}</th><th scope="col" class="number">${ctx.t('ranking.mean')}</th><th scope="col" class="number">${ctx.t('ranking.cities_count')}</th></tr></thead>
-  <tbody>${[...rows].sort((a, b) => b[1].mean - a[1].mean).map(([name, v]) => html`<tr><td>${name}</td><td class="number">${score(ctx, v.mean)}</td><td class="number">${v.count}</td></tr>`)}</tbody></table>`;
+  return html`<div class="table-wrap"><table><thead><tr><th scope="col">${label}</th><th scope="col" class="number">${ctx.t('ranking.mean')}</th><th scope="col" class="number">${ctx.t('ranking.cities_count')}</th></tr></thead>
+  <tbody>${[...rows].sort((a, b) => b[1].mean - a[1].mean).map(([name, v]) => html`<tr><td>${name}</td><td class="number">${score(ctx, v.mean)}</td><td class="number">${v.count}</td></tr>`)}</tbody></table></div>`;
 }
 
 export function populationLabel(ctx: PageContext, band: string): string {

@@ -122,7 +122,13 @@ async function routes(app: FastifyInstance) {
   }
 
   app.get<{ Params: { id: number }; Querystring: { done?: string } }>('/ranking/methodologies/:id/edit', { preHandler: allow(isAdmin), schema: { params: idParams } },
-    async (request, reply) => renderEditor(request, reply, undefined, 200, request.query.done ? request.t('ranking.saved') : undefined));
+    async (request, reply) => {
+      // A published version is frozen: its page is where it is read.
+      if (await db.one('SELECT 1 FROM ranking_methodologies WHERE id = $1 AND published_at IS NOT NULL', [request.params.id])) {
+        return reply.redirect(`/ranking/methodologies/${request.params.id}`, 303);
+      }
+      return renderEditor(request, reply, undefined, 200, request.query.done ? request.t('ranking.saved') : undefined);
+    });
 
   type EditRequest = FastifyRequest<{ Params: { id: number; code: string }; Body: Body }>;
   function editRoute(path: string, params: object, change: (document: MethodologyDocument, request: EditRequest) => void) {
