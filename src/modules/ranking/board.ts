@@ -6,7 +6,7 @@
 import type { Queryable } from '../../platform/db/index.ts';
 import { campaignResults, type CityResult } from './results.ts';
 import { exportMethodology, type MethodologyDocument } from './methodology.ts';
-import { getRevision, previousCampaign, type Campaign } from './campaigns.ts';
+import { getRevision, listRevisions, previousCampaign, type Campaign } from './campaigns.ts';
 import { averages, changeSince, populationBand, type Change } from './scoring.ts';
 
 export const POPULATION_BANDS = [0, 50_000, 100_000, 250_000, 500_000, 1_000_000];
@@ -40,17 +40,27 @@ export interface Board {
   byPopulation: Map<string, { mean: number; count: number }>;
   /** Mean percent per area code over the cities with a result. */
   areaMeans: Map<string, number>;
+  /** The campaign's published revisions, newest first, and the score changes each correction made. */
+  revisions: { revision: number; change_note: string; published_at: Date }[];
+  corrections: { revision: number; city: { name_uk: string; name_en: string; name_bg: string }; code: string; previous: number | null; value: number | null }[];
 }
 
 /** Results are public once provisional (for cities to appeal), marked as such until published. */
 export const RESULTS_PUBLIC_FROM = ['provisional', 'appeals', 'final', 'published'] as const;
 export const resultsPublic = (campaign: Pick<Campaign, 'phase'>) => (RESULTS_PUBLIC_FROM as readonly string[]).includes(campaign.phase);
 
-const methodologies = new Map<number, MethodologyDocument>();
-const boards = new Map<number, Board>();
+// Per database (tests run several side by side), by methodology id and by revision id.
+const methodologyCache = new WeakMap<Queryable, Map<number, MethodologyDocument>>();
+const boardCache = new WeakMap<Queryable, Map<number, Board>>();
+const cacheOf = <T>(caches: WeakMap<Queryable, Map<number, T>>, db: Queryable) => {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  return cache;
+};
 
 /** A published methodology is frozen, so it is read from the database once. */
 export async function methodologyOf(db: Queryable, id: number): Promise<MethodologyDocument> {
+  const methodologies = cacheOf(methodologyCache, db);
   const cached = methodologies.get(id);
   if (cached) return cached;
   const document = await exportMethodology(db, id);
@@ -68,18 +78,24 @@ async function resultsOf(db: Queryable, campaign: Campaign, revisionNumber?: num
 }
 
 export async function loadBoard(db: Queryable, campaign: Campaign, revisionNumber?: number): Promise<Board> {
+  const boards = cacheOf(boardCache, db);
   if (campaign.phase === 'published') {
     const latest = await db.one<{ id: number; revision: number }>('SELECT id, revision FROM ranking_revisions WHERE campaign_id = $1 AND ($2::int IS NULL OR revision = $2) ORDER BY revision DESC LIMIT 1',
       [campaign.id, revisionNumber ?? null]);
-    const cached = latest && boards.get(latest.id);
+    const cached = latest && revisionNumber === undefined && boards.get(latest.id);
     if (cached) return cached;
   }
-  const [{ revision, results }, methodology, cities, previous] = await Promise.all([
+  const [{ revision, results }, methodology, cities, previous, revisions, corrections] = await Promise.all([
     resultsOf(db, campaign, revisionNumber),
     methodologyOf(db, campaign.methodology_id),
     db.query<BoardCity>(`SELECT c.id, c.slug, c.name_uk, c.name_en, c.name_bg, c.oblast_slug, c.population, c.latitude, c.longitude
       FROM cities c JOIN ranking_campaign_cities cc ON cc.city_id = c.id WHERE cc.campaign_id = $1`, [campaign.id]),
     previousCampaign(db, campaign),
+    listRevisions(db, campaign.id),
+    db.query<{ revision: number; name_uk: string; name_en: string; name_bg: string; code: string; previous: number | null; value: number | null }>(
+      `SELECT r.revision, c.name_uk, c.name_en, c.name_bg, i.code, k.previous_value::float8 AS previous, k.new_value::float8 AS value
+       FROM ranking_corrections k JOIN ranking_revisions r ON r.id = k.revision_id JOIN cities c ON c.id = k.city_id JOIN ranking_indicators i ON i.id = k.indicator_id
+       WHERE r.campaign_id = $1 ORDER BY k.id`, [campaign.id]),
   ]);
   const before = previous ? new Map((await resultsOf(db, previous)).results.map((r) => [r.cityId, r])) : new Map<number, CityResult>();
   const cityById = new Map(cities.map((c) => [c.id, c]));
@@ -98,10 +114,12 @@ export async function loadBoard(db: Queryable, campaign: Campaign, revisionNumbe
     if (percents.length) areaMeans.set(area.code, percents.reduce((s, p) => s + p, 0) / percents.length);
   }
   const board: Board = {
-    campaign, revision, methodology, rows, previous: previous ?? null, areaMeans,
+    campaign, revision, methodology, rows, previous: previous ?? null, areaMeans, revisions,
+    corrections: corrections.map(({ name_uk, name_en, name_bg, ...c }) => ({ ...c, city: { name_uk, name_en, name_bg } })),
     byOblast: averages(rows, (r) => r.city.oblast_slug), byPopulation: averages(rows, (r) => r.populationBand),
   };
-  if (revision) {
+  // Only the latest revision is cached: its list of revisions is complete until a correction adds one, which makes a new latest.
+  if (revision && revisionNumber === undefined) {
     if (boards.size > 50) boards.clear();
     boards.set(revision.id, board);
   }

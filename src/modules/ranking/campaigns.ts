@@ -40,11 +40,6 @@ export async function listCampaigns(db: Queryable): Promise<Campaign[]> {
   return db.query<Campaign>(`${CAMPAIGN_SELECT} ORDER BY c.year DESC, c.id DESC`);
 }
 
-/** The published campaign of the latest year: the one /ranking shows. */
-export async function latestPublishedCampaign(db: Queryable): Promise<Campaign | undefined> {
-  return db.one<Campaign>(`${CAMPAIGN_SELECT} WHERE c.phase = 'published' ORDER BY c.year DESC, c.id DESC LIMIT 1`);
-}
-
 /** The published campaign of the year before (the closest earlier year), for year-over-year change. */
 export async function previousCampaign(db: Queryable, campaign: Pick<Campaign, 'id' | 'year'>): Promise<Campaign | undefined> {
   return db.one<Campaign>(`${CAMPAIGN_SELECT} WHERE c.phase = 'published' AND c.year < $1 AND c.id <> $2 ORDER BY c.year DESC, c.id DESC LIMIT 1`,

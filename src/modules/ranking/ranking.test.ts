@@ -232,12 +232,15 @@ for (const engine of ENGINES) {
       assert.equal((await assessor!.submit(assess, score('K01'), { level: '0' })).statusCode, 409);
       await assert.rejects(app.db.query('UPDATE ranking_scores SET level_value = 0 WHERE campaign_id = $1', [campaignId]), /published/);
       assert.deepEqual(await scoresOf(), before);
-      // A correction: a new revision with its public note; the first stays readable.
+      // A correction: a new revision with its public note; the first stays readable. An anonymous
+      // visitor's page of revision 1 is cached, and must not outlive the correction.
+      assert.doesNotMatch((await clients.anonymous!.get(`/ranking/campaigns/${campaignId}`)).body, /редакція 2/);
       const correction = await admin!.submit(manage, `/ranking/campaigns/${campaignId}/corrections`, { city: String(kyiv), indicator: 'K02', level: '0', change_note: 'Kyiv has no roll-call data after all.' });
       assert.equal(correction.statusCode, 303, correction.body.slice(0, 400));
       const board = await citizen!.get(`/ranking/campaigns/${campaignId}`);
       assert.match(board.body, /Kyiv has no roll-call data after all\./);
       assert.match(board.body, /редакція 2/);
+      assert.match((await clients.anonymous!.get(`/ranking/campaigns/${campaignId}`)).body, /Kyiv has no roll-call data after all\./);
       assert.match((await citizen!.get(`/ranking/campaigns/${campaignId}?revision=1`)).body, /Опубліковано/);
       assert.equal(await count(`audit_events WHERE action = 'ranking.correction'`), 2, 'the demo correction and this one');
       assert.equal(await count('ranking_revisions WHERE campaign_id = $1', [campaignId]), 2);

@@ -10,12 +10,13 @@ import { allow, signedIn } from '../../platform/http/guards.ts';
 import { actorOf, csrfBeforeFile, fieldMessages } from '../../platform/http/forms.ts';
 import { apiRateLimit, formRateLimit } from '../../platform/http/rate-limits.ts';
 import { errorResponses, problemSchema } from '../../platform/http/schemas.ts';
+import { layout, type Page } from '../../platform/html/layout.ts';
 import { filePath, FileTooLargeError, MIME_TYPES, receiveUpload, safeFileName, sniffFileType } from '../../platform/files.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { likePattern, type Queryable } from '../../platform/db/index.ts';
 import { localName, listOblasts } from '../cities/service.ts';
 import { writeXlsx } from '../datastore/xlsx.ts';
-import { getCampaign, latestPublishedCampaign, listCampaigns, listRevisions, type Campaign } from './campaigns.ts';
+import { getCampaign, listCampaigns, type Campaign } from './campaigns.ts';
 import { indicatorList, indicatorScores, loadBoard, methodologyOf, resultsPublic, type Board, type BoardRow } from './board.ts';
 import { areasChartSvg, dynamicsChartSvg } from './charts.ts';
 import { exportMethodology } from './methodology.ts';
@@ -100,6 +101,7 @@ async function send(reply: FastifyReply, table: Table, format: 'csv' | 'xlsx' | 
 
 async function routes(app: FastifyInstance) {
   const { db, clock } = app;
+  const anonymousPages = new Map<string, string>();
 
   /** The campaign's board, if its results are public or the user works on it (who sees them provisionally). */
   async function boardFor(request: FastifyRequest, id: number, revision?: number): Promise<Board> {
@@ -113,27 +115,32 @@ async function routes(app: FastifyInstance) {
     return row;
   };
 
-  async function renderBoard(request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply: FastifyReply, board: Board) {
+  async function renderBoard(request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply: FastifyReply, board: Board, campaigns: Campaign[]) {
     const q = request.query;
     const filters: BoardFilters = {
       oblast: q.oblast ?? '', population: q.population ?? '', status: q.status ?? '', sort: boardSorts.includes(q.sort ?? '') ? q.sort! : 'place',
     };
+    const publicCampaigns = campaigns.filter((c) => resultsPublic(c));
+    // A published revision never changes, so what an anonymous visitor sees is the same for all of
+    // them: rendered once per revision, language, address and list of public campaigns.
+    const key = !request.user && board.revision
+      ? [board.revision.id, request.locale, request.url, publicCampaigns.map((c) => `${c.id}:${c.phase}`).join(',')].join('|') : null;
+    const cached = key ? anonymousPages.get(key) : undefined;
+    if (cached) return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(cached);
     const ctx = request.pageContext();
     const rows = sortRows(ctx, board.rows.filter((r) => (!filters.oblast || r.city.oblast_slug === filters.oblast)
       && (!filters.population || r.populationBand === filters.population) && (!filters.status || r.band === filters.status)), filters.sort);
-    const [campaigns, oblasts, revisions, corrections] = await Promise.all([
-      listCampaigns(db), listOblasts(db, request.locale), listRevisions(db, board.campaign.id),
-      db.query<{ revision: number; city: string; code: string; previous: number | null; value: number | null }>(
-        `SELECT r.revision, c.name_${request.locale} AS city, i.code, k.previous_value::float8 AS previous, k.new_value::float8 AS value
-         FROM ranking_corrections k JOIN ranking_revisions r ON r.id = k.revision_id JOIN cities c ON c.id = k.city_id JOIN ranking_indicators i ON i.id = k.indicator_id
-         WHERE r.campaign_id = $1 ORDER BY k.id`, [board.campaign.id]),
-    ]);
-    return reply.page({
+    const page: Page = {
       title: local(ctx, { uk: board.campaign.title_uk, en: board.campaign.title_en, bg: board.campaign.title_bg }), nav: 'ranking',
       scripts: ['/static/build/ranking-map.js'], styles: ['/static/vendor/leaflet/leaflet.css'],
       alternates: [{ href: `/ranking/campaigns/${board.campaign.id}/results.json`, type: 'application/json' }, { href: `/ranking/campaigns/${board.campaign.id}/results.csv`, type: 'text/csv' }],
-      body: boardPage(ctx, board, { campaigns: campaigns.filter((c) => resultsPublic(c)), oblasts, filters, rows, revisions, corrections }),
-    });
+      body: boardPage(ctx, board, { campaigns: publicCampaigns, oblasts: await listOblasts(db, request.locale), filters, rows }),
+    };
+    if (!key) return reply.page(page);
+    const body = layout(ctx, page);
+    if (anonymousPages.size >= 500) anonymousPages.clear();
+    anonymousPages.set(key, body);
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
   }
 
   const boardQuery = {
@@ -143,16 +150,18 @@ async function routes(app: FastifyInstance) {
   } as const;
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/ranking', { schema: { querystring: boardQuery } }, async (request, reply) => {
-    const latest = await latestPublishedCampaign(db);
+    // The campaigns come newest first: the first published one is the ranking to show.
+    const campaigns = await listCampaigns(db);
+    const latest = campaigns.find((c) => c.phase === 'published');
     if (!latest) {
       return reply.page({ title: request.t('ranking.title'), nav: 'ranking',
-        body: emptyRankingPage(request.pageContext(), (await listCampaigns(db)).filter((c) => resultsPublic(c)), request.user?.isAdmin ?? false) });
+        body: emptyRankingPage(request.pageContext(), campaigns.filter((c) => resultsPublic(c)), request.user?.isAdmin ?? false) });
     }
-    return renderBoard(request, reply, await loadBoard(db, latest));
+    return renderBoard(request, reply, await loadBoard(db, latest), campaigns);
   });
 
   app.get<{ Params: { id: number }; Querystring: Record<string, string | undefined> }>('/ranking/campaigns/:id', { schema: { params: idParams, querystring: boardQuery } },
-    async (request, reply) => renderBoard(request, reply, await boardFor(request, request.params.id, request.query.revision ? Number(request.query.revision) : undefined)));
+    async (request, reply) => renderBoard(request, reply, await boardFor(request, request.params.id, request.query.revision ? Number(request.query.revision) : undefined), await listCampaigns(db)));
 
   // ---- A city ----
 

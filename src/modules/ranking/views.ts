@@ -5,6 +5,7 @@ import { html, jsonForHtml, type SafeHtml } from '../../platform/html/html.ts';
 import { csrfField, type PageContext } from '../../platform/html/layout.ts';
 import { selectField, textAreaField, type FieldValues } from '../../platform/html/fields.ts';
 import { formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
+import { collationKey } from '../../platform/i18n/collation.ts';
 import { localName, type Oblast } from '../cities/service.ts';
 import type { Board, BoardRow, IndicatorScore } from './board.ts';
 import { indicatorList } from './board.ts';
@@ -53,10 +54,12 @@ const SORTS = ['place', 'name', 'total', 'change', 'population'] as const;
 export const boardSorts: readonly string[] = SORTS;
 
 export function sortRows(ctx: PageContext, rows: BoardRow[], sort: string): BoardRow[] {
-  const collator = new Intl.Collator(ctx.locale);
+  // Names in the reader's alphabetical order, the same order as every other list on the site; each key computed once.
+  const keys = new Map(rows.map((r) => [r, collationKey(localName(r.city, ctx.locale), ctx.locale)]));
+  const names = (a: BoardRow, b: BoardRow) => { const x = keys.get(a)!; const y = keys.get(b)!; return x < y ? -1 : x > y ? 1 : 0; };
   const by: Record<string, (a: BoardRow, b: BoardRow) => number> = {
-    place: (a, b) => (a.place ?? 1e9) - (b.place ?? 1e9) || collator.compare(localName(a.city, ctx.locale), localName(b.city, ctx.locale)),
-    name: (a, b) => collator.compare(localName(a.city, ctx.locale), localName(b.city, ctx.locale)),
+    place: (a, b) => (a.place ?? 1e9) - (b.place ?? 1e9) || names(a, b),
+    name: names,
     total: (a, b) => (b.total ?? -1) - (a.total ?? -1),
     change: (a, b) => (b.change.points ?? -1e9) - (a.change.points ?? -1e9),
     population: (a, b) => (b.city.population ?? 0) - (a.city.population ?? 0),
@@ -65,8 +68,7 @@ export function sortRows(ctx: PageContext, rows: BoardRow[], sort: string): Boar
 }
 
 export function boardPage(ctx: PageContext, board: Board, options: {
-  campaigns: Campaign[]; oblasts: Oblast[]; filters: BoardFilters; rows: BoardRow[]; revisions: { revision: number; change_note: string; published_at: Date }[];
-  corrections: { revision: number; city: string; code: string; previous: number | null; value: number | null }[];
+  campaigns: Campaign[]; oblasts: Oblast[]; filters: BoardFilters; rows: BoardRow[];
 }): SafeHtml {
   const { t } = ctx;
   const { campaign } = board;
@@ -97,7 +99,7 @@ ${campaignStatus(ctx, board)}
 
 <form method="get" action="${base}" class="filters" role="search" aria-label="${t('ranking.filter')}">
   ${filterSelect(ctx, 'oblast', t('cities.oblast'), filters.oblast,
-    [...new Set(board.rows.map((r) => r.city.oblast_slug))].map((slug) => ({ value: slug, label: oblastName(slug) })).sort((a, b) => a.label.localeCompare(b.label, ctx.locale)))}
+    options.oblasts.filter((o) => board.rows.some((r) => r.city.oblast_slug === o.slug)).map((o) => ({ value: o.slug, label: localName(o, ctx.locale) })))}
   ${filterSelect(ctx, 'population', t('ranking.population_band'), filters.population, bands.map((b) => ({ value: b, label: populationLabel(ctx, b) })))}
   ${filterSelect(ctx, 'status', t('ranking.status'), filters.status, campaign.bands.map((b) => ({ value: b.key, label: bandLabel(ctx, b.key) })))}
   <input type="hidden" name="sort" value="${filters.sort}">
@@ -137,10 +139,10 @@ ${board.rows.some((r) => !r.change.comparable && r.change.points !== null) ? htm
   <li><a href="/api/docs#tag/ranking">API</a> · <a href="${base}/appeals">${t('ranking.appeals.title')}</a></li>
 </ul>
 
-${options.revisions.length > 1 ? html`<h2>${t('ranking.revisions')}</h2>
-<ol reversed class="revisions">${options.revisions.map((r) => html`<li><a href="${base}?revision=${r.revision}">${t('ranking.revision', { n: r.revision })}</a>,
+${board.revisions.length > 1 ? html`<h2>${t('ranking.revisions')}</h2>
+<ol reversed class="revisions">${board.revisions.map((r) => html`<li><a href="${base}?revision=${r.revision}">${t('ranking.revision', { n: r.revision })}</a>,
   ${formatDateTime(ctx.locale, r.published_at)}${r.change_note ? html`: ${r.change_note}` : ''}
-  ${options.corrections.filter((c) => c.revision === r.revision).map((c) => html`<br><span class="hint">${c.city}, ${c.code}: ${score(ctx, c.previous)} → ${score(ctx, c.value)}</span>`)}</li>`)}</ol>` : ''}`;
+  ${board.corrections.filter((c) => c.revision === r.revision).map((c) => html`<br><span class="hint">${localName(c.city, ctx.locale)}, ${c.code}: ${score(ctx, c.previous)} → ${score(ctx, c.value)}</span>`)}</li>`)}</ol>` : ''}`;
 }
 
 /** A select wrapped in its label, the way the site's filter bars lay out. */

@@ -44,9 +44,13 @@ export function formatNumber(locale: Locale, value: number): string {
   return format.format(value);
 }
 
+const dateTimeFormats = new Map<Locale, Intl.DateTimeFormat>();
+
 export function formatDateTime(locale: Locale, value: Date | string): string {
   const date = typeof value === 'string' ? new Date(value) : value;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Kyiv' }).format(date);
+  let format = dateTimeFormats.get(locale);
+  if (!format) dateTimeFormats.set(locale, (format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Kyiv' })));
+  return format.format(date);
 }
 
 /** A calendar date (YYYY-MM-DD, no time of day) in the reader's language. */
