@@ -80,7 +80,10 @@ export async function seedDemoRanking(db: Queryable, actor: Actor, adminId: numb
   const admin: CurrentUser = { id: adminId, email: 'admin@hromada.demo', displayName: 'admin', locale: 'uk', emailConfirmed: true, memberships: [], isAdmin: true, via: 'session' };
   const methodologyId = await importMethodology(db, actor, demoMethodology(2020), true);
   await publishMethodology(db, actor, methodologyId, new Date('2020-02-01T10:00:00Z'));
-  const cities = await db.query<{ id: number; slug: string }>('SELECT id, slug FROM cities ORDER BY population DESC NULLS LAST, slug LIMIT $1', [PARTICIPANTS]);
+  // Like the real editions of 2020–2021, cities under occupation since 2014 are not assessed.
+  const cities = await db.query<{ id: number; slug: string }>(
+    `SELECT id, slug FROM cities WHERE oblast_slug NOT IN ('krym', 'sevastopol') AND slug NOT IN ('donetsk', 'luhansk', 'makiivka', 'horlivka')
+     ORDER BY population DESC NULLS LAST, slug LIMIT $1`, [PARTICIPANTS]);
   const indicators = await db.query<IndicatorRow>(
     `SELECT i.id, i.code, i.points::float8 AS points, i.not_applicable_allowed, i.question_uk,
        ARRAY(SELECT value::float8 FROM ranking_levels l WHERE l.indicator_id = i.id) AS levels FROM ranking_indicators i WHERE i.methodology_id = $1 ORDER BY i.position`,

@@ -136,7 +136,7 @@ ${board.rows.some((r) => !r.change.comparable && r.change.points !== null) ? htm
   <li>${t('ranking.exports.results')}: <a href="${base}/results.csv">CSV</a> · <a href="${base}/results.xlsx">XLSX</a> · <a href="${base}/results.json">JSON</a></li>
   <li>${t('ranking.exports.scores')}: <a href="${base}/scores.csv">CSV</a> · <a href="${base}/scores.xlsx">XLSX</a> · <a href="${base}/scores.json">JSON</a></li>
   <li>${t('ranking.methodology')}: <a href="/ranking/methodologies/${campaign.methodology_id}.json">JSON</a> · <a href="/ranking/methodologies/${campaign.methodology_id}.xlsx">XLSX</a></li>
-  <li><a href="/api/docs#tag/ranking">API</a> · <a href="${base}/appeals">${t('ranking.appeals.title')}</a></li>
+  <li><a href="/api/docs">API</a> · <a href="${base}/appeals">${t('ranking.appeals.title')}</a></li>
 </ul>
 
 ${board.revisions.length > 1 ? html`<h2>${t('ranking.revisions')}</h2>

@@ -183,9 +183,11 @@ async function routes(app: FastifyInstance) {
            count(*) FILTER (WHERE verification = 'returned')::int AS returned FROM ranking_scores WHERE campaign_id = $1 GROUP BY city_id`, [campaign.id]),
       db.query<{ id: number; assessor: string; city_id: number; conflict_override_reason: string | null }>(
         'SELECT a.id, u.display_name AS assessor, a.city_id, a.conflict_override_reason FROM ranking_assignments a JOIN users u ON u.id = a.assessor_id WHERE a.campaign_id = $1 ORDER BY a.id', [campaign.id]),
-      db.query<{ name: string; oblast: string }>('SELECT u.display_name AS name, rc.oblast_slug AS oblast FROM ranking_coordinators rc JOIN users u ON u.id = rc.coordinator_id WHERE rc.campaign_id = $1', [campaign.id]),
+      db.query<{ name: string; oblast: string }>(`SELECT u.display_name AS name, o.name_${request.locale} AS oblast FROM ranking_coordinators rc JOIN users u ON u.id = rc.coordinator_id
+        JOIN oblasts o ON o.slug = rc.oblast_slug WHERE rc.campaign_id = $1`, [campaign.id]),
       db.query<{ id: number; name: string }>(`SELECT DISTINCT u.id, u.display_name AS name FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.role = 'cso_assessor' ORDER BY name`),
-      db.query<{ id: number; name: string; oblast: string }>(`SELECT u.id, u.display_name AS name, m.oblast_slug AS oblast FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.role = 'regional_coordinator' ORDER BY name`),
+      db.query<{ id: number; name: string; oblast: string; oblast_name: string }>(`SELECT u.id, u.display_name AS name, m.oblast_slug AS oblast, o.name_${request.locale} AS oblast_name
+        FROM users u JOIN memberships m ON m.user_id = u.id JOIN oblasts o ON o.slug = m.oblast_slug WHERE m.role = 'regional_coordinator' ORDER BY name`),
       db.one<{ n: number }>('SELECT count(*)::int AS n FROM ranking_indicators WHERE methodology_id = $1', [campaign.methodology_id]),
     ]);
     return reply.page({ title: request.t('ranking.manage.title'), nav: 'ranking', body: campaignManagePage(request.pageContext(), campaign, {

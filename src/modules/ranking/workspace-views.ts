@@ -67,7 +67,7 @@ export interface Assignment { id: number; assessor: string; city_id: number; con
 
 export function campaignManagePage(ctx: PageContext, campaign: Campaign, data: {
   cities: City[]; indicatorCount: number; progress: CampaignProgress[]; assignments: Assignment[]; coordinators: { name: string; oblast: string }[];
-  assessors: { id: number; name: string }[]; regionalCoordinators: { id: number; name: string; oblast: string }[]; values: FieldValues; errors: Errors; notice?: string;
+  assessors: { id: number; name: string }[]; regionalCoordinators: { id: number; name: string; oblast: string; oblast_name: string }[]; values: FieldValues; errors: Errors; notice?: string;
 }): SafeHtml {
   const { t } = ctx;
   const base = `/ranking/campaigns/${campaign.id}`;
@@ -110,7 +110,7 @@ ${campaign.phase === 'final' ? html`<form method="post" action="${base}/publish"
 <form method="post" action="${base}/coordinators" class="stacked">
   ${csrfField(ctx)}
   ${selectField({ name: 'coordinator', label: t('ranking.manage.coordinator'), values: data.values, errors: data.errors,
-    choices: data.regionalCoordinators.map((c) => ({ value: `${c.id}:${c.oblast}`, label: `${c.name} (${c.oblast})` })) })}
+    choices: data.regionalCoordinators.map((c) => ({ value: `${c.id}:${c.oblast}`, label: `${c.name} (${c.oblast_name})` })) })}
   <button type="submit">${t('ranking.manage.assign_button')}</button>
 </form>
 
