@@ -4,6 +4,7 @@
 // the averages by oblast and population band. Published boards are cached: a revision never
 // changes, so the cache needs no invalidation beyond the revision's id.
 import type { Queryable } from '../../platform/db/index.ts';
+import type { City } from '../cities/service.ts';
 import { campaignResults, type CityResult } from './results.ts';
 import { exportMethodology, type MethodologyDocument } from './methodology.ts';
 import { getRevision, listRevisions, previousCampaign, type Campaign } from './campaigns.ts';
@@ -11,17 +12,7 @@ import { averages, changeSince, populationBand, type Change } from './scoring.ts
 
 export const POPULATION_BANDS = [0, 50_000, 100_000, 250_000, 500_000, 1_000_000];
 
-export interface BoardCity {
-  id: number;
-  slug: string;
-  name_uk: string;
-  name_en: string;
-  name_bg: string;
-  oblast_slug: string;
-  population: number | null;
-  latitude: number | null;
-  longitude: number | null;
-}
+export type BoardCity = Pick<City, 'id' | 'slug' | 'name_uk' | 'name_en' | 'name_bg' | 'oblast_slug' | 'population' | 'latitude' | 'longitude'>;
 
 export interface BoardRow extends CityResult {
   city: BoardCity;
