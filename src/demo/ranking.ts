@@ -8,6 +8,8 @@ import type { CurrentUser } from '../platform/auth.ts';
 import { importMethodology, publishMethodology } from '../modules/ranking/methodology.ts';
 import { correctScore, createCampaign, getCampaign, publishCampaign } from '../modules/ranking/campaigns.ts';
 import { assignAssessor, assignCoordinator } from '../modules/ranking/workflow.ts';
+import { indicatorScores, loadBoard } from '../modules/ranking/board.ts';
+import { publishRankingData } from '../modules/ranking/open-data.ts';
 import { demoMethodology } from './ranking-methodology.ts';
 
 /** How many of the demo cities (largest first) take part. */
@@ -76,7 +78,8 @@ async function seedDecidedAppeal(db: Queryable, campaignId: number, cityId: numb
     [campaignId, cityId, indicator.id]);
 }
 
-export async function seedDemoRanking(db: Queryable, actor: Actor, adminId: number): Promise<void> {
+/** With `dataDir`, each city's scores go to the portal as DataStore resources (loaded in the background), as publishing does; without, as links. */
+export async function seedDemoRanking(db: Queryable, actor: Actor, adminId: number, dataDir: string | null = null): Promise<void> {
   const admin: CurrentUser = { id: adminId, email: 'admin@hromada.demo', displayName: 'admin', locale: 'uk', emailConfirmed: true, memberships: [], isAdmin: true, via: 'session' };
   const methodologyId = await importMethodology(db, actor, demoMethodology(2020), true);
   await publishMethodology(db, actor, methodologyId, new Date('2020-02-01T10:00:00Z'));
@@ -106,6 +109,8 @@ export async function seedDemoRanking(db: Queryable, actor: Actor, adminId: numb
         indicator: indicators[0]!.code, level: '1', change_note: 'Виправлення: проєкти рішень було знайдено в архіві сайту; оцінку змінено з 0,5 на 1.',
       }, new Date(`${year + 1}-06-02T09:00:00Z`));
     }
+    const board = await loadBoard(db, await getCampaign(db, id));
+    await publishRankingData(db, actor, board, await indicatorScores(db, id), dataDir);
   }
   // Next year's campaign is under way: the demo assessor scores Lviv and Zhytomyr, the Lviv coordinator verifies.
   const current = await createCampaign(db, actor, admin, {

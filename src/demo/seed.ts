@@ -89,7 +89,7 @@ export async function seedDemo(db: Database, dataDir?: string): Promise<boolean>
     await seedDemoPetitions(tx, DEMO_ACTOR, citizen!.id);
     const admin = await tx.one<{ id: number }>('SELECT id FROM users WHERE email = $1', ['admin@hromada.demo']);
     await seedDemoBudgets(tx, DEMO_ACTOR, admin!.id, citizen!.id);
-    await seedDemoRanking(tx, DEMO_ACTOR, admin!.id);
+    await seedDemoRanking(tx, DEMO_ACTOR, admin!.id, dataDir ?? null);
     return true;
   });
 }

@@ -17,7 +17,8 @@ describe('API document and operator endpoints', () => {
     assert.equal(spec.openapi, '3.1.0');
     const paths = Object.keys(spec.paths).sort();
     assert.deepEqual(paths, ['/api/v1/budgets', '/api/v1/budgets/{id}', '/api/v1/budgets/{id}/ballot', '/api/v1/budgets/{id}/projects', '/api/v1/cities', '/api/v1/cities/{slug}', '/api/v1/cities/{slug}/petition-stats', '/api/v1/datasets', '/api/v1/datasets/{name}',
-      '/api/v1/me', '/api/v1/oblasts', '/api/v1/organizations', '/api/v1/organizations/{slug}', '/api/v1/petitions', '/api/v1/petitions/{id}', '/api/v1/petitions/{id}/signatures']);
+      '/api/v1/me', '/api/v1/oblasts', '/api/v1/organizations', '/api/v1/organizations/{slug}', '/api/v1/petitions', '/api/v1/petitions/{id}', '/api/v1/petitions/{id}/signatures',
+      '/api/v1/ranking/campaigns', '/api/v1/ranking/campaigns/{id}', '/api/v1/ranking/campaigns/{id}/results', '/api/v1/ranking/campaigns/{id}/scores', '/api/v1/ranking/methodologies/{id}']);
     const list = spec.paths['/api/v1/cities'].get;
     assert.deepEqual(list.parameters.map((p: { name: string }) => p.name).sort(), ['lang', 'limit', 'oblast', 'offset', 'q', 'sort']);
     assert.ok(list.responses['200'].content['application/json'].schema.properties.total);

@@ -43,7 +43,8 @@ describe('DCAT-AP 3', () => {
     assert.deepEqual(await violations(response.body), []);
     assert.match(response.body, /lviv-budget-2024/);
     assert.ok(!response.body.includes('lviv-council-decisions-draft'));
-    assert.match(response.body, /hydra:totalItems (12|"12")/);
+    const published = (await app.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM datasets WHERE state = 'published'`))!.n;
+    assert.match(response.body, new RegExp(`hydra:totalItems (${published}|"${published}")`));
   });
 
   test('each dataset conforms, as Turtle and as JSON-LD with the same statements', async () => {

@@ -106,7 +106,7 @@ for (const engine of ENGINES) {
       const dump = await app.inject(`/datastore/dump/${id}`);
       assert.equal(dump.statusCode, 200);
       assert.match(dump.body, /'=HYPERLINK/, 'formulas are neutralised');
-      assert.match(dump.body, /'-12.5/);
+      assert.match(dump.body, /,-12\.5,/, 'a negative number stays a number: only text can be a formula');
       const chart = await app.inject(`/datasets/lviv-budget-2024/resources/${id}/chart.svg?type=bar&group=${encodeURIComponent('Виконано')}&op=sum&value=${encodeURIComponent('Сума, грн')}`);
       assert.equal(chart.statusCode, 200);
       assert.match(chart.headers['content-type'] as string, /image\/svg\+xml/);
