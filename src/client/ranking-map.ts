@@ -1,15 +1,9 @@
-// Map island of the ranking: each city a circle coloured by its total (the page's table has the
-// same numbers). The points come from the page itself, so the map shows what the table shows.
+// Map island of the ranking: each city a circle in its status band's colour (the page's table has
+// the same numbers). The points come from the page itself, so the map shows what the table shows.
 import L from 'leaflet';
 
-interface Point { name: string; lat: number; lon: number; total: number; url: string }
-
-/** Red below 50, amber to 80, green above: the default bands, readable without colour too (the popup has the number). */
-function colour(total: number): string {
-  if (total >= 80) return '#1e6b33';
-  if (total >= 50) return '#d39e00';
-  return '#a4161a';
-}
+/** A city with its total and its band's colour (chosen by the page, which also draws the legend). */
+interface Point { name: string; lat: number; lon: number; total: number; url: string; colour: string }
 
 async function start(element: HTMLElement): Promise<void> {
   const points = JSON.parse(element.dataset.points ?? '[]') as Point[];
@@ -26,7 +20,7 @@ async function start(element: HTMLElement): Promise<void> {
     link.className = 'city-link';
     link.textContent = point.name;
     popup.append(link, document.createElement('br'), String(point.total));
-    L.circleMarker([point.lat, point.lon], { radius: 8, color: '#1b1f24', weight: 1, fillColor: colour(point.total), fillOpacity: 0.9 })
+    L.circleMarker([point.lat, point.lon], { radius: 8, color: '#1b1f24', weight: 1, fillColor: point.colour, fillOpacity: 0.9 })
       .bindPopup(popup).bindTooltip(`${point.name}: ${point.total}`).addTo(map);
   }
   element.dataset.ready = String(points.length);

@@ -29,6 +29,9 @@ export function bandLabel(ctx: PageContext, key: string | null): string {
   return label === `ranking.band.${key}` ? key : label;
 }
 
+/** Map colours of the bands, highest first; the same as the .swatch-N classes in app.css. */
+const BAND_COLOURS = ['#1e6b33', '#d39e00', '#a4161a', '#5b4db0'];
+
 const bandBadge = (ctx: PageContext, key: string | null) => html`<span class="badge band-${key ?? 'none'}">${bandLabel(ctx, key)}</span>`;
 
 function changeCell(ctx: PageContext, row: BoardRow): SafeHtml {
@@ -84,8 +87,12 @@ export function boardPage(ctx: PageContext, board: Board, options: {
     <a href="${query(key)}">${label}</a></th>`;
   const oblastName = (slug: string) => { const o = options.oblasts.find((x) => x.slug === slug); return o ? localName(o, ctx.locale) : slug; };
   const bands = [...new Set(board.rows.map((r) => r.populationBand))].sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
+  // Bands from the highest down take the colours in order; the legend below the map names them.
+  const bandsDown = [...campaign.bands].sort((a, b) => b.min - a.min);
+  const bandIndex = (key: string | null) => Math.max(0, bandsDown.findIndex((b) => b.key === key)) % BAND_COLOURS.length;
   const points = options.rows.filter((r) => r.city.latitude !== null && r.total !== null).map((r) => ({
     name: localName(r.city, ctx.locale), lat: r.city.latitude, lon: r.city.longitude, total: Math.round(r.total! * 10) / 10, url: `${base}/cities/${r.city.slug}`,
+    colour: BAND_COLOURS[bandIndex(r.band)],
   }));
   return html`
 <h1>${campaignTitle(ctx, campaign)}</h1>
@@ -106,8 +113,8 @@ ${campaignStatus(ctx, board)}
   <button type="submit">${t('ranking.apply')}</button>
 </form>
 
-${points.length ? html`<div id="ranking-map" class="map" role="region" aria-label="${t('ranking.map_label')}" data-points="${jsonForHtml(points)}"
-  data-bands="${jsonForHtml(campaign.bands)}"></div>` : ''}
+${points.length ? html`<div id="ranking-map" class="map" role="region" aria-label="${t('ranking.map_label')}" data-points="${jsonForHtml(points)}"></div>
+<ul class="map-legend">${bandsDown.map((b, i) => html`<li><span class="swatch swatch-${i % BAND_COLOURS.length}" aria-hidden="true"></span> ${bandLabel(ctx, b.key)} (≥ ${formatNumber(ctx.locale, b.min)})</li>`)}</ul>` : ''}
 
 <div class="table-wrap"><table class="ranking">
 <caption>${t('ranking.table_caption', { count: options.rows.length })}</caption>
