@@ -265,6 +265,11 @@ for (const engine of ENGINES) {
         { name: 'edit a published methodology', page: '/ranking', path: '/ranking/methodologies/1/indicators/K01', fields: { points: '1' }, allowed: [] },
         { name: 'publish the campaign', page: '/ranking', path: `/ranking/campaigns/${campaign}/publish`, fields: {}, allowed: [] },
       ];
+      // A participating city the assessor is not assigned to: refused, nothing stored.
+      const kharkivScores = await count(`ranking_scores s JOIN cities c ON c.id = s.city_id WHERE s.campaign_id = 3 AND c.slug = 'kharkiv'`);
+      assert.equal((await clients.assessor!.submit('/ranking', `/ranking/campaigns/${campaign}/cities/kharkiv/scores/K01`, { level: '1' })).statusCode, 403);
+      assert.equal((await clients.assessor!.get(`/ranking/campaigns/${campaign}/cities/kharkiv/assess`)).statusCode, 403);
+      assert.equal(await count(`ranking_scores s JOIN cities c ON c.id = s.city_id WHERE s.campaign_id = 3 AND c.slug = 'kharkiv'`), kharkivScores);
       for (const action of actions) {
         for (const role of ['anonymous', 'citizen', 'editor.lviv', 'coordinator.lviv', 'assessor', 'admin']) {
           const client = clients[role]!;
