@@ -183,6 +183,15 @@ for (const engine of ENGINES) {
       assert.equal((await upload(assessor!, assess, `${score('K01')}/files`, {}, { name: 'evil.pdf', content: '<html><script>alert(1)</script>' })).statusCode, 422);
       assert.equal((await upload(assessor!, assess, `${score('K01')}/files`, {}, { name: 'big.pdf', content: Buffer.concat([Buffer.from('%PDF-'), Buffer.alloc(11 * 1024 * 1024)]) })).statusCode, 413);
       assert.equal(await count('ranking_evidence_files WHERE campaign_id = $1', [campaignId]), 1);
+      // Before publication the evidence is seen by those who work on the city only; the results by admins only.
+      const evidenceId = (await app.db.one<{ id: number }>('SELECT id FROM ranking_evidence_files WHERE campaign_id = $1', [campaignId]))!.id;
+      const evidenceUrl = `/ranking/campaigns/${campaignId}/files/${evidenceId}`;
+      assert.equal((await coordinator!.get(evidenceUrl)).statusCode, 200);
+      assert.equal((await citizen!.get(evidenceUrl)).statusCode, 404);
+      assert.equal((await clients.anonymous!.get(evidenceUrl)).statusCode, 404);
+      assert.equal((await assessor!.get(`/ranking/campaigns/${campaignId}`)).statusCode, 404);
+      assert.equal((await assessor!.get(`/api/v1/ranking/campaigns/${campaignId}/scores`)).statusCode, 404);
+      assert.equal((await admin!.get(`/ranking/campaigns/${campaignId}`)).statusCode, 200);
       // Kyiv is assigned too; Odesa is not in the campaign at all.
       assert.equal((await assessor!.submit(`/ranking/campaigns/${campaignId}/cities/kyiv/assess`, `/ranking/campaigns/${campaignId}/cities/kyiv/scores/K01`, { level: '1' })).statusCode, 303);
       assert.equal((await assessor!.submit(assess, `/ranking/campaigns/${campaignId}/cities/odesa/scores/K01`, { level: '1' })).statusCode, 404);

@@ -22,7 +22,7 @@ import { areasChartSvg, dynamicsChartSvg } from './charts.ts';
 import { exportMethodology } from './methodology.ts';
 import { METHODOLOGY_COLUMNS, methodologyRows } from './methodology-io.ts';
 import { asObjects, resultRecords, scoreRecords, type Table } from './records.ts';
-import { campaignRoles, fileAppeal, worksOn } from './workflow.ts';
+import { campaignRoles, fileAppeal, seesCity } from './workflow.ts';
 import {
   boardPage, boardSorts, cityPage, comparePage, emptyRankingPage, indicatorPage, local, methodologyPage, practicesPage, recommendationsPage, sortRows,
   type Appeal, type BoardFilters, type EvidenceFile, type Practice,
@@ -103,10 +103,13 @@ async function routes(app: FastifyInstance) {
   const { db, clock } = app;
   const anonymousPages = new Map<string, string>();
 
-  /** The campaign's board, if its results are public or the user works on it (who sees them provisionally). */
+  /**
+   * The campaign's board once its results are public. Before that only admins see the whole of
+   * it: an assessor or a coordinator works on their own cities' assessment pages.
+   */
   async function boardFor(request: FastifyRequest, id: number, revision?: number): Promise<Board> {
     const campaign = await getCampaign(db, id);
-    if (!resultsPublic(campaign) && !worksOn(await campaignRoles(db, request.user, campaign.id))) throw new NotFoundError('the results of this campaign are not public yet');
+    if (!resultsPublic(campaign) && !request.user?.isAdmin) throw new NotFoundError('the results of this campaign are not public yet');
     return loadBoard(db, campaign, revision);
   }
   const rowOf = (board: Board, slug: string): BoardRow => {
@@ -178,7 +181,7 @@ async function routes(app: FastifyInstance) {
       const r = other.rows.find((x) => x.cityId === row.cityId);
       years.push({ campaign: other.campaign, total: r?.total ?? null, place: r?.place ?? null });
     }
-    const appealsPublic = campaign.phase === 'published' || worksOn(await campaignRoles(db, request.user, campaign.id));
+    const appealsPublic = campaign.phase === 'published' || seesCity(await campaignRoles(db, request.user, campaign.id), row.city);
     return reply.page({
       title: `${localName(row.city, request.locale)}: ${request.t('ranking.transparency')}`, nav: 'ranking',
       body: cityPage(request.pageContext(), board, row, {
@@ -318,10 +321,12 @@ async function routes(app: FastifyInstance) {
     schema: { params: { type: 'object', properties: { id: int, fid: int }, required: ['id', 'fid'] } },
   }, async (request, reply) => {
     const campaign = await getCampaign(db, request.params.id);
-    if (campaign.phase !== 'published' && !worksOn(await campaignRoles(db, request.user, campaign.id))) throw new NotFoundError('no such file');
-    const file = await db.one<{ file_key: string; mime_type: string; file_name: string }>(
-      'SELECT file_key, mime_type, file_name FROM ranking_evidence_files WHERE id = $1 AND campaign_id = $2', [request.params.fid, campaign.id]);
-    if (!file) throw new NotFoundError('no such file');
+    const file = await db.one<{ file_key: string; mime_type: string; file_name: string; city_id: number; oblast_slug: string }>(
+      `SELECT f.file_key, f.mime_type, f.file_name, f.city_id, c.oblast_slug FROM ranking_evidence_files f JOIN cities c ON c.id = f.city_id
+       WHERE f.id = $1 AND f.campaign_id = $2`, [request.params.fid, campaign.id]);
+    if (!file || (campaign.phase !== 'published' && !seesCity(await campaignRoles(db, request.user, campaign.id), { id: file.city_id, oblast_slug: file.oblast_slug }))) {
+      throw new NotFoundError('no such file');
+    }
     return reply.type(file.mime_type).header('content-disposition', `inline; filename="${file.file_name.replace(/[^\x20-\x7e]/g, '_').replaceAll('"', '')}"`)
       .header('x-content-type-options', 'nosniff').send(fs.createReadStream(filePath(app.config.dataDir, file.file_key)));
   });

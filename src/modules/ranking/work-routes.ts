@@ -21,7 +21,7 @@ import { copyMethodology, editMethodology, exportMethodology, importMethodology,
 import { areaFromForm, indicatorFromForm, methodologyFromRows } from './methodology-io.ts';
 import { publishRankingData } from './open-data.ts';
 import { evidenceFiles, loadAppeals, receiveEvidence, saveEvidenceFile } from './routes.ts';
-import { assignAssessor, assignCoordinator, campaignRoles, cityWork, decideAppeal, saveScore, verifyScore, worksOn } from './workflow.ts';
+import { assignAssessor, assignCoordinator, campaignRoles, cityWork, decideAppeal, saveScore, seesCity, verifyScore, worksOn } from './workflow.ts';
 import {
   appealsPage, assessPage, campaignManagePage, manageIndexPage, methodologyEditPage, workPage, type MethodologySummary,
 } from './workspace-views.ts';
@@ -326,8 +326,11 @@ async function routes(app: FastifyInstance) {
   async function renderAppeals(request: FastifyRequest, reply: FastifyReply, campaign: Campaign, errors?: Record<string, string>, status = 200) {
     const roles = await campaignRoles(db, request.user, campaign.id);
     const cities = await allCities(request);
-    const visible = campaign.phase === 'published' || worksOn(roles);
-    const appeals = visible ? await loadAppeals(db, campaign.id) : [];
+    // Public once published; before, each person sees the appeals of the cities they work on.
+    const appeals = (await loadAppeals(db, campaign.id)).filter((a) => {
+      const city = cities.find((c) => c.id === a.city_id);
+      return campaign.phase === 'published' || (city !== undefined && seesCity(roles, city));
+    });
     const methodology = await methodologyOf(db, campaign.methodology_id);
     const indicators = new Map(methodology.areas.flatMap((a) => a.indicators).map((i) => [i.code, i]));
     const rows = appeals.map((a) => {

@@ -218,12 +218,16 @@ export async function campaignRoles(db: Queryable, user: CurrentUser | null, cam
 
 export const worksOn = (roles: CampaignRoles) => roles.admin || roles.assesses.length > 0 || roles.coordinates.length > 0;
 
+/** Before publication a city's scores, evidence and appeals are seen by its assessors, its oblast's coordinator and admins only. */
+export const seesCity = (roles: CampaignRoles, city: { id: number; oblast_slug: string }) =>
+  roles.admin || roles.assesses.includes(city.id) || roles.coordinates.includes(city.oblast_slug);
+
 /** What the user may do on one city's assessment page. */
 export function cityWork(roles: CampaignRoles, phase: CampaignPhase, city: { id: number; oblast_slug: string }) {
   const assessor = roles.admin || roles.assesses.includes(city.id);
   const coordinator = roles.admin || roles.coordinates.includes(city.oblast_slug);
   return {
-    sees: assessor || coordinator,
+    sees: seesCity(roles, city),
     assess: assessor && phase === 'assessment',
     rework: assessor && phase === 'verification',
     verify: coordinator && phase === 'verification',
