@@ -127,7 +127,7 @@ async function routes(app: FastifyInstance) {
     // A published revision never changes, so what an anonymous visitor sees is the same for all of
     // them: rendered once per revision, language, address and list of public campaigns.
     const key = !request.user && board.revision
-      ? [board.revision.id, request.locale, request.url, publicCampaigns.map((c) => `${c.id}:${c.phase}`).join(',')].join('|') : null;
+      ? [board.revision.id, board.revisions[0]?.revision, request.locale, request.url, publicCampaigns.map((c) => `${c.id}:${c.phase}`).join(',')].join('|') : null;
     const cached = key ? anonymousPages.get(key) : undefined;
     if (cached) return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(cached);
     const ctx = request.pageContext();
