@@ -13,6 +13,8 @@ import { canModerate, cityPetitionStats, getRules } from '../petitions/service.t
 import { cityPetitionsSection } from '../petitions/views.ts';
 import { listCycles } from '../budgets/service.ts';
 import { cityBudgetsSection } from '../budgets/views.ts';
+import { cityHistory } from '../ranking/board.ts';
+import { cityRankingSection } from '../ranking/views.ts';
 import { localName } from './service.ts';
 import {
   CITY_SORTS, createCity, deleteCity, getCity, listCities, listOblasts, parseCityInput, updateCity,
@@ -178,11 +180,12 @@ async function routes(app: FastifyInstance) {
     const petitions = cityPetitionsSection(request.pageContext(), city, await cityPetitionStats(db, city.id),
       (await getRules(db, city.id))?.enabled ?? false, canModerate(request.user, city.id));
     const budgets = cityBudgetsSection(request.pageContext(), await listCycles(db, city.id), app.clock.now());
+    const ranking = cityRankingSection(request.pageContext(), city.slug, await cityHistory(db, city.id));
     return reply.page({
       title: localName(city, request.locale),
       nav: 'cities',
       body: cityProfilePage(request.pageContext(), city, oblasts.get(city.oblast_slug),
-        organizations.items.map((o) => ({ slug: o.slug, kind: o.kind, name: localName(o, request.locale) })), openData, html`${petitions}${budgets}`),
+        organizations.items.map((o) => ({ slug: o.slug, kind: o.kind, name: localName(o, request.locale) })), openData, html`${petitions}${budgets}${ranking}`),
       scripts: city.latitude !== null ? ['/static/build/cities-map.js'] : [],
       styles: city.latitude !== null ? ['/static/vendor/leaflet/leaflet.css'] : [],
     });

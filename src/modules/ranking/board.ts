@@ -7,7 +7,7 @@ import type { Queryable } from '../../platform/db/index.ts';
 import type { City } from '../cities/service.ts';
 import { campaignResults, type CityResult } from './results.ts';
 import { exportMethodology, type MethodologyDocument } from './methodology.ts';
-import { getRevision, listRevisions, previousCampaign, type Campaign } from './campaigns.ts';
+import { getCampaign, getRevision, listRevisions, previousCampaign, type Campaign } from './campaigns.ts';
 import { averages, changeSince, populationBand, type Change } from './scoring.ts';
 
 export const POPULATION_BANDS = [0, 50_000, 100_000, 250_000, 500_000, 1_000_000];
@@ -146,4 +146,19 @@ export async function indicatorScores(db: Queryable, campaignId: number, filter:
 /** Each indicator of the methodology with its area, in order. */
 export function indicatorList(methodology: MethodologyDocument) {
   return methodology.areas.flatMap((area) => area.indicators.map((indicator) => ({ ...indicator, area })));
+}
+
+export interface CityYear { campaign: Campaign; total: number | null; place: number | null; band: string | null; cities: number }
+
+/** A city's result in every published campaign it took part in, oldest first. */
+export async function cityHistory(db: Queryable, cityId: number): Promise<CityYear[]> {
+  const published = await db.query<{ id: number }>(`SELECT c.id FROM ranking_campaigns c JOIN ranking_campaign_cities cc ON cc.campaign_id = c.id
+    WHERE cc.city_id = $1 AND c.phase = 'published' ORDER BY c.year, c.id`, [cityId]);
+  const years: CityYear[] = [];
+  for (const { id } of published) {
+    const board = await loadBoard(db, await getCampaign(db, id));
+    const row = board.rows.find((r) => r.cityId === cityId);
+    years.push({ campaign: board.campaign, total: row?.total ?? null, place: row?.place ?? null, band: row?.band ?? null, cities: board.rows.length });
+  }
+  return years;
 }

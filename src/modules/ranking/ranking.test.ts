@@ -73,6 +73,9 @@ for (const engine of ENGINES) {
       assert.deepEqual(gains, [...gains].sort((a, b) => b - a), 'ordered by points to gain');
       assert.match((await visitor.get('/ranking/methodologies/1')).body, /K88/);
       assert.equal((await visitor.get('/ranking/campaigns/3')).statusCode, 404, 'a campaign under assessment has no public results');
+      const cityOwnPage = await visitor.get('/cities/lviv');
+      assert.match(cityOwnPage.body, /href="\/ranking\/campaigns\/2\/cities\/lviv">Прозорі міста 2021/, 'the city’s own page lists its published rankings');
+      assert.doesNotMatch(cityOwnPage.body, /\/ranking\/campaigns\/3\/cities\/lviv/);
       assert.equal((await visitor.get('/ranking/campaigns/3/cities/lviv/assess')).statusCode, 302, 'the work pages ask to log in');
     });
 

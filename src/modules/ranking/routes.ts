@@ -17,7 +17,7 @@ import { likePattern, type Queryable } from '../../platform/db/index.ts';
 import { localName, listOblasts } from '../cities/service.ts';
 import { writeXlsx } from '../datastore/xlsx.ts';
 import { getCampaign, listCampaigns, type Campaign } from './campaigns.ts';
-import { indicatorList, indicatorScores, loadBoard, methodologyOf, resultsPublic, type Board, type BoardRow } from './board.ts';
+import { cityHistory, indicatorList, indicatorScores, loadBoard, methodologyOf, resultsPublic, type Board, type BoardRow } from './board.ts';
 import { areasChartSvg, dynamicsChartSvg } from './charts.ts';
 import { exportMethodology } from './methodology.ts';
 import { METHODOLOGY_COLUMNS, methodologyRows } from './methodology-io.ts';
@@ -173,14 +173,7 @@ async function routes(app: FastifyInstance) {
     const board = await boardFor(request, request.params.id);
     const row = rowOf(board, request.params.slug);
     const { campaign } = board;
-    const published = await db.query<Campaign & { id: number }>(`SELECT c.id FROM ranking_campaigns c JOIN ranking_campaign_cities cc ON cc.campaign_id = c.id
-      WHERE cc.city_id = $1 AND c.phase = 'published' ORDER BY c.year`, [row.cityId]);
-    const years = [];
-    for (const { id } of published) {
-      const other = await loadBoard(db, await getCampaign(db, id));
-      const r = other.rows.find((x) => x.cityId === row.cityId);
-      years.push({ campaign: other.campaign, total: r?.total ?? null, place: r?.place ?? null });
-    }
+    const years = await cityHistory(db, row.cityId);
     const appealsPublic = campaign.phase === 'published' || seesCity(await campaignRoles(db, request.user, campaign.id), row.city);
     return reply.page({
       title: `${localName(row.city, request.locale)}: ${request.t('ranking.transparency')}`, nav: 'ranking',
@@ -234,13 +227,9 @@ async function routes(app: FastifyInstance) {
   app.get<{ Params: { slug: string } }>('/ranking/cities/:slug/dynamics.svg', {
     schema: { params: { type: 'object', properties: { slug: { type: 'string', pattern: '^[a-z0-9-]{1,80}$' } }, required: ['slug'] } },
   }, async (request, reply) => {
-    const campaigns = await db.query<{ id: number }>(`SELECT c.id FROM ranking_campaigns c JOIN ranking_campaign_cities cc ON cc.campaign_id = c.id JOIN cities ci ON ci.id = cc.city_id
-      WHERE ci.slug = $1 AND c.phase = 'published' ORDER BY c.year`, [request.params.slug]);
-    const points = [];
-    for (const { id } of campaigns) {
-      const board = await loadBoard(db, await getCampaign(db, id));
-      points.push({ year: board.campaign.year, total: board.rows.find((r) => r.city.slug === request.params.slug)?.total ?? null });
-    }
+    const city = await db.one<{ id: number }>('SELECT id FROM cities WHERE slug = $1', [request.params.slug]);
+    if (!city) throw new NotFoundError('no such city');
+    const points = (await cityHistory(db, city.id)).map((y) => ({ year: y.campaign.year, total: y.total }));
     return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'public, max-age=60').send(dynamicsChartSvg(points, request.t('ranking.dynamics')));
   });
 

@@ -7,7 +7,7 @@ import { selectField, textAreaField, type FieldValues } from '../../platform/htm
 import { formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
 import { collationKey } from '../../platform/i18n/collation.ts';
 import { localName, type Oblast } from '../cities/service.ts';
-import type { Board, BoardRow, IndicatorScore } from './board.ts';
+import type { Board, BoardRow, CityYear, IndicatorScore } from './board.ts';
 import { indicatorList } from './board.ts';
 import type { Campaign } from './campaigns.ts';
 import type { MethodologyDocument } from './methodology.ts';
@@ -202,7 +202,7 @@ function evidenceList(ctx: PageContext, links: string[], files: { id: number; fi
 }
 
 export function cityPage(ctx: PageContext, board: Board, row: BoardRow, options: {
-  scores: IndicatorScore[]; files: EvidenceFile[]; appeals: Appeal[]; years: { campaign: Campaign; total: number | null; place: number | null }[];
+  scores: IndicatorScore[]; files: EvidenceFile[]; appeals: Appeal[]; years: CityYear[];
   canAppeal: boolean; appealValues?: FieldValues; appealErrors?: Errors; notice?: string;
 }): SafeHtml {
   const { t } = ctx;
@@ -421,4 +421,15 @@ export function emptyRankingPage(ctx: PageContext, campaigns: Campaign[], canMan
   return html`<h1>${t('ranking.title')}</h1><p class="lead">${t('ranking.intro')}</p><p>${t('ranking.none')}</p>
 ${campaigns.length ? html`<ul>${campaigns.map((c) => html`<li><a href="/ranking/campaigns/${c.id}">${campaignTitle(ctx, c)}</a> — ${t(`ranking.phases.${c.phase}`)}</li>`)}</ul>` : ''}
 ${canManage ? html`<p><a class="button" href="/ranking/manage">${t('ranking.manage.title')}</a></p>` : ''}`;
+}
+
+/** The ranking on a city's own page: its result in each published year, linked to its profile there. */
+export function cityRankingSection(ctx: PageContext, citySlug: string, years: CityYear[]): SafeHtml {
+  if (!years.length) return html``;
+  const { t } = ctx;
+  return html`<h2>${t('ranking.title')}</h2>
+<div class="table-wrap"><table><thead><tr><th scope="col">${t('ranking.year')}</th><th scope="col" class="number">${t('ranking.total')}</th>
+<th scope="col" class="number">${t('ranking.place')}</th><th scope="col">${t('ranking.status')}</th></tr></thead>
+<tbody>${[...years].reverse().map((y) => html`<tr><th scope="row"><a href="/ranking/campaigns/${y.campaign.id}/cities/${citySlug}">${campaignTitle(ctx, y.campaign)}</a></th>
+<td class="number">${score(ctx, y.total)}</td><td class="number">${y.place ?? '—'} / ${y.cities}</td><td>${bandBadge(ctx, y.band)}</td></tr>`)}</tbody></table></div>`;
 }
