@@ -9,6 +9,7 @@ import type { Database } from '../../platform/db/index.ts';
 import { quoteIdentifier } from '../../platform/db/index.ts';
 import { cleanHeaders, columnNames, detectEncoding, sniffDelimiter, type Delimiter, type Encoding } from './detect.ts';
 import { readAs, SQL_TYPES, TypeTracker, type FieldType } from './values.ts';
+import { RecordSpool } from './spool.ts';
 
 export interface IngestOptions {
   encoding?: Encoding;
@@ -119,7 +120,8 @@ export interface IngestResult {
 
 /**
  * Where the rows come from: a delimited text file, a spreadsheet, a JSON document. The loader
- * reads `records()` twice, so each call starts again from the first record.
+ * reads `records()` once (each call starts again from the first record); its second pass reads
+ * the records it spooled during the first.
  */
 export interface TableSource {
   encoding: Encoding | null;
@@ -156,10 +158,29 @@ export async function ingestCsv(
 /**
  * Loads the source's rows into a new DataStore table named after `tableBase`; returns it without
  * touching the table currently served (the caller swaps them). `progress` is told the rows read so far.
+ * The first pass parses the source, infers the types and spools the records; the second converts
+ * the spooled records and COPYs them.
  */
 export async function ingestTable(
   db: Database,
   source: TableSource,
+  tableBase: string,
+  options: IngestOptions,
+  dictionary: Pick<Field, 'id' | 'label' | 'description'>[],
+  progress: (phase: 'reading' | 'loading', rows: number) => Promise<void>,
+): Promise<IngestResult> {
+  const spool = new RecordSpool();
+  try {
+    return await load(db, source, spool, tableBase, options, dictionary, progress);
+  } finally {
+    spool.remove();
+  }
+}
+
+async function load(
+  db: Database,
+  source: TableSource,
+  spool: RecordSpool,
   tableBase: string,
   options: IngestOptions,
   dictionary: Pick<Field, 'id' | 'label' | 'description'>[],
@@ -187,6 +208,7 @@ export async function ingestTable(
       }
       rows++;
       cells.forEach((cell, i) => trackers[i]?.see(cell));
+      spool.write(line, cells);
       if (rows % 50_000 === 0) await progress('reading', rows);
     }
   } catch (error) {
@@ -218,14 +240,9 @@ export async function ingestTable(
   let loaded = 0;
   async function* chunks(): AsyncGenerator<string> {
     let buffer = '';
-    let seenHeader = false;
     let rowNumber = 0;
-    for await (const { cells, line } of source.records()) {
-      if (cells.every((c) => c.trim() === '')) continue;
-      if (!seenHeader) {
-        seenHeader = true;
-        continue;
-      }
+    // The first pass kept the data records (no header, no blank rows), already parsed.
+    for await (const { cells, line } of spool.records()) {
       rowNumber++;
       if (cells.length > fields.length) {
         problems.add({ type: 'extra-cell', message: `${unit} ${line} has ${cells.length} cells, the header ${fields.length}; the extra cells were left out.`, rowNumber: line, fieldNumber: fields.length + 1 });

@@ -52,9 +52,13 @@ function canonicalNumber(negative: boolean, unsigned: string): string {
 }
 
 export function readInteger(raw: string): string | undefined {
-  const value = readNumber(raw);
+  return integerOf(readNumber(raw));
+}
+
+/** A number read by readNumber, if it is a whole one that fits a bigint. */
+function integerOf(value: string | undefined): string | undefined {
   if (value === undefined || value.includes('.')) return undefined;
-  return value.replace('-', '').length <= 18 ? value : undefined; // fits a bigint
+  return value.replace('-', '').length <= 18 ? value : undefined;
 }
 
 const TRUE = new Set(['true', 'yes', 'так', 'да', 'істина', 't', 'y']);
@@ -130,7 +134,12 @@ export class TypeTracker {
       this.candidates.delete('integer');
       this.candidates.delete('number');
     }
-    for (const type of this.candidates) if (readAs(type, raw) === undefined) this.candidates.delete(type);
+    // The number is read once for both numeric candidates: most columns of a big file are numbers.
+    const number = this.candidates.has('integer') || this.candidates.has('number') ? readNumber(raw) : undefined;
+    for (const type of this.candidates) {
+      const fits = type === 'number' ? number : type === 'integer' ? integerOf(number) : readAs(type, raw);
+      if (fits === undefined) this.candidates.delete(type);
+    }
   }
 
   get type(): FieldType {

@@ -214,9 +214,9 @@ export interface XlsxSheet {
 export const MAX_SHEET_COLUMNS = 16_384; // Excel's own limit (XFD)
 
 /**
- * Opens the workbook and prepares its first sheet; `rows()` may be called more than once (the
- * loader reads the data twice), each call streaming the sheet afresh. Rows absent from the sheet
- * come out empty, so row numbers stay those the spreadsheet shows.
+ * Opens the workbook and prepares its first sheet; `rows()` may be called more than once, each
+ * call streaming the sheet afresh. Rows absent from the sheet come out empty, so row numbers stay
+ * those the spreadsheet shows.
  */
 export async function openXlsxSheet(path: string): Promise<XlsxSheet> {
   const workbook = await openWorkbook(path);
