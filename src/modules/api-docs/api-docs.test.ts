@@ -54,6 +54,13 @@ describe('API document and operator endpoints', () => {
     assert.equal(page.headers['strict-transport-security'], undefined, 'no HSTS on plain http');
   });
 
+  test('the home page leads to every part of the platform, with live counts', async () => {
+    const page = await app.inject('/');
+    for (const href of ['/datasets', '/ranking', '/petitions', '/budgets', '/cities', '/cities/map', '/api/docs']) assert.match(page.body, new RegExp(`<a href="${href}">`), href);
+    const published = (await app.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM datasets WHERE state = 'published'`))!.n;
+    assert.match(page.body, new RegExp(`<a href="/datasets">[^<]+</a></h2><span class="stat">${published}</span>`));
+  });
+
   test('unknown API paths are problem+json; unknown pages are a translated 404 page', async () => {
     const api = await app.inject('/api/v1/nothing');
     assert.equal(api.statusCode, 404);

@@ -5,24 +5,28 @@ import { html } from '../../platform/html/html.ts';
 import { formatNumber, isLocale, LOCALES } from '../../platform/i18n/locales.ts';
 import { LOCALE_COOKIE } from '../../platform/http/context.ts';
 import { safeNext } from '../accounts/routes.ts';
-import { countCities } from '../cities/service.ts';
 
 async function routes(app: FastifyInstance) {
   app.get('/', async (request, reply) => {
     const { t } = request;
-    const cities = await countCities(app.db);
-    const organizations = (await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM organizations'))!.n;
+    const counts = (await app.db.one<{ cities: number; organizations: number; datasets: number; petitions: number; cycles: number; campaigns: number }>(
+      `SELECT (SELECT count(*)::int FROM cities) AS cities, (SELECT count(*)::int FROM organizations) AS organizations,
+         (SELECT count(*)::int FROM datasets WHERE state = 'published') AS datasets, (SELECT count(*)::int FROM petitions WHERE state = 'open') AS petitions,
+         (SELECT count(*)::int FROM budget_cycles) AS cycles, (SELECT count(*)::int FROM ranking_campaigns WHERE phase = 'published') AS campaigns`))!;
+    const count = (n: number) => formatNumber(request.locale, n);
     const body = html`
 <h1>${t('home.title')}</h1>
 <p class="lead">${t('home.lead')}</p>
 <ul class="cards">
-  <li class="card"><h2><a href="/cities">${t('nav.cities')}</a></h2><span class="stat">${formatNumber(request.locale, cities)}</span><p>${t('home.cities_text')}</p></li>
+  <li class="card"><h2><a href="/datasets">${t('nav.datasets')}</a></h2><span class="stat">${count(counts.datasets)}</span><p>${t('home.datasets_text')}</p></li>
+  <li class="card"><h2><a href="/ranking">${t('nav.ranking')}</a></h2><span class="stat">${count(counts.campaigns)}</span><p>${t('home.ranking_text')}</p></li>
+  <li class="card"><h2><a href="/petitions">${t('nav.petitions')}</a></h2><span class="stat">${count(counts.petitions)}</span><p>${t('home.petitions_text')}</p></li>
+  <li class="card"><h2><a href="/budgets">${t('nav.budgets')}</a></h2><span class="stat">${count(counts.cycles)}</span><p>${t('home.budgets_text')}</p></li>
+  <li class="card"><h2><a href="/cities">${t('nav.cities')}</a></h2><span class="stat">${count(counts.cities)}</span><p>${t('home.cities_text')}</p></li>
   <li class="card"><h2><a href="/cities/map">${t('nav.map')}</a></h2><p>${t('home.map_text')}</p></li>
   <li class="card"><h2><a href="/api/docs">${t('nav.api')}</a></h2><p>${t('home.api_text')}</p></li>
-  <li class="card"><h2>${t('home.organizations')}</h2><span class="stat">${formatNumber(request.locale, organizations)}</span><p>${t('home.organizations_text')}</p></li>
-</ul>
-<h2>${t('home.coming_title')}</h2>
-<p>${t('home.coming_text')}</p>`;
+  <li class="card"><h2>${t('home.organizations')}</h2><span class="stat">${count(counts.organizations)}</span><p>${t('home.organizations_text')}</p></li>
+</ul>`;
     return reply.page({ title: t('home.title'), nav: 'home', body, description: t('home.lead') });
   });
 
