@@ -88,7 +88,7 @@ for (const engine of ENGINES) {
     test('the admin can do each of them', async () => {
       const client = new Client(app);
       await client.login('admin@hromada.demo', DEMO_PASSWORD);
-      for (const [method, url] of actions.filter(([m]) => m === 'GET')) {
+      for (const [, url] of actions.filter(([m]) => m === 'GET')) {
         assert.equal((await client.get(url)).statusCode, 200, url);
       }
     });

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
 import fp from 'fastify-plugin';
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { allow } from '../../platform/http/guards.ts';
 import { actorOf, csrfBeforeFile, fieldMessages } from '../../platform/http/forms.ts';
 import { filePath, FileTooLargeError, receiveUpload, type ReceivedUpload } from '../../platform/files.ts';

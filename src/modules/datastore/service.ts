@@ -10,7 +10,7 @@ import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validate.ts';
 import { searchFold } from '../../platform/i18n/collation.ts';
 import type { Dataset } from '../catalog/service.ts';
-import { ENCODINGS, DELIMITERS, type Delimiter, type Encoding } from './detect.ts';
+import { ENCODINGS, type Delimiter, type Encoding } from './detect.ts';
 import { openSource, TABULAR_FORMATS } from './sources.ts';
 import { IngestFailure, ingestTable, type Field, type IngestOptions, type Report } from './ingest.ts';
 import { FIELD_TYPES, SQL_TYPES, readAs, type FieldType } from './values.ts';

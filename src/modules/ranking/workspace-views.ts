@@ -73,7 +73,6 @@ export function campaignManagePage(ctx: PageContext, campaign: Campaign, data: {
   const base = `/ranking/campaigns/${campaign.id}`;
   const index = CAMPAIGN_PHASES.indexOf(campaign.phase);
   const next = CAMPAIGN_PHASES[index + 1];
-  const cityName = (id: number) => { const c = data.cities.find((x) => x.id === id); return c ? localName(c, ctx.locale) : String(id); };
   const participating = data.cities.filter((c) => campaign.city_ids.includes(c.id));
   return html`
 <p><a href="/ranking/manage">← ${t('ranking.manage.title')}</a> · <a href="${base}">${t('ranking.manage.public_page')}</a></p>
