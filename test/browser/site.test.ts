@@ -18,7 +18,7 @@ const PUBLIC_PAGES = ['/', '/cities', '/cities?q=%D0%BA%D0%B8%D1%97%D0%B2', '/ci
   '/budgets', '/budgets/1', '/budgets/2', '/budgets/2/projects/6',
   '/ranking', '/ranking/campaigns/1?oblast=lvivska&sort=total', '/ranking/campaigns/2/cities/lviv', '/ranking/campaigns/2/compare?cities=lviv&cities=kyiv',
   '/ranking/campaigns/2/indicators/K05', '/ranking/practices?q=%D1%81%D0%B0%D0%B9%D1%82', '/ranking/campaigns/2/cities/odesa/recommendations', '/ranking/methodologies/1',
-  '/ranking/campaigns/2/appeals'];
+  '/ranking/campaigns/2/appeals', '/ranking/methodologies'];
 const ADMIN_PAGES = ['/account', '/admin', '/admin/cities', '/admin/cities/new', '/admin/cities/lviv/edit', '/admin/organizations',
   '/admin/organizations/new', '/admin/organizations/civic-lviv/edit', '/admin/users', '/admin/users/new', '/admin/users/1', '/admin/audit', '/admin/outbox',
   '/datasets/new', '/datasets/lviv-budget-2024/edit', '/datasets/lviv-budget-2024/resources/new', '/datasets/lviv-budget-2024/history', '/datasets/lviv-council-decisions-draft',

@@ -72,6 +72,8 @@ for (const engine of ENGINES) {
       assert.ok(gains.length > 0);
       assert.deepEqual(gains, [...gains].sort((a, b) => b - a), 'ordered by points to gain');
       assert.match((await visitor.get('/ranking/methodologies/1')).body, /K88/);
+      const versions = await visitor.get('/ranking/methodologies');
+      assert.match(versions.body, /href="\/ranking\/methodologies\/1">Прозорі міста 2020 — демо-методологія/);
       assert.equal((await visitor.get('/ranking/campaigns/3')).statusCode, 404, 'a campaign under assessment has no public results');
       const cityOwnPage = await visitor.get('/cities/lviv');
       assert.match(cityOwnPage.body, /href="\/ranking\/campaigns\/2\/cities\/lviv">Прозорі міста 2021/, 'the city’s own page lists its published rankings');

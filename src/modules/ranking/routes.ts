@@ -24,7 +24,7 @@ import { METHODOLOGY_COLUMNS, methodologyRows } from './methodology-io.ts';
 import { asObjects, resultRecords, scoreRecords, type Table } from './records.ts';
 import { campaignRoles, fileAppeal, seesCity } from './workflow.ts';
 import {
-  boardPage, boardSorts, cityPage, comparePage, emptyRankingPage, indicatorPage, local, methodologyPage, practicesPage, recommendationsPage, sortRows,
+  boardPage, boardSorts, cityPage, comparePage, emptyRankingPage, indicatorPage, local, methodologiesPage, methodologyPage, practicesPage, recommendationsPage, sortRows,
   type Appeal, type BoardFilters, type EvidenceFile, type Practice,
 } from './views.ts';
 
@@ -282,6 +282,13 @@ async function routes(app: FastifyInstance) {
   });
 
   // ---- Methodology ----
+
+  app.get('/ranking/methodologies', async (request, reply) => {
+    const versions = await db.query<{ id: number; year: number; version: string; title_uk: string; title_en: string; title_bg: string; demo: boolean }>(
+      'SELECT id, year, version, title_uk, title_en, title_bg, demo FROM ranking_methodologies WHERE published_at IS NOT NULL ORDER BY year DESC, id DESC');
+    return reply.page({ title: request.t('ranking.methodologies'), nav: 'ranking',
+      body: methodologiesPage(request.pageContext(), versions, (await listCampaigns(db)).filter((c) => resultsPublic(c))) });
+  });
 
   app.get<{ Params: { id: number } }>('/ranking/methodologies/:id', { schema: { params: idParams } }, async (request, reply) => {
     const info = await db.one<{ published_at: Date | null; demo: boolean }>('SELECT published_at, demo FROM ranking_methodologies WHERE id = $1', [request.params.id]);

@@ -399,7 +399,7 @@ export function recommendationsPage(ctx: PageContext, board: Board, row: BoardRo
 export function methodologyPage(ctx: PageContext, methodology: MethodologyDocument, info: { id: number; published: boolean; demo: boolean; campaigns: Campaign[]; canEdit: boolean }): SafeHtml {
   const { t } = ctx;
   return html`
-<p><a href="/ranking">← ${t('ranking.title')}</a></p>
+<p><a href="/ranking">← ${t('ranking.title')}</a> · <a href="/ranking/methodologies">${t('ranking.methodologies')}</a></p>
 <h1>${local(ctx, methodology.title)}</h1>
 ${info.demo ? html`<p class="notice">${t('ranking.demo_methodology')}</p>` : ''}
 <p>${t('ranking.version')}: <code>${methodology.version}</code> · ${info.published ? t('ranking.methodology_published') : html`<span class="badge warning">${t('ranking.methodology_draft')}</span>`}
@@ -432,4 +432,18 @@ export function cityRankingSection(ctx: PageContext, citySlug: string, years: Ci
 <th scope="col" class="number">${t('ranking.place')}</th><th scope="col">${t('ranking.status')}</th></tr></thead>
 <tbody>${[...years].reverse().map((y) => html`<tr><th scope="row"><a href="/ranking/campaigns/${y.campaign.id}/cities/${citySlug}">${campaignTitle(ctx, y.campaign)}</a></th>
 <td class="number">${score(ctx, y.total)}</td><td class="number">${y.place ?? '—'} / ${y.cities}</td><td>${bandBadge(ctx, y.band)}</td></tr>`)}</tbody></table></div>`;
+}
+
+/** Every published methodology version, newest year first, with the campaigns that used it. */
+export function methodologiesPage(ctx: PageContext, versions: { id: number; year: number; version: string; title_uk: string; title_en: string; title_bg: string; demo: boolean }[],
+  campaigns: Campaign[]): SafeHtml {
+  const { t } = ctx;
+  return html`
+<p><a href="/ranking">← ${t('ranking.title')}</a></p>
+<h1>${t('ranking.methodologies')}</h1>
+<ul class="results">${versions.map((m) => html`<li>
+  <h2><a href="/ranking/methodologies/${m.id}">${local(ctx, { uk: m.title_uk, en: m.title_en, bg: m.title_bg })}</a></h2>
+  <p>${t('ranking.version')}: <code>${m.version}</code>${m.demo ? html` · <span class="badge warning">${t('ranking.demo')}</span>` : ''} · <a href="/ranking/methodologies/${m.id}.json">JSON</a> · <a href="/ranking/methodologies/${m.id}.xlsx">XLSX</a></p>
+  ${campaigns.some((c) => c.methodology_id === m.id) ? html`<p>${t('ranking.used_by')}: ${campaigns.filter((c) => c.methodology_id === m.id).map((c, i) => html`${i ? ', ' : ''}<a href="/ranking/campaigns/${c.id}">${campaignTitle(ctx, c)}</a>`)}</p>` : ''}
+</li>`)}</ul>`;
 }
