@@ -92,24 +92,13 @@ export async function listCycles(db: Queryable, cityId?: number): Promise<(Omit<
   return rows.map((row) => ({ ...row, starts: Object.fromEntries(PHASES.map((p) => [p, new Date(row[`${p}_at`])])) as Record<Phase, Date> }));
 }
 
-export interface CycleInput {
-  slug: string;
-  title_uk: string;
-  title_en: string;
-  title_bg: string;
-  description: string;
-  starts: Record<Phase, Date>;
-  voting_rule: 'approval' | 'knapsack';
-  max_choices: number | null;
-  one_per_category: boolean;
-  min_spend_share: number;
-  min_age: number;
-  residents_only: boolean;
-  live_totals: boolean;
+/** What the cycle form sets: the cycle's own settings, and its parts before they have ids. */
+export type CycleInput = Pick<Cycle, 'slug' | 'title_uk' | 'title_en' | 'title_bg' | 'description' | 'starts' | 'voting_rule' | 'max_choices'
+  | 'one_per_category' | 'min_spend_share' | 'min_age' | 'residents_only' | 'live_totals'> & {
   districts: { name: string; amount: number }[];
   categories: { name: string; amount: number | null }[];
   size_classes: { name: string; max_cost: number }[];
-}
+};
 
 /** "Name; amount" lines, as typed into the cycle form. */
 function namedAmounts(check: Checker, field: string, text: string): { name: string; amount: number }[] {

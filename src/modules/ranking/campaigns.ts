@@ -8,7 +8,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/e
 import { Checker } from '../../platform/validate.ts';
 import type { CurrentUser } from '../../platform/auth.ts';
 import { campaignResults, type CityResult } from './results.ts';
-import { CAMPAIGN_PHASES, parseVerdict, type CampaignPhase } from './workflow.ts';
+import { CAMPAIGN_PHASES, findIndicator, parseVerdict, type CampaignPhase } from './workflow.ts';
 import type { Band } from './scoring.ts';
 
 export interface Campaign {
@@ -157,9 +157,7 @@ export async function correctScore(
   const code = check.text('indicator', { required: true, max: 20 });
   const note = check.text('change_note', { required: true, min: 10, max: 5000 });
   check.done();
-  const indicator = await db.one<{ id: number; not_applicable_allowed: boolean; levels: number[] }>(
-    `SELECT i.id, i.not_applicable_allowed, ARRAY(SELECT value::float8 FROM ranking_levels l WHERE l.indicator_id = i.id ORDER BY value) AS levels
-     FROM ranking_indicators i WHERE i.methodology_id = $1 AND i.code = $2`, [campaign.methodology_id, code]);
+  const indicator = await findIndicator(db, campaign, code);
   if (!indicator) throw new ValidationError([{ field: 'indicator', message: 'ranking.error.no_indicator' }]);
   if (!campaign.city_ids.includes(cityId)) throw new ValidationError([{ field: 'city', message: 'ranking.error.not_participating' }]);
   const verdict = parseVerdict(check, 'level', input.level, indicator);

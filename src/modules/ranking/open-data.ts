@@ -5,12 +5,11 @@
 import { Readable } from 'node:stream';
 import type { Queryable } from '../../platform/db/index.ts';
 import type { Actor } from '../../platform/audit.ts';
-import { csvLine } from '../../platform/csv.ts';
 import { storeStream } from '../../platform/files.ts';
 import { addResource, createDataset, getDataset } from '../catalog/service.ts';
 import { addUploadedResource, replaceUploadedFile } from '../datastore/service.ts';
 import type { Board, IndicatorScore } from './board.ts';
-import { scoreRecords } from './records.ts';
+import { scoreRecords, tableCsv } from './records.ts';
 
 export const rankingDatasetName = (citySlug: string) => `${citySlug}-transparency-ranking`.slice(0, 100);
 
@@ -42,8 +41,7 @@ export async function publishRankingData(db: Queryable, actor: Actor, board: Boa
       continue;
     }
     const table = scoreRecords(board, scores.filter((s) => s.city_id === row.cityId));
-    const csv = csvLine(table.columns) + table.rows.map((r) => csvLine(r)).join('');
-    const stored = await storeStream(dataDir, Readable.from([Buffer.from(csv, 'utf8')]), Number.MAX_SAFE_INTEGER);
+    const stored = await storeStream(dataDir, Readable.from([Buffer.from(tableCsv(table), 'utf8')]), Number.MAX_SAFE_INTEGER);
     const existing = await db.one<{ id: string }>('SELECT id FROM resources WHERE dataset_id = $1 AND file_name = $2', [full.id, fileName]);
     if (existing) await replaceUploadedFile(db, actor, existing.id, { file: stored, fileName });
     else await addUploadedResource(db, actor, full, { file: stored, fileName, name: resourceName, description: '' });

@@ -1,6 +1,7 @@
 // A campaign's open results as flat records: one per city (results) and one per city and
 // indicator (scores). The CSV, XLSX and JSON exports, the API and the portal datasets all
 // come from these two functions, so they always agree.
+import { csvLine } from '../../platform/csv.ts';
 import type { XlsxCellType } from '../datastore/xlsx.ts';
 import { indicatorList, type Board, type IndicatorScore } from './board.ts';
 
@@ -39,5 +40,8 @@ export function scoreRecords(board: Board, scores: IndicatorScore[]): Table {
     }),
   };
 }
+
+/** The table as CSV text, header first. */
+export const tableCsv = (table: Table) => csvLine(table.columns) + table.rows.map((row) => csvLine(row)).join('');
 
 export const asObjects = (table: Table) => table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c, row[i]])));

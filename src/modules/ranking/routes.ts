@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { csvLine, neutraliseFormula } from '../../platform/csv.ts';
+import { neutraliseFormula } from '../../platform/csv.ts';
 import { allow, signedIn } from '../../platform/http/guards.ts';
 import { actorOf, csrfBeforeFile, fieldMessages } from '../../platform/http/forms.ts';
 import { apiRateLimit, formRateLimit } from '../../platform/http/rate-limits.ts';
@@ -21,7 +21,7 @@ import { cityHistory, indicatorList, indicatorScores, loadBoard, methodologyOf, 
 import { areasChartSvg, dynamicsChartSvg } from './charts.ts';
 import { exportMethodology } from './methodology.ts';
 import { METHODOLOGY_COLUMNS, methodologyRows } from './methodology-io.ts';
-import { asObjects, resultRecords, scoreRecords, type Table } from './records.ts';
+import { asObjects, resultRecords, scoreRecords, tableCsv, type Table } from './records.ts';
 import { campaignRoles, fileAppeal, seesCity } from './workflow.ts';
 import {
   boardPage, boardSorts, cityPage, comparePage, emptyRankingPage, indicatorPage, local, methodologiesPage, methodologyPage, practicesPage, recommendationsPage, sortRows,
@@ -43,7 +43,7 @@ export async function loadAppeals(db: Queryable, campaignId: number, cityId?: nu
      FROM ranking_appeals a JOIN ranking_indicators i ON i.id = a.indicator_id WHERE a.campaign_id = $1 AND ($2::int IS NULL OR a.city_id = $2) ORDER BY a.id`,
     [campaignId, cityId ?? null]);
   const files = await db.query<{ id: number; appeal_id: number; file_name: string }>(
-    'SELECT id, appeal_id, file_name FROM ranking_evidence_files WHERE campaign_id = $1 AND appeal_id IS NOT NULL ORDER BY id', [campaignId]);
+    'SELECT id, appeal_id, file_name FROM ranking_evidence_files WHERE appeal_id = ANY($1::int[]) ORDER BY id', [appeals.map((a) => a.id)]);
   return appeals.map((a) => ({ ...a, files: files.filter((f) => f.appeal_id === a.id) }));
 }
 
@@ -91,7 +91,7 @@ async function send(reply: FastifyReply, table: Table, format: 'csv' | 'xlsx' | 
   const disposition = (ext: string) => `attachment; filename="${name}.${ext}"`;
   if (format === 'json') return reply.type('application/json; charset=utf-8').header('content-disposition', disposition('json')).send(asObjects(table));
   if (format === 'csv') {
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', disposition('csv')).send(csvLine(table.columns) + table.rows.map((r) => csvLine(r)).join(''));
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', disposition('csv')).send(tableCsv(table));
   }
   const chunks: Uint8Array[] = [];
   async function* rows() { yield* table.rows; }

@@ -174,13 +174,18 @@ async function routes(app: FastifyInstance) {
 
   // ---- One campaign (admins) ----
 
+  /** Per city: how many indicators are scored, verified and returned. */
+  const progressOf = (campaignId: number) => db.query<{ city_id: number; scored: number; verified: number; returned: number }>(
+    `SELECT city_id, count(*)::int AS scored, count(*) FILTER (WHERE verification = 'accepted')::int AS verified,
+       count(*) FILTER (WHERE verification = 'returned')::int AS returned FROM ranking_scores WHERE campaign_id = $1 GROUP BY city_id`, [campaignId]);
+  /** From the methodology, which a campaign's is (published, so read once). */
+  const indicatorCount = async (campaign: Campaign) => (await methodologyOf(db, campaign.methodology_id)).areas.reduce((n, a) => n + a.indicators.length, 0);
+
   async function renderCampaign(request: FastifyRequest<{ Params: { id: number } }>, reply: FastifyReply, values: Body = {}, errors?: Record<string, string>, status = 200, notice?: string) {
     const campaign = await getCampaign(db, request.params.id);
     const [cities, progress, assignments, coordinators, assessors, regionalCoordinators, count] = await Promise.all([
       allCities(request),
-      db.query<{ city_id: number; scored: number; verified: number; returned: number }>(
-        `SELECT city_id, count(*)::int AS scored, count(*) FILTER (WHERE verification = 'accepted')::int AS verified,
-           count(*) FILTER (WHERE verification = 'returned')::int AS returned FROM ranking_scores WHERE campaign_id = $1 GROUP BY city_id`, [campaign.id]),
+      progressOf(campaign.id),
       db.query<{ id: number; assessor: string; city_id: number; conflict_override_reason: string | null }>(
         'SELECT a.id, u.display_name AS assessor, a.city_id, a.conflict_override_reason FROM ranking_assignments a JOIN users u ON u.id = a.assessor_id WHERE a.campaign_id = $1 ORDER BY a.id', [campaign.id]),
       db.query<{ name: string; oblast: string }>(`SELECT u.display_name AS name, o.name_${request.locale} AS oblast FROM ranking_coordinators rc JOIN users u ON u.id = rc.coordinator_id
@@ -188,10 +193,10 @@ async function routes(app: FastifyInstance) {
       db.query<{ id: number; name: string }>(`SELECT DISTINCT u.id, u.display_name AS name FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.role = 'cso_assessor' ORDER BY name`),
       db.query<{ id: number; name: string; oblast: string; oblast_name: string }>(`SELECT u.id, u.display_name AS name, m.oblast_slug AS oblast, o.name_${request.locale} AS oblast_name
         FROM users u JOIN memberships m ON m.user_id = u.id JOIN oblasts o ON o.slug = m.oblast_slug WHERE m.role = 'regional_coordinator' ORDER BY name`),
-      db.one<{ n: number }>('SELECT count(*)::int AS n FROM ranking_indicators WHERE methodology_id = $1', [campaign.methodology_id]),
+      indicatorCount(campaign),
     ]);
     return reply.page({ title: request.t('ranking.manage.title'), nav: 'ranking', body: campaignManagePage(request.pageContext(), campaign, {
-      cities, indicatorCount: count!.n, progress, assignments, coordinators, assessors, regionalCoordinators, values, errors, notice,
+      cities, indicatorCount: count, progress, assignments, coordinators, assessors, regionalCoordinators, values, errors, notice,
     }) }, status);
   }
 
@@ -243,9 +248,7 @@ async function routes(app: FastifyInstance) {
     const roles = await campaignRoles(db, request.user, campaign.id);
     if (!worksOn(roles)) throw new ForbiddenError('only the campaign’s assessors, coordinators and admins work on it');
     const cities = (await allCities(request)).filter((c) => campaign.city_ids.includes(c.id));
-    const progress = await db.query<{ city_id: number; scored: number; verified: number; returned: number }>(
-      `SELECT city_id, count(*)::int AS scored, count(*) FILTER (WHERE verification = 'accepted')::int AS verified,
-         count(*) FILTER (WHERE verification = 'returned')::int AS returned FROM ranking_scores WHERE campaign_id = $1 GROUP BY city_id`, [campaign.id]);
+    const progress = await progressOf(campaign.id);
     const rows = cities.flatMap((city) => {
       const role = roles.assesses.includes(city.id) ? 'assess' as const : roles.coordinates.includes(city.oblast_slug) || roles.admin ? 'verify' as const : null;
       if (!role) return [];
@@ -255,8 +258,7 @@ async function routes(app: FastifyInstance) {
     const pending = await db.one<{ n: number }>(
       `SELECT count(*)::int AS n FROM ranking_appeals a JOIN cities c ON c.id = a.city_id WHERE a.campaign_id = $1 AND a.state = 'pending' AND ($2 OR c.oblast_slug = ANY($3::text[]))`,
       [campaign.id, roles.admin, roles.coordinates]);
-    const count = await db.one<{ n: number }>('SELECT count(*)::int AS n FROM ranking_indicators WHERE methodology_id = $1', [campaign.methodology_id]);
-    return reply.page({ title: request.t('ranking.work.title'), nav: 'ranking', body: workPage(request.pageContext(), campaign, rows, count!.n, pending!.n) });
+    return reply.page({ title: request.t('ranking.work.title'), nav: 'ranking', body: workPage(request.pageContext(), campaign, rows, await indicatorCount(campaign), pending!.n) });
   });
 
   async function cityContext(request: FastifyRequest<{ Params: { id: number; slug: string } }>) {

@@ -53,10 +53,15 @@ export async function assignCoordinator(db: Queryable, actor: Actor, user: Curre
   await recordAudit(db, actor, 'ranking.assign_coordinator', 'ranking_campaign', campaignId, null, { coordinator: coordinatorId, oblast });
 }
 
-async function indicatorOf(db: Queryable, campaign: CampaignRow, code: string) {
-  const indicator = await db.one<{ id: number; not_applicable_allowed: boolean; levels: number[] }>(
+/** An indicator of the campaign's methodology by its code, with its rubric's level values; undefined when there is none. */
+export function findIndicator(db: Queryable, campaign: Pick<CampaignRow, 'methodology_id'>, code: string) {
+  return db.one<{ id: number; not_applicable_allowed: boolean; levels: number[] }>(
     `SELECT i.id, i.not_applicable_allowed, ARRAY(SELECT value::float8 FROM ranking_levels l WHERE l.indicator_id = i.id ORDER BY value) AS levels
      FROM ranking_indicators i WHERE i.methodology_id = $1 AND i.code = $2`, [campaign.methodology_id, code]);
+}
+
+async function indicatorOf(db: Queryable, campaign: CampaignRow, code: string) {
+  const indicator = await findIndicator(db, campaign, code);
   if (!indicator) throw new NotFoundError('no such indicator in this campaign’s methodology');
   return indicator;
 }
