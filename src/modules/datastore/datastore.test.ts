@@ -47,7 +47,7 @@ for (const engine of ENGINES) {
 
     before(async () => {
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-ds-'));
-      app = await createTestApp(engine, { config: { dataDir, uploadLimitBytes: 2 * 1024 * 1024 } });
+      app = await createTestApp(engine, { config: { dataDir, uploadLimitBytes: 12 * 1024 * 1024 } });
       editor = new Client(app);
       await editor.login('editor.lviv@hromada.demo', DEMO_PASSWORD);
     });
@@ -125,6 +125,34 @@ for (const engine of ENGINES) {
       assert.equal((await app.inject(`/datastore/dump/${id}?format=xml`)).statusCode, 400);
       const original = await app.inject(`/datasets/lviv-budget-2024/resources/${id}/download`);
       assert.deepEqual(new Uint8Array(original.rawPayload), cp1251(BUDGET_CSV));
+    });
+
+    test('mixed line endings, invalid UTF-8 and a 10 MB cell load, each named in the report', async () => {
+      const mixed = await upload(editor, 'mixed.csv', 'name,value\r\nx,1\ny,2\rz,3\r\n"two\nlines",4\n');
+      await runJobs();
+      const rows = (await app.inject(`/api/3/action/datastore_search?resource_id=${mixed.id}`)).json().result;
+      assert.deepEqual(rows.records.map((r: { name: string; value: number }) => `${r.name}=${r.value}`), ['x=1', 'y=2', 'z=3', 'two\nlines=4']);
+
+      const invalid = new Uint8Array([...new TextEncoder().encode('назва,значення\nok,1\nbad'), 0xff, 0xfe, ...new TextEncoder().encode(',2\nлисток,3\n')]);
+      const broken = await upload(editor, 'invalid-utf8.csv', invalid);
+      await runJobs();
+      const brokenRows = (await app.inject(`/api/3/action/datastore_search?resource_id=${broken.id}`)).json().result;
+      assert.equal(brokenRows.total, 3, 'the rows load');
+      assert.equal(brokenRows.records[2]['назва'], 'листок', 'UTF-8 after the bad bytes reads as it should');
+      const brokenReport = (await app.db.one<{ validation_report: { encoding: string; errors: { type: string; rowNumber: number; fieldNumber: number }[] } }>(
+        'SELECT validation_report FROM resources WHERE id = $1', [broken.id]))!.validation_report;
+      assert.equal(brokenReport.encoding, 'utf-8');
+      assert.deepEqual(brokenReport.errors.map((e) => `${e.type}@${e.rowNumber}:${e.fieldNumber}`), ['encoding-error@3:1']);
+
+      const cell = 'д'.repeat(5 * 1024 * 1024); // 10 MB in UTF-8
+      const long = await upload(editor, 'long-cell.csv', `id,text\n1,"${cell}"\n2,short\n`);
+      await runJobs();
+      const job = await app.db.one<{ state: string }>('SELECT state FROM jobs WHERE resource_id = $1', [long.id]);
+      assert.equal(job!.state, 'done');
+      const longRows = (await app.inject(`/api/3/action/datastore_search?resource_id=${long.id}&fields=id`)).json().result;
+      assert.equal(longRows.total, 2);
+      const stored = await app.db.one<{ n: number }>(`SELECT length(text)::int AS n FROM datastore.${(await app.db.one<{ t: string }>('SELECT datastore_table AS t FROM resources WHERE id = $1', [long.id]))!.t.replace(/^/, '"').replace(/$/, '"')} WHERE id = 1`);
+      assert.equal(stored!.n, cell.length, 'the whole cell is stored');
     });
 
     test('XLSX, JSON and GeoJSON load like CSV, and rows download as XLSX', async () => {
@@ -245,7 +273,7 @@ for (const engine of ENGINES) {
       const noFile = multipartBody({ _csrf: 'forged', name: 'x' });
       assert.equal((await app.inject({ method: 'POST', url: '/datasets/lviv-budget-2024/resources/upload', payload: noFile.payload,
         headers: { 'content-type': noFile.contentType, cookie: editor.cookieHeader } })).statusCode, 403, 'a forged form without a file too');
-      const big = await upload(editor, 'big.csv', 'a\n' + '1\n'.repeat(1_200_000));
+      const big = await upload(editor, 'big.csv', 'a\n' + '1\n'.repeat(6_500_000));
       assert.equal(big.response.statusCode, 413);
       assert.match(big.response.body, /завеликий/);
       const traversal = await upload(editor, '../../../etc/passwd.csv', 'a\n1\n');

@@ -29,6 +29,12 @@ test('encodings: UTF-8 with and without BOM, windows-1251, KOI8-U, UTF-16', () =
   // A short file whose last bytes are Cyrillic, and a sample cut inside a character.
   assert.equal(detectEncoding(new TextEncoder().encode('district\nСихів\nГалицький\n')).encoding, 'utf-8');
   assert.equal(detectEncoding(new TextEncoder().encode('назва\nСихів').subarray(0, 17)).encoding, 'utf-8');
+  // UTF-8 with a few broken bytes is still UTF-8 (the bad cells are reported); the code pages are not.
+  const broken = new Uint8Array([...new TextEncoder().encode(SAMPLE), 0xff, 0xfe, ...new TextEncoder().encode('Рік;1;01.01.2019\n')]);
+  assert.equal(detectEncoding(broken).encoding, 'utf-8');
+  const words = 'Рік;Їжа для шкіл;Єдиний збір;Ґанок;Відділ освіти, культури і спорту;Сесія №12 «Про бюджет»\n'.repeat(20);
+  assert.equal(detectEncoding(cp1251(words)).encoding, 'windows-1251');
+  assert.equal(detectEncoding(koi8u(words)).encoding, 'koi8-u');
 });
 
 test('delimiters: comma, semicolon, tab, pipe, with quoted delimiters inside fields', () => {

@@ -22,18 +22,40 @@ export function detectEncoding(sample: Uint8Array): { encoding: Encoding; bom: n
     }
     if (zeroOdd > pairs * 0.6 && zeroEven < pairs * 0.1) return { encoding: 'utf-16le', bom: 0 };
   }
-  // Streaming mode: a sample cut in the middle of a character must not count against UTF-8.
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
-    return { encoding: 'utf-8', bom: 0 };
-  } catch {
-    // not UTF-8: one of the Cyrillic single-byte code pages
-  }
+  // UTF-8, also when a few bytes are broken (they are then reported cell by cell): Cyrillic in a
+  // single-byte code page seldom forms a valid UTF-8 sequence, so such text has far more invalid ones.
+  const { valid, invalid } = utf8Sequences(sample);
+  if (invalid === 0 || valid >= 4 * invalid) return { encoding: 'utf-8', bom: 0 };
   // In windows-1251 the common letters о, е, а, и, і, н, т are lower case; KOI8 read as 1251
   // turns them into capitals and vice versa. Count which reading has more common lower-case letters.
   const common = /[оеаиінтрсвлк]/g;
   const score = (encoding: Encoding) => (new TextDecoder(encoding).decode(sample).match(common) ?? []).length;
   return { encoding: score('koi8-u') > score('windows-1251') ? 'koi8-u' : 'windows-1251', bom: 0 };
+}
+
+/** Counts the multi-byte UTF-8 sequences in the bytes that are valid and the bytes that start none. */
+function utf8Sequences(bytes: Uint8Array): { valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  for (let i = 0; i < bytes.length;) {
+    const lead = bytes[i]!;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (i + length > bytes.length) break; // a character cut by the end of the sample counts for neither
+    let continuations = 1;
+    while (continuations < length && (bytes[i + continuations]! & 0xc0) === 0x80) continuations++;
+    if (length > 0 && continuations === length) {
+      valid++;
+      i += length;
+    } else {
+      invalid++;
+      i++;
+    }
+  }
+  return { valid, invalid };
 }
 
 /** Splits one line on the delimiter, honouring double quotes; only for sniffing. */

@@ -3,13 +3,12 @@
 // COPY the rows into a fresh table. Only when that table is complete does it replace the one
 // being served. Problems are reported in the Frictionless vocabulary, with row and column.
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import type { Database } from '../../platform/db/index.ts';
 import { quoteIdentifier } from '../../platform/db/index.ts';
 import { cleanHeaders, columnNames, detectEncoding, sniffDelimiter, type Delimiter, type Encoding } from './detect.ts';
 import { readAs, SQL_TYPES, TypeTracker, type FieldType } from './values.ts';
 import { RecordSpool } from './spool.ts';
+import { CsvError, CsvTokenizer, type CsvRecord } from './csv.ts';
 
 export interface IngestOptions {
   encoding?: Encoding;
@@ -47,7 +46,7 @@ export interface Report {
 
 export const MAX_COLUMNS = 1600; // PostgreSQL's limit for a table
 const MAX_LISTED_ERRORS = 1000;
-const MAX_CELL_BYTES = 32 * 1024 * 1024;
+const MAX_RECORD_CHARS = 32 * 1024 * 1024;
 const COPY_CHUNK_BYTES = 1 << 20;
 const MAX_INDEXED_COLUMNS = 50;
 const INDEX_BUILDERS = 2;
@@ -94,21 +93,14 @@ async function readSample(path: string, bytes = 64 * 1024): Promise<Uint8Array> 
 }
 
 /** The file's records as arrays of strings, with the physical line each starts on. */
-async function* records(path: string, encoding: Encoding, bom: number, delimiter: Delimiter): AsyncGenerator<{ cells: string[]; line: number }> {
+async function* records(path: string, encoding: Encoding, bom: number, delimiter: Delimiter): AsyncGenerator<CsvRecord> {
   const decoder = new TextDecoder(encoding); // not fatal: bad bytes become U+FFFD and are reported per cell
-  const bytes = fs.createReadStream(path, { start: bom, highWaterMark: 256 * 1024 });
-  const text = Readable.from((async function* () {
-    for await (const chunk of bytes) yield decoder.decode(chunk as Buffer, { stream: true });
-    const rest = decoder.decode();
-    if (rest) yield rest;
-  })());
-  const parser = text.pipe(parse({
-    // relax_quotes: a quote inside an unquoted cell (=HYPERLINK("…")) is part of the text, as in spreadsheets.
-    delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, info: true, max_record_size: MAX_CELL_BYTES, bom: false,
-  }));
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    yield { cells: record, line: info.lines };
+  const tokenizer = new CsvTokenizer(delimiter, MAX_RECORD_CHARS);
+  for await (const chunk of fs.createReadStream(path, { start: bom, highWaterMark: 256 * 1024 })) {
+    yield* tokenizer.push(decoder.decode(chunk as Buffer, { stream: true }));
   }
+  yield* tokenizer.push(decoder.decode());
+  yield* tokenizer.end();
 }
 
 export interface IngestResult {
@@ -213,10 +205,8 @@ async function load(
     }
   } catch (error) {
     if (error instanceof IngestFailure) throw error;
-    const code = (error as { code?: string }).code ?? '';
-    throw failed(code === 'CSV_QUOTE_NOT_CLOSED'
-      ? `A quoted field is never closed (from around line ${(error as { lines?: number }).lines ?? '?'}); check the quotes.`
-      : `The file cannot be read as ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-separated text: ${(error as Error).message}`, encoding, delimiter);
+    if (error instanceof CsvError) throw failed(`${error.message} Check the quotes.`, encoding, delimiter);
+    throw failed(`The file cannot be read as ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-separated text: ${(error as Error).message}`, encoding, delimiter);
   }
   if (headerCells === null) throw failed('The file has no header row: it holds only empty lines.', encoding, delimiter);
 
