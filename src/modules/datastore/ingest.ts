@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { Database } from '../../platform/db/index.ts';
 import { quoteIdentifier } from '../../platform/db/index.ts';
 import { cleanHeaders, columnNames, detectEncoding, sniffDelimiter, type Delimiter, type Encoding } from './detect.ts';
-import { readAs, SQL_TYPES, TypeTracker, type FieldType } from './values.ts';
+import { isBlank, readAs, SQL_TYPES, TypeTracker, type FieldType } from './values.ts';
 import { RecordSpool } from './spool.ts';
 import { CsvError, CsvTokenizer, type CsvRecord } from './csv.ts';
 
@@ -48,6 +48,7 @@ export const MAX_COLUMNS = 1600; // PostgreSQL's limit for a table
 const MAX_LISTED_ERRORS = 1000;
 const MAX_RECORD_CHARS = 32 * 1024 * 1024;
 const COPY_CHUNK_BYTES = 1 << 20;
+const NEEDS_QUOTES = /[",\r\n]/;
 const MAX_INDEXED_COLUMNS = 50;
 const INDEX_BUILDERS = 2;
 
@@ -188,13 +189,13 @@ async function load(
   try {
     for await (const { cells, line } of source.records()) {
       if (headerCells === null) {
-        if (cells.every((c) => c.trim() === '')) continue;
+        if (cells.every(isBlank)) continue;
         if (cells.length > MAX_COLUMNS) throw failed(`The file has ${cells.length} columns; at most ${MAX_COLUMNS} can be loaded.`, encoding, delimiter);
         headerCells = cells;
         trackers = cells.map(() => new TypeTracker());
         continue;
       }
-      if (cells.every((c) => c.trim() === '')) {
+      if (cells.every(isBlank)) {
         problems.add({ type: 'blank-row', message: `${unit} ${line} is empty and was skipped.`, rowNumber: line });
         continue;
       }
@@ -225,8 +226,11 @@ async function load(
   const table = `${quoteIdentifier('datastore')}.${quoteIdentifier(tableBase)}`;
   await db.execScript(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (${[
     '"_id" bigint PRIMARY KEY', ...fields.map((f) => `${quoteIdentifier(f.column)} ${SQL_TYPES[f.type]}`)].join(', ')})`);
-  const csvCell = (value: string | boolean | undefined | null) =>
-    value === undefined || value === null ? '' : typeof value === 'boolean' ? String(value) : `"${value.replaceAll('"', '""')}"`;
+  // Only text needs quoting: numbers, dates and booleans as readAs writes them never hold a quote,
+  // a comma or a line ending.
+  const csvCell = (value: string | boolean | undefined | null, type: FieldType) =>
+    value === undefined || value === null ? '' : typeof value === 'boolean' ? String(value)
+      : type !== 'text' || !NEEDS_QUOTES.test(value) ? value : `"${value.replaceAll('"', '""')}"`;
   let loaded = 0;
   async function* chunks(): AsyncGenerator<string> {
     let buffer = '';
@@ -246,7 +250,7 @@ async function load(
         if (raw.includes('\ufffd')) {
           problems.add({ type: 'encoding-error', message: `${unit} ${line}, "${field.id}": bytes that are not valid ${encoding}.`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id });
         }
-        if (raw.trim() === '') return null;
+        if (isBlank(raw)) return null;
         const value = readAs(field.type, raw);
         if (value === undefined) {
           problems.add({ type: 'type-error', message: `${unit} ${line}, "${field.id}": "${raw.slice(0, 100)}" is not a ${field.type}; left empty.`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id, cell: raw.slice(0, 100) });
@@ -254,7 +258,7 @@ async function load(
         }
         return value;
       });
-      buffer += `${rowNumber},${values.map(csvCell).join(',')}\n`;
+      buffer += `${rowNumber},${values.map((value, i) => csvCell(value, fields[i]!.type)).join(',')}\n`;
       loaded = rowNumber;
       if (buffer.length >= COPY_CHUNK_BYTES) {
         yield buffer;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readBoolean, readDate, readDateTime, readInteger, readNumber, TypeTracker } from './values.ts';
+import { isBlank, readBoolean, readDate, readDateTime, readInteger, readNumber, TypeTracker } from './values.ts';
 
 test('numbers written the Ukrainian, Bulgarian and international way', () => {
   const cases: [string, string | undefined][] = [
@@ -49,4 +49,9 @@ test('the type fits every value of the column, from the whole file', () => {
   assert.equal(infer(['', '']), 'text');
   assert.equal(infer(['0611010', '1014060']), 'text', 'codes with a leading zero keep it');
   assert.equal(infer(['0', '0,5', '10']), 'number', 'a zero or a decimal fraction is still a number');
+});
+
+test('blank cells: empty, spaces, tabs, no-break spaces', () => {
+  for (const blank of ['', ' ', '\t \r', '\u00a0', '\u2003\u00a0']) assert.equal(isBlank(blank), true, JSON.stringify(blank));
+  for (const filled of ['a', ' a', 'a ', '\u00a0 0', '0']) assert.equal(isBlank(filled), false, JSON.stringify(filled));
 });

@@ -15,6 +15,7 @@ const GROUPED: Record<string, RegExp> = {
 };
 const grouped = (digits: string, separator: string) => GROUPED[separator]?.test(digits) ?? false;
 const PLAIN_NUMBER = /^-?\d{1,40}(\.\d{1,20})?$/;
+const DECIMAL_COMMA = /^-?\d{1,40},\d{1,20}$/;
 
 /**
  * A number written the local way or the international way, as a canonical decimal string.
@@ -23,7 +24,8 @@ const PLAIN_NUMBER = /^-?\d{1,40}(\.\d{1,20})?$/;
  */
 export function readNumber(raw: string): string | undefined {
   // Most cells are plain numbers: answer them without the separator analysis.
-  if (PLAIN_NUMBER.test(raw)) return canonicalNumber(raw.startsWith('-'), raw.replace(/^-/, ''));
+  if (PLAIN_NUMBER.test(raw)) return raw.charCodeAt(0) === MINUS ? canonicalNumber(true, raw.slice(1)) : canonicalNumber(false, raw);
+  if (DECIMAL_COMMA.test(raw)) return readNumber(raw.replace(',', '.'));
   let text = raw.trim().replace(/^\+/, '');
   if (!text || text.length > 60) return undefined;
   const negative = text.startsWith('-') || text.startsWith('−');
@@ -46,8 +48,11 @@ export function readNumber(raw: string): string | undefined {
   return canonicalNumber(negative, digits + (fraction ? `.${fraction}` : ''));
 }
 
+const MINUS = 45;
+const ZERO = 48;
+
 function canonicalNumber(negative: boolean, unsigned: string): string {
-  const canonical = unsigned.replace(/^0+(?=\d)/, '');
+  const canonical = unsigned.charCodeAt(0) === ZERO ? unsigned.replace(/^0+(?=\d)/, '') : unsigned;
   return negative && /[1-9]/.test(canonical) ? `-${canonical}` : canonical;
 }
 
@@ -71,9 +76,12 @@ export function readBoolean(raw: string): boolean | undefined {
   return undefined;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function validDate(year: number, month: number, day: number): boolean {
   if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0);
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -116,6 +124,14 @@ export function readAs(type: FieldType, raw: string): string | boolean | undefin
   }
 }
 
+/** Empty or only white space; answered without trimming for the usual cell, which starts with a letter or digit. */
+export function isBlank(raw: string): boolean {
+  if (raw.length === 0) return true;
+  const first = raw.charCodeAt(0);
+  const space = first <= 32 || first === 0xa0 || first === 0xfeff || (first >= 0x1680 && first <= 0x3000);
+  return space && raw.trim() === '';
+}
+
 /**
  * Watches every value of a column and keeps the narrowest type all of them fit, so that the
  * type is known from the whole file before anything is loaded.
@@ -127,15 +143,17 @@ export class TypeTracker {
   nonEmpty = 0;
 
   see(raw: string): void {
-    if (raw.trim() === '') return;
+    if (isBlank(raw)) return;
     this.nonEmpty++;
+    if (this.candidates.size === 0) return; // text: nothing left to check
+    const numeric = this.candidates.has('integer') || this.candidates.has('number');
     // A leading zero marks a code (КПКВК "0611010", a postcode), which a number would lose.
-    if (LEADING_ZERO.test(raw)) {
+    if (numeric && LEADING_ZERO.test(raw)) {
       this.candidates.delete('integer');
       this.candidates.delete('number');
     }
     // The number is read once for both numeric candidates: most columns of a big file are numbers.
-    const number = this.candidates.has('integer') || this.candidates.has('number') ? readNumber(raw) : undefined;
+    const number = numeric ? readNumber(raw) : undefined;
     for (const type of this.candidates) {
       const fits = type === 'number' ? number : type === 'integer' ? integerOf(number) : readAs(type, raw);
       if (fits === undefined) this.candidates.delete(type);
