@@ -47,7 +47,7 @@ export interface Report {
 export const MAX_COLUMNS = 1600; // PostgreSQL's limit for a table
 const MAX_LISTED_ERRORS = 1000;
 const MAX_RECORD_CHARS = 32 * 1024 * 1024;
-const COPY_CHUNK_BYTES = 1 << 20;
+const COPY_CHUNK_BYTES = 256 * 1024;
 const NEEDS_QUOTES = /[",\r\n]/;
 const MAX_INDEXED_COLUMNS = 50;
 const INDEX_BUILDERS = 2;
@@ -97,11 +97,32 @@ async function readSample(path: string, bytes = 64 * 1024): Promise<Uint8Array> 
 async function* records(path: string, encoding: Encoding, bom: number, delimiter: Delimiter): AsyncGenerator<CsvRecord> {
   const decoder = new TextDecoder(encoding); // not fatal: bad bytes become U+FFFD and are reported per cell
   const tokenizer = new CsvTokenizer(delimiter, MAX_RECORD_CHARS);
-  for await (const chunk of fs.createReadStream(path, { start: bom, highWaterMark: 256 * 1024 })) {
+  for await (const chunk of fs.createReadStream(path, { start: bom, highWaterMark: 64 * 1024 })) {
     yield* tokenizer.push(decoder.decode(chunk as Buffer, { stream: true }));
   }
   yield* tokenizer.push(decoder.decode());
   yield* tokenizer.end();
+}
+
+/** The records that are not blank (the header, then the data); blank ones after the header go to `blankRow`. */
+async function* nonBlank(records: AsyncIterable<CsvRecord>, blankRow?: (line: number) => void): AsyncGenerator<CsvRecord> {
+  let headerSeen = false;
+  for await (const record of records) {
+    if (!record.cells.every(isBlank)) {
+      headerSeen = true;
+      yield record;
+    } else if (headerSeen) {
+      blankRow?.(record.line);
+    }
+  }
+}
+
+async function* afterHeader(records: AsyncIterable<CsvRecord>): AsyncGenerator<CsvRecord> {
+  let header = true;
+  for await (const record of records) {
+    if (header) header = false;
+    else yield record;
+  }
 }
 
 export interface IngestResult {
@@ -112,9 +133,9 @@ export interface IngestResult {
 }
 
 /**
- * Where the rows come from: a delimited text file, a spreadsheet, a JSON document. The loader
- * reads `records()` once (each call starts again from the first record); its second pass reads
- * the records it spooled during the first.
+ * Where the rows come from: a delimited text file, a spreadsheet, a JSON document. Each call of
+ * `records()` starts again from the first record. The loader's second pass reads the source again
+ * when that is cheap (`rereadable`), else the records it spooled during the first.
  */
 export interface TableSource {
   encoding: Encoding | null;
@@ -122,6 +143,8 @@ export interface TableSource {
   /** What the report calls a record's position: a line of text, a spreadsheet row, a JSON record. */
   unit: 'Line' | 'Row' | 'Record';
   records: () => AsyncIterable<{ cells: string[]; line: number }>;
+  /** Reading again costs no more than reading a spool: CSV through our tokenizer, JSON already in memory (not XLSX). */
+  rereadable: boolean;
   close?: () => void;
 }
 
@@ -136,7 +159,7 @@ export async function csvSource(path: string, options: Pick<IngestOptions, 'enco
     throw failed('This is not a text file (it contains binary data). Upload a CSV or TSV file.', encoding);
   }
   const delimiter = options.delimiter ?? sniffDelimiter(new TextDecoder(encoding).decode(sample.subarray(bom)));
-  return { encoding, delimiter, unit: 'Line', records: () => records(path, encoding, bom, delimiter) };
+  return { encoding, delimiter, unit: 'Line', records: () => records(path, encoding, bom, delimiter), rereadable: true };
 }
 
 /** Loads a CSV or TSV file; see ingestTable. */
@@ -151,8 +174,8 @@ export async function ingestCsv(
 /**
  * Loads the source's rows into a new DataStore table named after `tableBase`; returns it without
  * touching the table currently served (the caller swaps them). `progress` is told the rows read so far.
- * The first pass parses the source, infers the types and spools the records; the second converts
- * the spooled records and COPYs them.
+ * The first pass parses the source and infers the types (spooling the records of a source that
+ * is slow to read again); the second converts the records and COPYs them.
  */
 export async function ingestTable(
   db: Database,
@@ -162,18 +185,18 @@ export async function ingestTable(
   dictionary: Pick<Field, 'id' | 'label' | 'description'>[],
   progress: (phase: 'reading' | 'loading', rows: number) => Promise<void>,
 ): Promise<IngestResult> {
-  const spool = new RecordSpool();
+  const spool = source.rereadable ? null : new RecordSpool();
   try {
     return await load(db, source, spool, tableBase, options, dictionary, progress);
   } finally {
-    spool.remove();
+    spool?.remove();
   }
 }
 
 async function load(
   db: Database,
   source: TableSource,
-  spool: RecordSpool,
+  spool: RecordSpool | null,
   tableBase: string,
   options: IngestOptions,
   dictionary: Pick<Field, 'id' | 'label' | 'description'>[],
@@ -187,21 +210,17 @@ async function load(
   let trackers: TypeTracker[] = [];
   let rows = 0;
   try {
-    for await (const { cells, line } of source.records()) {
+    const blankRow = (line: number) => problems.add({ type: 'blank-row', message: `${unit} ${line} is empty and was skipped.`, rowNumber: line });
+    for await (const { cells, line } of nonBlank(source.records(), blankRow)) {
       if (headerCells === null) {
-        if (cells.every(isBlank)) continue;
         if (cells.length > MAX_COLUMNS) throw failed(`The file has ${cells.length} columns; at most ${MAX_COLUMNS} can be loaded.`, encoding, delimiter);
         headerCells = cells;
         trackers = cells.map(() => new TypeTracker());
         continue;
       }
-      if (cells.every(isBlank)) {
-        problems.add({ type: 'blank-row', message: `${unit} ${line} is empty and was skipped.`, rowNumber: line });
-        continue;
-      }
       rows++;
       cells.forEach((cell, i) => trackers[i]?.see(cell));
-      spool.write(line, cells);
+      spool?.write(line, cells);
       if (rows % 50_000 === 0) await progress('reading', rows);
     }
   } catch (error) {
@@ -235,8 +254,8 @@ async function load(
   async function* chunks(): AsyncGenerator<string> {
     let buffer = '';
     let rowNumber = 0;
-    // The first pass kept the data records (no header, no blank rows), already parsed.
-    for await (const { cells, line } of spool.records()) {
+    // The data records again: no header, no blank rows.
+    for await (const { cells, line } of spool ? spool.records() : afterHeader(nonBlank(source.records()))) {
       rowNumber++;
       if (cells.length > fields.length) {
         problems.add({ type: 'extra-cell', message: `${unit} ${line} has ${cells.length} cells, the header ${fields.length}; the extra cells were left out.`, rowNumber: line, fieldNumber: fields.length + 1 });

@@ -28,7 +28,7 @@ async function xlsxSource(path: string): Promise<TableSource> {
       throw error instanceof XlsxError ? failed(error.message) : error;
     }
   }
-  return { encoding: null, delimiter: null, unit: 'Row', records, close: sheet.close };
+  return { encoding: null, delimiter: null, unit: 'Row', records, rereadable: false, close: sheet.close };
 }
 
 /** A JSON value as the text of a cell: nested objects and arrays stay JSON. */
@@ -104,7 +104,7 @@ async function jsonSource(path: string): Promise<TableSource> {
     };
   }
   return {
-    encoding: 'utf-8', delimiter: null, unit: 'Record',
+    encoding: 'utf-8', delimiter: null, unit: 'Record', rereadable: true,
     records: async function* () {
       yield { cells: header, line: 0 };
       let line = 0;

@@ -1,6 +1,7 @@
-// The records the first pass of a load has already parsed, kept on disk for the second pass as
-// JSON lines ([line, ...cells]): reading them back is several times faster than parsing the
-// CSV (or unzipping the workbook) again, and memory stays flat whatever the file's size.
+// The records the first pass of a load has already read, kept on disk for the second pass as
+// JSON lines ([line, ...cells]), for sources that are slow to read again (an XLSX workbook is
+// unzipped and its XML parsed): reading them back is several times faster, and memory stays flat
+// whatever the file's size. CSV is simply read again: our tokenizer is faster than the spool.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
