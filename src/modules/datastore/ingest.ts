@@ -93,35 +93,35 @@ async function readSample(path: string, bytes = 64 * 1024): Promise<Uint8Array> 
   }
 }
 
-/** The file's records as arrays of strings, with the physical line each starts on. */
-async function* records(path: string, encoding: Encoding, bom: number, delimiter: Delimiter): AsyncGenerator<CsvRecord> {
+/** The file's records as arrays of strings, with the physical line each starts on, a batch per piece read. */
+async function* records(path: string, encoding: Encoding, bom: number, delimiter: Delimiter): AsyncGenerator<CsvRecord[]> {
   const decoder = new TextDecoder(encoding); // not fatal: bad bytes become U+FFFD and are reported per cell
   const tokenizer = new CsvTokenizer(delimiter, MAX_RECORD_CHARS);
   for await (const chunk of fs.createReadStream(path, { start: bom, highWaterMark: 64 * 1024 })) {
-    yield* tokenizer.push(decoder.decode(chunk as Buffer, { stream: true }));
+    yield tokenizer.push(decoder.decode(chunk as Buffer, { stream: true }));
   }
-  yield* tokenizer.push(decoder.decode());
-  yield* tokenizer.end();
+  yield [...tokenizer.push(decoder.decode()), ...tokenizer.end()];
 }
 
-/** The records that are not blank (the header, then the data); blank ones after the header go to `blankRow`. */
-async function* nonBlank(records: AsyncIterable<CsvRecord>, blankRow?: (line: number) => void): AsyncGenerator<CsvRecord> {
-  let headerSeen = false;
-  for await (const record of records) {
-    if (!record.cells.every(isBlank)) {
-      headerSeen = true;
-      yield record;
-    } else if (headerSeen) {
-      blankRow?.(record.line);
+/**
+ * The header (the first record that is not blank) and then the data records, in batches; blank
+ * records are left out, those after the header passed to `blankRow`.
+ */
+async function* headerAndData(batches: AsyncIterable<CsvRecord[]>, blankRow?: (line: number) => void): AsyncGenerator<{ header: CsvRecord | null; data: CsvRecord[] }> {
+  let header: CsvRecord | null = null;
+  for await (const batch of batches) {
+    const data: CsvRecord[] = [];
+    for (const record of batch) {
+      if (record.cells.every(isBlank)) {
+        if (header) blankRow?.(record.line);
+      } else if (!header) {
+        header = record;
+        yield { header, data: [] };
+      } else {
+        data.push(record);
+      }
     }
-  }
-}
-
-async function* afterHeader(records: AsyncIterable<CsvRecord>): AsyncGenerator<CsvRecord> {
-  let header = true;
-  for await (const record of records) {
-    if (header) header = false;
-    else yield record;
+    if (data.length > 0) yield { header, data };
   }
 }
 
@@ -142,7 +142,8 @@ export interface TableSource {
   delimiter: Delimiter | null;
   /** What the report calls a record's position: a line of text, a spreadsheet row, a JSON record. */
   unit: 'Line' | 'Row' | 'Record';
-  records: () => AsyncIterable<{ cells: string[]; line: number }>;
+  /** The records in batches of any size, each with the line (row, record) it starts on. */
+  records: () => AsyncIterable<CsvRecord[]>;
   /** Reading again costs no more than reading a spool: CSV through our tokenizer, JSON already in memory (not XLSX). */
   rereadable: boolean;
   close?: () => void;
@@ -211,17 +212,18 @@ async function load(
   let rows = 0;
   try {
     const blankRow = (line: number) => problems.add({ type: 'blank-row', message: `${unit} ${line} is empty and was skipped.`, rowNumber: line });
-    for await (const { cells, line } of nonBlank(source.records(), blankRow)) {
-      if (headerCells === null) {
-        if (cells.length > MAX_COLUMNS) throw failed(`The file has ${cells.length} columns; at most ${MAX_COLUMNS} can be loaded.`, encoding, delimiter);
-        headerCells = cells;
-        trackers = cells.map(() => new TypeTracker());
-        continue;
+    for await (const { header, data } of headerAndData(source.records(), blankRow)) {
+      if (headerCells === null && header) {
+        if (header.cells.length > MAX_COLUMNS) throw failed(`The file has ${header.cells.length} columns; at most ${MAX_COLUMNS} can be loaded.`, encoding, delimiter);
+        headerCells = header.cells;
+        trackers = headerCells.map(() => new TypeTracker());
       }
-      rows++;
-      cells.forEach((cell, i) => trackers[i]?.see(cell));
-      spool?.write(line, cells);
-      if (rows % 50_000 === 0) await progress('reading', rows);
+      for (const { cells, line } of data) {
+        for (let i = 0; i < cells.length && i < trackers.length; i++) trackers[i]!.see(cells[i]!);
+        spool?.write(line, cells);
+      }
+      if (Math.floor((rows + data.length) / 50_000) > Math.floor(rows / 50_000)) await progress('reading', rows + data.length);
+      rows += data.length;
     }
   } catch (error) {
     if (error instanceof IngestFailure) throw error;
@@ -245,44 +247,51 @@ async function load(
   const table = `${quoteIdentifier('datastore')}.${quoteIdentifier(tableBase)}`;
   await db.execScript(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (${[
     '"_id" bigint PRIMARY KEY', ...fields.map((f) => `${quoteIdentifier(f.column)} ${SQL_TYPES[f.type]}`)].join(', ')})`);
-  // Only text needs quoting: numbers, dates and booleans as readAs writes them never hold a quote,
-  // a comma or a line ending.
-  const csvCell = (value: string | boolean | undefined | null, type: FieldType) =>
-    value === undefined || value === null ? '' : typeof value === 'boolean' ? String(value)
-      : type !== 'text' || !NEEDS_QUOTES.test(value) ? value : `"${value.replaceAll('"', '""')}"`;
   let loaded = 0;
+  /** The record as a line of COPY's CSV: the row number, then each cell converted to its column's type. */
+  function copyLine(rowNumber: number, cells: string[], line: number): string {
+    let text = String(rowNumber);
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i]!;
+      const raw = cells[i];
+      text += ',';
+      if (raw === undefined) {
+        problems.add({ type: 'missing-cell', message: `${unit} ${line} has no cell for "${field.id}".`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id });
+        continue;
+      }
+      if (raw.includes('\ufffd')) {
+        problems.add({ type: 'encoding-error', message: `${unit} ${line}, "${field.id}": bytes that are not valid ${encoding}.`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id });
+      }
+      if (isBlank(raw)) continue; // an unquoted empty cell is NULL
+      const value = readAs(field.type, raw);
+      if (value === undefined) {
+        problems.add({ type: 'type-error', message: `${unit} ${line}, "${field.id}": "${raw.slice(0, 100)}" is not a ${field.type}; left empty.`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id, cell: raw.slice(0, 100) });
+        continue;
+      }
+      // Only text needs quoting: numbers, dates and booleans as readAs writes them never hold a
+      // quote, a comma or a line ending.
+      text += typeof value === 'boolean' ? String(value)
+        : field.type !== 'text' || !NEEDS_QUOTES.test(value) ? value : `"${value.replaceAll('"', '""')}"`;
+    }
+    return `${text}\n`;
+  }
   async function* chunks(): AsyncGenerator<string> {
     let buffer = '';
     let rowNumber = 0;
     // The data records again: no header, no blank rows.
-    for await (const { cells, line } of spool ? spool.records() : afterHeader(nonBlank(source.records()))) {
-      rowNumber++;
-      if (cells.length > fields.length) {
-        problems.add({ type: 'extra-cell', message: `${unit} ${line} has ${cells.length} cells, the header ${fields.length}; the extra cells were left out.`, rowNumber: line, fieldNumber: fields.length + 1 });
-      }
-      const values = fields.map((field, i) => {
-        const raw = cells[i];
-        if (raw === undefined) {
-          problems.add({ type: 'missing-cell', message: `${unit} ${line} has no cell for "${field.id}".`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id });
-          return null;
+    for await (const { data } of spool ? spool.records() : headerAndData(source.records())) {
+      for (const { cells, line } of data) {
+        rowNumber++;
+        if (cells.length > fields.length) {
+          problems.add({ type: 'extra-cell', message: `${unit} ${line} has ${cells.length} cells, the header ${fields.length}; the extra cells were left out.`, rowNumber: line, fieldNumber: fields.length + 1 });
         }
-        if (raw.includes('\ufffd')) {
-          problems.add({ type: 'encoding-error', message: `${unit} ${line}, "${field.id}": bytes that are not valid ${encoding}.`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id });
+        buffer += copyLine(rowNumber, cells, line);
+        loaded = rowNumber;
+        if (buffer.length >= COPY_CHUNK_BYTES) {
+          yield buffer;
+          buffer = '';
+          await progress('loading', rowNumber);
         }
-        if (isBlank(raw)) return null;
-        const value = readAs(field.type, raw);
-        if (value === undefined) {
-          problems.add({ type: 'type-error', message: `${unit} ${line}, "${field.id}": "${raw.slice(0, 100)}" is not a ${field.type}; left empty.`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id, cell: raw.slice(0, 100) });
-          return null;
-        }
-        return value;
-      });
-      buffer += `${rowNumber},${values.map((value, i) => csvCell(value, fields[i]!.type)).join(',')}\n`;
-      loaded = rowNumber;
-      if (buffer.length >= COPY_CHUNK_BYTES) {
-        yield buffer;
-        buffer = '';
-        await progress('loading', rowNumber);
       }
     }
     if (buffer) yield buffer;

@@ -3,6 +3,7 @@
 // GeoJSON documents.
 import fs from 'node:fs';
 import { csvSource, failed, type IngestOptions, type TableSource } from './ingest.ts';
+import type { CsvRecord } from './csv.ts';
 import { openXlsxSheet, XlsxError } from './xlsx.ts';
 
 /** Formats whose rows go into the DataStore. */
@@ -28,7 +29,22 @@ async function xlsxSource(path: string): Promise<TableSource> {
       throw error instanceof XlsxError ? failed(error.message) : error;
     }
   }
-  return { encoding: null, delimiter: null, unit: 'Row', records, rereadable: false, close: sheet.close };
+  return { encoding: null, delimiter: null, unit: 'Row', records: () => batched(records()), rereadable: false, close: sheet.close };
+}
+
+const BATCH = 1000;
+
+/** Records in batches, as the loader reads them (one promise per batch rather than per record). */
+async function* batched(records: AsyncIterable<CsvRecord> | Iterable<CsvRecord>): AsyncGenerator<CsvRecord[]> {
+  let batch: CsvRecord[] = [];
+  for await (const record of records) {
+    batch.push(record);
+    if (batch.length === BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  yield batch;
 }
 
 /** A JSON value as the text of a cell: nested objects and arrays stay JSON. */
@@ -105,10 +121,10 @@ async function jsonSource(path: string): Promise<TableSource> {
   }
   return {
     encoding: 'utf-8', delimiter: null, unit: 'Record', rereadable: true,
-    records: async function* () {
+    records: () => batched((function* () {
       yield { cells: header, line: 0 };
       let line = 0;
       for (const cells of rows()) yield { cells, line: ++line };
-    },
+    })()),
   };
 }

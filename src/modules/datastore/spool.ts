@@ -33,17 +33,20 @@ export class RecordSpool {
     this.closed = true;
   }
 
-  async *records(): AsyncGenerator<{ cells: string[]; line: number }> {
+  /** The data records, a batch per piece of the spool read. */
+  async *records(): AsyncGenerator<{ data: { cells: string[]; line: number }[] }> {
     this.finish();
     const decoder = new TextDecoder();
     let rest = '';
     for await (const chunk of fs.createReadStream(this.file, { highWaterMark: 64 * 1024 })) {
       const lines = (rest + decoder.decode(chunk as Buffer, { stream: true })).split('\n');
       rest = lines.pop()!;
-      for (const text of lines) {
-        const [line, ...cells] = JSON.parse(text) as [number, ...string[]];
-        yield { cells, line };
-      }
+      yield {
+        data: lines.map((text) => {
+          const [line, ...cells] = JSON.parse(text) as [number, ...string[]];
+          return { cells, line };
+        }),
+      };
     }
   }
 

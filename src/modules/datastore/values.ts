@@ -70,6 +70,8 @@ const TRUE = new Set(['true', 'yes', 'так', 'да', 'істина', 't', 'y']
 const FALSE = new Set(['false', 'no', 'ні', 'не', 'хибність', 'f', 'n']);
 
 export function readBoolean(raw: string): boolean | undefined {
+  if (TRUE.has(raw)) return true; // as written, without trimming and lower-casing: the usual case
+  if (FALSE.has(raw)) return false;
   const text = raw.trim().toLowerCase();
   if (TRUE.has(text)) return true;
   if (FALSE.has(text)) return false;
@@ -84,17 +86,17 @@ function validDate(year: number, month: number, day: number): boolean {
   return day <= DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0);
 }
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** "03.12.2018", "3/12/2018" (day first, as written here) or "2018-12-03" → "2018-12-03". */
 export function readDate(raw: string): string | undefined {
   const text = raw.trim();
-  let match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (match) {
-    const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    return validDate(y, m, d) ? `${match[1]}-${match[2]}-${match[3]}` : undefined;
+  if (ISO_DATE.test(text)) {
+    const [y, m, d] = [Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10))];
+    return validDate(y, m, d) ? text : undefined;
   }
-  match = /^(\d{1,2})[./](\d{1,2})[./](\d{4})$/.exec(text);
+  const match = /^(\d{1,2})[./](\d{1,2})[./](\d{4})$/.exec(text);
   if (match) {
     const [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
     return validDate(y, m, d) ? `${y}-${pad(m)}-${pad(d)}` : undefined;
