@@ -21,10 +21,10 @@ export interface Queryable {
   /** Runs a script of several statements without parameters (migrations). */
   execScript(sql: string): Promise<void>;
   /**
-   * Bulk-loads CSV text (no header) into `table` (already quoted) with COPY; each chunk holds
-   * whole rows. Returns the number of rows the server reports.
+   * Bulk-loads CSV text (no header, UTF-8) into `table` (already quoted) with COPY; each chunk
+   * holds whole rows. Returns the number of rows the server reports.
    */
-  copyCsv(table: string, columns: string[], chunks: AsyncIterable<string>): Promise<number>;
+  copyCsv(table: string, columns: string[], chunks: AsyncIterable<string | Uint8Array<ArrayBuffer>>): Promise<number>;
 }
 
 export interface Database extends Queryable {
