@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import type { Database } from '../../platform/db/index.ts';
 import { quoteIdentifier } from '../../platform/db/index.ts';
+import { translator, type Params, type Translate } from '../../platform/i18n/locales.ts';
 import { cleanHeaders, columnNames, detectEncoding, sniffDelimiter, type Delimiter, type Encoding } from './detect.ts';
 import { isBlank, readAs, SQL_TYPES, TypeTracker, type FieldType } from './values.ts';
 import { RecordSpool } from './spool.ts';
@@ -27,11 +28,32 @@ export interface Field {
 
 export interface ReportError {
   type: 'blank-label' | 'duplicate-label' | 'missing-cell' | 'extra-cell' | 'type-error' | 'blank-row' | 'encoding-error' | 'source-error';
+  /** In English, for the API; pages describe the problem in their language from `code` and `params`. */
   message: string;
+  /** Why a source-error happened (a key of datastore.failure in the locales). */
+  code?: FailureCode;
+  params?: Params;
   rowNumber?: number;
   fieldNumber?: number;
   fieldName?: string;
   cell?: string;
+}
+
+export type FailureCode =
+  | 'empty' | 'binary' | 'too-many-columns' | 'unclosed-quote' | 'record-too-long' | 'unreadable-text' | 'no-header'
+  | 'xlsx-unreadable' | 'xlsx-too-many-parts' | 'xlsx-zip-bomb' | 'xlsx-part-unreadable' | 'xlsx-no-worksheet' | 'xlsx-shared-strings' | 'xlsx-cell-outside'
+  | 'json-too-large' | 'json-invalid' | 'geojson-no-features' | 'json-object' | 'json-single-value' | 'json-no-records' | 'json-record-not-object';
+
+const english = translator('en');
+
+/**
+ * A problem described in the reader's language (`t`); undefined for reports stored before
+ * problems had parameters (their English message is all there is).
+ */
+export function describeProblem(t: Translate, error: Pick<ReportError, 'type' | 'code' | 'params'>): string | undefined {
+  if (!error.params) return undefined;
+  const params = typeof error.params.type === 'string' ? { ...error.params, type: t(`datastore.types.${error.params.type}`) } : error.params;
+  return t(error.type === 'source-error' ? `datastore.failure.${error.code}` : `datastore.problem.${error.type}`, params);
 }
 
 export interface Report {
@@ -60,9 +82,9 @@ export function indexExpression(field: Pick<Field, 'column' | 'type'>): string {
 class Problems {
   readonly list: ReportError[] = [];
   count = 0;
-  add(error: ReportError) {
+  add(error: Omit<ReportError, 'message'> & { params: Params }) {
     this.count++;
-    if (this.list.length < MAX_LISTED_ERRORS) this.list.push(error);
+    if (this.list.length < MAX_LISTED_ERRORS) this.list.push({ ...error, message: describeProblem(english, error)! });
   }
 }
 
@@ -74,10 +96,11 @@ export class IngestFailure extends Error {
   }
 }
 
-export function failed(message: string, encoding: Encoding | null = null, delimiter: Delimiter | null = null): IngestFailure {
+export function failed(code: FailureCode, params: Params = {}, encoding: Encoding | null = null, delimiter: Delimiter | null = null): IngestFailure {
+  const error = { type: 'source-error', code, params } as const;
   return new IngestFailure({
     valid: false, encoding, delimiter, stats: { rows: 0, fields: 0, errors: 1 },
-    errors: [{ type: 'source-error', message }], truncated: false,
+    errors: [{ ...error, message: describeProblem(english, error)! }], truncated: false,
   });
 }
 
@@ -139,8 +162,6 @@ export interface IngestResult {
 export interface TableSource {
   encoding: Encoding | null;
   delimiter: Delimiter | null;
-  /** What the report calls a record's position: a line of text, a spreadsheet row, a JSON record. */
-  unit: 'Line' | 'Row' | 'Record';
   /** The records in batches of any size, each with the line (row, record) it starts on. */
   records: () => AsyncIterable<CsvRecord[]>;
   /** Reading again costs no more than reading a spool: CSV through our tokenizer, JSON already in memory (not XLSX). */
@@ -151,15 +172,15 @@ export interface TableSource {
 /** A CSV or TSV file, its encoding and delimiter detected unless the editor chose them. */
 export async function csvSource(path: string, options: Pick<IngestOptions, 'encoding' | 'delimiter'>): Promise<TableSource> {
   const sample = await readSample(path);
-  if (sample.length === 0) throw failed('The file is empty.');
+  if (sample.length === 0) throw failed('empty');
   const detected = detectEncoding(sample);
   const encoding = options.encoding ?? detected.encoding;
   const bom = options.encoding && options.encoding !== detected.encoding ? 0 : detected.bom;
   if (!encoding.startsWith('utf-16') && sample.subarray(0, 8192).includes(0)) {
-    throw failed('This is not a text file (it contains binary data). Upload a CSV or TSV file.', encoding);
+    throw failed('binary', {}, encoding);
   }
   const delimiter = options.delimiter ?? sniffDelimiter(new TextDecoder(encoding).decode(sample.subarray(bom)));
-  return { encoding, delimiter, unit: 'Line', records: () => records(path, encoding, bom, delimiter), rereadable: true };
+  return { encoding, delimiter, records: () => records(path, encoding, bom, delimiter), rereadable: true };
 }
 
 /** Loads a CSV or TSV file; see ingestTable. */
@@ -202,7 +223,7 @@ async function load(
   dictionary: Pick<Field, 'id' | 'label' | 'description'>[],
   progress: (phase: 'reading' | 'loading', rows: number) => Promise<void>,
 ): Promise<IngestResult> {
-  const { encoding, delimiter, unit } = source;
+  const { encoding, delimiter } = source;
   const problems = new Problems();
 
   // ---- Pass 1: header, shape and types, from the whole file ----
@@ -210,10 +231,10 @@ async function load(
   let trackers: TypeTracker[] = [];
   let rows = 0;
   try {
-    const blankRow = (line: number) => problems.add({ type: 'blank-row', message: `${unit} ${line} is empty and was skipped.`, rowNumber: line });
+    const blankRow = (line: number) => problems.add({ type: 'blank-row', rowNumber: line, params: { row: line } });
     for await (const { header, data } of headerAndData(source.records(), blankRow)) {
       if (headerCells === null && header) {
-        if (header.cells.length > MAX_COLUMNS) throw failed(`The file has ${header.cells.length} columns; at most ${MAX_COLUMNS} can be loaded.`, encoding, delimiter);
+        if (header.cells.length > MAX_COLUMNS) throw failed('too-many-columns', { count: header.cells.length, max: MAX_COLUMNS }, encoding, delimiter);
         headerCells = header.cells;
         trackers = headerCells.map(() => new TypeTracker());
       }
@@ -226,14 +247,14 @@ async function load(
     }
   } catch (error) {
     if (error instanceof IngestFailure) throw error;
-    if (error instanceof CsvError) throw failed(`${error.message} Check the quotes.`, encoding, delimiter);
-    throw failed(`The file cannot be read as ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-separated text: ${(error as Error).message}`, encoding, delimiter);
+    if (error instanceof CsvError) throw failed(error.kind, { line: error.line, max: MAX_RECORD_CHARS / 1024 / 1024 }, encoding, delimiter);
+    throw failed('unreadable-text', { detail: (error as Error).message }, encoding, delimiter);
   }
-  if (headerCells === null) throw failed('The file has no header row: it holds only empty lines.', encoding, delimiter);
+  if (headerCells === null) throw failed('no-header', {}, encoding, delimiter);
 
   const { names, blank, duplicate } = cleanHeaders(headerCells);
-  for (const i of blank) problems.add({ type: 'blank-label', message: `Column ${i + 1} has no name; it was called "${names[i]}".`, fieldNumber: i + 1, fieldName: names[i] });
-  for (const i of duplicate) problems.add({ type: 'duplicate-label', message: `Column ${i + 1} repeats the name "${headerCells[i]}"; it was called "${names[i]}".`, fieldNumber: i + 1, fieldName: names[i] });
+  for (const i of blank) problems.add({ type: 'blank-label', fieldNumber: i + 1, fieldName: names[i], params: { number: i + 1, name: names[i]! } });
+  for (const i of duplicate) problems.add({ type: 'duplicate-label', fieldNumber: i + 1, fieldName: names[i], params: { number: i + 1, original: headerCells[i]!, name: names[i]! } });
   const columns = columnNames(names);
   const byId = new Map(dictionary.map((d) => [d.id, d]));
   const fields: Field[] = names.map((id, i) => ({
@@ -258,16 +279,16 @@ async function load(
       const raw = cells[i];
       text += ',';
       if (raw === undefined) {
-        problems.add({ type: 'missing-cell', message: `${unit} ${line} has no cell for "${field.id}".`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id });
+        problems.add({ type: 'missing-cell', rowNumber: line, fieldNumber: i + 1, fieldName: field.id, params: { row: line, name: field.id } });
         continue;
       }
       if (raw.includes('\ufffd')) {
-        problems.add({ type: 'encoding-error', message: `${unit} ${line}, "${field.id}": bytes that are not valid ${encoding}.`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id });
+        problems.add({ type: 'encoding-error', rowNumber: line, fieldNumber: i + 1, fieldName: field.id, params: { row: line, name: field.id, encoding: encoding ?? 'UTF-8' } });
       }
       if (isBlank(raw)) continue; // an unquoted empty cell is NULL
       const value = readAs(field.type, raw);
       if (value === undefined) {
-        problems.add({ type: 'type-error', message: `${unit} ${line}, "${field.id}": "${raw.slice(0, 100)}" is not a ${field.type}; left empty.`, rowNumber: line, fieldNumber: i + 1, fieldName: field.id, cell: raw.slice(0, 100) });
+        problems.add({ type: 'type-error', rowNumber: line, fieldNumber: i + 1, fieldName: field.id, cell: raw.slice(0, 100), params: { row: line, name: field.id, cell: raw.slice(0, 100), type: field.type } });
         continue;
       }
       // Only text needs quoting: numbers, dates and booleans as readAs writes them never hold a
@@ -289,7 +310,7 @@ async function load(
       for (const { cells, line } of data) {
         rowNumber++;
         if (cells.length > fields.length) {
-          problems.add({ type: 'extra-cell', message: `${unit} ${line} has ${cells.length} cells, the header ${fields.length}; the extra cells were left out.`, rowNumber: line, fieldNumber: fields.length + 1 });
+          problems.add({ type: 'extra-cell', rowNumber: line, fieldNumber: fields.length + 1, params: { row: line, cells: cells.length, fields: fields.length } });
         }
         const text = copyLine(rowNumber, cells, line);
         loaded = rowNumber;

@@ -20,16 +20,16 @@ export async function openSource(path: string, format: string, options: IngestOp
 
 async function xlsxSource(path: string): Promise<TableSource> {
   const sheet = await openXlsxSheet(path).catch((error: unknown) => {
-    throw error instanceof XlsxError ? failed(error.message) : error;
+    throw error instanceof XlsxError ? failed(error.code, error.params) : error;
   });
   async function* records() {
     try {
       for await (const { cells, row } of sheet.rows()) yield { cells, line: row };
     } catch (error) {
-      throw error instanceof XlsxError ? failed(error.message) : error;
+      throw error instanceof XlsxError ? failed(error.code, error.params) : error;
     }
   }
-  return { encoding: null, delimiter: null, unit: 'Row', records: () => batched(records()), rereadable: false, close: sheet.close };
+  return { encoding: null, delimiter: null, records: () => batched(records()), rereadable: false, close: sheet.close };
 }
 
 const BATCH = 1000;
@@ -69,21 +69,21 @@ interface GeoJsonFeature {
  */
 async function jsonSource(path: string): Promise<TableSource> {
   const { size } = await fs.promises.stat(path);
-  if (size === 0) throw failed('The file is empty.');
+  if (size === 0) throw failed('empty');
   if (size > MAX_JSON_BYTES) {
-    throw failed(`The JSON file is ${Math.round(size / 1024 / 1024)} MB; JSON up to ${MAX_JSON_BYTES / 1024 / 1024} MB is loaded into the DataStore. Publish larger tables as CSV.`);
+    throw failed('json-too-large', { size: Math.round(size / 1024 / 1024), max: MAX_JSON_BYTES / 1024 / 1024 });
   }
   let document: unknown;
   try {
     document = JSON.parse((await fs.promises.readFile(path, 'utf8')).replace(/^\ufeff/, ''));
   } catch (error) {
-    throw failed(`The file is not valid JSON: ${(error as Error).message}.`);
+    throw failed('json-invalid', { detail: (error as Error).message });
   }
   let items: unknown[];
   let geo = false;
   if (document && typeof document === 'object' && (document as { type?: unknown }).type === 'FeatureCollection') {
     const features = (document as { features?: unknown }).features;
-    if (!Array.isArray(features)) throw failed('The GeoJSON FeatureCollection has no "features" array.');
+    if (!Array.isArray(features)) throw failed('geojson-no-features');
     geo = true;
     items = features.map((feature: GeoJsonFeature) => ({
       ...(feature && typeof feature.properties === 'object' ? feature.properties : {}),
@@ -95,13 +95,13 @@ async function jsonSource(path: string): Promise<TableSource> {
   } else if (document && typeof document === 'object') {
     const arrays = Object.entries(document).filter(([, value]) => Array.isArray(value));
     if (arrays.length !== 1) {
-      throw failed('The JSON document is an object; to be loaded it must be an array of records, or an object holding exactly one such array.');
+      throw failed('json-object');
     }
     items = arrays[0]![1] as unknown[];
   } else {
-    throw failed('The JSON document holds a single value, not records.');
+    throw failed('json-single-value');
   }
-  if (items.length === 0) throw failed('The JSON document holds no records.');
+  if (items.length === 0) throw failed('json-no-records');
 
   let header: string[];
   let rows: () => Iterable<string[]>;
@@ -110,7 +110,7 @@ async function jsonSource(path: string): Promise<TableSource> {
     rows = function* () { for (const item of items.slice(1) as unknown[][]) yield item.map(cellText); };
   } else {
     const bad = items.findIndex((item) => !item || typeof item !== 'object' || Array.isArray(item));
-    if (bad >= 0) throw failed(`Record ${bad + 1} is not an object; every record must be an object with the same kind of keys.`);
+    if (bad >= 0) throw failed('json-record-not-object', { record: bad + 1 });
     const keys = new Set<string>();
     for (const item of items) for (const key of Object.keys(item as object)) keys.add(key);
     if (geo) for (const key of ['geometry_type', 'geometry']) { keys.delete(key); keys.add(key); } // always last
@@ -120,7 +120,7 @@ async function jsonSource(path: string): Promise<TableSource> {
     };
   }
   return {
-    encoding: 'utf-8', delimiter: null, unit: 'Record', rereadable: true,
+    encoding: 'utf-8', delimiter: null, rereadable: true,
     records: () => batched((function* () {
       yield { cells: header, line: 0 };
       let line = 0;

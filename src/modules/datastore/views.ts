@@ -6,6 +6,7 @@ import { selectField, textAreaField, textField, type FieldErrors, type FieldValu
 import { formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
 import { localTitle, type Dataset } from '../catalog/service.ts';
 import { ENCODINGS } from './detect.ts';
+import { describeProblem } from './ingest.ts';
 import { FIELD_TYPES } from './values.ts';
 import type { DatastoreResource, DatastoreResult, JobStatus } from './service.ts';
 
@@ -36,7 +37,7 @@ function reportSection(ctx: PageContext, resource: DatastoreResource): SafeHtml 
   · ${t('datastore.rows', { count: report.stats.rows })}</p>
 ${report.errors.length ? html`<div class="table-wrap"><table>
   <thead><tr><th scope="col">${t('datastore.error_type')}</th><th scope="col">${t('datastore.row')}</th><th scope="col">${t('datastore.column')}</th><th scope="col">${t('datastore.message')}</th></tr></thead>
-  <tbody>${report.errors.slice(0, 100).map((e) => html`<tr><td><code>${e.type}</code></td><td>${e.rowNumber ?? '—'}</td><td>${e.fieldName ?? e.fieldNumber ?? '—'}</td><td>${e.message}</td></tr>`)}</tbody>
+  <tbody>${report.errors.slice(0, 100).map((e) => html`<tr><td><code>${e.type}</code></td><td>${e.rowNumber ?? '—'}</td><td>${e.fieldName ?? e.fieldNumber ?? '—'}</td><td>${describeProblem(t, e) ?? e.message}</td></tr>`)}</tbody>
 </table></div>
 ${report.errors.length > 100 || report.truncated ? html`<p class="hint">${t('datastore.more_errors')}</p>` : ''}` : ''}`;
 }
@@ -175,6 +176,9 @@ export function resourcePage(
 ): SafeHtml {
   const { t } = ctx;
   const base = `/datasets/${dataset.name}/resources/${resource.id}`;
+  // Why the load failed, in the page's language, when the report says (job errors are stored in English).
+  const sourceError = resource.validation_report?.errors.find((e) => e.type === 'source-error');
+  const failure = sourceError ? describeProblem(t, sourceError) : undefined;
   return html`<p><a href="/datasets/${dataset.name}">← ${localTitle(dataset, ctx.locale)}</a></p>
 <h1>${resource.name} ${resource.format ? html`<span class="badge">${resource.format}</span>` : ''}</h1>
 ${resource.description ? html`<p>${resource.description}</p>` : ''}
@@ -183,7 +187,7 @@ ${resource.description ? html`<p>${resource.description}</p>` : ''}
   <dt>SHA-256</dt><dd><code>${resource.sha256}</code></dd>` : ''}
   ${resource.url ? html`<dt>${t('catalog.resource_url')}</dt><dd><a href="${resource.url}" rel="noopener nofollow">${resource.url}</a></dd>` : ''}
   ${job ? html`<dt>${t('datastore.load')}</dt><dd><span id="job-state" data-state="${job.state}">${t(`datastore.job.${job.state}`)}</span>${
-    job.progress.rows ? html` · ${t('datastore.rows', { count: job.progress.rows })}` : ''}${job.error ? html` — ${job.error}` : ''}${
+    job.progress.rows ? html` · ${t('datastore.rows', { count: job.progress.rows })}` : ''}${job.error ? html` — ${failure ?? job.error}` : ''}${
     job.finished_at ? html` · ${formatDateTime(ctx.locale, job.finished_at)}` : ''}</dd>` : ''}
 </dl>
 ${job && (job.state === 'queued' || job.state === 'running') ? html`<p class="notice" role="status">${t('datastore.loading_note')} <a href="${base}">${t('datastore.refresh')}</a></p>` : ''}

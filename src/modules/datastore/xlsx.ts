@@ -7,9 +7,19 @@ import { StringDecoder } from 'node:string_decoder';
 import yauzl from 'yauzl';
 import { SaxesParser } from 'saxes';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
+import { translator, type Params } from '../../platform/i18n/locales.ts';
+import type { FailureCode } from './ingest.ts';
 
-/** A workbook the reader refuses, with the reason in words for the validation report. */
-export class XlsxError extends Error {}
+/** Why a workbook cannot be read, with the parameters its description takes (see datastore.failure in the locales). */
+export class XlsxError extends Error {
+  readonly code: FailureCode;
+  readonly params: Params;
+  constructor(code: FailureCode, params: Params = {}) {
+    super(translator('en')(`datastore.failure.${code}`, params));
+    this.code = code;
+    this.params = params;
+  }
+}
 
 /** Above these an XLSX is taken for a zip bomb: a few kilobytes that would inflate to gigabytes. */
 export const XLSX_LIMITS = {
@@ -35,22 +45,22 @@ async function openWorkbook(path: string): Promise<Workbook> {
   try {
     zip = await openZip(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false });
   } catch (error) {
-    throw new XlsxError(`The file is not a readable XLSX workbook (${(error as Error).message}).`);
+    throw new XlsxError('xlsx-unreadable', { detail: (error as Error).message });
   }
   const entries = new Map<string, yauzl.Entry>();
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
-      if (entries.size >= XLSX_LIMITS.entries) return reject(new XlsxError(`The workbook has more than ${XLSX_LIMITS.entries} parts.`));
+      if (entries.size >= XLSX_LIMITS.entries) return reject(new XlsxError('xlsx-too-many-parts', { max: XLSX_LIMITS.entries }));
       const inflated = entry.uncompressedSize;
       if (inflated > XLSX_LIMITS.partBytes
         || (inflated > XLSX_LIMITS.ratioFloorBytes && inflated > XLSX_LIMITS.ratio * Math.max(1, entry.compressedSize))) {
-        return reject(new XlsxError(`The workbook part ${entry.fileName} would inflate from ${entry.compressedSize} to ${inflated} bytes; it looks like a zip bomb and was not opened.`));
+        return reject(new XlsxError('xlsx-zip-bomb', { part: entry.fileName, from: entry.compressedSize, to: inflated }));
       }
       entries.set(entry.fileName, entry);
       zip.readEntry();
     });
     zip.on('end', () => resolve());
-    zip.on('error', (error: Error) => reject(new XlsxError(`The file is not a readable XLSX workbook (${error.message}).`)));
+    zip.on('error', (error: Error) => reject(new XlsxError('xlsx-unreadable', { detail: error.message })));
     zip.readEntry();
   }).catch((error) => {
     zip.close();
@@ -78,7 +88,7 @@ async function* parsePart<T>(workbook: Workbook, name: string, setup: (parser: S
     yield* queue.splice(0);
   } catch (error) {
     if (error instanceof XlsxError) throw error;
-    throw new XlsxError(`The workbook part ${name} cannot be read: ${(error as Error).message}`);
+    throw new XlsxError('xlsx-part-unreadable', { part: name, detail: (error as Error).message });
   }
 }
 
@@ -108,14 +118,14 @@ async function firstSheetPath(workbook: Workbook): Promise<{ path: string; sheet
   }));
   const target = targets.get(sheetIds[0] ?? '');
   const path = target ? (target.startsWith('/') ? target.slice(1) : `xl/${target}`) : 'xl/worksheets/sheet1.xml';
-  if (!workbook.entries.has(path)) throw new XlsxError('The workbook has no worksheet.');
+  if (!workbook.entries.has(path)) throw new XlsxError('xlsx-no-worksheet');
   return { path, sheets: sheetIds.length, date1904 };
 }
 
 async function sharedStrings(workbook: Workbook): Promise<string[]> {
   const entry = workbook.entries.get('xl/sharedStrings.xml');
   if (entry && entry.uncompressedSize > XLSX_LIMITS.sharedStringsBytes) {
-    throw new XlsxError(`The workbook's shared strings take ${entry.uncompressedSize} bytes; at most ${XLSX_LIMITS.sharedStringsBytes} can be read.`);
+    throw new XlsxError('xlsx-shared-strings', { size: entry.uncompressedSize, max: XLSX_LIMITS.sharedStringsBytes });
   }
   return collect(parsePart<string>(workbook, 'xl/sharedStrings.xml', (parser, emit) => {
     let text = '';
@@ -244,7 +254,7 @@ export async function openXlsxSheet(path: string): Promise<XlsxSheet> {
             case 'c': {
               const reference = String(tag.attributes['r'] ?? '');
               column = reference ? columnIndex(reference) : column;
-              if (column < 0 || column >= MAX_SHEET_COLUMNS) throw new XlsxError(`Cell ${reference} is outside the sheet.`);
+              if (column < 0 || column >= MAX_SHEET_COLUMNS) throw new XlsxError('xlsx-cell-outside', { cell: reference });
               cellType = String(tag.attributes['t'] ?? 'n');
               style = styles[Number(tag.attributes['s'] ?? 0)] ?? null;
               value = '';
