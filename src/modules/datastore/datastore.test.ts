@@ -147,6 +147,11 @@ for (const engine of ENGINES) {
       assert.equal(brokenReport.encoding, 'utf-8');
       assert.deepEqual(brokenReport.errors.map((e) => `${e.type}@${e.rowNumber}:${e.fieldNumber}`), ['encoding-error@3:1']);
 
+      const utf16 = await upload(editor, 'utf16.csv', new Uint8Array(Buffer.from('\ufeffрайон\tсума\r\nСихів\t4 450,90\r\n', 'utf16le')));
+      await runJobs();
+      const utf16Rows = (await app.inject(`/api/3/action/datastore_search?resource_id=${utf16.id}`)).json().result;
+      assert.deepEqual(utf16Rows.records.map((r: Record<string, unknown>) => [r['район'], r['сума']]), [['Сихів', 4450.9]], 'UTF-16 with a BOM, tab-separated');
+
       const cell = 'д'.repeat(5 * 1024 * 1024); // 10 MB in UTF-8
       const long = await upload(editor, 'long-cell.csv', `id,text\n1,"${cell}"\n2,short\n`);
       await runJobs();
