@@ -46,3 +46,68 @@ test('empty input, a last line without its ending, a delimiter at the very end',
   assert.deepEqual(cellsOf(tokenize('a,b,')), [['a', 'b', '']]);
   assert.deepEqual(cellsOf(tokenize('a\n\n')), [['a'], ['']]);
 });
+
+/** The rules of CsvTokenizer written the plain way, character by character, over the whole text: the oracle for the test below. */
+function reference(text: string, delimiter: string): CsvRecord[] | 'unclosed' {
+  const records: CsvRecord[] = [];
+  let i = 0;
+  let line = 1;
+  const endOfCell = () => i >= text.length || text[i] === delimiter || text[i] === '\n' || text[i] === '\r';
+  while (i < text.length) {
+    const cells: string[] = [];
+    const startLine = line;
+    for (;;) {
+      let cell = '';
+      if (text[i] === '"') {
+        i++;
+        for (;;) {
+          if (i >= text.length) return 'unclosed';
+          if (text[i] === '"') {
+            if (text[i + 1] === '"') {
+              cell += '"';
+              i += 2;
+              continue;
+            }
+            i++;
+            break;
+          }
+          if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) line++;
+          cell += text[i++];
+        }
+      }
+      while (!endOfCell()) cell += text[i++];
+      cells.push(cell);
+      if (i >= text.length) break;
+      if (text[i] === delimiter) {
+        i++;
+        if (i >= text.length) {
+          cells.push('');
+          break;
+        }
+        continue;
+      }
+      i += text[i] === '\r' && text[i + 1] === '\n' ? 2 : 1;
+      line++;
+      break;
+    }
+    records.push({ cells, line: startLine });
+  }
+  return records;
+}
+
+test('random texts: the same records as the plain reading, in pieces of random sizes', () => {
+  let seed = 20261123;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const alphabet = ['a', 'б', ' ', ',', ';', '"', '""', '\n', '\r', '\r\n', '7'];
+  for (let round = 0; round < 2000; round++) {
+    const delimiter = random() < 0.5 ? ',' : ';';
+    const text = Array.from({ length: Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    const expected = reference(text, delimiter);
+    const size = 1 + Math.floor(random() * 12);
+    if (expected === 'unclosed') {
+      assert.throws(() => tokenize(text, size, delimiter), (e: CsvError) => e.kind === 'unclosed-quote', JSON.stringify(text));
+    } else {
+      assert.deepEqual(tokenize(text, size, delimiter), expected, `${JSON.stringify(text)} in pieces of ${size}`);
+    }
+  }
+});

@@ -76,8 +76,9 @@ export class CsvTokenizer {
           let escaped = false;
           for (;;) {
             close = text.indexOf('"', close);
-            if (close === -1 || (close + 1 === length && !final)) {
-              // The closing quote, or what follows it, has not arrived yet.
+            if (close === -1) {
+              // The closing quote has not arrived yet. (One at the very end, which may be the
+              // first of "", is settled below: the cell then ends the text and waits for more.)
               if (!final) {
                 line = startLine;
                 break outer;
