@@ -19,3 +19,12 @@ export function csvCell(value: unknown): string {
 export function csvLine(values: unknown[]): string {
   return values.map(csvCell).join(',') + '\r\n';
 }
+
+/** One tab-separated record: tabs and line breaks inside a cell become spaces (TSV has no quoting). */
+export function tsvLine(values: unknown[]): string {
+  return values.map((value) => {
+    if (value === null || value === undefined) return '';
+    if (typeof value === 'number') return String(value);
+    return neutraliseFormula(String(value)).replace(/[\t\r\n]/g, ' ');
+  }).join('\t') + '\r\n';
+}

@@ -125,6 +125,13 @@ for (const engine of ENGINES) {
       assert.equal(json[1]['Назва програми'], 'Дошкільна освіта');
       const tsv = await app.inject(`/datastore/dump/${id}?format=tsv&filters=${encodeURIComponent('{"Виконано":"так"}')}`);
       assert.equal(tsv.body.trim().split('\r\n').length, 4, 'header and three filtered rows');
+      assert.match(tsv.body, /\t-12\.5\t/, 'a negative number stays a number in TSV too');
+      assert.match(tsv.body, /\t'=HYPERLINK/, 'formulas are neutralised in TSV');
+      const formats = async (format: string) => (await app.inject(`/api/3/action/datastore_search?resource_id=${id}&records_format=${format}&fields=${encodeURIComponent('Код,Виконано')}&limit=2`)).json().result;
+      assert.deepEqual((await formats('lists')).records, [['0110', true], ['1010', false]]);
+      assert.equal((await formats('csv')).records, '0110,true\r\n1010,false\r\n');
+      assert.equal((await formats('tsv')).records, '0110\ttrue\r\n1010\tfalse\r\n');
+      assert.equal((await app.inject(`/api/3/action/datastore_search?resource_id=${id}&records_format=xml`)).statusCode, 409);
       assert.equal((await app.inject(`/datastore/dump/${id}?format=xml`)).statusCode, 400);
       const original = await app.inject(`/datasets/lviv-budget-2024/resources/${id}/download`);
       assert.deepEqual(new Uint8Array(original.rawPayload), cp1251(BUDGET_CSV));

@@ -21,7 +21,7 @@ import {
 import { coordinateColumns, mapsGeoJson, resourcePage, uploadPage, type ChartState, type PreviewState } from './views.ts';
 import { chartSvg } from './chart.ts';
 import { writeXlsx } from './xlsx.ts';
-import { csvLine, neutraliseFormula } from '../../platform/csv.ts';
+import { csvLine, neutraliseFormula, tsvLine } from '../../platform/csv.ts';
 
 /** A worksheet holds at most 1,048,576 rows, one of them the header. */
 const XLSX_MAX_ROWS = 1_048_575;
@@ -172,9 +172,7 @@ async function routes(app: FastifyInstance) {
     const query = { ...datastoreQuery({ resource_id: resource.id, filters: request.query.filters, q: request.query.q }), sort: [], includeTotal: false };
     const ids = (resource.datastore_fields ?? []).map((f) => f.id);
     if (!resource.datastore_table) throw new NotFoundError('this resource has no DataStore table');
-    const line = format === 'tsv'
-      ? (values: unknown[]) => values.map((v) => (v === null || v === undefined ? '' : neutraliseFormula(String(v)).replace(/[\t\r\n]/g, ' '))).join('\t') + '\r\n'
-      : csvLine;
+    const line = format === 'tsv' ? tsvLine : csvLine;
     async function* pages(limit = Infinity) {
       let afterId = 0;
       for (let read = 0; read < limit;) {
@@ -276,11 +274,12 @@ async function routes(app: FastifyInstance) {
     const query = datastoreQuery(p);
     const result = await searchDatastore(db, resource, query);
     const recordsFormat = text(p, 'records_format') ?? 'objects';
-    if (!['objects', 'lists', 'csv'].includes(recordsFormat)) throw new CkanError(409, 'Validation Error', 'records_format', { records_format: ['Use objects, lists or csv'] });
+    if (!['objects', 'lists', 'csv', 'tsv'].includes(recordsFormat)) throw new CkanError(409, 'Validation Error', 'records_format', { records_format: ['Use objects, lists, csv or tsv'] });
     const ids = result.fields.map((f) => f.id);
+    const line = recordsFormat === 'tsv' ? tsvLine : csvLine;
     const records = recordsFormat === 'objects' ? result.records
       : recordsFormat === 'lists' ? result.records.map((r) => ids.map((f) => r[f]))
-        : result.records.map((r) => csvLine(ids.map((f) => r[f]))).join('');
+        : result.records.map((r) => line(ids.map((f) => r[f]))).join('');
     return {
       resource_id: resource.id, fields: result.fields, records, records_format: recordsFormat,
       ...(result.total === null ? {} : { total: result.total }), limit: query.limit, offset: query.offset,
