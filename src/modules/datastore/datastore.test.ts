@@ -132,6 +132,41 @@ for (const engine of ENGINES) {
       assert.equal((await formats('csv')).records, '0110,true\r\n1010,false\r\n');
       assert.equal((await formats('tsv')).records, '0110\ttrue\r\n1010\tfalse\r\n');
       assert.equal((await app.inject(`/api/3/action/datastore_search?resource_id=${id}&records_format=xml`)).statusCode, 409);
+
+      // Totals: exact unless an estimate was asked for above a threshold (CKAN's total_estimation_threshold).
+      const filteredUrl = `/api/3/action/datastore_search?resource_id=${id}&filters=${encodeURIComponent('{"Виконано":"так"}')}`;
+      const exact = (await app.inject(filteredUrl)).json().result;
+      assert.deepEqual([exact.total, exact.total_was_estimated], [3, false]);
+      const cached = (await app.inject(`${filteredUrl}&total_estimation_threshold=0`)).json().result;
+      assert.deepEqual([cached.total, cached.total_was_estimated], [3, false], 'a total already counted is given exactly');
+      const notCounted = `/api/3/action/datastore_search?resource_id=${id}&filters=${encodeURIComponent('{"Виконано":"ні"}')}`;
+      const estimated = (await app.inject(`${notCounted}&total_estimation_threshold=0`)).json().result;
+      assert.equal(estimated.total_was_estimated, true, 'estimated when the planner expects more rows than the threshold');
+      assert.equal(typeof estimated.total, 'number');
+
+      // The same through /api/v1, which is in the OpenAPI document.
+      const v1 = (await app.inject(`/api/v1/resources/${id}`)).json();
+      assert.equal(v1.dataset, 'lviv-budget-2024');
+      assert.equal(v1.datastore.rows, 5);
+      assert.deepEqual(v1.datastore.fields.map((f: { id: string }) => f.id), ['_id', 'Код', 'Назва програми', 'Сума, грн', 'Дата рішення', 'Виконано']);
+      assert.match(v1.url, /\/download$/);
+      assert.equal(v1.validation_report.stats.errors, 3);
+      const records = (await app.inject(`/api/v1/resources/${id}/records?filters=${encodeURIComponent('{"Виконано":"так"}')}&sort=${encodeURIComponent('"Сума, грн" desc')}&fields=${encodeURIComponent('Код,"Сума, грн"')}&limit=2`)).json();
+      assert.deepEqual(records.records, [{ 'Код': '0110', 'Сума, грн': 4450.9 }, { 'Код': '4040', 'Сума, грн': 200 }]);
+      assert.deepEqual([records.total, records.total_was_estimated, records.limit, records.offset], [3, false, 2, 0]);
+      assert.match(records.next, /offset=2/);
+      const last = (await app.inject(records.next.replace(/^https?:\/\/[^/]+/, ''))).json();
+      assert.deepEqual(last.records, [{ 'Код': '2010', 'Сума, грн': -12.5 }]);
+      assert.equal(last.next, null);
+      for (const bad of [`filters=${encodeURIComponent('[1]')}`, `filters=${encodeURIComponent('{"nope":"1"}')}`, `sort=${encodeURIComponent('nope desc')}`, 'limit=-1', 'extra=1']) {
+        const response = await app.inject(`/api/v1/resources/${id}/records?${bad}`);
+        assert.ok([400, 422].includes(response.statusCode), bad);
+        assert.match(response.headers['content-type'] as string, /problem\+json/, bad);
+      }
+      assert.equal((await app.inject('/api/v1/resources/00000000-0000-0000-0000-000000000000/records')).statusCode, 404);
+      const openapi = (await app.inject('/api/v1/openapi.json')).json();
+      assert.ok(openapi.paths['/api/v1/resources/{id}/records'], 'the DataStore query is in the OpenAPI document');
+      assert.ok(openapi.paths['/api/v1/resources/{id}']);
       assert.equal((await app.inject(`/datastore/dump/${id}?format=xml`)).statusCode, 400);
       const original = await app.inject(`/datasets/lviv-budget-2024/resources/${id}/download`);
       assert.deepEqual(new Uint8Array(original.rawPayload), cp1251(BUDGET_CSV));
@@ -364,6 +399,8 @@ for (const engine of ENGINES) {
       const draft = await upload(editor, 'draft.csv', 'a\n1\n', 'lviv-council-decisions-draft');
       await runJobs();
       assert.equal((await sql(`SELECT * FROM "${draft.id}"`)).statusCode, 404);
+      assert.equal((await app.inject(`/api/v1/resources/${draft.id}`)).statusCode, 404, 'nor its resource through /api/v1');
+      assert.equal((await app.inject(`/api/v1/resources/${draft.id}/records`)).statusCode, 404);
       const token = await (async () => {
         await editor.get('/account');
         const page = await editor.post('/account/tokens', { _csrf: editor.csrfToken(), name: 'sql' });

@@ -10,6 +10,8 @@ import { allow } from '../../platform/http/guards.ts';
 import { actorOf, csrfBeforeFile, fieldMessages } from '../../platform/http/forms.ts';
 import { filePath, FileTooLargeError, receiveUpload, type ReceivedUpload } from '../../platform/files.ts';
 import { ValidationError, NotFoundError } from '../../platform/errors.ts';
+import { apiRateLimit } from '../../platform/http/rate-limits.ts';
+import { errorResponses, problemSchema } from '../../platform/http/schemas.ts';
 import { getDataset, type Dataset } from '../catalog/service.ts';
 import { assertCanEditDataset, canEditDataset, canPublishData, visibilityFor } from '../catalog/policy.ts';
 import { CkanError, integer, missing, registerCkanAction, text, type Params } from '../catalog/ckan.ts';
@@ -29,6 +31,44 @@ const XLSX_MAX_ROWS = 1_048_575;
 const params = {
   type: 'object',
   properties: { name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{1,99}$' }, id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } },
+} as const;
+
+/** Comma-separated items, as CKAN takes fields and sort keys; an item that holds a comma is written in double quotes. */
+function commaItems(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String)
+    : typeof value === 'string' ? (value.match(/(?:"[^"]*"|[^,])+/g) ?? []).map((s) => s.trim()).filter(Boolean) : [];
+}
+
+function fieldList(value: unknown): string[] {
+  return commaItems(value).map((name) => name.replace(/^"(.*)"$/, '$1'));
+}
+
+/** "field", "field desc", "\"a, b\" asc". */
+function sortList(value: unknown): { field: string; descending: boolean }[] {
+  return commaItems(value).map((item) => {
+    const match = /^(?:"([^"]+)"|(.+?))(?:\s+(asc|desc))?$/i.exec(item)!;
+    return { field: (match[1] ?? match[2])!, descending: (match[3] ?? '').toLowerCase() === 'desc' };
+  });
+}
+
+const recordsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    filters: { type: 'string', maxLength: 5000, description: 'A JSON object of field: value (or a list of values), e.g. {"district":"Сихівський"}.' },
+    q: { type: 'string', maxLength: 200, description: 'Words to find in the text columns.' },
+    sort: { type: 'string', maxLength: 1000, description: 'Comma-separated fields, each optionally followed by asc or desc; a name with a comma goes in double quotes.' },
+    fields: { type: 'string', maxLength: 5000, description: 'Comma-separated fields to return (default: all, with _id).' },
+    limit: { type: 'integer', minimum: 0, maximum: 32000, default: 100 },
+    offset: { type: 'integer', minimum: 0, maximum: 100_000_000, default: 0 },
+    include_total: { type: 'boolean', default: true },
+    total_estimation_threshold: { type: 'integer', minimum: 0, description: 'Above this many matching rows (by the planner\'s estimate) the total is estimated, not counted.' },
+  },
+} as const;
+
+const fieldJson = {
+  type: 'object',
+  properties: { id: { type: 'string' }, type: { type: 'string' }, info: { type: 'object', properties: { label: { type: 'string' }, notes: { type: 'string' } } } },
 } as const;
 
 async function routes(app: FastifyInstance) {
@@ -157,6 +197,90 @@ async function routes(app: FastifyInstance) {
     return reply.redirect(`/datasets/${dataset.name}/resources/${resource.id}`, 303);
   });
 
+  // ---- /api/v1 ----
+  const resourceParams = { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] } as const;
+
+  app.get<{ Params: { id: string } }>('/api/v1/resources/:id', {
+    config: apiRateLimit(app),
+    schema: {
+      tags: ['datasets'], operationId: 'getResource', summary: 'One resource: its file, its DataStore table and its validation report', params: resourceParams,
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' }, dataset: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, format: { type: 'string' },
+            url: { type: ['string', 'null'], description: 'The linked address, or where to download the uploaded file' },
+            size_bytes: { type: ['integer', 'null'] }, sha256: { type: ['string', 'null'] },
+            datastore: {
+              type: ['object', 'null'],
+              properties: { rows: { type: 'integer' }, fields: { type: 'array', items: fieldJson }, records_url: { type: 'string' }, dump_url: { type: 'string' } },
+            },
+            validation_report: { type: ['object', 'null'], additionalProperties: true, description: 'Frictionless-style report of the last load' },
+          },
+        },
+        404: problemSchema, ...errorResponses,
+      },
+    },
+  }, async (request) => {
+    const { resource } = await loadResource(request, request.params.id);
+    const base = app.config.publicUrl;
+    return {
+      id: resource.id, dataset: resource.dataset_name, name: resource.name, description: resource.description, format: resource.format,
+      url: resource.file_key ? `${base}/datasets/${resource.dataset_name}/resources/${resource.id}/download` : resource.url,
+      size_bytes: resource.size_bytes, sha256: resource.sha256,
+      datastore: resource.datastore_table && resource.datastore_fields ? {
+        rows: resource.datastore_rows ?? 0,
+        fields: [{ id: '_id', type: 'int' }, ...resource.datastore_fields.map((f) => ({ id: f.id, type: f.type, ...(f.label || f.description ? { info: { label: f.label, notes: f.description } } : {}) }))],
+        records_url: `${base}/api/v1/resources/${resource.id}/records`, dump_url: `${base}/datastore/dump/${resource.id}`,
+      } : null,
+      validation_report: resource.validation_report,
+    };
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { filters?: string; q?: string; sort?: string; fields?: string; limit: number; offset: number; include_total: boolean; total_estimation_threshold?: number } }>('/api/v1/resources/:id/records', {
+    config: apiRateLimit(app),
+    schema: {
+      tags: ['datasets'], operationId: 'queryRecords', summary: 'Query a resource\'s DataStore rows: filters, full-text q, sort, fields, paging, total',
+      params: resourceParams, querystring: recordsQuery,
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            fields: { type: 'array', items: fieldJson }, records: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            total: { type: 'integer' }, total_was_estimated: { type: 'boolean' }, limit: { type: 'integer' }, offset: { type: 'integer' },
+            next: { type: ['string', 'null'], description: 'The next page, while there may be one' },
+          },
+        },
+        404: problemSchema, 422: problemSchema, ...errorResponses,
+      },
+    },
+  }, async (request) => {
+    const { resource } = await loadResource(request, request.params.id);
+    if (!resource.datastore_table) throw new NotFoundError('this resource has no DataStore table');
+    const { query } = request;
+    let filters: unknown;
+    try {
+      filters = query.filters ? JSON.parse(query.filters) : undefined;
+    } catch {
+      filters = null;
+    }
+    if (filters !== undefined && (typeof filters !== 'object' || filters === null || Array.isArray(filters))) {
+      throw new ValidationError([{ field: 'filters', message: 'validation.filters_json' }]);
+    }
+    const result = await searchDatastore(db, resource, {
+      filters: filters as Record<string, unknown> | undefined, q: query.q, sort: sortList(query.sort), fields: fieldList(query.fields),
+      limit: query.limit, offset: query.offset, includeTotal: query.include_total,
+      ...(query.total_estimation_threshold === undefined ? {} : { totalEstimationThreshold: query.total_estimation_threshold }),
+    });
+    const more = result.records.length === query.limit && (result.total === null || query.offset + query.limit < result.total);
+    const next = new URLSearchParams(Object.entries({ ...query, offset: query.offset + query.limit }).map(([k, v]) => [k, String(v)]));
+    return {
+      fields: result.fields, records: result.records, ...(result.total === null ? {} : { total: result.total }),
+      total_was_estimated: result.totalWasEstimated, limit: query.limit, offset: query.offset,
+      next: more ? `${app.config.publicUrl}/api/v1/resources/${resource.id}/records?${next}` : null,
+    };
+  });
+
   // The rows as CSV, TSV, JSON or XLSX, whole or filtered (?filters={"field":"value"}&q=…), streamed
   // in _id order with keyset paging so that a million rows cost no more per page than ten.
   app.get<{ Params: { id: string }; Querystring: { filters?: string; q?: string; format?: 'csv' | 'tsv' | 'json' | 'xlsx' } }>('/datastore/dump/:id', {
@@ -239,21 +363,17 @@ async function routes(app: FastifyInstance) {
     if (filters !== undefined && (typeof filters !== 'object' || filters === null || Array.isArray(filters))) {
       throw new CkanError(409, 'Validation Error', 'filters must be an object', { filters: ['Must be a JSON object of field: value'] });
     }
-    // Comma-separated, as CKAN takes them; a name that contains a comma is written in double quotes.
-    const list = (value: unknown) => (Array.isArray(value) ? value.map(String)
-      : typeof value === 'string' ? (value.match(/(?:"[^"]*"|[^,])+/g) ?? []).map((s) => s.trim()).filter(Boolean) : []);
-    const sort = list(parseJson('sort')).map((s) => {
-      const match = /^(?:"([^"]+)"|(.+?))(?:\s+(asc|desc))?$/i.exec(s)!;
-      return { field: (match[1] ?? match[2])!, descending: (match[3] ?? '').toLowerCase() === 'desc' };
-    });
+    const threshold = p.total_estimation_threshold;
     return {
       filters: filters as Record<string, unknown> | undefined,
       q: text(p, 'q')?.slice(0, 200),
-      fields: list(parseJson('fields')).map((f) => f.replace(/^"(.*)"$/, '$1')),
-      sort,
+      fields: fieldList(parseJson('fields')),
+      sort: sortList(parseJson('sort')),
       limit: integer(p, 'limit', 100, 0, 32000),
       offset: integer(p, 'offset', 0, 0, 100_000_000),
       includeTotal: p.include_total !== false && p.include_total !== 'false',
+      ...(threshold === undefined || threshold === null || threshold === '' || threshold === 'null' ? {}
+        : { totalEstimationThreshold: integer(p, 'total_estimation_threshold', 0, 0, Number.MAX_SAFE_INTEGER) }),
       distinct: p.distinct === true || p.distinct === 'true',
     };
   }
@@ -282,7 +402,8 @@ async function routes(app: FastifyInstance) {
         : result.records.map((r) => line(ids.map((f) => r[f]))).join('');
     return {
       resource_id: resource.id, fields: result.fields, records, records_format: recordsFormat,
-      ...(result.total === null ? {} : { total: result.total }), limit: query.limit, offset: query.offset,
+      ...(result.total === null ? {} : { total: result.total }), total_was_estimated: result.totalWasEstimated,
+      include_total: query.includeTotal, total_estimation_threshold: query.totalEstimationThreshold ?? null, limit: query.limit, offset: query.offset,
       _links: { start: `/api/3/action/datastore_search?resource_id=${resource.id}`, next: `/api/3/action/datastore_search?resource_id=${resource.id}&offset=${query.offset + query.limit}` },
     };
   });

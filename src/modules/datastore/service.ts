@@ -177,6 +177,11 @@ export interface DatastoreQuery {
   limit: number;
   offset: number;
   includeTotal?: boolean;
+  /**
+   * Above this many matching rows, by the planner's estimate, the total is that estimate rather
+   * than a count (CKAN's total_estimation_threshold); unset, it is always counted.
+   */
+  totalEstimationThreshold?: number;
   /** Unique combinations of the selected fields only (CKAN's `distinct`). */
   distinct?: boolean;
   /** Keyset paging for exports: rows after this _id, in _id order. */
@@ -187,6 +192,34 @@ export interface DatastoreResult {
   fields: { id: string; type: FieldType | 'int'; info?: { label?: string; notes?: string } }[];
   records: Record<string, unknown>[];
   total: number | null;
+  /** The total is the planner's estimate, not a count. */
+  totalWasEstimated: boolean;
+}
+
+/**
+ * Exact totals already counted, per database by table and filter: paging through a filtered
+ * table counts it once, not on every page. A table never changes once loaded (a reload makes a
+ * new one), so an entry can only fall out of use, never be wrong.
+ */
+const countCaches = new WeakMap<Queryable, Map<string, number>>();
+const COUNT_CACHE_ENTRIES = 1000;
+
+async function matchingRows(db: Queryable, source: string, params: unknown[], estimateAbove: number | undefined): Promise<{ total: number; estimated: boolean }> {
+  let countCache = countCaches.get(db);
+  if (!countCache) countCaches.set(db, (countCache = new Map()));
+  const key = `${source}\u0000${JSON.stringify(params)}`;
+  const cached = countCache.get(key);
+  if (cached !== undefined) return { total: cached, estimated: false };
+  if (estimateAbove !== undefined) {
+    const plan = await db.one<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${source}`, params);
+    const document = plan!['QUERY PLAN'];
+    const estimate = Math.round((typeof document === 'string' ? JSON.parse(document) : document)[0].Plan['Plan Rows'] as number);
+    if (estimate > estimateAbove) return { total: estimate, estimated: true };
+  }
+  const total = (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM ${source}`, params))!.n;
+  countCache.set(key, total);
+  if (countCache.size > COUNT_CACHE_ENTRIES) countCache.delete(countCache.keys().next().value!);
+  return { total, estimated: false };
 }
 
 /** Field ids from a request, checked against the table's dictionary (never put into SQL as given). */
@@ -258,10 +291,13 @@ export async function searchDatastore(db: Queryable, resource: DatastoreResource
     params,
   );
   let total: number | null = null;
+  let totalWasEstimated = false;
   if (query.includeTotal !== false) {
-    total = where.length === 0 && !query.distinct && resource.datastore_rows !== null
-      ? resource.datastore_rows
-      : (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM ${source}`, filteredParams))!.n;
+    if (where.length === 0 && !query.distinct && resource.datastore_rows !== null) {
+      total = resource.datastore_rows; // counted when the table was loaded
+    } else {
+      ({ total, estimated: totalWasEstimated } = await matchingRows(db, source, filteredParams, query.totalEstimationThreshold));
+    }
   }
   const typeOf = new Map<string, FieldType>(selected.map((f) => [f.id, f.type]));
   const records = rows.map((row) => {
@@ -279,6 +315,7 @@ export async function searchDatastore(db: Queryable, resource: DatastoreResource
     fields: selected.map((f) => ({ id: f.id, type: f.id === '_id' ? 'int' : f.type, ...('label' in f && (f.label || f.description) ? { info: { label: f.label, notes: f.description } } : {}) })),
     records,
     total,
+    totalWasEstimated,
   };
 }
 
