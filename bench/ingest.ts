@@ -81,14 +81,12 @@ async function ours(db: Database, file: string, table: string): Promise<{ second
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const start = performance.now();
-  // The progress reports mark the phases: the first 'loading' ends the reading pass, the last one ends the COPY.
+  // The progress reports mark the phases: the first 'loading' ends the reading pass, 'indexing' ends the COPY.
   let readEnd = 0;
   let copyEnd = 0;
   const result = await ingestCsv(db, file, table, {}, [], async (phase) => {
-    if (phase === 'loading') {
-      readEnd ||= performance.now();
-      copyEnd = performance.now();
-    }
+    if (phase === 'loading') readEnd ||= performance.now();
+    if (phase === 'indexing') copyEnd = performance.now();
   });
   const end = performance.now();
   const seconds = (end - start) / 1000;

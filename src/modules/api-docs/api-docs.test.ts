@@ -2,6 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../../../test/helpers.ts';
+import { LOCALES, messageKeys } from '../../platform/i18n/locales.ts';
 
 describe('API document and operator endpoints', () => {
   let app: FastifyInstance;
@@ -18,7 +19,8 @@ describe('API document and operator endpoints', () => {
     const paths = Object.keys(spec.paths).sort();
     assert.deepEqual(paths, ['/api/v1/budgets', '/api/v1/budgets/{id}', '/api/v1/budgets/{id}/ballot', '/api/v1/budgets/{id}/projects', '/api/v1/cities', '/api/v1/cities/{slug}', '/api/v1/cities/{slug}/petition-stats', '/api/v1/datasets', '/api/v1/datasets/{name}',
       '/api/v1/me', '/api/v1/oblasts', '/api/v1/organizations', '/api/v1/organizations/{slug}', '/api/v1/petitions', '/api/v1/petitions/{id}', '/api/v1/petitions/{id}/signatures',
-      '/api/v1/ranking/campaigns', '/api/v1/ranking/campaigns/{id}', '/api/v1/ranking/campaigns/{id}/results', '/api/v1/ranking/campaigns/{id}/scores', '/api/v1/ranking/methodologies/{id}']);
+      '/api/v1/ranking/campaigns', '/api/v1/ranking/campaigns/{id}', '/api/v1/ranking/campaigns/{id}/results', '/api/v1/ranking/campaigns/{id}/scores', '/api/v1/ranking/methodologies/{id}',
+      '/api/v1/resources/{id}', '/api/v1/resources/{id}/records']);
     const list = spec.paths['/api/v1/cities'].get;
     assert.deepEqual(list.parameters.map((p: { name: string }) => p.name).sort(), ['lang', 'limit', 'oblast', 'offset', 'q', 'sort']);
     assert.ok(list.responses['200'].content['application/json'].schema.properties.total);
@@ -32,6 +34,17 @@ describe('API document and operator endpoints', () => {
     for (const path of ['/api/v1/cities', '/api/v1/cities/{slug}', '/api/v1/me']) assert.ok(page.body.includes(`GET ${path}`), path);
     const ukrainian = await app.inject('/api/docs');
     assert.match(ukrainian.body, /Список міст/);
+    assert.match(ukrainian.body, /Рядки ресурсу зі сховища/);
+    // Every operation and every described parameter has its text in each language.
+    const spec = (await app.inject('/api/v1/openapi.json')).json();
+    const operations = Object.values<Record<string, { operationId: string; parameters?: { name: string; description?: string }[] }>>(spec.paths).flatMap((methods) => Object.values(methods));
+    for (const locale of LOCALES) {
+      const keys = new Set(messageKeys(locale));
+      for (const op of operations) {
+        assert.ok(keys.has(`api.ops.${op.operationId}.summary`), `${locale}: ${op.operationId}`);
+        for (const p of op.parameters ?? []) if (p.description) assert.ok(keys.has(`api.params.${p.name}`), `${locale}: parameter ${p.name}`);
+      }
+    }
     assert.match(ukrainian.body, /Скільки записів пропустити/);
   });
 

@@ -413,7 +413,8 @@ for (const engine of ENGINES) {
     test('a load interrupted by a crash is retried; its half-made table is dropped', async () => {
       const { id } = await upload(editor, 'crash.csv', 'a,b\n1,2\n');
       // What a killed process leaves: the job marked running, a table nobody references.
-      await app.db.query(`UPDATE jobs SET state = 'running', attempts = 1, heartbeat_at = now() - interval '5 minutes' WHERE resource_id = $1`, [id]);
+      await app.db.query(`UPDATE jobs SET state = 'running', attempts = 1, heartbeat_at = now() - interval '5 minutes', progress = '{"phase":"indexing","rows":1200}' WHERE resource_id = $1`, [id]);
+      assert.match((await app.inject(`/datasets/lviv-budget-2024/resources/${id}`)).body, /Триває<\/span> · побудова індексів · 1\s200 рядків/, 'a running load names its phase');
       await app.db.execScript(`CREATE TABLE datastore."r_${id!.replaceAll('-', '')}_999" (_id bigint)`);
       assert.deepEqual(await dropOrphanTables(app.db), [`r_${id!.replaceAll('-', '')}_999`]);
       await recoverStaleJobs(app.db, 60);

@@ -11,6 +11,9 @@ import { isBlank, readAs, SQL_TYPES, TypeTracker, type FieldType } from './value
 import { RecordSpool } from './spool.ts';
 import { CsvError, CsvTokenizer, type CsvRecord } from './csv.ts';
 
+/** What a load is doing, for its progress: the first pass, the second pass with COPY, the indexes. */
+export type IngestPhase = 'reading' | 'loading' | 'indexing';
+
 export interface IngestOptions {
   encoding?: Encoding;
   delimiter?: Delimiter;
@@ -187,7 +190,7 @@ export async function csvSource(path: string, options: Pick<IngestOptions, 'enco
 export async function ingestCsv(
   db: Database, path: string, tableBase: string, options: IngestOptions,
   dictionary: Pick<Field, 'id' | 'label' | 'description'>[],
-  progress: (phase: 'reading' | 'loading', rows: number) => Promise<void>,
+  progress: (phase: IngestPhase, rows: number) => Promise<void>,
 ): Promise<IngestResult> {
   return ingestTable(db, await csvSource(path, options), tableBase, options, dictionary, progress);
 }
@@ -204,7 +207,7 @@ export async function ingestTable(
   tableBase: string,
   options: IngestOptions,
   dictionary: Pick<Field, 'id' | 'label' | 'description'>[],
-  progress: (phase: 'reading' | 'loading', rows: number) => Promise<void>,
+  progress: (phase: IngestPhase, rows: number) => Promise<void>,
 ): Promise<IngestResult> {
   const spool = source.rereadable ? null : new RecordSpool();
   try {
@@ -221,7 +224,7 @@ async function load(
   tableBase: string,
   options: IngestOptions,
   dictionary: Pick<Field, 'id' | 'label' | 'description'>[],
-  progress: (phase: 'reading' | 'loading', rows: number) => Promise<void>,
+  progress: (phase: IngestPhase, rows: number) => Promise<void>,
 ): Promise<IngestResult> {
   const { encoding, delimiter } = source;
   const problems = new Problems();
@@ -332,7 +335,7 @@ async function load(
   await db.copyCsv(table, ['"_id"', ...fields.map((f) => quoteIdentifier(f.column))], chunks());
   // Indexes for filtering and sorting, built before the table is served. Text is indexed by its
   // first 100 characters, so that a very long cell cannot exceed the index row size.
-  await progress('loading', loaded);
+  await progress('indexing', loaded);
   // On a server two indexes build at once, one per core (each CREATE INDEX runs on its own pooled
   // connection); PGlite has one connection and builds them in turn.
   // Each index is named here: names PostgreSQL picks itself can collide between two sessions

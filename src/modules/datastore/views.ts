@@ -6,9 +6,12 @@ import { selectField, textAreaField, textField, type FieldErrors, type FieldValu
 import { formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
 import { localTitle, type Dataset } from '../catalog/service.ts';
 import { ENCODINGS } from './detect.ts';
-import { describeProblem } from './ingest.ts';
+import { describeProblem, type IngestPhase } from './ingest.ts';
 import { FIELD_TYPES } from './values.ts';
 import type { DatastoreResource, DatastoreResult, JobStatus } from './service.ts';
+
+/** The phases a running load reports, to name on the page. */
+const PHASES = new Set<string>(['reading', 'loading', 'indexing'] satisfies IngestPhase[]);
 
 export function uploadPage(ctx: PageContext, dataset: Dataset, values: FieldValues, errors: FieldErrors, maxBytes: number): SafeHtml {
   const { t } = ctx;
@@ -187,6 +190,7 @@ ${resource.description ? html`<p>${resource.description}</p>` : ''}
   <dt>SHA-256</dt><dd><code>${resource.sha256}</code></dd>` : ''}
   ${resource.url ? html`<dt>${t('catalog.resource_url')}</dt><dd><a href="${resource.url}" rel="noopener nofollow">${resource.url}</a></dd>` : ''}
   ${job ? html`<dt>${t('datastore.load')}</dt><dd><span id="job-state" data-state="${job.state}">${t(`datastore.job.${job.state}`)}</span>${
+    job.state === 'running' && PHASES.has(job.progress.phase ?? '') ? html` · ${t(`datastore.phases.${job.progress.phase}`)}` : ''}${
     job.progress.rows ? html` · ${t('datastore.rows', { count: job.progress.rows })}` : ''}${job.error ? html` — ${failure ?? job.error}` : ''}${
     job.finished_at ? html` · ${formatDateTime(ctx.locale, job.finished_at)}` : ''}</dd>` : ''}
 </dl>
