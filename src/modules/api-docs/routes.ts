@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { html, type SafeHtml } from '../../platform/html/html.ts';
 import type { PageContext } from '../../platform/html/layout.ts';
+import { translator } from '../../platform/i18n/locales.ts';
 
 interface Parameter { name: string; in: string; required?: boolean; description?: string; schema?: { type?: unknown; enum?: unknown[]; default?: unknown; minimum?: number; maximum?: number } }
 interface Operation { operationId?: string; summary?: string; description?: string; tags?: string[]; parameters?: Parameter[]; responses?: Record<string, { description?: string }>; security?: unknown[] }
@@ -20,12 +21,22 @@ function typeOf(schema: Parameter['schema']): string {
   return [type, ...extras].join(' · ');
 }
 
+const english = translator('en');
+
 function docsPage(ctx: PageContext, spec: OpenApi, publicUrl: string): SafeHtml {
   const { t } = ctx;
   // Summaries and descriptions are translated by operation id; the English text in the schema is the fallback.
   const translated = (key: string, fallback: string | undefined) => {
     const text = t(key);
     return text === key ? fallback : text;
+  };
+  // A parameter's text: the operation's own translation, else the shared one when it was written
+  // for the same English text (limit, offset, …), else the schema's English.
+  const parameterText = (op: Operation, p: Parameter) => {
+    if (!p.description) return undefined;
+    const own = translated(`api.ops.${op.operationId}.params.${p.name}`, undefined);
+    if (own) return own;
+    return english(`api.params.${p.name}`) === p.description ? t(`api.params.${p.name}`) : p.description;
   };
   const operations = Object.entries(spec.paths ?? {}).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
@@ -48,7 +59,7 @@ ${operations.map(({ path, method, op }) => html`<section class="card" aria-label
   ${op.security ? html`<p class="hint">${t('api.needs_token')}</p>` : ''}
   ${op.parameters?.length ? html`<div class="table-wrap"><table>
     <thead><tr><th scope="col">${t('api.parameter')}</th><th scope="col">${t('api.in')}</th><th scope="col">${t('api.type')}</th><th scope="col">${t('api.description')}</th></tr></thead>
-    <tbody>${op.parameters.map((p) => html`<tr><td><code>${p.name}</code>${p.required ? html` <span class="badge">${t('api.required')}</span>` : ''}</td><td>${p.in}</td><td>${typeOf(p.schema)}</td><td>${translated(`api.params.${p.name}`, p.description) ?? ''}</td></tr>`)}</tbody>
+    <tbody>${op.parameters.map((p) => html`<tr><td><code>${p.name}</code>${p.required ? html` <span class="badge">${t('api.required')}</span>` : ''}</td><td>${p.in}</td><td>${typeOf(p.schema)}</td><td>${parameterText(op, p) ?? ''}</td></tr>`)}</tbody>
   </table></div>` : ''}
   <p class="hint">${t('api.responses')}: ${Object.keys(op.responses ?? {}).join(', ')}</p>
 </section>`)}`;
