@@ -25,7 +25,7 @@ const searchProperties = {
   theme: { type: 'string', enum: ['', ...THEMES], description: 'EU data theme code, e.g. GOVE.' },
   format: { type: 'string', maxLength: 40, description: 'Resource format, e.g. CSV.' },
   license: { type: 'string', maxLength: 40, description: 'Licence id, e.g. CC-BY-4.0.' },
-  keyword: { type: 'string', maxLength: 60 },
+  keyword: { type: 'string', maxLength: 60, description: 'A keyword the dataset carries.' },
   sort: { type: 'string', enum: [...DATASET_SORTS], description: 'relevance (default with q), -modified (default), modified, name' },
 } as const;
 

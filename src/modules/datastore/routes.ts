@@ -59,9 +59,9 @@ const recordsQuery = {
     q: { type: 'string', maxLength: 200, description: 'Words to find in the text columns.' },
     sort: { type: 'string', maxLength: 1000, description: 'Comma-separated fields, each optionally followed by asc or desc; a name with a comma goes in double quotes.' },
     fields: { type: 'string', maxLength: 5000, description: 'Comma-separated fields to return (default: all, with _id).' },
-    limit: { type: 'integer', minimum: 0, maximum: 32000, default: 100 },
-    offset: { type: 'integer', minimum: 0, maximum: 100_000_000, default: 0 },
-    include_total: { type: 'boolean', default: true },
+    limit: { type: 'integer', minimum: 0, maximum: 32000, default: 100, description: 'How many rows to return (0–32,000).' },
+    offset: { type: 'integer', minimum: 0, maximum: 100_000_000, default: 0, description: 'How many rows to skip.' },
+    include_total: { type: 'boolean', default: true, description: 'Whether to give the number of matching rows.' },
     total_estimation_threshold: { type: 'integer', minimum: 0, description: 'Above this many matching rows (by the planner\'s estimate) the total is estimated, not counted.' },
   },
 } as const;

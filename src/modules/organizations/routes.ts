@@ -41,7 +41,7 @@ async function routes(app: FastifyInstance) {
       querystring: {
         type: 'object',
         additionalProperties: false,
-        properties: { kind: { type: 'string', enum: [...ORGANIZATION_KINDS] }, city: slugParam, ...paginationQuery },
+        properties: { kind: { type: 'string', enum: [...ORGANIZATION_KINDS], description: 'Kind of organisation.' }, city: { ...slugParam, description: 'City slug.' }, ...paginationQuery },
       },
       response: { 200: pageOf(organizationJson), ...errorResponses },
     },

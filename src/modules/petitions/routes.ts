@@ -388,8 +388,11 @@ ${entries.join('\n')}
       querystring: {
         type: 'object', additionalProperties: false,
         properties: {
-          city: slugParam, state: { type: 'string', enum: STATES.filter((s) => s !== 'draft') }, topic: { type: 'string', enum: [...TOPICS] },
-          q: { type: 'string', maxLength: 200 }, sort: { type: 'string', enum: [...SORTS], default: 'signatures' }, ...paginationQuery,
+          city: { ...slugParam, description: 'City slug.' },
+          state: { type: 'string', enum: STATES.filter((s) => s !== 'draft'), description: 'Where the petition is in its life.' },
+          topic: { type: 'string', enum: [...TOPICS], description: 'The petition’s topic.' },
+          q: { type: 'string', maxLength: 200, description: 'Words to find in the title and text.' },
+          sort: { type: 'string', enum: [...SORTS], default: 'signatures', description: 'Most signed, newest or ending soonest first.' }, ...paginationQuery,
         },
       },
       response: { 200: pageOf(petitionJson), ...errorResponses },

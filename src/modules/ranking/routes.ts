@@ -385,7 +385,7 @@ async function routes(app: FastifyInstance) {
     config: apiRateLimit(app),
     schema: {
       tags: ['ranking'], operationId: 'getRankingScores', summary: 'Every city’s score on every indicator, with comment, recommendation and evidence',
-      params: idParams, querystring: { type: 'object', properties: { city: { type: 'string', pattern: '^[a-z0-9-]{1,80}$' } } },
+      params: idParams, querystring: { type: 'object', properties: { city: { type: 'string', pattern: '^[a-z0-9-]{1,80}$', description: 'Only this city (its slug).' } } },
       response: { 200: recordsJson, 404: problemSchema, ...errorResponses },
     },
   }, async (request) => {
