@@ -194,6 +194,13 @@ for (const engine of ENGINES) {
       const utf16Rows = (await app.inject(`/api/3/action/datastore_search?resource_id=${utf16.id}`)).json().result;
       assert.deepEqual(utf16Rows.records.map((r: Record<string, unknown>) => [r['район'], r['сума']]), [['Сихів', 4450.9]], 'UTF-16 with a BOM, tab-separated');
 
+      const apostrophes = await upload(editor, 'apostrophes.csv', "назва\nПам’ятка архітектури\nпам'ятник Шевченку\nпарк\n");
+      await runJobs();
+      for (const word of ["пам'ят", 'ПАМЯТ', 'пам’ят']) {
+        const found = (await app.inject(`/api/3/action/datastore_search?resource_id=${apostrophes.id}&q=${encodeURIComponent(word)}`)).json().result;
+        assert.equal(found.total, 2, `q=${word}: apostrophes of either kind, or none, find the same rows`);
+      }
+
       const cell = 'д'.repeat(5 * 1024 * 1024); // 10 MB in UTF-8
       const long = await upload(editor, 'long-cell.csv', `id,text\n1,"${cell}"\n2,short\n`);
       await runJobs();

@@ -262,7 +262,8 @@ export async function searchDatastore(db: Queryable, resource: DatastoreResource
     const textColumns = fields.filter((f) => f.type === 'text');
     if (textColumns.length) {
       params.push(likePattern(searchFold(query.q)));
-      where.push(`(${textColumns.map((f) => `lower(${quoteIdentifier(f.column)}) LIKE $${params.length}`).join(' OR ')})`);
+      // Folded as searchFold folds the query: lower case, apostrophes (пам'ятка, пам’ятка) left out.
+      where.push(`(${textColumns.map((f) => `translate(lower(${quoteIdentifier(f.column)}), '''’ʼ\`', '') LIKE $${params.length}`).join(' OR ')})`);
     } else where.push('false');
   }
   let selected = query.fields?.length ? query.fields.map((id) => resolveField(fields, id, 'fields')) : [{ id: '_id', column: '_id', type: 'integer' as const }, ...fields];
