@@ -196,9 +196,9 @@ for (const engine of ENGINES) {
 
       const apostrophes = await upload(editor, 'apostrophes.csv', "назва\nПам’ятка архітектури\nпам'ятник Шевченку\nпарк\n");
       await runJobs();
-      for (const word of ["пам'ят", 'ПАМЯТ', 'пам’ят']) {
+      for (const word of ["пам'ят", 'ПАМ’ЯТ', 'памʼят']) {
         const found = (await app.inject(`/api/3/action/datastore_search?resource_id=${apostrophes.id}&q=${encodeURIComponent(word)}`)).json().result;
-        assert.equal(found.total, 2, `q=${word}: apostrophes of either kind, or none, find the same rows`);
+        assert.equal(found.total, 2, `q=${word}: an apostrophe of any kind finds the rows with any kind`);
       }
 
       const cell = 'д'.repeat(5 * 1024 * 1024); // 10 MB in UTF-8

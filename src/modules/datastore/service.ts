@@ -230,6 +230,9 @@ function resolveField(fields: Field[], id: string, parameter: string): Field | {
   return field;
 }
 
+const APOSTROPHES = /['’ʼ`]/;
+const APOSTROPHES_ALL = /['’ʼ`]/g;
+
 export async function searchDatastore(db: Queryable, resource: DatastoreResource, query: DatastoreQuery): Promise<DatastoreResult> {
   if (!resource.datastore_table || !resource.datastore_fields) throw new NotFoundError('this resource has no DataStore table');
   const fields = resource.datastore_fields;
@@ -261,9 +264,16 @@ export async function searchDatastore(db: Queryable, resource: DatastoreResource
   if (query.q) {
     const textColumns = fields.filter((f) => f.type === 'text');
     if (textColumns.length) {
-      params.push(likePattern(searchFold(query.q)));
-      // Folded as searchFold folds the query: lower case, apostrophes (пам'ятка, пам’ятка) left out.
-      where.push(`(${textColumns.map((f) => `translate(lower(${quoteIdentifier(f.column)}), '''’ʼ\`', '') LIKE $${params.length}`).join(' OR ')})`);
+      // The words as typed (lower case) and folded (apostrophes left out), and with any apostrophe
+      // typed in each of its three forms (пам'ятка, пам’ятка, памʼятка): folding the data
+      // instead (translate on every cell) made a search of a million rows twice as slow.
+      const typed = query.q.normalize('NFC').toLocaleLowerCase('uk');
+      const patterns = new Set([typed, searchFold(query.q)]);
+      if (APOSTROPHES.test(typed)) for (const mark of ["'", '’', 'ʼ']) patterns.add(typed.replace(APOSTROPHES_ALL, mark));
+      // One pattern (the usual case) is a plain LIKE, cheaper than LIKE ANY over an array.
+      params.push(patterns.size === 1 ? likePattern(typed) : [...patterns].map(likePattern));
+      const match = patterns.size === 1 ? `LIKE $${params.length}` : `LIKE ANY($${params.length}::text[])`;
+      where.push(`(${textColumns.map((f) => `lower(${quoteIdentifier(f.column)}) ${match}`).join(' OR ')})`);
     } else where.push('false');
   }
   let selected = query.fields?.length ? query.fields.map((id) => resolveField(fields, id, 'fields')) : [{ id: '_id', column: '_id', type: 'integer' as const }, ...fields];
