@@ -38,10 +38,10 @@ function reportSection(ctx: PageContext, resource: DatastoreResource): SafeHtml 
   ${report.encoding ? html` · ${t('datastore.encoding')}: ${report.encoding}` : ''}
   ${report.delimiter ? html` · ${t('datastore.delimiter')}: ${t(`datastore.delimiters.${{ ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' }[report.delimiter]}`)}` : ''}
   · ${t('datastore.rows', { count: report.stats.rows })}</p>
-${report.errors.length ? html`<div class="table-wrap"><table>
+${report.errors.length ? html`<table class="responsive report">
   <thead><tr><th scope="col">${t('datastore.error_type')}</th><th scope="col">${t('datastore.row')}</th><th scope="col">${t('datastore.column')}</th><th scope="col">${t('datastore.message')}</th></tr></thead>
-  <tbody>${report.errors.slice(0, 100).map((e) => html`<tr><td><code>${e.type}</code></td><td>${e.rowNumber ?? '—'}</td><td>${e.fieldName ?? e.fieldNumber ?? '—'}</td><td>${describeProblem(t, e) ?? e.message}</td></tr>`)}</tbody>
-</table></div>
+  <tbody>${report.errors.slice(0, 100).map((e) => html`<tr><td data-label="${t('datastore.error_type')}"><code>${e.type}</code></td><td data-label="${t('datastore.row')}">${e.rowNumber ?? '—'}</td><td data-label="${t('datastore.column')}">${e.fieldName ?? e.fieldNumber ?? '—'}</td><td data-label="${t('datastore.message')}">${describeProblem(t, e) ?? e.message}</td></tr>`)}</tbody>
+</table>
 ${report.errors.length > 100 || report.truncated ? html`<p class="hint">${t('datastore.more_errors')}</p>` : ''}` : ''}`;
 }
 
