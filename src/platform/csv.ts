@@ -7,11 +7,15 @@ export function neutraliseFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-export function csvCell(value: unknown): string {
+/** A cell's text for a spreadsheet: empty for no value; a number as it is (never a formula, so a negative number stays a number); other text neutralised. */
+function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  // A number is never a formula; only text is neutralised (a negative number stays a number).
   if (typeof value === 'number') return String(value);
-  const text = neutraliseFormula(String(value));
+  return neutraliseFormula(String(value));
+}
+
+export function csvCell(value: unknown): string {
+  const text = cellText(value);
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -22,9 +26,5 @@ export function csvLine(values: unknown[]): string {
 
 /** One tab-separated record: tabs and line breaks inside a cell become spaces (TSV has no quoting). */
 export function tsvLine(values: unknown[]): string {
-  return values.map((value) => {
-    if (value === null || value === undefined) return '';
-    if (typeof value === 'number') return String(value);
-    return neutraliseFormula(String(value)).replace(/[\t\r\n]/g, ' ');
-  }).join('\t') + '\r\n';
+  return values.map((value) => cellText(value).replace(/[\t\r\n]/g, ' ')).join('\t') + '\r\n';
 }

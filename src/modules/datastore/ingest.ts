@@ -99,11 +99,15 @@ export class IngestFailure extends Error {
   }
 }
 
+/** Why a load failed, in English: the report's `message`, and the text of errors that carry a failure code. */
+export function failureMessage(code: FailureCode, params: Params): string {
+  return describeProblem(english, { type: 'source-error', code, params })!;
+}
+
 export function failed(code: FailureCode, params: Params = {}, encoding: Encoding | null = null, delimiter: Delimiter | null = null): IngestFailure {
-  const error = { type: 'source-error', code, params } as const;
   return new IngestFailure({
     valid: false, encoding, delimiter, stats: { rows: 0, fields: 0, errors: 1 },
-    errors: [{ ...error, message: describeProblem(english, error)! }], truncated: false,
+    errors: [{ type: 'source-error', code, params, message: failureMessage(code, params) }], truncated: false,
   });
 }
 

@@ -39,6 +39,11 @@ function commaItems(value: unknown): string[] {
     : typeof value === 'string' ? (value.match(/(?:"[^"]*"|[^,])+/g) ?? []).map((s) => s.trim()).filter(Boolean) : [];
 }
 
+/** DataStore filters are a JSON object of field: value (or a list of values). */
+function isFilterObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function fieldList(value: unknown): string[] {
   return commaItems(value).map((name) => name.replace(/^"(.*)"$/, '$1'));
 }
@@ -264,7 +269,7 @@ async function routes(app: FastifyInstance) {
     } catch {
       filters = null;
     }
-    if (filters !== undefined && (typeof filters !== 'object' || filters === null || Array.isArray(filters))) {
+    if (filters !== undefined && !isFilterObject(filters)) {
       throw new ValidationError([{ field: 'filters', message: 'validation.filters_json' }]);
     }
     const result = await searchDatastore(db, resource, {
@@ -360,7 +365,7 @@ async function routes(app: FastifyInstance) {
       }
     };
     const filters = parseJson('filters');
-    if (filters !== undefined && (typeof filters !== 'object' || filters === null || Array.isArray(filters))) {
+    if (filters !== undefined && !isFilterObject(filters)) {
       throw new CkanError(409, 'Validation Error', 'filters must be an object', { filters: ['Must be a JSON object of field: value'] });
     }
     const threshold = p.total_estimation_threshold;

@@ -7,15 +7,15 @@ import { StringDecoder } from 'node:string_decoder';
 import yauzl from 'yauzl';
 import { SaxesParser } from 'saxes';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
-import { translator, type Params } from '../../platform/i18n/locales.ts';
-import type { FailureCode } from './ingest.ts';
+import type { Params } from '../../platform/i18n/locales.ts';
+import { failureMessage, type FailureCode } from './ingest.ts';
 
 /** Why a workbook cannot be read, with the parameters its description takes (see datastore.failure in the locales). */
 export class XlsxError extends Error {
   readonly code: FailureCode;
   readonly params: Params;
   constructor(code: FailureCode, params: Params = {}) {
-    super(translator('en')(`datastore.failure.${code}`, params));
+    super(failureMessage(code, params));
     this.code = code;
     this.params = params;
   }
