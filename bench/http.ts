@@ -12,7 +12,15 @@ import { startServer, stopServer } from './support.ts';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = 50;
 
-interface Result { target: string; engine: string; rps: number; p50: number; p99: number; errors: number; non2xx: number }
+interface Result {
+  target: string;
+  engine: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
 
 async function load(url: string): Promise<Omit<Result, 'target' | 'engine'>> {
   await autocannon({ url, connections: 10, duration: 2 }); // warm-up: JIT, caches, connection pool
@@ -61,8 +69,12 @@ let failed = false;
 for (const r of all) {
   const baseline = all.find((b) => b.engine === r.engine && b.target.includes('baseline'))!;
   const ratio = r.rps / baseline.rps;
-  console.log(`${r.engine.padEnd(9)} ${r.target.padEnd(24)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(8)} ${String(r.p99).padStart(7)} ${(ratio * 100).toFixed(0).padStart(10)}%  ${r.errors + r.non2xx}`);
+  console.log(
+    `${r.engine.padEnd(9)} ${r.target.padEnd(24)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(8)} ${String(r.p99).padStart(7)} ${(ratio * 100).toFixed(0).padStart(10)}%  ${r.errors + r.non2xx}`,
+  );
   if (r.engine === 'postgres' && !r.target.includes('baseline') && (ratio < 0.3 || r.p99 >= 50)) failed = true;
   if (r.errors + r.non2xx > 0) failed = true;
 }
-console.log(`\nTarget on PostgreSQL: ≥ 30% of the baseline's requests/s and p99 < 50 ms: ${failed ? 'NOT MET' : 'met'}`);
+console.log(
+  `\nTarget on PostgreSQL: ≥ 30% of the baseline's requests/s and p99 < 50 ms: ${failed ? 'NOT MET' : 'met'}`,
+);

@@ -23,14 +23,42 @@ function generate(file: string, local: boolean): number {
   const write = (text: string) => (local ? fs.writeSync(fd, encode1251(text)) : fs.writeSync(fd, text));
   const sep = local ? ';' : ',';
   const num = (n: number) => (local ? n.toFixed(2).replace('.', ',') : n.toFixed(2));
-  const header = ['id', 'district', 'street', 'category', 'amount', 'quantity', 'date', 'approved', 'latitude', 'longitude', 'note', 'code'];
+  const header = [
+    'id',
+    'district',
+    'street',
+    'category',
+    'amount',
+    'quantity',
+    'date',
+    'approved',
+    'latitude',
+    'longitude',
+    'note',
+    'code',
+  ];
   let buffer = header.join(sep) + '\n';
   const districts = ['Галицький', 'Франківський', 'Залізничний', 'Личаківський', 'Сихівський', 'Шевченківський'];
   for (let i = 1; i <= ROWS; i++) {
     const d = new Date(Date.UTC(2018, 0, 1) + (i % 2000) * 86_400_000);
-    const date = local ? `${String(d.getUTCDate()).padStart(2, '0')}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.${d.getUTCFullYear()}` : d.toISOString().slice(0, 10);
-    buffer += [i, districts[i % 6], `"вул. Городоцька, ${i % 300}"`, `Категорія ${i % 40}`, num((i * 7919) % 1_000_000 / 3), i % 1000,
-      date, i % 3 === 0 ? 'так' : 'ні', num(49.8 + (i % 1000) / 10000), num(24.0 + (i % 1000) / 10000), `"Примітка ""${i % 97}"""`, `K${i % 5000}`].join(sep) + '\n';
+    const date = local
+      ? `${String(d.getUTCDate()).padStart(2, '0')}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.${d.getUTCFullYear()}`
+      : d.toISOString().slice(0, 10);
+    buffer +=
+      [
+        i,
+        districts[i % 6],
+        `"вул. Городоцька, ${i % 300}"`,
+        `Категорія ${i % 40}`,
+        num(((i * 7919) % 1_000_000) / 3),
+        i % 1000,
+        date,
+        i % 3 === 0 ? 'так' : 'ні',
+        num(49.8 + (i % 1000) / 10000),
+        num(24.0 + (i % 1000) / 10000),
+        `"Примітка ""${i % 97}"""`,
+        `K${i % 5000}`,
+      ].join(sep) + '\n';
     if (buffer.length > 1 << 20) {
       write(buffer);
       buffer = '';
@@ -56,7 +84,20 @@ function encode1251(text: string): Uint8Array {
 /** psql alone, to the end state our pipeline reaches: typed columns, an index per column, statistics. */
 function psqlTypedAndIndexed(url: string, file: string): number {
   const start = performance.now();
-  const types = ['bigint', 'text', 'text', 'text', 'numeric', 'bigint', 'date', 'text', 'numeric', 'numeric', 'text', 'text'];
+  const types = [
+    'bigint',
+    'text',
+    'text',
+    'text',
+    'numeric',
+    'bigint',
+    'date',
+    'text',
+    'numeric',
+    'numeric',
+    'text',
+    'text',
+  ];
   const sql = `CREATE TABLE baseline2 (${types.map((t, i) => `c${i} ${t}`).join(', ')});
 \\copy baseline2 FROM '${file}' WITH (FORMAT csv, HEADER true)
 ${types.map((t, i) => `CREATE INDEX ON baseline2 (${t === 'text' ? `left(c${i}, 100)` : `c${i}`});`).join('\n')}
@@ -77,7 +118,11 @@ DROP TABLE baseline;`;
   return (performance.now() - start) / 1000;
 }
 
-async function ours(db: Database, file: string, table: string): Promise<{ seconds: number; peakMb: number; rows: number; errors: number; phases: string }> {
+async function ours(
+  db: Database,
+  file: string,
+  table: string,
+): Promise<{ seconds: number; peakMb: number; rows: number; errors: number; phases: string }> {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const start = performance.now();
@@ -106,14 +151,21 @@ try {
   const pgDb = await openDatabase({ databaseUrl: postgres.url, dataDir: null });
   await migrate(pgDb);
   const lines: string[] = [];
-  for (const [label, file, size, local] of [['UTF-8, comma', utf8File, sizes[0]!, false], ['windows-1251, semicolon, decimal comma', localFile, sizes[1]!, true]] as const) {
+  for (const [label, file, size, local] of [
+    ['UTF-8, comma', utf8File, sizes[0]!, false],
+    ['windows-1251, semicolon, decimal comma', localFile, sizes[1]!, true],
+  ] as const) {
     const baseline = psqlCopy(postgres.url, file, local);
     const result = await ours(pgDb, file, 'bench_pg');
-    lines.push(`postgres  ${label.padEnd(40)} ${(size / 1e6).toFixed(0).padStart(5)} MB  psql \\copy ${baseline.toFixed(1).padStart(6)} s  ours ${result.seconds.toFixed(1).padStart(6)} s  ratio ${(result.seconds / baseline).toFixed(2)}x  peak RSS ${result.peakMb.toFixed(0)} MB  rows ${result.rows}  problems ${result.errors}`);
+    lines.push(
+      `postgres  ${label.padEnd(40)} ${(size / 1e6).toFixed(0).padStart(5)} MB  psql \\copy ${baseline.toFixed(1).padStart(6)} s  ours ${result.seconds.toFixed(1).padStart(6)} s  ratio ${(result.seconds / baseline).toFixed(2)}x  peak RSS ${result.peakMb.toFixed(0)} MB  rows ${result.rows}  problems ${result.errors}`,
+    );
     lines.push(`          ours by phase: ${result.phases}`);
     if (!local) {
       const full = psqlTypedAndIndexed(postgres.url, file);
-      lines.push(`          psql alone to the same end state (typed \\copy + 12 indexes + ANALYZE): ${full.toFixed(1)} s; ours ${(result.seconds / full).toFixed(2)}x that`);
+      lines.push(
+        `          psql alone to the same end state (typed \\copy + 12 indexes + ANALYZE): ${full.toFixed(1)} s; ours ${(result.seconds / full).toFixed(2)}x that`,
+      );
     }
   }
   await pgDb.close();
@@ -122,7 +174,9 @@ try {
     const pglite = await openDatabase({ dataDir: null });
     await migrate(pglite);
     const result = await ours(pglite, utf8File, 'bench_pglite');
-    lines.push(`pglite    ${'UTF-8, comma'.padEnd(40)} ${(sizes[0]! / 1e6).toFixed(0).padStart(5)} MB  ours ${result.seconds.toFixed(1)} s  peak RSS ${result.peakMb.toFixed(0)} MB (PGlite's memory is in this process)  rows ${result.rows}`);
+    lines.push(
+      `pglite    ${'UTF-8, comma'.padEnd(40)} ${(sizes[0]! / 1e6).toFixed(0).padStart(5)} MB  ours ${result.seconds.toFixed(1)} s  peak RSS ${result.peakMb.toFixed(0)} MB (PGlite's memory is in this process)  rows ${result.rows}`,
+    );
     await pglite.close();
   }
   console.log(`\nDataStore ingestion — ${ROWS.toLocaleString('en')} rows × 12 columns\n${lines.join('\n')}`);

@@ -29,13 +29,26 @@ const text = (s: string) => ({ uk: s, en: s, bg: s });
 
 function methodology(): MethodologyDocument {
   return {
-    year: 2030, version: 'bench-100', title: text('Bench'),
+    year: 2030,
+    version: 'bench-100',
+    title: text('Bench'),
     areas: Array.from({ length: AREAS }, (_, a) => ({
-      code: String(a + 1), name: text(`Area ${a + 1}`), max_points: PER_AREA * 1.5 - 2,
+      code: String(a + 1),
+      name: text(`Area ${a + 1}`),
+      max_points: PER_AREA * 1.5 - 2,
       indicators: Array.from({ length: PER_AREA }, (_, i) => ({
-        code: `B${a * PER_AREA + i + 1}`, question: text(`Question ${a}.${i}`), guidance: text(''), points: i % 2 ? 2 : 1,
-        type: (['legal', 'best_practice', 'both'] as const)[i % 3]!, evidence: ['website' as const], not_applicable_allowed: i % 7 === 0,
-        levels: [{ value: 1, description: text('full') }, { value: 0.5, description: text('half') }, { value: 0, description: text('none') }],
+        code: `B${a * PER_AREA + i + 1}`,
+        question: text(`Question ${a}.${i}`),
+        guidance: text(''),
+        points: i % 2 ? 2 : 1,
+        type: (['legal', 'best_practice', 'both'] as const)[i % 3]!,
+        evidence: ['website' as const],
+        not_applicable_allowed: i % 7 === 0,
+        levels: [
+          { value: 1, description: text('full') },
+          { value: 0.5, description: text('half') },
+          { value: 0, description: text('none') },
+        ],
       })),
     })),
   };
@@ -46,13 +59,17 @@ async function seedCampaigns(db: Database): Promise<number[]> {
   await db.query(
     `INSERT INTO cities (slug, name_uk, name_en, name_bg, sort_key_uk, sort_key_en, sort_key_bg, search_text, oblast_slug, population)
      SELECT 'bench-' || n, 'Місто ' || n, 'Town ' || n, 'Град ' || n, 'm' || n, 't' || n, 'g' || n, 'town ' || n, 'kyivska', 20000 + n * 1000
-     FROM generate_series(1, GREATEST(0, $1 - (SELECT count(*) FROM cities))::int) AS n`, [CITIES]);
+     FROM generate_series(1, GREATEST(0, $1 - (SELECT count(*) FROM cities))::int) AS n`,
+    [CITIES],
+  );
   const methodologyId = await db.transaction((tx) => importMethodology(tx, ACTOR, methodology()));
   await publishMethodology(db, ACTOR, methodologyId, new Date());
   const campaigns: number[] = [];
   for (let year = 2031; year < 2031 + CAMPAIGNS; year++) {
     const id = (await db.one<{ id: number }>(
-      `INSERT INTO ranking_campaigns (year, methodology_id, title_uk, title_en, title_bg, phase) VALUES ($1, $2, 'b', 'b', 'b', 'final') RETURNING id`, [year, methodologyId]))!.id;
+      `INSERT INTO ranking_campaigns (year, methodology_id, title_uk, title_en, title_bg, phase) VALUES ($1, $2, 'b', 'b', 'b', 'final') RETURNING id`,
+      [year, methodologyId],
+    ))!.id;
     await db.query('INSERT INTO ranking_campaign_cities SELECT $1, id FROM cities ORDER BY id LIMIT $2', [id, CITIES]);
     // Scores from a hash of city, indicator and year: full, half, none or not applicable where allowed.
     await db.query(
@@ -61,7 +78,9 @@ async function seedCampaigns(db: Database): Promise<number[]> {
          h < 4 AND i.not_applicable_allowed, CASE WHEN h % 3 = 0 THEN 'accepted' ELSE 'pending' END, CASE WHEN h % 9 = 0 AND h >= 4 THEN 0.5 END
        FROM ranking_campaign_cities cc CROSS JOIN ranking_indicators i
        CROSS JOIN LATERAL (SELECT abs(hashtext(cc.city_id || ':' || i.id || ':' || $2)) % 100 AS h) AS x
-       WHERE cc.campaign_id = $1 AND i.methodology_id = $3`, [id, year, methodologyId]);
+       WHERE cc.campaign_id = $1 AND i.methodology_id = $3`,
+      [id, year, methodologyId],
+    );
     campaigns.push(id);
   }
   return campaigns;
@@ -85,8 +104,16 @@ try {
   await migrate(db);
   await seedDemo(db);
   const campaigns = await seedCampaigns(db);
-  const scoreRows = (await db.one<{ n: number }>('SELECT count(*)::int AS n FROM ranking_scores WHERE campaign_id = $1', [campaigns[0]]))!.n;
-  const baseline = await time(() => db.query('SELECT city_id, indicator_id, level_value, not_applicable, verified_value, verified_not_applicable FROM ranking_scores WHERE campaign_id = $1', [campaigns[0]]));
+  const scoreRows = (await db.one<{ n: number }>(
+    'SELECT count(*)::int AS n FROM ranking_scores WHERE campaign_id = $1',
+    [campaigns[0]],
+  ))!.n;
+  const baseline = await time(() =>
+    db.query(
+      'SELECT city_id, indicator_id, level_value, not_applicable, verified_value, verified_not_applicable FROM ranking_scores WHERE campaign_id = $1',
+      [campaigns[0]],
+    ),
+  );
   const one = await time(() => campaignResults(db, campaigns[0]!));
   const yearOverYear = await time(async () => {
     let previous: Awaited<ReturnType<typeof campaignResults>> | null = null;
@@ -94,7 +121,11 @@ try {
       const current = await campaignResults(db, id);
       if (previous) {
         const before = new Map(previous.results.map((r) => [r.cityId, r]));
-        for (const r of current.results) changeSince({ ...r, methodology: current.methodology }, before.get(r.cityId) && { ...before.get(r.cityId)!, methodology: previous.methodology });
+        for (const r of current.results)
+          changeSince(
+            { ...r, methodology: current.methodology },
+            before.get(r.cityId) && { ...before.get(r.cityId)!, methodology: previous.methodology },
+          );
       }
       previous = current;
     }
@@ -108,7 +139,12 @@ try {
   const load = async (url: string) => {
     await autocannon({ url, connections: 10, duration: 2 });
     const r = await autocannon({ url, connections: 50, duration: Number(process.env.BENCH_DURATION ?? 10) });
-    return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+    return {
+      rps: r.requests.average,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      errors: r.errors + r.timeouts + r.non2xx,
+    };
   };
   let page;
   let staticFile;
@@ -120,14 +156,24 @@ try {
   }
 
   console.log(`\nHromada ranking benchmark — PostgreSQL, ${os.cpus().length} cores\n`);
-  console.log(`Recompute: ${results.results.length} cities × ${AREAS * PER_AREA} indicators (${scoreRows} scores), median of ${REPEAT}`);
+  console.log(
+    `Recompute: ${results.results.length} cities × ${AREAS * PER_AREA} indicators (${scoreRows} scores), median of ${REPEAT}`,
+  );
   console.log(`  baseline: SELECT of the score rows        ${baseline.toFixed(1).padStart(7)} ms`);
-  console.log(`  one campaign recomputed                   ${one.toFixed(1).padStart(7)} ms   ${(one / baseline).toFixed(1)}× the baseline`);
-  console.log(`  year over year, ${CAMPAIGNS} campaigns              ${yearOverYear.toFixed(1).padStart(7)} ms   ${(yearOverYear / baseline).toFixed(1)}× the baseline`);
+  console.log(
+    `  one campaign recomputed                   ${one.toFixed(1).padStart(7)} ms   ${(one / baseline).toFixed(1)}× the baseline`,
+  );
+  console.log(
+    `  year over year, ${CAMPAIGNS} campaigns              ${yearOverYear.toFixed(1).padStart(7)} ms   ${(yearOverYear / baseline).toFixed(1)}× the baseline`,
+  );
   console.log(`  target: well under 1 s: ${yearOverYear < 1000 ? 'met' : 'NOT MET'}`);
   console.log('\nThe ranking page, 50 connections                 req/s   p50 ms  p99 ms  vs baseline  errors');
-  console.log(`  static file (baseline)                        ${staticFile.rps.toFixed(0).padStart(6)} ${String(staticFile.p50).padStart(8)} ${String(staticFile.p99).padStart(7)}        100%  ${staticFile.errors}`);
-  console.log(`  /ranking                                      ${page.rps.toFixed(0).padStart(6)} ${String(page.p50).padStart(8)} ${String(page.p99).padStart(7)} ${((page.rps / staticFile.rps) * 100).toFixed(0).padStart(10)}%  ${page.errors}`);
+  console.log(
+    `  static file (baseline)                        ${staticFile.rps.toFixed(0).padStart(6)} ${String(staticFile.p50).padStart(8)} ${String(staticFile.p99).padStart(7)}        100%  ${staticFile.errors}`,
+  );
+  console.log(
+    `  /ranking                                      ${page.rps.toFixed(0).padStart(6)} ${String(page.p50).padStart(8)} ${String(page.p99).padStart(7)} ${((page.rps / staticFile.rps) * 100).toFixed(0).padStart(10)}%  ${page.errors}`,
+  );
   console.log(`  target: p99 < 50 ms: ${page.p99 < 50 && page.errors === 0 ? 'met' : 'NOT MET'}`);
 } finally {
   postgres.stop();

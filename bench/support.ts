@@ -31,20 +31,35 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
 /**
  * Inserts `count` confirmed people who cannot log in, the first `withTokens` of them with an API
  * token each; returns their ids and those tokens.
  */
-export async function insertPeople(db: pg.Pool, prefix: string, count: number, withTokens: number): Promise<{ ids: number[]; tokens: string[] }> {
-  const ids = (await db.query(
-    `INSERT INTO users (email, display_name, password_hash, email_confirmed_at)
+export async function insertPeople(
+  db: pg.Pool,
+  prefix: string,
+  count: number,
+  withTokens: number,
+): Promise<{ ids: number[]; tokens: string[] }> {
+  const ids = (
+    await db.query(
+      `INSERT INTO users (email, display_name, password_hash, email_confirmed_at)
      SELECT $1 || n || '@bench.example', 'Bench ' || n, 'no-login', now() FROM generate_series(1, $2::int) AS n RETURNING id`,
-    [prefix, count])).rows.map((r: { id: number }) => r.id);
+      [prefix, count],
+    )
+  ).rows.map((r: { id: number }) => r.id);
   const tokens = Array.from({ length: withTokens }, () => `hmd_${crypto.randomBytes(24).toString('base64url')}`);
   await db.query(
     `INSERT INTO api_tokens (user_id, name, token_hash, prefix) SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[])`,
-    [ids.slice(0, withTokens), tokens.map(() => 'bench'), tokens.map((t) => crypto.createHash('sha256').update(t).digest('hex')), tokens.map((t) => t.slice(0, 10))]);
+    [
+      ids.slice(0, withTokens),
+      tokens.map(() => 'bench'),
+      tokens.map((t) => crypto.createHash('sha256').update(t).digest('hex')),
+      tokens.map((t) => t.slice(0, 10)),
+    ],
+  );
   return { ids, tokens };
 }

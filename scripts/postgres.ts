@@ -47,8 +47,15 @@ export async function startPostgres(): Promise<PostgresServer> {
   const port = await freePort();
   run(findBin('initdb'), ['-D', dataDir, '-U', 'hromada', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
   run(findBin('pg_ctl'), [
-    '-D', dataDir, '-l', path.join(dir, 'server.log'), '-w', '-t', '60',
-    '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+    '-D',
+    dataDir,
+    '-l',
+    path.join(dir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
     'start',
   ]);
   return {

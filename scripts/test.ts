@@ -11,6 +11,10 @@ console.log('> tsc --noEmit');
 const typecheck = spawnSync(bin('tsc'), ['--noEmit', '-p', root], { stdio: 'inherit' });
 if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
 
+console.log('> biome ci');
+const lint = spawnSync(bin('biome'), ['ci', '--colors=off', root], { stdio: 'inherit' });
+if (lint.status !== 0) process.exit(lint.status ?? 1);
+
 console.log('> starting a private PostgreSQL server');
 const postgres = await startPostgres();
 let status = 1;
@@ -18,7 +22,12 @@ try {
   const files = process.argv.slice(2);
   const result = spawnSync(
     process.execPath,
-    ['--test', '--test-concurrency=2', '--test-timeout=300000', ...(files.length ? files : ['src/**/*.test.ts', 'test/**/*.test.ts'])],
+    [
+      '--test',
+      '--test-concurrency=2',
+      '--test-timeout=300000',
+      ...(files.length ? files : ['src/**/*.test.ts', 'test/**/*.test.ts']),
+    ],
     { stdio: 'inherit', cwd: root, env: { ...process.env, TEST_POSTGRES_URL: postgres.url } },
   );
   status = result.status ?? 1;

@@ -80,7 +80,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     inFlight--;
   });
   app.addHook('onClose', async () => {
-    for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     await db.close();
   });
 
@@ -116,7 +117,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       info: {
         title: 'Hromada API',
         version: '1.0.0',
-        description: 'Public, machine-readable facts about cities and their organisations. Anonymous calls are allowed with a lower rate limit; send `Authorization: Bearer <token>` with a personal token from your account page.',
+        description:
+          'Public, machine-readable facts about cities and their organisations. Anonymous calls are allowed with a lower rate limit; send `Authorization: Bearer <token>` with a personal token from your account page.',
       },
       servers: [{ url: config.publicUrl }],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },

@@ -65,17 +65,26 @@ async function serve(config: Config, demo: boolean): Promise<void> {
   const app = await buildApp({ config, db });
   if (applied.length) app.log.info({ migrations: applied }, 'applied migrations');
   if (demo && (await seedDemo(db, config.dataDir))) {
-    app.log.info({ users: DEMO_USERS.map((u) => `${u.email} (${u.role})`), password: DEMO_PASSWORD }, 'demo content created');
+    app.log.info(
+      { users: DEMO_USERS.map((u) => `${u.email} (${u.role})`), password: DEMO_PASSWORD },
+      'demo content created',
+    );
   }
   const dropped = await dropOrphanTables(db);
   if (dropped.length) app.log.warn({ tables: dropped }, 'dropped DataStore tables left by an interrupted load');
-  const worker = startJobWorker(db, { [INGEST_JOB]: ingestHandler(db, config.dataDir) }, (error) => app.log.error({ err: error }, 'job worker failed'),
-    { staleSeconds: config.jobStaleSeconds });
+  const worker = startJobWorker(
+    db,
+    { [INGEST_JOB]: ingestHandler(db, config.dataDir) },
+    (error) => app.log.error({ err: error }, 'job worker failed'),
+    { staleSeconds: config.jobStaleSeconds },
+  );
   let mailTimer: NodeJS.Timeout | undefined;
   if (config.smtpUrl) {
     const smtpUrl = config.smtpUrl;
     mailTimer = setInterval(() => {
-      deliverOutbox(db, smtpUrl, config.mailFrom).catch((error) => app.log.error({ err: error }, 'mail delivery failed'));
+      deliverOutbox(db, smtpUrl, config.mailFrom).catch((error) =>
+        app.log.error({ err: error }, 'mail delivery failed'),
+      );
     }, 10_000);
   }
   let closing = false;
@@ -130,7 +139,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'seed-demo': {
       const seeded = await withDatabase(config, (db) => seedDemo(db, config.dataDir));
-      process.stdout.write(seeded ? `Demo content created; demo password: ${DEMO_PASSWORD}\n` : 'The database already has cities; nothing done\n');
+      process.stdout.write(
+        seeded
+          ? `Demo content created; demo password: ${DEMO_PASSWORD}\n`
+          : 'The database already has cities; nothing done\n',
+      );
       return 0;
     }
     case 'users': {
@@ -138,10 +151,21 @@ export async function main(argv: string[]): Promise<number> {
       const role = (values.role ?? 'citizen') as Role;
       if (!ROLES.includes(role)) throw new UsageError(`--role must be one of: ${ROLES.join(', ')}`);
       const user = await withDatabase(config, (db) =>
-        db.transaction((tx) => createConfirmedUser(tx, { userId: null, label: 'cli' }, {
-          email: required(values, 'email'), password: required(values, 'password'), role,
-          displayName: values.name, organization: values.organization, oblast: values.oblast,
-        })));
+        db.transaction((tx) =>
+          createConfirmedUser(
+            tx,
+            { userId: null, label: 'cli' },
+            {
+              email: required(values, 'email'),
+              password: required(values, 'password'),
+              role,
+              displayName: values.name,
+              organization: values.organization,
+              oblast: values.oblast,
+            },
+          ),
+        ),
+      );
       process.stdout.write(`Created user ${user.email} (id ${user.id}, role ${role})\n`);
       return 0;
     }
@@ -153,9 +177,13 @@ export async function main(argv: string[]): Promise<number> {
           const user = await findUserByEmail(tx, email);
           if (!user) throw new UsageError(`no user with e-mail ${email}`);
           const created = await createApiToken(tx, user.id, values.name ?? 'cli');
-          await recordAudit(tx, { userId: null, label: 'cli' }, 'api_token.create', 'api_token', created.id, null, { name: values.name ?? 'cli', user: email });
+          await recordAudit(tx, { userId: null, label: 'cli' }, 'api_token.create', 'api_token', created.id, null, {
+            name: values.name ?? 'cli',
+            user: email,
+          });
           return created.token;
-        }));
+        }),
+      );
       process.stdout.write(`${token}\n`);
       return 0;
     }
@@ -171,7 +199,9 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof ValidationError) {
-      process.stderr.write(`Error: ${error.problems.map((p) => `--${p.field}: ${t(p.message, p.params)}`).join('; ')}\n`);
+      process.stderr.write(
+        `Error: ${error.problems.map((p) => `--${p.field}: ${t(p.message, p.params)}`).join('; ')}\n`,
+      );
     } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`Error: ${(error as Error).message}\n`);
     } else {

@@ -25,24 +25,63 @@ test('users create, tokens create and the token calling the API, on a persisted 
   try {
     const help = hromada(dataDir, '--help');
     assert.equal(help.status, 0);
-    for (const command of ['serve', 'migrate', 'seed-demo', 'users create', 'tokens create']) assert.match(help.stdout, new RegExp(command));
+    for (const command of ['serve', 'migrate', 'seed-demo', 'users create', 'tokens create'])
+      assert.match(help.stdout, new RegExp(command));
 
     const migrated = hromada(dataDir, 'migrate');
     assert.equal(migrated.status, 0, migrated.stderr);
     assert.match(migrated.stdout, /Database is up to date/);
 
-    const created = hromada(dataDir, 'users', 'create', '--email', 'Ops@Example.org', '--password', 'operator password', '--role', 'admin');
+    const created = hromada(
+      dataDir,
+      'users',
+      'create',
+      '--email',
+      'Ops@Example.org',
+      '--password',
+      'operator password',
+      '--role',
+      'admin',
+    );
     assert.equal(created.status, 0, created.stderr);
     assert.match(created.stdout, /Created user ops@example\.org/);
 
-    const duplicate = hromada(dataDir, 'users', 'create', '--email', 'ops@example.org', '--password', 'operator password');
+    const duplicate = hromada(
+      dataDir,
+      'users',
+      'create',
+      '--email',
+      'ops@example.org',
+      '--password',
+      'operator password',
+    );
     assert.equal(duplicate.status, 2);
     assert.match(duplicate.stderr, /--email: An account with this address already exists/);
     const weak = hromada(dataDir, 'users', 'create', '--email', 'x@example.org', '--password', 'short');
     assert.match(weak.stderr, /--password: The password must have at least 10 characters/);
-    const badRole = hromada(dataDir, 'users', 'create', '--email', 'y@example.org', '--password', 'long enough pw', '--role', 'king');
+    const badRole = hromada(
+      dataDir,
+      'users',
+      'create',
+      '--email',
+      'y@example.org',
+      '--password',
+      'long enough pw',
+      '--role',
+      'king',
+    );
     assert.match(badRole.stderr, /--role must be one of/);
-    const editor = hromada(dataDir, 'users', 'create', '--email', 'e@example.org', '--password', 'long enough pw', '--role', 'city_editor');
+    const editor = hromada(
+      dataDir,
+      'users',
+      'create',
+      '--email',
+      'e@example.org',
+      '--password',
+      'long enough pw',
+      '--role',
+      'city_editor',
+    );
     assert.match(editor.stderr, /--organization/);
     assert.equal(hromada(dataDir, 'tokens', 'create', '--email', 'nobody@example.org').status, 2);
     assert.equal(hromada(dataDir, 'frobnicate').status, 2);
@@ -71,9 +110,13 @@ test('serve starts with demo content, logs JSON, answers /readyz, and shuts down
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-serve-'));
   const { spawn } = await import('node:child_process');
   const port = 3700 + Math.floor(Math.random() * 200);
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/hromada.js'), 'serve', '--demo', '--port', String(port)], {
-    env: { ...process.env, HROMADA_DATA_DIR: dataDir, DATABASE_URL: '', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bin/hromada.js'), 'serve', '--demo', '--port', String(port)],
+    {
+      env: { ...process.env, HROMADA_DATA_DIR: dataDir, DATABASE_URL: '', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -81,7 +124,10 @@ test('serve starts with demo content, logs JSON, answers /readyz, and shuts down
   try {
     let ready = false;
     for (let i = 0; i < 120 && !ready; i++) {
-      ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
     }
     assert.ok(ready, output);
@@ -89,7 +135,10 @@ test('serve starts with demo content, logs JSON, answers /readyz, and shuts down
     assert.ok(cities.total >= 50);
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
-    const lines = output.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     assert.ok(lines.some((l) => l.msg === 'demo content created'));
     assert.ok(lines.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM'));
     assert.ok(lines.some((l) => l.msg === 'request completed' && l.res?.statusCode === 200));

@@ -61,7 +61,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** A migrated database with the demo content, and the app on it. */
-export async function createTestApp(engine: Engine, options: { demo?: boolean; config?: Partial<Config>; clock?: Clock } = {}): Promise<FastifyInstance> {
+export async function createTestApp(
+  engine: Engine,
+  options: { demo?: boolean; config?: Partial<Config>; clock?: Clock } = {},
+): Promise<FastifyInstance> {
   const db = await createTestDatabase(engine);
   await migrate(db);
   if (options.demo ?? true) await seedDemo(db);
@@ -84,7 +87,8 @@ export class Client {
 
   private remember(response: LightMyRequestResponse) {
     for (const cookie of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
-      const expired = cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() < Date.now()) || cookie.value === '';
+      const expired =
+        cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() < Date.now()) || cookie.value === '';
       if (expired) this.cookies.delete(cookie.name);
       else this.cookies.set(cookie.name, cookie.value);
     }
@@ -96,7 +100,12 @@ export class Client {
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const response = await this.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: { cookie: this.cookieHeader, ...headers } });
+    const response = await this.app.inject({
+      method: 'GET',
+      url,
+      remoteAddress: this.remoteAddress,
+      headers: { cookie: this.cookieHeader, ...headers },
+    });
     this.remember(response);
     return response;
   }
@@ -134,8 +143,14 @@ export class Client {
 }
 
 /** The newest message in the outbox sent to `to`, and the first link in it. */
-export async function lastMailTo(db: Database, to: string): Promise<{ subject: string; body: string; link: string | null }> {
-  const row = await db.one<{ subject: string; body_text: string }>('SELECT subject, body_text FROM outbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1', [to]);
+export async function lastMailTo(
+  db: Database,
+  to: string,
+): Promise<{ subject: string; body: string; link: string | null }> {
+  const row = await db.one<{ subject: string; body_text: string }>(
+    'SELECT subject, body_text FROM outbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1',
+    [to],
+  );
   if (!row) throw new Error(`no mail to ${to}`);
   const link = /https?:\/\/\S+/.exec(row.body_text)?.[0] ?? null;
   return { subject: row.subject, body: row.body_text, link };
@@ -144,14 +159,21 @@ export async function lastMailTo(db: Database, to: string): Promise<{ subject: s
 export { DEMO_PASSWORD } from '../src/demo/seed.ts';
 
 /** A multipart/form-data body with fields first and one file, as a browser sends an upload form. */
-export function multipartBody(fields: Record<string, string>, file?: { name: string; content: Uint8Array | string; field?: string }) {
+export function multipartBody(
+  fields: Record<string, string>,
+  file?: { name: string; content: Uint8Array | string; field?: string },
+) {
   const boundary = `----hromada${Math.random().toString(16).slice(2)}`;
   const parts: Buffer[] = [];
   for (const [name, value] of Object.entries(fields)) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   }
   if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+    );
     parts.push(typeof file.content === 'string' ? Buffer.from(file.content) : Buffer.from(file.content));
     parts.push(Buffer.from('\r\n'));
   }

@@ -10,7 +10,10 @@ for (const engine of ENGINES) {
       const db = await createTestDatabase(engine);
       try {
         const first = await migrate(db);
-        assert.deepEqual(first, readMigrations().map((m) => m.name));
+        assert.deepEqual(
+          first,
+          readMigrations().map((m) => m.name),
+        );
         assert.equal(await seedDemo(db), true);
         assert.deepEqual(await migrate(db), []);
         assert.equal(await seedDemo(db), false, 'the demo seed never runs over existing data');
@@ -31,7 +34,11 @@ for (const engine of ENGINES) {
         await assert.rejects(migrate(db, broken), /no_such_function/);
         assert.ok(await db.one(`SELECT 1 FROM schema_migrations WHERE version = '0001'`));
         assert.equal(await db.one(`SELECT 1 FROM schema_migrations WHERE version = '0002'`), undefined);
-        assert.equal((await db.one<{ t: string | null }>(`SELECT to_regclass('b')::text AS t`))!.t, null, 'table b was rolled back');
+        assert.equal(
+          (await db.one<{ t: string | null }>(`SELECT to_regclass('b')::text AS t`))!.t,
+          null,
+          'table b was rolled back',
+        );
       } finally {
         await db.close();
       }

@@ -11,14 +11,28 @@ const PKG_REL = 'http://schemas.openxmlformats.org/package/2006/relationships';
 
 function workbook(sheetXml: string, sharedStrings: string[], extra: Record<string, Uint8Array> = {}): Uint8Array {
   return zipSync({
-    '[Content_Types].xml': strToU8(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>`),
-    '_rels/.rels': strToU8(`<?xml version="1.0"?><Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`),
-    'xl/workbook.xml': strToU8(`<?xml version="1.0"?><workbook xmlns="${MAIN}" xmlns:r="${REL}"><workbookPr/><sheets><sheet name="Бюджет" sheetId="1" r:id="rId7"/><sheet name="Інше" sheetId="2" r:id="rId8"/></sheets></workbook>`),
-    'xl/_rels/workbook.xml.rels': strToU8(`<?xml version="1.0"?><Relationships xmlns="${PKG_REL}"><Relationship Id="rId8" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId7" Type="${REL}/worksheet" Target="worksheets/sheet2.xml"/></Relationships>`),
-    'xl/styles.xml': strToU8(`<?xml version="1.0"?><styleSheet xmlns="${MAIN}"><numFmts count="2"><numFmt numFmtId="164" formatCode="dd\\.mm\\.yyyy"/><numFmt numFmtId="165" formatCode="#,##0.00\\ &quot;грн&quot;"/></numFmts><cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="22"/></cellXfs></styleSheet>`),
-    'xl/sharedStrings.xml': strToU8(`<?xml version="1.0"?><sst xmlns="${MAIN}">${sharedStrings.map((s) => `<si><t>${s}</t></si>`).join('')}<si><r><t>Бага</t></r><r><rPr><b/></rPr><t xml:space="preserve">то частин</t></r><rPh><t>ignored</t></rPh></si></sst>`),
+    '[Content_Types].xml': strToU8(
+      `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>`,
+    ),
+    '_rels/.rels': strToU8(
+      `<?xml version="1.0"?><Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    ),
+    'xl/workbook.xml': strToU8(
+      `<?xml version="1.0"?><workbook xmlns="${MAIN}" xmlns:r="${REL}"><workbookPr/><sheets><sheet name="Бюджет" sheetId="1" r:id="rId7"/><sheet name="Інше" sheetId="2" r:id="rId8"/></sheets></workbook>`,
+    ),
+    'xl/_rels/workbook.xml.rels': strToU8(
+      `<?xml version="1.0"?><Relationships xmlns="${PKG_REL}"><Relationship Id="rId8" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId7" Type="${REL}/worksheet" Target="worksheets/sheet2.xml"/></Relationships>`,
+    ),
+    'xl/styles.xml': strToU8(
+      `<?xml version="1.0"?><styleSheet xmlns="${MAIN}"><numFmts count="2"><numFmt numFmtId="164" formatCode="dd\\.mm\\.yyyy"/><numFmt numFmtId="165" formatCode="#,##0.00\\ &quot;грн&quot;"/></numFmts><cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="22"/></cellXfs></styleSheet>`,
+    ),
+    'xl/sharedStrings.xml': strToU8(
+      `<?xml version="1.0"?><sst xmlns="${MAIN}">${sharedStrings.map((s) => `<si><t>${s}</t></si>`).join('')}<si><r><t>Бага</t></r><r><rPr><b/></rPr><t xml:space="preserve">то частин</t></r><rPh><t>ignored</t></rPh></si></sst>`,
+    ),
     // The first sheet in the workbook's order is sheet2.xml (rId7): a decoy is in sheet1.xml.
-    'xl/worksheets/sheet1.xml': strToU8(`<?xml version="1.0"?><worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>decoy</t></is></c></row></sheetData></worksheet>`),
+    'xl/worksheets/sheet1.xml': strToU8(
+      `<?xml version="1.0"?><worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>decoy</t></is></c></row></sheetData></worksheet>`,
+    ),
     'xl/worksheets/sheet2.xml': strToU8(sheetXml),
     ...extra,
   });
@@ -67,7 +81,16 @@ export async function readXlsxRows(bytes: Uint8Array | Buffer): Promise<string[]
 export async function writeXlsxRows(rows: string[][]): Promise<Buffer> {
   const { writeXlsx } = await import('../src/modules/datastore/xlsx.ts');
   const chunks: Uint8Array[] = [];
-  async function* body() { yield* rows.slice(1); }
-  await writeXlsx('Sheet1', rows[0]!, rows[0]!.map(() => 'text' as const), body(), (text) => text, (chunk) => chunks.push(chunk));
+  async function* body() {
+    yield* rows.slice(1);
+  }
+  await writeXlsx(
+    'Sheet1',
+    rows[0]!,
+    rows[0]!.map(() => 'text' as const),
+    body(),
+    (text) => text,
+    (chunk) => chunks.push(chunk),
+  );
   return Buffer.concat(chunks);
 }

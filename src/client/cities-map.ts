@@ -19,7 +19,10 @@ async function start(element: HTMLElement): Promise<void> {
   const map = L.map(element, { zoomSnap: 0.25, attributionControl: false }).setView([48.6, 31.2], 5.5);
   if (element.dataset.outline) {
     const outline = await fetch(element.dataset.outline).then((r) => r.json());
-    const layer = L.geoJSON(outline, { style: { color: '#0b4f8a', weight: 1.5, fillColor: '#ffffff', fillOpacity: 1 }, interactive: false }).addTo(map);
+    const layer = L.geoJSON(outline, {
+      style: { color: '#0b4f8a', weight: 1.5, fillColor: '#ffffff', fillOpacity: 1 },
+      interactive: false,
+    }).addTo(map);
     map.fitBounds(layer.getBounds(), { padding: [8, 8] });
   }
   const body = await fetch(element.dataset.src!).then((r) => r.json());
@@ -36,8 +39,18 @@ async function start(element: HTMLElement): Promise<void> {
     link.className = 'city-link';
     link.textContent = city.name[lang] ?? city.name.uk;
     popup.append(link);
-    if (city.population) popup.append(document.createElement('br'), `${element.dataset.populationLabel ?? ''}: ${format.format(city.population)}`);
-    L.circleMarker(point, { radius: radius(city.population), color: '#083a66', weight: 1, fillColor: '#ffd200', fillOpacity: 0.85 })
+    if (city.population)
+      popup.append(
+        document.createElement('br'),
+        `${element.dataset.populationLabel ?? ''}: ${format.format(city.population)}`,
+      );
+    L.circleMarker(point, {
+      radius: radius(city.population),
+      color: '#083a66',
+      weight: 1,
+      fillColor: '#ffd200',
+      fillOpacity: 0.85,
+    })
       .bindPopup(popup)
       .bindTooltip(link.textContent)
       .addTo(map);

@@ -11,12 +11,22 @@ async function start(element: HTMLElement): Promise<void> {
   const map = L.map(element, { attributionControl: false }).setView(center, centerLat ? 12 : 5.5);
   if (outline) {
     const shape = await fetch(outline).then((r) => r.json());
-    L.geoJSON(shape, { style: { color: '#0b4f8a', weight: 1.5, fillColor: '#ffffff', fillOpacity: 1 }, interactive: false }).addTo(map);
+    L.geoJSON(shape, {
+      style: { color: '#0b4f8a', weight: 1.5, fillColor: '#ffffff', fillOpacity: 1 },
+      interactive: false,
+    }).addTo(map);
   }
   let marker: L.CircleMarker | null = null;
   const place = (point: L.LatLng) => {
     if (marker) marker.setLatLng(point);
-    else marker = L.circleMarker(point, { radius: 8, color: '#083a66', weight: 2, fillColor: '#ffd200', fillOpacity: 0.9 }).addTo(map);
+    else
+      marker = L.circleMarker(point, {
+        radius: 8,
+        color: '#083a66',
+        weight: 2,
+        fillColor: '#ffd200',
+        fillOpacity: 0.9,
+      }).addTo(map);
   };
   const fromInputs = () => {
     const point = L.latLng(Number(lat.value.replace(',', '.')), Number(lon.value.replace(',', '.')));

@@ -7,8 +7,10 @@ async function save(form: HTMLFormElement): Promise<void> {
   const status = form.querySelector<HTMLElement>('.save-status');
   if (status) status.textContent = form.dataset.savingText ?? '…';
   const response = await fetch(form.action, {
-    method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(new FormData(form) as unknown as Record<string, string>).toString(), credentials: 'same-origin',
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(new FormData(form) as unknown as Record<string, string>).toString(),
+    credentials: 'same-origin',
   });
   const body = await response.json().catch(() => ({}));
   if (!status) return;

@@ -7,19 +7,33 @@ async function start(element: HTMLElement): Promise<void> {
   const map = L.map(element, { attributionControl: false }).setView([48.6, 31.2], 5.5);
   if (outline) {
     const shape = await fetch(outline).then((r) => r.json());
-    L.geoJSON(shape, { style: { color: '#0b4f8a', weight: 1.5, fillColor: '#ffffff', fillOpacity: 1 }, interactive: false }).addTo(map);
+    L.geoJSON(shape, {
+      style: { color: '#0b4f8a', weight: 1.5, fillColor: '#ffffff', fillOpacity: 1 },
+      interactive: false,
+    }).addTo(map);
   }
   if (geojson) {
     const layer = L.geoJSON(await fetch(geojson).then((r) => r.json()), {
       style: { color: '#083a66', weight: 2, fillColor: '#ffd200', fillOpacity: 0.5 },
       // A feature marked as a winner (participatory budgets) stands out; others are plain.
-      pointToLayer: (feature, latlng) => L.circleMarker(latlng, feature.properties?.winner === false
-        ? { radius: 5, color: '#083a66', weight: 1, fillColor: '#ffffff', fillOpacity: 0.9 }
-        : { radius: feature.properties?.winner ? 8 : 5, color: '#083a66', weight: 1, fillColor: '#ffd200', fillOpacity: 0.9 }),
+      pointToLayer: (feature, latlng) =>
+        L.circleMarker(
+          latlng,
+          feature.properties?.winner === false
+            ? { radius: 5, color: '#083a66', weight: 1, fillColor: '#ffffff', fillOpacity: 0.9 }
+            : {
+                radius: feature.properties?.winner ? 8 : 5,
+                color: '#083a66',
+                weight: 1,
+                fillColor: '#ffd200',
+                fillOpacity: 0.9,
+              },
+        ),
       onEachFeature: (feature, item) => {
         const properties = (feature.properties ?? {}) as Record<string, unknown>;
-        const name = Object.entries(properties).find(([key, value]) => /name|назва|име|title/i.test(key) && value !== null)?.[1]
-          ?? Object.values(properties).find((value) => typeof value === 'string');
+        const name =
+          Object.entries(properties).find(([key, value]) => /name|назва|име|title/i.test(key) && value !== null)?.[1] ??
+          Object.values(properties).find((value) => typeof value === 'string');
         if (name !== undefined) item.bindTooltip(String(name));
       },
     }).addTo(map);
@@ -28,15 +42,25 @@ async function start(element: HTMLElement): Promise<void> {
     element.dataset.ready = String(layer.getLayers().length);
     return;
   }
-  const fields = [lat, lon, label].filter(Boolean).map((f) => JSON.stringify(f)).join(',');
+  const fields = [lat, lon, label]
+    .filter(Boolean)
+    .map((f) => JSON.stringify(f))
+    .join(',');
   const url = `/api/3/action/datastore_search?resource_id=${encodeURIComponent(resource!)}&limit=5000&fields=${encodeURIComponent(fields)}`;
   const body = await fetch(url).then((r) => r.json());
   const bounds: L.LatLngExpression[] = [];
   for (const record of body.result?.records ?? []) {
     const point: [number, number] = [Number(record[lat!]), Number(record[lon!])];
-    if (!Number.isFinite(point[0]) || !Number.isFinite(point[1]) || Math.abs(point[0]) > 90 || Math.abs(point[1]) > 180) continue;
+    if (!Number.isFinite(point[0]) || !Number.isFinite(point[1]) || Math.abs(point[0]) > 90 || Math.abs(point[1]) > 180)
+      continue;
     bounds.push(point);
-    const marker = L.circleMarker(point, { radius: 5, color: '#083a66', weight: 1, fillColor: '#ffd200', fillOpacity: 0.9 }).addTo(map);
+    const marker = L.circleMarker(point, {
+      radius: 5,
+      color: '#083a66',
+      weight: 1,
+      fillColor: '#ffd200',
+      fillOpacity: 0.9,
+    }).addTo(map);
     if (label && record[label] !== null && record[label] !== undefined) marker.bindTooltip(String(record[label]));
   }
   if (bounds.length) map.fitBounds(L.latLngBounds(bounds), { padding: [20, 20], maxZoom: 14 });

@@ -1,6 +1,15 @@
 // Demo content: real Ukrainian cities with approximate (pre-2022 estimate) populations and
 // coordinates of their centres. Good enough to explore the platform; not an official register.
-export const DEMO_CITIES: [slug: string, uk: string, en: string, bg: string, oblast: string, population: number, lat: number, lon: number][] = [
+export const DEMO_CITIES: [
+  slug: string,
+  uk: string,
+  en: string,
+  bg: string,
+  oblast: string,
+  population: number,
+  lat: number,
+  lon: number,
+][] = [
   ['kyiv', 'Київ', 'Kyiv', 'Киев', 'kyiv-city', 2952301, 50.4501, 30.5234],
   ['kharkiv', 'Харків', 'Kharkiv', 'Харков', 'kharkivska', 1421125, 49.9935, 36.2304],
   ['odesa', 'Одеса', 'Odesa', 'Одеса', 'odeska', 1010537, 46.4825, 30.7233],
@@ -24,7 +33,16 @@ export const DEMO_CITIES: [slug: string, uk: string, en: string, bg: string, obl
   ['zhytomyr', 'Житомир', 'Zhytomyr', 'Житомир', 'zhytomyrska', 261624, 50.2547, 28.6587],
   ['sumy', 'Суми', 'Sumy', 'Суми', 'sumska', 259660, 50.9077, 34.7981],
   ['rivne', 'Рівне', 'Rivne', 'Ривне', 'rivnenska', 243873, 50.6199, 26.2516],
-  ['ivano-frankivsk', 'Івано-Франківськ', 'Ivano-Frankivsk', 'Ивано-Франкивск', 'ivano-frankivska', 238196, 48.9226, 24.7111],
+  [
+    'ivano-frankivsk',
+    'Івано-Франківськ',
+    'Ivano-Frankivsk',
+    'Ивано-Франкивск',
+    'ivano-frankivska',
+    238196,
+    48.9226,
+    24.7111,
+  ],
   ['kropyvnytskyi', 'Кропивницький', 'Kropyvnytskyi', 'Кропивницки', 'kirovohradska', 222695, 48.5079, 32.2623],
   ['ternopil', 'Тернопіль', 'Ternopil', 'Тернопол', 'ternopilska', 225004, 49.5535, 25.5948],
   ['kamianske', "Кам'янське", 'Kamianske', 'Каменское', 'dnipropetrovska', 229794, 48.5132, 34.6031],
@@ -42,7 +60,16 @@ export const DEMO_CITIES: [slug: string, uk: string, en: string, bg: string, obl
   ['yevpatoriia', 'Євпаторія', 'Yevpatoriia', 'Евпатория', 'krym', 105000, 45.1904, 33.3669],
   ['pavlohrad', 'Павлоград', 'Pavlohrad', 'Павлоград', 'dnipropetrovska', 104402, 48.5167, 35.8667],
   ['sievierodonetsk', 'Сєвєродонецьк', 'Sievierodonetsk', 'Северодонецк', 'luhanska', 101000, 48.9482, 38.4917],
-  ['kamianets-podilskyi', "Кам'янець-Подільський", 'Kamianets-Podilskyi', 'Каменец-Подолски', 'khmelnytska', 99068, 48.6845, 26.5856],
+  [
+    'kamianets-podilskyi',
+    "Кам'янець-Подільський",
+    'Kamianets-Podilskyi',
+    'Каменец-Подолски',
+    'khmelnytska',
+    99068,
+    48.6845,
+    26.5856,
+  ],
   ['mukachevo', 'Мукачево', 'Mukachevo', 'Мукачево', 'zakarpatska', 85796, 48.4393, 22.7178],
   ['konotop', 'Конотоп', 'Konotop', 'Конотоп', 'sumska', 84787, 51.2403, 33.2026],
   ['uman', 'Умань', 'Uman', 'Уман', 'cherkaska', 82154, 48.7484, 30.2218],

@@ -23,19 +23,33 @@ const PROGRAMMES: [string, string, string, number][] = [
 ];
 
 const localNumber = (value: number) =>
-  value.toFixed(2).replace('.', ',').replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  value
+    .toFixed(2)
+    .replace('.', ',')
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 
 /** Spending by programme and quarter: plan, actual, and the date of the last change. */
 export function budgetSpendingCsv(): Uint8Array {
   const lines = ['КПКВК;Назва програми;Розпорядник;Квартал;План, грн;Касові видатки, грн;Виконання, %;Дата зміни'];
   PROGRAMMES.forEach(([code, name, holder, annual], p) => {
     for (let quarter = 1; quarter <= 4; quarter++) {
-      const plan = annual / 4 * (0.9 + ((p * 7 + quarter * 3) % 5) / 20);
+      const plan = (annual / 4) * (0.9 + ((p * 7 + quarter * 3) % 5) / 20);
       const share = 0.78 + ((p * 11 + quarter * 5) % 23) / 100;
       const actual = plan * share;
       const day = String(1 + ((p + quarter * 9) % 27)).padStart(2, '0');
       const month = String(quarter * 3).padStart(2, '0');
-      lines.push([code, name, holder, quarter, localNumber(plan), localNumber(actual), localNumber(share * 100), `${day}.${month}.2024`].join(';'));
+      lines.push(
+        [
+          code,
+          name,
+          holder,
+          quarter,
+          localNumber(plan),
+          localNumber(actual),
+          localNumber(share * 100),
+          `${day}.${month}.2024`,
+        ].join(';'),
+      );
     }
   });
   return new TextEncoder().encode('\ufeff' + lines.join('\r\n') + '\r\n');
@@ -59,8 +73,14 @@ export async function budgetRevenueXlsx(): Promise<Uint8Array> {
   async function* rows() {
     for (const [code, name, plan, received] of REVENUE) yield [code, name, plan, received, '2024-12-31'];
   }
-  await writeXlsx('Доходи 2024', ['ККД', 'Найменування', 'План, грн', 'Надійшло, грн', 'Станом на'],
-    ['text', 'text', 'number', 'number', 'date'], rows(), (text) => text, (chunk) => chunks.push(chunk));
+  await writeXlsx(
+    'Доходи 2024',
+    ['ККД', 'Найменування', 'План, грн', 'Надійшло, грн', 'Станом на'],
+    ['text', 'text', 'number', 'number', 'date'],
+    rows(),
+    (text) => text,
+    (chunk) => chunks.push(chunk),
+  );
   return Buffer.concat(chunks);
 }
 
@@ -72,9 +92,9 @@ const STOPS: [string, number, number, string][] = [
   ['Стрийський парк', 49.8245, 24.0256, '4, 5'],
   ['Личаківське кладовище', 49.8315, 24.0567, '7'],
   ['Площа Петрушевича', 49.8345, 24.0295, '3, 5'],
-  ['Підзамче', 49.8550, 24.0400, '6'],
-  ['Левандівка', 49.8560, 23.9740, '9'],
-  ['Сихів', 49.7960, 24.0560, '3, 5, 8'],
+  ['Підзамче', 49.855, 24.04, '6'],
+  ['Левандівка', 49.856, 23.974, '9'],
+  ['Сихів', 49.796, 24.056, '3, 5, 8'],
   ['Арена Львів', 49.7753, 24.0277, '3'],
   ['Аеропорт', 49.8125, 23.9561, '9'],
 ];
@@ -82,12 +102,17 @@ const STOPS: [string, number, number, string][] = [
 /** Tram and bus stops as GeoJSON points, with a line for one route. */
 export function transportStopsGeoJson(): Uint8Array {
   const features: unknown[] = STOPS.map(([name, lat, lon, routes], i) => ({
-    type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] },
+    type: 'Feature',
+    geometry: { type: 'Point', coordinates: [lon, lat] },
     properties: { id: i + 1, name, routes, shelter: i % 3 !== 2 },
   }));
   features.push({
-    type: 'Feature', properties: { id: STOPS.length + 1, name: 'Маршрут 9 (демо)', routes: '9', shelter: null },
-    geometry: { type: 'LineString', coordinates: [STOPS[8]!, STOPS[1]!, STOPS[3]!, STOPS[11]!].map(([, lat, lon]) => [lon, lat]) },
+    type: 'Feature',
+    properties: { id: STOPS.length + 1, name: 'Маршрут 9 (демо)', routes: '9', shelter: null },
+    geometry: {
+      type: 'LineString',
+      coordinates: [STOPS[8]!, STOPS[1]!, STOPS[3]!, STOPS[11]!].map(([, lat, lon]) => [lon, lat]),
+    },
   });
   return new TextEncoder().encode(JSON.stringify({ type: 'FeatureCollection', features }, null, 1));
 }

@@ -20,21 +20,99 @@ export const DEMO_PASSWORD = 'hromada-demo-2026';
 
 export const DEMO_USERS: { email: string; name: string; role: Role; organization?: string; oblast?: string }[] = [
   { email: 'admin@hromada.demo', name: 'Олена Адміністраторка', role: 'admin', organization: 'hromada-operator' },
-  { email: 'editor.lviv@hromada.demo', name: 'Андрій Редактор (Львів)', role: 'city_editor', organization: 'lviv-city-council' },
-  { email: 'assessor@hromada.demo', name: 'Ірина Оцінювачка', role: 'cso_assessor', organization: 'transparency-watch' },
-  { email: 'coordinator.lviv@hromada.demo', name: 'Тарас Координатор', role: 'regional_coordinator', oblast: 'lvivska' },
+  {
+    email: 'editor.lviv@hromada.demo',
+    name: 'Андрій Редактор (Львів)',
+    role: 'city_editor',
+    organization: 'lviv-city-council',
+  },
+  {
+    email: 'assessor@hromada.demo',
+    name: 'Ірина Оцінювачка',
+    role: 'cso_assessor',
+    organization: 'transparency-watch',
+  },
+  {
+    email: 'coordinator.lviv@hromada.demo',
+    name: 'Тарас Координатор',
+    role: 'regional_coordinator',
+    oblast: 'lvivska',
+  },
   { email: 'citizen@hromada.demo', name: 'Марія Мешканка', role: 'citizen' },
 ];
 
-const DEMO_ORGANIZATIONS: { slug: string; kind: OrganizationKind; uk: string; en: string; bg: string; city: string | null }[] = [
-  { slug: 'hromada-operator', kind: 'operator', uk: 'Оператор платформи «Громада»', en: 'Hromada platform operator', bg: 'Оператор на платформата „Громада“', city: 'kyiv' },
-  { slug: 'lviv-city-council', kind: 'city_council', uk: 'Львівська міська рада', en: 'Lviv City Council', bg: 'Лвовски градски съвет', city: 'lviv' },
-  { slug: 'zhytomyr-city-council', kind: 'city_council', uk: 'Житомирська міська рада', en: 'Zhytomyr City Council', bg: 'Житомирски градски съвет', city: 'zhytomyr' },
-  { slug: 'vinnytsia-city-council', kind: 'city_council', uk: 'Вінницька міська рада', en: 'Vinnytsia City Council', bg: 'Виницки градски съвет', city: 'vinnytsia' },
-  { slug: 'mykolaiv-city-council', kind: 'city_council', uk: 'Миколаївська міська рада', en: 'Mykolaiv City Council', bg: 'Николаевски градски съвет', city: 'mykolaiv' },
-  { slug: 'transparency-watch', kind: 'cso', uk: 'ГО «Прозорість» (демо)', en: 'Transparency Watch NGO (demo)', bg: 'НПО „Прозрачност“ (демо)', city: 'kyiv' },
-  { slug: 'civic-lviv', kind: 'cso', uk: 'Громадська рада Львова (демо)', en: 'Civic Lviv (demo)', bg: 'Гражданско Лвов (демо)', city: 'lviv' },
-  { slug: 'open-data-odesa', kind: 'cso', uk: 'Відкриті дані Одеси (демо)', en: 'Open Data Odesa (demo)', bg: 'Отворени данни Одеса (демо)', city: 'odesa' },
+const DEMO_ORGANIZATIONS: {
+  slug: string;
+  kind: OrganizationKind;
+  uk: string;
+  en: string;
+  bg: string;
+  city: string | null;
+}[] = [
+  {
+    slug: 'hromada-operator',
+    kind: 'operator',
+    uk: 'Оператор платформи «Громада»',
+    en: 'Hromada platform operator',
+    bg: 'Оператор на платформата „Громада“',
+    city: 'kyiv',
+  },
+  {
+    slug: 'lviv-city-council',
+    kind: 'city_council',
+    uk: 'Львівська міська рада',
+    en: 'Lviv City Council',
+    bg: 'Лвовски градски съвет',
+    city: 'lviv',
+  },
+  {
+    slug: 'zhytomyr-city-council',
+    kind: 'city_council',
+    uk: 'Житомирська міська рада',
+    en: 'Zhytomyr City Council',
+    bg: 'Житомирски градски съвет',
+    city: 'zhytomyr',
+  },
+  {
+    slug: 'vinnytsia-city-council',
+    kind: 'city_council',
+    uk: 'Вінницька міська рада',
+    en: 'Vinnytsia City Council',
+    bg: 'Виницки градски съвет',
+    city: 'vinnytsia',
+  },
+  {
+    slug: 'mykolaiv-city-council',
+    kind: 'city_council',
+    uk: 'Миколаївська міська рада',
+    en: 'Mykolaiv City Council',
+    bg: 'Николаевски градски съвет',
+    city: 'mykolaiv',
+  },
+  {
+    slug: 'transparency-watch',
+    kind: 'cso',
+    uk: 'ГО «Прозорість» (демо)',
+    en: 'Transparency Watch NGO (demo)',
+    bg: 'НПО „Прозрачност“ (демо)',
+    city: 'kyiv',
+  },
+  {
+    slug: 'civic-lviv',
+    kind: 'cso',
+    uk: 'Громадська рада Львова (демо)',
+    en: 'Civic Lviv (demo)',
+    bg: 'Гражданско Лвов (демо)',
+    city: 'lviv',
+  },
+  {
+    slug: 'open-data-odesa',
+    kind: 'cso',
+    uk: 'Відкриті дані Одеси (демо)',
+    en: 'Open Data Odesa (demo)',
+    bg: 'Отворени данни Одеса (демо)',
+    city: 'odesa',
+  },
 ];
 
 const DEMO_ACTOR: Actor = { userId: null, label: 'demo-seed' };
@@ -50,39 +128,82 @@ export async function seedDemo(db: Database, dataDir?: string): Promise<boolean>
     const cityIds = new Map<string, number>();
     for (const [slug, uk, en, bg, oblast, population, latitude, longitude] of DEMO_CITIES) {
       const city = await createCity(tx, DEMO_ACTOR, {
-        slug, name_uk: uk, name_en: en, name_bg: bg, oblast_slug: oblast, population, latitude, longitude,
-        website: null, katottg: null, edrpou: null,
+        slug,
+        name_uk: uk,
+        name_en: en,
+        name_bg: bg,
+        oblast_slug: oblast,
+        population,
+        latitude,
+        longitude,
+        website: null,
+        katottg: null,
+        edrpou: null,
       });
       cityIds.set(slug, city.id);
     }
     for (const o of DEMO_ORGANIZATIONS) {
       await createOrganization(tx, DEMO_ACTOR, {
-        slug: o.slug, kind: o.kind, name_uk: o.uk, name_en: o.en, name_bg: o.bg,
-        city_id: o.city ? cityIds.get(o.city)! : null, website: null, edrpou: null,
+        slug: o.slug,
+        kind: o.kind,
+        name_uk: o.uk,
+        name_en: o.en,
+        name_bg: o.bg,
+        city_id: o.city ? cityIds.get(o.city)! : null,
+        website: null,
+        edrpou: null,
       });
     }
     for (const d of DEMO_DATASETS) {
       const input: DatasetInput = {
-        name: d.name, city_id: cityIds.get(d.city)!, title_uk: d.title.uk, title_en: d.title.en, title_bg: d.title.bg,
-        description_uk: d.description.uk, description_en: d.description.en, description_bg: d.description.bg,
-        license_id: d.license, themes: d.themes, keywords: d.keywords, frequency: d.frequency,
-        contact_name: null, contact_email: d.contact ?? null, temporal_start: d.temporal?.[0] ?? null, temporal_end: d.temporal?.[1] ?? null,
-        spatial: d.spatial ?? null, legal_basis: null, purpose: null,
+        name: d.name,
+        city_id: cityIds.get(d.city)!,
+        title_uk: d.title.uk,
+        title_en: d.title.en,
+        title_bg: d.title.bg,
+        description_uk: d.description.uk,
+        description_en: d.description.en,
+        description_bg: d.description.bg,
+        license_id: d.license,
+        themes: d.themes,
+        keywords: d.keywords,
+        frequency: d.frequency,
+        contact_name: null,
+        contact_email: d.contact ?? null,
+        temporal_start: d.temporal?.[0] ?? null,
+        temporal_end: d.temporal?.[1] ?? null,
+        spatial: d.spatial ?? null,
+        legal_basis: null,
+        purpose: null,
       };
       const dataset = await createDataset(tx, DEMO_ACTOR, input, d.state ?? 'published');
       for (const { file, ...r } of d.resources) {
         if (file && dataDir) {
           const stored = await storeStream(dataDir, Readable.from([await file.content()]), Number.MAX_SAFE_INTEGER);
-          await addUploadedResource(tx, DEMO_ACTOR, dataset, { file: stored, fileName: file.name, name: r.name, description: '' });
+          await addUploadedResource(tx, DEMO_ACTOR, dataset, {
+            file: stored,
+            fileName: file.name,
+            name: r.name,
+            description: '',
+          });
         } else {
           await addResource(tx, DEMO_ACTOR, dataset, { description: '', ...r });
         }
       }
-      if (d.dataUpdated) await tx.query('UPDATE datasets SET data_updated_at = $2, published_at = $2 WHERE id = $1', [dataset.id, d.dataUpdated]);
+      if (d.dataUpdated)
+        await tx.query('UPDATE datasets SET data_updated_at = $2, published_at = $2 WHERE id = $1', [
+          dataset.id,
+          d.dataUpdated,
+        ]);
     }
     for (const u of DEMO_USERS) {
       await createConfirmedUser(tx, DEMO_ACTOR, {
-        email: u.email, password: DEMO_PASSWORD, displayName: u.name, role: u.role, organization: u.organization, oblast: u.oblast,
+        email: u.email,
+        password: DEMO_PASSWORD,
+        displayName: u.name,
+        role: u.role,
+        organization: u.organization,
+        oblast: u.oblast,
       });
     }
     const citizen = await tx.one<{ id: number }>('SELECT id FROM users WHERE email = $1', ['citizen@hromada.demo']);

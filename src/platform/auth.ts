@@ -32,18 +32,35 @@ export const SESSION_DAYS = 30;
 const TOKEN_PREFIX = 'hmd_';
 
 export async function loadUser(db: Queryable, userId: number, via: CurrentUser['via']): Promise<CurrentUser | null> {
-  const user = await db.one<{ id: number; email: string; display_name: string; locale: string; email_confirmed_at: Date | null }>(
-    'SELECT id, email, display_name, locale, email_confirmed_at FROM users WHERE id = $1 AND disabled_at IS NULL',
-    [userId],
-  );
+  const user = await db.one<{
+    id: number;
+    email: string;
+    display_name: string;
+    locale: string;
+    email_confirmed_at: Date | null;
+  }>('SELECT id, email, display_name, locale, email_confirmed_at FROM users WHERE id = $1 AND disabled_at IS NULL', [
+    userId,
+  ]);
   if (!user) return null;
   const memberships = (
-    await db.query<{ id: number; role: Role; organization_id: number | null; city_id: number | null; oblast_slug: string | null }>(
+    await db.query<{
+      id: number;
+      role: Role;
+      organization_id: number | null;
+      city_id: number | null;
+      oblast_slug: string | null;
+    }>(
       `SELECT m.id, m.role, m.organization_id, o.city_id, m.oblast_slug
        FROM memberships m LEFT JOIN organizations o ON o.id = m.organization_id WHERE m.user_id = $1 ORDER BY m.id`,
       [userId],
     )
-  ).map((m) => ({ id: m.id, role: m.role, organizationId: m.organization_id, cityId: m.city_id, oblastSlug: m.oblast_slug }));
+  ).map((m) => ({
+    id: m.id,
+    role: m.role,
+    organizationId: m.organization_id,
+    cityId: m.city_id,
+    oblastSlug: m.oblast_slug,
+  }));
   return {
     id: user.id,
     email: user.email,
@@ -66,9 +83,10 @@ export async function createSession(db: Queryable, userId: number): Promise<stri
 }
 
 export async function userForSession(db: Queryable, secret: string): Promise<CurrentUser | null> {
-  const row = await db.one<{ user_id: number }>('SELECT user_id FROM sessions WHERE id_hash = $1 AND expires_at > now()', [
-    sha256(secret),
-  ]);
+  const row = await db.one<{ user_id: number }>(
+    'SELECT user_id FROM sessions WHERE id_hash = $1 AND expires_at > now()',
+    [sha256(secret)],
+  );
   return row ? loadUser(db, row.user_id, 'session') : null;
 }
 
@@ -78,7 +96,10 @@ export async function endSession(db: Queryable, secret: string): Promise<void> {
 
 /** Ends every session of the user, except the one whose secret is given (the person's own). */
 export async function endAllSessions(db: Queryable, userId: number, exceptSecret?: string): Promise<void> {
-  await db.query('DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2', [userId, exceptSecret ? sha256(exceptSecret) : '']);
+  await db.query('DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2', [
+    userId,
+    exceptSecret ? sha256(exceptSecret) : '',
+  ]);
 }
 
 export interface ApiToken {
@@ -90,7 +111,11 @@ export interface ApiToken {
 }
 
 /** Creates a token and returns its secret, which is shown once and never stored. */
-export async function createApiToken(db: Queryable, userId: number, name: string): Promise<{ token: string; id: number }> {
+export async function createApiToken(
+  db: Queryable,
+  userId: number,
+  name: string,
+): Promise<{ token: string; id: number }> {
   const { secret } = newSecret();
   const token = TOKEN_PREFIX + secret;
   const row = await db.one<{ id: number }>(

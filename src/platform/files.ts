@@ -48,7 +48,10 @@ export async function storeStream(dataDir: string, source: Readable, maxBytes: n
 /** A file name safe to show and to offer for download: no path, no control characters. */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '_').replace(/^\.+/, '').slice(0, 200);
+  const cleaned = base
+    .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '_')
+    .replace(/^\.+/, '')
+    .slice(0, 200);
   return cleaned || 'file';
 }
 
@@ -104,7 +107,12 @@ type MultipartPart =
 
 export type SniffedType = 'pdf' | 'png' | 'jpeg' | 'webp';
 
-export const MIME_TYPES: Record<SniffedType, string> = { pdf: 'application/pdf', png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+export const MIME_TYPES: Record<SniffedType, string> = {
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+};
 
 /** What a stored file really is, from its first bytes, whatever its name says; null when none of these. */
 export function sniffFileType(dataDir: string, key: string): SniffedType | null {
@@ -118,6 +126,7 @@ export function sniffFileType(dataDir: string, key: string): SniffedType | null 
   if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf';
   if (head[0] === 0x89 && head.subarray(1, 4).toString('latin1') === 'PNG') return 'png';
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
-  if (head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP') return 'webp';
+  if (head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP')
+    return 'webp';
   return null;
 }

@@ -16,7 +16,10 @@ const MAX_ATTEMPTS = 3;
 const STALE_SECONDS = 60;
 
 export async function enqueueJob(db: Pick<Database, 'one'>, kind: string, resourceId: string | null): Promise<number> {
-  return (await db.one<{ id: number }>('INSERT INTO jobs (kind, resource_id) VALUES ($1, $2) RETURNING id', [kind, resourceId]))!.id;
+  return (await db.one<{ id: number }>('INSERT INTO jobs (kind, resource_id) VALUES ($1, $2) RETURNING id', [
+    kind,
+    resourceId,
+  ]))!.id;
 }
 
 /** Jobs whose process stopped: queued again, or failed once they have been tried too often. */
@@ -46,7 +49,10 @@ export async function runQueuedJobs(db: Database, handlers: Record<string, JobHa
   for (let job = await claim(db); job; job = await claim(db)) {
     ran++;
     const heartbeat = async (progress: Record<string, unknown>) => {
-      await db.query('UPDATE jobs SET heartbeat_at = now(), progress = $2 WHERE id = $1', [job!.id, JSON.stringify(progress)]);
+      await db.query('UPDATE jobs SET heartbeat_at = now(), progress = $2 WHERE id = $1', [
+        job!.id,
+        JSON.stringify(progress),
+      ]);
     };
     try {
       const handler = handlers[job.kind];
@@ -54,7 +60,10 @@ export async function runQueuedJobs(db: Database, handlers: Record<string, JobHa
       await handler(job, heartbeat);
       await db.query(`UPDATE jobs SET state = 'done', finished_at = now(), error = NULL WHERE id = $1`, [job.id]);
     } catch (error) {
-      await db.query(`UPDATE jobs SET state = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [job.id, (error as Error).message.slice(0, 2000)]);
+      await db.query(`UPDATE jobs SET state = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [
+        job.id,
+        (error as Error).message.slice(0, 2000),
+      ]);
     }
   }
   return ran;
@@ -72,7 +81,9 @@ export function startJobWorker(
   let running: Promise<unknown> = Promise.resolve();
   const tick = async () => {
     if (stopped) return;
-    running = recoverStaleJobs(db, options.staleSeconds).then(() => runQueuedJobs(db, handlers)).catch(onError);
+    running = recoverStaleJobs(db, options.staleSeconds)
+      .then(() => runQueuedJobs(db, handlers))
+      .catch(onError);
     await running;
     if (!stopped) timer = setTimeout(tick, pollMs);
   };

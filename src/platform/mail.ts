@@ -22,8 +22,15 @@ export async function queueMail(db: Queryable, to: string, subject: string, body
   return row!.id;
 }
 
-export async function listOutbox(db: Queryable, limit: number, offset: number): Promise<{ items: OutboxMessage[]; total: number }> {
-  const items = await db.query<OutboxMessage>('SELECT * FROM outbox ORDER BY id DESC LIMIT $1 OFFSET $2', [limit, offset]);
+export async function listOutbox(
+  db: Queryable,
+  limit: number,
+  offset: number,
+): Promise<{ items: OutboxMessage[]; total: number }> {
+  const items = await db.query<OutboxMessage>('SELECT * FROM outbox ORDER BY id DESC LIMIT $1 OFFSET $2', [
+    limit,
+    offset,
+  ]);
   const count = await db.one<{ total: number }>('SELECT count(*)::int AS total FROM outbox');
   return { items, total: count?.total ?? 0 };
 }
@@ -42,7 +49,9 @@ export async function deliverOutbox(db: Database, smtpUrl: string, from: string)
   for (const message of pending) {
     try {
       await transport.sendMail({ from, to: message.to_address, subject: message.subject, text: message.body_text });
-      await db.query('UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1', [message.id]);
+      await db.query('UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1', [
+        message.id,
+      ]);
       sent++;
     } catch (error) {
       await db.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [

@@ -71,8 +71,13 @@ export class Checker {
     }
   }
 
-  number(field: string, options: { min?: number; max?: number; integer?: boolean; required?: boolean } = {}): number | null {
-    const value = this.raw(field).replace(/[\s\u00a0]/g, '').replace(',', '.');
+  number(
+    field: string,
+    options: { min?: number; max?: number; integer?: boolean; required?: boolean } = {},
+  ): number | null {
+    const value = this.raw(field)
+      .replace(/[\s\u00a0]/g, '')
+      .replace(',', '.');
     if (!value) {
       if (options.required) this.fail(field, 'validation.required');
       return null;
@@ -87,7 +92,11 @@ export class Checker {
     return parsed;
   }
 
-  oneOf<T extends string>(field: string, allowed: readonly T[], options: { required?: boolean } = { required: true }): T | null {
+  oneOf<T extends string>(
+    field: string,
+    allowed: readonly T[],
+    options: { required?: boolean } = { required: true },
+  ): T | null {
     const value = this.raw(field);
     if (!value) {
       if (options.required) this.fail(field, 'validation.required');
@@ -109,7 +118,17 @@ export class Checker {
  * Refuses a value already used by another row (a slug or name), naming the form field: 409.
  * `table` and `column` are the caller's constants, quoted all the same.
  */
-export async function assertUnique(db: Queryable, table: string, column: string, value: string, exceptId: number | null, field = column): Promise<void> {
-  const taken = await db.one<{ id: number }>(`SELECT id FROM ${quoteIdentifier(table)} WHERE ${quoteIdentifier(column)} = $1`, [value]);
+export async function assertUnique(
+  db: Queryable,
+  table: string,
+  column: string,
+  value: string,
+  exceptId: number | null,
+  field = column,
+): Promise<void> {
+  const taken = await db.one<{ id: number }>(
+    `SELECT id FROM ${quoteIdentifier(table)} WHERE ${quoteIdentifier(column)} = $1`,
+    [value],
+  );
   if (taken && taken.id !== exceptId) throw new ValidationError([{ field, message: 'validation.slug_taken' }], 409);
 }

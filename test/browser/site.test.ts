@@ -12,20 +12,81 @@ import { runQueuedJobs } from '../../src/platform/jobs.ts';
 import { ingestHandler, INGEST_JOB } from '../../src/modules/datastore/service.ts';
 import { closeExpiredPetitions } from '../../src/modules/petitions/service.ts';
 
-const PUBLIC_PAGES = ['/', '/cities', '/cities?q=%D0%BA%D0%B8%D1%97%D0%B2', '/cities?oblast=lvivska&sort=-population', '/cities/map', '/cities/lviv',
-  '/api/docs', '/datasets', '/datasets?q=%D0%B1%D1%8E%D0%B4%D0%B6%D0%B5%D1%82&theme=ECON', '/datasets/lviv-budget-2024', '/datasets/vinnytsia-kindergartens', '/login', '/register', '/forgot', '/reset?token=expired', '/confirm?token=abc', '/no-such-page',
-  '/petitions', '/petitions?city=zhytomyr&sort=newest', '/petitions/1', '/petitions/2', '/petitions/5',
-  '/budgets', '/budgets/1', '/budgets/2', '/budgets/2/projects/6',
-  '/ranking', '/ranking/campaigns/1?oblast=lvivska&sort=total', '/ranking/campaigns/2/cities/lviv', '/ranking/campaigns/2/compare?cities=lviv&cities=kyiv',
-  '/ranking/campaigns/2/indicators/K05', '/ranking/practices?q=%D1%81%D0%B0%D0%B9%D1%82', '/ranking/campaigns/2/cities/odesa/recommendations', '/ranking/methodologies/1',
-  '/ranking/campaigns/2/appeals', '/ranking/methodologies'];
-const ADMIN_PAGES = ['/account', '/admin', '/admin/cities', '/admin/cities/new', '/admin/cities/lviv/edit', '/admin/organizations',
-  '/admin/organizations/new', '/admin/organizations/civic-lviv/edit', '/admin/users', '/admin/users/new', '/admin/users/1', '/admin/audit', '/admin/outbox',
-  '/datasets/new', '/datasets/lviv-budget-2024/edit', '/datasets/lviv-budget-2024/resources/new', '/datasets/lviv-budget-2024/history', '/datasets/lviv-council-decisions-draft',
-  '/petitions/new', '/petitions/mine', '/petitions/moderation', '/cities/lviv/petition-rules', '/petitions/3', '/petitions/7',
-  '/budgets/new', '/budgets/1/ballot', '/budgets/1/manage', '/budgets/2/manage', '/budgets/2/projects/6',
-  '/ranking/manage', '/ranking/campaigns/2/manage', '/ranking/campaigns/3/manage', '/ranking/campaigns/3/work', '/ranking/campaigns/3/cities/zhytomyr/assess',
-  '/ranking/campaigns/3/appeals'];
+const PUBLIC_PAGES = [
+  '/',
+  '/cities',
+  '/cities?q=%D0%BA%D0%B8%D1%97%D0%B2',
+  '/cities?oblast=lvivska&sort=-population',
+  '/cities/map',
+  '/cities/lviv',
+  '/api/docs',
+  '/datasets',
+  '/datasets?q=%D0%B1%D1%8E%D0%B4%D0%B6%D0%B5%D1%82&theme=ECON',
+  '/datasets/lviv-budget-2024',
+  '/datasets/vinnytsia-kindergartens',
+  '/login',
+  '/register',
+  '/forgot',
+  '/reset?token=expired',
+  '/confirm?token=abc',
+  '/no-such-page',
+  '/petitions',
+  '/petitions?city=zhytomyr&sort=newest',
+  '/petitions/1',
+  '/petitions/2',
+  '/petitions/5',
+  '/budgets',
+  '/budgets/1',
+  '/budgets/2',
+  '/budgets/2/projects/6',
+  '/ranking',
+  '/ranking/campaigns/1?oblast=lvivska&sort=total',
+  '/ranking/campaigns/2/cities/lviv',
+  '/ranking/campaigns/2/compare?cities=lviv&cities=kyiv',
+  '/ranking/campaigns/2/indicators/K05',
+  '/ranking/practices?q=%D1%81%D0%B0%D0%B9%D1%82',
+  '/ranking/campaigns/2/cities/odesa/recommendations',
+  '/ranking/methodologies/1',
+  '/ranking/campaigns/2/appeals',
+  '/ranking/methodologies',
+];
+const ADMIN_PAGES = [
+  '/account',
+  '/admin',
+  '/admin/cities',
+  '/admin/cities/new',
+  '/admin/cities/lviv/edit',
+  '/admin/organizations',
+  '/admin/organizations/new',
+  '/admin/organizations/civic-lviv/edit',
+  '/admin/users',
+  '/admin/users/new',
+  '/admin/users/1',
+  '/admin/audit',
+  '/admin/outbox',
+  '/datasets/new',
+  '/datasets/lviv-budget-2024/edit',
+  '/datasets/lviv-budget-2024/resources/new',
+  '/datasets/lviv-budget-2024/history',
+  '/datasets/lviv-council-decisions-draft',
+  '/petitions/new',
+  '/petitions/mine',
+  '/petitions/moderation',
+  '/cities/lviv/petition-rules',
+  '/petitions/3',
+  '/petitions/7',
+  '/budgets/new',
+  '/budgets/1/ballot',
+  '/budgets/1/manage',
+  '/budgets/2/manage',
+  '/budgets/2/projects/6',
+  '/ranking/manage',
+  '/ranking/campaigns/2/manage',
+  '/ranking/campaigns/3/manage',
+  '/ranking/campaigns/3/work',
+  '/ranking/campaigns/3/cities/zhytomyr/assess',
+  '/ranking/campaigns/3/appeals',
+];
 
 async function login(page: Page, baseUrl: string, email: string, password: string) {
   await page.goto(`${baseUrl}/login`);
@@ -36,10 +97,19 @@ async function login(page: Page, baseUrl: string, email: string, password: strin
 }
 
 /** An editor's upload of a CSV through the form, then the background load, then the resource page. */
-async function uploadCsv(site: Site, page: Page, dataset: string, name: string, content: string, resourceName?: string) {
+async function uploadCsv(
+  site: Site,
+  page: Page,
+  dataset: string,
+  name: string,
+  content: string,
+  resourceName?: string,
+) {
   await page.goto(`${site.baseUrl}/datasets/${dataset}/resources/upload`);
   if (resourceName) await page.getByLabel('Назва ресурсу').fill(resourceName);
-  await page.getByLabel('Файл', { exact: true }).setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(content) });
+  await page
+    .getByLabel('Файл', { exact: true })
+    .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(content) });
   await page.getByRole('button', { name: 'Завантажити', exact: true }).click();
   await page.waitForSelector('#job-state[data-state="queued"]');
   await runQueuedJobs(site.app.db, { [INGEST_JOB]: ingestHandler(site.app.db, site.app.config.dataDir) });
@@ -71,7 +141,10 @@ describe('Hromada in Chromium', () => {
     await page.getByRole('button', { name: 'Показати' }).click();
     await page.waitForURL(/oblast=lvivska/);
     const rows = await page.locator('tbody tr td:first-child').allTextContents();
-    assert.deepEqual(rows.map((r) => r.trim()), ['Львів', 'Дрогобич', 'Стрий']);
+    assert.deepEqual(
+      rows.map((r) => r.trim()),
+      ['Львів', 'Дрогобич', 'Стрий'],
+    );
     await page.getByRole('link', { name: 'Львів' }).click();
     await page.waitForURL(/\/cities\/lviv$/);
     await page.waitForSelector('#cities-map[data-ready="1"]');
@@ -91,7 +164,7 @@ describe('Hromada in Chromium', () => {
     assert.equal(await page.getAttribute('html', 'lang'), 'bg');
     await page.goto(`${site.baseUrl}/cities`);
     assert.equal(await page.getAttribute('html', 'lang'), 'bg', 'the choice is remembered');
-    assert.match(await page.locator('h1').textContent() ?? '', /Градове/);
+    assert.match((await page.locator('h1').textContent()) ?? '', /Градове/);
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -113,13 +186,16 @@ describe('Hromada in Chromium', () => {
     await page.getByLabel('Повторіть пароль').fill('a much longer password');
     await page.getByRole('button', { name: 'Зареєструватися' }).click();
     await page.waitForURL(/\/account\?registered=1/);
-    assert.match(await page.locator('main').textContent() ?? '', /Богдан <b>Тест<\/b>/, 'shown as text, not markup');
+    assert.match((await page.locator('main').textContent()) ?? '', /Богдан <b>Тест<\/b>/, 'shown as text, not markup');
 
     const adminContext = await site.browser.newContext();
     const admin = await adminContext.newPage();
     await login(admin, site.baseUrl, 'admin@hromada.demo', DEMO_PASSWORD);
     await admin.goto(`${site.baseUrl}/admin/outbox`);
-    await admin.getByRole('row', { name: /bohdan@example\.org/ }).getByRole('link').click();
+    await admin
+      .getByRole('row', { name: /bohdan@example\.org/ })
+      .getByRole('link')
+      .click();
     const body = (await admin.locator('pre.mail-body').textContent()) ?? '';
     const link = /http:\/\/\S+\/confirm\?token=\S+/.exec(body)?.[0];
     assert.ok(link, 'the confirmation mail has a link');
@@ -133,12 +209,14 @@ describe('Hromada in Chromium', () => {
     await page.waitForURL(`${site.baseUrl}/`);
     await login(page, site.baseUrl, 'bohdan@example.org', 'a much longer password');
     await page.waitForURL(/\/account$/);
-    assert.match(await page.locator('main').textContent() ?? '', /Підтверджено/);
+    assert.match((await page.locator('main').textContent()) ?? '', /Підтверджено/);
     await page.getByLabel('Назва токена').fill('datathon');
     await page.getByRole('button', { name: 'Створити токен' }).click();
     const token = (await page.locator('#new-token').textContent())?.trim() ?? '';
     assert.match(token, /^hmd_/);
-    const me = await fetch(`${site.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json());
+    const me = await fetch(`${site.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) =>
+      r.json(),
+    );
     assert.equal(me.email, 'bohdan@example.org');
     await page.screenshot({ path: `${SCREENSHOT_DIR}/account-uk.png`, fullPage: true });
     assert.deepEqual(problems, []);
@@ -152,8 +230,14 @@ describe('Hromada in Chromium', () => {
     await login(page, site.baseUrl, 'editor.lviv@hromada.demo', DEMO_PASSWORD);
     await page.goto(`${site.baseUrl}/datasets/lviv-budget-2024`);
     assert.equal(await page.getByRole('link', { name: 'Завантажити файл' }).count(), 1, 'editors see the upload link');
-    await uploadCsv(site, page, 'lviv-budget-2024', 'spending.csv',
-      'Програма;Сума;Дата\nОсвіта;4 450,90;03.12.2018\nДороги;1 234 567;04.12.2018\nКультура;12,5;05.12.2018\n', 'Видатки за програмами');
+    await uploadCsv(
+      site,
+      page,
+      'lviv-budget-2024',
+      'spending.csv',
+      'Програма;Сума;Дата\nОсвіта;4 450,90;03.12.2018\nДороги;1 234 567;04.12.2018\nКультура;12,5;05.12.2018\n',
+      'Видатки за програмами',
+    );
     await page.getByRole('link', { name: /^Сума/ }).click();
     await page.waitForURL(/sort=/);
     const first = await page.locator('table.preview tbody tr:first-child td:first-child').textContent();
@@ -167,14 +251,24 @@ describe('Hromada in Chromium', () => {
     await page.getByRole('button', { name: 'Побудувати' }).click();
     await page.waitForURL(/chart\.group=/);
     const loaded = await page.locator('figure.chart img').evaluate((img: HTMLImageElement) =>
-      img.complete ? img.naturalWidth : new Promise<number>((resolve) => { img.onload = () => resolve(img.naturalWidth); }));
+      img.complete
+        ? img.naturalWidth
+        : new Promise<number>((resolve) => {
+            img.onload = () => resolve(img.naturalWidth);
+          }),
+    );
     assert.ok(loaded > 0, 'the server-rendered chart loads as an image');
     assert.equal(describeViolations(await axeViolations(page)), '');
     await page.screenshot({ path: `${SCREENSHOT_DIR}/resource-preview.png`, fullPage: true });
 
     // A file with coordinates gets a map of its rows.
-    await uploadCsv(site, page, 'lviv-public-transport-stops', 'stops.csv',
-      'Зупинка,Широта,Довгота\nПлоща Ринок,49.8419,24.0315\nВокзал,49.8396,23.9945\nСихів,49.8003,24.0614\n');
+    await uploadCsv(
+      site,
+      page,
+      'lviv-public-transport-stops',
+      'stops.csv',
+      'Зупинка,Широта,Довгота\nПлоща Ринок,49.8419,24.0315\nВокзал,49.8396,23.9945\nСихів,49.8003,24.0614\n',
+    );
     await page.waitForSelector('#rows-map[data-ready="3"]');
     assert.equal(describeViolations(await axeViolations(page)), '');
     await page.screenshot({ path: `${SCREENSHOT_DIR}/resource-map.png`, fullPage: false });
@@ -202,7 +296,9 @@ describe('Hromada in Chromium', () => {
     await citizen.goto(`${site.baseUrl}/petitions/new?city=lviv`);
     await citizen.getByLabel('Назва').fill('Питні фонтанчики в парках');
     await citizen.getByLabel('Тема').selectOption('health');
-    await citizen.getByLabel('Текст петиції').fill('Просимо встановити питні фонтанчики в усіх міських парках до літа.\n\nУ спеку людям потрібна вода.');
+    await citizen
+      .getByLabel('Текст петиції')
+      .fill('Просимо встановити питні фонтанчики в усіх міських парках до літа.\n\nУ спеку людям потрібна вода.');
     await citizen.getByRole('button', { name: 'Зберегти чернетку' }).click();
     await citizen.waitForURL(/\/petitions\/\d+$/);
     const url = citizen.url();
@@ -220,7 +316,7 @@ describe('Hromada in Chromium', () => {
     await signer.getByLabel('Надіслати мені відповідь ради').check();
     await signer.getByRole('button', { name: 'Підписати', exact: true }).click();
     await signer.waitForURL(/done=signed/);
-    assert.match(await signer.locator('.progress-line').textContent() ?? '', /1 з 1 підписів/);
+    assert.match((await signer.locator('.progress-line').textContent()) ?? '', /1 з 1 підписів/);
     assert.equal(describeViolations(await axeViolations(signer)), '');
     await signer.screenshot({ path: `${SCREENSHOT_DIR}/petition-signed.png`, fullPage: true });
 
@@ -230,11 +326,13 @@ describe('Hromada in Chromium', () => {
     await closeExpiredPetitions(site.app.db, new Date());
     await editor.goto(url);
     await editor.getByLabel('Рішення').selectOption('supported');
-    await editor.getByLabel('Офіційна відповідь').fill('Фонтанчики встановлять у п’яти парках до червня; решту — наступного року.');
+    await editor
+      .getByLabel('Офіційна відповідь')
+      .fill('Фонтанчики встановлять у п’яти парках до червня; решту — наступного року.');
     await editor.getByRole('button', { name: 'Оприлюднити відповідь' }).click();
     await editor.waitForURL(/done=answered/);
     await citizen.goto(url);
-    assert.match(await citizen.locator('#response-title').textContent() ?? '', /Офіційна відповідь/);
+    assert.match((await citizen.locator('#response-title').textContent()) ?? '', /Офіційна відповідь/);
     assert.equal(describeViolations(await axeViolations(citizen)), '');
     await citizen.screenshot({ path: `${SCREENSHOT_DIR}/petition-answered.png`, fullPage: true });
     assert.deepEqual(problems.flat(), []);
@@ -259,21 +357,35 @@ describe('Hromada in Chromium', () => {
     await editor.getByLabel('Райони', { exact: true }).fill('Центр; 300000');
     await editor.getByLabel('Категорії', { exact: true }).fill('Парки');
     await editor.getByLabel('Розміри проєктів', { exact: true }).fill('Малі; 300000');
-    const phases = ['Інформування', 'Подання проєктів', 'Експертиза', 'Голосування', 'Перевірка бюлетенів', 'Результати', 'Реалізація'];
-    for (const [i, phase] of phases.entries()) await editor.getByLabel(`Початок етапу «${phase}»`).fill(day(i * 10 - 12));
+    const phases = [
+      'Інформування',
+      'Подання проєктів',
+      'Експертиза',
+      'Голосування',
+      'Перевірка бюлетенів',
+      'Результати',
+      'Реалізація',
+    ];
+    for (const [i, phase] of phases.entries())
+      await editor.getByLabel(`Початок етапу «${phase}»`).fill(day(i * 10 - 12));
     await editor.getByLabel('Найбільше проєктів у бюлетені (схвалення)').fill('2');
     await editor.getByRole('button', { name: 'Створити цикл' }).click();
     await editor.waitForURL(/\/budgets\/\d+$/);
     const cycleUrl = editor.url();
     const cycleId = Number(/(\d+)$/.exec(cycleUrl)![1]);
-    const shift = (days: number) => site.app.db.query(
-      `UPDATE budget_cycles SET ${['information', 'proposals', 'review', 'voting', 'ballot_review', 'results', 'implementation'].map((p) => `${p}_at = ${p}_at - interval '${days} days'`).join(', ')} WHERE id = $1`, [cycleId]);
+    const shift = (days: number) =>
+      site.app.db.query(
+        `UPDATE budget_cycles SET ${['information', 'proposals', 'review', 'voting', 'ballot_review', 'results', 'implementation'].map((p) => `${p}_at = ${p}_at - interval '${days} days'`).join(', ')} WHERE id = $1`,
+        [cycleId],
+      );
 
     await login(resident, site.baseUrl, 'citizen@hromada.demo', DEMO_PASSWORD);
     await resident.goto(cycleUrl);
     await resident.getByRole('link', { name: 'Запропонувати проєкт' }).click();
     await resident.getByLabel('Назва', { exact: true }).fill('Лавки в сквері');
-    await resident.getByLabel('Опис', { exact: true }).fill('Поставити десять лавок у сквері біля школи, щоб батькам і дідусям було де сісти.');
+    await resident
+      .getByLabel('Опис', { exact: true })
+      .fill('Поставити десять лавок у сквері біля школи, щоб батькам і дідусям було де сісти.');
     await resident.getByLabel('Район', { exact: true }).selectOption({ label: 'Центр (300 000 грн)' });
     await resident.getByLabel('Категорія', { exact: true }).selectOption({ label: 'Парки' });
     await resident.getByLabel('Позиції кошторису', { exact: true }).fill('Лавки; 150000\nМонтаж; 30000');
@@ -285,11 +397,21 @@ describe('Hromada in Chromium', () => {
     await resident.waitForURL(/\/projects\/\d+$/);
     const projectUrl = resident.url();
     await resident.getByLabel('Що на зображенні').fill('Сквер біля школи зараз');
-    await resident.getByLabel('Зображення', { exact: true }).setInputFiles({ name: 'square.png', mimeType: 'image/png',
-      buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64') });
+    await resident.getByLabel('Зображення', { exact: true }).setInputFiles({
+      name: 'square.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+        'base64',
+      ),
+    });
     await resident.getByRole('button', { name: 'Завантажити' }).click();
     await resident.waitForSelector('img[alt="Сквер біля школи зараз"]');
-    assert.ok(await resident.locator('img[alt="Сквер біля школи зараз"]').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 1));
+    assert.ok(
+      await resident
+        .locator('img[alt="Сквер біля школи зараз"]')
+        .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 1),
+    );
     assert.equal(describeViolations(await axeViolations(resident)), '');
 
     await shift(10); // expert review
@@ -311,7 +433,7 @@ describe('Hromada in Chromium', () => {
     await editor.goto(`${site.baseUrl}/budgets/${cycleId}/manage`);
     await editor.getByRole('button', { name: 'Підрахувати й оприлюднити результати' }).click();
     await editor.waitForURL(/done=results/);
-    assert.match(await editor.locator('tr.winner').first().textContent() ?? '', /Лавки в сквері/);
+    assert.match((await editor.locator('tr.winner').first().textContent()) ?? '', /Лавки в сквері/);
     assert.equal(describeViolations(await axeViolations(editor)), '');
     await editor.screenshot({ path: `${SCREENSHOT_DIR}/budget-results.png`, fullPage: true });
     assert.deepEqual(problems.flat(), []);
@@ -340,9 +462,12 @@ describe('Hromada in Chromium', () => {
     await admin!.waitForURL(/\/edit$/);
     await admin!.locator('summary', { hasText: 'K02.' }).click();
     await admin!.locator('#iK02-question-en').fill('Adopted decisions are published within 3 working days');
-    await admin!.locator('details', { has: admin!.locator('summary', { hasText: 'K02.' }) }).getByRole('button', { name: 'Зберегти індикатор' }).click();
+    await admin!
+      .locator('details', { has: admin!.locator('summary', { hasText: 'K02.' }) })
+      .getByRole('button', { name: 'Зберегти індикатор' })
+      .click();
     await admin!.waitForURL(/done=1/);
-    assert.match(await admin!.locator('summary', { hasText: 'K02.' }).textContent() ?? '', /K02/);
+    assert.match((await admin!.locator('summary', { hasText: 'K02.' }).textContent()) ?? '', /K02/);
     assert.equal(describeViolations(await axeViolations(admin!)), '');
 
     // The assessor scores Lviv: a level by mouse, one by keyboard, a comment, an evidence file.
@@ -355,7 +480,9 @@ describe('Hromada in Chromium', () => {
     await k01.getByLabel('Коментар').fill('Проєкти рішень публікуються в розділі «Проєкти» за 20+ днів.');
     await k01.getByLabel('Рекомендація').focus(); // leaving the comment saves it
     await k01.locator('.save-status', { hasText: 'Збережено.' }).waitFor();
-    await k01.getByLabel(/Файл-доказ/).setInputFiles({ name: 'proekty.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+    await k01
+      .getByLabel(/Файл-доказ/)
+      .setInputFiles({ name: 'proekty.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
     await k01.getByRole('button', { name: 'Додати' }).click();
     await assessor!.waitForURL(/done=1/);
     await assessor!.locator('#indicator-K01 a', { hasText: 'proekty.pdf' }).waitFor();
@@ -382,7 +509,7 @@ describe('Hromada in Chromium', () => {
     await verify('K02', /Повернути оцінювачу/, 'Рішення оприлюднюються із запізненням до 10 днів.');
     await verify('K01', /^Прийняти$/);
     await verify('K03', /^Прийняти$/);
-    assert.match(await coordinator!.locator('#indicator-K02 .badge').textContent() ?? '', /повернуто/);
+    assert.match((await coordinator!.locator('#indicator-K02 .badge').textContent()) ?? '', /повернуто/);
     assert.equal(describeViolations(await axeViolations(coordinator!)), '');
 
     // The city disputes a score during the appeal window; the coordinator rejects it with a reason.
@@ -390,7 +517,9 @@ describe('Hromada in Chromium', () => {
     await advance('апеляції');
     await city!.goto(`${site.baseUrl}/ranking/campaigns/3/cities/lviv`);
     await city!.getByLabel('Індикатор').selectOption('K03');
-    await city!.getByLabel(/Чому оцінка хибна/).fill('Протоколи комісій оприлюднено на сайті ради з 2021 року, див. посилання.');
+    await city!
+      .getByLabel(/Чому оцінка хибна/)
+      .fill('Протоколи комісій оприлюднено на сайті ради з 2021 року, див. посилання.');
     await city!.getByLabel('Посилання на докази').fill('https://lviv.example.org/komisii');
     await city!.getByRole('button', { name: 'Надіслати апеляцію' }).click();
     await city!.waitForURL(/done=appeal/);
@@ -409,13 +538,16 @@ describe('Hromada in Chromium', () => {
     await admin!.waitForURL(/\/ranking\/campaigns\/3$/);
     await visitor!.goto(`${site.baseUrl}/ranking`);
     await visitor!.waitForSelector('#ranking-map[data-ready]');
-    assert.match(await visitor!.locator('h1').textContent() ?? '', /2022/);
-    assert.match(await visitor!.locator('table.ranking tbody tr').first().textContent() ?? '', /Львів/);
+    assert.match((await visitor!.locator('h1').textContent()) ?? '', /2022/);
+    assert.match((await visitor!.locator('table.ranking tbody tr').first().textContent()) ?? '', /Львів/);
     assert.equal(describeViolations(await axeViolations(visitor!)), '');
     await visitor!.getByRole('link', { name: 'Львів', exact: true }).first().click();
     await visitor!.waitForURL(/\/cities\/lviv$/);
-    assert.match(await visitor!.locator('#indicator-K01').textContent() ?? '', /proekty\.pdf/);
-    assert.match(await visitor!.locator('#indicator-K03').textContent() ?? '', /За посиланням протоколи лише за один рік/);
+    assert.match((await visitor!.locator('#indicator-K01').textContent()) ?? '', /proekty\.pdf/);
+    assert.match(
+      (await visitor!.locator('#indicator-K03').textContent()) ?? '',
+      /За посиланням протоколи лише за один рік/,
+    );
     assert.equal(describeViolations(await axeViolations(visitor!)), '');
     await visitor!.screenshot({ path: `${SCREENSHOT_DIR}/ranking-city.png`, fullPage: false });
     assert.deepEqual(problems.flat(), []);
@@ -432,15 +564,22 @@ describe('Hromada in Chromium', () => {
       const check = async (path: string) => {
         await page.goto(site.baseUrl + path);
         if (path.includes('map') || path === '/cities/lviv') await page.waitForSelector('#cities-map[data-ready]');
-        if (path === '/ranking' || /^\/ranking\/campaigns\/\d+(\?|$)/.test(path)) await page.waitForSelector('#ranking-map[data-ready]');
+        if (path === '/ranking' || /^\/ranking\/campaigns\/\d+(\?|$)/.test(path))
+          await page.waitForSelector('#ranking-map[data-ready]');
         const violations = await axeViolations(page);
         if (violations.length) failures.push(`${path}:\n${describeViolations(violations)}`);
-        if (locale === 'uk') await page.screenshot({ path: `${SCREENSHOT_DIR}/${path.replace(/[^a-z0-9]+/gi, '_') || 'home'}.png`, fullPage: true });
+        if (locale === 'uk')
+          await page.screenshot({
+            path: `${SCREENSHOT_DIR}/${path.replace(/[^a-z0-9]+/gi, '_') || 'home'}.png`,
+            fullPage: true,
+          });
       };
       for (const path of PUBLIC_PAGES) await check(path);
       await login(page, site.baseUrl, 'admin@hromada.demo', DEMO_PASSWORD);
       for (const path of ADMIN_PAGES) await check(path);
-      const outboxLink = await page.goto(`${site.baseUrl}/admin/outbox`).then(() => page.locator('tbody a').first().getAttribute('href'));
+      const outboxLink = await page
+        .goto(`${site.baseUrl}/admin/outbox`)
+        .then(() => page.locator('tbody a').first().getAttribute('href'));
       if (outboxLink) await check(outboxLink);
       assert.equal(failures.join('\n\n'), '');
       assert.deepEqual(problems, []);
@@ -449,12 +588,34 @@ describe('Hromada in Chromium', () => {
   }
 
   test('pages fit a phone screen without sideways scrolling', async () => {
-    const context = await site.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    const context = await site.browser.newContext({
+      viewport: { width: 360, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+    });
     const page = await context.newPage();
-    for (const path of ['/', '/cities', '/cities/lviv', '/cities/map', '/register', '/api/docs', '/datasets', '/datasets/lviv-budget-2024', '/petitions', '/petitions/2', '/budgets/2', '/budgets/1/ballot',
-      '/ranking', '/ranking/campaigns/2/cities/lviv', '/ranking/campaigns/2/compare?cities=lviv&cities=kyiv&cities=odesa', '/ranking/methodologies/1']) {
+    for (const path of [
+      '/',
+      '/cities',
+      '/cities/lviv',
+      '/cities/map',
+      '/register',
+      '/api/docs',
+      '/datasets',
+      '/datasets/lviv-budget-2024',
+      '/petitions',
+      '/petitions/2',
+      '/budgets/2',
+      '/budgets/1/ballot',
+      '/ranking',
+      '/ranking/campaigns/2/cities/lviv',
+      '/ranking/campaigns/2/compare?cities=lviv&cities=kyiv&cities=odesa',
+      '/ranking/methodologies/1',
+    ]) {
       await page.goto(site.baseUrl + path);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       assert.ok(overflow <= 1, `${path} overflows by ${overflow}px`);
     }
     await page.goto(`${site.baseUrl}/cities`);

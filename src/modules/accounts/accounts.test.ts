@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../app.ts';
 import { Client, createTestApp, DEMO_PASSWORD, ENGINES, lastMailTo, testConfig } from '../../../test/helpers.ts';
 
-const userCount = async (app: FastifyInstance) => (await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM users'))!.n;
+const userCount = async (app: FastifyInstance) =>
+  (await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM users'))!.n;
 
 for (const engine of ENGINES) {
   describe(`accounts on ${engine}`, () => {
@@ -17,7 +18,10 @@ for (const engine of ENGINES) {
     test('register, confirm the address through the outbox link, log out, log in', async () => {
       const client = new Client(app);
       const registered = await client.submit('/register', '/register', {
-        display_name: 'Оксана <img src=x onerror=alert(1)>', email: 'Oksana@Example.org', password: 'a long enough password', password_confirm: 'a long enough password',
+        display_name: 'Оксана <img src=x onerror=alert(1)>',
+        email: 'Oksana@Example.org',
+        password: 'a long enough password',
+        password_confirm: 'a long enough password',
       });
       assert.equal(registered.statusCode, 303);
       assert.equal(registered.headers.location, '/account?registered=1');
@@ -33,10 +37,16 @@ for (const engine of ENGINES) {
       assert.equal(link.pathname, '/confirm');
       const confirmPage = await client.get(link.pathname + link.search);
       assert.match(confirmPage.body, /Підтвердити адресу/);
-      const confirmed = await client.post('/confirm', { _csrf: client.csrfToken(), token: link.searchParams.get('token')! });
+      const confirmed = await client.post('/confirm', {
+        _csrf: client.csrfToken(),
+        token: link.searchParams.get('token')!,
+      });
       assert.equal(confirmed.statusCode, 200);
       assert.match(confirmed.body, /підтверджено/);
-      const again = await client.post('/confirm', { _csrf: client.csrfToken(), token: link.searchParams.get('token')! });
+      const again = await client.post('/confirm', {
+        _csrf: client.csrfToken(),
+        token: link.searchParams.get('token')!,
+      });
       assert.equal(again.statusCode, 400, 'a link works once');
 
       const sessionBefore = client.cookies.get('hromada_session')!;
@@ -52,12 +62,21 @@ for (const engine of ENGINES) {
     test('bad registrations say what is wrong and create nothing', async () => {
       const before = await userCount(app);
       const client = new Client(app);
-      const bad = await client.submit('/register', '/register', { display_name: '', email: 'not-an-email', password: 'short', password_confirm: 'other' });
+      const bad = await client.submit('/register', '/register', {
+        display_name: '',
+        email: 'not-an-email',
+        password: 'short',
+        password_confirm: 'other',
+      });
       assert.equal(bad.statusCode, 422);
-      for (const field of ['display_name', 'email', 'password']) assert.match(bad.body, new RegExp(`id="${field}-error"`));
+      for (const field of ['display_name', 'email', 'password'])
+        assert.match(bad.body, new RegExp(`id="${field}-error"`));
       assert.match(bad.body, /value="not-an-email"/, 'what the person typed is kept');
       const duplicate = await client.submit('/register', '/register', {
-        display_name: 'Someone', email: 'CITIZEN@hromada.demo', password: 'another long password', password_confirm: 'another long password',
+        display_name: 'Someone',
+        email: 'CITIZEN@hromada.demo',
+        password: 'another long password',
+        password_confirm: 'another long password',
       });
       assert.equal(duplicate.statusCode, 409);
       assert.match(duplicate.body, /вже існує/);
@@ -67,7 +86,11 @@ for (const engine of ENGINES) {
     test('forms without a valid CSRF token are refused', async () => {
       const client = new Client(app);
       await client.get('/login');
-      const forged = await client.post('/login', { _csrf: 'forged-token', email: 'admin@hromada.demo', password: DEMO_PASSWORD });
+      const forged = await client.post('/login', {
+        _csrf: 'forged-token',
+        email: 'admin@hromada.demo',
+        password: DEMO_PASSWORD,
+      });
       assert.equal(forged.statusCode, 403);
       assert.match(forged.body, /Форма застаріла/);
       const fresh = new Client(app);
@@ -80,7 +103,10 @@ for (const engine of ENGINES) {
       const client = new Client(app);
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) {
-        statuses.push((await client.submit('/login', '/login', { email: 'editor.lviv@hromada.demo', password: `wrong ${i}` })).statusCode);
+        statuses.push(
+          (await client.submit('/login', '/login', { email: 'editor.lviv@hromada.demo', password: `wrong ${i}` }))
+            .statusCode,
+        );
       }
       assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
       assert.equal(statuses[11], 429);
@@ -92,16 +118,32 @@ for (const engine of ENGINES) {
       const statuses: number[] = [];
       for (let i = 0; i < 102; i++) {
         await bot.get('/login');
-        statuses.push((await bot.post('/login', { _csrf: bot.csrfToken(), email: `victim${i}@example.org`, password: 'guess' })).statusCode);
+        statuses.push(
+          (await bot.post('/login', { _csrf: bot.csrfToken(), email: `victim${i}@example.org`, password: 'guess' }))
+            .statusCode,
+        );
       }
       assert.equal(statuses.filter((s) => s === 401).length, 100);
       assert.equal(statuses.at(-1), 429);
-      assert.equal((await new Client(app, '10.7.7.8').submit('/login', '/login', { email: 'nobody@example.org', password: 'x' })).statusCode, 401,
-        'other addresses are not affected');
+      assert.equal(
+        (await new Client(app, '10.7.7.8').submit('/login', '/login', { email: 'nobody@example.org', password: 'x' }))
+          .statusCode,
+        401,
+        'other addresses are not affected',
+      );
       const registrar = new Client(app, '10.7.7.9');
       const registrations: number[] = [];
       for (let i = 0; i < 11; i++) {
-        registrations.push((await registrar.submit('/register', '/register', { display_name: 'Bot', email: `bot${i}@example.org`, password: 'x', password_confirm: 'x' })).statusCode);
+        registrations.push(
+          (
+            await registrar.submit('/register', '/register', {
+              display_name: 'Bot',
+              email: `bot${i}@example.org`,
+              password: 'x',
+              password_confirm: 'x',
+            })
+          ).statusCode,
+        );
       }
       assert.equal(registrations.at(-1), 429);
     });
@@ -131,13 +173,26 @@ for (const engine of ENGINES) {
       const link = new URL(mail.link!);
       const form = await client.get(link.pathname + link.search);
       assert.equal(form.statusCode, 200);
-      const mismatch = await client.post('/reset', { _csrf: client.csrfToken(), token: link.searchParams.get('token')!, password: 'new password 123', password_confirm: 'different 123' });
+      const mismatch = await client.post('/reset', {
+        _csrf: client.csrfToken(),
+        token: link.searchParams.get('token')!,
+        password: 'new password 123',
+        password_confirm: 'different 123',
+      });
       assert.equal(mismatch.statusCode, 422);
-      const reset = await client.post('/reset', { _csrf: client.csrfToken(), token: link.searchParams.get('token')!, password: 'new password 123', password_confirm: 'new password 123' });
+      const reset = await client.post('/reset', {
+        _csrf: client.csrfToken(),
+        token: link.searchParams.get('token')!,
+        password: 'new password 123',
+        password_confirm: 'new password 123',
+      });
       assert.equal(reset.statusCode, 303);
       assert.equal((await other.get('/account')).statusCode, 302, 'the other session was ended');
       await client.login('citizen@hromada.demo', 'new password 123');
-      const old = await new Client(app).submit('/login', '/login', { email: 'citizen@hromada.demo', password: DEMO_PASSWORD });
+      const old = await new Client(app).submit('/login', '/login', {
+        email: 'citizen@hromada.demo',
+        password: DEMO_PASSWORD,
+      });
       assert.equal(old.statusCode, 401);
       assert.equal((await client.get(link.pathname + link.search)).statusCode, 400, 'the link works once');
     });
@@ -147,10 +202,18 @@ for (const engine of ENGINES) {
       const phone = new Client(app);
       await laptop.login('assessor@hromada.demo', DEMO_PASSWORD);
       await phone.login('assessor@hromada.demo', DEMO_PASSWORD);
-      const wrong = await laptop.submit('/account', '/account/password', { current_password: 'not it', password: 'brand new password', password_confirm: 'brand new password' });
+      const wrong = await laptop.submit('/account', '/account/password', {
+        current_password: 'not it',
+        password: 'brand new password',
+        password_confirm: 'brand new password',
+      });
       assert.equal(wrong.statusCode, 422);
       assert.match(wrong.body, /id="current_password-error"/);
-      const changed = await laptop.submit('/account', '/account/password', { current_password: DEMO_PASSWORD, password: 'brand new password', password_confirm: 'brand new password' });
+      const changed = await laptop.submit('/account', '/account/password', {
+        current_password: DEMO_PASSWORD,
+        password: 'brand new password',
+        password_confirm: 'brand new password',
+      });
       assert.equal(changed.statusCode, 303);
       assert.equal((await laptop.get('/account')).statusCode, 200, 'this session stays');
       assert.equal((await phone.get('/account')).statusCode, 302, 'the other session ended');
@@ -165,19 +228,31 @@ for (const engine of ENGINES) {
       assert.equal(created.statusCode, 201);
       const token = /id="new-token">([^<]+)</.exec(created.body)![1]!;
       assert.match(token, /^hmd_/);
-      const stored = await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM api_tokens WHERE token_hash = $1', [token]);
+      const stored = await app.db.one<{ n: number }>(
+        'SELECT count(*)::int AS n FROM api_tokens WHERE token_hash = $1',
+        [token],
+      );
       assert.equal(stored!.n, 0, 'the token itself is not stored');
 
       const me = await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
       assert.equal(me.statusCode, 200);
       assert.equal(me.json().email, 'coordinator.lviv@hromada.demo');
-      assert.deepEqual(me.json().roles.map((r: { role: string }) => r.role).sort(), ['citizen', 'regional_coordinator']);
+      assert.deepEqual(
+        me
+          .json()
+          .roles.map((r: { role: string }) => r.role)
+          .sort(),
+        ['citizen', 'regional_coordinator'],
+      );
       const ckanStyle = await app.inject({ url: '/api/v1/me', headers: { authorization: token } });
       assert.equal(ckanStyle.statusCode, 200);
       const anonymous = await app.inject('/api/v1/me');
       assert.equal(anonymous.statusCode, 401);
       assert.match(anonymous.headers['content-type'] as string, /problem\+json/);
-      assert.equal((await app.inject({ url: '/api/v1/cities', headers: { authorization: 'Bearer hmd_forged' } })).statusCode, 401);
+      assert.equal(
+        (await app.inject({ url: '/api/v1/cities', headers: { authorization: 'Bearer hmd_forged' } })).statusCode,
+        401,
+      );
       // The session cookie does not authenticate the API (no CSRF exposure there).
       assert.equal((await app.inject({ url: '/api/v1/me', headers: { cookie: client.cookieHeader } })).statusCode, 401);
 
@@ -185,27 +260,39 @@ for (const engine of ENGINES) {
       await client.get('/account');
       const revoked = await client.post(`/account/tokens/${id}/revoke`, { _csrf: client.csrfToken() });
       assert.equal(revoked.statusCode, 303);
-      assert.equal((await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode, 401);
+      assert.equal(
+        (await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode,
+        401,
+      );
     });
 
     test('anonymous API calls have a lower rate limit than token holders', async () => {
       const client = new Client(app);
       await client.login('admin@hromada.demo', DEMO_PASSWORD);
       await client.get('/account');
-      const token = /id="new-token">([^<]+)</.exec((await client.post('/account/tokens', { _csrf: client.csrfToken(), name: 'bench' })).body)![1]!;
+      const token = /id="new-token">([^<]+)</.exec(
+        (await client.post('/account/tokens', { _csrf: client.csrfToken(), name: 'bench' })).body,
+      )![1]!;
       const statuses: number[] = [];
-      for (let i = 0; i < 7; i++) statuses.push((await app.inject({ url: '/api/v1/oblasts', remoteAddress: '10.9.9.9' })).statusCode);
+      for (let i = 0; i < 7; i++)
+        statuses.push((await app.inject({ url: '/api/v1/oblasts', remoteAddress: '10.9.9.9' })).statusCode);
       assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
       const limited = await app.inject({ url: '/api/v1/oblasts', remoteAddress: '10.9.9.9' });
       assert.match(limited.headers['content-type'] as string, /problem\+json/);
       assert.match(limited.json().title, /Too Many Requests/);
-      const authed = await app.inject({ url: '/api/v1/oblasts', remoteAddress: '10.9.9.9', headers: { authorization: `Bearer ${token}` } });
+      const authed = await app.inject({
+        url: '/api/v1/oblasts',
+        remoteAddress: '10.9.9.9',
+        headers: { authorization: `Bearer ${token}` },
+      });
       assert.equal(authed.statusCode, 200);
     });
 
     test('oversized bodies are refused without harm', async () => {
       const response = await app.inject({
-        method: 'POST', url: '/register', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        method: 'POST',
+        url: '/register',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
         payload: `email=${'a'.repeat(400_000)}`,
       });
       assert.equal(response.statusCode, 413);

@@ -10,11 +10,25 @@ import { Checker } from '../../platform/validate.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { problemSchema } from '../../platform/http/schemas.ts';
 import {
-  SESSION_COOKIE, SESSION_DAYS, createApiToken, createSession, endSession, listApiTokens, revokeApiToken,
+  SESSION_COOKIE,
+  SESSION_DAYS,
+  createApiToken,
+  createSession,
+  endSession,
+  listApiTokens,
+  revokeApiToken,
 } from '../../platform/auth.ts';
 import {
-  authenticate, changePassword, confirmEmail, isResetTokenValid, parseNewPassword, parseRegistration, registerUser,
-  requestPasswordReset, resendConfirmation, resetPassword,
+  authenticate,
+  changePassword,
+  confirmEmail,
+  isResetTokenValid,
+  parseNewPassword,
+  parseRegistration,
+  registerUser,
+  requestPasswordReset,
+  resendConfirmation,
+  resetPassword,
 } from './service.ts';
 import { accountPage, confirmPage, forgotPage, loginPage, registerPage, resetPage } from './views.ts';
 
@@ -34,7 +48,11 @@ async function routes(app: FastifyInstance) {
   async function startSession(reply: FastifyReply, userId: number) {
     const secret = await createSession(db, userId);
     reply.setCookie(SESSION_COOKIE, secret, {
-      path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: SESSION_DAYS * 24 * 3600,
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      maxAge: SESSION_DAYS * 24 * 3600,
     });
   }
 
@@ -42,7 +60,8 @@ async function routes(app: FastifyInstance) {
     reply.page({ title, body, nav: 'account' }, status);
 
   app.get('/register', async (request, reply) =>
-    render(reply, request.t('accounts.register_title'), registerPage(request.pageContext(), {}, undefined)));
+    render(reply, request.t('accounts.register_title'), registerPage(request.pageContext(), {}, undefined)),
+  );
 
   app.post<{ Body: Body }>('/register', { config: formRateLimit(10) }, async (request, reply) => {
     try {
@@ -52,16 +71,37 @@ async function routes(app: FastifyInstance) {
       return reply.redirect('/account?registered=1', 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return render(reply, request.t('accounts.register_title'),
-        registerPage(request.pageContext(), request.body ?? {}, fieldMessages(request.t, error)), error.statusCode);
+      return render(
+        reply,
+        request.t('accounts.register_title'),
+        registerPage(request.pageContext(), request.body ?? {}, fieldMessages(request.t, error)),
+        error.statusCode,
+      );
     }
   });
 
-  app.get<{ Querystring: { next?: string; reset?: string } }>('/login', {
-    schema: { querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 500 }, reset: { type: 'string' } } } },
-  }, async (request, reply) =>
-    render(reply, request.t('accounts.login_title'),
-      loginPage(request.pageContext(), { next: request.query.next ?? '' }, undefined, request.query.reset ? request.t('accounts.password_changed') : undefined)));
+  app.get<{ Querystring: { next?: string; reset?: string } }>(
+    '/login',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { next: { type: 'string', maxLength: 500 }, reset: { type: 'string' } },
+        },
+      },
+    },
+    async (request, reply) =>
+      render(
+        reply,
+        request.t('accounts.login_title'),
+        loginPage(
+          request.pageContext(),
+          { next: request.query.next ?? '' },
+          undefined,
+          request.query.reset ? request.t('accounts.password_changed') : undefined,
+        ),
+      ),
+  );
 
   app.post<{ Body: Body }>('/login', accountFormRateLimit(10, 100), async (request, reply) => {
     const check = new Checker(request.body);
@@ -70,9 +110,24 @@ async function routes(app: FastifyInstance) {
     if (!password) check.fail('password', 'validation.required');
     const userId = check.problems.length ? null : await authenticate(db, email, password);
     if (userId === null) {
-      const errors = check.problems.length ? fieldMessages(request.t, new ValidationError(check.problems)) : { _form: request.t('accounts.login_failed') };
-      await recordAudit(db, { userId: null, label: email.slice(0, 254) || 'anonymous', ip: request.ip }, 'user.login_failed', 'user', null, null, null);
-      return render(reply, request.t('accounts.login_title'), loginPage(request.pageContext(), request.body ?? {}, errors), 401);
+      const errors = check.problems.length
+        ? fieldMessages(request.t, new ValidationError(check.problems))
+        : { _form: request.t('accounts.login_failed') };
+      await recordAudit(
+        db,
+        { userId: null, label: email.slice(0, 254) || 'anonymous', ip: request.ip },
+        'user.login_failed',
+        'user',
+        null,
+        null,
+        null,
+      );
+      return render(
+        reply,
+        request.t('accounts.login_title'),
+        loginPage(request.pageContext(), request.body ?? {}, errors),
+        401,
+      );
     }
     await startSession(reply, userId);
     return reply.redirect(safeNext(request.body?.next), 303);
@@ -85,101 +140,201 @@ async function routes(app: FastifyInstance) {
     return reply.redirect('/', 303);
   });
 
-  app.get<{ Querystring: { token?: string } }>('/confirm', { schema: { querystring: tokenQuery } }, async (request, reply) =>
-    render(reply, request.t('accounts.confirm_title'), confirmPage(request.pageContext(), request.query.token ?? '', request.query.token ? null : false)));
+  app.get<{ Querystring: { token?: string } }>(
+    '/confirm',
+    { schema: { querystring: tokenQuery } },
+    async (request, reply) =>
+      render(
+        reply,
+        request.t('accounts.confirm_title'),
+        confirmPage(request.pageContext(), request.query.token ?? '', request.query.token ? null : false),
+      ),
+  );
 
   // Confirming takes a POST, so that mail scanners that open links do not use the link up.
   app.post<{ Body: Body }>('/confirm', { config: formRateLimit(30) }, async (request, reply) => {
     const token = typeof request.body?.token === 'string' ? request.body.token : '';
     const userId = token ? await db.transaction((tx) => confirmEmail(tx, token)) : null;
-    return render(reply, request.t('accounts.confirm_title'), confirmPage(request.pageContext(), token, userId !== null), userId ? 200 : 400);
+    return render(
+      reply,
+      request.t('accounts.confirm_title'),
+      confirmPage(request.pageContext(), token, userId !== null),
+      userId ? 200 : 400,
+    );
   });
 
   app.get('/forgot', async (request, reply) =>
-    render(reply, request.t('accounts.forgot_title'), forgotPage(request.pageContext(), {}, undefined, false)));
+    render(reply, request.t('accounts.forgot_title'), forgotPage(request.pageContext(), {}, undefined, false)),
+  );
 
   app.post<{ Body: Body }>('/forgot', accountFormRateLimit(5, 30), async (request, reply) => {
     const check = new Checker(request.body);
     const email = check.email('email');
     if (check.problems.length) {
-      return render(reply, request.t('accounts.forgot_title'),
-        forgotPage(request.pageContext(), request.body ?? {}, fieldMessages(request.t, new ValidationError(check.problems)), false), 422);
+      return render(
+        reply,
+        request.t('accounts.forgot_title'),
+        forgotPage(
+          request.pageContext(),
+          request.body ?? {},
+          fieldMessages(request.t, new ValidationError(check.problems)),
+          false,
+        ),
+        422,
+      );
     }
     await db.transaction((tx) => requestPasswordReset(tx, email, app.config.publicUrl));
     return render(reply, request.t('accounts.forgot_title'), forgotPage(request.pageContext(), {}, undefined, true));
   });
 
-  app.get<{ Querystring: { token?: string } }>('/reset', { schema: { querystring: tokenQuery } }, async (request, reply) => {
-    const token = request.query.token ?? '';
-    const valid = token ? await isResetTokenValid(db, token) : false;
-    return render(reply, request.t('accounts.reset_title'), resetPage(request.pageContext(), token, undefined, valid), valid ? 200 : 400);
-  });
+  app.get<{ Querystring: { token?: string } }>(
+    '/reset',
+    { schema: { querystring: tokenQuery } },
+    async (request, reply) => {
+      const token = request.query.token ?? '';
+      const valid = token ? await isResetTokenValid(db, token) : false;
+      return render(
+        reply,
+        request.t('accounts.reset_title'),
+        resetPage(request.pageContext(), token, undefined, valid),
+        valid ? 200 : 400,
+      );
+    },
+  );
 
   app.post<{ Body: Body }>('/reset', { config: formRateLimit(10) }, async (request, reply) => {
     const token = typeof request.body?.token === 'string' ? request.body.token : '';
     try {
       const password = parseNewPassword(request.body);
       const userId = await db.transaction((tx) => resetPassword(tx, token, password, request.ip));
-      if (userId === null) return render(reply, request.t('accounts.reset_title'), resetPage(request.pageContext(), token, undefined, false), 400);
+      if (userId === null)
+        return render(
+          reply,
+          request.t('accounts.reset_title'),
+          resetPage(request.pageContext(), token, undefined, false),
+          400,
+        );
       return reply.redirect('/login?reset=1', 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return render(reply, request.t('accounts.reset_title'), resetPage(request.pageContext(), token, fieldMessages(request.t, error), true), 422);
+      return render(
+        reply,
+        request.t('accounts.reset_title'),
+        resetPage(request.pageContext(), token, fieldMessages(request.t, error), true),
+        422,
+      );
     }
   });
 
   // ---- The account page and API tokens ----
   const account = { preHandler: allow(signedIn) };
-  const roleNames = (request: FastifyRequest) => (request.user?.memberships ?? []).map((m) => request.t(`roles.${m.role}`));
+  const roleNames = (request: FastifyRequest) =>
+    (request.user?.memberships ?? []).map((m) => request.t(`roles.${m.role}`));
 
-  app.get<{ Querystring: { registered?: string; revoked?: string; resent?: string; password?: string } }>('/account', account, async (request, reply) => {
-    const tokens = await listApiTokens(db, request.user!.id);
-    const q = request.query;
-    const notice = q.registered ? request.t('accounts.registered') : q.revoked ? request.t('accounts.token_revoked')
-      : q.resent ? request.t('accounts.resent') : q.password ? request.t('accounts.password_updated') : undefined;
-    return render(reply, request.t('accounts.account_title'), accountPage(request.pageContext(), tokens, { notice, roles: roleNames(request) }));
-  });
+  app.get<{ Querystring: { registered?: string; revoked?: string; resent?: string; password?: string } }>(
+    '/account',
+    account,
+    async (request, reply) => {
+      const tokens = await listApiTokens(db, request.user!.id);
+      const q = request.query;
+      const notice = q.registered
+        ? request.t('accounts.registered')
+        : q.revoked
+          ? request.t('accounts.token_revoked')
+          : q.resent
+            ? request.t('accounts.resent')
+            : q.password
+              ? request.t('accounts.password_updated')
+              : undefined;
+      return render(
+        reply,
+        request.t('accounts.account_title'),
+        accountPage(request.pageContext(), tokens, { notice, roles: roleNames(request) }),
+      );
+    },
+  );
 
   app.post<{ Body: Body }>('/account/tokens', { ...account, config: formRateLimit(30) }, async (request, reply) => {
     const check = new Checker(request.body);
     const name = check.text('name', { required: true, max: 100 });
     if (check.problems.length) {
       const tokens = await listApiTokens(db, request.user!.id);
-      return render(reply, request.t('accounts.account_title'),
-        accountPage(request.pageContext(), tokens, { errors: fieldMessages(request.t, new ValidationError(check.problems)), roles: roleNames(request) }), 422);
+      return render(
+        reply,
+        request.t('accounts.account_title'),
+        accountPage(request.pageContext(), tokens, {
+          errors: fieldMessages(request.t, new ValidationError(check.problems)),
+          roles: roleNames(request),
+        }),
+        422,
+      );
     }
     const created = await db.transaction(async (tx) => {
       const result = await createApiToken(tx, request.user!.id, name);
-      await recordAudit(tx, { userId: request.user!.id, label: request.user!.email, ip: request.ip }, 'api_token.create', 'api_token', result.id, null, { name });
+      await recordAudit(
+        tx,
+        { userId: request.user!.id, label: request.user!.email, ip: request.ip },
+        'api_token.create',
+        'api_token',
+        result.id,
+        null,
+        { name },
+      );
       return result;
     });
     const tokens = await listApiTokens(db, request.user!.id);
     // Shown once, in this response only; never put in a URL or stored in clear.
-    return render(reply, request.t('accounts.account_title'),
-      accountPage(request.pageContext(), tokens, { newToken: created.token, roles: roleNames(request) }), 201);
+    return render(
+      reply,
+      request.t('accounts.account_title'),
+      accountPage(request.pageContext(), tokens, { newToken: created.token, roles: roleNames(request) }),
+      201,
+    );
   });
 
-  app.post<{ Params: { id: string } }>('/account/tokens/:id/revoke', {
-    ...account, schema: { params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } } } },
-  }, async (request, reply) => {
-    const id = Number(request.params.id);
-    await db.transaction(async (tx) => {
-      if (await revokeApiToken(tx, request.user!.id, id)) {
-        await recordAudit(tx, { userId: request.user!.id, label: request.user!.email, ip: request.ip }, 'api_token.revoke', 'api_token', id, null, null);
-      }
-    });
-    return reply.redirect('/account?revoked=1', 303);
-  });
+  app.post<{ Params: { id: string } }>(
+    '/account/tokens/:id/revoke',
+    {
+      ...account,
+      schema: { params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } } } },
+    },
+    async (request, reply) => {
+      const id = Number(request.params.id);
+      await db.transaction(async (tx) => {
+        if (await revokeApiToken(tx, request.user!.id, id)) {
+          await recordAudit(
+            tx,
+            { userId: request.user!.id, label: request.user!.email, ip: request.ip },
+            'api_token.revoke',
+            'api_token',
+            id,
+            null,
+            null,
+          );
+        }
+      });
+      return reply.redirect('/account?revoked=1', 303);
+    },
+  );
 
   app.post<{ Body: Body }>('/account/password', { ...account, config: formRateLimit(10) }, async (request, reply) => {
     try {
-      await db.transaction((tx) => changePassword(tx, request.user!.id, request.body, request.cookies[SESSION_COOKIE] ?? '', request.ip));
+      await db.transaction((tx) =>
+        changePassword(tx, request.user!.id, request.body, request.cookies[SESSION_COOKIE] ?? '', request.ip),
+      );
       return reply.redirect('/account?password=1', 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       const tokens = await listApiTokens(db, request.user!.id);
-      return render(reply, request.t('accounts.account_title'),
-        accountPage(request.pageContext(), tokens, { passwordErrors: fieldMessages(request.t, error), roles: roleNames(request) }), error.statusCode);
+      return render(
+        reply,
+        request.t('accounts.account_title'),
+        accountPage(request.pageContext(), tokens, {
+          passwordErrors: fieldMessages(request.t, error),
+          roles: roleNames(request),
+        }),
+        error.statusCode,
+      );
     }
   });
 
@@ -188,41 +343,52 @@ async function routes(app: FastifyInstance) {
     return reply.redirect('/account?resent=1', 303);
   });
 
-  app.get('/api/v1/me', {
-    preHandler: allow(signedIn),
-    config: apiRateLimit(app),
-    schema: {
-      tags: ['accounts'],
-      operationId: 'getMe',
-      summary: 'The account the token belongs to',
-      security: [{ bearerAuth: [] }],
-      response: {
-        401: { ...problemSchema, description: 'No token, or an unknown or revoked one' },
-        200: {
-          type: 'object',
-          properties: {
-            id: { type: 'integer' },
-            email: { type: 'string' },
-            display_name: { type: 'string' },
-            email_confirmed: { type: 'boolean' },
-            roles: {
-              type: 'array',
-              items: { type: 'object', properties: { role: { type: 'string' }, organization_id: { type: ['integer', 'null'] }, oblast: { type: ['string', 'null'] } } },
+  app.get(
+    '/api/v1/me',
+    {
+      preHandler: allow(signedIn),
+      config: apiRateLimit(app),
+      schema: {
+        tags: ['accounts'],
+        operationId: 'getMe',
+        summary: 'The account the token belongs to',
+        security: [{ bearerAuth: [] }],
+        response: {
+          401: { ...problemSchema, description: 'No token, or an unknown or revoked one' },
+          200: {
+            type: 'object',
+            properties: {
+              id: { type: 'integer' },
+              email: { type: 'string' },
+              display_name: { type: 'string' },
+              email_confirmed: { type: 'boolean' },
+              roles: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    role: { type: 'string' },
+                    organization_id: { type: ['integer', 'null'] },
+                    oblast: { type: ['string', 'null'] },
+                  },
+                },
+              },
             },
           },
         },
       },
     },
-  }, async (request) => {
-    const user = request.user!;
-    return {
-      id: user.id,
-      email: user.email,
-      display_name: user.displayName,
-      email_confirmed: user.emailConfirmed,
-      roles: user.memberships.map((m) => ({ role: m.role, organization_id: m.organizationId, oblast: m.oblastSlug })),
-    };
-  });
+    async (request) => {
+      const user = request.user!;
+      return {
+        id: user.id,
+        email: user.email,
+        display_name: user.displayName,
+        email_confirmed: user.emailConfirmed,
+        roles: user.memberships.map((m) => ({ role: m.role, organization_id: m.organizationId, oblast: m.oblastSlug })),
+      };
+    },
+  );
 }
 
 export const accountsModule = fp(routes, { name: 'accounts' });

@@ -41,12 +41,18 @@ export function parseRegistration(body: unknown, locale: Locale): Registration {
     locale,
   };
   const input = (body ?? {}) as Record<string, unknown>;
-  if (registration.password && input.password_confirm !== registration.password) check.fail('password_confirm', 'validation.password_mismatch');
+  if (registration.password && input.password_confirm !== registration.password)
+    check.fail('password_confirm', 'validation.password_mismatch');
   check.done();
   return registration;
 }
 
-async function issueEmailToken(db: Queryable, userId: number, purpose: 'confirm_email' | 'reset_password', hours: number): Promise<string> {
+async function issueEmailToken(
+  db: Queryable,
+  userId: number,
+  purpose: 'confirm_email' | 'reset_password',
+  hours: number,
+): Promise<string> {
   const { secret, hash } = newSecret();
   await db.query(
     `INSERT INTO email_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))`,
@@ -55,14 +61,31 @@ async function issueEmailToken(db: Queryable, userId: number, purpose: 'confirm_
   return secret;
 }
 
-async function sendConfirmation(db: Queryable, user: { id: number; email: string; display_name: string; locale: Locale }, publicUrl: string) {
+async function sendConfirmation(
+  db: Queryable,
+  user: { id: number; email: string; display_name: string; locale: Locale },
+  publicUrl: string,
+) {
   const token = await issueEmailToken(db, user.id, 'confirm_email', CONFIRM_HOURS);
   const t = translator(user.locale);
-  await queueMail(db, user.email, t('mail.confirm_subject'),
-    t('mail.confirm_body', { name: user.display_name, link: `${publicUrl}/confirm?token=${token}`, hours: CONFIRM_HOURS }));
+  await queueMail(
+    db,
+    user.email,
+    t('mail.confirm_subject'),
+    t('mail.confirm_body', {
+      name: user.display_name,
+      link: `${publicUrl}/confirm?token=${token}`,
+      hours: CONFIRM_HOURS,
+    }),
+  );
 }
 
-export async function registerUser(db: Queryable, registration: Registration, publicUrl: string, ip: string | null): Promise<UserRow> {
+export async function registerUser(
+  db: Queryable,
+  registration: Registration,
+  publicUrl: string,
+  ip: string | null,
+): Promise<UserRow> {
   if (await db.one('SELECT 1 FROM users WHERE email = $1', [registration.email])) {
     throw new ValidationError([{ field: 'email', message: 'validation.email_taken' }], 409);
   }
@@ -72,8 +95,10 @@ export async function registerUser(db: Queryable, registration: Registration, pu
   ))!;
   await db.query(`INSERT INTO memberships (user_id, role) VALUES ($1, 'citizen')`, [user.id]);
   await sendConfirmation(db, user, publicUrl);
-  await recordAudit(db, { userId: user.id, label: user.email, ip }, 'user.register', 'user', user.id, null,
-    { email: user.email, display_name: user.display_name });
+  await recordAudit(db, { userId: user.id, label: user.email, ip }, 'user.register', 'user', user.id, null, {
+    email: user.email,
+    display_name: user.display_name,
+  });
   return user;
 }
 
@@ -85,8 +110,18 @@ export async function confirmEmail(db: Queryable, token: string): Promise<number
     [sha256(token)],
   );
   if (!row) return null;
-  await db.query('UPDATE users SET email_confirmed_at = coalesce(email_confirmed_at, now()) WHERE id = $1', [row.user_id]);
-  await recordAudit(db, { userId: row.user_id, label: 'email-link' }, 'user.confirm_email', 'user', row.user_id, null, null);
+  await db.query('UPDATE users SET email_confirmed_at = coalesce(email_confirmed_at, now()) WHERE id = $1', [
+    row.user_id,
+  ]);
+  await recordAudit(
+    db,
+    { userId: row.user_id, label: 'email-link' },
+    'user.confirm_email',
+    'user',
+    row.user_id,
+    null,
+    null,
+  );
   return row.user_id;
 }
 
@@ -114,12 +149,18 @@ export async function authenticate(db: Queryable, email: string, password: strin
 
 /** Sends a reset link if the account exists; says nothing either way, so addresses can't be probed. */
 export async function requestPasswordReset(db: Queryable, email: string, publicUrl: string): Promise<void> {
-  const user = await db.one<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = $1 AND disabled_at IS NULL`, [email.trim().toLowerCase()]);
+  const user = await db.one<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = $1 AND disabled_at IS NULL`, [
+    email.trim().toLowerCase(),
+  ]);
   if (!user) return;
   const token = await issueEmailToken(db, user.id, 'reset_password', RESET_HOURS);
   const t = translator(user.locale);
-  await queueMail(db, user.email, t('mail.reset_subject'),
-    t('mail.reset_body', { name: user.display_name, link: `${publicUrl}/reset?token=${token}`, hours: RESET_HOURS }));
+  await queueMail(
+    db,
+    user.email,
+    t('mail.reset_subject'),
+    t('mail.reset_body', { name: user.display_name, link: `${publicUrl}/reset?token=${token}`, hours: RESET_HOURS }),
+  );
 }
 
 export async function isResetTokenValid(db: Queryable, token: string): Promise<boolean> {
@@ -132,13 +173,19 @@ export async function isResetTokenValid(db: Queryable, token: string): Promise<b
 export function parseNewPassword(body: unknown): string {
   const check = new Checker(body);
   const password = check.password('password', PASSWORD_MIN);
-  if (password && (body as Record<string, unknown>).password_confirm !== password) check.fail('password_confirm', 'validation.password_mismatch');
+  if (password && (body as Record<string, unknown>).password_confirm !== password)
+    check.fail('password_confirm', 'validation.password_mismatch');
   check.done();
   return password;
 }
 
 /** Sets a new password through a reset link; ends every session of the account. */
-export async function resetPassword(db: Queryable, token: string, password: string, ip: string | null): Promise<number | null> {
+export async function resetPassword(
+  db: Queryable,
+  token: string,
+  password: string,
+  ip: string | null,
+): Promise<number | null> {
   const row = await db.one<{ user_id: number }>(
     `UPDATE email_tokens SET used_at = now()
      WHERE token_hash = $1 AND purpose = 'reset_password' AND used_at IS NULL AND expires_at > now() RETURNING user_id`,
@@ -146,17 +193,31 @@ export async function resetPassword(db: Queryable, token: string, password: stri
   );
   if (!row) return null;
   // Following the link proves the address too.
-  await db.query('UPDATE users SET password_hash = $1, email_confirmed_at = coalesce(email_confirmed_at, now()) WHERE id = $2', [
-    await hashPassword(password),
-    row.user_id,
-  ]);
+  await db.query(
+    'UPDATE users SET password_hash = $1, email_confirmed_at = coalesce(email_confirmed_at, now()) WHERE id = $2',
+    [await hashPassword(password), row.user_id],
+  );
   await endAllSessions(db, row.user_id);
-  await recordAudit(db, { userId: row.user_id, label: 'reset-link', ip }, 'user.reset_password', 'user', row.user_id, null, null);
+  await recordAudit(
+    db,
+    { userId: row.user_id, label: 'reset-link', ip },
+    'user.reset_password',
+    'user',
+    row.user_id,
+    null,
+    null,
+  );
   return row.user_id;
 }
 
 /** Changes a signed-in person's password after checking the current one; ends their other sessions. */
-export async function changePassword(db: Queryable, userId: number, body: unknown, currentSession: string, ip: string | null): Promise<void> {
+export async function changePassword(
+  db: Queryable,
+  userId: number,
+  body: unknown,
+  currentSession: string,
+  ip: string | null,
+): Promise<void> {
   const check = new Checker(body);
   const input = (body ?? {}) as Record<string, unknown>;
   const current = typeof input.current_password === 'string' ? input.current_password : '';
@@ -164,7 +225,10 @@ export async function changePassword(db: Queryable, userId: number, body: unknow
   const password = check.password('password', PASSWORD_MIN);
   if (password && input.password_confirm !== password) check.fail('password_confirm', 'validation.password_mismatch');
   check.done();
-  const row = await db.one<{ password_hash: string; email: string }>('SELECT password_hash, email FROM users WHERE id = $1', [userId]);
+  const row = await db.one<{ password_hash: string; email: string }>(
+    'SELECT password_hash, email FROM users WHERE id = $1',
+    [userId],
+  );
   if (!row || !(await verifyPassword(current, row.password_hash))) {
     throw new ValidationError([{ field: 'current_password', message: 'validation.wrong_password' }]);
   }
@@ -183,7 +247,10 @@ export async function findUserByEmail(db: Queryable, email: string): Promise<Use
   return db.one<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = $1`, [email.trim().toLowerCase()]);
 }
 
-export async function listUsers(db: Queryable, filter: { q?: string; limit: number; offset: number }): Promise<{ items: UserRow[]; total: number }> {
+export async function listUsers(
+  db: Queryable,
+  filter: { q?: string; limit: number; offset: number },
+): Promise<{ items: UserRow[]; total: number }> {
   const where = filter.q ? `WHERE email LIKE $1 OR lower(display_name) LIKE $1` : '';
   const params = filter.q ? [likePattern(filter.q.toLowerCase())] : [];
   const items = await db.query<UserRow>(
@@ -211,30 +278,30 @@ export async function listMemberships(db: Queryable, userId: number): Promise<Me
 }
 
 /** Grants a role. City editors and CSO assessors belong to an organisation; coordinators to an oblast. */
-export async function addMembership(
-  db: Queryable,
-  actor: Actor,
-  userId: number,
-  body: unknown,
-): Promise<void> {
+export async function addMembership(db: Queryable, actor: Actor, userId: number, body: unknown): Promise<void> {
   const check = new Checker(body);
   const role = check.oneOf('role', ROLES);
   const organizationSlug = check.text('organization', { max: 80 });
   const oblastSlug = check.text('oblast', { max: 80 });
   let organizationId: number | null = null;
   if (organizationSlug) {
-    const org = await db.one<{ id: number; kind: string }>('SELECT id, kind FROM organizations WHERE slug = $1', [organizationSlug]);
+    const org = await db.one<{ id: number; kind: string }>('SELECT id, kind FROM organizations WHERE slug = $1', [
+      organizationSlug,
+    ]);
     if (!org) check.fail('organization', 'validation.one_of');
     else {
       organizationId = org.id;
-      if (role === 'city_editor' && org.kind !== 'city_council') check.fail('organization', 'validation.editor_needs_council');
+      if (role === 'city_editor' && org.kind !== 'city_council')
+        check.fail('organization', 'validation.editor_needs_council');
       if (role === 'cso_assessor' && org.kind !== 'cso') check.fail('organization', 'validation.assessor_needs_cso');
     }
   }
-  if ((role === 'city_editor' || role === 'cso_assessor') && !organizationSlug) check.fail('organization', 'validation.role_needs_organization');
+  if ((role === 'city_editor' || role === 'cso_assessor') && !organizationSlug)
+    check.fail('organization', 'validation.role_needs_organization');
   if (role === 'regional_coordinator') {
     if (!oblastSlug) check.fail('oblast', 'validation.role_needs_oblast');
-    else if (!(await db.one('SELECT 1 FROM oblasts WHERE slug = $1', [oblastSlug]))) check.fail('oblast', 'validation.one_of');
+    else if (!(await db.one('SELECT 1 FROM oblasts WHERE slug = $1', [oblastSlug])))
+      check.fail('oblast', 'validation.one_of');
   }
   check.done();
   await getUser(db, userId);
@@ -248,12 +315,24 @@ export async function addMembership(
     [userId, role, scope.organization_id, scope.oblast_slug],
   );
   if (!created) throw new ValidationError([{ field: 'role', message: 'validation.membership_exists' }], 409);
-  await recordAudit(db, actor, 'membership.create', 'user', userId, null, { membership_id: created.id, role, ...scope });
+  await recordAudit(db, actor, 'membership.create', 'user', userId, null, {
+    membership_id: created.id,
+    role,
+    ...scope,
+  });
 }
 
-export async function removeMembership(db: Queryable, actor: Actor, userId: number, membershipId: number): Promise<void> {
+export async function removeMembership(
+  db: Queryable,
+  actor: Actor,
+  userId: number,
+  membershipId: number,
+): Promise<void> {
   // An admin cannot take away their own admin role: there would be no one left to undo it.
-  const target = await db.one<{ role: Role }>('SELECT role FROM memberships WHERE id = $1 AND user_id = $2', [membershipId, userId]);
+  const target = await db.one<{ role: Role }>('SELECT role FROM memberships WHERE id = $1 AND user_id = $2', [
+    membershipId,
+    userId,
+  ]);
   if (target?.role === 'admin' && actor.userId === userId) {
     throw new ValidationError([{ field: 'role', message: 'validation.cannot_remove_own_admin' }]);
   }
@@ -262,7 +341,20 @@ export async function removeMembership(db: Queryable, actor: Actor, userId: numb
     [membershipId, userId],
   );
   if (!before) throw new NotFoundError(`membership ${membershipId}`);
-  await recordAudit(db, actor, 'membership.delete', 'user', userId, { membership_id: before.id, role: before.role, organization_id: before.organization_id, oblast_slug: before.oblast_slug }, null);
+  await recordAudit(
+    db,
+    actor,
+    'membership.delete',
+    'user',
+    userId,
+    {
+      membership_id: before.id,
+      role: before.role,
+      organization_id: before.organization_id,
+      oblast_slug: before.oblast_slug,
+    },
+    null,
+  );
 }
 
 /** Admin changes to an account: name, disabled, confirmed. */
@@ -275,7 +367,8 @@ export async function updateUserByAdmin(db: Queryable, actor: Actor, userId: num
   const before = await getUser(db, userId);
   const disabled = input.disabled === 'on' || input.disabled === true;
   const confirmed = input.confirmed === 'on' || input.confirmed === true;
-  if (disabled && actor.userId === userId) throw new ValidationError([{ field: 'disabled', message: 'validation.cannot_disable_self' }]);
+  if (disabled && actor.userId === userId)
+    throw new ValidationError([{ field: 'disabled', message: 'validation.cannot_disable_self' }]);
   await db.query(
     `UPDATE users SET display_name = $2, locale = $3,
        disabled_at = CASE WHEN $4::boolean THEN coalesce(disabled_at, now()) ELSE NULL END,
@@ -285,7 +378,12 @@ export async function updateUserByAdmin(db: Queryable, actor: Actor, userId: num
   );
   if (disabled) await endAllSessions(db, userId);
   const after = await getUser(db, userId);
-  const view = (u: UserRow) => ({ display_name: u.display_name, locale: u.locale, disabled: u.disabled_at !== null, confirmed: u.email_confirmed_at !== null });
+  const view = (u: UserRow) => ({
+    display_name: u.display_name,
+    locale: u.locale,
+    disabled: u.disabled_at !== null,
+    confirmed: u.email_confirmed_at !== null,
+  });
   await recordAudit(db, actor, 'user.update', 'user', userId, view(before), view(after));
 }
 
@@ -301,7 +399,8 @@ export async function inviteUser(db: Queryable, actor: Actor, body: unknown, pub
   const displayName = check.text('display_name', { required: true, max: 100 });
   const locale = check.oneOf('locale', ['uk', 'en', 'bg'] as const) ?? 'uk';
   check.done();
-  if (await findUserByEmail(db, email)) throw new ValidationError([{ field: 'email', message: 'validation.email_taken' }], 409);
+  if (await findUserByEmail(db, email))
+    throw new ValidationError([{ field: 'email', message: 'validation.email_taken' }], 409);
   const user = (await db.one<UserRow>(
     `INSERT INTO users (email, display_name, password_hash, locale, email_confirmed_at) VALUES ($1, $2, $3, $4, now()) RETURNING ${USER_COLUMNS}`,
     [email, displayName, await hashPassword(newSecret().secret), locale],
@@ -309,8 +408,17 @@ export async function inviteUser(db: Queryable, actor: Actor, body: unknown, pub
   await db.query(`INSERT INTO memberships (user_id, role) VALUES ($1, 'citizen')`, [user.id]);
   const token = await issueEmailToken(db, user.id, 'reset_password', INVITE_HOURS);
   const t = translator(locale);
-  await queueMail(db, email, t('mail.invite_subject'),
-    t('mail.invite_body', { name: displayName, inviter: actor.label, link: `${publicUrl}/reset?token=${token}`, hours: INVITE_HOURS }));
+  await queueMail(
+    db,
+    email,
+    t('mail.invite_subject'),
+    t('mail.invite_body', {
+      name: displayName,
+      inviter: actor.label,
+      link: `${publicUrl}/reset?token=${token}`,
+      hours: INVITE_HOURS,
+    }),
+  );
   await recordAudit(db, actor, 'user.invite', 'user', user.id, null, { email, display_name: displayName, locale });
   return user;
 }
@@ -319,19 +427,33 @@ export async function inviteUser(db: Queryable, actor: Actor, body: unknown, pub
 export async function createConfirmedUser(
   db: Queryable,
   actor: Actor,
-  options: { email: string; password: string; displayName?: string; role: Role; organization?: string; oblast?: string; locale?: Locale },
+  options: {
+    email: string;
+    password: string;
+    displayName?: string;
+    role: Role;
+    organization?: string;
+    oblast?: string;
+    locale?: Locale;
+  },
 ): Promise<UserRow> {
   const check = new Checker({ email: options.email, password: options.password });
   const email = check.email('email');
   const password = check.password('password', PASSWORD_MIN);
   check.done();
-  if (await findUserByEmail(db, email)) throw new ValidationError([{ field: 'email', message: 'validation.email_taken' }], 409);
+  if (await findUserByEmail(db, email))
+    throw new ValidationError([{ field: 'email', message: 'validation.email_taken' }], 409);
   const user = (await db.one<UserRow>(
     `INSERT INTO users (email, display_name, password_hash, locale, email_confirmed_at) VALUES ($1, $2, $3, $4, now()) RETURNING ${USER_COLUMNS}`,
     [email, options.displayName || email.split('@')[0]!, await hashPassword(password), options.locale ?? 'uk'],
   ))!;
   await recordAudit(db, actor, 'user.create', 'user', user.id, null, { email, display_name: user.display_name });
-  if (options.role !== 'citizen') await db.query(`INSERT INTO memberships (user_id, role) VALUES ($1, 'citizen')`, [user.id]);
-  await addMembership(db, actor, user.id, { role: options.role, organization: options.organization ?? '', oblast: options.oblast ?? '' });
+  if (options.role !== 'citizen')
+    await db.query(`INSERT INTO memberships (user_id, role) VALUES ($1, 'citizen')`, [user.id]);
+  await addMembership(db, actor, user.id, {
+    role: options.role,
+    organization: options.organization ?? '',
+    oblast: options.oblast ?? '',
+  });
   return user;
 }

@@ -51,8 +51,10 @@ ${errorSummary(ctx, errors)}
 
 export function confirmPage(ctx: PageContext, token: string, valid: boolean | null): SafeHtml {
   const { t } = ctx;
-  if (valid === true) return html`<h1>${t('accounts.confirm_title')}</h1><p class="notice success" role="status">${t('accounts.confirmed')}</p><p><a href="/account">${t('accounts.account_title')}</a></p>`;
-  if (valid === false) return html`<h1>${t('accounts.confirm_title')}</h1><p class="notice error" role="alert">${t('accounts.link_invalid')}</p>`;
+  if (valid === true)
+    return html`<h1>${t('accounts.confirm_title')}</h1><p class="notice success" role="status">${t('accounts.confirmed')}</p><p><a href="/account">${t('accounts.account_title')}</a></p>`;
+  if (valid === false)
+    return html`<h1>${t('accounts.confirm_title')}</h1><p class="notice error" role="alert">${t('accounts.link_invalid')}</p>`;
   return html`<h1>${t('accounts.confirm_title')}</h1>
 <p>${t('accounts.confirm_intro')}</p>
 <form method="post" action="/confirm" class="stacked">
@@ -77,7 +79,8 @@ ${errorSummary(ctx, errors)}
 
 export function resetPage(ctx: PageContext, token: string, errors: Errors, valid: boolean): SafeHtml {
   const { t } = ctx;
-  if (!valid) return html`<h1>${t('accounts.reset_title')}</h1><p class="notice error" role="alert">${t('accounts.link_invalid')}</p><p><a href="/forgot">${t('accounts.forgot_link')}</a></p>`;
+  if (!valid)
+    return html`<h1>${t('accounts.reset_title')}</h1><p class="notice error" role="alert">${t('accounts.link_invalid')}</p><p><a href="/forgot">${t('accounts.forgot_link')}</a></p>`;
   return html`<h1>${t('accounts.reset_title')}</h1>
 ${errorSummary(ctx, errors)}
 <form method="post" action="/reset" class="stacked" novalidate>
@@ -108,12 +111,18 @@ ${user.emailConfirmed ? '' : html`<form method="post" action="/account/resend-co
 <h2 id="tokens">${t('accounts.tokens_title')}</h2>
 <p>${t('accounts.tokens_intro')}</p>
 ${options.newToken ? html`<div class="notice success" role="status"><p>${t('accounts.token_created')}</p><p class="token" id="new-token">${options.newToken}</p></div>` : ''}
-${tokens.length === 0 ? html`<p>${t('accounts.no_tokens')}</p>` : html`<div class="table-wrap"><table>
+${
+  tokens.length === 0
+    ? html`<p>${t('accounts.no_tokens')}</p>`
+    : html`<div class="table-wrap"><table>
   <thead><tr><th scope="col">${t('accounts.token_name')}</th><th scope="col">${t('accounts.token_prefix')}</th><th scope="col">${t('accounts.created')}</th><th scope="col">${t('accounts.last_used')}</th><th scope="col">${t('admin.actions')}</th></tr></thead>
-  <tbody>${tokens.map((token) => html`<tr><td>${token.name}</td><td><code>${token.prefix}…</code></td>
+  <tbody>${tokens.map(
+    (token) => html`<tr><td>${token.name}</td><td><code>${token.prefix}…</code></td>
     <td>${formatDateTime(ctx.locale, token.created_at)}</td><td>${token.last_used_at ? formatDateTime(ctx.locale, token.last_used_at) : '—'}</td>
-    <td><form method="post" action="/account/tokens/${token.id}/revoke" class="inline-form">${csrfField(ctx)}<button type="submit" class="danger">${t('accounts.revoke')}<span class="visually-hidden"> ${token.name}</span></button></form></td></tr>`)}</tbody>
-</table></div>`}
+    <td><form method="post" action="/account/tokens/${token.id}/revoke" class="inline-form">${csrfField(ctx)}<button type="submit" class="danger">${t('accounts.revoke')}<span class="visually-hidden"> ${token.name}</span></button></form></td></tr>`,
+  )}</tbody>
+</table></div>`
+}
 <form method="post" action="/account/tokens" class="stacked" novalidate>
   ${csrfField(ctx)}
   ${field('name', t('accounts.token_name'), 'text', {}, options.errors, html` required maxlength="100"`)}

@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { Client, createTestApp, DEMO_PASSWORD, ENGINES } from '../../../test/helpers.ts';
 
-const NON_ADMINS = ['editor.lviv@hromada.demo', 'assessor@hromada.demo', 'coordinator.lviv@hromada.demo', 'citizen@hromada.demo'];
+const NON_ADMINS = [
+  'editor.lviv@hromada.demo',
+  'assessor@hromada.demo',
+  'coordinator.lviv@hromada.demo',
+  'citizen@hromada.demo',
+];
 
 const cityFields = { slug: 'x-town', name_uk: 'Ікс', name_en: 'X', name_bg: 'Икс', oblast_slug: 'lvivska' };
 const orgFields = { slug: 'x-org', kind: 'cso', name_uk: 'Ікс', name_en: 'X', name_bg: 'Икс' };
@@ -40,8 +45,11 @@ function adminActions(userId: number, membershipId: number): [string, string, Re
 }
 
 async function snapshot(app: FastifyInstance): Promise<string> {
-  const parts = await Promise.all(['cities', 'organizations', 'users', 'memberships'].map((table) =>
-    app.db.query(`SELECT * FROM ${table} ORDER BY id`).then((rows) => JSON.stringify(rows))));
+  const parts = await Promise.all(
+    ['cities', 'organizations', 'users', 'memberships'].map((table) =>
+      app.db.query(`SELECT * FROM ${table} ORDER BY id`).then((rows) => JSON.stringify(rows)),
+    ),
+  );
   return parts.join('\n');
 }
 
@@ -53,7 +61,9 @@ for (const engine of ENGINES) {
       app = await createTestApp(engine);
       await app.db.query(`INSERT INTO outbox (to_address, subject, body_text) VALUES ('a@b.c', 's', 'secret link')`);
       const citizen = (await app.db.one<{ id: number }>(`SELECT id FROM users WHERE email = 'citizen@hromada.demo'`))!;
-      const membership = (await app.db.one<{ id: number }>('SELECT id FROM memberships WHERE user_id = $1', [citizen.id]))!;
+      const membership = (await app.db.one<{ id: number }>('SELECT id FROM memberships WHERE user_id = $1', [
+        citizen.id,
+      ]))!;
       actions = adminActions(citizen.id, membership.id);
     });
     after(() => app.close());
@@ -65,7 +75,8 @@ for (const engine of ENGINES) {
         await client.login(email, DEMO_PASSWORD);
         await client.get('/account'); // a page with a valid CSRF token, so only the role is wrong
         for (const [method, url, fields] of actions) {
-          const response = method === 'GET' ? await client.get(url) : await client.post(url, { _csrf: client.csrfToken(), ...fields });
+          const response =
+            method === 'GET' ? await client.get(url) : await client.post(url, { _csrf: client.csrfToken(), ...fields });
           assert.equal(response.statusCode, 403, `${method} ${url}`);
           await client.get('/account');
         }
@@ -77,7 +88,8 @@ for (const engine of ENGINES) {
       const client = new Client(app);
       for (const [method, url, fields] of actions) {
         await client.get('/login');
-        const response = method === 'GET' ? await client.get(url) : await client.post(url, { _csrf: client.csrfToken(), ...fields });
+        const response =
+          method === 'GET' ? await client.get(url) : await client.post(url, { _csrf: client.csrfToken(), ...fields });
         if (method === 'GET') {
           assert.equal(response.statusCode, 302, url);
           assert.match(String(response.headers.location), /^\/login\?next=/);

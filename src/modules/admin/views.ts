@@ -37,14 +37,20 @@ export function userListPage(ctx: PageContext, users: UserRow[], q: string, page
 </form>
 <div class="table-wrap"><table>
   <thead><tr><th scope="col">${t('accounts.email')}</th><th scope="col">${t('accounts.display_name')}</th><th scope="col">${t('admin.status')}</th><th scope="col">${t('accounts.created')}</th></tr></thead>
-  <tbody>${users.map((u) => html`<tr><td><a href="/admin/users/${u.id}">${u.email}</a></td><td>${u.display_name}</td>
+  <tbody>${users.map(
+    (u) => html`<tr><td><a href="/admin/users/${u.id}">${u.email}</a></td><td>${u.display_name}</td>
     <td>${u.disabled_at ? t('admin.disabled') : u.email_confirmed_at ? t('accounts.email_confirmed') : t('accounts.email_unconfirmed')}</td>
-    <td>${formatDateTime(ctx.locale, u.created_at)}</td></tr>`)}</tbody>
+    <td>${formatDateTime(ctx.locale, u.created_at)}</td></tr>`,
+  )}</tbody>
 </table></div>
 ${pagination(ctx, '/admin/users', { q }, page)}`;
 }
 
-export function inviteUserPage(ctx: PageContext, values: Record<string, unknown>, errors: Record<string, string> | undefined): SafeHtml {
+export function inviteUserPage(
+  ctx: PageContext,
+  values: Record<string, unknown>,
+  errors: Record<string, string> | undefined,
+): SafeHtml {
   const { t } = ctx;
   return html`<p><a href="/admin/users">← ${t('admin.users')}</a></p>
 <h1>${t('admin.invite_user')}</h1>
@@ -86,17 +92,37 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
   <button type="submit">${t('admin.save')}</button>
 </form>
 <h2>${t('admin.memberships')}</h2>
-${memberships.length === 0 ? html`<p>—</p>` : html`<ul>${memberships.map((m) => html`<li>${t(`roles.${m.role}`)}${m.organization_slug ? html` · ${m.organization_slug}` : ''}${m.oblast_slug ? html` · ${m.oblast_slug}` : ''}
-  <form method="post" action="/admin/users/${user.id}/memberships/${m.id}/delete" class="inline-form">${csrfField(ctx)}<button type="submit" class="link-button">${t('admin.remove')}<span class="visually-hidden"> ${t(`roles.${m.role}`)}</span></button></form></li>`)}</ul>`}
+${
+  memberships.length === 0
+    ? html`<p>—</p>`
+    : html`<ul>${memberships.map(
+        (
+          m,
+        ) => html`<li>${t(`roles.${m.role}`)}${m.organization_slug ? html` · ${m.organization_slug}` : ''}${m.oblast_slug ? html` · ${m.oblast_slug}` : ''}
+  <form method="post" action="/admin/users/${user.id}/memberships/${m.id}/delete" class="inline-form">${csrfField(ctx)}<button type="submit" class="link-button">${t('admin.remove')}<span class="visually-hidden"> ${t(`roles.${m.role}`)}</span></button></form></li>`,
+      )}</ul>`
+}
 <form method="post" action="/admin/users/${user.id}/memberships" class="stacked" novalidate>
   ${csrfField(ctx)}
   <h3>${t('admin.add_role')}</h3>
   ${selectField({ name: 'role', label: t('admin.role'), values, errors, choices: ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) })) })}
-  ${selectField({ name: 'organization', label: t('admin.organization'), values, errors, empty: '—',
-    choices: organizations.map((o) => ({ value: o.slug, label: localName(o, ctx.locale) })) })}
+  ${selectField({
+    name: 'organization',
+    label: t('admin.organization'),
+    values,
+    errors,
+    empty: '—',
+    choices: organizations.map((o) => ({ value: o.slug, label: localName(o, ctx.locale) })),
+  })}
   <p class="hint">${t('admin.organization_hint')}</p>
-  ${selectField({ name: 'oblast', label: t('cities.oblast'), values, errors, empty: '—',
-    choices: oblasts.map((o) => ({ value: o.slug, label: localName(o, ctx.locale) })) })}
+  ${selectField({
+    name: 'oblast',
+    label: t('cities.oblast'),
+    values,
+    errors,
+    empty: '—',
+    choices: oblasts.map((o) => ({ value: o.slug, label: localName(o, ctx.locale) })),
+  })}
   <p class="hint">${t('admin.oblast_hint')}</p>
   <button type="submit">${t('admin.add_role')}</button>
 </form>
@@ -118,7 +144,12 @@ export function auditChanges(before: unknown, after: unknown): { field: string; 
     .map((field) => ({ field, before: before ? show(b[field]) : '', after: after ? show(a[field]) : '' }));
 }
 
-export function auditPage(ctx: PageContext, events: AuditEvent[], filter: { entity_type: string; entity_id: string }, page: Page): SafeHtml {
+export function auditPage(
+  ctx: PageContext,
+  events: AuditEvent[],
+  filter: { entity_type: string; entity_id: string },
+  page: Page,
+): SafeHtml {
   const { t } = ctx;
   return html`<p><a href="/admin">← ${t('admin.title')}</a></p>
 <h1>${t('admin.audit')}</h1>
@@ -131,12 +162,20 @@ export function auditPage(ctx: PageContext, events: AuditEvent[], filter: { enti
 </form>
 <div class="table-wrap"><table>
   <thead><tr><th scope="col">${t('admin.when')}</th><th scope="col">${t('admin.who')}</th><th scope="col">${t('admin.action')}</th><th scope="col">${t('admin.record')}</th><th scope="col">${t('admin.changes')}</th></tr></thead>
-  <tbody>${events.map((e) => html`<tr><td>${formatDateTime(ctx.locale, e.at)}</td><td>${e.actor_label}${e.ip ? html`<br><span class="hint">${e.ip}</span>` : ''}</td>
+  <tbody>${events.map(
+    (
+      e,
+    ) => html`<tr><td>${formatDateTime(ctx.locale, e.at)}</td><td>${e.actor_label}${e.ip ? html`<br><span class="hint">${e.ip}</span>` : ''}</td>
     <td><code>${e.action}</code></td><td>${e.entity_type} ${e.entity_id ?? ''}</td>
-    <td>${auditChanges(e.before, e.after).length === 0 ? '—' : html`<table class="changes">
+    <td>${
+      auditChanges(e.before, e.after).length === 0
+        ? '—'
+        : html`<table class="changes">
       <thead><tr><th scope="col">${t('admin.field')}</th><th scope="col">${t('admin.before')}</th><th scope="col">${t('admin.after')}</th></tr></thead>
       <tbody>${auditChanges(e.before, e.after).map((c) => html`<tr><th scope="row"><code>${c.field}</code></th><td><del>${c.before}</del></td><td><ins>${c.after}</ins></td></tr>`)}</tbody>
-    </table>`}</td></tr>`)}</tbody>
+    </table>`
+    }</td></tr>`,
+  )}</tbody>
 </table></div>
 ${pagination(ctx, '/admin/audit', filter, page)}`;
 }
@@ -148,9 +187,11 @@ export function outboxPage(ctx: PageContext, messages: OutboxMessage[], page: Pa
 <p class="lead">${smtpConfigured ? t('admin.outbox_smtp') : t('admin.outbox_no_smtp')}</p>
 <div class="table-wrap"><table>
   <thead><tr><th scope="col">${t('admin.when')}</th><th scope="col">${t('admin.to')}</th><th scope="col">${t('admin.subject')}</th><th scope="col">${t('admin.status')}</th></tr></thead>
-  <tbody>${messages.map((m) => html`<tr><td>${formatDateTime(ctx.locale, m.created_at)}</td><td>${m.to_address}</td>
+  <tbody>${messages.map(
+    (m) => html`<tr><td>${formatDateTime(ctx.locale, m.created_at)}</td><td>${m.to_address}</td>
     <td><a href="/admin/outbox/${m.id}">${m.subject}</a></td>
-    <td>${m.sent_at ? t('admin.sent') : m.last_error ? html`${t('admin.failed')}: ${m.last_error}` : t('admin.queued')}</td></tr>`)}</tbody>
+    <td>${m.sent_at ? t('admin.sent') : m.last_error ? html`${t('admin.failed')}: ${m.last_error}` : t('admin.queued')}</td></tr>`,
+  )}</tbody>
 </table></div>
 ${pagination(ctx, '/admin/outbox', {}, page)}`;
 }

@@ -17,12 +17,40 @@ describe('API document and operator endpoints', () => {
     const spec = response.json();
     assert.equal(spec.openapi, '3.1.0');
     const paths = Object.keys(spec.paths).sort();
-    assert.deepEqual(paths, ['/api/v1/budgets', '/api/v1/budgets/{id}', '/api/v1/budgets/{id}/ballot', '/api/v1/budgets/{id}/projects', '/api/v1/cities', '/api/v1/cities/{slug}', '/api/v1/cities/{slug}/petition-stats', '/api/v1/datasets', '/api/v1/datasets/{name}',
-      '/api/v1/me', '/api/v1/oblasts', '/api/v1/organizations', '/api/v1/organizations/{slug}', '/api/v1/petitions', '/api/v1/petitions/{id}', '/api/v1/petitions/{id}/signatures',
-      '/api/v1/ranking/campaigns', '/api/v1/ranking/campaigns/{id}', '/api/v1/ranking/campaigns/{id}/results', '/api/v1/ranking/campaigns/{id}/scores', '/api/v1/ranking/methodologies/{id}',
-      '/api/v1/resources/{id}', '/api/v1/resources/{id}/records']);
+    assert.deepEqual(paths, [
+      '/api/v1/budgets',
+      '/api/v1/budgets/{id}',
+      '/api/v1/budgets/{id}/ballot',
+      '/api/v1/budgets/{id}/projects',
+      '/api/v1/cities',
+      '/api/v1/cities/{slug}',
+      '/api/v1/cities/{slug}/petition-stats',
+      '/api/v1/datasets',
+      '/api/v1/datasets/{name}',
+      '/api/v1/me',
+      '/api/v1/oblasts',
+      '/api/v1/organizations',
+      '/api/v1/organizations/{slug}',
+      '/api/v1/petitions',
+      '/api/v1/petitions/{id}',
+      '/api/v1/petitions/{id}/signatures',
+      '/api/v1/ranking/campaigns',
+      '/api/v1/ranking/campaigns/{id}',
+      '/api/v1/ranking/campaigns/{id}/results',
+      '/api/v1/ranking/campaigns/{id}/scores',
+      '/api/v1/ranking/methodologies/{id}',
+      '/api/v1/resources/{id}',
+      '/api/v1/resources/{id}/records',
+    ]);
     const list = spec.paths['/api/v1/cities'].get;
-    assert.deepEqual(list.parameters.map((p: { name: string }) => p.name).sort(), ['lang', 'limit', 'oblast', 'offset', 'q', 'sort']);
+    assert.deepEqual(list.parameters.map((p: { name: string }) => p.name).sort(), [
+      'lang',
+      'limit',
+      'oblast',
+      'offset',
+      'q',
+      'sort',
+    ]);
     assert.ok(list.responses['200'].content['application/json'].schema.properties.total);
     assert.deepEqual(spec.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer' });
   });
@@ -31,13 +59,16 @@ describe('API document and operator endpoints', () => {
     const page = await app.inject({ url: '/api/docs', cookies: { hromada_lang: 'en' } });
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /API documentation/);
-    for (const path of ['/api/v1/cities', '/api/v1/cities/{slug}', '/api/v1/me']) assert.ok(page.body.includes(`GET ${path}`), path);
+    for (const path of ['/api/v1/cities', '/api/v1/cities/{slug}', '/api/v1/me'])
+      assert.ok(page.body.includes(`GET ${path}`), path);
     const ukrainian = await app.inject('/api/docs');
     assert.match(ukrainian.body, /Список міст/);
     assert.match(ukrainian.body, /Рядки ресурсу зі сховища/);
     // Every operation and every described parameter has its text in each language.
     const spec = (await app.inject('/api/v1/openapi.json')).json();
-    const operations = Object.values<Record<string, { operationId: string; parameters?: { name: string; description?: string }[] }>>(spec.paths).flatMap((methods) => Object.values(methods));
+    const operations = Object.values<
+      Record<string, { operationId: string; parameters?: { name: string; description?: string }[] }>
+    >(spec.paths).flatMap((methods) => Object.values(methods));
     // A parameter uses the shared text only when it was written for the same English description.
     const english = translator('en');
     for (const locale of LOCALES) {
@@ -47,14 +78,17 @@ describe('API document and operator endpoints', () => {
         for (const p of op.parameters ?? []) {
           if (!p.description) continue;
           const own = keys.has(`api.ops.${op.operationId}.params.${p.name}`);
-          assert.ok(own || (keys.has(`api.params.${p.name}`) && english(`api.params.${p.name}`) === p.description), `${locale}: ${op.operationId} parameter ${p.name}`);
+          assert.ok(
+            own || (keys.has(`api.params.${p.name}`) && english(`api.params.${p.name}`) === p.description),
+            `${locale}: ${op.operationId} parameter ${p.name}`,
+          );
         }
       }
     }
     const records = ukrainian.body.slice(ukrainian.body.indexOf('GET /api/v1/resources/{id}/records'));
     const recordsSection = records.slice(0, records.indexOf('</section>'));
     assert.match(recordsSection, /Поля через кому, кожне за бажанням з asc або desc/);
-    assert.doesNotMatch(recordsSection, /population|1–500/, 'the records query does not borrow the cities\' texts');
+    assert.doesNotMatch(recordsSection, /population|1–500/, "the records query does not borrow the cities' texts");
     assert.match(ukrainian.body, /Скільки записів пропустити/);
   });
 
@@ -69,7 +103,13 @@ describe('API document and operator endpoints', () => {
   test('security headers on every page: strict CSP, no sniffing, no framing', async () => {
     const page = await app.inject('/');
     const csp = String(page.headers['content-security-policy']).split(';');
-    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "object-src 'none'"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "frame-ancestors 'none'",
+      "object-src 'none'",
+    ]) {
       assert.ok(csp.includes(directive), directive);
     }
     assert.equal(page.headers['x-content-type-options'], 'nosniff');
@@ -79,8 +119,11 @@ describe('API document and operator endpoints', () => {
 
   test('the home page leads to every part of the platform, with live counts', async () => {
     const page = await app.inject('/');
-    for (const href of ['/datasets', '/ranking', '/petitions', '/budgets', '/cities', '/cities/map', '/api/docs']) assert.match(page.body, new RegExp(`<a href="${href}">`), href);
-    const published = (await app.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM datasets WHERE state = 'published'`))!.n;
+    for (const href of ['/datasets', '/ranking', '/petitions', '/budgets', '/cities', '/cities/map', '/api/docs'])
+      assert.match(page.body, new RegExp(`<a href="${href}">`), href);
+    const published = (await app.db.one<{ n: number }>(
+      `SELECT count(*)::int AS n FROM datasets WHERE state = 'published'`,
+    ))!.n;
     assert.match(page.body, new RegExp(`<a href="/datasets">[^<]+</a></h2><span class="stat">${published}</span>`));
   });
 

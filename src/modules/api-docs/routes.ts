@@ -6,8 +6,22 @@ import { html, type SafeHtml } from '../../platform/html/html.ts';
 import type { PageContext } from '../../platform/html/layout.ts';
 import { translator } from '../../platform/i18n/locales.ts';
 
-interface Parameter { name: string; in: string; required?: boolean; description?: string; schema?: { type?: unknown; enum?: unknown[]; default?: unknown; minimum?: number; maximum?: number } }
-interface Operation { operationId?: string; summary?: string; description?: string; tags?: string[]; parameters?: Parameter[]; responses?: Record<string, { description?: string }>; security?: unknown[] }
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  description?: string;
+  schema?: { type?: unknown; enum?: unknown[]; default?: unknown; minimum?: number; maximum?: number };
+}
+interface Operation {
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  parameters?: Parameter[];
+  responses?: Record<string, { description?: string }>;
+  security?: unknown[];
+}
 type OpenApi = { paths?: Record<string, Record<string, Operation>> };
 
 function typeOf(schema: Parameter['schema']): string {
@@ -15,7 +29,9 @@ function typeOf(schema: Parameter['schema']): string {
   const type = Array.isArray(schema.type) ? schema.type.join(' | ') : String(schema.type ?? '');
   const extras = [
     schema.enum ? `${schema.enum.join(', ')}` : '',
-    schema.minimum !== undefined || schema.maximum !== undefined ? `${schema.minimum ?? ''}…${schema.maximum ?? ''}` : '',
+    schema.minimum !== undefined || schema.maximum !== undefined
+      ? `${schema.minimum ?? ''}…${schema.maximum ?? ''}`
+      : '',
     schema.default !== undefined ? `= ${String(schema.default)}` : '',
   ].filter(Boolean);
   return [type, ...extras].join(' · ');
@@ -39,7 +55,8 @@ function docsPage(ctx: PageContext, spec: OpenApi, publicUrl: string): SafeHtml 
     return english(`api.params.${p.name}`) === p.description ? t(`api.params.${p.name}`) : p.description;
   };
   const operations = Object.entries(spec.paths ?? {}).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
+    Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
+  );
   return html`<h1>${t('api.title')}</h1>
 <p class="lead">${t('api.lead')}</p>
 <ul>
@@ -52,23 +69,38 @@ function docsPage(ctx: PageContext, spec: OpenApi, publicUrl: string): SafeHtml 
 <pre><code>curl ${publicUrl}/api/v1/cities?q=львів
 curl -H "Authorization: Bearer hmd_…" ${publicUrl}/api/v1/me</code></pre>
 <h2>${t('api.endpoints')}</h2>
-${operations.map(({ path, method, op }) => html`<section class="card" aria-labelledby="${`op-${method}-${path}`.replace(/[^a-zA-Z0-9-]/g, '-')}">
+${operations.map(
+  ({
+    path,
+    method,
+    op,
+  }) => html`<section class="card" aria-labelledby="${`op-${method}-${path}`.replace(/[^a-zA-Z0-9-]/g, '-')}">
   <h3 id="${`op-${method}-${path}`.replace(/[^a-zA-Z0-9-]/g, '-')}"><code>${method} ${path}</code></h3>
   ${op.summary ? html`<p><strong>${translated(`api.ops.${op.operationId}.summary`, op.summary)}</strong></p>` : ''}
   ${op.description ? html`<p>${translated(`api.ops.${op.operationId}.description`, op.description)}</p>` : ''}
   ${op.security ? html`<p class="hint">${t('api.needs_token')}</p>` : ''}
-  ${op.parameters?.length ? html`<div class="table-wrap"><table>
+  ${
+    op.parameters?.length
+      ? html`<div class="table-wrap"><table>
     <thead><tr><th scope="col">${t('api.parameter')}</th><th scope="col">${t('api.in')}</th><th scope="col">${t('api.type')}</th><th scope="col">${t('api.description')}</th></tr></thead>
     <tbody>${op.parameters.map((p) => html`<tr><td><code>${p.name}</code>${p.required ? html` <span class="badge">${t('api.required')}</span>` : ''}</td><td>${p.in}</td><td>${typeOf(p.schema)}</td><td>${parameterText(op, p) ?? ''}</td></tr>`)}</tbody>
-  </table></div>` : ''}
+  </table></div>`
+      : ''
+  }
   <p class="hint">${t('api.responses')}: ${Object.keys(op.responses ?? {}).join(', ')}</p>
-</section>`)}`;
+</section>`,
+)}`;
 }
 
 async function routes(app: FastifyInstance) {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/api/docs', async (request, reply) =>
-    reply.page({ title: request.t('api.title'), nav: 'api', body: docsPage(request.pageContext(), app.swagger() as OpenApi, app.config.publicUrl) }));
+    reply.page({
+      title: request.t('api.title'),
+      nav: 'api',
+      body: docsPage(request.pageContext(), app.swagger() as OpenApi, app.config.publicUrl),
+    }),
+  );
 }
 
 export const apiDocsModule = fp(routes, { name: 'api-docs' });

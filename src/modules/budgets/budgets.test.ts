@@ -5,8 +5,18 @@ import { createTestApp, ENGINES } from '../../../test/helpers.ts';
 import { createApiToken, type CurrentUser } from '../../platform/auth.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import {
-  computeResults, countVotes, createCycle, enterPaperBallot, getCycle, getProject, parseBallotInput, parseCycleInput, proposeProject,
-  reviewProject, saveBallot, type Cycle,
+  computeResults,
+  countVotes,
+  createCycle,
+  enterPaperBallot,
+  getCycle,
+  getProject,
+  parseBallotInput,
+  parseCycleInput,
+  proposeProject,
+  reviewProject,
+  saveBallot,
+  type Cycle,
 } from './service.ts';
 
 const ACTOR = { userId: null, label: 'test' };
@@ -14,17 +24,35 @@ const DAY = 86_400_000;
 const START = Date.UTC(2031, 2, 2, 8); // information
 
 function person(id: number, overrides: Partial<CurrentUser> = {}): CurrentUser {
-  return { id, email: `p${id}@example.org`, displayName: `P${id}`, locale: 'uk', emailConfirmed: true, memberships: [], isAdmin: false, via: 'session', ...overrides };
+  return {
+    id,
+    email: `p${id}@example.org`,
+    displayName: `P${id}`,
+    locale: 'uk',
+    emailConfirmed: true,
+    memberships: [],
+    isAdmin: false,
+    via: 'session',
+    ...overrides,
+  };
 }
 
 const at = (day: number) => new Date(START + day * DAY);
-const dates = (offset = 0) => Object.fromEntries(['information', 'proposals', 'review', 'voting', 'ballot_review', 'results', 'implementation']
-  .map((phase, i) => [`${phase}_at`, at(offset + i * 10).toISOString()]));
+const dates = (offset = 0) =>
+  Object.fromEntries(
+    ['information', 'proposals', 'review', 'voting', 'ballot_review', 'results', 'implementation'].map((phase, i) => [
+      `${phase}_at`,
+      at(offset + i * 10).toISOString(),
+    ]),
+  );
 
 async function rejects(promise: Promise<unknown>, message: RegExp | string, status?: number) {
   await assert.rejects(promise, (error: Error) => {
     assert.ok(error instanceof ValidationError, String(error));
-    assert.ok(error.problems.some((p) => (typeof message === 'string' ? p.message === message : message.test(p.message))), JSON.stringify(error.problems));
+    assert.ok(
+      error.problems.some((p) => (typeof message === 'string' ? p.message === message : message.test(p.message))),
+      JSON.stringify(error.problems),
+    );
     if (status) assert.equal(error.statusCode, status);
     return true;
   });
@@ -40,16 +68,29 @@ for (const engine of ENGINES) {
 
     before(async () => {
       app = await createTestApp(engine);
-      admin = person((await app.db.one<{ id: number }>(`SELECT id FROM users WHERE email = 'admin@hromada.demo'`))!.id, { isAdmin: true });
+      admin = person(
+        (await app.db.one<{ id: number }>(`SELECT id FROM users WHERE email = 'admin@hromada.demo'`))!.id,
+        { isAdmin: true },
+      );
       const ids = await app.db.query<{ id: number }>(
         `INSERT INTO users (email, display_name, password_hash, email_confirmed_at) SELECT 'voter' || n || '@example.org', 'Voter ' || n, 'x', now()
-         FROM generate_series(1, 8) AS n RETURNING id`);
+         FROM generate_series(1, 8) AS n RETURNING id`,
+      );
       for (const { id } of ids) voters.push(person(id));
       const lviv = (await app.db.one<{ id: number }>(`SELECT id FROM cities WHERE slug = 'lviv'`))!.id;
       const input = parseCycleInput({
-        slug: 'gromadskyi-2031', title_uk: 'Громадський бюджет 2031', title_en: 'Participatory budget 2031', title_bg: 'Граждански бюджет 2031',
-        ...dates(), voting_rule: 'knapsack', min_spend_share: '50', min_age: '16', residents_only: 'on',
-        districts: 'Сихів; 1 000 000\nЦентр; 500000', categories: 'Дороги\nПарки\nШколи', size_classes: 'Малі; 400000\nВеликі; 1000000',
+        slug: 'gromadskyi-2031',
+        title_uk: 'Громадський бюджет 2031',
+        title_en: 'Participatory budget 2031',
+        title_bg: 'Граждански бюджет 2031',
+        ...dates(),
+        voting_rule: 'knapsack',
+        min_spend_share: '50',
+        min_age: '16',
+        residents_only: 'on',
+        districts: 'Сихів; 1 000 000\nЦентр; 500000',
+        categories: 'Дороги\nПарки\nШколи',
+        size_classes: 'Малі; 400000\nВеликі; 1000000',
       });
       cycle = await getCycle(app.db, await createCycle(app.db, ACTOR, admin, lviv, input));
     });
@@ -58,50 +99,157 @@ for (const engine of ENGINES) {
     const district = (name: string) => cycle.districts.find((d) => d.name === name)!.id;
     const category = (name: string) => cycle.categories.find((c) => c.name === name)!.id;
     const proposal = (title: string, where: string, what: string, items: string) => ({
-      title, description: `${title}: опис проєкту, достатньо довгий, щоб пояснити, що саме і навіщо буде зроблено.`,
-      district_id: String(district(where)), category_id: String(category(what)), cost_items: items,
+      title,
+      description: `${title}: опис проєкту, достатньо довгий, щоб пояснити, що саме і навіщо буде зроблено.`,
+      district_id: String(district(where)),
+      category_id: String(category(what)),
+      cost_items: items,
     });
 
     test('the cycle: districts add up to the total; phases are in order; bad amounts are explained', async () => {
       assert.equal(cycle.total_amount, 1_500_000);
-      assert.deepEqual(cycle.districts.map((d) => d.amount), [1_000_000, 500_000]);
-      const withShares = parseCycleInput({ ...dates(), slug: 'shares', title_uk: 'a', title_en: 'a', title_bg: 'a', voting_rule: 'knapsack',
-        districts: 'A; 10', categories: 'Дороги; 500 000\nПарки', size_classes: 'S; 10' });
-      assert.deepEqual(withShares.categories, [{ name: 'Дороги', amount: 500_000 }, { name: 'Парки', amount: null }]);
-      assert.throws(() => parseCycleInput({ ...dates(), slug: 'x-y', title_uk: 'a', title_en: 'a', title_bg: 'a', voting_rule: 'approval', max_choices: '3',
-        districts: 'Сихів; -5\nЦентр; абв', categories: 'A', size_classes: 'S; 10', review_at: at(-100).toISOString() }), (error: ValidationError) => {
-        const fields = error.problems.map((p) => p.field);
-        assert.ok(fields.includes('districts') && fields.includes('review_at'), fields.join());
-        return true;
+      assert.deepEqual(
+        cycle.districts.map((d) => d.amount),
+        [1_000_000, 500_000],
+      );
+      const withShares = parseCycleInput({
+        ...dates(),
+        slug: 'shares',
+        title_uk: 'a',
+        title_en: 'a',
+        title_bg: 'a',
+        voting_rule: 'knapsack',
+        districts: 'A; 10',
+        categories: 'Дороги; 500 000\nПарки',
+        size_classes: 'S; 10',
       });
+      assert.deepEqual(withShares.categories, [
+        { name: 'Дороги', amount: 500_000 },
+        { name: 'Парки', amount: null },
+      ]);
+      assert.throws(
+        () =>
+          parseCycleInput({
+            ...dates(),
+            slug: 'x-y',
+            title_uk: 'a',
+            title_en: 'a',
+            title_bg: 'a',
+            voting_rule: 'approval',
+            max_choices: '3',
+            districts: 'Сихів; -5\nЦентр; абв',
+            categories: 'A',
+            size_classes: 'S; 10',
+            review_at: at(-100).toISOString(),
+          }),
+        (error: ValidationError) => {
+          const fields = error.problems.map((p) => p.field);
+          assert.ok(fields.includes('districts') && fields.includes('review_at'), fields.join());
+          return true;
+        },
+      );
     });
 
     test('proposals: only in their phase, within the cycle’s districts and size classes, cost from the breakdown', async () => {
-      await rejects(proposeProject(app.db, ACTOR, voters[0]!, cycle, proposal('Сквер на Сихові', 'Сихів', 'Парки', 'Лавки; 100000'), at(1)), 'budgets.error.phase', 409);
+      await rejects(
+        proposeProject(
+          app.db,
+          ACTOR,
+          voters[0]!,
+          cycle,
+          proposal('Сквер на Сихові', 'Сихів', 'Парки', 'Лавки; 100000'),
+          at(1),
+        ),
+        'budgets.error.phase',
+        409,
+      );
       const now = at(11);
-      projects.square = await proposeProject(app.db, ACTOR, voters[0]!, cycle, proposal('Сквер на Сихові', 'Сихів', 'Парки', 'Лавки; 100000\nДерева; 300000'), now);
-      projects.road = await proposeProject(app.db, ACTOR, voters[1]!, cycle, proposal('Тротуар на Зеленій', 'Сихів', 'Дороги', 'Плитка; 600000'), now);
-      projects.school = await proposeProject(app.db, ACTOR, voters[2]!, cycle, proposal('Стадіон школи №5', 'Сихів', 'Школи', 'Покриття; 400000'), now);
-      projects.dup = await proposeProject(app.db, ACTOR, voters[3]!, cycle, proposal('Ще один сквер', 'Сихів', 'Парки', 'Лавки; 50000'), now);
-      projects.centre = await proposeProject(app.db, ACTOR, voters[4]!, cycle, proposal('Фонтан у центрі', 'Центр', 'Парки', 'Фонтан; 500000'), now);
+      projects.square = await proposeProject(
+        app.db,
+        ACTOR,
+        voters[0]!,
+        cycle,
+        proposal('Сквер на Сихові', 'Сихів', 'Парки', 'Лавки; 100000\nДерева; 300000'),
+        now,
+      );
+      projects.road = await proposeProject(
+        app.db,
+        ACTOR,
+        voters[1]!,
+        cycle,
+        proposal('Тротуар на Зеленій', 'Сихів', 'Дороги', 'Плитка; 600000'),
+        now,
+      );
+      projects.school = await proposeProject(
+        app.db,
+        ACTOR,
+        voters[2]!,
+        cycle,
+        proposal('Стадіон школи №5', 'Сихів', 'Школи', 'Покриття; 400000'),
+        now,
+      );
+      projects.dup = await proposeProject(
+        app.db,
+        ACTOR,
+        voters[3]!,
+        cycle,
+        proposal('Ще один сквер', 'Сихів', 'Парки', 'Лавки; 50000'),
+        now,
+      );
+      projects.centre = await proposeProject(
+        app.db,
+        ACTOR,
+        voters[4]!,
+        cycle,
+        proposal('Фонтан у центрі', 'Центр', 'Парки', 'Фонтан; 500000'),
+        now,
+      );
       assert.equal((await getProject(app.db, cycle.id, projects.square)).cost, 400_000);
-      await rejects(proposeProject(app.db, ACTOR, voters[0]!, cycle, proposal('Палац', 'Центр', 'Парки', 'Палац; 2000000'), now), 'budgets.error.too_expensive');
-      await rejects(proposeProject(app.db, ACTOR, voters[0]!, cycle, proposal('Міст', 'Центр', 'Дороги', 'Міст; -1'), now), 'budgets.error.amount_line');
-      await rejects(proposeProject(app.db, ACTOR, voters[0]!, cycle, { ...proposal('Чужий район', 'Центр', 'Дороги', 'X; 10'), district_id: '999999' }, now), 'budgets.error.not_in_cycle');
+      await rejects(
+        proposeProject(app.db, ACTOR, voters[0]!, cycle, proposal('Палац', 'Центр', 'Парки', 'Палац; 2000000'), now),
+        'budgets.error.too_expensive',
+      );
+      await rejects(
+        proposeProject(app.db, ACTOR, voters[0]!, cycle, proposal('Міст', 'Центр', 'Дороги', 'Міст; -1'), now),
+        'budgets.error.amount_line',
+      );
+      await rejects(
+        proposeProject(
+          app.db,
+          ACTOR,
+          voters[0]!,
+          cycle,
+          { ...proposal('Чужий район', 'Центр', 'Дороги', 'X; 10'), district_id: '999999' },
+          now,
+        ),
+        'budgets.error.not_in_cycle',
+      );
     });
 
     test('review by the city’s experts: infeasible needs a reason, a new cost needs a reason, duplicates merge', async () => {
       const now = at(21);
       const review = (key: string, body: Record<string, string>, who = admin) =>
-        getProject(app.db, cycle.id, projects[key]!).then((p) => reviewProject(app.db, ACTOR, who, cycle, p, body, now));
+        getProject(app.db, cycle.id, projects[key]!).then((p) =>
+          reviewProject(app.db, ACTOR, who, cycle, p, body, now),
+        );
       await assert.rejects(review('square', { verdict: 'feasible' }, voters[0]!), { statusCode: 403 });
       await rejects(review('road', { verdict: 'infeasible' }), 'budgets.error.reason_required');
-      await rejects(review('square', { verdict: 'feasible', adjusted_cost: '450000' }), 'budgets.error.reason_required');
-      await review('square', { verdict: 'feasible', adjusted_cost: '450000', cost_reason: 'Дерева дорожчі, ніж у кошторисі' });
+      await rejects(
+        review('square', { verdict: 'feasible', adjusted_cost: '450000' }),
+        'budgets.error.reason_required',
+      );
+      await review('square', {
+        verdict: 'feasible',
+        adjusted_cost: '450000',
+        cost_reason: 'Дерева дорожчі, ніж у кошторисі',
+      });
       await review('road', { verdict: 'feasible' });
       await review('school', { verdict: 'feasible' });
       await review('centre', { verdict: 'feasible' });
-      await rejects(review('dup', { verdict: 'merged', merged_into: String(projects.dup) }), 'budgets.error.merge_target');
+      await rejects(
+        review('dup', { verdict: 'merged', merged_into: String(projects.dup) }),
+        'budgets.error.merge_target',
+      );
       await review('dup', { verdict: 'merged', merged_into: String(projects.square) });
       assert.equal((await getProject(app.db, cycle.id, projects.square!)).adjusted_cost, 450_000);
     });
@@ -109,29 +257,89 @@ for (const engine of ENGINES) {
     test('ballots: eligibility, the knapsack at its edge, changes until confirmed, one per person even when racing', async () => {
       const voting = at(31);
       const ballot = (choices: number[], confirm = false, extra: Record<string, unknown> = {}) =>
-        parseBallotInput({ projects: choices.map(String), birth_year: '1990', resident: 'on', ...(confirm ? { confirm: 'on' } : {}), ...extra });
-      await rejects(saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!]), at(21)), 'budgets.error.phase', 409);
-      await rejects(saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!], false, { birth_year: '2020' }), voting), 'budgets.error.too_young', 403);
-      await rejects(saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!], false, { resident: '' }), voting), 'budgets.error.resident', 403);
-      await rejects(saveBallot(app.db, ACTOR, { ...voters[0]!, emailConfirmed: false }, cycle, ballot([projects.square!]), voting), 'petitions.error.confirm_email', 403);
+        parseBallotInput({
+          projects: choices.map(String),
+          birth_year: '1990',
+          resident: 'on',
+          ...(confirm ? { confirm: 'on' } : {}),
+          ...extra,
+        });
+      await rejects(
+        saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!]), at(21)),
+        'budgets.error.phase',
+        409,
+      );
+      await rejects(
+        saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!], false, { birth_year: '2020' }), voting),
+        'budgets.error.too_young',
+        403,
+      );
+      await rejects(
+        saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!], false, { resident: '' }), voting),
+        'budgets.error.resident',
+        403,
+      );
+      await rejects(
+        saveBallot(app.db, ACTOR, { ...voters[0]!, emailConfirmed: false }, cycle, ballot([projects.square!]), voting),
+        'petitions.error.confirm_email',
+        403,
+      );
       // Sykhiv has 1,000,000: square (450,000 adjusted) + road (600,000) is over; square + school (400,000) fits.
-      await rejects(saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!, projects.road!]), voting), 'budgets.ballot.over_budget');
-      await rejects(saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!, projects.centre!]), voting), 'budgets.ballot.two_districts');
-      await rejects(saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.dup!]), voting), 'budgets.ballot.not_votable');
+      await rejects(
+        saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!, projects.road!]), voting),
+        'budgets.ballot.over_budget',
+      );
+      await rejects(
+        saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!, projects.centre!]), voting),
+        'budgets.ballot.two_districts',
+      );
+      await rejects(
+        saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.dup!]), voting),
+        'budgets.ballot.not_votable',
+      );
       const draft = await saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!]), voting);
       assert.equal(draft.confirmed_at, null);
-      await rejects(saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.school!], true), voting), 'budgets.ballot.under_share', 422);
-      const final = await saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!, projects.school!], true), voting);
+      await rejects(
+        saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.school!], true), voting),
+        'budgets.ballot.under_share',
+        422,
+      );
+      const final = await saveBallot(
+        app.db,
+        ACTOR,
+        voters[0]!,
+        cycle,
+        ballot([projects.square!, projects.school!], true),
+        voting,
+      );
       assert.ok(final.confirmed_at);
-      await rejects(saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.road!], true), voting), 'budgets.ballot.confirmed', 409);
+      await rejects(
+        saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.road!], true), voting),
+        'budgets.ballot.confirmed',
+        409,
+      );
 
       // Racing: the same person confirms from several tabs at once; one ballot, counted once.
-      const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) =>
-        saveBallot(app.db, ACTOR, voters[1]!, cycle, ballot(i % 2 ? [projects.road!] : [projects.square!, projects.school!], true), voting)));
+      const results = await Promise.allSettled(
+        Array.from({ length: 6 }, (_, i) =>
+          saveBallot(
+            app.db,
+            ACTOR,
+            voters[1]!,
+            cycle,
+            ballot(i % 2 ? [projects.road!] : [projects.square!, projects.school!], true),
+            voting,
+          ),
+        ),
+      );
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, 'exactly one confirmation wins');
-      const rows = await app.db.query('SELECT id FROM budget_ballots WHERE cycle_id = $1 AND user_id = $2', [cycle.id, voters[1]!.id]);
+      const rows = await app.db.query('SELECT id FROM budget_ballots WHERE cycle_id = $1 AND user_id = $2', [
+        cycle.id,
+        voters[1]!.id,
+      ]);
       assert.equal(rows.length, 1);
-      for (const voter of voters.slice(2, 5)) await saveBallot(app.db, ACTOR, voter, cycle, ballot([projects.road!], true), voting);
+      for (const voter of voters.slice(2, 5))
+        await saveBallot(app.db, ACTOR, voter, cycle, ballot([projects.road!], true), voting);
       await saveBallot(app.db, ACTOR, voters[5]!, cycle, ballot([projects.centre!], true), voting);
       await saveBallot(app.db, ACTOR, voters[6]!, cycle, ballot([projects.school!]), voting); // never confirmed: not counted
     });
@@ -144,7 +352,9 @@ for (const engine of ENGINES) {
       await rejects(paper('P-1', [projects.square!, projects.road!]), 'budgets.ballot.over_budget');
       await paper('P-1', [projects.square!, projects.school!]);
       await rejects(paper('P-1', [projects.square!, projects.school!]), 'budgets.error.paper_duplicate', 409);
-      const audit = await app.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'budget.paper_ballot'`);
+      const audit = await app.db.one<{ n: number }>(
+        `SELECT count(*)::int AS n FROM audit_events WHERE action = 'budget.paper_ballot'`,
+      );
       assert.equal(audit!.n, 1);
     });
 
@@ -153,17 +363,32 @@ for (const engine of ENGINES) {
       const winners = await computeResults(app.db, ACTOR, cycle, at(51));
       // The stored counts equal a recount from the ballot table.
       const votes = await countVotes(app.db, cycle.id);
-      const stored = await app.db.query<{ id: number; votes: number; winner: boolean }>('SELECT id, votes, winner FROM budget_projects WHERE cycle_id = $1', [cycle.id]);
+      const stored = await app.db.query<{ id: number; votes: number; winner: boolean }>(
+        'SELECT id, votes, winner FROM budget_projects WHERE cycle_id = $1',
+        [cycle.id],
+      );
       for (const p of stored) assert.equal(p.votes, votes.get(p.id) ?? 0, `project ${p.id}`);
-      const confirmedBallots = await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM budget_ballots WHERE cycle_id = $1 AND confirmed_at IS NOT NULL', [cycle.id]);
+      const confirmedBallots = await app.db.one<{ n: number }>(
+        'SELECT count(*)::int AS n FROM budget_ballots WHERE cycle_id = $1 AND confirmed_at IS NOT NULL',
+        [cycle.id],
+      );
       assert.equal(confirmedBallots!.n, 7, 'six online confirmations and one paper ballot');
       assert.deepEqual(winners.get(district('Центр')), [projects.centre]);
       const sykhiv = winners.get(district('Сихів'))!;
       assert.ok(sykhiv.length >= 1);
-      const costOf = async (id: number) => { const p = await getProject(app.db, cycle.id, id); return p.adjusted_cost ?? p.cost; };
+      const costOf = async (id: number) => {
+        const p = await getProject(app.db, cycle.id, id);
+        return p.adjusted_cost ?? p.cost;
+      };
       const total = (await Promise.all(sykhiv.map(costOf))).reduce((a, b) => a + b, 0);
       assert.ok(total <= 1_000_000, `winners cost ${total}`);
-      assert.deepEqual(stored.filter((p) => p.winner).map((p) => p.id).sort(), [...sykhiv, projects.centre!].sort());
+      assert.deepEqual(
+        stored
+          .filter((p) => p.winner)
+          .map((p) => p.id)
+          .sort(),
+        [...sykhiv, projects.centre!].sort(),
+      );
     });
   });
 }
@@ -178,12 +403,24 @@ for (const engine of ENGINES) {
 
     test('every role against the city’s actions; a ballot through the API; exports', async () => {
       const { Client, DEMO_PASSWORD, multipartBody } = await import('../../../test/helpers.ts');
-      const lviv = (await app.db.one<{ id: number }>(`SELECT id FROM budget_cycles WHERE slug = 'gromadskyi-proekt'`))!.id;
-      const kyiv = (await app.db.one<{ id: number }>(`SELECT id FROM budget_cycles WHERE slug = 'hromadskyi-proekt'`))!.id;
-      const lvivProject = (await app.db.one<{ id: number }>('SELECT id FROM budget_projects WHERE cycle_id = $1 ORDER BY id LIMIT 1', [lviv]))!.id;
-      const kyivWinner = (await app.db.one<{ id: number }>('SELECT id FROM budget_projects WHERE cycle_id = $1 AND winner ORDER BY id LIMIT 1', [kyiv]))!.id;
+      const lviv = (await app.db.one<{ id: number }>(`SELECT id FROM budget_cycles WHERE slug = 'gromadskyi-proekt'`))!
+        .id;
+      const kyiv = (await app.db.one<{ id: number }>(`SELECT id FROM budget_cycles WHERE slug = 'hromadskyi-proekt'`))!
+        .id;
+      const lvivProject = (await app.db.one<{ id: number }>(
+        'SELECT id FROM budget_projects WHERE cycle_id = $1 ORDER BY id LIMIT 1',
+        [lviv],
+      ))!.id;
+      const kyivWinner = (await app.db.one<{ id: number }>(
+        'SELECT id FROM budget_projects WHERE cycle_id = $1 AND winner ORDER BY id LIMIT 1',
+        [kyiv],
+      ))!.id;
       const clients: Record<string, InstanceType<typeof Client>> = {};
-      for (const [role, email] of [['citizen', 'citizen@hromada.demo'], ['lviv editor', 'editor.lviv@hromada.demo'], ['assessor', 'assessor@hromada.demo']] as const) {
+      for (const [role, email] of [
+        ['citizen', 'citizen@hromada.demo'],
+        ['lviv editor', 'editor.lviv@hromada.demo'],
+        ['assessor', 'assessor@hromada.demo'],
+      ] as const) {
         clients[role] = new Client(app, `203.0.113.${Object.keys(clients).length + 20}`);
         await clients[role]!.login(email, DEMO_PASSWORD);
       }
@@ -191,41 +428,105 @@ for (const engine of ENGINES) {
         await client.get('/budgets');
         return client.post(url, { _csrf: client.csrfToken(), ...fields });
       };
-      const before = await app.db.query('SELECT id, review_state, votes, winner, implementation_status, spent FROM budget_projects ORDER BY id');
+      const before = await app.db.query(
+        'SELECT id, review_state, votes, winner, implementation_status, spent FROM budget_projects ORDER BY id',
+      );
       const ballotsBefore = await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM budget_ballots');
       // Kyiv's actions by people who do not run Kyiv's budget: refused, nothing changes.
       for (const role of ['citizen', 'lviv editor', 'assessor']) {
         const client = clients[role]!;
         assert.equal((await send(client, `/budgets/${kyiv}/results`)).statusCode, 403, role);
-        assert.equal((await send(client, `/budgets/${kyiv}/paper`, { paper_reference: 'X1', projects: String(kyivWinner) })).statusCode, 403, role);
-        assert.equal((await send(client, `/budgets/${kyiv}/projects/${kyivWinner}/progress`, { implementation_status: 'done', spent: '1', note: 'x' })).statusCode, 403, role);
+        assert.equal(
+          (await send(client, `/budgets/${kyiv}/paper`, { paper_reference: 'X1', projects: String(kyivWinner) }))
+            .statusCode,
+          403,
+          role,
+        );
+        assert.equal(
+          (
+            await send(client, `/budgets/${kyiv}/projects/${kyivWinner}/progress`, {
+              implementation_status: 'done',
+              spent: '1',
+              note: 'x',
+            })
+          ).statusCode,
+          403,
+          role,
+        );
         assert.equal((await client.get(`/budgets/${kyiv}/manage`)).statusCode, 403, role);
       }
       // Creating a cycle: a citizen may not; Lviv's editor may not for Kyiv.
       assert.equal((await clients.citizen!.get('/budgets/new')).statusCode, 403);
       assert.equal((await send(clients.citizen!, '/budgets/new', { city: 'lviv', slug: 'x-cycle' })).statusCode, 403);
       const cyclesBefore = await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM budget_cycles');
-      const foreign = await send(clients['lviv editor']!, '/budgets/new', { city: 'kyiv', slug: 'foreign', title_uk: 'a', title_en: 'a', title_bg: 'a',
-        districts: 'A; 10', categories: 'B', size_classes: 'S; 10', voting_rule: 'approval', max_choices: '1',
-        ...Object.fromEntries(['information', 'proposals', 'review', 'voting', 'ballot_review', 'results', 'implementation'].map((p, i) => [`${p}_at`, `2040-0${i + 1}-01`])) });
+      const foreign = await send(clients['lviv editor']!, '/budgets/new', {
+        city: 'kyiv',
+        slug: 'foreign',
+        title_uk: 'a',
+        title_en: 'a',
+        title_bg: 'a',
+        districts: 'A; 10',
+        categories: 'B',
+        size_classes: 'S; 10',
+        voting_rule: 'approval',
+        max_choices: '1',
+        ...Object.fromEntries(
+          ['information', 'proposals', 'review', 'voting', 'ballot_review', 'results', 'implementation'].map((p, i) => [
+            `${p}_at`,
+            `2040-0${i + 1}-01`,
+          ]),
+        ),
+      });
       assert.equal(foreign.statusCode, 422);
-      assert.equal((await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM budget_cycles'))!.n, cyclesBefore!.n);
+      assert.equal(
+        (await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM budget_cycles'))!.n,
+        cyclesBefore!.n,
+      );
       const anonymous = new Client(app);
       assert.equal((await anonymous.get(`/budgets/${lviv}/ballot`)).statusCode, 302, 'login first');
-      assert.deepEqual(await app.db.query('SELECT id, review_state, votes, winner, implementation_status, spent FROM budget_projects ORDER BY id'), before);
-      assert.equal((await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM budget_ballots'))!.n, ballotsBefore!.n);
+      assert.deepEqual(
+        await app.db.query(
+          'SELECT id, review_state, votes, winner, implementation_status, spent FROM budget_projects ORDER BY id',
+        ),
+        before,
+      );
+      assert.equal(
+        (await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM budget_ballots'))!.n,
+        ballotsBefore!.n,
+      );
       // Lviv's editor may review only in the review phase: it is voting now.
-      assert.equal((await send(clients['lviv editor']!, `/budgets/${lviv}/projects/${lvivProject}/review`, { verdict: 'infeasible', review_note: 'x' })).statusCode, 409);
+      assert.equal(
+        (
+          await send(clients['lviv editor']!, `/budgets/${lviv}/projects/${lvivProject}/review`, {
+            verdict: 'infeasible',
+            review_note: 'x',
+          })
+        ).statusCode,
+        409,
+      );
 
       // The citizen votes through the page: choices in two districts are refused with the reason, then a valid ballot is cast.
-      const lvivProjects = await app.db.query<{ id: number; district_id: number }>(`SELECT id, district_id FROM budget_projects WHERE cycle_id = $1 ORDER BY id`, [lviv]);
+      const lvivProjects = await app.db.query<{ id: number; district_id: number }>(
+        `SELECT id, district_id FROM budget_projects WHERE cycle_id = $1 ORDER BY id`,
+        [lviv],
+      );
       const citizen = clients.citizen!;
       const vote = async (ids: number[]) => {
         await citizen.get(`/budgets/${lviv}/ballot`);
-        const body = new URLSearchParams({ _csrf: citizen.csrfToken(), birth_year: '1990', resident: 'on', confirm: 'on' });
+        const body = new URLSearchParams({
+          _csrf: citizen.csrfToken(),
+          birth_year: '1990',
+          resident: 'on',
+          confirm: 'on',
+        });
         for (const id of ids) body.append('projects', String(id));
-        return app.inject({ method: 'POST', url: `/budgets/${lviv}/ballot`, payload: body.toString(), remoteAddress: citizen.remoteAddress,
-          headers: { cookie: citizen.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' } });
+        return app.inject({
+          method: 'POST',
+          url: `/budgets/${lviv}/ballot`,
+          payload: body.toString(),
+          remoteAddress: citizen.remoteAddress,
+          headers: { cookie: citizen.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+        });
       };
       const sykhiv = lvivProjects.filter((p) => p.district_id === lvivProjects[0]!.district_id).map((p) => p.id);
       const galytskyi = lvivProjects.filter((p) => p.district_id !== lvivProjects[0]!.district_id).map((p) => p.id);
@@ -239,24 +540,46 @@ for (const engine of ENGINES) {
       // Through the API with a token: a hand-crafted ballot over the rule, then a valid one.
       const assessor = await app.db.one<{ id: number }>(`SELECT id FROM users WHERE email = 'assessor@hromada.demo'`);
       const { token } = await createApiToken(app.db, assessor!.id, 'test');
-      const put = (payload: unknown) => app.inject({ method: 'PUT', url: `/api/v1/budgets/${lviv}/ballot`, headers: { authorization: `Bearer ${token}` }, payload: payload as object });
+      const put = (payload: unknown) =>
+        app.inject({
+          method: 'PUT',
+          url: `/api/v1/budgets/${lviv}/ballot`,
+          headers: { authorization: `Bearer ${token}` },
+          payload: payload as object,
+        });
       const over = await put({ projects: [...sykhiv, galytskyi[0]!], birth_year: 1980, resident: true, confirm: true });
       assert.equal(over.statusCode, 422);
       assert.equal(over.headers['content-type'], 'application/problem+json; charset=utf-8');
-      assert.equal((await put({ projects: [lvivProjects[0]!.id], birth_year: 1980, resident: true, user_id: 1 })).statusCode, 400, 'no voting for someone else');
+      assert.equal(
+        (await put({ projects: [lvivProjects[0]!.id], birth_year: 1980, resident: true, user_id: 1 })).statusCode,
+        400,
+        'no voting for someone else',
+      );
       const cast = await put({ projects: [lvivProjects[0]!.id], birth_year: 1980, resident: true, confirm: true });
       assert.equal(cast.statusCode, 200, cast.body);
       assert.ok(cast.json().confirmed_at);
-      assert.equal((await put({ projects: [lvivProjects[1]!.id], birth_year: 1980, resident: true, confirm: true })).statusCode, 409);
+      assert.equal(
+        (await put({ projects: [lvivProjects[1]!.id], birth_year: 1980, resident: true, confirm: true })).statusCode,
+        409,
+      );
 
       // Photos of a winning project's works: the city's people only, images only, each described.
       const admin = new Client(app, '203.0.113.40');
       await admin.login('admin@hromada.demo', DEMO_PASSWORD);
-      const upload = async (client: InstanceType<typeof Client>, name: string, content: Uint8Array | string, description = 'Нові лавки в сквері') => {
+      const upload = async (
+        client: InstanceType<typeof Client>,
+        name: string,
+        content: Uint8Array | string,
+        description = 'Нові лавки в сквері',
+      ) => {
         await client.get(`/budgets/${kyiv}/projects/${kyivWinner}`);
         const form = multipartBody({ _csrf: client.csrfToken(), description }, { name, content });
-        return app.inject({ method: 'POST', url: `/budgets/${kyiv}/projects/${kyivWinner}/files`, payload: form.payload,
-          headers: { 'content-type': form.contentType, cookie: client.cookieHeader } });
+        return app.inject({
+          method: 'POST',
+          url: `/budgets/${kyiv}/projects/${kyivWinner}/files`,
+          payload: form.payload,
+          headers: { 'content-type': form.contentType, cookie: client.cookieHeader },
+        });
       };
       const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
       assert.equal((await upload(clients.citizen!, 'photo.png', png)).statusCode, 403);
@@ -269,7 +592,9 @@ for (const engine of ENGINES) {
       const image = await app.inject(src);
       assert.equal(image.headers['content-type'], 'image/png');
 
-      const pabulib = await app.inject(`/budgets/${kyiv}/pabulib?district=${(await getCycle(app.db, kyiv)).districts[0]!.id}`);
+      const pabulib = await app.inject(
+        `/budgets/${kyiv}/pabulib?district=${(await getCycle(app.db, kyiv)).districts[0]!.id}`,
+      );
       assert.equal(pabulib.statusCode, 200);
       assert.match(pabulib.body, /^META\nkey;value\n/);
       assert.match(pabulib.body, /\nvote_type;approval\n/);
@@ -277,8 +602,16 @@ for (const engine of ENGINES) {
       assert.equal((await app.inject(`/budgets/${lviv}/pabulib?district=1`)).statusCode, 409, 'no results yet');
       const csv = await app.inject(`/budgets/${lviv}/projects.csv`);
       assert.match(csv.body, /^id,title,district,category,cost,voted_cost,review_state,votes,winner/);
-      assert.equal((await app.inject('/api/3/action/package_show?id=kyiv-participatory-budget-' + kyiv)).json().success, true, 'published as a portal dataset');
-      assert.equal((await app.inject(`/api/v1/budgets/${lviv}/projects`)).json().items[0].votes !== null, true, 'live totals are on for Lviv');
+      assert.equal(
+        (await app.inject('/api/3/action/package_show?id=kyiv-participatory-budget-' + kyiv)).json().success,
+        true,
+        'published as a portal dataset',
+      );
+      assert.equal(
+        (await app.inject(`/api/v1/budgets/${lviv}/projects`)).json().items[0].votes !== null,
+        true,
+        'live totals are on for Lviv',
+      );
     });
   });
 }

@@ -4,13 +4,47 @@ import { toPabulib } from './pabulib.ts';
 
 test('a district as a Pabulib .pb file: META, PROJECTS and VOTES with their headers', () => {
   const text = toPabulib({
-    meta: { description: 'Громадський бюджет; демо', country: 'Ukraine', unit: 'Lviv', subunit: 'Сихів', instance: '2030', budget: 1_000_000,
-      voteType: 'approval', rule: 'greedy', currency: 'UAH', dateBegin: '01.04.2030', dateEnd: '30.04.2030', maxLength: 3, language: 'ukrainian' },
+    meta: {
+      description: 'Громадський бюджет; демо',
+      country: 'Ukraine',
+      unit: 'Lviv',
+      subunit: 'Сихів',
+      instance: '2030',
+      budget: 1_000_000,
+      voteType: 'approval',
+      rule: 'greedy',
+      currency: 'UAH',
+      dateBegin: '01.04.2030',
+      dateEnd: '30.04.2030',
+      maxLength: 3,
+      language: 'ukrainian',
+    },
     projects: [
-      { id: 1, cost: 400_000, votes: 2, name: 'Сквер "Під липами"', category: 'parks', selected: true, latitude: 49.8, longitude: 24.05 },
-      { id: 2, cost: 700_000, votes: 1, name: 'Дорога', category: 'roads', selected: false, latitude: null, longitude: null },
+      {
+        id: 1,
+        cost: 400_000,
+        votes: 2,
+        name: 'Сквер "Під липами"',
+        category: 'parks',
+        selected: true,
+        latitude: 49.8,
+        longitude: 24.05,
+      },
+      {
+        id: 2,
+        cost: 700_000,
+        votes: 1,
+        name: 'Дорога',
+        category: 'roads',
+        selected: false,
+        latitude: null,
+        longitude: null,
+      },
     ],
-    votes: [{ voterId: 'v1', projectIds: [1, 2], voting_method: 'internet' }, { voterId: 'v2', projectIds: [1], voting_method: 'paper' }],
+    votes: [
+      { voterId: 'v1', projectIds: [1, 2], voting_method: 'internet' },
+      { voterId: 'v2', projectIds: [1], voting_method: 'paper' },
+    ],
   });
   const lines = text.trimEnd().split('\n');
   assert.equal(lines[0], 'META');

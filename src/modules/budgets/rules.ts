@@ -16,7 +16,15 @@ export interface BallotProject {
 
 export interface BallotProblem {
   /** A locale key under budgets.ballot. */
-  code: 'too_many' | 'two_in_category' | 'over_budget' | 'under_share' | 'not_votable' | 'two_districts' | 'duplicate' | 'empty';
+  code:
+    | 'too_many'
+    | 'two_in_category'
+    | 'over_budget'
+    | 'under_share'
+    | 'not_votable'
+    | 'two_districts'
+    | 'duplicate'
+    | 'empty';
   params?: Record<string, number>;
 }
 
@@ -27,7 +35,11 @@ export interface BallotProblem {
  * confirmation (a minimum share spent, a ballot that is not empty).
  */
 export function ballotProblems(
-  rule: VotingRule, chosen: number[], votable: ReadonlyMap<number, BallotProject>, districtAmounts: ReadonlyMap<number, number>, final: boolean,
+  rule: VotingRule,
+  chosen: number[],
+  votable: ReadonlyMap<number, BallotProject>,
+  districtAmounts: ReadonlyMap<number, number>,
+  final: boolean,
 ): BallotProblem[] {
   const problems: BallotProblem[] = [];
   if (new Set(chosen).size !== chosen.length) problems.push({ code: 'duplicate' });
@@ -39,7 +51,8 @@ export function ballotProblems(
   if (districts.size > 1) return [...problems, { code: 'two_districts' }];
   if (rule.kind === 'approval') {
     if (picked.length > rule.maxChoices) problems.push({ code: 'too_many', params: { max: rule.maxChoices } });
-    if (rule.onePerCategory && new Set(picked.map((p) => p.category)).size < picked.length) problems.push({ code: 'two_in_category' });
+    if (rule.onePerCategory && new Set(picked.map((p) => p.category)).size < picked.length)
+      problems.push({ code: 'two_in_category' });
   } else if (picked.length > 0) {
     const amount = districtAmounts.get(picked[0]!.district) ?? 0;
     const spent = picked.reduce((sum, p) => sum + p.cost, 0);
@@ -70,7 +83,8 @@ export interface WinnerSelection {
   left: number;
 }
 
-const byVotes = (a: Candidate, b: Candidate) => b.votes - a.votes || a.cost - b.cost || a.submittedOrder - b.submittedOrder || a.id - b.id;
+const byVotes = (a: Candidate, b: Candidate) =>
+  b.votes - a.votes || a.cost - b.cost || a.submittedOrder - b.submittedOrder || a.id - b.id;
 
 /**
  * The greedy rule most cities use (Pabulib's "greedy"): projects in order of votes, each taken if
@@ -78,7 +92,11 @@ const byVotes = (a: Candidate, b: Candidate) => b.votes - a.votes || a.cost - b.
  * others), then the earlier submission: stated, and the same every time.
  */
 export function selectWinners(candidates: Candidate[], amount: number): WinnerSelection {
-  const result = selectAcross(candidates.map((c) => ({ ...c, district: 0, category: undefined })), new Map([[0, amount]]), new Map());
+  const result = selectAcross(
+    candidates.map((c) => ({ ...c, district: 0, category: undefined })),
+    new Map([[0, amount]]),
+    new Map(),
+  );
   const left = result.left.get(0)!;
   return { winners: result.winners, skipped: result.skipped, spent: amount - left, left };
 }
@@ -89,7 +107,9 @@ export function selectWinners(candidates: Candidate[], amount: number): WinnerSe
  * taken if it fits every pool it draws on.
  */
 export function selectAcross(
-  candidates: Candidate[], districtAmounts: ReadonlyMap<number, number>, categoryAmounts: ReadonlyMap<number, number>,
+  candidates: Candidate[],
+  districtAmounts: ReadonlyMap<number, number>,
+  categoryAmounts: ReadonlyMap<number, number>,
 ): { winners: number[]; skipped: number[]; left: Map<number, number>; categoryLeft: Map<number, number> } {
   const left = new Map(districtAmounts);
   const categoryLeft = new Map(categoryAmounts);
@@ -108,7 +128,15 @@ export function selectAcross(
   return { winners, skipped, left, categoryLeft };
 }
 
-export const PHASES = ['information', 'proposals', 'review', 'voting', 'ballot_review', 'results', 'implementation'] as const;
+export const PHASES = [
+  'information',
+  'proposals',
+  'review',
+  'voting',
+  'ballot_review',
+  'results',
+  'implementation',
+] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** The phase a cycle is in at `now`: the last whose start has come (before the first: 'information'). */

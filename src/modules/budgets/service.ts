@@ -10,7 +10,15 @@ import type { CurrentUser } from '../../platform/auth.ts';
 import { canEditCity } from '../catalog/policy.ts';
 import { identityCheck, type SignerCheck } from '../petitions/identity.ts';
 import { publishCycleDataset } from './open-data.ts';
-import { ballotProblems, phaseAt, PHASES, selectAcross, type BallotProject, type Phase, type VotingRule } from './rules.ts';
+import {
+  ballotProblems,
+  phaseAt,
+  PHASES,
+  selectAcross,
+  type BallotProject,
+  type Phase,
+  type VotingRule,
+} from './rules.ts';
 
 /** The most a single project or a cycle may cost: far above any city's budget, below bigint's reach. */
 export const MAX_AMOUNT = 1_000_000_000_000;
@@ -40,7 +48,9 @@ export interface Cycle {
   size_classes: { id: number; name: string; max_cost: number }[];
 }
 
-export function rule(cycle: Pick<Cycle, 'voting_rule' | 'max_choices' | 'one_per_category' | 'min_spend_share'>): VotingRule {
+export function rule(
+  cycle: Pick<Cycle, 'voting_rule' | 'max_choices' | 'one_per_category' | 'min_spend_share'>,
+): VotingRule {
   return cycle.voting_rule === 'approval'
     ? { kind: 'approval', maxChoices: cycle.max_choices ?? 1, onePerCategory: cycle.one_per_category }
     : { kind: 'knapsack', minSpendShare: cycle.min_spend_share };
@@ -57,7 +67,8 @@ function assertRuns(user: CurrentUser | null, cycle: Pick<Cycle, 'city_id'>): vo
 
 function assertPhase(cycle: Cycle, now: Date, allowed: Phase[], field = 'phase'): void {
   const phase = phaseAt(cycle.starts, now);
-  if (!allowed.includes(phase)) throw new ValidationError([{ field, message: 'budgets.error.phase', params: { phase } }], 409);
+  if (!allowed.includes(phase))
+    throw new ValidationError([{ field, message: 'budgets.error.phase', params: { phase } }], 409);
 }
 
 // ---- Cycles ----
@@ -72,9 +83,18 @@ type CycleRow = Omit<Cycle, 'starts' | 'districts' | 'categories' | 'size_classe
 
 async function withParts(db: Queryable, row: CycleRow): Promise<Cycle> {
   const [districts, categories, sizeClasses] = await Promise.all([
-    db.query<Cycle['districts'][number]>('SELECT id, name, amount::float8 AS amount FROM budget_districts WHERE cycle_id = $1 ORDER BY id', [row.id]),
-    db.query<Cycle['categories'][number]>('SELECT id, name, amount::float8 AS amount FROM budget_categories WHERE cycle_id = $1 ORDER BY id', [row.id]),
-    db.query<Cycle['size_classes'][number]>('SELECT id, name, max_cost::float8 AS max_cost FROM budget_size_classes WHERE cycle_id = $1 ORDER BY max_cost', [row.id]),
+    db.query<Cycle['districts'][number]>(
+      'SELECT id, name, amount::float8 AS amount FROM budget_districts WHERE cycle_id = $1 ORDER BY id',
+      [row.id],
+    ),
+    db.query<Cycle['categories'][number]>(
+      'SELECT id, name, amount::float8 AS amount FROM budget_categories WHERE cycle_id = $1 ORDER BY id',
+      [row.id],
+    ),
+    db.query<Cycle['size_classes'][number]>(
+      'SELECT id, name, max_cost::float8 AS max_cost FROM budget_size_classes WHERE cycle_id = $1 ORDER BY max_cost',
+      [row.id],
+    ),
   ]);
   const starts = Object.fromEntries(PHASES.map((p) => [p, new Date(row[`${p}_at`])])) as Record<Phase, Date>;
   return { ...row, starts, districts, categories, size_classes: sizeClasses };
@@ -86,15 +106,37 @@ export async function getCycle(db: Queryable, id: number): Promise<Cycle> {
   return withParts(db, row);
 }
 
-export async function listCycles(db: Queryable, cityId?: number): Promise<(Omit<Cycle, 'districts' | 'categories' | 'size_classes'>)[]> {
-  const rows = await db.query<CycleRow>(`${CYCLE_SELECT} ${cityId === undefined ? '' : 'WHERE b.city_id = $1'} ORDER BY b.voting_at DESC, b.id DESC`,
-    cityId === undefined ? [] : [cityId]);
-  return rows.map((row) => ({ ...row, starts: Object.fromEntries(PHASES.map((p) => [p, new Date(row[`${p}_at`])])) as Record<Phase, Date> }));
+export async function listCycles(
+  db: Queryable,
+  cityId?: number,
+): Promise<Omit<Cycle, 'districts' | 'categories' | 'size_classes'>[]> {
+  const rows = await db.query<CycleRow>(
+    `${CYCLE_SELECT} ${cityId === undefined ? '' : 'WHERE b.city_id = $1'} ORDER BY b.voting_at DESC, b.id DESC`,
+    cityId === undefined ? [] : [cityId],
+  );
+  return rows.map((row) => ({
+    ...row,
+    starts: Object.fromEntries(PHASES.map((p) => [p, new Date(row[`${p}_at`])])) as Record<Phase, Date>,
+  }));
 }
 
 /** What the cycle form sets: the cycle's own settings, and its parts before they have ids. */
-export type CycleInput = Pick<Cycle, 'slug' | 'title_uk' | 'title_en' | 'title_bg' | 'description' | 'starts' | 'voting_rule' | 'max_choices'
-  | 'one_per_category' | 'min_spend_share' | 'min_age' | 'residents_only' | 'live_totals'> & {
+export type CycleInput = Pick<
+  Cycle,
+  | 'slug'
+  | 'title_uk'
+  | 'title_en'
+  | 'title_bg'
+  | 'description'
+  | 'starts'
+  | 'voting_rule'
+  | 'max_choices'
+  | 'one_per_category'
+  | 'min_spend_share'
+  | 'min_age'
+  | 'residents_only'
+  | 'live_totals'
+> & {
   districts: { name: string; amount: number }[];
   categories: { name: string; amount: number | null }[];
   size_classes: { name: string; max_cost: number }[];
@@ -103,7 +145,11 @@ export type CycleInput = Pick<Cycle, 'slug' | 'title_uk' | 'title_en' | 'title_b
 /** "Name; amount" lines, as typed into the cycle form. */
 function namedAmounts(check: Checker, field: string, text: string): { name: string; amount: number }[] {
   const items: { name: string; amount: number }[] = [];
-  for (const [i, line] of text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).entries()) {
+  for (const [i, line] of text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .entries()) {
     const match = /^(.+?)\s*[;|\t]\s*([\d\s\u00a0]+)$/.exec(line);
     const amount = match ? Number(match[2]!.replace(/[\s\u00a0]/g, '')) : NaN;
     if (!match || !Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_AMOUNT) {
@@ -121,7 +167,11 @@ export function parseCycleInput(body: unknown): CycleInput {
   const check = new Checker(body);
   const input = (body ?? {}) as Record<string, unknown>;
   const slug = check.slug('slug');
-  const titles = { title_uk: check.text('title_uk', { required: true, max: 200 }), title_en: check.text('title_en', { required: true, max: 200 }), title_bg: check.text('title_bg', { required: true, max: 200 }) };
+  const titles = {
+    title_uk: check.text('title_uk', { required: true, max: 200 }),
+    title_en: check.text('title_en', { required: true, max: 200 }),
+    title_bg: check.text('title_bg', { required: true, max: 200 }),
+  };
   const description = check.text('description', { max: 10_000 });
   const starts = {} as Record<Phase, Date>;
   for (const phase of PHASES) {
@@ -135,13 +185,21 @@ export function parseCycleInput(body: unknown): CycleInput {
     if (!(after.getTime() > before.getTime())) check.fail(`${PHASES[i]}_at`, 'budgets.error.phase_order');
   }
   const votingRule = check.oneOf('voting_rule', ['approval', 'knapsack'] as const) ?? 'approval';
-  const maxChoices = votingRule === 'approval' ? check.number('max_choices', { min: 1, max: 100, integer: true, required: true }) : null;
+  const maxChoices =
+    votingRule === 'approval' ? check.number('max_choices', { min: 1, max: 100, integer: true, required: true }) : null;
   const share = check.number('min_spend_share', { min: 0, max: 100 }) ?? 0;
   const districts = namedAmounts(check, 'districts', String(input.districts ?? ''));
-  const sizeClasses = namedAmounts(check, 'size_classes', String(input.size_classes ?? '')).map((c) => ({ name: c.name, max_cost: c.amount }));
+  const sizeClasses = namedAmounts(check, 'size_classes', String(input.size_classes ?? '')).map((c) => ({
+    name: c.name,
+    max_cost: c.amount,
+  }));
   // "Name" or "Name; amount" when the category has its own share.
   const categories: { name: string; amount: number | null }[] = [];
-  for (const [i, line] of String(input.categories ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean).entries()) {
+  for (const [i, line] of String(input.categories ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .entries()) {
     if (/[;|\t]/.test(line)) {
       const [item] = namedAmounts(check, 'categories', line);
       if (item) categories.push({ name: item.name, amount: item.amount });
@@ -149,18 +207,36 @@ export function parseCycleInput(body: unknown): CycleInput {
     } else categories.push({ name: line.slice(0, 200), amount: null });
   }
   if (categories.length === 0) check.fail('categories', 'validation.required');
-  if (new Set(categories.map((c) => c.name)).size !== categories.length) check.fail('categories', 'budgets.error.duplicate_name');
+  if (new Set(categories.map((c) => c.name)).size !== categories.length)
+    check.fail('categories', 'budgets.error.duplicate_name');
   const on = (name: string) => ['on', 'true', '1', true].includes(input[name] as string);
   const result: CycleInput = {
-    slug, ...titles, description, starts, voting_rule: votingRule, max_choices: maxChoices, one_per_category: on('one_per_category'),
-    min_spend_share: share / 100, min_age: check.number('min_age', { min: 0, max: 120, integer: true }) ?? 14,
-    residents_only: on('residents_only'), live_totals: on('live_totals'), districts, categories, size_classes: sizeClasses,
+    slug,
+    ...titles,
+    description,
+    starts,
+    voting_rule: votingRule,
+    max_choices: maxChoices,
+    one_per_category: on('one_per_category'),
+    min_spend_share: share / 100,
+    min_age: check.number('min_age', { min: 0, max: 120, integer: true }) ?? 14,
+    residents_only: on('residents_only'),
+    live_totals: on('live_totals'),
+    districts,
+    categories,
+    size_classes: sizeClasses,
   };
   check.done();
   return result;
 }
 
-export async function createCycle(db: Queryable, actor: Actor, user: CurrentUser, cityId: number, input: CycleInput): Promise<number> {
+export async function createCycle(
+  db: Queryable,
+  actor: Actor,
+  user: CurrentUser,
+  cityId: number,
+  input: CycleInput,
+): Promise<number> {
   assertRuns(user, { city_id: cityId });
   if (await db.one('SELECT 1 FROM budget_cycles WHERE city_id = $1 AND slug = $2', [cityId, input.slug])) {
     throw new ValidationError([{ field: 'slug', message: 'validation.slug_taken' }], 409);
@@ -172,15 +248,50 @@ export async function createCycle(db: Queryable, actor: Actor, user: CurrentUser
        voting_at, ballot_review_at, results_at, implementation_at, voting_rule, max_choices, one_per_category, min_spend_share, min_age,
        residents_only, live_totals)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id`,
-    [cityId, input.slug, input.title_uk, input.title_en, input.title_bg, input.description, total, s.information, s.proposals, s.review,
-      s.voting, s.ballot_review, s.results, s.implementation, input.voting_rule, input.max_choices, input.one_per_category,
-      input.min_spend_share, input.min_age, input.residents_only, input.live_totals]);
+    [
+      cityId,
+      input.slug,
+      input.title_uk,
+      input.title_en,
+      input.title_bg,
+      input.description,
+      total,
+      s.information,
+      s.proposals,
+      s.review,
+      s.voting,
+      s.ballot_review,
+      s.results,
+      s.implementation,
+      input.voting_rule,
+      input.max_choices,
+      input.one_per_category,
+      input.min_spend_share,
+      input.min_age,
+      input.residents_only,
+      input.live_totals,
+    ],
+  );
   const id = row!.id;
-  for (const d of input.districts) await db.query('INSERT INTO budget_districts (cycle_id, name, amount) VALUES ($1, $2, $3)', [id, d.name, d.amount]);
-  for (const c of input.categories) await db.query('INSERT INTO budget_categories (cycle_id, name, amount) VALUES ($1, $2, $3)', [id, c.name, c.amount]);
-  for (const c of input.size_classes) await db.query('INSERT INTO budget_size_classes (cycle_id, name, max_cost) VALUES ($1, $2, $3)', [id, c.name, c.max_cost]);
+  for (const d of input.districts)
+    await db.query('INSERT INTO budget_districts (cycle_id, name, amount) VALUES ($1, $2, $3)', [id, d.name, d.amount]);
+  for (const c of input.categories)
+    await db.query('INSERT INTO budget_categories (cycle_id, name, amount) VALUES ($1, $2, $3)', [
+      id,
+      c.name,
+      c.amount,
+    ]);
+  for (const c of input.size_classes)
+    await db.query('INSERT INTO budget_size_classes (cycle_id, name, max_cost) VALUES ($1, $2, $3)', [
+      id,
+      c.name,
+      c.max_cost,
+    ]);
   await recordAudit(db, actor, 'budget.create', 'budget_cycle', id, null, { ...input, total });
-  const city = await db.one<{ id: number; slug: string; name_uk: string }>('SELECT id, slug, name_uk FROM cities WHERE id = $1', [cityId]);
+  const city = await db.one<{ id: number; slug: string; name_uk: string }>(
+    'SELECT id, slug, name_uk FROM cities WHERE id = $1',
+    [cityId],
+  );
   await publishCycleDataset(db, actor, city!, id, { uk: input.title_uk, en: input.title_en, bg: input.title_bg });
   return id;
 }
@@ -230,7 +341,26 @@ export async function getProject(db: Queryable, cycleId: number, id: number): Pr
   return project;
 }
 
-export function parseProposal(cycle: Cycle, body: unknown): Omit<Project, 'id' | 'cycle_id' | 'author_id' | 'author_name' | 'review_state' | 'review_note' | 'adjusted_cost' | 'cost_reason' | 'merged_into' | 'votes' | 'winner' | 'implementation_status' | 'spent' | 'created_at'> {
+export function parseProposal(
+  cycle: Cycle,
+  body: unknown,
+): Omit<
+  Project,
+  | 'id'
+  | 'cycle_id'
+  | 'author_id'
+  | 'author_name'
+  | 'review_state'
+  | 'review_note'
+  | 'adjusted_cost'
+  | 'cost_reason'
+  | 'merged_into'
+  | 'votes'
+  | 'winner'
+  | 'implementation_status'
+  | 'spent'
+  | 'created_at'
+> {
   const check = new Checker(body);
   const input = (body ?? {}) as Record<string, unknown>;
   const title = check.text('title', { required: true, min: 5, max: 200 });
@@ -243,38 +373,106 @@ export function parseProposal(cycle: Cycle, body: unknown): Omit<Project, 'id' |
   const longitude = check.number('longitude', { min: -180, max: 180 });
   if ((latitude === null) !== (longitude === null)) check.fail('longitude', 'validation.coordinates_pair');
   // The breakdown: "item; amount" lines; the cost is their sum.
-  const items = namedAmounts(check, 'cost_items', String(input.cost_items ?? '')).map((i) => ({ item: i.name, amount: i.amount }));
+  const items = namedAmounts(check, 'cost_items', String(input.cost_items ?? '')).map((i) => ({
+    item: i.name,
+    amount: i.amount,
+  }));
   const cost = items.reduce((sum, i) => sum + i.amount, 0);
   const largest = Math.max(0, ...cycle.size_classes.map((c) => c.max_cost));
-  if (items.length && largest && cost > largest) check.fail('cost_items', 'budgets.error.too_expensive', { cost, max: largest });
-  if (district && items.length && cost > district.amount) check.fail('cost_items', 'budgets.error.over_district', { cost, max: district.amount });
+  if (items.length && largest && cost > largest)
+    check.fail('cost_items', 'budgets.error.too_expensive', { cost, max: largest });
+  if (district && items.length && cost > district.amount)
+    check.fail('cost_items', 'budgets.error.over_district', { cost, max: district.amount });
   check.done();
-  return { title, description, district_id: district!.id, category_id: category!.id, latitude, longitude, cost, cost_items: items };
+  return {
+    title,
+    description,
+    district_id: district!.id,
+    category_id: category!.id,
+    latitude,
+    longitude,
+    cost,
+    cost_items: items,
+  };
 }
 
-export async function proposeProject(db: Queryable, actor: Actor, user: CurrentUser, cycle: Cycle, body: unknown, now: Date): Promise<number> {
+export async function proposeProject(
+  db: Queryable,
+  actor: Actor,
+  user: CurrentUser,
+  cycle: Cycle,
+  body: unknown,
+  now: Date,
+): Promise<number> {
   assertPhase(cycle, now, ['proposals']);
   const p = parseProposal(cycle, body);
   const row = await db.one<{ id: number }>(
     `INSERT INTO budget_projects (cycle_id, author_id, title, description, district_id, category_id, latitude, longitude, cost, cost_items)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-    [cycle.id, user.id, p.title, p.description, p.district_id, p.category_id, p.latitude, p.longitude, p.cost, JSON.stringify(p.cost_items)]);
+    [
+      cycle.id,
+      user.id,
+      p.title,
+      p.description,
+      p.district_id,
+      p.category_id,
+      p.latitude,
+      p.longitude,
+      p.cost,
+      JSON.stringify(p.cost_items),
+    ],
+  );
   await recordAudit(db, actor, 'budget.propose', 'budget_project', row!.id, null, p);
   return row!.id;
 }
 
-export async function updateProposal(db: Queryable, actor: Actor, user: CurrentUser, cycle: Cycle, project: Project, body: unknown, now: Date): Promise<void> {
+export async function updateProposal(
+  db: Queryable,
+  actor: Actor,
+  user: CurrentUser,
+  cycle: Cycle,
+  project: Project,
+  body: unknown,
+  now: Date,
+): Promise<void> {
   if (project.author_id !== user.id) throw new ForbiddenError('only the author edits a proposal');
   assertPhase(cycle, now, ['proposals']);
   const p = parseProposal(cycle, body);
   await db.query(
     `UPDATE budget_projects SET title = $2, description = $3, district_id = $4, category_id = $5, latitude = $6, longitude = $7, cost = $8, cost_items = $9 WHERE id = $1`,
-    [project.id, p.title, p.description, p.district_id, p.category_id, p.latitude, p.longitude, p.cost, JSON.stringify(p.cost_items)]);
-  await recordAudit(db, actor, 'budget.proposal_update', 'budget_project', project.id, { title: project.title, cost: project.cost }, p);
+    [
+      project.id,
+      p.title,
+      p.description,
+      p.district_id,
+      p.category_id,
+      p.latitude,
+      p.longitude,
+      p.cost,
+      JSON.stringify(p.cost_items),
+    ],
+  );
+  await recordAudit(
+    db,
+    actor,
+    'budget.proposal_update',
+    'budget_project',
+    project.id,
+    { title: project.title, cost: project.cost },
+    p,
+  );
 }
 
 /** An expert's verdict: feasible (optionally at an adjusted cost, with the reason), infeasible (with the reason), or merged into another proposal. */
-export async function reviewProject(db: Queryable, actor: Actor, user: CurrentUser, cycle: Cycle, project: Project, body: unknown, now: Date): Promise<void> {
+export async function reviewProject(
+  db: Queryable,
+  actor: Actor,
+  user: CurrentUser,
+  cycle: Cycle,
+  project: Project,
+  body: unknown,
+  now: Date,
+): Promise<void> {
   assertRuns(user, cycle);
   assertPhase(cycle, now, ['review']);
   const check = new Checker(body);
@@ -287,22 +485,35 @@ export async function reviewProject(db: Queryable, actor: Actor, user: CurrentUs
   if (verdict === 'feasible') {
     adjusted = check.number('adjusted_cost', { min: 1, max: MAX_AMOUNT, integer: true });
     reason = check.optionalText('cost_reason', 2000);
-    if (adjusted !== null && adjusted !== project.cost && !reason) check.fail('cost_reason', 'budgets.error.reason_required');
+    if (adjusted !== null && adjusted !== project.cost && !reason)
+      check.fail('cost_reason', 'budgets.error.reason_required');
     if (adjusted === project.cost) adjusted = null;
   }
   if (verdict === 'merged') {
     mergedInto = check.number('merged_into', { min: 1, integer: true, required: true });
     if (mergedInto !== null) {
-      const target = await db.one<{ review_state: string }>('SELECT review_state FROM budget_projects WHERE id = $1 AND cycle_id = $2', [mergedInto, cycle.id]);
-      if (!target || mergedInto === project.id || target.review_state === 'merged') check.fail('merged_into', 'budgets.error.merge_target');
+      const target = await db.one<{ review_state: string }>(
+        'SELECT review_state FROM budget_projects WHERE id = $1 AND cycle_id = $2',
+        [mergedInto, cycle.id],
+      );
+      if (!target || mergedInto === project.id || target.review_state === 'merged')
+        check.fail('merged_into', 'budgets.error.merge_target');
     }
   }
   check.done();
   await db.query(
     `UPDATE budget_projects SET review_state = $2, review_note = $3, adjusted_cost = $4, cost_reason = $5, merged_into = $6, reviewed_at = $7 WHERE id = $1`,
-    [project.id, verdict, note, adjusted, reason, mergedInto, now]);
-  await recordAudit(db, actor, 'budget.review', 'budget_project', project.id,
-    { review_state: project.review_state, adjusted_cost: project.adjusted_cost }, { review_state: verdict, note, adjusted_cost: adjusted, cost_reason: reason, merged_into: mergedInto });
+    [project.id, verdict, note, adjusted, reason, mergedInto, now],
+  );
+  await recordAudit(
+    db,
+    actor,
+    'budget.review',
+    'budget_project',
+    project.id,
+    { review_state: project.review_state, adjusted_cost: project.adjusted_cost },
+    { review_state: verdict, note, adjusted_cost: adjusted, cost_reason: reason, merged_into: mergedInto },
+  );
 }
 
 // ---- Ballots ----
@@ -320,14 +531,17 @@ export async function getBallot(db: Queryable, cycleId: number, userId: number):
   return db.one<Ballot>(
     `SELECT b.id, b.district_id, b.confirmed_at, b.declared_birth_year, b.declared_resident,
        ARRAY(SELECT project_id FROM budget_ballot_choices c WHERE c.ballot_id = b.id ORDER BY project_id) AS choices
-     FROM budget_ballots b WHERE b.cycle_id = $1 AND b.user_id = $2`, [cycleId, userId]);
+     FROM budget_ballots b WHERE b.cycle_id = $1 AND b.user_id = $2`,
+    [cycleId, userId],
+  );
 }
 
 /** The projects on the ballot: those the experts found feasible, at the cost voters see. */
 export async function votableProjects(db: Queryable, cycleId: number): Promise<Map<number, BallotProject>> {
   const rows = await db.query<{ id: number; district_id: number; category_id: number; cost: number }>(
     `SELECT id, district_id, category_id, coalesce(adjusted_cost, cost)::float8 AS cost FROM budget_projects WHERE cycle_id = $1 AND review_state = 'feasible'`,
-    [cycleId]);
+    [cycleId],
+  );
   return new Map(rows.map((r) => [r.id, { id: r.id, district: r.district_id, category: r.category_id, cost: r.cost }]));
 }
 
@@ -346,7 +560,8 @@ export function parseBallotInput(body: unknown): BallotInput {
     throw new ValidationError([{ field: 'projects', message: 'budgets.ballot.not_votable' }]);
   }
   const year = input.birth_year === undefined || input.birth_year === '' ? null : Number(input.birth_year);
-  if (year !== null && (!Number.isInteger(year) || year < 1900 || year > 2100)) throw new ValidationError([{ field: 'birth_year', message: 'validation.integer' }]);
+  if (year !== null && (!Number.isInteger(year) || year < 1900 || year > 2100))
+    throw new ValidationError([{ field: 'birth_year', message: 'validation.integer' }]);
   const on = (v: unknown) => ['on', 'true', '1', true].includes(v as string);
   return { choices: list, birthYear: year, resident: on(input.resident), confirm: on(input.confirm) };
 }
@@ -356,7 +571,8 @@ function eligibilityProblems(cycle: Cycle, user: CurrentUser, input: BallotInput
   const identity = identityCheck(cycle.signer_check).verify(user);
   if (!identity.ok) problems.push({ field: 'identity', message: identity.reason });
   if (input.birthYear === null) problems.push({ field: 'birth_year', message: 'validation.required' });
-  else if (now.getUTCFullYear() - input.birthYear < cycle.min_age) problems.push({ field: 'birth_year', message: 'budgets.error.too_young', params: { age: cycle.min_age } });
+  else if (now.getUTCFullYear() - input.birthYear < cycle.min_age)
+    problems.push({ field: 'birth_year', message: 'budgets.error.too_young', params: { age: cycle.min_age } });
   if (cycle.residents_only && !input.resident) problems.push({ field: 'resident', message: 'budgets.error.resident' });
   return problems;
 }
@@ -366,7 +582,14 @@ function eligibilityProblems(cycle: Cycle, user: CurrentUser, input: BallotInput
  * its choices; with `confirm` it becomes final. The rule is checked on the server every time,
  * with the confirmation's extra checks when confirming. A confirmed ballot cannot change.
  */
-export async function saveBallot(db: Database, actor: Actor, user: CurrentUser, cycle: Cycle, input: BallotInput, now: Date): Promise<Ballot> {
+export async function saveBallot(
+  db: Database,
+  actor: Actor,
+  user: CurrentUser,
+  cycle: Cycle,
+  input: BallotInput,
+  now: Date,
+): Promise<Ballot> {
   assertPhase(cycle, now, ['voting']);
   const eligibility = eligibilityProblems(cycle, user, input, now);
   if (eligibility.length) throw new ValidationError(eligibility, 403);
@@ -374,7 +597,9 @@ export async function saveBallot(db: Database, actor: Actor, user: CurrentUser, 
   const amounts = new Map(cycle.districts.map((d) => [d.id, d.amount]));
   const problems = ballotProblems(rule(cycle), input.choices, votable, amounts, input.confirm);
   if (problems.length) {
-    throw new ValidationError(problems.map((p) => ({ field: 'projects', message: `budgets.ballot.${p.code}`, params: p.params })));
+    throw new ValidationError(
+      problems.map((p) => ({ field: 'projects', message: `budgets.ballot.${p.code}`, params: p.params })),
+    );
   }
   const district = input.choices.length ? votable.get(input.choices[0]!)!.district : null;
   return db.transaction(async (tx) => {
@@ -383,22 +608,40 @@ export async function saveBallot(db: Database, actor: Actor, user: CurrentUser, 
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (cycle_id, user_id) WHERE user_id IS NOT NULL DO UPDATE SET updated_at = excluded.updated_at
        RETURNING id, confirmed_at`,
-      [cycle.id, user.id, district, input.birthYear, input.resident, now]);
+      [cycle.id, user.id, district, input.birthYear, input.resident, now],
+    );
     // The row is now locked by this transaction: a racing save of the same ballot waits here.
-    if (ballot!.confirmed_at) throw new ValidationError([{ field: 'projects', message: 'budgets.ballot.confirmed' }], 409);
-    await tx.query('UPDATE budget_ballots SET district_id = $2, declared_birth_year = $3, declared_resident = $4, confirmed_at = $5 WHERE id = $1',
-      [ballot!.id, district, input.birthYear, input.resident, input.confirm ? now : null]);
+    if (ballot!.confirmed_at)
+      throw new ValidationError([{ field: 'projects', message: 'budgets.ballot.confirmed' }], 409);
+    await tx.query(
+      'UPDATE budget_ballots SET district_id = $2, declared_birth_year = $3, declared_resident = $4, confirmed_at = $5 WHERE id = $1',
+      [ballot!.id, district, input.birthYear, input.resident, input.confirm ? now : null],
+    );
     await tx.query('DELETE FROM budget_ballot_choices WHERE ballot_id = $1', [ballot!.id]);
     if (input.choices.length) {
-      await tx.query('INSERT INTO budget_ballot_choices (ballot_id, project_id) SELECT $1, unnest($2::int[])', [ballot!.id, input.choices]);
+      await tx.query('INSERT INTO budget_ballot_choices (ballot_id, project_id) SELECT $1, unnest($2::int[])', [
+        ballot!.id,
+        input.choices,
+      ]);
     }
-    if (input.confirm) await recordAudit(tx, actor, 'budget.ballot_confirm', 'budget_cycle', cycle.id, null, { ballot: ballot!.id, projects: input.choices.length });
+    if (input.confirm)
+      await recordAudit(tx, actor, 'budget.ballot_confirm', 'budget_cycle', cycle.id, null, {
+        ballot: ballot!.id,
+        projects: input.choices.length,
+      });
     return (await getBallot(tx, cycle.id, user.id))!;
   });
 }
 
 /** An official enters a paper ballot, identified by its number; checked by the same rule, and audited. */
-export async function enterPaperBallot(db: Database, actor: Actor, user: CurrentUser, cycle: Cycle, body: unknown, now: Date): Promise<number> {
+export async function enterPaperBallot(
+  db: Database,
+  actor: Actor,
+  user: CurrentUser,
+  cycle: Cycle,
+  body: unknown,
+  now: Date,
+): Promise<number> {
   assertRuns(user, cycle);
   assertPhase(cycle, now, ['voting', 'ballot_review']);
   const check = new Checker(body);
@@ -406,17 +649,39 @@ export async function enterPaperBallot(db: Database, actor: Actor, user: Current
   check.done();
   const { choices } = parseBallotInput(body);
   const votable = await votableProjects(db, cycle.id);
-  const problems = ballotProblems(rule(cycle), choices, votable, new Map(cycle.districts.map((d) => [d.id, d.amount])), true);
-  if (problems.length) throw new ValidationError(problems.map((p) => ({ field: 'projects', message: `budgets.ballot.${p.code}`, params: p.params })));
+  const problems = ballotProblems(
+    rule(cycle),
+    choices,
+    votable,
+    new Map(cycle.districts.map((d) => [d.id, d.amount])),
+    true,
+  );
+  if (problems.length)
+    throw new ValidationError(
+      problems.map((p) => ({ field: 'projects', message: `budgets.ballot.${p.code}`, params: p.params })),
+    );
   return db.transaction(async (tx) => {
-    if (await tx.one('SELECT 1 FROM budget_ballots WHERE cycle_id = $1 AND paper AND paper_reference = $2', [cycle.id, reference])) {
+    if (
+      await tx.one('SELECT 1 FROM budget_ballots WHERE cycle_id = $1 AND paper AND paper_reference = $2', [
+        cycle.id,
+        reference,
+      ])
+    ) {
       throw new ValidationError([{ field: 'paper_reference', message: 'budgets.error.paper_duplicate' }], 409);
     }
     const row = await tx.one<{ id: number }>(
       `INSERT INTO budget_ballots (cycle_id, paper, paper_reference, entered_by, district_id, confirmed_at) VALUES ($1, true, $2, $3, $4, $5) RETURNING id`,
-      [cycle.id, reference, user.id, votable.get(choices[0]!)!.district, now]);
-    await tx.query('INSERT INTO budget_ballot_choices (ballot_id, project_id) SELECT $1, unnest($2::int[])', [row!.id, choices]);
-    await recordAudit(tx, actor, 'budget.paper_ballot', 'budget_cycle', cycle.id, null, { ballot: row!.id, reference, projects: choices });
+      [cycle.id, reference, user.id, votable.get(choices[0]!)!.district, now],
+    );
+    await tx.query('INSERT INTO budget_ballot_choices (ballot_id, project_id) SELECT $1, unnest($2::int[])', [
+      row!.id,
+      choices,
+    ]);
+    await recordAudit(tx, actor, 'budget.paper_ballot', 'budget_cycle', cycle.id, null, {
+      ballot: row!.id,
+      reference,
+      projects: choices,
+    });
     return row!.id;
   });
 }
@@ -427,43 +692,94 @@ export async function enterPaperBallot(db: Database, actor: Actor, user: Current
 export async function countVotes(db: Queryable, cycleId: number): Promise<Map<number, number>> {
   const rows = await db.query<{ project_id: number; votes: number }>(
     `SELECT c.project_id, count(*)::int AS votes FROM budget_ballot_choices c JOIN budget_ballots b ON b.id = c.ballot_id
-     WHERE b.cycle_id = $1 AND b.confirmed_at IS NOT NULL GROUP BY c.project_id`, [cycleId]);
+     WHERE b.cycle_id = $1 AND b.confirmed_at IS NOT NULL GROUP BY c.project_id`,
+    [cycleId],
+  );
   return new Map(rows.map((r) => [r.project_id, r.votes]));
 }
 
 /** Counts the votes and marks each district's winners; from the results phase on, and repeatable. */
-export async function computeResults(db: Queryable, actor: Actor, cycle: Cycle, now: Date): Promise<Map<number, number[]>> {
+export async function computeResults(
+  db: Queryable,
+  actor: Actor,
+  cycle: Cycle,
+  now: Date,
+): Promise<Map<number, number[]>> {
   assertPhase(cycle, now, ['results', 'implementation']);
   const votes = await countVotes(db, cycle.id);
   const projects = (await listProjects(db, cycle.id)).filter((p) => p.review_state === 'feasible');
   // One order of votes for the whole cycle: each project must fit its district's money and, where
   // its category has an amount, the category's.
   const selection = selectAcross(
-    projects.map((p) => ({ id: p.id, cost: votedCost(p), votes: votes.get(p.id) ?? 0, submittedOrder: p.id, district: p.district_id, category: p.category_id })),
+    projects.map((p) => ({
+      id: p.id,
+      cost: votedCost(p),
+      votes: votes.get(p.id) ?? 0,
+      submittedOrder: p.id,
+      district: p.district_id,
+      category: p.category_id,
+    })),
     new Map(cycle.districts.map((d) => [d.id, d.amount])),
-    new Map(cycle.categories.filter((c) => c.amount !== null).map((c) => [c.id, c.amount!])));
-  const winners = new Map<number, number[]>(cycle.districts.map((d) => [d.id, selection.winners.filter((id) => projects.find((p) => p.id === id)!.district_id === d.id)]));
+    new Map(cycle.categories.filter((c) => c.amount !== null).map((c) => [c.id, c.amount!])),
+  );
+  const winners = new Map<number, number[]>(
+    cycle.districts.map((d) => [
+      d.id,
+      selection.winners.filter((id) => projects.find((p) => p.id === id)!.district_id === d.id),
+    ]),
+  );
   const winning = [...winners.values()].flat();
   // The counts just made are stored, not counted again: every project of the cycle, 0 if unvoted.
   await db.query(
     `UPDATE budget_projects p SET votes = coalesce(v.votes, 0), winner = p.id = ANY($2::int[]),
        implementation_status = CASE WHEN p.id = ANY($2::int[]) THEN coalesce(p.implementation_status, 'planned') END
      FROM budget_projects bp LEFT JOIN unnest($3::int[], $4::int[]) AS v (id, votes) ON v.id = bp.id
-     WHERE p.id = bp.id AND bp.cycle_id = $1`, [cycle.id, winning, [...votes.keys()], [...votes.values()]]);
+     WHERE p.id = bp.id AND bp.cycle_id = $1`,
+    [cycle.id, winning, [...votes.keys()], [...votes.values()]],
+  );
   await recordAudit(db, actor, 'budget.results', 'budget_cycle', cycle.id, null, { winners: winning });
   return winners;
 }
 
-export async function recordProgress(db: Queryable, actor: Actor, user: CurrentUser, cycle: Cycle, project: Project, body: unknown): Promise<void> {
+export async function recordProgress(
+  db: Queryable,
+  actor: Actor,
+  user: CurrentUser,
+  cycle: Cycle,
+  project: Project,
+  body: unknown,
+): Promise<void> {
   assertRuns(user, cycle);
-  if (!project.winner) throw new ValidationError([{ field: 'implementation_status', message: 'budgets.error.not_winner' }], 409);
+  if (!project.winner)
+    throw new ValidationError([{ field: 'implementation_status', message: 'budgets.error.not_winner' }], 409);
   const check = new Checker(body);
-  const status = check.oneOf('implementation_status', ['planned', 'procurement', 'in_progress', 'done', 'cancelled'] as const);
+  const status = check.oneOf('implementation_status', [
+    'planned',
+    'procurement',
+    'in_progress',
+    'done',
+    'cancelled',
+  ] as const);
   const spent = check.number('spent', { min: 0, max: MAX_AMOUNT, integer: true });
   const note = check.text('note', { required: true, max: 5000 });
   check.done();
-  await db.query('UPDATE budget_projects SET implementation_status = $2, spent = $3 WHERE id = $1', [project.id, status, spent]);
-  await db.query('INSERT INTO budget_progress_notes (project_id, author_id, note) VALUES ($1, $2, $3)', [project.id, user.id, note]);
-  await recordAudit(db, actor, 'budget.progress', 'budget_project', project.id,
-    { implementation_status: project.implementation_status, spent: project.spent }, { implementation_status: status, spent, note });
+  await db.query('UPDATE budget_projects SET implementation_status = $2, spent = $3 WHERE id = $1', [
+    project.id,
+    status,
+    spent,
+  ]);
+  await db.query('INSERT INTO budget_progress_notes (project_id, author_id, note) VALUES ($1, $2, $3)', [
+    project.id,
+    user.id,
+    note,
+  ]);
+  await recordAudit(
+    db,
+    actor,
+    'budget.progress',
+    'budget_project',
+    project.id,
+    { implementation_status: project.implementation_status, spent: project.spent },
+    { implementation_status: status, spent, note },
+  );
 }

@@ -12,27 +12,41 @@ type Errors = Record<string, string> | undefined;
 export const cycleTitle = (ctx: PageContext, c: Pick<Cycle, 'title_uk' | 'title_en' | 'title_bg'>) =>
   ctx.locale === 'en' ? c.title_en : ctx.locale === 'bg' ? c.title_bg : c.title_uk;
 
-const money = (ctx: PageContext, amount: number, currency = 'UAH') => `${formatNumber(ctx.locale, amount)} ${currency === 'UAH' ? ctx.t('budgets.uah') : currency}`;
+const money = (ctx: PageContext, amount: number, currency = 'UAH') =>
+  `${formatNumber(ctx.locale, amount)} ${currency === 'UAH' ? ctx.t('budgets.uah') : currency}`;
 
 function phaseBadge(ctx: PageContext, phase: Phase): SafeHtml {
   return html`<span class="badge phase-${phase}">${ctx.t(`budgets.phases.${phase}`)}</span>`;
 }
 
-export function listPage(ctx: PageContext, cycles: (Omit<Cycle, 'districts' | 'categories' | 'size_classes'>)[], now: Date, canCreate: boolean): SafeHtml {
+export function listPage(
+  ctx: PageContext,
+  cycles: Omit<Cycle, 'districts' | 'categories' | 'size_classes'>[],
+  now: Date,
+  canCreate: boolean,
+): SafeHtml {
   const { t } = ctx;
   return html`
 <h1>${t('budgets.title')}</h1>
 <p class="lead">${t('budgets.intro')}</p>
 ${canCreate ? html`<p><a class="button" href="/budgets/new">${t('budgets.new_cycle')}</a></p>` : ''}
-${cycles.length ? html`<ul class="results">${cycles.map((c) => html`<li>
+${
+  cycles.length
+    ? html`<ul class="results">${cycles.map(
+        (c) => html`<li>
   <h2><a href="/budgets/${c.id}">${cycleTitle(ctx, c)}</a></h2>
   <p>${phaseBadge(ctx, phaseAt(c.starts, now))} · <a href="/cities/${c.city_slug}">${c.city_slug}</a> · ${money(ctx, c.total_amount, c.currency)}</p>
-</li>`)}</ul>` : html`<p>${t('budgets.none')}</p>`}`;
+</li>`,
+      )}</ul>`
+    : html`<p>${t('budgets.none')}</p>`
+}`;
 }
 
 function timeline(ctx: PageContext, cycle: Cycle, current: Phase): SafeHtml {
-  return html`<ol class="phases">${PHASES.map((phase) => html`<li${phase === current ? html` aria-current="step" class="current"` : ''}>
-  <strong>${ctx.t(`budgets.phases.${phase}`)}</strong> <span class="hint">${formatDateTime(ctx.locale, cycle.starts[phase])}</span></li>`)}</ol>`;
+  return html`<ol class="phases">${PHASES.map(
+    (phase) => html`<li${phase === current ? html` aria-current="step" class="current"` : ''}>
+  <strong>${ctx.t(`budgets.phases.${phase}`)}</strong> <span class="hint">${formatDateTime(ctx.locale, cycle.starts[phase])}</span></li>`,
+  )}</ol>`;
 }
 
 export interface CyclePageState {
@@ -69,41 +83,92 @@ ${cycle.description ? paragraphs(cycle.description) : ''}
 ${timeline(ctx, cycle, phase)}
 
 <h2>${t('budgets.rules_title')}</h2>
-<p>${cycle.voting_rule === 'approval'
-    ? t(cycle.one_per_category ? 'budgets.rule_approval_category' : 'budgets.rule_approval', { max: cycle.max_choices ?? 1 })
-    : t(cycle.min_spend_share > 0 ? 'budgets.rule_knapsack' : 'budgets.rule_knapsack_any', { share: Math.round(cycle.min_spend_share * 100) })} ${t('budgets.eligibility', { age: cycle.min_age })}</p>
+<p>${
+    cycle.voting_rule === 'approval'
+      ? t(cycle.one_per_category ? 'budgets.rule_approval_category' : 'budgets.rule_approval', {
+          max: cycle.max_choices ?? 1,
+        })
+      : t(cycle.min_spend_share > 0 ? 'budgets.rule_knapsack' : 'budgets.rule_knapsack_any', {
+          share: Math.round(cycle.min_spend_share * 100),
+        })
+  } ${t('budgets.eligibility', { age: cycle.min_age })}</p>
 
 <h2>${t('budgets.districts')}</h2>
 <div class="table-wrap"><table><thead><tr><th scope="col">${t('budgets.district')}</th><th scope="col" class="number">${t('budgets.amount')}</th>${
-  resultsOut ? html`<th scope="col" class="number">${t('budgets.winners_cost')}</th>` : ''}</tr></thead>
-<tbody>${cycle.districts.map((d) => html`<tr><td>${d.name}</td><td class="number">${money(ctx, d.amount, cycle.currency)}</td>${
-  resultsOut ? html`<td class="number">${money(ctx, state.projects.filter((p) => p.winner && p.district_id === d.id).reduce((s, p) => s + votedCost(p), 0), cycle.currency)}</td>` : ''}</tr>`)}</tbody></table></div>
+    resultsOut ? html`<th scope="col" class="number">${t('budgets.winners_cost')}</th>` : ''
+  }</tr></thead>
+<tbody>${cycle.districts.map(
+    (d) =>
+      html`<tr><td>${d.name}</td><td class="number">${money(ctx, d.amount, cycle.currency)}</td>${
+        resultsOut
+          ? html`<td class="number">${money(
+              ctx,
+              state.projects.filter((p) => p.winner && p.district_id === d.id).reduce((s, p) => s + votedCost(p), 0),
+              cycle.currency,
+            )}</td>`
+          : ''
+      }</tr>`,
+  )}</tbody></table></div>
 
-${cycle.categories.some((c) => c.amount !== null) ? html`<h2>${t('budgets.categories')}</h2>
-<ul>${cycle.categories.map((c) => html`<li>${c.name}${c.amount !== null ? html` — ${t('budgets.category_amount', { amount: money(ctx, c.amount, cycle.currency) })}` : ''}</li>`)}</ul>` : ''}
+${
+  cycle.categories.some((c) => c.amount !== null)
+    ? html`<h2>${t('budgets.categories')}</h2>
+<ul>${cycle.categories.map((c) => html`<li>${c.name}${c.amount !== null ? html` — ${t('budgets.category_amount', { amount: money(ctx, c.amount, cycle.currency) })}` : ''}</li>`)}</ul>`
+    : ''
+}
 
-${visible.some((p) => p.latitude !== null) ? html`<h2>${t('budgets.map')}</h2>
-<div id="rows-map" class="map" role="region" aria-label="${t('budgets.map')}" data-geojson="/budgets/${cycle.id}/projects.geojson" data-outline="/static/ukraine.geojson"></div>` : ''}
+${
+  visible.some((p) => p.latitude !== null)
+    ? html`<h2>${t('budgets.map')}</h2>
+<div id="rows-map" class="map" role="region" aria-label="${t('budgets.map')}" data-geojson="/budgets/${cycle.id}/projects.geojson" data-outline="/static/ukraine.geojson"></div>`
+    : ''
+}
 
 <h2>${resultsOut ? t('budgets.results') : t('budgets.projects')}</h2>
-${visible.length ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t('budgets.project')}</th><th scope="col">${t('budgets.district')}</th>
+${
+  visible.length
+    ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t('budgets.project')}</th><th scope="col">${t('budgets.district')}</th>
 <th scope="col">${t('budgets.category')}</th><th scope="col" class="number">${t('budgets.cost')}</th><th scope="col">${t('budgets.review')}</th>${
-  state.votes ? html`<th scope="col" class="number">${t('budgets.votes')}</th>` : ''}</tr></thead>
-<tbody>${[...visible].sort((a, b) => (state.votes ? (state.votes.get(b.id) ?? 0) - (state.votes.get(a.id) ?? 0) : 0) || a.id - b.id).map((p) => html`<tr${p.winner ? html` class="winner"` : ''}>
+        state.votes ? html`<th scope="col" class="number">${t('budgets.votes')}</th>` : ''
+      }</tr></thead>
+<tbody>${[...visible]
+        .sort((a, b) => (state.votes ? (state.votes.get(b.id) ?? 0) - (state.votes.get(a.id) ?? 0) : 0) || a.id - b.id)
+        .map(
+          (p) => html`<tr${p.winner ? html` class="winner"` : ''}>
   <td><a href="/budgets/${cycle.id}/projects/${p.id}">${p.title}</a>${p.winner ? html` <span class="badge state-answered">${t('budgets.winner')}</span>` : ''}</td>
   <td>${name(cycle.districts, p.district_id)}</td><td>${name(cycle.categories, p.category_id)}</td>
   <td class="number">${money(ctx, votedCost(p), cycle.currency)}</td><td>${t(`budgets.review_states.${p.review_state}`)}</td>${
-  state.votes ? html`<td class="number">${formatNumber(ctx.locale, state.votes.get(p.id) ?? 0)}</td>` : ''}</tr>`)}</tbody></table></div>`
-    : html`<p>${t('budgets.no_projects')}</p>`}
+    state.votes ? html`<td class="number">${formatNumber(ctx.locale, state.votes.get(p.id) ?? 0)}</td>` : ''
+  }</tr>`,
+        )}</tbody></table></div>`
+    : html`<p>${t('budgets.no_projects')}</p>`
+}
 <p class="actions"><a href="/api/v1/budgets/${cycle.id}">${t('budgets.as_json')}</a>${
-  resultsOut ? cycle.districts.map((d) => html` <a href="/budgets/${cycle.id}/pabulib?district=${d.id}">${t('budgets.pabulib', { district: d.name })}</a>`) : ''}
+    resultsOut
+      ? cycle.districts.map(
+          (d) =>
+            html` <a href="/budgets/${cycle.id}/pabulib?district=${d.id}">${t('budgets.pabulib', { district: d.name })}</a>`,
+        )
+      : ''
+  }
   <a href="/budgets/${cycle.id}/projects.csv">${t('budgets.projects_csv')}</a></p>`;
 }
 
-export function projectPage(ctx: PageContext, cycle: Cycle, project: Project, state: {
-  now: Date; canRun: boolean; isAuthor: boolean; votes: number | null; notes: { note: string; created_at: Date }[];
-  files: { id: number; kind: 'image' | 'photo'; description: string }[]; values?: FieldValues; errors?: Record<string, string>;
-}): SafeHtml {
+export function projectPage(
+  ctx: PageContext,
+  cycle: Cycle,
+  project: Project,
+  state: {
+    now: Date;
+    canRun: boolean;
+    isAuthor: boolean;
+    votes: number | null;
+    notes: { note: string; created_at: Date }[];
+    files: { id: number; kind: 'image' | 'photo'; description: string }[];
+    values?: FieldValues;
+    errors?: Record<string, string>;
+  },
+): SafeHtml {
   const { t } = ctx;
   const phase = phaseAt(cycle.starts, state.now);
   const values = state.values ?? {};
@@ -115,7 +180,11 @@ export function projectPage(ctx: PageContext, cycle: Cycle, project: Project, st
 <p><span class="badge">${t(`budgets.review_states.${project.review_state}`)}</span>${project.winner ? html` <span class="badge state-answered">${t('budgets.winner')}</span>` : ''}
  · ${name(cycle.districts, project.district_id)} · ${name(cycle.categories, project.category_id)}${project.author_name ? html` · ${t('budgets.author')}: ${project.author_name}` : ''}</p>
 ${paragraphs(project.description)}
-${gallery(cycle, project, state.files.filter((f) => f.kind === 'image'))}
+${gallery(
+  cycle,
+  project,
+  state.files.filter((f) => f.kind === 'image'),
+)}
 ${fieldError(errors, 'file')}${fieldError(errors, 'description')}
 ${state.isAuthor && phase === 'proposals' ? imageForm(ctx, cycle, project, 'budgets.add_image') : ''}
 <h2>${t('budgets.cost_breakdown')}</h2>
@@ -125,13 +194,23 @@ ${project.adjusted_cost ? html`<p class="notice">${t('budgets.adjusted', { cost:
 ${project.review_note ? html`<h2>${t('budgets.review_note')}</h2><p>${project.review_note}</p>` : ''}
 ${project.merged_into ? html`<p>${t('budgets.merged_into')} <a href="/budgets/${cycle.id}/projects/${project.merged_into}">#${project.merged_into}</a></p>` : ''}
 ${state.votes !== null ? html`<p><strong>${t('budgets.votes')}:</strong> ${formatNumber(ctx.locale, state.votes)}</p>` : ''}
-${project.winner ? html`<h2>${t('budgets.implementation')}</h2>
+${
+  project.winner
+    ? html`<h2>${t('budgets.implementation')}</h2>
 <p>${t(`budgets.implementation_states.${project.implementation_status ?? 'planned'}`)}${project.spent !== null ? html` · ${t('budgets.spent')}: ${money(ctx, project.spent, cycle.currency)}` : ''}</p>
 ${state.notes.length ? html`<ul>${state.notes.map((n) => html`<li>${formatDateTime(ctx.locale, n.created_at)}: ${n.note}</li>`)}</ul>` : ''}
-${gallery(cycle, project, state.files.filter((f) => f.kind === 'photo'))}
-${state.canRun ? imageForm(ctx, cycle, project, 'budgets.add_photo') : ''}` : ''}
+${gallery(
+  cycle,
+  project,
+  state.files.filter((f) => f.kind === 'photo'),
+)}
+${state.canRun ? imageForm(ctx, cycle, project, 'budgets.add_photo') : ''}`
+    : ''
+}
 ${state.isAuthor && phase === 'proposals' ? html`<p><a class="button" href="/budgets/${cycle.id}/projects/${project.id}/edit">${t('budgets.edit_proposal')}</a></p>` : ''}
-${state.canRun && phase === 'review' && project.review_state !== 'merged' ? html`<form method="post" action="/budgets/${cycle.id}/projects/${project.id}/review" class="stacked wide">
+${
+  state.canRun && phase === 'review' && project.review_state !== 'merged'
+    ? html`<form method="post" action="/budgets/${cycle.id}/projects/${project.id}/review" class="stacked wide">
   ${csrfField(ctx)}<h2>${t('budgets.expert_review')}</h2>
   ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors')}</p>` : ''}
   ${selectField({ name: 'verdict', label: t('budgets.verdict'), values, errors, empty: '—', choices: ['feasible', 'infeasible', 'merged'].map((v) => ({ value: v, label: t(`budgets.review_states.${v}`) })) })}
@@ -139,20 +218,38 @@ ${state.canRun && phase === 'review' && project.review_state !== 'merged' ? html
   ${textField({ name: 'adjusted_cost', label: t('budgets.adjusted_cost'), values, errors, type: 'number' })}
   ${textField({ name: 'cost_reason', label: t('budgets.cost_reason'), values, errors })}
   ${textField({ name: 'merged_into', label: t('budgets.merge_target'), values, errors, type: 'number' })}
-  <button type="submit">${t('budgets.save_review')}</button></form>` : ''}
-${state.canRun && project.winner ? html`<form method="post" action="/budgets/${cycle.id}/projects/${project.id}/progress" class="stacked wide">
+  <button type="submit">${t('budgets.save_review')}</button></form>`
+    : ''
+}
+${
+  state.canRun && project.winner
+    ? html`<form method="post" action="/budgets/${cycle.id}/projects/${project.id}/progress" class="stacked wide">
   ${csrfField(ctx)}<h2>${t('budgets.report_progress')}</h2>
-  ${selectField({ name: 'implementation_status', label: t('budgets.status'), values: { implementation_status: project.implementation_status, ...values }, errors,
-    choices: ['planned', 'procurement', 'in_progress', 'done', 'cancelled'].map((v) => ({ value: v, label: t(`budgets.implementation_states.${v}`) })) })}
+  ${selectField({
+    name: 'implementation_status',
+    label: t('budgets.status'),
+    values: { implementation_status: project.implementation_status, ...values },
+    errors,
+    choices: ['planned', 'procurement', 'in_progress', 'done', 'cancelled'].map((v) => ({
+      value: v,
+      label: t(`budgets.implementation_states.${v}`),
+    })),
+  })}
   ${textField({ name: 'spent', label: t('budgets.spent'), values: { spent: project.spent, ...values }, errors, type: 'number' })}
   ${textAreaField({ name: 'note', label: t('budgets.progress_note'), values, errors, rows: 3 })}
-  <button type="submit">${t('budgets.save_progress')}</button></form>` : ''}`;
+  <button type="submit">${t('budgets.save_progress')}</button></form>`
+    : ''
+}`;
 }
 
 function gallery(cycle: Cycle, project: Project, files: { id: number; description: string }[]): SafeHtml {
   if (!files.length) return html``;
-  return html`<ul class="gallery">${files.map((f) => html`<li><figure><img src="/budgets/${cycle.id}/projects/${project.id}/files/${f.id}" alt="${f.description}" loading="lazy">
-    <figcaption>${f.description}</figcaption></figure></li>`)}</ul>`;
+  return html`<ul class="gallery">${files.map(
+    (
+      f,
+    ) => html`<li><figure><img src="/budgets/${cycle.id}/projects/${project.id}/files/${f.id}" alt="${f.description}" loading="lazy">
+    <figcaption>${f.description}</figcaption></figure></li>`,
+  )}</ul>`;
 }
 
 function imageForm(ctx: PageContext, cycle: Cycle, project: Project, title: string): SafeHtml {
@@ -168,7 +265,14 @@ function imageForm(ctx: PageContext, cycle: Cycle, project: Project, title: stri
   <button type="submit">${t('budgets.upload')}</button></form>`;
 }
 
-export function proposalForm(ctx: PageContext, cycle: Cycle, values: FieldValues, errors: Errors, projectId: number | null, center: { latitude: number | null; longitude: number | null } | null = null): SafeHtml {
+export function proposalForm(
+  ctx: PageContext,
+  cycle: Cycle,
+  values: FieldValues,
+  errors: Errors,
+  projectId: number | null,
+  center: { latitude: number | null; longitude: number | null } | null = null,
+): SafeHtml {
   const { t } = ctx;
   const largest = Math.max(0, ...cycle.size_classes.map((c) => c.max_cost));
   return html`
@@ -192,40 +296,80 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
 </form>`;
 }
 
-export function ballotPage(ctx: PageContext, cycle: Cycle, projects: Project[], ballot: Ballot | undefined, values: FieldValues, errors: Errors, notice?: string): SafeHtml {
+export function ballotPage(
+  ctx: PageContext,
+  cycle: Cycle,
+  projects: Project[],
+  ballot: Ballot | undefined,
+  values: FieldValues,
+  errors: Errors,
+  notice?: string,
+): SafeHtml {
   const { t } = ctx;
-  const chosen = new Set((Array.isArray(values.projects) ? values.projects : values.projects ? [values.projects] : ballot?.choices ?? []).map(String));
+  const chosen = new Set(
+    (Array.isArray(values.projects)
+      ? values.projects
+      : values.projects
+        ? [values.projects]
+        : (ballot?.choices ?? [])
+    ).map(String),
+  );
   const confirmed = Boolean(ballot?.confirmed_at);
   const votable = projects.filter((p) => p.review_state === 'feasible');
   return html`
 <p><a href="/budgets/${cycle.id}">← ${cycleTitle(ctx, cycle)}</a></p>
 <h1>${t('budgets.ballot.title')}</h1>
 ${notice ? html`<p class="notice success" role="status">${notice}</p>` : ''}
-<p class="lead">${cycle.voting_rule === 'approval'
-    ? t(cycle.one_per_category ? 'budgets.rule_approval_category' : 'budgets.rule_approval', { max: cycle.max_choices ?? 1 })
-    : t(cycle.min_spend_share > 0 ? 'budgets.rule_knapsack' : 'budgets.rule_knapsack_any', { share: Math.round(cycle.min_spend_share * 100) })} ${t('budgets.ballot.one_district')}</p>
+<p class="lead">${
+    cycle.voting_rule === 'approval'
+      ? t(cycle.one_per_category ? 'budgets.rule_approval_category' : 'budgets.rule_approval', {
+          max: cycle.max_choices ?? 1,
+        })
+      : t(cycle.min_spend_share > 0 ? 'budgets.rule_knapsack' : 'budgets.rule_knapsack_any', {
+          share: Math.round(cycle.min_spend_share * 100),
+        })
+  } ${t('budgets.ballot.one_district')}</p>
 ${confirmed ? html`<p class="notice success" id="confirmed">${t('budgets.ballot.is_confirmed', { when: formatDateTime(ctx.locale, ballot!.confirmed_at!) })}</p>` : ''}
 ${errors ? html`<p class="notice error" role="alert">${Object.values(errors).join(' ')}</p>` : ''}
 <form method="post" action="/budgets/${cycle.id}/ballot" class="stacked wide">
   ${csrfField(ctx)}
-  ${cycle.districts.map((d) => html`<fieldset class="checkboxes ballot-district"${confirmed ? html` disabled` : ''}>
+  ${cycle.districts.map(
+    (d) => html`<fieldset class="checkboxes ballot-district"${confirmed ? html` disabled` : ''}>
     <legend>${d.name} — ${money(ctx, d.amount, cycle.currency)}</legend>
-    ${votable.filter((p) => p.district_id === d.id).map((p) => html`<div class="checkbox"><input type="checkbox" id="project-${p.id}" name="projects" value="${p.id}"${chosen.has(String(p.id)) ? html` checked` : ''}>
-      <label for="project-${p.id}">${p.title} — ${money(ctx, votedCost(p), cycle.currency)}</label></div>`)}
-  </fieldset>`)}
+    ${votable
+      .filter((p) => p.district_id === d.id)
+      .map(
+        (
+          p,
+        ) => html`<div class="checkbox"><input type="checkbox" id="project-${p.id}" name="projects" value="${p.id}"${chosen.has(String(p.id)) ? html` checked` : ''}>
+      <label for="project-${p.id}">${p.title} — ${money(ctx, votedCost(p), cycle.currency)}</label></div>`,
+      )}
+  </fieldset>`,
+  )}
   ${fieldError(errors, 'projects')}
-  ${confirmed ? '' : html`
+  ${
+    confirmed
+      ? ''
+      : html`
   ${textField({ name: 'birth_year', label: t('budgets.ballot.birth_year'), values: { birth_year: ballot?.declared_birth_year ?? values.birth_year }, errors, type: 'number' })}
   <div class="checkbox"><input type="checkbox" id="resident" name="resident" value="on"${ballot?.declared_resident || values.resident === 'on' ? html` checked` : ''}>
     <label for="resident">${t('budgets.ballot.resident')}</label></div>
   ${fieldError(errors, 'resident')}${fieldError(errors, 'identity')}
   <p class="hint">${t('budgets.ballot.declaration_hint')}</p>
   <p class="actions"><button type="submit" name="save" value="1">${t('budgets.ballot.save')}</button>
-    <button type="submit" name="confirm" value="on">${t('budgets.ballot.confirm')}</button></p>`}
+    <button type="submit" name="confirm" value="on">${t('budgets.ballot.confirm')}</button></p>`
+  }
 </form>`;
 }
 
-export function managePage(ctx: PageContext, cycle: Cycle, now: Date, values: FieldValues, errors: Errors, notice?: string): SafeHtml {
+export function managePage(
+  ctx: PageContext,
+  cycle: Cycle,
+  now: Date,
+  values: FieldValues,
+  errors: Errors,
+  notice?: string,
+): SafeHtml {
   const { t } = ctx;
   const phase = phaseAt(cycle.starts, now);
   return html`
@@ -234,13 +378,21 @@ export function managePage(ctx: PageContext, cycle: Cycle, now: Date, values: Fi
 ${notice ? html`<p class="notice success" role="status">${notice}</p>` : ''}
 ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors')}</p>` : ''}
 <p>${phaseBadge(ctx, phase)}</p>
-${phase === 'voting' || phase === 'ballot_review' ? html`<form method="post" action="/budgets/${cycle.id}/paper" class="stacked wide">
+${
+  phase === 'voting' || phase === 'ballot_review'
+    ? html`<form method="post" action="/budgets/${cycle.id}/paper" class="stacked wide">
   ${csrfField(ctx)}<h2>${t('budgets.paper.title')}</h2><p class="hint">${t('budgets.paper.hint')}</p>
   ${textField({ name: 'paper_reference', label: t('budgets.paper.reference'), values, errors })}
   ${textField({ name: 'projects', label: t('budgets.paper.projects'), values, errors })}
-  <button type="submit">${t('budgets.paper.enter')}</button></form>` : html`<p>${t('budgets.paper.closed')}</p>`}
-${phase === 'results' || phase === 'implementation' ? html`<form method="post" action="/budgets/${cycle.id}/results">${csrfField(ctx)}
-  <h2>${t('budgets.results')}</h2><p>${t('budgets.results_hint')}</p><button type="submit">${t('budgets.publish_results')}</button></form>` : ''}`;
+  <button type="submit">${t('budgets.paper.enter')}</button></form>`
+    : html`<p>${t('budgets.paper.closed')}</p>`
+}
+${
+  phase === 'results' || phase === 'implementation'
+    ? html`<form method="post" action="/budgets/${cycle.id}/results">${csrfField(ctx)}
+  <h2>${t('budgets.results')}</h2><p>${t('budgets.results_hint')}</p><button type="submit">${t('budgets.publish_results')}</button></form>`
+    : ''
+}`;
 }
 
 export function cycleForm(ctx: PageContext, cities: City[], values: FieldValues, errors: Errors): SafeHtml {
@@ -272,7 +424,11 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
 }
 
 /** A city's cycles on its page. */
-export function cityBudgetsSection(ctx: PageContext, cycles: (Omit<Cycle, 'districts' | 'categories' | 'size_classes'>)[], now: Date): SafeHtml {
+export function cityBudgetsSection(
+  ctx: PageContext,
+  cycles: Omit<Cycle, 'districts' | 'categories' | 'size_classes'>[],
+  now: Date,
+): SafeHtml {
   if (!cycles.length) return html``;
   return html`<h2>${ctx.t('budgets.title')}</h2><ul>${cycles.map((c) => html`<li><a href="/budgets/${c.id}">${cycleTitle(ctx, c)}</a> ${phaseBadge(ctx, phaseAt(c.starts, now))}</li>`)}</ul>`;
 }

@@ -5,10 +5,24 @@ import { Client, createTestApp, DEMO_PASSWORD, ENGINES } from '../../../test/hel
 import { isOverdue, qualityScore, type Dataset } from './service.ts';
 
 const datasetFields = (name: string, city = 'lviv') => ({
-  name, city, title_uk: `Реєстр <script>alert(1)</script> ${name}`, title_en: 'Register', title_bg: '',
-  description_uk: 'Перелік об’єктів комунальної власності міста з адресами, площею та балансоутримувачем.', description_en: '', description_bg: '',
-  license_id: 'CC-BY-4.0', keywords: 'майно, оренда', frequency: 'QUARTERLY', temporal_start: '2024-01-01', temporal_end: '2024-12-31',
-  spatial: 'Львів', contact_name: '', contact_email: 'data@lviv.example', legal_basis: '', purpose: '',
+  name,
+  city,
+  title_uk: `Реєстр <script>alert(1)</script> ${name}`,
+  title_en: 'Register',
+  title_bg: '',
+  description_uk: 'Перелік об’єктів комунальної власності міста з адресами, площею та балансоутримувачем.',
+  description_en: '',
+  description_bg: '',
+  license_id: 'CC-BY-4.0',
+  keywords: 'майно, оренда',
+  frequency: 'QUARTERLY',
+  temporal_start: '2024-01-01',
+  temporal_end: '2024-12-31',
+  spatial: 'Львів',
+  contact_name: '',
+  contact_email: 'data@lviv.example',
+  legal_basis: '',
+  purpose: '',
 });
 
 for (const engine of ENGINES) {
@@ -24,23 +38,48 @@ for (const engine of ENGINES) {
 
     test('search: words in any language, typos tolerated, facets counted, drafts hidden', async () => {
       const budget = (await app.inject('/api/v1/datasets?q=бюджет')).json();
-      assert.deepEqual(budget.items.slice(0, 2).map((d: { name: string }) => d.name).sort(), ['lviv-budget-2024', 'lviv-participatory-budget-1'],
-        'the city budget and the participatory budget');
+      assert.deepEqual(
+        budget.items
+          .slice(0, 2)
+          .map((d: { name: string }) => d.name)
+          .sort(),
+        ['lviv-budget-2024', 'lviv-participatory-budget-1'],
+        'the city budget and the participatory budget',
+      );
       const typo = (await app.inject(`/api/v1/datasets?q=${encodeURIComponent('бюджт')}`)).json();
-      assert.ok(typo.items.some((d: { name: string }) => d.name === 'lviv-budget-2024'), 'a typo still finds it');
+      assert.ok(
+        typo.items.some((d: { name: string }) => d.name === 'lviv-budget-2024'),
+        'a typo still finds it',
+      );
       const englishTypo = (await app.inject('/api/v1/datasets?q=budjet')).json();
-      assert.ok(englishTypo.items.some((d: { name: string }) => d.name === 'lviv-budget-2024'), 'one wrong letter in English too');
+      assert.ok(
+        englishTypo.items.some((d: { name: string }) => d.name === 'lviv-budget-2024'),
+        'one wrong letter in English too',
+      );
       const english = (await app.inject('/api/v1/datasets?q=transport%20stops')).json();
-      assert.deepEqual(english.items.map((d: { name: string }) => d.name), ['lviv-public-transport-stops']);
+      assert.deepEqual(
+        english.items.map((d: { name: string }) => d.name),
+        ['lviv-public-transport-stops'],
+      );
       const all = (await app.inject('/api/v1/datasets?limit=100')).json();
-      assert.ok(!all.items.some((d: { name: string }) => d.name === 'lviv-council-decisions-draft'), 'drafts are not public');
+      assert.ok(
+        !all.items.some((d: { name: string }) => d.name === 'lviv-council-decisions-draft'),
+        'drafts are not public',
+      );
       assert.equal(all.total, all.items.length);
       const lvivFacet = all.facets.city.find((f: { value: string }) => f.value === 'lviv');
-      assert.equal(lvivFacet.count, 5, 'budget, stops, the petitions export, the participatory budget and the transparency ranking');
+      assert.equal(
+        lvivFacet.count,
+        5,
+        'budget, stops, the petitions export, the participatory budget and the transparency ranking',
+      );
       const csv = (await app.inject('/api/v1/datasets?format=csv')).json();
       assert.equal(csv.total, all.facets.format.find((f: { value: string }) => f.value === 'CSV').count);
       const econ = (await app.inject('/api/v1/datasets?theme=ECON&city=zhytomyr')).json();
-      assert.deepEqual(econ.items.map((d: { name: string }) => d.name), ['zhytomyr-procurement-2023']);
+      assert.deepEqual(
+        econ.items.map((d: { name: string }) => d.name),
+        ['zhytomyr-procurement-2023'],
+      );
       for (const q of ["'; DROP TABLE datasets; --", '%_%', '\\']) {
         const response = await app.inject(`/api/v1/datasets?q=${encodeURIComponent(q)}`);
         assert.equal(response.statusCode, 200, q);
@@ -56,20 +95,32 @@ for (const engine of ENGINES) {
       const page = await editor.get('/datasets/lviv-property');
       assert.match(page.body, /Чернетка/);
       assert.ok(!page.body.includes('<script>alert(1)</script>'));
-      assert.equal((await app.inject('/datasets/lviv-property')).statusCode, 404, 'anonymous visitors do not see drafts');
+      assert.equal(
+        (await app.inject('/datasets/lviv-property')).statusCode,
+        404,
+        'anonymous visitors do not see drafts',
+      );
       assert.equal((await app.inject('/api/v1/datasets/lviv-property')).statusCode, 404);
       const otherEditor = new Client(app);
       await otherEditor.login('assessor@hromada.demo', DEMO_PASSWORD);
       assert.equal((await otherEditor.get('/datasets/lviv-property')).statusCode, 404);
 
-      const resource = await editor.submit('/datasets/lviv-property/resources/new', '/datasets/lviv-property/resources/new',
-        { name: 'Реєстр (CSV)', url: 'https://data.lviv.example/property.csv', format: '', description: '' });
+      const resource = await editor.submit(
+        '/datasets/lviv-property/resources/new',
+        '/datasets/lviv-property/resources/new',
+        { name: 'Реєстр (CSV)', url: 'https://data.lviv.example/property.csv', format: '', description: '' },
+      );
       assert.equal(resource.statusCode, 303);
-      const badLink = await editor.submit('/datasets/lviv-property/resources/new', '/datasets/lviv-property/resources/new',
-        { name: 'x', url: 'javascript:alert(1)', format: '', description: '' });
+      const badLink = await editor.submit(
+        '/datasets/lviv-property/resources/new',
+        '/datasets/lviv-property/resources/new',
+        { name: 'x', url: 'javascript:alert(1)', format: '', description: '' },
+      );
       assert.equal(badLink.statusCode, 422);
 
-      const published = await editor.submit('/datasets/lviv-property/edit', '/datasets/lviv-property/state', { state: 'published' });
+      const published = await editor.submit('/datasets/lviv-property/edit', '/datasets/lviv-property/state', {
+        state: 'published',
+      });
       assert.equal(published.statusCode, 303);
       const api = (await app.inject('/api/v1/datasets/lviv-property')).json();
       assert.equal(api.state, 'published');
@@ -81,12 +132,19 @@ for (const engine of ENGINES) {
     });
 
     test('editors change only their own city; citizens cannot publish', async () => {
-      const foreign = await editor.submit('/datasets/new', '/datasets/new', datasetFields('zhytomyr-by-lviv', 'zhytomyr'));
+      const foreign = await editor.submit(
+        '/datasets/new',
+        '/datasets/new',
+        datasetFields('zhytomyr-by-lviv', 'zhytomyr'),
+      );
       assert.equal(foreign.statusCode, 422);
       assert.match(foreign.body, /лише свого міста/);
       assert.equal((await editor.get('/datasets/zhytomyr-procurement-2023/edit')).statusCode, 403);
       await editor.get('/datasets/lviv-budget-2024');
-      const forged = await editor.post('/datasets/zhytomyr-procurement-2023/state', { _csrf: editor.csrfToken(), state: 'deleted' });
+      const forged = await editor.post('/datasets/zhytomyr-procurement-2023/state', {
+        _csrf: editor.csrfToken(),
+        state: 'deleted',
+      });
       assert.equal(forged.statusCode, 403);
       assert.equal((await app.inject('/api/v1/datasets/zhytomyr-procurement-2023')).statusCode, 200, 'unchanged');
       const citizen = new Client(app);
@@ -94,15 +152,25 @@ for (const engine of ENGINES) {
       assert.equal((await citizen.get('/datasets/new')).statusCode, 403);
       const admin = new Client(app);
       await admin.login('admin@hromada.demo', DEMO_PASSWORD);
-      assert.equal((await admin.get('/datasets/zhytomyr-procurement-2023/edit')).statusCode, 200, 'admins edit any city');
+      assert.equal(
+        (await admin.get('/datasets/zhytomyr-procurement-2023/edit')).statusCode,
+        200,
+        'admins edit any city',
+      );
     });
 
     test('bad metadata is explained field by field and saves nothing', async () => {
       const bad = await editor.submit('/datasets/new', '/datasets/new', {
-        ...datasetFields('X'), title_uk: '', license_id: 'WTFPL', temporal_start: '2024-13-40', temporal_end: '2023-01-01', contact_email: 'nope',
+        ...datasetFields('X'),
+        title_uk: '',
+        license_id: 'WTFPL',
+        temporal_start: '2024-13-40',
+        temporal_end: '2023-01-01',
+        contact_email: 'nope',
       });
       assert.equal(bad.statusCode, 422);
-      for (const field of ['name', 'title_uk', 'license_id', 'temporal_start', 'contact_email']) assert.match(bad.body, new RegExp(`id="${field}-error"`), field);
+      for (const field of ['name', 'title_uk', 'license_id', 'temporal_start', 'contact_email'])
+        assert.match(bad.body, new RegExp(`id="${field}-error"`), field);
       const duplicate = await editor.submit('/datasets/new', '/datasets/new', datasetFields('lviv-budget-2024'));
       assert.equal(duplicate.statusCode, 409);
       const count = await app.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM datasets WHERE name IN ('x', 'X')`);
@@ -119,7 +187,10 @@ for (const engine of ENGINES) {
 
 describe('quality score and overdue mark', () => {
   const base = {
-    state: 'published', frequency: 'MONTHLY', data_updated_at: new Date('2026-01-01T00:00:00Z'), published_at: new Date('2025-01-01T00:00:00Z'),
+    state: 'published',
+    frequency: 'MONTHLY',
+    data_updated_at: new Date('2026-01-01T00:00:00Z'),
+    published_at: new Date('2025-01-01T00:00:00Z'),
   } as const;
   test('a monthly dataset is overdue after 35 days without new data; irregular ones never are', () => {
     assert.equal(isOverdue(base, new Date('2026-02-01T00:00:00Z')), false);
@@ -129,12 +200,28 @@ describe('quality score and overdue mark', () => {
   });
   test('each missing piece of metadata costs points', () => {
     const dataset = {
-      ...base, description_uk: 'short', license_id: 'other-closed', temporal_start: null, temporal_end: null, spatial: null,
-      contact_email: null, keywords: [], themes: [], data_updated_at: new Date(),
+      ...base,
+      description_uk: 'short',
+      license_id: 'other-closed',
+      temporal_start: null,
+      temporal_end: null,
+      spatial: null,
+      contact_email: null,
+      keywords: [],
+      themes: [],
+      data_updated_at: new Date(),
     } as unknown as Dataset;
     assert.equal(qualityScore(dataset, []).score, 14, 'only the kept frequency');
-    const good = { ...dataset, description_uk: 'x'.repeat(60), license_id: 'CC0-1.0', temporal_start: '2024-01-01', spatial: 'Львів',
-      contact_email: 'a@b.c', keywords: ['a'], themes: ['GOVE'] } as unknown as Dataset;
+    const good = {
+      ...dataset,
+      description_uk: 'x'.repeat(60),
+      license_id: 'CC0-1.0',
+      temporal_start: '2024-01-01',
+      spatial: 'Львів',
+      contact_email: 'a@b.c',
+      keywords: ['a'],
+      themes: ['GOVE'],
+    } as unknown as Dataset;
     assert.equal(qualityScore(good, [{ format: 'csv' } as never]).score, 100);
   });
 });
@@ -157,7 +244,10 @@ describe('feeds and machine-readable views', () => {
     const jsonLd = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/s.exec(page.body)![1]!);
     assert.equal(jsonLd['@type'], 'Dataset');
     assert.equal(jsonLd.distribution.length, 2);
-    assert.match(page.body, /<link rel="alternate" type="application\/json" href="\/datasets\/lviv-budget-2024\/datapackage.json"/);
+    assert.match(
+      page.body,
+      /<link rel="alternate" type="application\/json" href="\/datasets\/lviv-budget-2024\/datapackage.json"/,
+    );
 
     const sitemap = await app.inject('/sitemap.xml');
     assert.match(sitemap.headers['content-type'] as string, /xml/);
@@ -169,7 +259,13 @@ describe('feeds and machine-readable views', () => {
     assert.match(atom.headers['content-type'] as string, /atom\+xml/);
     assert.match(atom.body, /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom"/);
     assert.ok(!atom.body.includes('lviv-council-decisions-draft'));
-    const published = (await app.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM datasets WHERE state = 'published'`))!.n;
-    assert.equal((atom.body.match(/<entry>/g) ?? []).length, Math.min(50, published), 'the newest 50 published datasets');
+    const published = (await app.db.one<{ n: number }>(
+      `SELECT count(*)::int AS n FROM datasets WHERE state = 'published'`,
+    ))!.n;
+    assert.equal(
+      (atom.body.match(/<entry>/g) ?? []).length,
+      Math.min(50, published),
+      'the newest 50 published datasets',
+    );
   });
 });

@@ -58,7 +58,10 @@ for (const engine of ENGINES) {
       assert.ok(result.search_facets.groups.items.some((i: { name: string }) => i.name === 'econ'));
       const paged = (await call('package_search', { query: 'rows=2&start=2&sort=name%20asc' })).json().result;
       const all = (await call('package_search', { query: 'rows=1000&sort=name%20asc' })).json().result;
-      assert.deepEqual(paged.results.map((p: { name: string }) => p.name), all.results.slice(2, 4).map((p: { name: string }) => p.name));
+      assert.deepEqual(
+        paged.results.map((p: { name: string }) => p.name),
+        all.results.slice(2, 4).map((p: { name: string }) => p.name),
+      );
       const post = (await call('package_search', { body: { q: 'transport', rows: 10 } })).json();
       assert.equal(post.result.results[0].name, 'lviv-public-transport-stops');
     });
@@ -72,7 +75,11 @@ for (const engine of ENGINES) {
       assert.equal(notFound.json().error.__type, 'Not Found Error');
       const draft = await call('package_show', { query: 'id=lviv-council-decisions-draft' });
       assert.equal(draft.statusCode, 404, 'drafts are hidden from anonymous clients');
-      assert.equal((await call('package_show', { query: 'id=lviv-council-decisions-draft', token: editorToken })).statusCode, 200, 'but not from their editors');
+      assert.equal(
+        (await call('package_show', { query: 'id=lviv-council-decisions-draft', token: editorToken })).statusCode,
+        200,
+        'but not from their editors',
+      );
       const missing = await call('package_show');
       assert.equal(missing.statusCode, 409);
       assert.deepEqual(missing.json().error.id, ['Missing value']);
@@ -81,7 +88,9 @@ for (const engine of ENGINES) {
       assert.ok(rows.json().error.rows);
       const fq = await call('package_search', { query: `fq=${encodeURIComponent('evil_field:1')}` });
       assert.equal(fq.statusCode, 409);
-      const sql = await call('package_search', { query: `q=${encodeURIComponent("') OR 1=1 --")}&fq=${encodeURIComponent('tags:"x\' OR \'1\'=\'1"')}` });
+      const sql = await call('package_search', {
+        query: `q=${encodeURIComponent("') OR 1=1 --")}&fq=${encodeURIComponent("tags:\"x' OR '1'='1\"")}`,
+      });
       assert.equal(sql.statusCode, 200);
       assert.equal(sql.json().result.count, 0);
       const anonymousCreate = await call('package_create', { body: { name: 'x-y' } });
@@ -93,42 +102,86 @@ for (const engine of ENGINES) {
       const created = await call('package_create', {
         token: editorToken,
         body: {
-          name: 'lviv-parking', title: 'Паркування у Львові', notes: 'Паркувальні майданчики міста, кількість місць і тарифи.', owner_org: 'lviv',
-          license_id: 'CC-BY-4.0', tags: [{ name: 'паркування' }], groups: [{ name: 'tran' }], extras: [{ key: 'frequency', value: 'MONTHLY' }],
+          name: 'lviv-parking',
+          title: 'Паркування у Львові',
+          notes: 'Паркувальні майданчики міста, кількість місць і тарифи.',
+          owner_org: 'lviv',
+          license_id: 'CC-BY-4.0',
+          tags: [{ name: 'паркування' }],
+          groups: [{ name: 'tran' }],
+          extras: [{ key: 'frequency', value: 'MONTHLY' }],
           resources: [{ name: 'Майданчики', url: 'https://data.lviv.example/parking.csv' }],
         },
       });
       assert.equal(created.statusCode, 200, created.body);
       const dataset = created.json().result;
       assert.equal(dataset.state, 'active');
-      assert.deepEqual(dataset.groups.map((g: { name: string }) => g.name), ['tran']);
+      assert.deepEqual(
+        dataset.groups.map((g: { name: string }) => g.name),
+        ['tran'],
+      );
       assert.equal(dataset.resources[0].format, 'CSV');
-      const duplicate = await call('package_create', { token: editorToken, body: { name: 'lviv-parking', title: 'x', owner_org: 'lviv' } });
+      const duplicate = await call('package_create', {
+        token: editorToken,
+        body: { name: 'lviv-parking', title: 'x', owner_org: 'lviv' },
+      });
       assert.equal(duplicate.statusCode, 409);
       assert.equal(duplicate.json().error.__type, 'Validation Error');
       assert.ok(duplicate.json().error.name);
-      const foreign = await call('package_create', { token: editorToken, body: { name: 'kyiv-by-lviv', title: 'x', owner_org: 'kyiv' } });
+      const foreign = await call('package_create', {
+        token: editorToken,
+        body: { name: 'kyiv-by-lviv', title: 'x', owner_org: 'kyiv' },
+      });
       assert.equal(foreign.statusCode, 409);
       assert.ok(foreign.json().error.owner_org);
 
-      const patched = await call('package_patch', { token: editorToken, body: { id: 'lviv-parking', title: 'Паркування (оновлено)' } });
+      const patched = await call('package_patch', {
+        token: editorToken,
+        body: { id: 'lviv-parking', title: 'Паркування (оновлено)' },
+      });
       assert.equal(patched.statusCode, 200, patched.body);
       assert.equal(patched.json().result.title, 'Паркування (оновлено)');
-      assert.equal(patched.json().result.notes, 'Паркувальні майданчики міста, кількість місць і тарифи.', 'patch keeps other fields');
-      const resource = await call('resource_create', { token: editorToken, body: { package_id: 'lviv-parking', name: 'Тарифи', url: 'https://data.lviv.example/tariffs.json' } });
+      assert.equal(
+        patched.json().result.notes,
+        'Паркувальні майданчики міста, кількість місць і тарифи.',
+        'patch keeps other fields',
+      );
+      const resource = await call('resource_create', {
+        token: editorToken,
+        body: { package_id: 'lviv-parking', name: 'Тарифи', url: 'https://data.lviv.example/tariffs.json' },
+      });
       assert.equal(resource.statusCode, 200);
-      assert.equal((await call('resource_show', { query: `id=${resource.json().result.id}` })).json().result.name, 'Тарифи');
+      assert.equal(
+        (await call('resource_show', { query: `id=${resource.json().result.id}` })).json().result.name,
+        'Тарифи',
+      );
 
-      const upload = multipartBody({ package_id: 'lviv-parking', name: 'Місця (CSV)' }, { name: 'places.csv', content: 'place,spaces\nРинок,40\n', field: 'upload' });
-      const uploaded = await app.inject({ method: 'POST', url: '/api/3/action/resource_create', payload: upload.payload,
-        headers: { 'content-type': upload.contentType, authorization: editorToken } });
+      const upload = multipartBody(
+        { package_id: 'lviv-parking', name: 'Місця (CSV)' },
+        { name: 'places.csv', content: 'place,spaces\nРинок,40\n', field: 'upload' },
+      );
+      const uploaded = await app.inject({
+        method: 'POST',
+        url: '/api/3/action/resource_create',
+        payload: upload.payload,
+        headers: { 'content-type': upload.contentType, authorization: editorToken },
+      });
       assert.equal(uploaded.statusCode, 200, uploaded.body);
       assert.equal(uploaded.json().result.format, 'CSV');
-      const queued = await app.db.one<{ state: string }>('SELECT state FROM jobs WHERE resource_id = $1', [uploaded.json().result.id]);
+      const queued = await app.db.one<{ state: string }>('SELECT state FROM jobs WHERE resource_id = $1', [
+        uploaded.json().result.id,
+      ]);
       assert.equal(queued?.state, 'queued', 'the upload is queued for the DataStore');
-      const foreignUpload = multipartBody({ package_id: 'kyiv-petitions-2024', name: 'x' }, { name: 'x.csv', content: 'a\n1\n', field: 'upload' });
-      const refused = await app.inject({ method: 'POST', url: '/api/3/action/resource_create', payload: foreignUpload.payload,
-        headers: { 'content-type': foreignUpload.contentType, authorization: editorToken } });
+      const foreignUpload = multipartBody(
+        { package_id: 'kyiv-petitions-2024', name: 'x' },
+        { name: 'x.csv', content: 'a\n1\n', field: 'upload' },
+      );
+      const refused = await app.inject({
+        method: 'POST',
+        url: '/api/3/action/resource_create',
+        payload: foreignUpload.payload,
+        headers: { 'content-type': foreignUpload.contentType, authorization: editorToken },
+      });
       assert.equal(refused.statusCode, 403);
 
       const foreignDelete = await call('package_delete', { token: editorToken, body: { id: 'kyiv-petitions-2024' } });

@@ -10,8 +10,20 @@ import { ValidationError, NotFoundError, ForbiddenError } from '../../platform/e
 import { translator } from '../../platform/i18n/locales.ts';
 import { getCity, listCities, type City } from '../cities/service.ts';
 import {
-  PUBLIC_ONLY, addResource, createDataset, getDataset, listResources, parseDatasetInput, parseResourceLink, searchDatasets,
-  setDatasetState, updateDataset, type Dataset, type DatasetQuery, type DatasetSort, type Resource,
+  PUBLIC_ONLY,
+  addResource,
+  createDataset,
+  getDataset,
+  listResources,
+  parseDatasetInput,
+  parseResourceLink,
+  searchDatasets,
+  setDatasetState,
+  updateDataset,
+  type Dataset,
+  type DatasetQuery,
+  type DatasetSort,
+  type Resource,
 } from './service.ts';
 import { assertCanEditDataset, editableCityIds, visibilityFor } from './policy.ts';
 import { LICENCES, licence } from './vocabularies.ts';
@@ -34,12 +46,14 @@ export class CkanError extends Error {
   }
 }
 
-export const missing = (field: string) => new CkanError(409, 'Validation Error', `Missing value: ${field}`, { [field]: ['Missing value'] });
+export const missing = (field: string) =>
+  new CkanError(409, 'Validation Error', `Missing value: ${field}`, { [field]: ['Missing value'] });
 
 export function text(params: Params, field: string): string | undefined {
   const value = params[field];
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' && typeof value !== 'number') throw new CkanError(409, 'Validation Error', `${field} must be a string`, { [field]: ['Must be a string'] });
+  if (typeof value !== 'string' && typeof value !== 'number')
+    throw new CkanError(409, 'Validation Error', `${field} must be a string`, { [field]: ['Must be a string'] });
   return String(value);
 }
 
@@ -48,15 +62,25 @@ export function integer(params: Params, field: string, fallback: number, min: nu
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new CkanError(409, 'Validation Error', `${field} must be an integer between ${min} and ${max}`, { [field]: [`Must be an integer between ${min} and ${max}`] });
+    throw new CkanError(409, 'Validation Error', `${field} must be an integer between ${min} and ${max}`, {
+      [field]: [`Must be an integer between ${min} and ${max}`],
+    });
   }
   return value;
 }
 
 function organizationDict(city: City) {
   return {
-    id: city.slug, name: city.slug, title: city.name_uk, display_name: city.name_uk, type: 'organization', is_organization: true,
-    state: 'active', description: `${city.name_en} / ${city.name_bg}`, image_url: '', approval_status: 'approved',
+    id: city.slug,
+    name: city.slug,
+    title: city.name_uk,
+    display_name: city.name_uk,
+    type: 'organization',
+    is_organization: true,
+    state: 'active',
+    description: `${city.name_en} / ${city.name_bg}`,
+    image_url: '',
+    approval_status: 'approved',
   };
 }
 
@@ -64,11 +88,20 @@ function resourceDict(r: Resource, dataset: Dataset, publicUrl: string) {
   // An uploaded file's url is its download address, as CKAN gives for url_type "upload".
   const uploaded = r.file_name !== null;
   return {
-    id: r.id, package_id: dataset.name, name: r.name, description: r.description, format: r.format,
-    url: uploaded ? `${publicUrl}/datasets/${dataset.name}/resources/${r.id}/download` : r.url ?? '',
-    position: r.position, created: new Date(r.created_at).toISOString().replace('Z', ''), last_modified: new Date(r.modified_at).toISOString().replace('Z', ''),
-    datastore_active: r.datastore_active, state: 'active', url_type: uploaded ? 'upload' : null,
-    size: r.size_bytes, hash: r.sha256 ? `sha256:${r.sha256}` : '',
+    id: r.id,
+    package_id: dataset.name,
+    name: r.name,
+    description: r.description,
+    format: r.format,
+    url: uploaded ? `${publicUrl}/datasets/${dataset.name}/resources/${r.id}/download` : (r.url ?? ''),
+    position: r.position,
+    created: new Date(r.created_at).toISOString().replace('Z', ''),
+    last_modified: new Date(r.modified_at).toISOString().replace('Z', ''),
+    datastore_active: r.datastore_active,
+    state: 'active',
+    url_type: uploaded ? 'upload' : null,
+    size: r.size_bytes,
+    hash: r.sha256 ? `sha256:${r.sha256}` : '',
   };
 }
 
@@ -77,22 +110,42 @@ function packageDict(d: Dataset, resources: Resource[], cities: Map<number, City
   const city = cities.get(d.city_id);
   const t = translator('uk');
   return {
-    id: d.name, name: d.name, title: d.title_uk, notes: d.description_uk, type: 'dataset',
+    id: d.name,
+    name: d.name,
+    title: d.title_uk,
+    notes: d.description_uk,
+    type: 'dataset',
     state: d.state === 'published' ? 'active' : d.state === 'deleted' ? 'deleted' : 'draft',
-    private: d.state === 'private', license_id: d.license_id, license_title: lic?.title ?? d.license_id, license_url: lic?.url ?? '',
-    isopen: lic?.open ?? false, owner_org: city?.slug ?? null, organization: city ? organizationDict(city) : null,
-    maintainer: d.contact_name, maintainer_email: d.contact_email, author: null, author_email: null,
-    metadata_created: new Date(d.created_at).toISOString().replace('Z', ''), metadata_modified: new Date(d.modified_at).toISOString().replace('Z', ''),
-    tags: d.keywords.map((k) => ({ name: k, display_name: k, state: 'active' })), num_tags: d.keywords.length,
-    groups: d.themes.map((th) => ({ name: th.toLowerCase(), title: t(`catalog.themes.${th}`), display_name: t(`catalog.themes.${th}`) })),
-    resources: resources.map((r) => resourceDict(r, d, publicUrl)), num_resources: resources.length,
+    private: d.state === 'private',
+    license_id: d.license_id,
+    license_title: lic?.title ?? d.license_id,
+    license_url: lic?.url ?? '',
+    isopen: lic?.open ?? false,
+    owner_org: city?.slug ?? null,
+    organization: city ? organizationDict(city) : null,
+    maintainer: d.contact_name,
+    maintainer_email: d.contact_email,
+    author: null,
+    author_email: null,
+    metadata_created: new Date(d.created_at).toISOString().replace('Z', ''),
+    metadata_modified: new Date(d.modified_at).toISOString().replace('Z', ''),
+    tags: d.keywords.map((k) => ({ name: k, display_name: k, state: 'active' })),
+    num_tags: d.keywords.length,
+    groups: d.themes.map((th) => ({
+      name: th.toLowerCase(),
+      title: t(`catalog.themes.${th}`),
+      display_name: t(`catalog.themes.${th}`),
+    })),
+    resources: resources.map((r) => resourceDict(r, d, publicUrl)),
+    num_resources: resources.length,
     extras: [
       { key: 'frequency', value: d.frequency },
       ...(d.temporal_start ? [{ key: 'temporal_start', value: d.temporal_start }] : []),
       ...(d.temporal_end ? [{ key: 'temporal_end', value: d.temporal_end }] : []),
       ...(d.spatial ? [{ key: 'spatial_text', value: d.spatial }] : []),
       ...(d.legal_basis ? [{ key: 'legal_basis', value: d.legal_basis }] : []),
-      { key: 'title_en', value: d.title_en }, { key: 'title_bg', value: d.title_bg },
+      { key: 'title_en', value: d.title_en },
+      { key: 'title_bg', value: d.title_bg },
     ],
     url: `${publicUrl}/datasets/${d.name}`,
   };
@@ -103,31 +156,51 @@ function parseFq(fq: string | undefined): Partial<DatasetQuery> {
   const filters: Partial<DatasetQuery> = {};
   if (!fq) return filters;
   const fields: Record<string, keyof DatasetQuery> = {
-    organization: 'city', owner_org: 'city', tags: 'keyword', res_format: 'format', license_id: 'license', groups: 'theme',
+    organization: 'city',
+    owner_org: 'city',
+    tags: 'keyword',
+    res_format: 'format',
+    license_id: 'license',
+    groups: 'theme',
   };
   for (const match of fq.matchAll(/(\+?[a-z_]+):(?:"([^"]*)"|(\S+))/g)) {
     const field = match[1]!.replace(/^\+/, '');
     const target = fields[field];
-    if (!target) throw new CkanError(409, 'Validation Error', `fq field not supported: ${field}`, { fq: [`Field not supported: ${field}. Use one of ${Object.keys(fields).join(', ')}`] });
+    if (!target)
+      throw new CkanError(409, 'Validation Error', `fq field not supported: ${field}`, {
+        fq: [`Field not supported: ${field}. Use one of ${Object.keys(fields).join(', ')}`],
+      });
     const value = match[2] ?? match[3]!;
     (filters as Record<string, string>)[target] = target === 'theme' ? value.toUpperCase() : value;
   }
-  if (fq.trim() && Object.keys(filters).length === 0) throw new CkanError(409, 'Validation Error', 'fq could not be parsed', { fq: ['Expected field:value pairs'] });
+  if (fq.trim() && Object.keys(filters).length === 0)
+    throw new CkanError(409, 'Validation Error', 'fq could not be parsed', { fq: ['Expected field:value pairs'] });
   return filters;
 }
 
 const SORTS: Record<string, DatasetSort> = {
-  'score desc, metadata_modified desc': 'relevance', 'score desc': 'relevance', 'relevance asc': 'relevance',
-  'metadata_modified desc': '-modified', 'metadata_modified asc': 'modified', 'name asc': 'name', 'title_string asc': 'name',
+  'score desc, metadata_modified desc': 'relevance',
+  'score desc': 'relevance',
+  'relevance asc': 'relevance',
+  'metadata_modified desc': '-modified',
+  'metadata_modified asc': 'modified',
+  'name asc': 'name',
+  'title_string asc': 'name',
 };
 
 const FACET_FIELDS: Record<string, 'city' | 'keyword' | 'format' | 'license' | 'theme'> = {
-  organization: 'city', tags: 'keyword', res_format: 'format', license_id: 'license', groups: 'theme',
+  organization: 'city',
+  tags: 'keyword',
+  res_format: 'format',
+  license_id: 'license',
+  groups: 'theme',
 };
 
 /** A form-or-JSON dataset body in CKAN terms, translated to the catalog's fields. */
 function toCatalogBody(params: Params, base: Dataset | null): Record<string, unknown> {
-  const extras = new Map((Array.isArray(params.extras) ? params.extras : []).map((e: { key?: string; value?: string }) => [e.key, e.value]));
+  const extras = new Map(
+    (Array.isArray(params.extras) ? params.extras : []).map((e: { key?: string; value?: string }) => [e.key, e.value]),
+  );
   const pick = <T>(value: T | undefined, fallback: T) => (value === undefined ? fallback : value);
   return {
     name: pick(params.name, base?.name),
@@ -136,32 +209,57 @@ function toCatalogBody(params: Params, base: Dataset | null): Record<string, unk
     title_en: pick(extras.get('title_en'), base?.title_en),
     title_bg: pick(extras.get('title_bg'), base?.title_bg),
     description_uk: pick(params.notes, base?.description_uk),
-    description_en: base?.description_en, description_bg: base?.description_bg,
+    description_en: base?.description_en,
+    description_bg: base?.description_bg,
     license_id: pick(params.license_id, base?.license_id ?? 'CC-BY-4.0'),
-    themes: Array.isArray(params.groups) ? params.groups.map((g: { name?: string }) => String(g.name ?? '').toUpperCase()) : base?.themes,
+    themes: Array.isArray(params.groups)
+      ? params.groups.map((g: { name?: string }) => String(g.name ?? '').toUpperCase())
+      : base?.themes,
     keywords: Array.isArray(params.tags) ? params.tags.map((tag: { name?: string }) => tag.name) : base?.keywords,
     frequency: pick(extras.get('frequency'), base?.frequency),
-    contact_name: pick(params.maintainer, base?.contact_name), contact_email: pick(params.maintainer_email, base?.contact_email),
-    temporal_start: pick(extras.get('temporal_start'), base?.temporal_start), temporal_end: pick(extras.get('temporal_end'), base?.temporal_end),
-    spatial: pick(extras.get('spatial_text'), base?.spatial), legal_basis: pick(extras.get('legal_basis'), base?.legal_basis), purpose: base?.purpose,
+    contact_name: pick(params.maintainer, base?.contact_name),
+    contact_email: pick(params.maintainer_email, base?.contact_email),
+    temporal_start: pick(extras.get('temporal_start'), base?.temporal_start),
+    temporal_end: pick(extras.get('temporal_end'), base?.temporal_end),
+    spatial: pick(extras.get('spatial_text'), base?.spatial),
+    legal_basis: pick(extras.get('legal_basis'), base?.legal_basis),
+    purpose: base?.purpose,
   };
 }
 
-const CATALOG_TO_CKAN: Record<string, string> = { city: 'owner_org', title_uk: 'title', description_uk: 'notes', keywords: 'tags', themes: 'groups', contact_email: 'maintainer_email' };
+const CATALOG_TO_CKAN: Record<string, string> = {
+  city: 'owner_org',
+  title_uk: 'title',
+  description_uk: 'notes',
+  keywords: 'tags',
+  themes: 'groups',
+  contact_email: 'maintainer_email',
+};
 
 export function validationToCkan(error: ValidationError): CkanError {
   const t = translator('en');
   const fields: Record<string, string[]> = {};
   for (const p of error.problems) (fields[CATALOG_TO_CKAN[p.field] ?? p.field] ??= []).push(t(p.message, p.params));
   // CKAN answers bad input with 409; a feature this server cannot offer keeps its 503.
-  return new CkanError(error.statusCode === 503 ? 503 : 409, 'Validation Error', Object.entries(fields).map(([f, m]) => `${f}: ${m.join(' ')}`).join('; '), fields);
+  return new CkanError(
+    error.statusCode === 503 ? 503 : 409,
+    'Validation Error',
+    Object.entries(fields)
+      .map(([f, m]) => `${f}: ${m.join(' ')}`)
+      .join('; '),
+    fields,
+  );
 }
 
 async function routes(app: FastifyInstance) {
   const { db } = app;
-  const cityMap = async () => new Map((await listCities(db, { locale: 'uk', limit: 5000, offset: 0 })).items.map((c): [number, City] => [c.id, c]));
+  const cityMap = async () =>
+    new Map(
+      (await listCities(db, { locale: 'uk', limit: 5000, offset: 0 })).items.map((c): [number, City] => [c.id, c]),
+    );
   const requireUser = (request: FastifyRequest) => {
-    if (!request.user) throw new CkanError(403, 'Authorization Error', 'Access denied: send a token in the Authorization header');
+    if (!request.user)
+      throw new CkanError(403, 'Authorization Error', 'Access denied: send a token in the Authorization header');
     return request.user;
   };
   const showPackage = async (dataset: Dataset) =>
@@ -176,9 +274,22 @@ async function routes(app: FastifyInstance) {
   };
 
   const actions: Record<string, Action> = {
-    status_show: async () => ({ site_title: 'Hromada', site_url: app.config.publicUrl, ckan_version: '2.10.0', api_version: 3, extensions: ['datastore'] }),
+    status_show: async () => ({
+      site_title: 'Hromada',
+      site_url: app.config.publicUrl,
+      ckan_version: '2.10.0',
+      api_version: 3,
+      extensions: ['datastore'],
+    }),
 
-    license_list: async () => LICENCES.map((l) => ({ id: l.id, title: l.title, url: l.url, od_conformance: l.open ? 'approved' : 'not reviewed', status: 'active' })),
+    license_list: async () =>
+      LICENCES.map((l) => ({
+        id: l.id,
+        title: l.title,
+        url: l.url,
+        od_conformance: l.open ? 'approved' : 'not reviewed',
+        status: 'active',
+      })),
 
     package_list: async (params) => {
       const limit = integer(params, 'limit', 1000, 1, 1000);
@@ -198,42 +309,77 @@ async function routes(app: FastifyInstance) {
       const start = integer(params, 'start', 0, 0, 10_000_000);
       const sortText = (text(params, 'sort') ?? 'score desc, metadata_modified desc').trim().toLowerCase();
       const sort = SORTS[sortText];
-      if (!sort) throw new CkanError(409, 'Validation Error', `sort not supported: ${sortText}`, { sort: [`Use one of: ${Object.keys(SORTS).join('; ')}`] });
+      if (!sort)
+        throw new CkanError(409, 'Validation Error', `sort not supported: ${sortText}`, {
+          sort: [`Use one of: ${Object.keys(SORTS).join('; ')}`],
+        });
       let q = text(params, 'q');
       if (q === '*:*') q = undefined;
       let facetFields: string[] = [];
       const rawFacets = params['facet.field'];
       if (rawFacets !== undefined) {
         try {
-          facetFields = typeof rawFacets === 'string' ? JSON.parse(rawFacets) : rawFacets as string[];
+          facetFields = typeof rawFacets === 'string' ? JSON.parse(rawFacets) : (rawFacets as string[]);
         } catch {
-          throw new CkanError(409, 'Validation Error', 'facet.field must be a JSON list', { 'facet.field': ['Must be a JSON list of field names'] });
+          throw new CkanError(409, 'Validation Error', 'facet.field must be a JSON list', {
+            'facet.field': ['Must be a JSON list of field names'],
+          });
         }
         if (!Array.isArray(facetFields) || facetFields.some((f) => !FACET_FIELDS[f])) {
-          throw new CkanError(409, 'Validation Error', 'unknown facet field', { 'facet.field': [`Use some of: ${Object.keys(FACET_FIELDS).join(', ')}`] });
+          throw new CkanError(409, 'Validation Error', 'unknown facet field', {
+            'facet.field': [`Use some of: ${Object.keys(FACET_FIELDS).join(', ')}`],
+          });
         }
       }
       const facetLimit = integer(params, 'facet.limit', 50, -1, 1000);
-      const result = await searchDatasets(db, { q, sort, limit: rows, offset: start, ...parseFq(text(params, 'fq')), visibility: visibilityFor(request.user) });
-      const resources = await listResources(db, result.items.map((d) => d.id));
+      const result = await searchDatasets(db, {
+        q,
+        sort,
+        limit: rows,
+        offset: start,
+        ...parseFq(text(params, 'fq')),
+        visibility: visibilityFor(request.user),
+      });
+      const resources = await listResources(
+        db,
+        result.items.map((d) => d.id),
+      );
       const cities = await cityMap();
       const bySlug = new Map([...cities.values()].map((c) => [c.slug, c]));
       const t = translator('uk');
-      const searchFacets: Record<string, { title: string; items: { name: string; display_name: string; count: number }[] }> = {};
+      const searchFacets: Record<
+        string,
+        { title: string; items: { name: string; display_name: string; count: number }[] }
+      > = {};
       const facets: Record<string, Record<string, number>> = {};
       for (const field of facetFields) {
         const values = result.facets[FACET_FIELDS[field]!];
         const items = (facetLimit < 0 ? values : values.slice(0, facetLimit)).map((f) => ({
           name: field === 'groups' ? f.value.toLowerCase() : f.value,
-          display_name: field === 'organization' ? (bySlug.get(f.value)?.name_uk ?? f.value) : field === 'groups' ? t(`catalog.themes.${f.value}`) : f.value,
+          display_name:
+            field === 'organization'
+              ? (bySlug.get(f.value)?.name_uk ?? f.value)
+              : field === 'groups'
+                ? t(`catalog.themes.${f.value}`)
+                : f.value,
           count: f.count,
         }));
         searchFacets[field] = { title: field, items };
         facets[field] = Object.fromEntries(items.map((i) => [i.name, i.count]));
       }
       return {
-        count: result.total, sort: sortText, facets, search_facets: searchFacets,
-        results: result.items.map((d) => packageDict(d, resources.filter((r) => r.dataset_id === d.id), cities, app.config.publicUrl)),
+        count: result.total,
+        sort: sortText,
+        facets,
+        search_facets: searchFacets,
+        results: result.items.map((d) =>
+          packageDict(
+            d,
+            resources.filter((r) => r.dataset_id === d.id),
+            cities,
+            app.config.publicUrl,
+          ),
+        ),
       };
     },
 
@@ -249,7 +395,8 @@ async function routes(app: FastifyInstance) {
       try {
         return organizationDict(await getCity(db, id));
       } catch (error) {
-        if (error instanceof NotFoundError || (error as { statusCode?: number }).statusCode === 400) throw new CkanError(404, 'Not Found Error', 'Not found');
+        if (error instanceof NotFoundError || (error as { statusCode?: number }).statusCode === 400)
+          throw new CkanError(404, 'Not Found Error', 'Not found');
         throw error;
       }
     },
@@ -266,7 +413,12 @@ async function routes(app: FastifyInstance) {
     package_create: async (params, request) => {
       const user = requireUser(request);
       const input = await parseDatasetInput(db, toCatalogBody(params, null), editableCityIds(user));
-      const state = params.private === true || params.private === 'true' ? 'private' : params.state === 'draft' ? 'draft' : 'published';
+      const state =
+        params.private === true || params.private === 'true'
+          ? 'private'
+          : params.state === 'draft'
+            ? 'draft'
+            : 'published';
       const dataset = await db.transaction(async (tx) => {
         const created = await createDataset(tx, actorOf(request), input, state);
         for (const resource of Array.isArray(params.resources) ? params.resources : []) {
@@ -294,7 +446,10 @@ async function routes(app: FastifyInstance) {
       const id = text(params, 'id');
       if (!id) throw missing('id');
       if (!/^[0-9a-f-]{36}$/i.test(id)) throw new CkanError(404, 'Not Found Error', 'Not found');
-      const row = await db.one<{ name: string }>('SELECT d.name FROM resources r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = $1', [id]);
+      const row = await db.one<{ name: string }>(
+        'SELECT d.name FROM resources r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = $1',
+        [id],
+      );
       if (!row) throw new CkanError(404, 'Not Found Error', 'Not found');
       const dataset = await findPackage(request, row.name);
       const resource = (await listResources(db, [dataset.id])).find((r) => r.id === id)!;
@@ -306,20 +461,32 @@ async function routes(app: FastifyInstance) {
       // A file comes as multipart/form-data (CKAN's `upload` field), a link as JSON or a form.
       if (request.isMultipart()) {
         let dataset: Dataset | null = null;
-        const received = await receiveUpload(request as never, app.config.dataDir, app.config.uploadLimitBytes, async (fields) => {
-          if (!fields.package_id) throw missing('package_id');
-          dataset = await findPackage(request, fields.package_id);
-          assertCanEditDataset(user, dataset);
-        }).catch((error) => {
-          if (error instanceof FileTooLargeError) throw new CkanError(413, 'Validation Error', 'The file is too large', { upload: [`At most ${app.config.uploadLimitBytes} bytes`] });
+        const received = await receiveUpload(
+          request as never,
+          app.config.dataDir,
+          app.config.uploadLimitBytes,
+          async (fields) => {
+            if (!fields.package_id) throw missing('package_id');
+            dataset = await findPackage(request, fields.package_id);
+            assertCanEditDataset(user, dataset);
+          },
+        ).catch((error) => {
+          if (error instanceof FileTooLargeError)
+            throw new CkanError(413, 'Validation Error', 'The file is too large', {
+              upload: [`At most ${app.config.uploadLimitBytes} bytes`],
+            });
           throw error;
         });
         if (!received.stored || !dataset) throw missing('upload');
         const target: Dataset = dataset;
-        const id = await db.transaction((tx) => addUploadedResource(tx, actorOf(request), target, {
-          file: received.stored!.file, fileName: received.stored!.fileName,
-          name: (received.fields.name ?? '').slice(0, 300), description: (received.fields.description ?? '').slice(0, 5000),
-        }));
+        const id = await db.transaction((tx) =>
+          addUploadedResource(tx, actorOf(request), target, {
+            file: received.stored!.file,
+            fileName: received.stored!.fileName,
+            name: (received.fields.name ?? '').slice(0, 300),
+            description: (received.fields.description ?? '').slice(0, 5000),
+          }),
+        );
         const resource = (await listResources(db, [target.id])).find((r) => r.id === id)!;
         return resourceDict(resource, target, app.config.publicUrl);
       }
@@ -340,23 +507,53 @@ async function routes(app: FastifyInstance) {
     if (!id) throw missing('id');
     const before = await findPackage(request, id);
     assertCanEditDataset(user, before);
-    const body = toCatalogBody(patch ? params : { ...params, name: params.name ?? before.name }, patch ? before : { ...before, title_en: '', title_bg: '', keywords: [], themes: [] } as Dataset);
+    const body = toCatalogBody(
+      patch ? params : { ...params, name: params.name ?? before.name },
+      patch ? before : ({ ...before, title_en: '', title_bg: '', keywords: [], themes: [] } as Dataset),
+    );
     const input = await parseDatasetInput(db, body, editableCityIds(user));
-    const after = await db.transaction((tx) => updateDataset(tx, actorOf(request), before, input, patch ? 'patched through the CKAN API' : 'updated through the CKAN API'));
+    const after = await db.transaction((tx) =>
+      updateDataset(
+        tx,
+        actorOf(request),
+        before,
+        input,
+        patch ? 'patched through the CKAN API' : 'updated through the CKAN API',
+      ),
+    );
     return showPackage(after);
   }
 
   const respond = (request: FastifyRequest<{ Params: { action: string } }>, reply: FastifyReply) =>
-    ckanRespond(app, request.params.action, Object.hasOwn(actions, request.params.action) ? actions[request.params.action] : undefined, request, reply);
-  const options = { config: apiRateLimit(app), schema: { hide: true, params: { type: 'object', properties: { action: { type: 'string', pattern: '^[a-z_]{1,60}$' } } } } };
+    ckanRespond(
+      app,
+      request.params.action,
+      Object.hasOwn(actions, request.params.action) ? actions[request.params.action] : undefined,
+      request,
+      reply,
+    );
+  const options = {
+    config: apiRateLimit(app),
+    schema: {
+      hide: true,
+      params: { type: 'object', properties: { action: { type: 'string', pattern: '^[a-z_]{1,60}$' } } },
+    },
+  };
   app.get<{ Params: { action: string } }>('/api/3/action/:action', options, respond);
   app.post<{ Params: { action: string } }>('/api/3/action/:action', options, respond);
 }
 
 /** Answers one action call in CKAN's envelope, mapping our errors to CKAN's types and codes. */
-export async function ckanRespond(app: FastifyInstance, name: string, action: Action | undefined, request: FastifyRequest, reply: FastifyReply) {
+export async function ckanRespond(
+  app: FastifyInstance,
+  name: string,
+  action: Action | undefined,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
   const help = `${app.config.publicUrl}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
-  const fail = (status: number, error: Record<string, unknown>) => reply.code(status).type('application/json; charset=utf-8').send({ help, success: false, error });
+  const fail = (status: number, error: Record<string, unknown>) =>
+    reply.code(status).type('application/json; charset=utf-8').send({ help, success: false, error });
   if (!action) return fail(400, { __type: 'Bad request', message: `Bad request - Action name not known: ${name}` });
   const body = request.body && typeof request.body === 'object' ? (request.body as Params) : {};
   const params: Params = { ...(request.query as Params), ...body };
@@ -364,8 +561,10 @@ export async function ckanRespond(app: FastifyInstance, name: string, action: Ac
     const result = await action(params, request);
     return reply.type('application/json; charset=utf-8').send({ help, success: true, result });
   } catch (error) {
-    if (error instanceof CkanError) return fail(error.status, { __type: error.type, message: error.message, ...error.fields });
-    if (error instanceof ForbiddenError) return fail(403, { __type: 'Authorization Error', message: 'Access denied: you may not change this dataset' });
+    if (error instanceof CkanError)
+      return fail(error.status, { __type: error.type, message: error.message, ...error.fields });
+    if (error instanceof ForbiddenError)
+      return fail(403, { __type: 'Authorization Error', message: 'Access denied: you may not change this dataset' });
     if (error instanceof NotFoundError) return fail(404, { __type: 'Not Found Error', message: 'Not found' });
     if (error instanceof ValidationError) {
       const ckan = validationToCkan(error);

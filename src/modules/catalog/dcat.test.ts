@@ -43,7 +43,9 @@ describe('DCAT-AP 3', () => {
     assert.deepEqual(await violations(response.body), []);
     assert.match(response.body, /lviv-budget-2024/);
     assert.ok(!response.body.includes('lviv-council-decisions-draft'));
-    const published = (await app.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM datasets WHERE state = 'published'`))!.n;
+    const published = (await app.db.one<{ n: number }>(
+      `SELECT count(*)::int AS n FROM datasets WHERE state = 'published'`,
+    ))!.n;
     assert.match(response.body, new RegExp(`hydra:totalItems (${published}|"${published}")`));
   });
 
@@ -52,8 +54,13 @@ describe('DCAT-AP 3', () => {
     assert.equal(ttl.statusCode, 200);
     assert.deepEqual(await violations(ttl.body), []);
     const jsonld = (await app.inject('/dataset/lviv-budget-2024.jsonld')).json();
-    const dataset = jsonld['@graph'].find((n: { '@type'?: string[] }) => n['@type']?.includes('http://www.w3.org/ns/dcat#Dataset'));
-    assert.equal(dataset['http://purl.org/dc/terms/title'][0]['@value'], 'Бюджет Львівської міської територіальної громади на 2024 рік');
+    const dataset = jsonld['@graph'].find((n: { '@type'?: string[] }) =>
+      n['@type']?.includes('http://www.w3.org/ns/dcat#Dataset'),
+    );
+    assert.equal(
+      dataset['http://purl.org/dc/terms/title'][0]['@value'],
+      'Бюджет Львівської міської територіальної громади на 2024 рік',
+    );
     assert.equal(dataset['http://www.w3.org/ns/dcat#distribution'].length, 2);
     assert.equal((await app.inject('/dataset/lviv-council-decisions-draft.ttl')).statusCode, 404);
     assert.equal((await app.inject('/dataset/..%2Fetc.ttl')).statusCode, 400);
@@ -62,12 +69,19 @@ describe('DCAT-AP 3', () => {
   test('RDF/XML carries the same statements and conforms too', async () => {
     const parseRdfXml = async (text: string) => {
       const dataset = rdf.dataset();
-      const stream = rdf.formats.parsers.import('application/rdf+xml', Readable.from([text]), { baseIRI: 'http://localhost/' })!;
+      const stream = rdf.formats.parsers.import('application/rdf+xml', Readable.from([text]), {
+        baseIRI: 'http://localhost/',
+      })!;
       for await (const q of stream as unknown as AsyncIterable<never>) dataset.add(q);
       return dataset;
     };
-    const withoutBlankNodes = (dataset: Iterable<{ subject: { termType: string }; object: { termType: string }; toString?: () => string }>) =>
-      [...dataset].filter((q) => q.subject.termType !== 'BlankNode' && q.object.termType !== 'BlankNode').map((q) => rdf.dataset([q as never]).toCanonical()).sort();
+    const withoutBlankNodes = (
+      dataset: Iterable<{ subject: { termType: string }; object: { termType: string }; toString?: () => string }>,
+    ) =>
+      [...dataset]
+        .filter((q) => q.subject.termType !== 'BlankNode' && q.object.termType !== 'BlankNode')
+        .map((q) => rdf.dataset([q as never]).toCanonical())
+        .sort();
     for (const url of ['/dataset/lviv-budget-2024', '/catalog']) {
       const xml = await app.inject(`${url}.rdf`);
       assert.equal(xml.statusCode, 200);
@@ -75,9 +89,19 @@ describe('DCAT-AP 3', () => {
       const fromXml = await parseRdfXml(xml.body);
       const fromTurtle = parseTurtle((await app.inject(`${url}.ttl`)).body);
       assert.equal(fromXml.size, fromTurtle.size, url);
-      assert.deepEqual(withoutBlankNodes(fromXml as never), withoutBlankNodes(fromTurtle as never).map((t) => t.replaceAll('.ttl?', '.rdf?')), url);
+      assert.deepEqual(
+        withoutBlankNodes(fromXml as never),
+        withoutBlankNodes(fromTurtle as never).map((t) => t.replaceAll('.ttl?', '.rdf?')),
+        url,
+      );
       const report = await validator.validate(fromXml);
-      assert.deepEqual(report.results.filter((r) => r.severity?.value.endsWith('Violation')).map((r) => r.message.map((m) => m.value).join()), [], url);
+      assert.deepEqual(
+        report.results
+          .filter((r) => r.severity?.value.endsWith('Violation'))
+          .map((r) => r.message.map((m) => m.value).join()),
+        [],
+        url,
+      );
     }
     assert.equal((await app.inject('/dataset/lviv-council-decisions-draft.rdf')).statusCode, 404);
   });

@@ -29,14 +29,40 @@ const a = u('rdf', 'type');
 const dateTime = (value: Date | string) => literal(new Date(value).toISOString(), u('xsd', 'dateTime'));
 const date = (value: string) => literal(value, u('xsd', 'date'));
 const FILE_TYPE = 'http://publications.europa.eu/resource/authority/file-type/';
-const KNOWN_FILE_TYPES = new Set(['CSV', 'TSV', 'JSON', 'GEOJSON', 'XML', 'XLSX', 'XLS', 'ODS', 'PDF', 'ZIP', 'RDF', 'TXT', 'HTML', 'KML', 'GPX']);
+const KNOWN_FILE_TYPES = new Set([
+  'CSV',
+  'TSV',
+  'JSON',
+  'GEOJSON',
+  'XML',
+  'XLSX',
+  'XLS',
+  'ODS',
+  'PDF',
+  'ZIP',
+  'RDF',
+  'TXT',
+  'HTML',
+  'KML',
+  'GPX',
+]);
 
 function datasetQuads(d: Dataset, resources: Resource[], city: City | undefined, base: string): Quad[] {
   const q: Quad[] = [];
   const s = namedNode(`${base}/datasets/${d.name}`);
   q.push(quad(s, a, u('dcat', 'Dataset')));
-  for (const [lang, title] of [['uk', d.title_uk], ['en', d.title_en], ['bg', d.title_bg]] as const) if (title) q.push(quad(s, u('dct', 'title'), literal(title, lang)));
-  for (const [lang, text] of [['uk', d.description_uk || d.title_uk], ['en', d.description_en], ['bg', d.description_bg]] as const) if (text) q.push(quad(s, u('dct', 'description'), literal(text, lang)));
+  for (const [lang, title] of [
+    ['uk', d.title_uk],
+    ['en', d.title_en],
+    ['bg', d.title_bg],
+  ] as const)
+    if (title) q.push(quad(s, u('dct', 'title'), literal(title, lang)));
+  for (const [lang, text] of [
+    ['uk', d.description_uk || d.title_uk],
+    ['en', d.description_en],
+    ['bg', d.description_bg],
+  ] as const)
+    if (text) q.push(quad(s, u('dct', 'description'), literal(text, lang)));
   q.push(quad(s, u('dct', 'identifier'), literal(d.name)));
   q.push(quad(s, u('dcat', 'landingPage'), namedNode(`${base}/datasets/${d.name}`)));
   q.push(quad(namedNode(`${base}/datasets/${d.name}`), a, u('foaf', 'Document')));
@@ -46,7 +72,14 @@ function datasetQuads(d: Dataset, resources: Resource[], city: City | undefined,
   for (const theme of d.themes) {
     q.push(quad(s, u('dcat', 'theme'), namedNode(themeUri(theme))));
     q.push(quad(namedNode(themeUri(theme)), a, u('skos', 'Concept')));
-    for (const lang of ['uk', 'en', 'bg'] as const) q.push(quad(namedNode(themeUri(theme)), u('skos', 'prefLabel'), literal(translator(lang)(`catalog.themes.${theme}`), lang)));
+    for (const lang of ['uk', 'en', 'bg'] as const)
+      q.push(
+        quad(
+          namedNode(themeUri(theme)),
+          u('skos', 'prefLabel'),
+          literal(translator(lang)(`catalog.themes.${theme}`), lang),
+        ),
+      );
   }
   const frequency = namedNode(frequencyUri(d.frequency));
   q.push(quad(s, u('dct', 'accrualPeriodicity'), frequency));
@@ -76,7 +109,11 @@ function datasetQuads(d: Dataset, resources: Resource[], city: City | undefined,
     q.push(quad(dist, a, u('dcat', 'Distribution')));
     q.push(quad(dist, u('dct', 'title'), literal(r.name, 'uk')));
     if (r.description) q.push(quad(dist, u('dct', 'description'), literal(r.description, 'uk')));
-    const access = r.url ? (r.url.startsWith('/') ? `${base}${r.url}` : r.url) : `${base}/datasets/${d.name}/resources/${r.id}/download`;
+    const access = r.url
+      ? r.url.startsWith('/')
+        ? `${base}${r.url}`
+        : r.url
+      : `${base}/datasets/${d.name}/resources/${r.id}/download`;
     q.push(quad(dist, u('dcat', 'accessURL'), namedNode(access)));
     if (!r.url) q.push(quad(dist, u('dcat', 'downloadURL'), namedNode(access)));
     q.push(quad(dist, u('dct', 'issued'), dateTime(r.created_at)));
@@ -111,7 +148,11 @@ function toTurtle(quads: Quad[]): Promise<string> {
   const order = new Map<string, number>();
   quads.forEach((q) => order.set(q.subject.value, order.get(q.subject.value) ?? order.size));
   const sorted = quads
-    .filter((q) => !seen.has(`${q.subject.value} ${q.predicate.value} ${q.object.id}`) && seen.add(`${q.subject.value} ${q.predicate.value} ${q.object.id}`))
+    .filter(
+      (q) =>
+        !seen.has(`${q.subject.value} ${q.predicate.value} ${q.object.id}`) &&
+        seen.add(`${q.subject.value} ${q.predicate.value} ${q.object.id}`),
+    )
     .sort((x, y) => order.get(x.subject.value)! - order.get(y.subject.value)!);
   writer.addQuads(sorted);
   return new Promise((resolve, reject) => writer.end((error, result) => (error ? reject(error) : resolve(result))));
@@ -133,15 +174,24 @@ function toJsonLd(quads: Quad[]): object {
       push('@type', object.value);
       continue;
     }
-    const value = object.termType === 'Literal'
-      ? { '@value': object.value, ...(object.language ? { '@language': object.language } : object.datatype.value !== NS.xsd + 'string' ? { '@type': object.datatype.value } : {}) }
-      : { '@id': id(object) };
+    const value =
+      object.termType === 'Literal'
+        ? {
+            '@value': object.value,
+            ...(object.language
+              ? { '@language': object.language }
+              : object.datatype.value !== NS.xsd + 'string'
+                ? { '@type': object.datatype.value }
+                : {}),
+          }
+        : { '@id': id(object) };
     push(predicate.value, value);
   }
   return { '@graph': [...nodes.values()] };
 }
 
-const escapeXml = (text: string) => text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+const escapeXml = (text: string) =>
+  text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 
 /**
  * RDF/XML, the serialisation older harvesters (CKAN's dcat extension among them) ask for: one
@@ -152,7 +202,8 @@ export function toRdfXml(quads: Quad[]): string {
   const qname = (iri: string) => {
     const split = Math.max(iri.lastIndexOf('#'), iri.lastIndexOf('/')) + 1;
     const prefix = prefixOf.get(iri.slice(0, split));
-    if (!prefix || !/^[A-Za-z_][\w.-]*$/.test(iri.slice(split))) throw new Error(`no XML name for the predicate ${iri}`);
+    if (!prefix || !/^[A-Za-z_][\w.-]*$/.test(iri.slice(split)))
+      throw new Error(`no XML name for the predicate ${iri}`);
     return `${prefix}:${iri.slice(split)}`;
   };
   const subjects = new Map<string, string[]>();
@@ -165,16 +216,23 @@ export function toRdfXml(quads: Quad[]): string {
     const name = qname(predicate.value);
     let element: string;
     if (object.termType === 'Literal') {
-      const attribute = object.language ? ` xml:lang="${escapeXml(object.language)}"`
-        : object.datatype.value !== NS.xsd + 'string' ? ` rdf:datatype="${escapeXml(object.datatype.value)}"` : '';
+      const attribute = object.language
+        ? ` xml:lang="${escapeXml(object.language)}"`
+        : object.datatype.value !== NS.xsd + 'string'
+          ? ` rdf:datatype="${escapeXml(object.datatype.value)}"`
+          : '';
       element = `<${name}${attribute}>${escapeXml(object.value)}</${name}>`;
     } else {
       element = `<${name} ${object.termType === 'BlankNode' ? 'rdf:nodeID' : 'rdf:resource'}="${escapeXml(object.value)}"/>`;
     }
     subjects.set(key, [...(subjects.get(key) ?? []), element]);
   }
-  const namespaces = Object.entries(NS).map(([prefix, iri]) => `xmlns:${prefix}="${iri}"`).join('\n  ');
-  const descriptions = [...subjects].map(([key, elements]) => `  <rdf:Description ${key}>\n    ${elements.join('\n    ')}\n  </rdf:Description>`);
+  const namespaces = Object.entries(NS)
+    .map(([prefix, iri]) => `xmlns:${prefix}="${iri}"`)
+    .join('\n  ');
+  const descriptions = [...subjects].map(
+    ([key, elements]) => `  <rdf:Description ${key}>\n    ${elements.join('\n    ')}\n  </rdf:Description>`,
+  );
   return `<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF\n  ${namespaces}>\n${descriptions.join('\n')}\n</rdf:RDF>\n`;
 }
 
@@ -197,19 +255,32 @@ async function routes(app: FastifyInstance) {
     const since = modifiedSince ? `AND d.modified_at >= $3` : '';
     if (modifiedSince) params.push(modifiedSince);
     const names = await db.query<{ name: string }>(
-      `SELECT d.name FROM datasets d WHERE d.state = 'published' ${since} ORDER BY d.modified_at DESC, d.id LIMIT $1 OFFSET $2`, params);
+      `SELECT d.name FROM datasets d WHERE d.state = 'published' ${since} ORDER BY d.modified_at DESC, d.id LIMIT $1 OFFSET $2`,
+      params,
+    );
     const total = (await db.one<{ n: number }>(
       `SELECT count(*)::int AS n FROM datasets d WHERE d.state = 'published' ${modifiedSince ? 'AND d.modified_at >= $1' : ''}`,
-      modifiedSince ? [modifiedSince] : []))!.n;
-    const cities = new Map((await listCities(db, { locale: 'uk', limit: 5000, offset: 0 })).items.map((c): [number, City] => [c.id, c]));
+      modifiedSince ? [modifiedSince] : [],
+    ))!.n;
+    const cities = new Map(
+      (await listCities(db, { locale: 'uk', limit: 5000, offset: 0 })).items.map((c): [number, City] => [c.id, c]),
+    );
     const catalog = namedNode(`${base}/catalog`);
     const operator = namedNode(`${base}/`);
     const q: Quad[] = [
       quad(catalog, a, u('dcat', 'Catalog')),
       quad(catalog, u('dct', 'title'), literal('Громада — відкриті дані міст', 'uk')),
       quad(catalog, u('dct', 'title'), literal('Hromada — open data of cities', 'en')),
-      quad(catalog, u('dct', 'description'), literal('Набори відкритих даних, які публікують міста на платформі «Громада».', 'uk')),
-      quad(catalog, u('dct', 'description'), literal('Open datasets published by cities on the Hromada platform.', 'en')),
+      quad(
+        catalog,
+        u('dct', 'description'),
+        literal('Набори відкритих даних, які публікують міста на платформі «Громада».', 'uk'),
+      ),
+      quad(
+        catalog,
+        u('dct', 'description'),
+        literal('Open datasets published by cities on the Hromada platform.', 'en'),
+      ),
       quad(catalog, u('dct', 'publisher'), operator),
       quad(operator, a, u('foaf', 'Agent')),
       quad(operator, u('foaf', 'name'), literal('Hromada', 'en')),
@@ -225,7 +296,8 @@ async function routes(app: FastifyInstance) {
     }
     for (const cityId of usedCities) q.push(...agentQuads(cities.get(cityId)!, base));
     // Hydra paging, as data.europa.eu's harvester follows it.
-    const pageUrl = (n: number) => `${base}/catalog.${format}?page=${n}${modifiedSince ? `&modified_since=${encodeURIComponent(modifiedSince)}` : ''}`;
+    const pageUrl = (n: number) =>
+      `${base}/catalog.${format}?page=${n}${modifiedSince ? `&modified_since=${encodeURIComponent(modifiedSince)}` : ''}`;
     const view = namedNode(pageUrl(page));
     const last = Math.max(1, Math.ceil(total / PAGE_SIZE));
     q.push(quad(view, a, u('hydra', 'PartialCollectionView')));
@@ -240,24 +312,49 @@ async function routes(app: FastifyInstance) {
   const catalogQuery = {
     type: 'object',
     additionalProperties: false,
-    properties: { page: { type: 'integer', minimum: 1, maximum: 100_000, default: 1 }, modified_since: { type: 'string', format: 'date-time' } },
+    properties: {
+      page: { type: 'integer', minimum: 1, maximum: 100_000, default: 1 },
+      modified_since: { type: 'string', format: 'date-time' },
+    },
   } as const;
 
   for (const format of Object.keys(FORMATS) as RdfFormat[]) {
-    app.get<{ Querystring: { page: number; modified_since?: string } }>(`/catalog.${format}`, { schema: { hide: true, querystring: catalogQuery } },
-      async (request, reply) => reply.type(FORMATS[format].type)
-        .send(await FORMATS[format].write(await catalogQuads(format, request.query.page, request.query.modified_since))));
+    app.get<{ Querystring: { page: number; modified_since?: string } }>(
+      `/catalog.${format}`,
+      { schema: { hide: true, querystring: catalogQuery } },
+      async (request, reply) =>
+        reply
+          .type(FORMATS[format].type)
+          .send(
+            await FORMATS[format].write(await catalogQuads(format, request.query.page, request.query.modified_since)),
+          ),
+    );
   }
 
-  app.get<{ Params: { file: string } }>('/dataset/:file', { schema: { hide: true, params: { type: 'object', properties: { file: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{1,99}\\.(ttl|jsonld|rdf)$' } } } } }, async (request, reply) => {
-    const [, name, extension] = /^(.+)\.(ttl|jsonld|rdf)$/.exec(request.params.file)!;
-    const dataset = await getDataset(db, name!, PUBLIC_ONLY);
-    const cities = (await listCities(db, { locale: 'uk', limit: 5000, offset: 0 })).items;
-    const city = cities.find((c) => c.id === dataset.city_id);
-    const quads = [...datasetQuads(dataset, await listResources(db, [dataset.id]), city, base), ...(city ? agentQuads(city, base) : [])];
-    const format = FORMATS[extension as RdfFormat];
-    return reply.type(format.type).send(await format.write(quads));
-  });
+  app.get<{ Params: { file: string } }>(
+    '/dataset/:file',
+    {
+      schema: {
+        hide: true,
+        params: {
+          type: 'object',
+          properties: { file: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{1,99}\\.(ttl|jsonld|rdf)$' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const [, name, extension] = /^(.+)\.(ttl|jsonld|rdf)$/.exec(request.params.file)!;
+      const dataset = await getDataset(db, name!, PUBLIC_ONLY);
+      const cities = (await listCities(db, { locale: 'uk', limit: 5000, offset: 0 })).items;
+      const city = cities.find((c) => c.id === dataset.city_id);
+      const quads = [
+        ...datasetQuads(dataset, await listResources(db, [dataset.id]), city, base),
+        ...(city ? agentQuads(city, base) : []),
+      ];
+      const format = FORMATS[extension as RdfFormat];
+      return reply.type(format.type).send(await format.write(quads));
+    },
+  );
 }
 
 export const dcatModule = fp(routes, { name: 'dcat' });

@@ -9,10 +9,21 @@ import { PUBLIC_ONLY, getDataset, listResources, searchDatasets, type Dataset, t
 import { licence, themeUri } from './vocabularies.ts';
 import type { Field } from '../datastore/ingest.ts';
 
-const TABLE_SCHEMA_TYPES: Record<string, string> = { integer: 'integer', number: 'number', boolean: 'boolean', date: 'date', datetime: 'datetime', text: 'string' };
+const TABLE_SCHEMA_TYPES: Record<string, string> = {
+  integer: 'integer',
+  number: 'number',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'datetime',
+  text: 'string',
+};
 
 /** Frictionless Data Package: the dataset, its resources, and a Table Schema from the data dictionary. */
-export function dataPackage(dataset: Dataset, resources: (Resource & { datastore_fields?: Field[] | null; file_name?: string | null })[], publicUrl: string) {
+export function dataPackage(
+  dataset: Dataset,
+  resources: (Resource & { datastore_fields?: Field[] | null; file_name?: string | null })[],
+  publicUrl: string,
+) {
   const lic = licence(dataset.license_id);
   return {
     profile: 'data-package',
@@ -22,16 +33,27 @@ export function dataPackage(dataset: Dataset, resources: (Resource & { datastore
     homepage: `${publicUrl}/datasets/${dataset.name}`,
     created: new Date(dataset.created_at).toISOString(),
     keywords: dataset.keywords,
-    licenses: [{ name: dataset.license_id, ...(lic?.url ? { path: lic.url } : {}), title: lic?.title ?? dataset.license_id }],
+    licenses: [
+      { name: dataset.license_id, ...(lic?.url ? { path: lic.url } : {}), title: lic?.title ?? dataset.license_id },
+    ],
     resources: resources.map((r) => ({
       name: r.id,
       title: r.name,
-      path: r.file_name ? `${publicUrl}/datasets/${dataset.name}/resources/${r.id}/download` : r.url ?? '',
+      path: r.file_name ? `${publicUrl}/datasets/${dataset.name}/resources/${r.id}/download` : (r.url ?? ''),
       format: r.format.toLowerCase() || undefined,
-      ...(r.datastore_fields ? {
-        profile: 'tabular-data-resource',
-        schema: { fields: r.datastore_fields.map((f) => ({ name: f.id, type: TABLE_SCHEMA_TYPES[f.type] ?? 'string', ...(f.label ? { title: f.label } : {}), ...(f.description ? { description: f.description } : {}) })) },
-      } : {}),
+      ...(r.datastore_fields
+        ? {
+            profile: 'tabular-data-resource',
+            schema: {
+              fields: r.datastore_fields.map((f) => ({
+                name: f.id,
+                type: TABLE_SCHEMA_TYPES[f.type] ?? 'string',
+                ...(f.label ? { title: f.label } : {}),
+                ...(f.description ? { description: f.description } : {}),
+              })),
+            },
+          }
+        : {}),
     })),
   };
 }
@@ -51,9 +73,13 @@ export function schemaOrgDataset(dataset: Dataset, resources: Resource[], city: 
     isAccessibleForFree: true,
     dateCreated: new Date(dataset.created_at).toISOString(),
     dateModified: new Date(dataset.modified_at).toISOString(),
-    ...(dataset.temporal_start || dataset.temporal_end ? { temporalCoverage: `${dataset.temporal_start ?? '..'}/${dataset.temporal_end ?? '..'}` } : {}),
+    ...(dataset.temporal_start || dataset.temporal_end
+      ? { temporalCoverage: `${dataset.temporal_start ?? '..'}/${dataset.temporal_end ?? '..'}` }
+      : {}),
     ...(dataset.spatial ? { spatialCoverage: dataset.spatial } : {}),
-    creator: city ? { '@type': 'GovernmentOrganization', name: city.name_uk, url: `${publicUrl}/cities/${city.slug}` } : undefined,
+    creator: city
+      ? { '@type': 'GovernmentOrganization', name: city.name_uk, url: `${publicUrl}/cities/${city.slug}` }
+      : undefined,
     about: dataset.themes.map((th) => themeUri(th)),
     distribution: resources.map((r) => ({
       '@type': 'DataDownload',
@@ -70,33 +96,61 @@ async function routes(app: FastifyInstance) {
   const { db } = app;
   const base = app.config.publicUrl;
 
-  app.get<{ Params: { name: string } }>('/datasets/:name/datapackage.json', {
-    schema: { hide: true, params: { type: 'object', properties: { name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{1,99}$' } } } },
-  }, async (request) => {
-    const dataset = await getDataset(db, request.params.name, PUBLIC_ONLY);
-    const resources = await listResources(db, [dataset.id]);
-    const dictionaries = await db.query<{ id: string; datastore_fields: Field[] | null; file_name: string | null }>(
-      'SELECT id, datastore_fields, file_name FROM resources WHERE dataset_id = $1', [dataset.id]);
-    const extra = new Map(dictionaries.map((d) => [d.id, d]));
-    return dataPackage(dataset, resources.map((r) => ({ ...r, ...extra.get(r.id) })), base);
-  });
+  app.get<{ Params: { name: string } }>(
+    '/datasets/:name/datapackage.json',
+    {
+      schema: {
+        hide: true,
+        params: { type: 'object', properties: { name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{1,99}$' } } },
+      },
+    },
+    async (request) => {
+      const dataset = await getDataset(db, request.params.name, PUBLIC_ONLY);
+      const resources = await listResources(db, [dataset.id]);
+      const dictionaries = await db.query<{ id: string; datastore_fields: Field[] | null; file_name: string | null }>(
+        'SELECT id, datastore_fields, file_name FROM resources WHERE dataset_id = $1',
+        [dataset.id],
+      );
+      const extra = new Map(dictionaries.map((d) => [d.id, d]));
+      return dataPackage(
+        dataset,
+        resources.map((r) => ({ ...r, ...extra.get(r.id) })),
+        base,
+      );
+    },
+  );
 
   app.get('/sitemap.xml', { schema: { hide: true } }, async (request, reply) => {
     const datasets = await searchDatasets(db, { sort: '-modified', limit: 45_000, offset: 0, visibility: PUBLIC_ONLY });
     const cities = await listCities(db, { locale: 'uk', limit: 5000, offset: 0 });
     const urls = [
-      `${base}/`, `${base}/datasets`, `${base}/cities`, `${base}/cities/map`, `${base}/api/docs`,
+      `${base}/`,
+      `${base}/datasets`,
+      `${base}/cities`,
+      `${base}/cities/map`,
+      `${base}/api/docs`,
       ...cities.items.map((c) => `${base}/cities/${c.slug}`),
     ].map((loc) => `<url><loc>${xml(loc)}</loc></url>`);
-    urls.push(...datasets.items.map((d) => `<url><loc>${xml(`${base}/datasets/${d.name}`)}</loc><lastmod>${new Date(d.modified_at).toISOString()}</lastmod></url>`));
-    return reply.type('application/xml; charset=utf-8')
-      .send(`<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`);
+    urls.push(
+      ...datasets.items.map(
+        (d) =>
+          `<url><loc>${xml(`${base}/datasets/${d.name}`)}</loc><lastmod>${new Date(d.modified_at).toISOString()}</lastmod></url>`,
+      ),
+    );
+    return reply
+      .type('application/xml; charset=utf-8')
+      .send(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`,
+      );
   });
 
   app.get('/datasets/feed.atom', { schema: { hide: true } }, async (request, reply) => {
     const datasets = await searchDatasets(db, { sort: '-modified', limit: 50, offset: 0, visibility: PUBLIC_ONLY });
-    const updated = datasets.items[0] ? new Date(datasets.items[0].modified_at).toISOString() : new Date(0).toISOString();
-    const entries = datasets.items.map((d) => `<entry>
+    const updated = datasets.items[0]
+      ? new Date(datasets.items[0].modified_at).toISOString()
+      : new Date(0).toISOString();
+    const entries = datasets.items.map(
+      (d) => `<entry>
   <id>${xml(`${base}/datasets/${d.name}`)}</id>
   <title>${xml(d.title_uk)}</title>
   <link rel="alternate" href="${xml(`${base}/datasets/${d.name}`)}"/>
@@ -104,7 +158,8 @@ async function routes(app: FastifyInstance) {
   <published>${new Date(d.published_at ?? d.created_at).toISOString()}</published>
   <author><name>${xml(d.city_slug)}</name></author>
   <summary>${xml(d.description_uk.slice(0, 500))}</summary>
-</entry>`);
+</entry>`,
+    );
     return reply.type('application/atom+xml; charset=utf-8').send(`<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="uk">
 <id>${xml(`${base}/datasets/feed.atom`)}</id>

@@ -7,7 +7,15 @@ import { Checker, assertUnique } from '../../platform/validate.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { searchFold } from '../../platform/i18n/collation.ts';
-import { FREQUENCIES, FREQUENCY_CODES, LICENCE_IDS, OPEN_FORMATS, THEMES, licence, type Frequency } from './vocabularies.ts';
+import {
+  FREQUENCIES,
+  FREQUENCY_CODES,
+  LICENCE_IDS,
+  OPEN_FORMATS,
+  THEMES,
+  licence,
+  type Frequency,
+} from './vocabularies.ts';
 
 export const DATASET_STATES = ['draft', 'published', 'private'] as const;
 export type DatasetState = (typeof DATASET_STATES)[number] | 'deleted';
@@ -77,11 +85,17 @@ function visibilityCondition(visibility: Visibility, params: unknown[]): string 
   return `(d.state = 'published' OR (d.state IN ('draft', 'private') AND d.city_id = ANY($${params.length}::int[])))`;
 }
 
-export function localTitle(dataset: Pick<Dataset, 'title_uk' | 'title_en' | 'title_bg'>, locale: 'uk' | 'en' | 'bg'): string {
+export function localTitle(
+  dataset: Pick<Dataset, 'title_uk' | 'title_en' | 'title_bg'>,
+  locale: 'uk' | 'en' | 'bg',
+): string {
   return dataset[`title_${locale}`] || dataset.title_uk;
 }
 
-export function localDescription(dataset: Pick<Dataset, 'description_uk' | 'description_en' | 'description_bg'>, locale: 'uk' | 'en' | 'bg'): string {
+export function localDescription(
+  dataset: Pick<Dataset, 'description_uk' | 'description_en' | 'description_bg'>,
+  locale: 'uk' | 'en' | 'bg',
+): string {
   return dataset[`description_${locale}`] || dataset.description_uk;
 }
 
@@ -89,7 +103,10 @@ export function localDescription(dataset: Pick<Dataset, 'description_uk' | 'desc
 
 export async function getDataset(db: Queryable, name: string, visibility: Visibility): Promise<Dataset> {
   const params: unknown[] = [name];
-  const dataset = await db.one<Dataset>(`${DATASET_SELECT} WHERE d.name = $1 AND ${visibilityCondition(visibility, params)}`, params);
+  const dataset = await db.one<Dataset>(
+    `${DATASET_SELECT} WHERE d.name = $1 AND ${visibilityCondition(visibility, params)}`,
+    params,
+  );
   if (!dataset) throw new NotFoundError(`dataset ${name}`);
   return dataset;
 }
@@ -137,7 +154,14 @@ export interface SearchResult {
 export async function searchDatasets(db: Queryable, query: DatasetQuery): Promise<SearchResult> {
   // Literal matches are cheap (a LIKE per word); only when they find nothing do we look for typos.
   const literal = await searchPass(db, query, new Map());
-  if (literal.total > 0 || !query.q || !searchFold(query.q).split(/\s+/).some((w) => w.length > 2)) return literal;
+  if (
+    literal.total > 0 ||
+    !query.q ||
+    !searchFold(query.q)
+      .split(/\s+/)
+      .some((w) => w.length > 2)
+  )
+    return literal;
   // The typo pass: each longer word of the query also stands for the catalog's words closest to
   // it (pg_trgm similarity ≥ 0.38 in the small catalog_words table, which its trigram index
   // answers; one wrong letter in a six-letter word scores about 0.4: budjet → budget), and those
@@ -147,18 +171,30 @@ export async function searchDatasets(db: Queryable, query: DatasetQuery): Promis
     const words = queryWords(query.q).filter((w) => w.length > 2);
     const close = await tx.query<{ query: string; word: string; score: number }>(
       `SELECT q AS query, c.word, similarity(c.word, q) AS score FROM unnest($1::text[]) AS q
-       CROSS JOIN LATERAL (SELECT word FROM catalog_words WHERE word % q ORDER BY similarity(word, q) DESC, word LIMIT 5) AS c`, [words]);
-    const alternatives = new Map(words.map((w) => [w, close.filter((c) => c.query === w).map((c) => ({ word: c.word, score: c.score }))]));
+       CROSS JOIN LATERAL (SELECT word FROM catalog_words WHERE word % q ORDER BY similarity(word, q) DESC, word LIMIT 5) AS c`,
+      [words],
+    );
+    const alternatives = new Map(
+      words.map((w) => [w, close.filter((c) => c.query === w).map((c) => ({ word: c.word, score: c.score }))]),
+    );
     return searchPass(tx, query, alternatives);
   };
   return 'transaction' in db ? (db as Database).transaction(fuzzy) : fuzzy(db);
 }
 
 /** The query's words as the search text has them: folded, split at spaces and punctuation, at most eight. */
-const queryWords = (q: string | undefined) => searchFold(q ?? '').split(/[\s,.;:!?()"«»]+/).filter((w) => w.length > 0).slice(0, 8);
+const queryWords = (q: string | undefined) =>
+  searchFold(q ?? '')
+    .split(/[\s,.;:!?()"«»]+/)
+    .filter((w) => w.length > 0)
+    .slice(0, 8);
 
 /** One search; `alternatives` maps a query word to close catalog words that may stand for it (typos). */
-async function searchPass(db: Queryable, query: DatasetQuery, alternatives: Map<string, { word: string; score: number }[]>): Promise<SearchResult> {
+async function searchPass(
+  db: Queryable,
+  query: DatasetQuery,
+  alternatives: Map<string, { word: string; score: number }[]>,
+): Promise<SearchResult> {
   const params: unknown[] = [];
   const where = [visibilityCondition(query.visibility, params)];
   const words = queryWords(query.q);
@@ -179,7 +215,9 @@ async function searchPass(db: Queryable, query: DatasetQuery, alternatives: Map<
       params.push(likePattern(candidate), candidate, score);
       const [like, text, weight] = [params.length - 2, params.length - 1, params.length];
       either.push(`d.search_text LIKE $${like}`);
-      relevance.push(`CASE WHEN strpos(${title}, $${text}::text) > 0 THEN 2 * $${weight}::float8 WHEN strpos(d.search_text, $${text}::text) > 0 THEN $${weight}::float8 ELSE 0 END`);
+      relevance.push(
+        `CASE WHEN strpos(${title}, $${text}::text) > 0 THEN 2 * $${weight}::float8 WHEN strpos(d.search_text, $${text}::text) > 0 THEN $${weight}::float8 ELSE 0 END`,
+      );
     }
     where.push(`(${either.join(' OR ')})`);
   }
@@ -198,7 +236,9 @@ async function searchPass(db: Queryable, query: DatasetQuery, alternatives: Map<
   // Literal matches in a title rank above those only in the description or keywords.
   for (const word of rankWords) {
     params.push(word);
-    relevance.push(`CASE WHEN strpos(lower(d.title_uk || ' ' || d.title_en || ' ' || d.title_bg), $${params.length}::text) > 0 THEN 1 ELSE 0 END`);
+    relevance.push(
+      `CASE WHEN strpos(lower(d.title_uk || ' ' || d.title_en || ' ' || d.title_bg), $${params.length}::text) > 0 THEN 1 ELSE 0 END`,
+    );
   }
   const order: Record<DatasetSort, string> = {
     relevance: 'rank DESC, modified_at DESC, id DESC',
@@ -225,18 +265,32 @@ async function searchPass(db: Queryable, query: DatasetQuery, alternatives: Map<
      UNION ALL SELECT * FROM (SELECT 'keyword', k, count(*)::int FROM f, unnest(f.keywords) k GROUP BY k ORDER BY 3 DESC, 2 LIMIT 30) e`,
     params,
   );
-  const pageIds = summary.filter((r) => r.facet === 'page').sort((a, b) => a.count - b.count).map((r) => Number(r.value));
+  const pageIds = summary
+    .filter((r) => r.facet === 'page')
+    .sort((a, b) => a.count - b.count)
+    .map((r) => Number(r.value));
   const total = summary.find((r) => r.facet === 'total')?.count ?? 0;
-  const byId = new Map((pageIds.length
-    ? await db.query<Dataset>(`${DATASET_SELECT} WHERE d.id = ANY($1::int[])`, [pageIds])
-    : []).map((d) => [d.id, d]));
+  const byId = new Map(
+    (pageIds.length ? await db.query<Dataset>(`${DATASET_SELECT} WHERE d.id = ANY($1::int[])`, [pageIds]) : []).map(
+      (d) => [d.id, d],
+    ),
+  );
   const facetRows = summary.filter((r) => r.facet !== 'page' && r.facet !== 'total');
-  const facetOf = (name: string) => facetRows.filter((r) => r.facet === name).map(({ value, count }) => ({ value, count }))
-    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  const facetOf = (name: string) =>
+    facetRows
+      .filter((r) => r.facet === name)
+      .map(({ value, count }) => ({ value, count }))
+      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
   return {
     items: pageIds.map((id) => byId.get(id)!).filter(Boolean),
     total,
-    facets: { city: facetOf('city'), theme: facetOf('theme'), format: facetOf('format'), license: facetOf('license'), keyword: facetOf('keyword') },
+    facets: {
+      city: facetOf('city'),
+      theme: facetOf('theme'),
+      format: facetOf('format'),
+      license: facetOf('license'),
+      keyword: facetOf('keyword'),
+    },
   };
 }
 
@@ -269,7 +323,10 @@ export function qualityScore(dataset: Dataset, resources: Resource[]): { score: 
 }
 
 /** A published dataset whose data has not changed within its promised update frequency. */
-export function isOverdue(dataset: Pick<Dataset, 'state' | 'frequency' | 'data_updated_at' | 'published_at'>, now = new Date()): boolean {
+export function isOverdue(
+  dataset: Pick<Dataset, 'state' | 'frequency' | 'data_updated_at' | 'published_at'>,
+  now = new Date(),
+): boolean {
   const days = FREQUENCIES[dataset.frequency];
   if (dataset.state !== 'published' || days === null || days === undefined) return false;
   const last = dataset.data_updated_at ?? dataset.published_at;
@@ -279,11 +336,21 @@ export function isOverdue(dataset: Pick<Dataset, 'state' | 'frequency' | 'data_u
 
 // ---- Writing ----
 
-export type DatasetInput = Omit<Dataset, 'id' | 'city_slug' | 'state' | 'created_at' | 'modified_at' | 'published_at' | 'data_updated_at'>;
+export type DatasetInput = Omit<
+  Dataset,
+  'id' | 'city_slug' | 'state' | 'created_at' | 'modified_at' | 'published_at' | 'data_updated_at'
+>;
 
 function list(value: unknown): string[] {
   const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
-  return [...new Set(items.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      items
+        .filter((v): v is string => typeof v === 'string')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 function isoDate(check: Checker, field: string): string | null {
@@ -297,7 +364,11 @@ function isoDate(check: Checker, field: string): string | null {
 }
 
 /** Checks a form or JSON body; `cityIds` are the cities the actor may publish for (null = any). */
-export async function parseDatasetInput(db: Queryable, body: unknown, allowedCityIds: number[] | null): Promise<DatasetInput> {
+export async function parseDatasetInput(
+  db: Queryable,
+  body: unknown,
+  allowedCityIds: number[] | null,
+): Promise<DatasetInput> {
   const check = new Checker(body);
   const input = (body ?? {}) as Record<string, unknown>;
   const name = check.text('name', { required: true, max: 100 }).toLowerCase();
@@ -329,11 +400,13 @@ export async function parseDatasetInput(db: Queryable, body: unknown, allowedCit
     purpose: check.optionalText('purpose', 2000),
   };
   if (check.text('contact_email', { max: 254 })) dataset.contact_email = check.email('contact_email');
-  if (dataset.temporal_start && dataset.temporal_end && dataset.temporal_end < dataset.temporal_start) check.fail('temporal_end', 'validation.period');
+  if (dataset.temporal_start && dataset.temporal_end && dataset.temporal_end < dataset.temporal_start)
+    check.fail('temporal_end', 'validation.period');
   if (citySlug) {
     const city = await db.one<{ id: number }>('SELECT id FROM cities WHERE slug = $1', [citySlug]);
     if (!city) check.fail('city', 'validation.one_of');
-    else if (allowedCityIds !== null && !allowedCityIds.includes(city.id)) check.fail('city', 'validation.not_your_city');
+    else if (allowedCityIds !== null && !allowedCityIds.includes(city.id))
+      check.fail('city', 'validation.not_your_city');
     else dataset.city_id = city.id;
   }
   check.done();
@@ -341,13 +414,40 @@ export async function parseDatasetInput(db: Queryable, body: unknown, allowedCit
 }
 
 const WRITE_COLUMNS = [
-  'name', 'city_id', 'title_uk', 'title_en', 'title_bg', 'description_uk', 'description_en', 'description_bg', 'license_id',
-  'themes', 'keywords', 'frequency', 'contact_name', 'contact_email', 'temporal_start', 'temporal_end', 'spatial', 'legal_basis', 'purpose',
+  'name',
+  'city_id',
+  'title_uk',
+  'title_en',
+  'title_bg',
+  'description_uk',
+  'description_en',
+  'description_bg',
+  'license_id',
+  'themes',
+  'keywords',
+  'frequency',
+  'contact_name',
+  'contact_email',
+  'temporal_start',
+  'temporal_end',
+  'spatial',
+  'legal_basis',
+  'purpose',
 ] as const;
 
 function searchText(input: DatasetInput): string {
-  return searchFold([input.name, input.title_uk, input.title_en, input.title_bg, input.description_uk, input.description_en,
-    input.description_bg, input.keywords.join(' ')].join(' ')).slice(0, 50_000);
+  return searchFold(
+    [
+      input.name,
+      input.title_uk,
+      input.title_en,
+      input.title_bg,
+      input.description_uk,
+      input.description_en,
+      input.description_bg,
+      input.keywords.join(' '),
+    ].join(' '),
+  ).slice(0, 50_000);
 }
 
 /** The metadata as a plain object, for revisions and the audit log. */
@@ -357,13 +457,19 @@ function snapshot(dataset: Dataset | DatasetInput, state?: DatasetState): Record
 
 async function recordRevision(db: Queryable, actor: Actor, datasetId: number, note: string) {
   const dataset = (await db.one<Dataset>(`${DATASET_SELECT} WHERE d.id = $1`, [datasetId]))!;
-  await db.query('INSERT INTO dataset_revisions (dataset_id, actor_user_id, actor_label, note, snapshot) VALUES ($1, $2, $3, $4, $5)', [
-    datasetId, actor.userId, actor.label, note, JSON.stringify(snapshot(dataset, dataset.state)),
-  ]);
+  await db.query(
+    'INSERT INTO dataset_revisions (dataset_id, actor_user_id, actor_label, note, snapshot) VALUES ($1, $2, $3, $4, $5)',
+    [datasetId, actor.userId, actor.label, note, JSON.stringify(snapshot(dataset, dataset.state))],
+  );
   return dataset;
 }
 
-export async function createDataset(db: Queryable, actor: Actor, input: DatasetInput, state: DatasetState = 'draft'): Promise<Dataset> {
+export async function createDataset(
+  db: Queryable,
+  actor: Actor,
+  input: DatasetInput,
+  state: DatasetState = 'draft',
+): Promise<Dataset> {
   await assertUnique(db, 'datasets', 'name', input.name, null);
   const values = [...WRITE_COLUMNS.map((c) => input[c]), searchText(input), state];
   const row = (await db.one<{ id: number }>(
@@ -376,7 +482,13 @@ export async function createDataset(db: Queryable, actor: Actor, input: DatasetI
   return dataset;
 }
 
-export async function updateDataset(db: Queryable, actor: Actor, before: Dataset, input: DatasetInput, note = 'metadata updated'): Promise<Dataset> {
+export async function updateDataset(
+  db: Queryable,
+  actor: Actor,
+  before: Dataset,
+  input: DatasetInput,
+  note = 'metadata updated',
+): Promise<Dataset> {
   await assertUnique(db, 'datasets', 'name', input.name, before.id);
   const values = [...WRITE_COLUMNS.map((c) => input[c]), searchText(input), before.id];
   await db.query(
@@ -385,11 +497,24 @@ export async function updateDataset(db: Queryable, actor: Actor, before: Dataset
     values,
   );
   const after = await recordRevision(db, actor, before.id, note);
-  await recordAudit(db, actor, 'dataset.update', 'dataset', before.id, snapshot(before, before.state), snapshot(after, after.state));
+  await recordAudit(
+    db,
+    actor,
+    'dataset.update',
+    'dataset',
+    before.id,
+    snapshot(before, before.state),
+    snapshot(after, after.state),
+  );
   return after;
 }
 
-export async function setDatasetState(db: Queryable, actor: Actor, before: Dataset, state: DatasetState): Promise<Dataset> {
+export async function setDatasetState(
+  db: Queryable,
+  actor: Actor,
+  before: Dataset,
+  state: DatasetState,
+): Promise<Dataset> {
   if (before.state === state) return before;
   await db.query(
     `UPDATE datasets SET state = $2, modified_at = now(), published_at = CASE WHEN $2 = 'published' THEN coalesce(published_at, now()) ELSE published_at END WHERE id = $1`,
@@ -417,12 +542,18 @@ export function parseResourceLink(body: unknown): ResourceInput {
     format: check.text('format', { max: 40 }).toUpperCase(),
     url: url ?? '',
   };
-  if (!resource.format && url) resource.format = (/\.([a-z0-9]{1,8})(?:$|\?)/i.exec(new URL(url).pathname)?.[1] ?? '').toUpperCase();
+  if (!resource.format && url)
+    resource.format = (/\.([a-z0-9]{1,8})(?:$|\?)/i.exec(new URL(url).pathname)?.[1] ?? '').toUpperCase();
   check.done();
   return resource;
 }
 
-export async function addResource(db: Queryable, actor: Actor, dataset: Dataset, input: ResourceInput): Promise<Resource> {
+export async function addResource(
+  db: Queryable,
+  actor: Actor,
+  dataset: Dataset,
+  input: ResourceInput,
+): Promise<Resource> {
   const id = crypto.randomUUID();
   const resource = (await db.one<Resource>(
     `INSERT INTO resources (id, dataset_id, position, name, description, format, url)
@@ -437,10 +568,24 @@ export async function addResource(db: Queryable, actor: Actor, dataset: Dataset,
 }
 
 /** For the city page: how much a city publishes, how much is overdue, and the mean quality. */
-export async function cityOpenDataSummary(db: Queryable, cityId: number): Promise<{ count: number; overdue: number; quality: number | null }> {
-  const datasets = await db.query<Dataset>(`${DATASET_SELECT} WHERE d.city_id = $1 AND d.state = 'published'`, [cityId]);
-  const resources = await listResources(db, datasets.map((d) => d.id));
-  const scores = datasets.map((d) => qualityScore(d, resources.filter((r) => r.dataset_id === d.id)).score);
+export async function cityOpenDataSummary(
+  db: Queryable,
+  cityId: number,
+): Promise<{ count: number; overdue: number; quality: number | null }> {
+  const datasets = await db.query<Dataset>(`${DATASET_SELECT} WHERE d.city_id = $1 AND d.state = 'published'`, [
+    cityId,
+  ]);
+  const resources = await listResources(
+    db,
+    datasets.map((d) => d.id),
+  );
+  const scores = datasets.map(
+    (d) =>
+      qualityScore(
+        d,
+        resources.filter((r) => r.dataset_id === d.id),
+      ).score,
+  );
   return {
     count: datasets.length,
     overdue: datasets.filter((d) => isOverdue(d)).length,

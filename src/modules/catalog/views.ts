@@ -1,13 +1,27 @@
 // Pages of the catalog: search with facets, a dataset, the metadata form, resources, history.
 import { html, paragraphs, type SafeHtml } from '../../platform/html/html.ts';
 import { csrfField, pagination, type PageContext } from '../../platform/html/layout.ts';
-import { checkboxGroup, selectField, textAreaField, textField, type FieldErrors, type FieldValues } from '../../platform/html/fields.ts';
+import {
+  checkboxGroup,
+  selectField,
+  textAreaField,
+  textField,
+  type FieldErrors,
+  type FieldValues,
+} from '../../platform/html/fields.ts';
 import { formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
 import { localName, type City } from '../cities/service.ts';
 import { FREQUENCY_CODES, LICENCES, THEMES, licence } from './vocabularies.ts';
 import {
-  DATASET_STATES, isOverdue, localDescription, localTitle,
-  type Dataset, type DatasetQuery, type QualityCheck, type Resource, type SearchResult,
+  DATASET_STATES,
+  isOverdue,
+  localDescription,
+  localTitle,
+  type Dataset,
+  type DatasetQuery,
+  type QualityCheck,
+  type Resource,
+  type SearchResult,
 } from './service.ts';
 
 export type FacetName = 'city' | 'theme' | 'format' | 'license' | 'keyword';
@@ -16,7 +30,8 @@ export type ListState = Pick<DatasetQuery, FacetName | 'q' | 'sort' | 'offset' |
 function badges(ctx: PageContext, dataset: Dataset): SafeHtml {
   const { t } = ctx;
   return html`${dataset.state !== 'published' ? html`<span class="badge state">${t(`catalog.states.${dataset.state}`)}</span> ` : ''}${
-    isOverdue(dataset) ? html`<span class="badge warning">${t('catalog.overdue')}</span>` : ''}`;
+    isOverdue(dataset) ? html`<span class="badge warning">${t('catalog.overdue')}</span>` : ''
+  }`;
 }
 
 export function datasetListPage(
@@ -39,9 +54,15 @@ export function datasetListPage(
     return qs ? `/datasets?${qs}` : '/datasets';
   };
   const label = (facet: FacetName, value: string) =>
-    facet === 'city' ? (cities.get(value) ? localName(cities.get(value)!, ctx.locale) : value)
-      : facet === 'theme' ? t(`catalog.themes.${value}`)
-        : facet === 'license' ? (licence(value)?.title ?? value) : value;
+    facet === 'city'
+      ? cities.get(value)
+        ? localName(cities.get(value)!, ctx.locale)
+        : value
+      : facet === 'theme'
+        ? t(`catalog.themes.${value}`)
+        : facet === 'license'
+          ? (licence(value)?.title ?? value)
+          : value;
   const facetGroup = (facet: FacetName, title: string) => {
     const values = result.facets[facet];
     if (values.length === 0) return '';
@@ -63,8 +84,14 @@ ${canCreate ? html`<p><a class="button" href="/datasets/new">${t('catalog.new_da
     </select></label>
   <button type="submit">${t('catalog.search_button')}</button>
 </form>
-${active.length ? html`<p class="active-filters">${t('catalog.active_filters')}: ${active.map((f) =>
-    html`<a class="badge" href="${query({ [f]: undefined })}">${label(f, state[f]!)} ✕<span class="visually-hidden"> ${t('catalog.remove_filter')}</span></a>`)}</p>` : ''}
+${
+  active.length
+    ? html`<p class="active-filters">${t('catalog.active_filters')}: ${active.map(
+        (f) =>
+          html`<a class="badge" href="${query({ [f]: undefined })}">${label(f, state[f]!)} ✕<span class="visually-hidden"> ${t('catalog.remove_filter')}</span></a>`,
+      )}</p>`
+    : ''
+}
 <div class="with-sidebar">
   <nav class="facets" aria-label="${t('catalog.facets')}">
     ${facetGroup('city', t('catalog.facet_city'))}
@@ -75,16 +102,34 @@ ${active.length ? html`<p class="active-filters">${t('catalog.active_filters')}:
   </nav>
   <div>
     <p role="status">${t('catalog.found', { count: result.total })}</p>
-    ${result.items.length === 0 ? html`<p>${t('catalog.none')}</p>` : html`<ul class="results">
-      ${result.items.map((d) => html`<li>
+    ${
+      result.items.length === 0
+        ? html`<p>${t('catalog.none')}</p>`
+        : html`<ul class="results">
+      ${result.items.map(
+        (d) => html`<li>
         <h2><a href="/datasets/${d.name}">${localTitle(d, ctx.locale)}</a></h2>
         <p class="hint">${cities.get(d.city_slug) ? localName(cities.get(d.city_slug)!, ctx.locale) : d.city_slug} · ${t('catalog.modified')}: ${formatDateTime(ctx.locale, d.modified_at)}</p>
         <p>${badges(ctx, d)} ${(formats.get(d.id) ?? []).map((f) => html`<span class="badge">${f}</span> `)}</p>
         <p>${localDescription(d, ctx.locale).slice(0, 240)}${localDescription(d, ctx.locale).length > 240 ? '…' : ''}</p>
-      </li>`)}
-    </ul>`}
-    ${pagination(ctx, '/datasets', { q: state.q, city: state.city, theme: state.theme, format: state.format, license: state.license, keyword: state.keyword, sort: state.sort },
-      { total: result.total, limit: state.limit, offset: state.offset })}
+      </li>`,
+      )}
+    </ul>`
+    }
+    ${pagination(
+      ctx,
+      '/datasets',
+      {
+        q: state.q,
+        city: state.city,
+        theme: state.theme,
+        format: state.format,
+        license: state.license,
+        keyword: state.keyword,
+        sort: state.sort,
+      },
+      { total: result.total, limit: state.limit, offset: state.offset },
+    )}
   </div>
 </div>`;
 }
@@ -99,21 +144,34 @@ export function datasetPage(
 ): SafeHtml {
   const { t } = ctx;
   const lic = licence(dataset.license_id);
-  const row = (label: string, value: SafeHtml | string | null | undefined) => (value ? html`<dt>${label}</dt><dd>${value}</dd>` : '');
+  const row = (label: string, value: SafeHtml | string | null | undefined) =>
+    value ? html`<dt>${label}</dt><dd>${value}</dd>` : '';
   return html`<p><a href="/datasets">← ${t('catalog.title')}</a></p>
 <h1>${localTitle(dataset, ctx.locale)}</h1>
 <p>${badges(ctx, dataset)}</p>
-${canEdit ? html`<p class="actions"><a class="button" href="/datasets/${dataset.name}/edit">${t('catalog.edit')}</a>
+${
+  canEdit
+    ? html`<p class="actions"><a class="button" href="/datasets/${dataset.name}/edit">${t('catalog.edit')}</a>
   <a class="button" href="/datasets/${dataset.name}/resources/upload">${t('datastore.upload')}</a>
   <a class="button" href="/datasets/${dataset.name}/resources/new">${t('catalog.add_resource')}</a>
-  <a href="/datasets/${dataset.name}/history">${t('catalog.history')}</a></p>` : ''}
+  <a href="/datasets/${dataset.name}/history">${t('catalog.history')}</a></p>`
+    : ''
+}
 ${paragraphs(localDescription(dataset, ctx.locale))}
 <h2>${t('catalog.resources')}</h2>
-${resources.length === 0 ? html`<p>${t('catalog.no_resources')}</p>` : html`<ul class="results">
-  ${resources.map((r) => html`<li><h3><a href="/datasets/${dataset.name}/resources/${r.id}">${r.name}</a> ${r.format ? html`<span class="badge">${r.format}</span>` : ''}</h3>
+${
+  resources.length === 0
+    ? html`<p>${t('catalog.no_resources')}</p>`
+    : html`<ul class="results">
+  ${resources.map(
+    (
+      r,
+    ) => html`<li><h3><a href="/datasets/${dataset.name}/resources/${r.id}">${r.name}</a> ${r.format ? html`<span class="badge">${r.format}</span>` : ''}</h3>
     ${r.description ? html`<p>${r.description}</p>` : ''}
-    ${r.url ? html`<p><a href="${r.url}" rel="noopener nofollow">${t('catalog.open_resource')}<span class="visually-hidden"> ${r.name}</span></a></p>` : ''}</li>`)}
-</ul>`}
+    ${r.url ? html`<p><a href="${r.url}" rel="noopener nofollow">${t('catalog.open_resource')}<span class="visually-hidden"> ${r.name}</span></a></p>` : ''}</li>`,
+  )}
+</ul>`
+}
 <h2>${t('catalog.metadata')}</h2>
 <dl class="facts">
   ${row(t('catalog.publisher'), city ? html`<a href="/cities/${city.slug}">${localName(city, ctx.locale)}</a>` : dataset.city_slug)}
@@ -134,13 +192,21 @@ ${resources.length === 0 ? html`<p>${t('catalog.no_resources')}</p>` : html`<ul 
 <p><span class="quality">${quality.score}</span> / 100</p>
 <ul class="checks">${quality.checks.map((c) => html`<li${c.ok ? html` class="ok"` : ''}>${t(`catalog.checks.${c.key}`)}<span class="visually-hidden">: ${c.ok ? t('catalog.check_ok') : t('catalog.check_missing')}</span></li>`)}</ul>
 <p><a href="/api/v1/datasets/${dataset.name}">${t('cities.as_json')}</a> · <a href="/api/3/action/package_show?id=${dataset.name}">CKAN API</a>${
-  dataset.state === 'published' ? html` · <a href="/datasets/${dataset.name}/datapackage.json">Data Package</a>` : ''}</p>`;
+    dataset.state === 'published' ? html` · <a href="/datasets/${dataset.name}/datapackage.json">Data Package</a>` : ''
+  }</p>`;
 }
 
-export function datasetFormPage(ctx: PageContext, cities: City[], values: FieldValues, errors: FieldErrors, existing: Dataset | null): SafeHtml {
+export function datasetFormPage(
+  ctx: PageContext,
+  cities: City[],
+  values: FieldValues,
+  errors: FieldErrors,
+  existing: Dataset | null,
+): SafeHtml {
   const { t } = ctx;
   const action = existing ? `/datasets/${existing.name}/edit` : '/datasets/new';
-  const text = (name: string, label: string, type = 'text', extra: SafeHtml = html``) => textField({ name, label, type, values, errors, extra });
+  const text = (name: string, label: string, type = 'text', extra: SafeHtml = html``) =>
+    textField({ name, label, type, values, errors, extra });
   return html`<p><a href="${existing ? `/datasets/${existing.name}` : '/datasets'}">← ${existing ? localTitle(existing, ctx.locale) : t('catalog.title')}</a></p>
 <h1>${existing ? t('catalog.edit') : t('catalog.new_dataset')}</h1>
 ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors')}</p>` : ''}
@@ -169,17 +235,31 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
   ${textAreaField({ name: 'purpose', label: t('catalog.purpose'), values, errors, rows: 2 })}
   <button type="submit">${t('admin.save')}</button>
 </form>
-${existing ? html`<form method="post" action="/datasets/${existing.name}/state" class="stacked">
+${
+  existing
+    ? html`<form method="post" action="/datasets/${existing.name}/state" class="stacked">
   ${csrfField(ctx)}
   <h2>${t('catalog.state')}</h2>
-  ${selectField({ name: 'state', label: t('catalog.state'), values: { state: existing.state }, errors: undefined,
-    choices: [...DATASET_STATES, 'deleted'].map((s) => ({ value: s, label: t(`catalog.states.${s}`) })) })}
+  ${selectField({
+    name: 'state',
+    label: t('catalog.state'),
+    values: { state: existing.state },
+    errors: undefined,
+    choices: [...DATASET_STATES, 'deleted'].map((s) => ({ value: s, label: t(`catalog.states.${s}`) })),
+  })}
   <p class="hint">${t('catalog.state_hint')}</p>
   <button type="submit">${t('catalog.change_state')}</button>
-</form>` : ''}`;
+</form>`
+    : ''
+}`;
 }
 
-export function resourceFormPage(ctx: PageContext, dataset: Dataset, values: FieldValues, errors: FieldErrors): SafeHtml {
+export function resourceFormPage(
+  ctx: PageContext,
+  dataset: Dataset,
+  values: FieldValues,
+  errors: FieldErrors,
+): SafeHtml {
   const { t } = ctx;
   return html`<p><a href="/datasets/${dataset.name}">← ${localTitle(dataset, ctx.locale)}</a></p>
 <h1>${t('catalog.add_resource')}</h1>
@@ -195,7 +275,11 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
 </form>`;
 }
 
-export function historyPage(ctx: PageContext, dataset: Dataset, revisions: { at: Date; actor_label: string; note: string }[]): SafeHtml {
+export function historyPage(
+  ctx: PageContext,
+  dataset: Dataset,
+  revisions: { at: Date; actor_label: string; note: string }[],
+): SafeHtml {
   const { t } = ctx;
   return html`<p><a href="/datasets/${dataset.name}">← ${localTitle(dataset, ctx.locale)}</a></p>
 <h1>${t('catalog.history')}</h1>

@@ -2,7 +2,21 @@
 // frequencies, and the licences a city may publish under. Labels live in the locale files
 // (catalog.themes.*, catalog.frequencies.*); URIs are the official ones.
 
-export const THEMES = ['AGRI', 'ECON', 'EDUC', 'ENER', 'ENVI', 'GOVE', 'HEAL', 'INTR', 'JUST', 'REGI', 'SOCI', 'TECH', 'TRAN'] as const;
+export const THEMES = [
+  'AGRI',
+  'ECON',
+  'EDUC',
+  'ENER',
+  'ENVI',
+  'GOVE',
+  'HEAL',
+  'INTR',
+  'JUST',
+  'REGI',
+  'SOCI',
+  'TECH',
+  'TRAN',
+] as const;
 export type Theme = (typeof THEMES)[number];
 export const themeUri = (theme: string) => `http://publications.europa.eu/resource/authority/data-theme/${theme}`;
 
@@ -32,11 +46,36 @@ export interface Licence {
 }
 
 export const LICENCES: Licence[] = [
-  { id: 'CC-BY-4.0', title: 'Creative Commons Attribution 4.0', url: 'https://creativecommons.org/licenses/by/4.0/', open: true },
-  { id: 'CC-BY-SA-4.0', title: 'Creative Commons Attribution Share-Alike 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/', open: true },
-  { id: 'CC0-1.0', title: 'Creative Commons CC0 1.0', url: 'https://creativecommons.org/publicdomain/zero/1.0/', open: true },
-  { id: 'ODbL-1.0', title: 'Open Data Commons Open Database License 1.0', url: 'https://opendatacommons.org/licenses/odbl/1-0/', open: true },
-  { id: 'PDDL-1.0', title: 'Open Data Commons Public Domain Dedication and License 1.0', url: 'https://opendatacommons.org/licenses/pddl/1-0/', open: true },
+  {
+    id: 'CC-BY-4.0',
+    title: 'Creative Commons Attribution 4.0',
+    url: 'https://creativecommons.org/licenses/by/4.0/',
+    open: true,
+  },
+  {
+    id: 'CC-BY-SA-4.0',
+    title: 'Creative Commons Attribution Share-Alike 4.0',
+    url: 'https://creativecommons.org/licenses/by-sa/4.0/',
+    open: true,
+  },
+  {
+    id: 'CC0-1.0',
+    title: 'Creative Commons CC0 1.0',
+    url: 'https://creativecommons.org/publicdomain/zero/1.0/',
+    open: true,
+  },
+  {
+    id: 'ODbL-1.0',
+    title: 'Open Data Commons Open Database License 1.0',
+    url: 'https://opendatacommons.org/licenses/odbl/1-0/',
+    open: true,
+  },
+  {
+    id: 'PDDL-1.0',
+    title: 'Open Data Commons Public Domain Dedication and License 1.0',
+    url: 'https://opendatacommons.org/licenses/pddl/1-0/',
+    open: true,
+  },
   { id: 'other-closed', title: 'Other (not open)', url: '', open: false },
 ];
 export const LICENCE_IDS = LICENCES.map((l) => l.id);

@@ -26,12 +26,21 @@ for (const engine of ENGINES) {
 
     test('search matches any language and any case; sort by population; paginate', async () => {
       const lviv = (await app.inject('/api/v1/cities?q=львів')).json();
-      assert.deepEqual(lviv.items.map((c: { slug: string }) => c.slug), ['lviv']);
+      assert.deepEqual(
+        lviv.items.map((c: { slug: string }) => c.slug),
+        ['lviv'],
+      );
       assert.equal((await app.inject('/api/v1/cities?q=LVIV')).json().total, 1);
       assert.equal((await app.inject('/api/v1/cities?q=Лвов')).json().total, 1);
-      assert.equal((await app.inject(`/api/v1/cities?q=${encodeURIComponent("кам'янець")}`)).json().items[0].slug, 'kamianets-podilskyi');
+      assert.equal(
+        (await app.inject(`/api/v1/cities?q=${encodeURIComponent("кам'янець")}`)).json().items[0].slug,
+        'kamianets-podilskyi',
+      );
       const biggest = (await app.inject('/api/v1/cities?sort=-population&limit=3')).json();
-      assert.deepEqual(biggest.items.map((c: { slug: string }) => c.slug), ['kyiv', 'kharkiv', 'odesa']);
+      assert.deepEqual(
+        biggest.items.map((c: { slug: string }) => c.slug),
+        ['kyiv', 'kharkiv', 'odesa'],
+      );
       const page2 = (await app.inject('/api/v1/cities?sort=-population&limit=3&offset=3')).json();
       assert.equal(page2.items[0].slug, 'dnipro');
       assert.equal(page2.offset, 3);
@@ -111,7 +120,9 @@ for (const engine of ENGINES) {
       const person = new Client(app);
       await person.login('citizen@hromada.demo', DEMO_PASSWORD);
       await person.get('/lang/en?next=/');
-      const stored = await app.db.one<{ locale: string }>(`SELECT locale FROM users WHERE email = 'citizen@hromada.demo'`);
+      const stored = await app.db.one<{ locale: string }>(
+        `SELECT locale FROM users WHERE email = 'citizen@hromada.demo'`,
+      );
       assert.equal(stored?.locale, 'en', 'e-mails follow the chosen language');
       const invalidCookie = await app.inject({ url: '/', cookies: { hromada_lang: 'xx' } });
       assert.match(invalidCookie.body, /<html lang="uk">/);
@@ -121,8 +132,17 @@ for (const engine of ENGINES) {
       const admin = new Client(app);
       await admin.login('admin@hromada.demo', DEMO_PASSWORD);
       const fields = {
-        slug: 'test-town', name_uk: '<script>alert(1)</script>Тестове', name_en: 'Test <b>Town</b>', name_bg: 'Тестово',
-        oblast_slug: 'lvivska', population: '12 345', latitude: '49,5', longitude: '24.1', website: 'https://example.org/', katottg: '', edrpou: '',
+        slug: 'test-town',
+        name_uk: '<script>alert(1)</script>Тестове',
+        name_en: 'Test <b>Town</b>',
+        name_bg: 'Тестово',
+        oblast_slug: 'lvivska',
+        population: '12 345',
+        latitude: '49,5',
+        longitude: '24.1',
+        website: 'https://example.org/',
+        katottg: '',
+        edrpou: '',
       };
       const created = await admin.submit('/admin/cities/new', '/admin/cities/new', fields);
       assert.equal(created.statusCode, 303);
@@ -133,7 +153,8 @@ for (const engine of ENGINES) {
       assert.equal(api.population, 12345);
       assert.equal(api.location.latitude, 49.5);
       const audit = await app.db.one<{ action: string; after: { name_en: string } }>(
-        `SELECT action, after FROM audit_events WHERE entity_type = 'city' ORDER BY id DESC LIMIT 1`);
+        `SELECT action, after FROM audit_events WHERE entity_type = 'city' ORDER BY id DESC LIMIT 1`,
+      );
       assert.equal(audit?.action, 'city.create');
       assert.equal(audit?.after.name_en, 'Test <b>Town</b>');
 
@@ -141,15 +162,26 @@ for (const engine of ENGINES) {
       assert.equal(duplicate.statusCode, 409);
       assert.match(duplicate.body, /Цей ідентифікатор уже зайнятий/);
 
-      const invalid = await admin.submit('/admin/cities/new', '/admin/cities/new', { ...fields, slug: 'Bad Slug', population: '-5', latitude: '91', website: 'javascript:alert(1)' });
+      const invalid = await admin.submit('/admin/cities/new', '/admin/cities/new', {
+        ...fields,
+        slug: 'Bad Slug',
+        population: '-5',
+        latitude: '91',
+        website: 'javascript:alert(1)',
+      });
       assert.equal(invalid.statusCode, 422);
-      for (const field of ['slug', 'population', 'latitude', 'website']) assert.match(invalid.body, new RegExp(`id="${field}-error"`), field);
+      for (const field of ['slug', 'population', 'latitude', 'website'])
+        assert.match(invalid.body, new RegExp(`id="${field}-error"`), field);
       assert.equal((await app.inject('/api/v1/cities?q=test')).json().total, 1, 'nothing else was created');
 
-      const edited = await admin.submit('/admin/cities/test-town/edit', '/admin/cities/test-town/edit', { ...fields, population: '20000' });
+      const edited = await admin.submit('/admin/cities/test-town/edit', '/admin/cities/test-town/edit', {
+        ...fields,
+        population: '20000',
+      });
       assert.equal(edited.statusCode, 303);
       const update = await app.db.one<{ before: { population: number }; after: { population: number } }>(
-        `SELECT before, after FROM audit_events WHERE action = 'city.update' ORDER BY id DESC LIMIT 1`);
+        `SELECT before, after FROM audit_events WHERE action = 'city.update' ORDER BY id DESC LIMIT 1`,
+      );
       assert.deepEqual([update?.before.population, update?.after.population], [12345, 20000]);
 
       const deleted = await admin.submit('/admin/cities/test-town/edit', '/admin/cities/test-town/delete', {});

@@ -5,7 +5,14 @@ import type { FastifyInstance } from 'fastify';
 import { allow } from '../../platform/http/guards.ts';
 import { actorOf, submitForm } from '../../platform/http/forms.ts';
 import { apiRateLimit } from '../../platform/http/rate-limits.ts';
-import { errorResponses, localizedText, pageOf, paginationQuery, problemSchema, slugParam } from '../../platform/http/schemas.ts';
+import {
+  errorResponses,
+  localizedText,
+  pageOf,
+  paginationQuery,
+  problemSchema,
+  slugParam,
+} from '../../platform/http/schemas.ts';
 import { LOCALES, type Locale } from '../../platform/i18n/locales.ts';
 import { listOrganizations } from '../organizations/service.ts';
 import { cityOpenDataSummary } from '../catalog/service.ts';
@@ -17,8 +24,17 @@ import { cityHistory } from '../ranking/board.ts';
 import { cityRankingSection } from '../ranking/views.ts';
 import { localName } from './service.ts';
 import {
-  CITY_SORTS, createCity, deleteCity, getCity, listCities, listOblasts, parseCityInput, updateCity,
-  type City, type CitySort, type Oblast,
+  CITY_SORTS,
+  createCity,
+  deleteCity,
+  getCity,
+  listCities,
+  listOblasts,
+  parseCityInput,
+  updateCity,
+  type City,
+  type CitySort,
+  type Oblast,
 } from './service.ts';
 import { adminCityListPage, cityFormPage, cityListPage, cityMapPage, cityProfilePage } from './views.ts';
 import { canManageCities } from './policy.ts';
@@ -41,14 +57,20 @@ const cityJson = {
       properties: { latitude: { type: 'number' }, longitude: { type: 'number' } },
     },
     website: { type: ['string', 'null'] },
-    codes: { type: 'object', properties: { katottg: { type: ['string', 'null'] }, edrpou: { type: ['string', 'null'] } } },
+    codes: {
+      type: 'object',
+      properties: { katottg: { type: ['string', 'null'] }, edrpou: { type: ['string', 'null'] } },
+    },
     url: { type: 'string', description: 'The city profile page.' },
     updated_at: { type: 'string', format: 'date-time' },
   },
 } as const;
 
 function presentOblast(oblast: Oblast | undefined, slug: string) {
-  return { slug, name: oblast ? { uk: oblast.name_uk, en: oblast.name_en, bg: oblast.name_bg } : { uk: slug, en: slug, bg: slug } };
+  return {
+    slug,
+    name: oblast ? { uk: oblast.name_uk, en: oblast.name_en, bg: oblast.name_bg } : { uk: slug, en: slug, bg: slug },
+  };
 }
 
 function presentCity(city: City, oblasts: Map<string, Oblast>, publicUrl: string) {
@@ -57,7 +79,8 @@ function presentCity(city: City, oblasts: Map<string, Oblast>, publicUrl: string
     name: { uk: city.name_uk, en: city.name_en, bg: city.name_bg },
     oblast: presentOblast(oblasts.get(city.oblast_slug), city.oblast_slug),
     population: city.population,
-    location: city.latitude === null || city.longitude === null ? null : { latitude: city.latitude, longitude: city.longitude },
+    location:
+      city.latitude === null || city.longitude === null ? null : { latitude: city.latitude, longitude: city.longitude },
     website: city.website,
     codes: { katottg: city.katottg, edrpou: city.edrpou },
     url: `${publicUrl}/cities/${city.slug}`,
@@ -70,8 +93,18 @@ const listQuery = {
   additionalProperties: false,
   properties: {
     q: { type: 'string', maxLength: 200, description: 'Matches any part of the name in any language.' },
-    oblast: { type: 'string', pattern: '^[a-z0-9-]*$', maxLength: 80, description: 'Oblast slug, see /api/v1/oblasts.' },
-    sort: { type: 'string', enum: [...CITY_SORTS], default: 'name', description: 'name, -name, population, -population' },
+    oblast: {
+      type: 'string',
+      pattern: '^[a-z0-9-]*$',
+      maxLength: 80,
+      description: 'Oblast slug, see /api/v1/oblasts.',
+    },
+    sort: {
+      type: 'string',
+      enum: [...CITY_SORTS],
+      default: 'name',
+      description: 'name, -name, population, -population',
+    },
     lang: { type: 'string', enum: [...LOCALES], default: 'uk', description: 'Alphabet used to sort by name.' },
     ...paginationQuery,
   },
@@ -93,68 +126,116 @@ async function routes(app: FastifyInstance) {
   const oblastMap = async (locale: Locale) => new Map((await listOblasts(db, locale)).map((o) => [o.slug, o]));
 
   // ---- API ----
-  app.get<{ Querystring: ListQuery }>('/api/v1/cities', {
-    config: apiRateLimit(app),
-    schema: {
-      tags: ['cities'],
-      operationId: 'listCities',
-      summary: 'List cities',
-      description: 'Search, filter by oblast, sort and paginate the cities on the platform.',
-      querystring: listQuery,
-      response: { 200: pageOf(cityJson), ...errorResponses },
-    },
-  }, async (request) => {
-    const { q, oblast, sort, lang, limit, offset } = request.query;
-    const result = await listCities(db, { q, oblast: oblast || undefined, sort, locale: lang, limit, offset });
-    const oblasts = await oblastMap(lang);
-    return { items: result.items.map((c) => presentCity(c, oblasts, app.config.publicUrl)), total: result.total, limit, offset };
-  });
-
-  app.get<{ Params: { slug: string } }>('/api/v1/cities/:slug', {
-    config: apiRateLimit(app),
-    schema: {
-      tags: ['cities'],
-      operationId: 'getCity',
-      summary: 'One city',
-      params: { type: 'object', properties: { slug: slugParam }, required: ['slug'] },
-      response: { 200: cityJson, 404: problemSchema, ...errorResponses },
-    },
-  }, async (request) => {
-    const city = await getCity(db, request.params.slug);
-    return presentCity(city, await oblastMap('uk'), app.config.publicUrl);
-  });
-
-  app.get('/api/v1/oblasts', {
-    config: apiRateLimit(app),
-    schema: {
-      tags: ['cities'],
-      operationId: 'listOblasts',
-      summary: 'List oblasts (regions)',
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: oblastJson }, total: { type: 'integer' } } } },
-    },
-  }, async () => {
-    const oblasts = await listOblasts(db, 'uk');
-    return { items: oblasts.map((o) => presentOblast(o, o.slug)), total: oblasts.length };
-  });
-
-  // ---- Pages ----
-  app.get<{ Querystring: { q?: string; oblast?: string; sort: CitySort; offset: number } }>('/cities', {
-    schema: {
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { q: listQuery.properties.q, oblast: listQuery.properties.oblast, sort: listQuery.properties.sort, offset: paginationQuery.offset },
+  app.get<{ Querystring: ListQuery }>(
+    '/api/v1/cities',
+    {
+      config: apiRateLimit(app),
+      schema: {
+        tags: ['cities'],
+        operationId: 'listCities',
+        summary: 'List cities',
+        description: 'Search, filter by oblast, sort and paginate the cities on the platform.',
+        querystring: listQuery,
+        response: { 200: pageOf(cityJson), ...errorResponses },
       },
     },
-  }, async (request, reply) => {
-    const state = { q: request.query.q ?? '', oblast: request.query.oblast ?? '', sort: request.query.sort, offset: request.query.offset, limit: PAGE_SIZE };
-    const [result, oblasts] = await Promise.all([
-      listCities(db, { q: state.q || undefined, oblast: state.oblast || undefined, sort: state.sort, locale: request.locale, limit: PAGE_SIZE, offset: state.offset }),
-      listOblasts(db, request.locale),
-    ]);
-    const ctx = request.pageContext();
-    return reply.page({ title: request.t('cities.title'), nav: 'cities', body: cityListPage(ctx, state, result, oblasts) });
-  });
+    async (request) => {
+      const { q, oblast, sort, lang, limit, offset } = request.query;
+      const result = await listCities(db, { q, oblast: oblast || undefined, sort, locale: lang, limit, offset });
+      const oblasts = await oblastMap(lang);
+      return {
+        items: result.items.map((c) => presentCity(c, oblasts, app.config.publicUrl)),
+        total: result.total,
+        limit,
+        offset,
+      };
+    },
+  );
+
+  app.get<{ Params: { slug: string } }>(
+    '/api/v1/cities/:slug',
+    {
+      config: apiRateLimit(app),
+      schema: {
+        tags: ['cities'],
+        operationId: 'getCity',
+        summary: 'One city',
+        params: { type: 'object', properties: { slug: slugParam }, required: ['slug'] },
+        response: { 200: cityJson, 404: problemSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const city = await getCity(db, request.params.slug);
+      return presentCity(city, await oblastMap('uk'), app.config.publicUrl);
+    },
+  );
+
+  app.get(
+    '/api/v1/oblasts',
+    {
+      config: apiRateLimit(app),
+      schema: {
+        tags: ['cities'],
+        operationId: 'listOblasts',
+        summary: 'List oblasts (regions)',
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: oblastJson }, total: { type: 'integer' } },
+          },
+        },
+      },
+    },
+    async () => {
+      const oblasts = await listOblasts(db, 'uk');
+      return { items: oblasts.map((o) => presentOblast(o, o.slug)), total: oblasts.length };
+    },
+  );
+
+  // ---- Pages ----
+  app.get<{ Querystring: { q?: string; oblast?: string; sort: CitySort; offset: number } }>(
+    '/cities',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            q: listQuery.properties.q,
+            oblast: listQuery.properties.oblast,
+            sort: listQuery.properties.sort,
+            offset: paginationQuery.offset,
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const state = {
+        q: request.query.q ?? '',
+        oblast: request.query.oblast ?? '',
+        sort: request.query.sort,
+        offset: request.query.offset,
+        limit: PAGE_SIZE,
+      };
+      const [result, oblasts] = await Promise.all([
+        listCities(db, {
+          q: state.q || undefined,
+          oblast: state.oblast || undefined,
+          sort: state.sort,
+          locale: request.locale,
+          limit: PAGE_SIZE,
+          offset: state.offset,
+        }),
+        listOblasts(db, request.locale),
+      ]);
+      const ctx = request.pageContext();
+      return reply.page({
+        title: request.t('cities.title'),
+        nav: 'cities',
+        body: cityListPage(ctx, state, result, oblasts),
+      });
+    },
+  );
 
   app.get('/cities/map', async (request, reply) => {
     const [result, oblasts] = await Promise.all([
@@ -170,26 +251,41 @@ async function routes(app: FastifyInstance) {
     });
   });
 
-  app.get<{ Params: { slug: string } }>('/cities/:slug', {
-    schema: { params: { type: 'object', properties: { slug: slugParam } } },
-  }, async (request, reply) => {
-    const city = await getCity(db, request.params.slug);
-    const oblasts = await oblastMap(request.locale);
-    const organizations = await listOrganizations(db, { cityId: city.id, limit: 100, offset: 0 });
-    const openData = await cityOpenDataSummary(db, city.id);
-    const petitions = cityPetitionsSection(request.pageContext(), city, await cityPetitionStats(db, city.id),
-      (await getRules(db, city.id))?.enabled ?? false, canModerate(request.user, city.id));
-    const budgets = cityBudgetsSection(request.pageContext(), await listCycles(db, city.id), app.clock.now());
-    const ranking = cityRankingSection(request.pageContext(), city.slug, await cityHistory(db, city.id));
-    return reply.page({
-      title: localName(city, request.locale),
-      nav: 'cities',
-      body: cityProfilePage(request.pageContext(), city, oblasts.get(city.oblast_slug),
-        organizations.items.map((o) => ({ slug: o.slug, kind: o.kind, name: localName(o, request.locale) })), openData, html`${petitions}${budgets}${ranking}`),
-      scripts: city.latitude !== null ? ['/static/build/cities-map.js'] : [],
-      styles: city.latitude !== null ? ['/static/vendor/leaflet/leaflet.css'] : [],
-    });
-  });
+  app.get<{ Params: { slug: string } }>(
+    '/cities/:slug',
+    {
+      schema: { params: { type: 'object', properties: { slug: slugParam } } },
+    },
+    async (request, reply) => {
+      const city = await getCity(db, request.params.slug);
+      const oblasts = await oblastMap(request.locale);
+      const organizations = await listOrganizations(db, { cityId: city.id, limit: 100, offset: 0 });
+      const openData = await cityOpenDataSummary(db, city.id);
+      const petitions = cityPetitionsSection(
+        request.pageContext(),
+        city,
+        await cityPetitionStats(db, city.id),
+        (await getRules(db, city.id))?.enabled ?? false,
+        canModerate(request.user, city.id),
+      );
+      const budgets = cityBudgetsSection(request.pageContext(), await listCycles(db, city.id), app.clock.now());
+      const ranking = cityRankingSection(request.pageContext(), city.slug, await cityHistory(db, city.id));
+      return reply.page({
+        title: localName(city, request.locale),
+        nav: 'cities',
+        body: cityProfilePage(
+          request.pageContext(),
+          city,
+          oblasts.get(city.oblast_slug),
+          organizations.items.map((o) => ({ slug: o.slug, kind: o.kind, name: localName(o, request.locale) })),
+          openData,
+          html`${petitions}${budgets}${ranking}`,
+        ),
+        scripts: city.latitude !== null ? ['/static/build/cities-map.js'] : [],
+        styles: city.latitude !== null ? ['/static/vendor/leaflet/leaflet.css'] : [],
+      });
+    },
+  );
 
   // ---- Admin ----
   const admin = { preHandler: allow(canManageCities) };
@@ -197,13 +293,20 @@ async function routes(app: FastifyInstance) {
     const offset = Math.max(0, Number(request.query.offset) || 0);
     const result = await listCities(db, { locale: request.locale, limit: 50, offset });
     const notice = request.query.saved ? request.t('admin.saved') : undefined;
-    return reply.page({ title: request.t('admin.cities'), nav: 'admin',
-      body: adminCityListPage(request.pageContext(), result.items, { total: result.total, limit: 50, offset }, notice) });
+    return reply.page({
+      title: request.t('admin.cities'),
+      nav: 'admin',
+      body: adminCityListPage(request.pageContext(), result.items, { total: result.total, limit: 50, offset }, notice),
+    });
   });
 
   app.get('/admin/cities/new', admin, async (request, reply) => {
     const oblasts = await listOblasts(db, request.locale);
-    return reply.page({ title: request.t('admin.new_city'), nav: 'admin', body: cityFormPage(request.pageContext(), oblasts, {}, undefined, null) });
+    return reply.page({
+      title: request.t('admin.new_city'),
+      nav: 'admin',
+      body: cityFormPage(request.pageContext(), oblasts, {}, undefined, null),
+    });
   });
 
   app.post<{ Body: Record<string, unknown> }>('/admin/cities/new', admin, async (request, reply) => {
@@ -222,23 +325,36 @@ async function routes(app: FastifyInstance) {
   app.get<{ Params: { slug: string } }>('/admin/cities/:slug/edit', admin, async (request, reply) => {
     const city = await getCity(db, request.params.slug);
     const oblasts = await listOblasts(db, request.locale);
-    return reply.page({ title: request.t('admin.edit_city'), nav: 'admin',
-      body: cityFormPage(request.pageContext(), oblasts, city as unknown as Record<string, unknown>, undefined, city.slug) });
-  });
-
-  app.post<{ Params: { slug: string }; Body: Record<string, unknown> }>('/admin/cities/:slug/edit', admin, async (request, reply) => {
-    await getCity(db, request.params.slug);
-    const oblasts = await listOblasts(db, request.locale);
-    return submitForm(request, reply, {
+    return reply.page({
       title: request.t('admin.edit_city'),
-      action: async () => {
-        const input = await parseCityInput(db, request.body);
-        await db.transaction((tx) => updateCity(tx, actorOf(request), request.params.slug, input));
-        return '/admin/cities?saved=1';
-      },
-      form: (errors) => cityFormPage(request.pageContext(), oblasts, request.body ?? {}, errors, request.params.slug),
+      nav: 'admin',
+      body: cityFormPage(
+        request.pageContext(),
+        oblasts,
+        city as unknown as Record<string, unknown>,
+        undefined,
+        city.slug,
+      ),
     });
   });
+
+  app.post<{ Params: { slug: string }; Body: Record<string, unknown> }>(
+    '/admin/cities/:slug/edit',
+    admin,
+    async (request, reply) => {
+      await getCity(db, request.params.slug);
+      const oblasts = await listOblasts(db, request.locale);
+      return submitForm(request, reply, {
+        title: request.t('admin.edit_city'),
+        action: async () => {
+          const input = await parseCityInput(db, request.body);
+          await db.transaction((tx) => updateCity(tx, actorOf(request), request.params.slug, input));
+          return '/admin/cities?saved=1';
+        },
+        form: (errors) => cityFormPage(request.pageContext(), oblasts, request.body ?? {}, errors, request.params.slug),
+      });
+    },
+  );
 
   app.post<{ Params: { slug: string } }>('/admin/cities/:slug/delete', admin, async (request, reply) => {
     await db.transaction((tx) => deleteCity(tx, actorOf(request), request.params.slug));

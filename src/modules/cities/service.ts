@@ -49,7 +49,6 @@ export function localName(row: { name_uk: string; name_en: string; name_bg: stri
   return row[`name_${locale}`];
 }
 
-
 // Oblasts are reference data that only a migration changes, and migrations run before the
 // app serves: each process reads and sorts them once per database and locale.
 const oblastCache = new WeakMap<Queryable, Map<Locale, Promise<Oblast[]>>>();
@@ -97,7 +96,10 @@ export async function listCities(db: Queryable, query: CityQuery): Promise<{ ite
     params,
   );
   if (rows.length === 0 && query.offset > 0) {
-    const count = await db.one<{ total: number }>(`SELECT count(*)::int AS total FROM cities ${whereSql}`, params.slice(0, -2));
+    const count = await db.one<{ total: number }>(
+      `SELECT count(*)::int AS total FROM cities ${whereSql}`,
+      params.slice(0, -2),
+    );
     return { items: [], total: count!.total };
   }
   const total = rows[0]?.total_count ?? 0;
@@ -149,19 +151,43 @@ function derivedColumns(input: CityInput): unknown[] {
 }
 
 const WRITE_COLUMNS = [
-  'slug', 'name_uk', 'name_en', 'name_bg', 'oblast_slug', 'population', 'latitude', 'longitude',
-  'website', 'katottg', 'edrpou', 'sort_key_uk', 'sort_key_en', 'sort_key_bg', 'search_text',
+  'slug',
+  'name_uk',
+  'name_en',
+  'name_bg',
+  'oblast_slug',
+  'population',
+  'latitude',
+  'longitude',
+  'website',
+  'katottg',
+  'edrpou',
+  'sort_key_uk',
+  'sort_key_en',
+  'sort_key_bg',
+  'search_text',
 ] as const;
 
 function writeValues(input: CityInput): unknown[] {
   return [
-    input.slug, input.name_uk, input.name_en, input.name_bg, input.oblast_slug, input.population,
-    input.latitude, input.longitude, input.website, input.katottg, input.edrpou, ...derivedColumns(input),
+    input.slug,
+    input.name_uk,
+    input.name_en,
+    input.name_bg,
+    input.oblast_slug,
+    input.population,
+    input.latitude,
+    input.longitude,
+    input.website,
+    input.katottg,
+    input.edrpou,
+    ...derivedColumns(input),
   ];
 }
 
 function auditView(city: City | CityInput) {
-  const { slug, name_uk, name_en, name_bg, oblast_slug, population, latitude, longitude, website, katottg, edrpou } = city;
+  const { slug, name_uk, name_en, name_bg, oblast_slug, population, latitude, longitude, website, katottg, edrpou } =
+    city;
   return { slug, name_uk, name_en, name_bg, oblast_slug, population, latitude, longitude, website, katottg, edrpou };
 }
 

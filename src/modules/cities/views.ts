@@ -48,18 +48,24 @@ export function cityListPage(
   <button type="submit">${t('cities.apply')}</button>
 </form>
 <p role="status">${t('cities.found', { count: result.total })}</p>
-${result.items.length === 0 ? html`<p>${t('cities.none')}</p>` : html`
+${
+  result.items.length === 0
+    ? html`<p>${t('cities.none')}</p>`
+    : html`
 <div class="table-wrap"><table class="responsive">
   <caption class="visually-hidden">${t('cities.title')}</caption>
   <thead><tr><th scope="col">${t('cities.name')}</th><th scope="col">${t('cities.oblast')}</th><th scope="col" class="number">${t('cities.population')}</th></tr></thead>
   <tbody>
-  ${result.items.map((city) => html`<tr>
+  ${result.items.map(
+    (city) => html`<tr>
     <td data-label="${t('cities.name')}"><a href="/cities/${city.slug}">${localName(city, ctx.locale)}</a></td>
     <td data-label="${t('cities.oblast')}">${oblastName(byslug, city.oblast_slug, ctx)}</td>
     <td data-label="${t('cities.population')}" class="number">${city.population === null ? '—' : formatNumber(ctx.locale, city.population)}</td>
-  </tr>`)}
+  </tr>`,
+  )}
   </tbody>
-</table></div>`}
+</table></div>`
+}
 ${pagination(ctx, '/cities', { q: state.q, oblast: state.oblast, sort: state.sort === 'name' ? undefined : state.sort }, { ...result, limit: state.limit, offset: state.offset })}
 <p><a href="/cities/map">${t('cities.show_map')}</a></p>`;
 }
@@ -76,8 +82,10 @@ export function cityMapPage(ctx: PageContext, cities: City[], oblasts: Oblast[])
 <p class="hint">${t('map.outline_note')}</p>
 <h2>${t('map.list')}</h2>
 <ul class="cards">
-${cities.map((city) => html`<li class="card"><a href="/cities/${city.slug}">${localName(city, ctx.locale)}</a><br>
-  <span class="hint">${oblastName(byslug, city.oblast_slug, ctx)}${city.latitude !== null ? html` · ${city.latitude.toFixed(2)}, ${city.longitude!.toFixed(2)}` : ''}</span></li>`)}
+${cities.map(
+  (city) => html`<li class="card"><a href="/cities/${city.slug}">${localName(city, ctx.locale)}</a><br>
+  <span class="hint">${oblastName(byslug, city.oblast_slug, ctx)}${city.latitude !== null ? html` · ${city.latitude.toFixed(2)}, ${city.longitude!.toFixed(2)}` : ''}</span></li>`,
+)}
 </ul>`;
 }
 
@@ -93,7 +101,14 @@ export interface OpenDataSummary {
   quality: number | null;
 }
 
-export function cityProfilePage(ctx: PageContext, city: City, oblast: Oblast | undefined, organizations: OrganizationSummary[], openData: OpenDataSummary, participation: SafeHtml = html``): SafeHtml {
+export function cityProfilePage(
+  ctx: PageContext,
+  city: City,
+  oblast: Oblast | undefined,
+  organizations: OrganizationSummary[],
+  openData: OpenDataSummary,
+  participation: SafeHtml = html``,
+): SafeHtml {
   const { t } = ctx;
   return html`
 <p><a href="/cities">← ${t('cities.title')}</a></p>
@@ -107,9 +122,13 @@ export function cityProfilePage(ctx: PageContext, city: City, oblast: Oblast | u
   ${city.edrpou ? html`<dt>${t('cities.edrpou')}</dt><dd>${city.edrpou}</dd>` : ''}
   <dt>${t('cities.other_names')}</dt><dd><span lang="uk">${city.name_uk}</span> · <span lang="en">${city.name_en}</span> · <span lang="bg">${city.name_bg}</span></dd>
 </dl>
-${city.latitude !== null ? html`<div id="cities-map" class="map small" role="region" aria-label="${t('cities.location_map')}"
+${
+  city.latitude !== null
+    ? html`<div id="cities-map" class="map small" role="region" aria-label="${t('cities.location_map')}"
   data-src="/api/v1/cities/${city.slug}" data-lang="${ctx.locale}" data-population-label="${t('cities.population')}"
-  data-outline="/static/ukraine.geojson"></div>` : ''}
+  data-outline="/static/ukraine.geojson"></div>`
+    : ''
+}
 <h2>${t('cities.open_data')}</h2>
 <ul class="cards">
   <li class="card"><h3>${t('cities.datasets')}</h3><span class="stat">${formatNumber(ctx.locale, openData.count)}</span>
@@ -119,13 +138,22 @@ ${city.latitude !== null ? html`<div id="cities-map" class="map small" role="reg
 </ul>
 ${participation}
 <h2>${t('cities.organizations')}</h2>
-${organizations.length === 0 ? html`<p>${t('cities.no_organizations')}</p>` : html`<ul>
+${
+  organizations.length === 0
+    ? html`<p>${t('cities.no_organizations')}</p>`
+    : html`<ul>
   ${organizations.map((o) => html`<li>${o.name} <span class="badge">${t(`organizations.kind.${o.kind}`)}</span></li>`)}
-</ul>`}
+</ul>`
+}
 <p><a href="/api/v1/cities/${city.slug}">${t('cities.as_json')}</a></p>`;
 }
 
-export function adminCityListPage(ctx: PageContext, cities: City[], page: { total: number; limit: number; offset: number }, notice?: string): SafeHtml {
+export function adminCityListPage(
+  ctx: PageContext,
+  cities: City[],
+  page: { total: number; limit: number; offset: number },
+  notice?: string,
+): SafeHtml {
   const { t } = ctx;
   return html`
 <p><a href="/admin">← ${t('admin.title')}</a></p>
@@ -134,9 +162,11 @@ ${notice ? html`<p class="notice success" role="status">${notice}</p>` : ''}
 <p><a class="button" href="/admin/cities/new">${t('admin.new_city')}</a></p>
 <div class="table-wrap"><table>
   <thead><tr><th scope="col">${t('cities.name')}</th><th scope="col">${t('admin.slug_column')}</th><th scope="col" class="number">${t('cities.population')}</th><th scope="col">${t('admin.actions')}</th></tr></thead>
-  <tbody>${cities.map((c) => html`<tr><td>${localName(c, ctx.locale)}</td><td>${c.slug}</td>
+  <tbody>${cities.map(
+    (c) => html`<tr><td>${localName(c, ctx.locale)}</td><td>${c.slug}</td>
     <td class="number">${c.population === null ? '—' : formatNumber(ctx.locale, c.population)}</td>
-    <td><a href="/admin/cities/${c.slug}/edit">${t('admin.edit')}<span class="visually-hidden"> ${localName(c, ctx.locale)}</span></a></td></tr>`)}</tbody>
+    <td><a href="/admin/cities/${c.slug}/edit">${t('admin.edit')}<span class="visually-hidden"> ${localName(c, ctx.locale)}</span></a></td></tr>`,
+  )}</tbody>
 </table></div>
 ${pagination(ctx, '/admin/cities', {}, page)}`;
 }
@@ -163,8 +193,14 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
   ${input('name_uk', t('admin.name_uk'), 'text', html` required`)}
   ${input('name_en', t('admin.name_en'), 'text', html` required`)}
   ${input('name_bg', t('admin.name_bg'), 'text', html` required`)}
-  ${selectField({ name: 'oblast_slug', label: t('cities.oblast'), values, errors, empty: '—',
-    choices: oblasts.map((o) => ({ value: o.slug, label: localName(o, ctx.locale) })) })}
+  ${selectField({
+    name: 'oblast_slug',
+    label: t('cities.oblast'),
+    values,
+    errors,
+    empty: '—',
+    choices: oblasts.map((o) => ({ value: o.slug, label: localName(o, ctx.locale) })),
+  })}
   ${input('population', t('cities.population'), 'text', html` inputmode="numeric"`)}
   ${input('latitude', t('admin.latitude'), 'text', html` inputmode="decimal"`)}
   ${input('longitude', t('admin.longitude'), 'text', html` inputmode="decimal"`)}
@@ -173,10 +209,14 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
   ${input('edrpou', t('cities.edrpou'))}
   <button type="submit">${t('admin.save')}</button>
 </form>
-${existingSlug ? html`<form method="post" action="/admin/cities/${existingSlug}/delete" class="stacked">
+${
+  existingSlug
+    ? html`<form method="post" action="/admin/cities/${existingSlug}/delete" class="stacked">
   ${csrfField(ctx)}
   <h2>${t('admin.danger_zone')}</h2>
   <p>${t('admin.delete_city_warning')}</p>
   <button type="submit" class="danger">${t('admin.delete')}</button>
-</form>` : ''}`;
+</form>`
+    : ''
+}`;
 }

@@ -14,10 +14,24 @@ export function chartSvg(type: ChartType, points: { label: string; value: number
     title: { text: title, left: 'center', textStyle: { fontSize: 14, color: '#1b1f24' } },
     textStyle: { fontFamily: 'DejaVu Sans, sans-serif' },
     ...(type === 'pie'
-      ? { series: [{ type: 'pie', radius: '60%', center: ['50%', '55%'], data: points.map((p) => ({ name: p.label, value: p.value })), label: { color: '#1b1f24' } }] }
+      ? {
+          series: [
+            {
+              type: 'pie',
+              radius: '60%',
+              center: ['50%', '55%'],
+              data: points.map((p) => ({ name: p.label, value: p.value })),
+              label: { color: '#1b1f24' },
+            },
+          ],
+        }
       : {
           grid: { left: 80, right: 30, top: 50, bottom: 90 },
-          xAxis: { type: 'category', data: labels, axisLabel: { rotate: labels.length > 8 ? 40 : 0, color: '#1b1f24', interval: 0 } },
+          xAxis: {
+            type: 'category',
+            data: labels,
+            axisLabel: { rotate: labels.length > 8 ? 40 : 0, color: '#1b1f24', interval: 0 },
+          },
           yAxis: { type: 'value', axisLabel: { color: '#1b1f24' } },
           series: [{ type, data: points.map((p) => p.value), itemStyle: { color: PALETTE[0] } }],
         }),

@@ -15,7 +15,11 @@ const linesOf = (records: CsvRecord[]) => records.map((r) => r.line);
 
 test('quoted cells hold delimiters, quotes and line endings; quotes inside unquoted cells are text', () => {
   const records = tokenize('a,"b,c","say ""hi"""\n=HYPERLINK("x"),"two\nlines",z\n"q"tail,,\n');
-  assert.deepEqual(cellsOf(records), [['a', 'b,c', 'say "hi"'], ['=HYPERLINK("x")', 'two\nlines', 'z'], ['qtail', '', '']]);
+  assert.deepEqual(cellsOf(records), [
+    ['a', 'b,c', 'say "hi"'],
+    ['=HYPERLINK("x")', 'two\nlines', 'z'],
+    ['qtail', '', ''],
+  ]);
   assert.deepEqual(linesOf(records), [1, 2, 4], 'each record names the line it starts on');
 });
 
@@ -27,15 +31,22 @@ test('every line ending, mixed in one file; blank lines are empty records; ragge
 });
 
 test('the same records whatever the size of the pieces the text arrives in', () => {
-  const text = 'id,name,note\r\n1,"Галицький, р-н","він сказав ""так""\r\nі пішов"\n2,Сихів,\r3,"",x"y\r\n\r\n4,a,"b"\r\n';
+  const text =
+    'id,name,note\r\n1,"Галицький, р-н","він сказав ""так""\r\nі пішов"\n2,Сихів,\r3,"",x"y\r\n\r\n4,a,"b"\r\n';
   const whole = tokenize(text);
   assert.equal(whole.length, 6);
   for (let size = 1; size <= text.length; size++) assert.deepEqual(tokenize(text, size), whole, `pieces of ${size}`);
 });
 
 test('a quote never closed is named with its line; a record over the cap is refused before it fills the memory', () => {
-  assert.throws(() => tokenize('a,b\n1,"open\n2,3\n'), (e: CsvError) => e.kind === 'unclosed-quote' && e.line === 2 && /line 2/.test(e.message));
-  assert.throws(() => tokenize(`a\n"${'x'.repeat(5000)}`, 100, ',', 1000), (e: CsvError) => e.kind === 'record-too-long' && e.line === 2);
+  assert.throws(
+    () => tokenize('a,b\n1,"open\n2,3\n'),
+    (e: CsvError) => e.kind === 'unclosed-quote' && e.line === 2 && /line 2/.test(e.message),
+  );
+  assert.throws(
+    () => tokenize(`a\n"${'x'.repeat(5000)}`, 100, ',', 1000),
+    (e: CsvError) => e.kind === 'record-too-long' && e.line === 2,
+  );
   const big = 'x'.repeat(900);
   assert.deepEqual(cellsOf(tokenize(`a\n"${big}"\n`, 64)), [['a'], [big]], 'a long cell under the cap is fine');
 });
@@ -97,15 +108,22 @@ function reference(text: string, delimiter: string): CsvRecord[] | 'unclosed' {
 
 test('random texts: the same records as the plain reading, in pieces of random sizes', () => {
   let seed = 20261123;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const alphabet = ['a', 'б', ' ', ',', ';', '"', '""', '\n', '\r', '\r\n', '7'];
   for (let round = 0; round < 2000; round++) {
     const delimiter = random() < 0.5 ? ',' : ';';
-    const text = Array.from({ length: Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    const text = Array.from(
+      { length: Math.floor(random() * 40) },
+      () => alphabet[Math.floor(random() * alphabet.length)],
+    ).join('');
     const expected = reference(text, delimiter);
     const size = 1 + Math.floor(random() * 12);
     if (expected === 'unclosed') {
-      assert.throws(() => tokenize(text, size, delimiter), (e: CsvError) => e.kind === 'unclosed-quote', JSON.stringify(text));
+      assert.throws(
+        () => tokenize(text, size, delimiter),
+        (e: CsvError) => e.kind === 'unclosed-quote',
+        JSON.stringify(text),
+      );
     } else {
       assert.deepEqual(tokenize(text, size, delimiter), expected, `${JSON.stringify(text)} in pieces of ${size}`);
     }

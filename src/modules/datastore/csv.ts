@@ -41,7 +41,8 @@ export class CsvTokenizer {
   private rescanAt = 0;
 
   constructor(delimiter: string, maxRecordChars: number) {
-    if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') throw new Error(`unusable delimiter ${JSON.stringify(delimiter)}`);
+    if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r')
+      throw new Error(`unusable delimiter ${JSON.stringify(delimiter)}`);
     this.delimiter = delimiter.charCodeAt(0);
     this.maxRecordChars = maxRecordChars;
   }
@@ -133,7 +134,11 @@ export class CsvTokenizer {
     this.line = line;
     this.rescanAt = this.buffer.length * 2;
     if (!final && this.buffer.length > this.maxRecordChars) {
-      throw new CsvError('record-too-long', line, `The record starting on line ${line} is longer than ${Math.round(this.maxRecordChars / 1024 / 1024)} million characters; probably a quote is never closed.`);
+      throw new CsvError(
+        'record-too-long',
+        line,
+        `The record starting on line ${line} is longer than ${Math.round(this.maxRecordChars / 1024 / 1024)} million characters; probably a quote is never closed.`,
+      );
     }
     return records;
   }

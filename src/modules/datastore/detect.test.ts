@@ -16,11 +16,15 @@ const koi8u = (text: string) => {
   return new Uint8Array([...text].map((c) => table.get(c) ?? 0x3f));
 };
 
-const SAMPLE = 'Назва;Сума;Дата\nВидатки на освіту міста;4 450,90;03.12.2018\nУтримання доріг і тротуарів;1 234 567;04.12.2018\n';
+const SAMPLE =
+  'Назва;Сума;Дата\nВидатки на освіту міста;4 450,90;03.12.2018\nУтримання доріг і тротуарів;1 234 567;04.12.2018\n';
 
 test('encodings: UTF-8 with and without BOM, windows-1251, KOI8-U, UTF-16', () => {
   assert.deepEqual(detectEncoding(new TextEncoder().encode(SAMPLE)), { encoding: 'utf-8', bom: 0 });
-  assert.deepEqual(detectEncoding(new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(SAMPLE)])), { encoding: 'utf-8', bom: 3 });
+  assert.deepEqual(detectEncoding(new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(SAMPLE)])), {
+    encoding: 'utf-8',
+    bom: 3,
+  });
   assert.equal(detectEncoding(cp1251(SAMPLE)).encoding, 'windows-1251');
   assert.equal(detectEncoding(koi8u(SAMPLE)).encoding, 'koi8-u');
   const utf16 = Buffer.from(`\ufeff${SAMPLE}`, 'utf16le');
@@ -30,9 +34,16 @@ test('encodings: UTF-8 with and without BOM, windows-1251, KOI8-U, UTF-16', () =
   assert.equal(detectEncoding(new TextEncoder().encode('district\nСихів\nГалицький\n')).encoding, 'utf-8');
   assert.equal(detectEncoding(new TextEncoder().encode('назва\nСихів').subarray(0, 17)).encoding, 'utf-8');
   // UTF-8 with a few broken bytes is still UTF-8 (the bad cells are reported); the code pages are not.
-  const broken = new Uint8Array([...new TextEncoder().encode(SAMPLE), 0xff, 0xfe, ...new TextEncoder().encode('Рік;1;01.01.2019\n')]);
+  const broken = new Uint8Array([
+    ...new TextEncoder().encode(SAMPLE),
+    0xff,
+    0xfe,
+    ...new TextEncoder().encode('Рік;1;01.01.2019\n'),
+  ]);
   assert.equal(detectEncoding(broken).encoding, 'utf-8');
-  const words = 'Рік;Їжа для шкіл;Єдиний збір;Ґанок;Відділ освіти, культури і спорту;Сесія №12 «Про бюджет»\n'.repeat(20);
+  const words = 'Рік;Їжа для шкіл;Єдиний збір;Ґанок;Відділ освіти, культури і спорту;Сесія №12 «Про бюджет»\n'.repeat(
+    20,
+  );
   assert.equal(detectEncoding(cp1251(words)).encoding, 'windows-1251');
   assert.equal(detectEncoding(koi8u(words)).encoding, 'koi8-u');
 });

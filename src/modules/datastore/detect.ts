@@ -37,13 +37,14 @@ export function detectEncoding(sample: Uint8Array): { encoding: Encoding; bom: n
 function utf8Sequences(bytes: Uint8Array): { valid: number; invalid: number } {
   let valid = 0;
   let invalid = 0;
-  for (let i = 0; i < bytes.length;) {
+  for (let i = 0; i < bytes.length; ) {
     const lead = bytes[i]!;
     if (lead < 0x80) {
       i++;
       continue;
     }
-    const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    const length =
+      lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
     if (i + length > bytes.length) break; // a character cut by the end of the sample counts for neither
     let continuations = 1;
     while (continuations < length && (bytes[i + continuations]! & 0xc0) === 0x80) continuations++;
@@ -70,7 +71,10 @@ function countFields(line: string, delimiter: string): number {
 }
 
 export function sniffDelimiter(text: string): Delimiter {
-  const lines = text.split(/\r\n|\n|\r/).filter((l) => l.trim() !== '').slice(0, 50);
+  const lines = text
+    .split(/\r\n|\n|\r/)
+    .filter((l) => l.trim() !== '')
+    .slice(0, 50);
   if (lines.length > 1 && text.length > 0) lines.pop(); // the last sampled line may be cut short
   let best: Delimiter = ',';
   let bestScore = -1;
@@ -96,7 +100,10 @@ export function cleanHeaders(raw: string[]): { names: string[]; blank: number[];
   const duplicate: number[] = [];
   const seen = new Set<string>();
   raw.forEach((value, index) => {
-    let name = value.replace(/[\u0000-\u001f]/g, ' ').trim().slice(0, 200);
+    let name = value
+      .replace(/[\u0000-\u001f]/g, ' ')
+      .trim()
+      .slice(0, 200);
     if (!name || name === '_id') {
       if (!name) blank.push(index);
       name = `field_${index + 1}`;

@@ -30,7 +30,15 @@ export interface Field {
 }
 
 export interface ReportError {
-  type: 'blank-label' | 'duplicate-label' | 'missing-cell' | 'extra-cell' | 'type-error' | 'blank-row' | 'encoding-error' | 'source-error';
+  type:
+    | 'blank-label'
+    | 'duplicate-label'
+    | 'missing-cell'
+    | 'extra-cell'
+    | 'type-error'
+    | 'blank-row'
+    | 'encoding-error'
+    | 'source-error';
   /** In English, for the API; pages describe the problem in their language from `code` and `params`. */
   message: string;
   /** Why a source-error happened (a key of datastore.failure in the locales). */
@@ -43,9 +51,27 @@ export interface ReportError {
 }
 
 export type FailureCode =
-  | 'empty' | 'binary' | 'too-many-columns' | 'unclosed-quote' | 'record-too-long' | 'unreadable-text' | 'no-header'
-  | 'xlsx-unreadable' | 'xlsx-too-many-parts' | 'xlsx-zip-bomb' | 'xlsx-part-unreadable' | 'xlsx-no-worksheet' | 'xlsx-shared-strings' | 'xlsx-cell-outside'
-  | 'json-too-large' | 'json-invalid' | 'geojson-no-features' | 'json-object' | 'json-single-value' | 'json-no-records' | 'json-record-not-object';
+  | 'empty'
+  | 'binary'
+  | 'too-many-columns'
+  | 'unclosed-quote'
+  | 'record-too-long'
+  | 'unreadable-text'
+  | 'no-header'
+  | 'xlsx-unreadable'
+  | 'xlsx-too-many-parts'
+  | 'xlsx-zip-bomb'
+  | 'xlsx-part-unreadable'
+  | 'xlsx-no-worksheet'
+  | 'xlsx-shared-strings'
+  | 'xlsx-cell-outside'
+  | 'json-too-large'
+  | 'json-invalid'
+  | 'geojson-no-features'
+  | 'json-object'
+  | 'json-single-value'
+  | 'json-no-records'
+  | 'json-record-not-object';
 
 const english = translator('en');
 
@@ -53,10 +79,19 @@ const english = translator('en');
  * A problem described in the reader's language (`t`); undefined for reports stored before
  * problems had parameters (their English message is all there is).
  */
-export function describeProblem(t: Translate, error: Pick<ReportError, 'type' | 'code' | 'params'>): string | undefined {
+export function describeProblem(
+  t: Translate,
+  error: Pick<ReportError, 'type' | 'code' | 'params'>,
+): string | undefined {
   if (!error.params) return undefined;
-  const params = typeof error.params.type === 'string' ? { ...error.params, type: t(`datastore.types.${error.params.type}`) } : error.params;
-  return t(error.type === 'source-error' ? `datastore.failure.${error.code}` : `datastore.problem.${error.type}`, params);
+  const params =
+    typeof error.params.type === 'string'
+      ? { ...error.params, type: t(`datastore.types.${error.params.type}`) }
+      : error.params;
+  return t(
+    error.type === 'source-error' ? `datastore.failure.${error.code}` : `datastore.problem.${error.type}`,
+    params,
+  );
 }
 
 export interface Report {
@@ -104,10 +139,19 @@ export function failureMessage(code: FailureCode, params: Params): string {
   return describeProblem(english, { type: 'source-error', code, params })!;
 }
 
-export function failed(code: FailureCode, params: Params = {}, encoding: Encoding | null = null, delimiter: Delimiter | null = null): IngestFailure {
+export function failed(
+  code: FailureCode,
+  params: Params = {},
+  encoding: Encoding | null = null,
+  delimiter: Delimiter | null = null,
+): IngestFailure {
   return new IngestFailure({
-    valid: false, encoding, delimiter, stats: { rows: 0, fields: 0, errors: 1 },
-    errors: [{ type: 'source-error', code, params, message: failureMessage(code, params) }], truncated: false,
+    valid: false,
+    encoding,
+    delimiter,
+    stats: { rows: 0, fields: 0, errors: 1 },
+    errors: [{ type: 'source-error', code, params, message: failureMessage(code, params) }],
+    truncated: false,
   });
 }
 
@@ -123,7 +167,12 @@ async function readSample(path: string, bytes = 64 * 1024): Promise<Uint8Array> 
 }
 
 /** The file's records as arrays of strings, with the physical line each starts on, a batch per piece read. */
-async function* records(path: string, encoding: Encoding, bom: number, delimiter: Delimiter): AsyncGenerator<CsvRecord[]> {
+async function* records(
+  path: string,
+  encoding: Encoding,
+  bom: number,
+  delimiter: Delimiter,
+): AsyncGenerator<CsvRecord[]> {
   const decoder = new TextDecoder(encoding); // not fatal: bad bytes become U+FFFD and are reported per cell
   const tokenizer = new CsvTokenizer(delimiter, MAX_RECORD_CHARS);
   for await (const chunk of fs.createReadStream(path, { start: bom, highWaterMark: 64 * 1024 })) {
@@ -136,7 +185,10 @@ async function* records(path: string, encoding: Encoding, bom: number, delimiter
  * The header (the first record that is not blank) and then the data records, in batches; blank
  * records are left out, those after the header passed to `blankRow`.
  */
-async function* headerAndData(batches: AsyncIterable<CsvRecord[]>, blankRow?: (line: number) => void): AsyncGenerator<{ header: CsvRecord | null; data: CsvRecord[] }> {
+async function* headerAndData(
+  batches: AsyncIterable<CsvRecord[]>,
+  blankRow?: (line: number) => void,
+): AsyncGenerator<{ header: CsvRecord | null; data: CsvRecord[] }> {
   let header: CsvRecord | null = null;
   for await (const batch of batches) {
     const data: CsvRecord[] = [];
@@ -177,7 +229,10 @@ export interface TableSource {
 }
 
 /** A CSV or TSV file, its encoding and delimiter detected unless the editor chose them. */
-export async function csvSource(path: string, options: Pick<IngestOptions, 'encoding' | 'delimiter'>): Promise<TableSource> {
+export async function csvSource(
+  path: string,
+  options: Pick<IngestOptions, 'encoding' | 'delimiter'>,
+): Promise<TableSource> {
   const sample = await readSample(path);
   if (sample.length === 0) throw failed('empty');
   const detected = detectEncoding(sample);
@@ -192,7 +247,10 @@ export async function csvSource(path: string, options: Pick<IngestOptions, 'enco
 
 /** Loads a CSV or TSV file; see ingestTable. */
 export async function ingestCsv(
-  db: Database, path: string, tableBase: string, options: IngestOptions,
+  db: Database,
+  path: string,
+  tableBase: string,
+  options: IngestOptions,
   dictionary: Pick<Field, 'id' | 'label' | 'description'>[],
   progress: (phase: IngestPhase, rows: number) => Promise<void>,
 ): Promise<IngestResult> {
@@ -241,7 +299,8 @@ async function load(
     const blankRow = (line: number) => problems.add({ type: 'blank-row', rowNumber: line, params: { row: line } });
     for await (const { header, data } of headerAndData(source.records(), blankRow)) {
       if (headerCells === null && header) {
-        if (header.cells.length > MAX_COLUMNS) throw failed('too-many-columns', { count: header.cells.length, max: MAX_COLUMNS }, encoding, delimiter);
+        if (header.cells.length > MAX_COLUMNS)
+          throw failed('too-many-columns', { count: header.cells.length, max: MAX_COLUMNS }, encoding, delimiter);
         headerCells = header.cells;
         trackers = headerCells.map(() => new TypeTracker());
       }
@@ -249,31 +308,51 @@ async function load(
         for (let i = 0; i < cells.length && i < trackers.length; i++) trackers[i]!.see(cells[i]!);
         spool?.write(line, cells);
       }
-      if (Math.floor((rows + data.length) / 50_000) > Math.floor(rows / 50_000)) await progress('reading', rows + data.length);
+      if (Math.floor((rows + data.length) / 50_000) > Math.floor(rows / 50_000))
+        await progress('reading', rows + data.length);
       rows += data.length;
     }
   } catch (error) {
     if (error instanceof IngestFailure) throw error;
-    if (error instanceof CsvError) throw failed(error.kind, { line: error.line, max: MAX_RECORD_CHARS / 1024 / 1024 }, encoding, delimiter);
+    if (error instanceof CsvError)
+      throw failed(error.kind, { line: error.line, max: MAX_RECORD_CHARS / 1024 / 1024 }, encoding, delimiter);
     throw failed('unreadable-text', { detail: (error as Error).message }, encoding, delimiter);
   }
   if (headerCells === null) throw failed('no-header', {}, encoding, delimiter);
 
   const { names, blank, duplicate } = cleanHeaders(headerCells);
-  for (const i of blank) problems.add({ type: 'blank-label', fieldNumber: i + 1, fieldName: names[i], params: { number: i + 1, name: names[i]! } });
-  for (const i of duplicate) problems.add({ type: 'duplicate-label', fieldNumber: i + 1, fieldName: names[i], params: { number: i + 1, original: headerCells[i]!, name: names[i]! } });
+  for (const i of blank)
+    problems.add({
+      type: 'blank-label',
+      fieldNumber: i + 1,
+      fieldName: names[i],
+      params: { number: i + 1, name: names[i]! },
+    });
+  for (const i of duplicate)
+    problems.add({
+      type: 'duplicate-label',
+      fieldNumber: i + 1,
+      fieldName: names[i],
+      params: { number: i + 1, original: headerCells[i]!, name: names[i]! },
+    });
   const columns = columnNames(names);
   const byId = new Map(dictionary.map((d) => [d.id, d]));
   const fields: Field[] = names.map((id, i) => ({
-    id, column: columns[i]!, type: options.types?.[id] ?? trackers[i]!.type,
+    id,
+    column: columns[i]!,
+    type: options.types?.[id] ?? trackers[i]!.type,
     ...(byId.get(id)?.label ? { label: byId.get(id)!.label } : {}),
     ...(byId.get(id)?.description ? { description: byId.get(id)!.description } : {}),
   }));
 
   // ---- Pass 2: convert and COPY into a fresh table ----
   const table = `${quoteIdentifier('datastore')}.${quoteIdentifier(tableBase)}`;
-  await db.execScript(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (${[
-    '"_id" bigint PRIMARY KEY', ...fields.map((f) => `${quoteIdentifier(f.column)} ${SQL_TYPES[f.type]}`)].join(', ')})`);
+  await db.execScript(
+    `DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (${[
+      '"_id" bigint PRIMARY KEY',
+      ...fields.map((f) => `${quoteIdentifier(f.column)} ${SQL_TYPES[f.type]}`),
+    ].join(', ')})`,
+  );
   let loaded = 0;
   // A server takes one COPY stream, where small pieces keep our memory low; PGlite runs a COPY per
   // piece, each with a fixed cost, so it gets bigger ones.
@@ -286,22 +365,45 @@ async function load(
       const raw = cells[i];
       text += ',';
       if (raw === undefined) {
-        problems.add({ type: 'missing-cell', rowNumber: line, fieldNumber: i + 1, fieldName: field.id, params: { row: line, name: field.id } });
+        problems.add({
+          type: 'missing-cell',
+          rowNumber: line,
+          fieldNumber: i + 1,
+          fieldName: field.id,
+          params: { row: line, name: field.id },
+        });
         continue;
       }
       if (raw.includes('\ufffd')) {
-        problems.add({ type: 'encoding-error', rowNumber: line, fieldNumber: i + 1, fieldName: field.id, params: { row: line, name: field.id, encoding: encoding ?? 'UTF-8' } });
+        problems.add({
+          type: 'encoding-error',
+          rowNumber: line,
+          fieldNumber: i + 1,
+          fieldName: field.id,
+          params: { row: line, name: field.id, encoding: encoding ?? 'UTF-8' },
+        });
       }
       if (isBlank(raw)) continue; // an unquoted empty cell is NULL
       const value = readAs(field.type, raw);
       if (value === undefined) {
-        problems.add({ type: 'type-error', rowNumber: line, fieldNumber: i + 1, fieldName: field.id, cell: raw.slice(0, 100), params: { row: line, name: field.id, cell: raw.slice(0, 100), type: field.type } });
+        problems.add({
+          type: 'type-error',
+          rowNumber: line,
+          fieldNumber: i + 1,
+          fieldName: field.id,
+          cell: raw.slice(0, 100),
+          params: { row: line, name: field.id, cell: raw.slice(0, 100), type: field.type },
+        });
         continue;
       }
       // Only text needs quoting: numbers, dates and booleans as readAs writes them never hold a
       // quote, a comma or a line ending.
-      text += typeof value === 'boolean' ? String(value)
-        : field.type !== 'text' || !NEEDS_QUOTES.test(value) ? value : `"${value.replaceAll('"', '""')}"`;
+      text +=
+        typeof value === 'boolean'
+          ? String(value)
+          : field.type !== 'text' || !NEEDS_QUOTES.test(value)
+            ? value
+            : `"${value.replaceAll('"', '""')}"`;
     }
     return `${text}\n`;
   }
@@ -317,11 +419,17 @@ async function load(
       for (const { cells, line } of data) {
         rowNumber++;
         if (cells.length > fields.length) {
-          problems.add({ type: 'extra-cell', rowNumber: line, fieldNumber: fields.length + 1, params: { row: line, cells: cells.length, fields: fields.length } });
+          problems.add({
+            type: 'extra-cell',
+            rowNumber: line,
+            fieldNumber: fields.length + 1,
+            params: { row: line, cells: cells.length, fields: fields.length },
+          });
         }
         const text = copyLine(rowNumber, cells, line);
         loaded = rowNumber;
-        if (used + text.length * 3 > copyChunkBytes) { // a UTF-16 unit takes at most 3 bytes in UTF-8
+        if (used + text.length * 3 > copyChunkBytes) {
+          // a UTF-16 unit takes at most 3 bytes in UTF-8
           if (used > 0) yield buffer.subarray(0, used);
           buffer = Buffer.allocUnsafe(copyChunkBytes);
           used = 0;
@@ -344,18 +452,25 @@ async function load(
   // connection); PGlite has one connection and builds them in turn.
   // Each index is named here: names PostgreSQL picks itself can collide between two sessions
   // building at once (two text columns both become "…_left_idx").
-  const pending = fields.slice(0, MAX_INDEXED_COLUMNS).map((field, i) => ({ field, name: quoteIdentifier(`${tableBase}_i${i}`) }));
+  const pending = fields
+    .slice(0, MAX_INDEXED_COLUMNS)
+    .map((field, i) => ({ field, name: quoteIdentifier(`${tableBase}_i${i}`) }));
   const builders = db.engine === 'postgres' ? INDEX_BUILDERS : 1;
-  await Promise.all(Array.from({ length: builders }, async () => {
-    for (let next = pending.shift(); next; next = pending.shift()) {
-      await db.execScript(`CREATE INDEX ${next.name} ON ${table} (${indexExpression(next.field)})`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: builders }, async () => {
+      for (let next = pending.shift(); next; next = pending.shift()) {
+        await db.execScript(`CREATE INDEX ${next.name} ON ${table} (${indexExpression(next.field)})`);
+      }
+    }),
+  );
   await db.execScript(`ANALYZE ${table}`);
   const report: Report = {
-    valid: problems.count === 0, encoding, delimiter,
+    valid: problems.count === 0,
+    encoding,
+    delimiter,
     stats: { rows: loaded, fields: fields.length, errors: problems.count },
-    errors: problems.list, truncated: problems.count > problems.list.length,
+    errors: problems.list,
+    truncated: problems.count > problems.list.length,
   };
   return { table: tableBase, fields, rows: loaded, report };
 }

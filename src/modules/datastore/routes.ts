@@ -16,11 +16,28 @@ import { getDataset, type Dataset } from '../catalog/service.ts';
 import { assertCanEditDataset, canEditDataset, canPublishData, visibilityFor } from '../catalog/policy.ts';
 import { CkanError, integer, missing, registerCkanAction, text, type Params } from '../catalog/ckan.ts';
 import {
-  AGGREGATES, CHART_TYPES, addUploadedResource, aggregateDatastore, getDatastoreResource, latestJob, searchDatastore, searchSql, updateDictionary,
-  type Aggregate, type ChartType,
-  type DatastoreQuery, type DatastoreResource,
+  AGGREGATES,
+  CHART_TYPES,
+  addUploadedResource,
+  aggregateDatastore,
+  getDatastoreResource,
+  latestJob,
+  searchDatastore,
+  searchSql,
+  updateDictionary,
+  type Aggregate,
+  type ChartType,
+  type DatastoreQuery,
+  type DatastoreResource,
 } from './service.ts';
-import { coordinateColumns, mapsGeoJson, resourcePage, uploadPage, type ChartState, type PreviewState } from './views.ts';
+import {
+  coordinateColumns,
+  mapsGeoJson,
+  resourcePage,
+  uploadPage,
+  type ChartState,
+  type PreviewState,
+} from './views.ts';
 import { chartSvg } from './chart.ts';
 import { writeXlsx } from './xlsx.ts';
 import { csvLine, neutraliseFormula, tsvLine } from '../../platform/csv.ts';
@@ -30,13 +47,19 @@ const XLSX_MAX_ROWS = 1_048_575;
 
 const params = {
   type: 'object',
-  properties: { name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{1,99}$' }, id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } },
+  properties: {
+    name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{1,99}$' },
+    id: { type: 'string', pattern: '^[0-9a-f-]{36}$' },
+  },
 } as const;
 
 /** Comma-separated items, as CKAN takes fields and sort keys; an item that holds a comma is written in double quotes. */
 function commaItems(value: unknown): string[] {
-  return Array.isArray(value) ? value.map(String)
-    : typeof value === 'string' ? (value.match(/(?:"[^"]*"|[^,])+/g) ?? []).map((s) => s.trim()).filter(Boolean) : [];
+  return Array.isArray(value)
+    ? value.map(String)
+    : typeof value === 'string'
+      ? (value.match(/(?:"[^"]*"|[^,])+/g) ?? []).map((s) => s.trim()).filter(Boolean)
+      : [];
 }
 
 /** DataStore filters are a JSON object of field: value (or a list of values). */
@@ -60,101 +83,199 @@ const recordsQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    filters: { type: 'string', maxLength: 5000, description: 'A JSON object of field: value (or a list of values), e.g. {"district":"Сихівський"}.' },
+    filters: {
+      type: 'string',
+      maxLength: 5000,
+      description: 'A JSON object of field: value (or a list of values), e.g. {"district":"Сихівський"}.',
+    },
     q: { type: 'string', maxLength: 200, description: 'Words to find in the text columns.' },
-    sort: { type: 'string', maxLength: 1000, description: 'Comma-separated fields, each optionally followed by asc or desc; a name with a comma goes in double quotes.' },
-    fields: { type: 'string', maxLength: 5000, description: 'Comma-separated fields to return (default: all, with _id).' },
-    limit: { type: 'integer', minimum: 0, maximum: 32000, default: 100, description: 'How many rows to return (0–32,000).' },
+    sort: {
+      type: 'string',
+      maxLength: 1000,
+      description:
+        'Comma-separated fields, each optionally followed by asc or desc; a name with a comma goes in double quotes.',
+    },
+    fields: {
+      type: 'string',
+      maxLength: 5000,
+      description: 'Comma-separated fields to return (default: all, with _id).',
+    },
+    limit: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 32000,
+      default: 100,
+      description: 'How many rows to return (0–32,000).',
+    },
     offset: { type: 'integer', minimum: 0, maximum: 100_000_000, default: 0, description: 'How many rows to skip.' },
     include_total: { type: 'boolean', default: true, description: 'Whether to give the number of matching rows.' },
-    total_estimation_threshold: { type: 'integer', minimum: 0, description: 'Above this many matching rows (by the planner\'s estimate) the total is estimated, not counted.' },
+    total_estimation_threshold: {
+      type: 'integer',
+      minimum: 0,
+      description: "Above this many matching rows (by the planner's estimate) the total is estimated, not counted.",
+    },
   },
 } as const;
 
 const fieldJson = {
   type: 'object',
-  properties: { id: { type: 'string' }, type: { type: 'string' }, info: { type: 'object', properties: { label: { type: 'string' }, notes: { type: 'string' } } } },
+  properties: {
+    id: { type: 'string' },
+    type: { type: 'string' },
+    info: { type: 'object', properties: { label: { type: 'string' }, notes: { type: 'string' } } },
+  },
 } as const;
 
 async function routes(app: FastifyInstance) {
   const { db } = app;
-  await app.register(multipart, { limits: { fileSize: app.config.uploadLimitBytes, files: 1, fields: 10, fieldSize: 20_000 } });
+  await app.register(multipart, {
+    limits: { fileSize: app.config.uploadLimitBytes, files: 1, fields: 10, fieldSize: 20_000 },
+  });
 
   const loadDataset = (request: FastifyRequest, name: string) => getDataset(db, name, visibilityFor(request.user));
   /** The resource, if it belongs to a dataset the reader may see. */
-  async function loadResource(request: FastifyRequest, id: string): Promise<{ dataset: Dataset; resource: DatastoreResource }> {
+  async function loadResource(
+    request: FastifyRequest,
+    id: string,
+  ): Promise<{ dataset: Dataset; resource: DatastoreResource }> {
     const resource = await getDatastoreResource(db, id);
     return { dataset: await loadDataset(request, resource.dataset_name), resource };
   }
 
   const editor = { preHandler: allow(canPublishData) };
 
-  app.get<{ Params: { name: string } }>('/datasets/:name/resources/upload', { ...editor, schema: { params } }, async (request, reply) => {
-    const dataset = await loadDataset(request, request.params.name);
-    assertCanEditDataset(request.user, dataset);
-    return reply.page({ title: request.t('datastore.upload_title'), nav: 'datasets', body: uploadPage(request.pageContext(), dataset, {}, undefined, app.config.uploadLimitBytes) });
-  });
+  app.get<{ Params: { name: string } }>(
+    '/datasets/:name/resources/upload',
+    { ...editor, schema: { params } },
+    async (request, reply) => {
+      const dataset = await loadDataset(request, request.params.name);
+      assertCanEditDataset(request.user, dataset);
+      return reply.page({
+        title: request.t('datastore.upload_title'),
+        nav: 'datasets',
+        body: uploadPage(request.pageContext(), dataset, {}, undefined, app.config.uploadLimitBytes),
+      });
+    },
+  );
 
   // The form's fields come before its file, so the CSRF token is checked before anything is stored.
-  app.post<{ Params: { name: string } }>('/datasets/:name/resources/upload', { ...editor, schema: { params }, config: { csrf: 'multipart' } }, async (request, reply) => {
-    const dataset = await loadDataset(request, request.params.name);
-    assertCanEditDataset(request.user, dataset);
-    let fields: Record<string, string> = {};
-    let stored: ReceivedUpload['stored'] = null;
-    const fail = (message: string, status: number) =>
-      reply.page({ title: request.t('datastore.upload_title'), nav: 'datasets',
-        body: uploadPage(request.pageContext(), dataset, fields, { file: message }, app.config.uploadLimitBytes) }, status);
-    try {
-      ({ fields, stored } = await receiveUpload(request as never, app.config.dataDir, app.config.uploadLimitBytes, csrfBeforeFile(app, request, reply)));
-    } catch (error) {
-      if (error instanceof FileTooLargeError) return fail(request.t('datastore.too_large'), 413);
-      throw error;
-    }
-    if (!stored) return fail(request.t('datastore.no_file'), 422);
-    const id = await db.transaction((tx) => addUploadedResource(tx, actorOf(request), dataset, {
-      file: stored!.file, fileName: stored!.fileName, name: (fields.name ?? '').trim().slice(0, 300), description: (fields.description ?? '').trim().slice(0, 5000),
-    }));
-    return reply.redirect(`/datasets/${dataset.name}/resources/${id}`, 303);
-  });
+  app.post<{ Params: { name: string } }>(
+    '/datasets/:name/resources/upload',
+    { ...editor, schema: { params }, config: { csrf: 'multipart' } },
+    async (request, reply) => {
+      const dataset = await loadDataset(request, request.params.name);
+      assertCanEditDataset(request.user, dataset);
+      let fields: Record<string, string> = {};
+      let stored: ReceivedUpload['stored'] = null;
+      const fail = (message: string, status: number) =>
+        reply.page(
+          {
+            title: request.t('datastore.upload_title'),
+            nav: 'datasets',
+            body: uploadPage(request.pageContext(), dataset, fields, { file: message }, app.config.uploadLimitBytes),
+          },
+          status,
+        );
+      try {
+        ({ fields, stored } = await receiveUpload(
+          request as never,
+          app.config.dataDir,
+          app.config.uploadLimitBytes,
+          csrfBeforeFile(app, request, reply),
+        ));
+      } catch (error) {
+        if (error instanceof FileTooLargeError) return fail(request.t('datastore.too_large'), 413);
+        throw error;
+      }
+      if (!stored) return fail(request.t('datastore.no_file'), 422);
+      const id = await db.transaction((tx) =>
+        addUploadedResource(tx, actorOf(request), dataset, {
+          file: stored!.file,
+          fileName: stored!.fileName,
+          name: (fields.name ?? '').trim().slice(0, 300),
+          description: (fields.description ?? '').trim().slice(0, 5000),
+        }),
+      );
+      return reply.redirect(`/datasets/${dataset.name}/resources/${id}`, 303);
+    },
+  );
 
-  app.get<{ Params: { name: string; id: string }; Querystring: Record<string, string> }>('/datasets/:name/resources/:id', { schema: { params } }, async (request, reply) => {
-    const { dataset, resource } = await loadResource(request, request.params.id);
-    if (dataset.name !== request.params.name) throw new NotFoundError('resource');
-    const query = request.query;
-    const filters: Record<string, string> = {};
-    for (const [key, value] of Object.entries(query)) if (key.startsWith('f.') && value) filters[key.slice(2)] = String(value).slice(0, 200);
-    const state: PreviewState = { sort: query.sort || undefined, desc: query.desc === '1', filters, offset: Math.max(0, Math.min(10_000_000, Number(query.offset) || 0)), limit: 25 };
-    let preview = null;
-    if (resource.datastore_table) {
-      try {
-        preview = { state, result: await searchDatastore(db, resource, {
-          filters, sort: state.sort ? [{ field: state.sort, descending: !!state.desc }] : [], limit: state.limit, offset: state.offset,
-        }) };
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        preview = { state: { ...state, filters: {}, sort: undefined }, result: await searchDatastore(db, resource, { limit: 25, offset: 0 }) };
-      }
-    }
-    let chart: ChartState | null = null;
-    if (resource.datastore_table && query['chart.group']) {
-      const state = {
-        type: (CHART_TYPES as readonly string[]).includes(query['chart.type'] ?? '') ? query['chart.type'] as ChartType : 'bar',
-        group: String(query['chart.group']), value: query['chart.value'] || undefined,
-        op: (AGGREGATES as readonly string[]).includes(query['chart.op'] ?? '') ? query['chart.op'] as Aggregate : 'count',
+  app.get<{ Params: { name: string; id: string }; Querystring: Record<string, string> }>(
+    '/datasets/:name/resources/:id',
+    { schema: { params } },
+    async (request, reply) => {
+      const { dataset, resource } = await loadResource(request, request.params.id);
+      if (dataset.name !== request.params.name) throw new NotFoundError('resource');
+      const query = request.query;
+      const filters: Record<string, string> = {};
+      for (const [key, value] of Object.entries(query))
+        if (key.startsWith('f.') && value) filters[key.slice(2)] = String(value).slice(0, 200);
+      const state: PreviewState = {
+        sort: query.sort || undefined,
+        desc: query.desc === '1',
+        filters,
+        offset: Math.max(0, Math.min(10_000_000, Number(query.offset) || 0)),
+        limit: 25,
       };
-      try {
-        chart = { ...state, points: await aggregateDatastore(db, resource, state) };
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        chart = { ...state, points: [], error: request.t(error.problems[0]!.message, error.problems[0]!.params) };
+      let preview = null;
+      if (resource.datastore_table) {
+        try {
+          preview = {
+            state,
+            result: await searchDatastore(db, resource, {
+              filters,
+              sort: state.sort ? [{ field: state.sort, descending: !!state.desc }] : [],
+              limit: state.limit,
+              offset: state.offset,
+            }),
+          };
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          preview = {
+            state: { ...state, filters: {}, sort: undefined },
+            result: await searchDatastore(db, resource, { limit: 25, offset: 0 }),
+          };
+        }
       }
-    }
-    const job = await latestJob(db, resource.id);
-    const mapped = mapsGeoJson(resource) || (preview !== null && coordinateColumns(resource) !== null);
-    return reply.page({ title: resource.name, nav: 'datasets',
-      scripts: mapped ? ['/static/build/rows-map.js'] : [], styles: mapped ? ['/static/vendor/leaflet/leaflet.css'] : [],
-      body: resourcePage(request.pageContext(), dataset, resource, job, preview, canEditDataset(request.user, dataset), undefined, chart) });
-  });
+      let chart: ChartState | null = null;
+      if (resource.datastore_table && query['chart.group']) {
+        const state = {
+          type: (CHART_TYPES as readonly string[]).includes(query['chart.type'] ?? '')
+            ? (query['chart.type'] as ChartType)
+            : 'bar',
+          group: String(query['chart.group']),
+          value: query['chart.value'] || undefined,
+          op: (AGGREGATES as readonly string[]).includes(query['chart.op'] ?? '')
+            ? (query['chart.op'] as Aggregate)
+            : 'count',
+        };
+        try {
+          chart = { ...state, points: await aggregateDatastore(db, resource, state) };
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          chart = { ...state, points: [], error: request.t(error.problems[0]!.message, error.problems[0]!.params) };
+        }
+      }
+      const job = await latestJob(db, resource.id);
+      const mapped = mapsGeoJson(resource) || (preview !== null && coordinateColumns(resource) !== null);
+      return reply.page({
+        title: resource.name,
+        nav: 'datasets',
+        scripts: mapped ? ['/static/build/rows-map.js'] : [],
+        styles: mapped ? ['/static/vendor/leaflet/leaflet.css'] : [],
+        body: resourcePage(
+          request.pageContext(),
+          dataset,
+          resource,
+          job,
+          preview,
+          canEditDataset(request.user, dataset),
+          undefined,
+          chart,
+        ),
+      });
+    },
+  );
 
   const chartQuery = {
     type: 'object',
@@ -168,188 +289,330 @@ async function routes(app: FastifyInstance) {
     },
   } as const;
 
-  app.get<{ Params: { name: string; id: string }; Querystring: { type: ChartType; group: string; value?: string; op: Aggregate } }>(
-    '/datasets/:name/resources/:id/chart.svg', { schema: { params, querystring: chartQuery } }, async (request, reply) => {
+  app.get<{
+    Params: { name: string; id: string };
+    Querystring: { type: ChartType; group: string; value?: string; op: Aggregate };
+  }>(
+    '/datasets/:name/resources/:id/chart.svg',
+    { schema: { params, querystring: chartQuery } },
+    async (request, reply) => {
       const { dataset, resource } = await loadResource(request, request.params.id);
       if (dataset.name !== request.params.name) throw new NotFoundError('resource');
       const { type, group, value, op } = request.query;
       const points = await aggregateDatastore(db, resource, { group, value, op });
       const title = op === 'count' ? `${group}` : `${op}(${value}) / ${group}`;
-      return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'public, max-age=60').send(chartSvg(type, points, title));
-    });
+      return reply
+        .type('image/svg+xml; charset=utf-8')
+        .header('cache-control', 'public, max-age=60')
+        .send(chartSvg(type, points, title));
+    },
+  );
 
-  app.get<{ Params: { name: string; id: string } }>('/datasets/:name/resources/:id/download', { schema: { params } }, async (request, reply) => {
-    const { dataset, resource } = await loadResource(request, request.params.id);
-    if (dataset.name !== request.params.name || !resource.file_key) throw new NotFoundError('file');
-    const name = resource.file_name ?? 'file';
-    return reply
-      .type('application/octet-stream')
-      .header('content-disposition', `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_').replaceAll('"', '')}"; filename*=UTF-8''${encodeURIComponent(name)}`)
-      .header('content-length', String(resource.size_bytes ?? ''))
-      .send(fs.createReadStream(filePath(app.config.dataDir, resource.file_key)));
-  });
+  app.get<{ Params: { name: string; id: string } }>(
+    '/datasets/:name/resources/:id/download',
+    { schema: { params } },
+    async (request, reply) => {
+      const { dataset, resource } = await loadResource(request, request.params.id);
+      if (dataset.name !== request.params.name || !resource.file_key) throw new NotFoundError('file');
+      const name = resource.file_name ?? 'file';
+      return reply
+        .type('application/octet-stream')
+        .header(
+          'content-disposition',
+          `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_').replaceAll('"', '')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        )
+        .header('content-length', String(resource.size_bytes ?? ''))
+        .send(fs.createReadStream(filePath(app.config.dataDir, resource.file_key)));
+    },
+  );
 
-  app.post<{ Params: { name: string; id: string }; Body: Record<string, unknown> }>('/datasets/:name/resources/:id/dictionary', { ...editor, schema: { params } }, async (request, reply) => {
-    const { dataset, resource } = await loadResource(request, request.params.id);
-    assertCanEditDataset(request.user, dataset);
-    try {
-      await db.transaction((tx) => updateDictionary(tx, actorOf(request), resource, request.body));
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      return reply.page({ title: resource.name, nav: 'datasets', body: resourcePage(request.pageContext(), dataset, resource, await latestJob(db, resource.id), null, true,
-        { values: request.body ?? {}, errors: fieldMessages(request.t, error) }) }, 422);
-    }
-    return reply.redirect(`/datasets/${dataset.name}/resources/${resource.id}`, 303);
-  });
+  app.post<{ Params: { name: string; id: string }; Body: Record<string, unknown> }>(
+    '/datasets/:name/resources/:id/dictionary',
+    { ...editor, schema: { params } },
+    async (request, reply) => {
+      const { dataset, resource } = await loadResource(request, request.params.id);
+      assertCanEditDataset(request.user, dataset);
+      try {
+        await db.transaction((tx) => updateDictionary(tx, actorOf(request), resource, request.body));
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return reply.page(
+          {
+            title: resource.name,
+            nav: 'datasets',
+            body: resourcePage(request.pageContext(), dataset, resource, await latestJob(db, resource.id), null, true, {
+              values: request.body ?? {},
+              errors: fieldMessages(request.t, error),
+            }),
+          },
+          422,
+        );
+      }
+      return reply.redirect(`/datasets/${dataset.name}/resources/${resource.id}`, 303);
+    },
+  );
 
   // ---- /api/v1 ----
-  const resourceParams = { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] } as const;
+  const resourceParams = {
+    type: 'object',
+    properties: { id: { type: 'string', format: 'uuid' } },
+    required: ['id'],
+  } as const;
 
-  app.get<{ Params: { id: string } }>('/api/v1/resources/:id', {
-    config: apiRateLimit(app),
-    schema: {
-      tags: ['datasets'], operationId: 'getResource', summary: 'One resource: its file, its DataStore table and its validation report', params: resourceParams,
-      response: {
-        200: {
-          type: 'object',
-          properties: {
-            id: { type: 'string' }, dataset: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, format: { type: 'string' },
-            url: { type: ['string', 'null'], description: 'The linked address, or where to download the uploaded file' },
-            size_bytes: { type: ['integer', 'null'] }, sha256: { type: ['string', 'null'] },
-            datastore: {
-              type: ['object', 'null'],
-              properties: { rows: { type: 'integer' }, fields: { type: 'array', items: fieldJson }, records_url: { type: 'string' }, dump_url: { type: 'string' } },
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/resources/:id',
+    {
+      config: apiRateLimit(app),
+      schema: {
+        tags: ['datasets'],
+        operationId: 'getResource',
+        summary: 'One resource: its file, its DataStore table and its validation report',
+        params: resourceParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              dataset: { type: 'string' },
+              name: { type: 'string' },
+              description: { type: 'string' },
+              format: { type: 'string' },
+              url: {
+                type: ['string', 'null'],
+                description: 'The linked address, or where to download the uploaded file',
+              },
+              size_bytes: { type: ['integer', 'null'] },
+              sha256: { type: ['string', 'null'] },
+              datastore: {
+                type: ['object', 'null'],
+                properties: {
+                  rows: { type: 'integer' },
+                  fields: { type: 'array', items: fieldJson },
+                  records_url: { type: 'string' },
+                  dump_url: { type: 'string' },
+                },
+              },
+              validation_report: {
+                type: ['object', 'null'],
+                additionalProperties: true,
+                description: 'Frictionless-style report of the last load',
+              },
             },
-            validation_report: { type: ['object', 'null'], additionalProperties: true, description: 'Frictionless-style report of the last load' },
           },
+          404: problemSchema,
+          ...errorResponses,
         },
-        404: problemSchema, ...errorResponses,
       },
     },
-  }, async (request) => {
-    const { resource } = await loadResource(request, request.params.id);
-    const base = app.config.publicUrl;
-    return {
-      id: resource.id, dataset: resource.dataset_name, name: resource.name, description: resource.description, format: resource.format,
-      url: resource.file_key ? `${base}/datasets/${resource.dataset_name}/resources/${resource.id}/download` : resource.url,
-      size_bytes: resource.size_bytes, sha256: resource.sha256,
-      datastore: resource.datastore_table && resource.datastore_fields ? {
-        rows: resource.datastore_rows ?? 0,
-        fields: [{ id: '_id', type: 'int' }, ...resource.datastore_fields.map((f) => ({ id: f.id, type: f.type, ...(f.label || f.description ? { info: { label: f.label, notes: f.description } } : {}) }))],
-        records_url: `${base}/api/v1/resources/${resource.id}/records`, dump_url: `${base}/datastore/dump/${resource.id}`,
-      } : null,
-      validation_report: resource.validation_report,
-    };
-  });
+    async (request) => {
+      const { resource } = await loadResource(request, request.params.id);
+      const base = app.config.publicUrl;
+      return {
+        id: resource.id,
+        dataset: resource.dataset_name,
+        name: resource.name,
+        description: resource.description,
+        format: resource.format,
+        url: resource.file_key
+          ? `${base}/datasets/${resource.dataset_name}/resources/${resource.id}/download`
+          : resource.url,
+        size_bytes: resource.size_bytes,
+        sha256: resource.sha256,
+        datastore:
+          resource.datastore_table && resource.datastore_fields
+            ? {
+                rows: resource.datastore_rows ?? 0,
+                fields: [
+                  { id: '_id', type: 'int' },
+                  ...resource.datastore_fields.map((f) => ({
+                    id: f.id,
+                    type: f.type,
+                    ...(f.label || f.description ? { info: { label: f.label, notes: f.description } } : {}),
+                  })),
+                ],
+                records_url: `${base}/api/v1/resources/${resource.id}/records`,
+                dump_url: `${base}/datastore/dump/${resource.id}`,
+              }
+            : null,
+        validation_report: resource.validation_report,
+      };
+    },
+  );
 
-  app.get<{ Params: { id: string }; Querystring: { filters?: string; q?: string; sort?: string; fields?: string; limit: number; offset: number; include_total: boolean; total_estimation_threshold?: number } }>('/api/v1/resources/:id/records', {
-    config: apiRateLimit(app),
-    schema: {
-      tags: ['datasets'], operationId: 'queryRecords', summary: 'Query a resource\'s DataStore rows: filters, full-text q, sort, fields, paging, total',
-      params: resourceParams, querystring: recordsQuery,
-      response: {
-        200: {
-          type: 'object',
-          properties: {
-            fields: { type: 'array', items: fieldJson }, records: { type: 'array', items: { type: 'object', additionalProperties: true } },
-            total: { type: 'integer' }, total_was_estimated: { type: 'boolean' }, limit: { type: 'integer' }, offset: { type: 'integer' },
-            next: { type: ['string', 'null'], description: 'The next page, while there may be one' },
+  app.get<{
+    Params: { id: string };
+    Querystring: {
+      filters?: string;
+      q?: string;
+      sort?: string;
+      fields?: string;
+      limit: number;
+      offset: number;
+      include_total: boolean;
+      total_estimation_threshold?: number;
+    };
+  }>(
+    '/api/v1/resources/:id/records',
+    {
+      config: apiRateLimit(app),
+      schema: {
+        tags: ['datasets'],
+        operationId: 'queryRecords',
+        summary: "Query a resource's DataStore rows: filters, full-text q, sort, fields, paging, total",
+        params: resourceParams,
+        querystring: recordsQuery,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              fields: { type: 'array', items: fieldJson },
+              records: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              total: { type: 'integer' },
+              total_was_estimated: { type: 'boolean' },
+              limit: { type: 'integer' },
+              offset: { type: 'integer' },
+              next: { type: ['string', 'null'], description: 'The next page, while there may be one' },
+            },
           },
+          404: problemSchema,
+          422: problemSchema,
+          ...errorResponses,
         },
-        404: problemSchema, 422: problemSchema, ...errorResponses,
       },
     },
-  }, async (request) => {
-    const { resource } = await loadResource(request, request.params.id);
-    if (!resource.datastore_table) throw new NotFoundError('this resource has no DataStore table');
-    const { query } = request;
-    let filters: unknown;
-    try {
-      filters = query.filters ? JSON.parse(query.filters) : undefined;
-    } catch {
-      filters = null;
-    }
-    if (filters !== undefined && !isFilterObject(filters)) {
-      throw new ValidationError([{ field: 'filters', message: 'validation.filters_json' }]);
-    }
-    const result = await searchDatastore(db, resource, {
-      filters: filters as Record<string, unknown> | undefined, q: query.q, sort: sortList(query.sort), fields: fieldList(query.fields),
-      limit: query.limit, offset: query.offset, includeTotal: query.include_total,
-      ...(query.total_estimation_threshold === undefined ? {} : { totalEstimationThreshold: query.total_estimation_threshold }),
-    });
-    const more = result.records.length === query.limit && (result.total === null || query.offset + query.limit < result.total);
-    const next = new URLSearchParams(Object.entries({ ...query, offset: query.offset + query.limit }).map(([k, v]) => [k, String(v)]));
-    return {
-      fields: result.fields, records: result.records, ...(result.total === null ? {} : { total: result.total }),
-      total_was_estimated: result.totalWasEstimated, limit: query.limit, offset: query.offset,
-      next: more ? `${app.config.publicUrl}/api/v1/resources/${resource.id}/records?${next}` : null,
-    };
-  });
+    async (request) => {
+      const { resource } = await loadResource(request, request.params.id);
+      if (!resource.datastore_table) throw new NotFoundError('this resource has no DataStore table');
+      const { query } = request;
+      let filters: unknown;
+      try {
+        filters = query.filters ? JSON.parse(query.filters) : undefined;
+      } catch {
+        filters = null;
+      }
+      if (filters !== undefined && !isFilterObject(filters)) {
+        throw new ValidationError([{ field: 'filters', message: 'validation.filters_json' }]);
+      }
+      const result = await searchDatastore(db, resource, {
+        filters: filters as Record<string, unknown> | undefined,
+        q: query.q,
+        sort: sortList(query.sort),
+        fields: fieldList(query.fields),
+        limit: query.limit,
+        offset: query.offset,
+        includeTotal: query.include_total,
+        ...(query.total_estimation_threshold === undefined
+          ? {}
+          : { totalEstimationThreshold: query.total_estimation_threshold }),
+      });
+      const more =
+        result.records.length === query.limit && (result.total === null || query.offset + query.limit < result.total);
+      const next = new URLSearchParams(
+        Object.entries({ ...query, offset: query.offset + query.limit }).map(([k, v]) => [k, String(v)]),
+      );
+      return {
+        fields: result.fields,
+        records: result.records,
+        ...(result.total === null ? {} : { total: result.total }),
+        total_was_estimated: result.totalWasEstimated,
+        limit: query.limit,
+        offset: query.offset,
+        next: more ? `${app.config.publicUrl}/api/v1/resources/${resource.id}/records?${next}` : null,
+      };
+    },
+  );
 
   // The rows as CSV, TSV, JSON or XLSX, whole or filtered (?filters={"field":"value"}&q=…), streamed
   // in _id order with keyset paging so that a million rows cost no more per page than ten.
-  app.get<{ Params: { id: string }; Querystring: { filters?: string; q?: string; format?: 'csv' | 'tsv' | 'json' | 'xlsx' } }>('/datastore/dump/:id', {
-    schema: {
-      params,
-      querystring: { type: 'object', additionalProperties: false, properties: {
-        filters: { type: 'string', maxLength: 5000 }, q: { type: 'string', maxLength: 200 }, format: { type: 'string', enum: ['csv', 'tsv', 'json', 'xlsx'], default: 'csv' },
-      } },
+  app.get<{
+    Params: { id: string };
+    Querystring: { filters?: string; q?: string; format?: 'csv' | 'tsv' | 'json' | 'xlsx' };
+  }>(
+    '/datastore/dump/:id',
+    {
+      schema: {
+        params,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            filters: { type: 'string', maxLength: 5000 },
+            q: { type: 'string', maxLength: 200 },
+            format: { type: 'string', enum: ['csv', 'tsv', 'json', 'xlsx'], default: 'csv' },
+          },
+        },
+      },
     },
-  }, async (request, reply) => {
-    const { resource } = await loadResource(request, request.params.id);
-    const format = request.query.format ?? 'csv';
-    const query = { ...datastoreQuery({ resource_id: resource.id, filters: request.query.filters, q: request.query.q }), sort: [], includeTotal: false };
-    const ids = (resource.datastore_fields ?? []).map((f) => f.id);
-    if (!resource.datastore_table) throw new NotFoundError('this resource has no DataStore table');
-    const line = format === 'tsv' ? tsvLine : csvLine;
-    async function* pages(limit = Infinity) {
-      let afterId = 0;
-      for (let read = 0; read < limit;) {
-        const page = await searchDatastore(db, resource, { ...query, fields: ['_id', ...ids], limit: 5000, offset: 0, afterId });
-        yield page.records.slice(0, limit - read);
-        read += page.records.length;
-        if (page.records.length < 5000) break;
-        afterId = page.records.at(-1)!._id as number;
-      }
-    }
-    if (format === 'xlsx') {
-      // fflate hands over zipped chunks as the sheet is written; reading pauses while the client is behind.
-      const out = new PassThrough();
-      const types = (resource.datastore_fields ?? []).map((f) => f.type);
-      async function* rows() {
-        for await (const records of pages(XLSX_MAX_ROWS)) {
-          for (const record of records) yield ids.map((id) => record[id]);
-          if (out.writableNeedDrain) await once(out, 'drain');
+    async (request, reply) => {
+      const { resource } = await loadResource(request, request.params.id);
+      const format = request.query.format ?? 'csv';
+      const query = {
+        ...datastoreQuery({ resource_id: resource.id, filters: request.query.filters, q: request.query.q }),
+        sort: [],
+        includeTotal: false,
+      };
+      const ids = (resource.datastore_fields ?? []).map((f) => f.id);
+      if (!resource.datastore_table) throw new NotFoundError('this resource has no DataStore table');
+      const line = format === 'tsv' ? tsvLine : csvLine;
+      async function* pages(limit = Infinity) {
+        let afterId = 0;
+        for (let read = 0; read < limit; ) {
+          const page = await searchDatastore(db, resource, {
+            ...query,
+            fields: ['_id', ...ids],
+            limit: 5000,
+            offset: 0,
+            afterId,
+          });
+          yield page.records.slice(0, limit - read);
+          read += page.records.length;
+          if (page.records.length < 5000) break;
+          afterId = page.records.at(-1)!._id as number;
         }
       }
-      writeXlsx(resource.name, ids, types, rows(), neutraliseFormula, (chunk) => out.write(chunk))
-        .then(() => out.end(), (error: Error) => out.destroy(error));
-      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="${resource.id}.xlsx"`)
-        .send(out);
-    }
-    async function* body() {
-      if (format === 'json') {
-        yield '[';
-        let first = true;
-        for await (const records of pages()) {
-          for (const record of records) {
-            const { _id: _, ...values } = record;
-            yield (first ? '' : ',\n') + JSON.stringify(values);
-            first = false;
+      if (format === 'xlsx') {
+        // fflate hands over zipped chunks as the sheet is written; reading pauses while the client is behind.
+        const out = new PassThrough();
+        const types = (resource.datastore_fields ?? []).map((f) => f.type);
+        async function* rows() {
+          for await (const records of pages(XLSX_MAX_ROWS)) {
+            for (const record of records) yield ids.map((id) => record[id]);
+            if (out.writableNeedDrain) await once(out, 'drain');
           }
         }
-        yield ']\n';
-        return;
+        writeXlsx(resource.name, ids, types, rows(), neutraliseFormula, (chunk) => out.write(chunk)).then(
+          () => out.end(),
+          (error: Error) => out.destroy(error),
+        );
+        return reply
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('content-disposition', `attachment; filename="${resource.id}.xlsx"`)
+          .send(out);
       }
-      yield '\ufeff' + line(ids);
-      for await (const records of pages()) for (const record of records) yield line(ids.map((id) => record[id]));
-    }
-    const types = { csv: 'text/csv', tsv: 'text/tab-separated-values', json: 'application/json' };
-    return reply.type(`${types[format]}; charset=utf-8`)
-      .header('content-disposition', `attachment; filename="${resource.id}.${format}"`)
-      .send(Readable.from(body()));
-  });
+      async function* body() {
+        if (format === 'json') {
+          yield '[';
+          let first = true;
+          for await (const records of pages()) {
+            for (const record of records) {
+              const { _id: _, ...values } = record;
+              yield (first ? '' : ',\n') + JSON.stringify(values);
+              first = false;
+            }
+          }
+          yield ']\n';
+          return;
+        }
+        yield '\ufeff' + line(ids);
+        for await (const records of pages()) for (const record of records) yield line(ids.map((id) => record[id]));
+      }
+      const types = { csv: 'text/csv', tsv: 'text/tab-separated-values', json: 'application/json' };
+      return reply
+        .type(`${types[format]}; charset=utf-8`)
+        .header('content-disposition', `attachment; filename="${resource.id}.${format}"`)
+        .send(Readable.from(body()));
+    },
+  );
 
   /** datastore_search's parameters, as CKAN takes them, checked. */
   function datastoreQuery(p: Params): DatastoreQuery {
@@ -361,12 +624,16 @@ async function routes(app: FastifyInstance) {
         return JSON.parse(value);
       } catch {
         if (field === 'fields' || field === 'sort') return value;
-        throw new CkanError(409, 'Validation Error', `${field} is not valid JSON`, { [field]: ['Must be a JSON object'] });
+        throw new CkanError(409, 'Validation Error', `${field} is not valid JSON`, {
+          [field]: ['Must be a JSON object'],
+        });
       }
     };
     const filters = parseJson('filters');
     if (filters !== undefined && !isFilterObject(filters)) {
-      throw new CkanError(409, 'Validation Error', 'filters must be an object', { filters: ['Must be a JSON object of field: value'] });
+      throw new CkanError(409, 'Validation Error', 'filters must be an object', {
+        filters: ['Must be a JSON object of field: value'],
+      });
     }
     const threshold = p.total_estimation_threshold;
     return {
@@ -377,7 +644,8 @@ async function routes(app: FastifyInstance) {
       limit: integer(p, 'limit', 100, 0, 32000),
       offset: integer(p, 'offset', 0, 0, 100_000_000),
       includeTotal: p.include_total !== false && p.include_total !== 'false',
-      ...(threshold === undefined || threshold === null || threshold === '' || threshold === 'null' ? {}
+      ...(threshold === undefined || threshold === null || threshold === '' || threshold === 'null'
+        ? {}
         : { totalEstimationThreshold: integer(p, 'total_estimation_threshold', 0, 0, Number.MAX_SAFE_INTEGER) }),
       distinct: p.distinct === true || p.distinct === 'true',
     };
@@ -390,7 +658,8 @@ async function routes(app: FastifyInstance) {
     const { resource } = await loadResource(request, id).catch(() => {
       throw new CkanError(404, 'Not Found Error', `Resource "${id}" was not found.`);
     });
-    if (!resource.datastore_table) throw new CkanError(404, 'Not Found Error', `Resource "${id}" has no DataStore table.`);
+    if (!resource.datastore_table)
+      throw new CkanError(404, 'Not Found Error', `Resource "${id}" has no DataStore table.`);
     return resource;
   }
 
@@ -399,34 +668,66 @@ async function routes(app: FastifyInstance) {
     const query = datastoreQuery(p);
     const result = await searchDatastore(db, resource, query);
     const recordsFormat = text(p, 'records_format') ?? 'objects';
-    if (!['objects', 'lists', 'csv', 'tsv'].includes(recordsFormat)) throw new CkanError(409, 'Validation Error', 'records_format', { records_format: ['Use objects, lists, csv or tsv'] });
+    if (!['objects', 'lists', 'csv', 'tsv'].includes(recordsFormat))
+      throw new CkanError(409, 'Validation Error', 'records_format', {
+        records_format: ['Use objects, lists, csv or tsv'],
+      });
     const ids = result.fields.map((f) => f.id);
     const line = recordsFormat === 'tsv' ? tsvLine : csvLine;
-    const records = recordsFormat === 'objects' ? result.records
-      : recordsFormat === 'lists' ? result.records.map((r) => ids.map((f) => r[f]))
-        : result.records.map((r) => line(ids.map((f) => r[f]))).join('');
+    const records =
+      recordsFormat === 'objects'
+        ? result.records
+        : recordsFormat === 'lists'
+          ? result.records.map((r) => ids.map((f) => r[f]))
+          : result.records.map((r) => line(ids.map((f) => r[f]))).join('');
     return {
-      resource_id: resource.id, fields: result.fields, records, records_format: recordsFormat,
-      ...(result.total === null ? {} : { total: result.total }), total_was_estimated: result.totalWasEstimated,
-      include_total: query.includeTotal, total_estimation_threshold: query.totalEstimationThreshold ?? null, limit: query.limit, offset: query.offset,
-      _links: { start: `/api/3/action/datastore_search?resource_id=${resource.id}`, next: `/api/3/action/datastore_search?resource_id=${resource.id}&offset=${query.offset + query.limit}` },
+      resource_id: resource.id,
+      fields: result.fields,
+      records,
+      records_format: recordsFormat,
+      ...(result.total === null ? {} : { total: result.total }),
+      total_was_estimated: result.totalWasEstimated,
+      include_total: query.includeTotal,
+      total_estimation_threshold: query.totalEstimationThreshold ?? null,
+      limit: query.limit,
+      offset: query.offset,
+      _links: {
+        start: `/api/3/action/datastore_search?resource_id=${resource.id}`,
+        next: `/api/3/action/datastore_search?resource_id=${resource.id}&offset=${query.offset + query.limit}`,
+      },
     };
   });
 
   registerCkanAction(app, 'datastore_search_sql', async (p, request) => {
     const sql = text(p, 'sql');
     if (!sql) throw missing('sql');
-    const result = await searchSql(db, sql, async (id) => (await loadResource(request, id).catch(() => {
-      throw new CkanError(404, 'Not Found Error', `Resource "${id}" was not found.`);
-    })).resource);
-    return { sql, records: result.records, fields: result.fields, ...(result.truncated ? { records_truncated: true } : {}) };
+    const result = await searchSql(
+      db,
+      sql,
+      async (id) =>
+        (
+          await loadResource(request, id).catch(() => {
+            throw new CkanError(404, 'Not Found Error', `Resource "${id}" was not found.`);
+          })
+        ).resource,
+    );
+    return {
+      sql,
+      records: result.records,
+      fields: result.fields,
+      ...(result.truncated ? { records_truncated: true } : {}),
+    };
   });
 
   registerCkanAction(app, 'datastore_info', async (p, request) => {
     const resource = await loadTable(p, request, 'id', 'resource_id');
     return {
       meta: { count: resource.datastore_rows, table_type: 'BASE TABLE' },
-      fields: (resource.datastore_fields ?? []).map((f) => ({ id: f.id, type: f.type, info: { label: f.label ?? '', notes: f.description ?? '' } })),
+      fields: (resource.datastore_fields ?? []).map((f) => ({
+        id: f.id,
+        type: f.type,
+        info: { label: f.label ?? '', notes: f.description ?? '' },
+      })),
     };
   });
 }

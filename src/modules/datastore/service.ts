@@ -59,7 +59,10 @@ export async function getDatastoreResource(db: Queryable, id: string): Promise<D
 }
 
 export async function latestJob(db: Queryable, resourceId: string): Promise<JobStatus | undefined> {
-  return db.one<JobStatus>('SELECT id, state, progress, error, created_at, finished_at FROM jobs WHERE resource_id = $1 ORDER BY id DESC LIMIT 1', [resourceId]);
+  return db.one<JobStatus>(
+    'SELECT id, state, progress, error, created_at, finished_at FROM jobs WHERE resource_id = $1 ORDER BY id DESC LIMIT 1',
+    [resourceId],
+  );
 }
 
 export function formatFromName(fileName: string): string {
@@ -79,45 +82,98 @@ export async function addUploadedResource(
   await db.query(
     `INSERT INTO resources (id, dataset_id, position, name, description, format, file_name, file_key, size_bytes, sha256)
      VALUES ($1, $2, (SELECT coalesce(max(position), -1) + 1 FROM resources WHERE dataset_id = $2), $3, $4, $5, $6, $7, $8, $9)`,
-    [id, dataset.id, upload.name || fileName, upload.description, format, fileName, upload.file.key, upload.file.size, upload.file.sha256],
+    [
+      id,
+      dataset.id,
+      upload.name || fileName,
+      upload.description,
+      format,
+      fileName,
+      upload.file.key,
+      upload.file.size,
+      upload.file.sha256,
+    ],
   );
   await db.query('UPDATE datasets SET data_updated_at = now(), modified_at = now() WHERE id = $1', [dataset.id]);
-  await recordAudit(db, actor, 'resource.upload', 'dataset', dataset.id, null, { resource: id, file: fileName, size: upload.file.size, sha256: upload.file.sha256 });
+  await recordAudit(db, actor, 'resource.upload', 'dataset', dataset.id, null, {
+    resource: id,
+    file: fileName,
+    size: upload.file.size,
+    sha256: upload.file.sha256,
+  });
   if (TABULAR_FORMATS.includes(format)) await enqueueJob(db, INGEST_JOB, id);
   return id;
 }
 
 /** Puts a new file in place of a resource's file and queues its load; the old rows stay served until the new ones are in. */
-export async function replaceUploadedFile(db: Queryable, actor: Actor, resourceId: string, upload: { file: StoredFile; fileName: string }): Promise<void> {
+export async function replaceUploadedFile(
+  db: Queryable,
+  actor: Actor,
+  resourceId: string,
+  upload: { file: StoredFile; fileName: string },
+): Promise<void> {
   const fileName = safeFileName(upload.fileName);
   const before = await db.one<{ dataset_id: number; sha256: string | null }>(
     'UPDATE resources r SET file_key = $2, file_name = $3, size_bytes = $4, sha256 = $5 FROM resources old WHERE r.id = $1 AND old.id = r.id RETURNING r.dataset_id, old.sha256',
-    [resourceId, upload.file.key, fileName, upload.file.size, upload.file.sha256]);
+    [resourceId, upload.file.key, fileName, upload.file.size, upload.file.sha256],
+  );
   if (!before) throw new NotFoundError('no such resource');
   await db.query('UPDATE datasets SET data_updated_at = now(), modified_at = now() WHERE id = $1', [before.dataset_id]);
-  await recordAudit(db, actor, 'resource.replace', 'dataset', before.dataset_id, { sha256: before.sha256 }, { resource: resourceId, file: fileName, sha256: upload.file.sha256 });
+  await recordAudit(
+    db,
+    actor,
+    'resource.replace',
+    'dataset',
+    before.dataset_id,
+    { sha256: before.sha256 },
+    { resource: resourceId, file: fileName, sha256: upload.file.sha256 },
+  );
   if (TABULAR_FORMATS.includes(formatFromName(fileName))) await enqueueJob(db, INGEST_JOB, resourceId);
 }
 
 /** The editor's choices for the next load: encoding, delimiter, and each column's type and labels. */
-export async function updateDictionary(db: Queryable, actor: Actor, resource: DatastoreResource, body: unknown): Promise<void> {
+export async function updateDictionary(
+  db: Queryable,
+  actor: Actor,
+  resource: DatastoreResource,
+  body: unknown,
+): Promise<void> {
   const check = new Checker(body);
   const encoding = check.oneOf('encoding', ['', ...ENCODINGS] as const, { required: false }) || undefined;
-  const delimiterName = check.oneOf('delimiter', ['', 'comma', 'semicolon', 'tab', 'pipe'] as const, { required: false }) || undefined;
+  const delimiterName =
+    check.oneOf('delimiter', ['', 'comma', 'semicolon', 'tab', 'pipe'] as const, { required: false }) || undefined;
   const delimiters: Record<string, Delimiter> = { comma: ',', semicolon: ';', tab: '\t', pipe: '|' };
   const types: Record<string, FieldType> = {};
   const dictionary: Field[] = [];
   (resource.datastore_fields ?? []).forEach((field, i) => {
     const type = check.oneOf(`type_${i}`, FIELD_TYPES, { required: false }) ?? field.type;
     if (type !== field.type || resource.ingest_options.types?.[field.id]) types[field.id] = type;
-    dictionary.push({ ...field, label: check.text(`label_${i}`, { max: 200 }) || undefined, description: check.text(`description_${i}`, { max: 2000 }) || undefined });
+    dictionary.push({
+      ...field,
+      label: check.text(`label_${i}`, { max: 200 }) || undefined,
+      description: check.text(`description_${i}`, { max: 2000 }) || undefined,
+    });
   });
   check.done();
-  const options: IngestOptions = { ...(encoding ? { encoding: encoding as Encoding } : {}), ...(delimiterName ? { delimiter: delimiters[delimiterName] } : {}), types };
+  const options: IngestOptions = {
+    ...(encoding ? { encoding: encoding as Encoding } : {}),
+    ...(delimiterName ? { delimiter: delimiters[delimiterName] } : {}),
+    types,
+  };
   await db.query('UPDATE resources SET ingest_options = $2, datastore_fields = $3, modified_at = now() WHERE id = $1', [
-    resource.id, JSON.stringify(options), JSON.stringify(dictionary),
+    resource.id,
+    JSON.stringify(options),
+    JSON.stringify(dictionary),
   ]);
-  await recordAudit(db, actor, 'resource.dictionary', 'dataset', resource.dataset_id, { options: resource.ingest_options }, { resource: resource.id, options });
+  await recordAudit(
+    db,
+    actor,
+    'resource.dictionary',
+    'dataset',
+    resource.dataset_id,
+    { options: resource.ingest_options },
+    { resource: resource.id, options },
+  );
   await enqueueJob(db, INGEST_JOB, resource.id);
 }
 
@@ -142,12 +198,22 @@ export function ingestHandler(db: Database, dataDir: string): JobHandler {
       const source = await openSource(filePath(dataDir, resource.file_key), resource.format, resource.ingest_options);
       let result;
       try {
-        result = await ingestTable(db, source, table, resource.ingest_options, resource.datastore_fields ?? [], (phase, rows) => heartbeat({ phase, rows }));
+        result = await ingestTable(
+          db,
+          source,
+          table,
+          resource.ingest_options,
+          resource.datastore_fields ?? [],
+          (phase, rows) => heartbeat({ phase, rows }),
+        );
       } finally {
         source.close?.();
       }
       await db.transaction(async (tx) => {
-        const current = await tx.one<{ datastore_table: string | null }>('SELECT datastore_table FROM resources WHERE id = $1 FOR UPDATE', [resource.id]);
+        const current = await tx.one<{ datastore_table: string | null }>(
+          'SELECT datastore_table FROM resources WHERE id = $1 FOR UPDATE',
+          [resource.id],
+        );
         await tx.query(
           `UPDATE resources SET datastore_table = $2, datastore_rows = $3, datastore_fields = $4, validation_report = $5, modified_at = now() WHERE id = $1`,
           [resource.id, result.table, result.rows, JSON.stringify(result.fields), JSON.stringify(result.report)],
@@ -160,7 +226,10 @@ export function ingestHandler(db: Database, dataDir: string): JobHandler {
     } catch (error) {
       await db.execScript(`DROP TABLE IF EXISTS datastore.${quoteIdentifier(table)}`);
       if (error instanceof IngestFailure) {
-        await db.query('UPDATE resources SET validation_report = $2 WHERE id = $1', [resource.id, JSON.stringify(error.report)]);
+        await db.query('UPDATE resources SET validation_report = $2 WHERE id = $1', [
+          resource.id,
+          JSON.stringify(error.report),
+        ]);
       }
       throw error;
     }
@@ -204,7 +273,12 @@ export interface DatastoreResult {
 const countCaches = new WeakMap<Queryable, Map<string, number>>();
 const COUNT_CACHE_ENTRIES = 1000;
 
-async function matchingRows(db: Queryable, source: string, params: unknown[], estimateAbove: number | undefined): Promise<{ total: number; estimated: boolean }> {
+async function matchingRows(
+  db: Queryable,
+  source: string,
+  params: unknown[],
+  estimateAbove: number | undefined,
+): Promise<{ total: number; estimated: boolean }> {
   let countCache = countCaches.get(db);
   if (!countCache) countCaches.set(db, (countCache = new Map()));
   const key = `${source}\u0000${JSON.stringify(params)}`;
@@ -213,7 +287,9 @@ async function matchingRows(db: Queryable, source: string, params: unknown[], es
   if (estimateAbove !== undefined) {
     const plan = await db.one<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${source}`, params);
     const document = plan!['QUERY PLAN'];
-    const estimate = Math.round((typeof document === 'string' ? JSON.parse(document) : document)[0].Plan['Plan Rows'] as number);
+    const estimate = Math.round(
+      (typeof document === 'string' ? JSON.parse(document) : document)[0].Plan['Plan Rows'] as number,
+    );
     if (estimate > estimateAbove) return { total: estimate, estimated: true };
   }
   const total = (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM ${source}`, params))!.n;
@@ -223,18 +299,30 @@ async function matchingRows(db: Queryable, source: string, params: unknown[], es
 }
 
 /** Field ids from a request, checked against the table's dictionary (never put into SQL as given). */
-function resolveField(fields: Field[], id: string, parameter: string): Field | { id: '_id'; column: '_id'; type: 'integer' } {
+function resolveField(
+  fields: Field[],
+  id: string,
+  parameter: string,
+): Field | { id: '_id'; column: '_id'; type: 'integer' } {
   if (id === '_id') return { id: '_id', column: '_id', type: 'integer' };
   const field = fields.find((f) => f.id === id);
-  if (!field) throw new ValidationError([{ field: parameter, message: 'validation.unknown_field', params: { name: id.slice(0, 100) } }]);
+  if (!field)
+    throw new ValidationError([
+      { field: parameter, message: 'validation.unknown_field', params: { name: id.slice(0, 100) } },
+    ]);
   return field;
 }
 
 const APOSTROPHES = /['’ʼ`]/;
 const APOSTROPHES_ALL = /['’ʼ`]/g;
 
-export async function searchDatastore(db: Queryable, resource: DatastoreResource, query: DatastoreQuery): Promise<DatastoreResult> {
-  if (!resource.datastore_table || !resource.datastore_fields) throw new NotFoundError('this resource has no DataStore table');
+export async function searchDatastore(
+  db: Queryable,
+  resource: DatastoreResource,
+  query: DatastoreQuery,
+): Promise<DatastoreResult> {
+  if (!resource.datastore_table || !resource.datastore_fields)
+    throw new NotFoundError('this resource has no DataStore table');
   const fields = resource.datastore_fields;
   const table = `datastore.${quoteIdentifier(resource.datastore_table)}`;
   const params: unknown[] = [];
@@ -243,7 +331,10 @@ export async function searchDatastore(db: Queryable, resource: DatastoreResource
     const field = resolveField(fields, id, 'filters');
     const values = (Array.isArray(raw) ? raw : [raw]).map((v) => String(v));
     const typed = values.map((v) => (field.type === 'text' ? v : readAs(field.type, v)));
-    if (typed.some((v) => v === undefined)) throw new ValidationError([{ field: 'filters', message: 'validation.filter_type', params: { name: id, type: field.type } }]);
+    if (typed.some((v) => v === undefined))
+      throw new ValidationError([
+        { field: 'filters', message: 'validation.filter_type', params: { name: id, type: field.type } },
+      ]);
     // Compared in the column's own type, and for text also on the indexed prefix, so that the
     // column's index answers the filter.
     const column = quoteIdentifier(field.column);
@@ -251,7 +342,9 @@ export async function searchDatastore(db: Queryable, resource: DatastoreResource
       // left() counts characters, as Array.from does.
       params.push(typed.map((v) => Array.from(String(v)).slice(0, 100).join('')));
       params.push(typed.map(String));
-      where.push(`(left(${column}, 100) = ANY($${params.length - 1}::text[]) AND ${column} = ANY($${params.length}::text[]))`);
+      where.push(
+        `(left(${column}, 100) = ANY($${params.length - 1}::text[]) AND ${column} = ANY($${params.length}::text[]))`,
+      );
     } else {
       params.push(typed.map(String));
       where.push(`${column} = ANY($${params.length}::${SQL_TYPES[field.type]}[])`);
@@ -269,21 +362,28 @@ export async function searchDatastore(db: Queryable, resource: DatastoreResource
       // instead (translate on every cell) made a search of a million rows twice as slow.
       const typed = query.q.normalize('NFC').toLocaleLowerCase('uk');
       const patterns = new Set([typed, searchFold(query.q)]);
-      if (APOSTROPHES.test(typed)) for (const mark of ["'", '’', 'ʼ']) patterns.add(typed.replace(APOSTROPHES_ALL, mark));
+      if (APOSTROPHES.test(typed))
+        for (const mark of ["'", '’', 'ʼ']) patterns.add(typed.replace(APOSTROPHES_ALL, mark));
       // One pattern (the usual case) is a plain LIKE, cheaper than LIKE ANY over an array.
       params.push(patterns.size === 1 ? likePattern(typed) : [...patterns].map(likePattern));
       const match = patterns.size === 1 ? `LIKE $${params.length}` : `LIKE ANY($${params.length}::text[])`;
       where.push(`(${textColumns.map((f) => `lower(${quoteIdentifier(f.column)}) ${match}`).join(' OR ')})`);
     } else where.push('false');
   }
-  let selected = query.fields?.length ? query.fields.map((id) => resolveField(fields, id, 'fields')) : [{ id: '_id', column: '_id', type: 'integer' as const }, ...fields];
+  let selected = query.fields?.length
+    ? query.fields.map((id) => resolveField(fields, id, 'fields'))
+    : [{ id: '_id', column: '_id', type: 'integer' as const }, ...fields];
   if (query.distinct) {
     selected = selected.filter((f) => f.id !== '_id');
     const sortable = new Set(selected.map((f) => f.id));
-    if ((query.sort ?? []).some((s) => !sortable.has(s.field))) throw new ValidationError([{ field: 'sort', message: 'validation.distinct_sort' }]);
+    if ((query.sort ?? []).some((s) => !sortable.has(s.field)))
+      throw new ValidationError([{ field: 'sort', message: 'validation.distinct_sort' }]);
   }
   // Sort keys name the source's columns (src."x"), never the text output columns of the same name.
-  const order = (query.sort ?? []).map((s) => `src.${quoteIdentifier(resolveField(fields, s.field, 'sort').column)} ${s.descending ? 'DESC' : 'ASC'} NULLS LAST`);
+  const order = (query.sort ?? []).map(
+    (s) =>
+      `src.${quoteIdentifier(resolveField(fields, s.field, 'sort').column)} ${s.descending ? 'DESC' : 'ASC'} NULLS LAST`,
+  );
   // A stable order for paging: the row number, or with distinct every selected column.
   if (query.distinct) order.push(...selected.map((f) => `src.${quoteIdentifier(f.column)}`));
   else order.push('src."_id"');
@@ -307,7 +407,12 @@ export async function searchDatastore(db: Queryable, resource: DatastoreResource
     if (where.length === 0 && !query.distinct && resource.datastore_rows !== null) {
       total = resource.datastore_rows; // counted when the table was loaded
     } else {
-      ({ total, estimated: totalWasEstimated } = await matchingRows(db, source, filteredParams, query.totalEstimationThreshold));
+      ({ total, estimated: totalWasEstimated } = await matchingRows(
+        db,
+        source,
+        filteredParams,
+        query.totalEstimationThreshold,
+      ));
     }
   }
   const typeOf = new Map<string, FieldType>(selected.map((f) => [f.id, f.type]));
@@ -315,15 +420,25 @@ export async function searchDatastore(db: Queryable, resource: DatastoreResource
     const record: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(row)) {
       const type = typeOf.get(key);
-      record[key] = value === null ? null
-        : type === 'integer' || type === 'number' ? Number(value)
-          : type === 'boolean' ? value === 'true'
-            : type === 'datetime' ? value.replace(' ', 'T') : value;
+      record[key] =
+        value === null
+          ? null
+          : type === 'integer' || type === 'number'
+            ? Number(value)
+            : type === 'boolean'
+              ? value === 'true'
+              : type === 'datetime'
+                ? value.replace(' ', 'T')
+                : value;
     }
     return record;
   });
   return {
-    fields: selected.map((f) => ({ id: f.id, type: f.id === '_id' ? 'int' : f.type, ...('label' in f && (f.label || f.description) ? { info: { label: f.label, notes: f.description } } : {}) })),
+    fields: selected.map((f) => ({
+      id: f.id,
+      type: f.id === '_id' ? 'int' : f.type,
+      ...('label' in f && (f.label || f.description) ? { info: { label: f.label, notes: f.description } } : {}),
+    })),
     records,
     total,
     totalWasEstimated,
@@ -357,7 +472,8 @@ export async function searchSql(
   resourceFor: (id: string) => Promise<DatastoreResource>,
 ): Promise<{ records: Record<string, unknown>[]; fields: { id: string }[]; truncated: boolean }> {
   if (!sql.trim()) throw new ValidationError([{ field: 'sql', message: 'validation.required' }]);
-  if (sql.length > 20_000) throw new ValidationError([{ field: 'sql', message: 'validation.too_long', params: { max: 20_000 } }]);
+  if (sql.length > 20_000)
+    throw new ValidationError([{ field: 'sql', message: 'validation.too_long', params: { max: 20_000 } }]);
   const ids = [...new Set((sql.match(UUID_IN_SQL) ?? []).map((id) => id.toLowerCase()))].slice(0, 20);
   const tables = new Map<string, string>();
   for (const id of ids) {
@@ -377,17 +493,27 @@ export async function searchSql(
       }
       await tx.execScript(`SET LOCAL statement_timeout = ${SQL_TIMEOUT_MS}; SET LOCAL ROLE ${SQL_READER_ROLE}`);
       // As a subquery it can only be a query; the newline keeps a trailing comment from hiding the rest.
-      const rows = await tx.query<Record<string, unknown>>(`SELECT * FROM (${sql}\n) AS q LIMIT ${SQL_ROW_CAP + 1}`, [], { prepare: false });
+      const rows = await tx.query<Record<string, unknown>>(
+        `SELECT * FROM (${sql}\n) AS q LIMIT ${SQL_ROW_CAP + 1}`,
+        [],
+        { prepare: false },
+      );
       throw new RollBack(rows);
     });
   } catch (error) {
     if (error instanceof RollBack) {
       const records = error.rows.slice(0, SQL_ROW_CAP);
-      return { records, fields: Object.keys(records[0] ?? {}).map((id) => ({ id })), truncated: error.rows.length > SQL_ROW_CAP };
+      return {
+        records,
+        fields: Object.keys(records[0] ?? {}).map((id) => ({ id })),
+        truncated: error.rows.length > SQL_ROW_CAP,
+      };
     }
     if (error instanceof ValidationError || error instanceof NotFoundError) throw error;
     const message = (error as Error).message;
-    throw new ValidationError([{ field: 'sql', message: 'validation.sql_error', params: { message: message.slice(0, 300) } }]);
+    throw new ValidationError([
+      { field: 'sql', message: 'validation.sql_error', params: { message: message.slice(0, 300) } },
+    ]);
   }
   throw new Error('unreachable');
 }
@@ -405,13 +531,15 @@ export async function aggregateDatastore(
   resource: DatastoreResource,
   options: { group: string; value?: string; op: Aggregate },
 ): Promise<{ label: string; value: number }[]> {
-  if (!resource.datastore_table || !resource.datastore_fields) throw new NotFoundError('this resource has no DataStore table');
+  if (!resource.datastore_table || !resource.datastore_fields)
+    throw new NotFoundError('this resource has no DataStore table');
   const group = resolveField(resource.datastore_fields, options.group, 'group');
   const groupColumn = quoteIdentifier(group.column);
   let measure = 'count(*)';
   if (options.op !== 'count') {
     const value = resolveField(resource.datastore_fields, options.value ?? '', 'value');
-    if (value.type !== 'integer' && value.type !== 'number') throw new ValidationError([{ field: 'value', message: 'validation.numeric_column' }]);
+    if (value.type !== 'integer' && value.type !== 'number')
+      throw new ValidationError([{ field: 'value', message: 'validation.numeric_column' }]);
     measure = `${options.op}(${quoteIdentifier(value.column)})`;
   }
   // Dates and numbers are grouped in their own order; text by size of the group.

@@ -107,24 +107,35 @@ async function jsonSource(path: string): Promise<TableSource> {
   let rows: () => Iterable<string[]>;
   if (items.every(Array.isArray)) {
     header = (items[0] as unknown[]).map(cellText);
-    rows = function* () { for (const item of items.slice(1) as unknown[][]) yield item.map(cellText); };
+    rows = function* () {
+      for (const item of items.slice(1) as unknown[][]) yield item.map(cellText);
+    };
   } else {
     const bad = items.findIndex((item) => !item || typeof item !== 'object' || Array.isArray(item));
     if (bad >= 0) throw failed('json-record-not-object', { record: bad + 1 });
     const keys = new Set<string>();
     for (const item of items) for (const key of Object.keys(item as object)) keys.add(key);
-    if (geo) for (const key of ['geometry_type', 'geometry']) { keys.delete(key); keys.add(key); } // always last
+    if (geo)
+      for (const key of ['geometry_type', 'geometry']) {
+        keys.delete(key);
+        keys.add(key);
+      } // always last
     header = [...keys.keys()];
     rows = function* () {
       for (const item of items as Record<string, unknown>[]) yield header.map((key) => cellText(item[key]));
     };
   }
   return {
-    encoding: 'utf-8', delimiter: null, rereadable: true,
-    records: () => batched((function* () {
-      yield { cells: header, line: 0 };
-      let line = 0;
-      for (const cells of rows()) yield { cells, line: ++line };
-    })()),
+    encoding: 'utf-8',
+    delimiter: null,
+    rereadable: true,
+    records: () =>
+      batched(
+        (function* () {
+          yield { cells: header, line: 0 };
+          let line = 0;
+          for (const cells of rows()) yield { cells, line: ++line };
+        })(),
+      ),
   };
 }

@@ -4,10 +4,27 @@ import { isBlank, readBoolean, readDate, readDateTime, readInteger, readNumber, 
 
 test('numbers written the Ukrainian, Bulgarian and international way', () => {
   const cases: [string, string | undefined][] = [
-    ['4 450,90', '4450.90'], ['1 234 567', '1234567'], ['1\u00a0234\u00a0567,5', '1234567.5'], ['1.234.567,50', '1234567.50'],
-    ['1,234,567.5', '1234567.5'], ['4450,9', '4450.9'], ['-12,5', '-12.5'], ['0.25', '0.25'], ['007', '7'], ['+3', '3'],
-    ['12a', undefined], ['1,2,3.4.5', undefined], ['', undefined], ['—', undefined], ['-0', '0'],
-    ['03.12.2018', undefined], ['1.2.3', undefined], ['12 34', undefined], ['1 234,5', '1234.5'], ['1’234', '1234'], ["1'234", '1234'],
+    ['4 450,90', '4450.90'],
+    ['1 234 567', '1234567'],
+    ['1\u00a0234\u00a0567,5', '1234567.5'],
+    ['1.234.567,50', '1234567.50'],
+    ['1,234,567.5', '1234567.5'],
+    ['4450,9', '4450.9'],
+    ['-12,5', '-12.5'],
+    ['0.25', '0.25'],
+    ['007', '7'],
+    ['+3', '3'],
+    ['12a', undefined],
+    ['1,2,3.4.5', undefined],
+    ['', undefined],
+    ['—', undefined],
+    ['-0', '0'],
+    ['03.12.2018', undefined],
+    ['1.2.3', undefined],
+    ['12 34', undefined],
+    ['1 234,5', '1234.5'],
+    ['1’234', '1234'],
+    ["1'234", '1234'],
   ];
   for (const [raw, expected] of cases) assert.equal(readNumber(raw), expected, raw);
   assert.equal(readInteger('1 234'), '1234');
@@ -52,6 +69,7 @@ test('the type fits every value of the column, from the whole file', () => {
 });
 
 test('blank cells: empty, spaces, tabs, no-break spaces', () => {
-  for (const blank of ['', ' ', '\t \r', '\u00a0', '\u2003\u00a0']) assert.equal(isBlank(blank), true, JSON.stringify(blank));
+  for (const blank of ['', ' ', '\t \r', '\u00a0', '\u2003\u00a0'])
+    assert.equal(isBlank(blank), true, JSON.stringify(blank));
   for (const filled of ['a', ' a', 'a ', '\u00a0 0', '0']) assert.equal(isBlank(filled), false, JSON.stringify(filled));
 });

@@ -7,11 +7,18 @@ export const FIELD_TYPES = ['integer', 'number', 'boolean', 'date', 'datetime', 
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 export const SQL_TYPES: Record<FieldType, string> = {
-  integer: 'bigint', number: 'numeric', boolean: 'boolean', date: 'date', datetime: 'timestamp', text: 'text',
+  integer: 'bigint',
+  number: 'numeric',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'timestamp',
+  text: 'text',
 };
 
 const GROUPED: Record<string, RegExp> = {
-  ' ': /^\d{1,3}( \d{3})+$/, '.': /^\d{1,3}(\.\d{3})+$/, ',': /^\d{1,3}(,\d{3})+$/,
+  ' ': /^\d{1,3}( \d{3})+$/,
+  '.': /^\d{1,3}(\.\d{3})+$/,
+  ',': /^\d{1,3}(,\d{3})+$/,
 };
 const grouped = (digits: string, separator: string) => GROUPED[separator]?.test(digits) ?? false;
 const PLAIN_NUMBER = /^-?\d{1,40}(\.\d{1,20})?$/;
@@ -24,7 +31,8 @@ const DECIMAL_COMMA = /^-?\d{1,40},\d{1,20}$/;
  */
 export function readNumber(raw: string): string | undefined {
   // Most cells are plain numbers: answer them without the separator analysis.
-  if (PLAIN_NUMBER.test(raw)) return raw.charCodeAt(0) === MINUS ? canonicalNumber(true, raw.slice(1)) : canonicalNumber(false, raw);
+  if (PLAIN_NUMBER.test(raw))
+    return raw.charCodeAt(0) === MINUS ? canonicalNumber(true, raw.slice(1)) : canonicalNumber(false, raw);
   if (DECIMAL_COMMA.test(raw)) return readNumber(raw.replace(',', '.'));
   let text = raw.trim().replace(/^\+/, '');
   if (!text || text.length > 60) return undefined;
@@ -117,12 +125,18 @@ export function readDateTime(raw: string): string | undefined {
 /** Reads a raw cell as the given type; undefined when it does not fit. Text always fits. */
 export function readAs(type: FieldType, raw: string): string | boolean | undefined {
   switch (type) {
-    case 'integer': return readInteger(raw);
-    case 'number': return readNumber(raw);
-    case 'boolean': return readBoolean(raw);
-    case 'date': return readDate(raw);
-    case 'datetime': return readDateTime(raw);
-    case 'text': return raw;
+    case 'integer':
+      return readInteger(raw);
+    case 'number':
+      return readNumber(raw);
+    case 'boolean':
+      return readBoolean(raw);
+    case 'date':
+      return readDate(raw);
+    case 'datetime':
+      return readDateTime(raw);
+    case 'text':
+      return raw;
   }
 }
 
@@ -164,7 +178,8 @@ export class TypeTracker {
 
   get type(): FieldType {
     if (this.nonEmpty === 0) return 'text';
-    for (const type of ['integer', 'number', 'boolean', 'date', 'datetime'] as const) if (this.candidates.has(type)) return type;
+    for (const type of ['integer', 'number', 'boolean', 'date', 'datetime'] as const)
+      if (this.candidates.has(type)) return type;
     return 'text';
   }
 }

@@ -2,7 +2,13 @@
 // report, data dictionary, and the paginated, sortable, filterable preview).
 import { html, type SafeHtml } from '../../platform/html/html.ts';
 import { csrfField, pagination, type PageContext } from '../../platform/html/layout.ts';
-import { selectField, textAreaField, textField, type FieldErrors, type FieldValues } from '../../platform/html/fields.ts';
+import {
+  selectField,
+  textAreaField,
+  textField,
+  type FieldErrors,
+  type FieldValues,
+} from '../../platform/html/fields.ts';
 import { formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
 import { localTitle, type Dataset } from '../catalog/service.ts';
 import { ENCODINGS } from './detect.ts';
@@ -13,7 +19,13 @@ import type { DatastoreResource, DatastoreResult, JobStatus } from './service.ts
 /** The phases a running load reports, to name on the page. */
 const PHASES = new Set<string>(['reading', 'loading', 'indexing'] satisfies IngestPhase[]);
 
-export function uploadPage(ctx: PageContext, dataset: Dataset, values: FieldValues, errors: FieldErrors, maxBytes: number): SafeHtml {
+export function uploadPage(
+  ctx: PageContext,
+  dataset: Dataset,
+  values: FieldValues,
+  errors: FieldErrors,
+  maxBytes: number,
+): SafeHtml {
   const { t } = ctx;
   return html`<p><a href="/datasets/${dataset.name}">← ${localTitle(dataset, ctx.locale)}</a></p>
 <h1>${t('datastore.upload_title')}</h1>
@@ -38,11 +50,15 @@ function reportSection(ctx: PageContext, resource: DatastoreResource): SafeHtml 
   ${report.encoding ? html` · ${t('datastore.encoding')}: ${report.encoding}` : ''}
   ${report.delimiter ? html` · ${t('datastore.delimiter')}: ${t(`datastore.delimiters.${{ ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' }[report.delimiter]}`)}` : ''}
   · ${t('datastore.rows', { count: report.stats.rows })}</p>
-${report.errors.length ? html`<table class="responsive report">
+${
+  report.errors.length
+    ? html`<table class="responsive report">
   <thead><tr><th scope="col">${t('datastore.error_type')}</th><th scope="col">${t('datastore.row')}</th><th scope="col">${t('datastore.column')}</th><th scope="col">${t('datastore.message')}</th></tr></thead>
   <tbody>${report.errors.slice(0, 100).map((e) => html`<tr><td data-label="${t('datastore.error_type')}"><code>${e.type}</code></td><td data-label="${t('datastore.row')}">${e.rowNumber ?? '—'}</td><td data-label="${t('datastore.column')}">${e.fieldName ?? e.fieldNumber ?? '—'}</td><td data-label="${t('datastore.message')}">${describeProblem(t, e) ?? e.message}</td></tr>`)}</tbody>
 </table>
-${report.errors.length > 100 || report.truncated ? html`<p class="hint">${t('datastore.more_errors')}</p>` : ''}` : ''}`;
+${report.errors.length > 100 || report.truncated ? html`<p class="hint">${t('datastore.more_errors')}</p>` : ''}`
+    : ''
+}`;
 }
 
 const LATITUDE = /^(lat|latitude|широта|географска ширина|y)$/i;
@@ -61,7 +77,11 @@ export function coordinateColumns(resource: DatastoreResource): { lat: string; l
 /** GeoJSON small enough for a browser to draw whole is shown on a map from the original file. */
 export const MAX_MAPPED_GEOJSON_BYTES = 20 * 1024 * 1024;
 export function mapsGeoJson(resource: DatastoreResource): boolean {
-  return resource.format === 'GEOJSON' && resource.file_key !== null && Number(resource.size_bytes) <= MAX_MAPPED_GEOJSON_BYTES;
+  return (
+    resource.format === 'GEOJSON' &&
+    resource.file_key !== null &&
+    Number(resource.size_bytes) <= MAX_MAPPED_GEOJSON_BYTES
+  );
 }
 
 export interface ChartState {
@@ -79,7 +99,14 @@ function chartSection(ctx: PageContext, base: string, resource: DatastoreResourc
   const numeric = fields.filter((f) => f.type === 'integer' || f.type === 'number');
   const option = (value: string, label: string, current: string | undefined) =>
     html`<option value="${value}"${value === current ? html` selected` : ''}>${label}</option>`;
-  const imageQuery = chart ? new URLSearchParams({ type: chart.type, group: chart.group, op: chart.op, ...(chart.value ? { value: chart.value } : {}) }).toString() : '';
+  const imageQuery = chart
+    ? new URLSearchParams({
+        type: chart.type,
+        group: chart.group,
+        op: chart.op,
+        ...(chart.value ? { value: chart.value } : {}),
+      }).toString()
+    : '';
   return html`<h2 id="chart">${t('datastore.chart')}</h2>
 <form method="get" action="${base}#chart" class="filters">
   <label for="chart-type">${t('datastore.chart_type')}<select id="chart-type" name="chart.type">
@@ -93,13 +120,17 @@ function chartSection(ctx: PageContext, base: string, resource: DatastoreResourc
   <button type="submit">${t('datastore.draw')}</button>
 </form>
 ${chart?.error ? html`<p class="notice error" role="alert">${chart.error}</p>` : ''}
-${chart && !chart.error ? html`<figure class="chart">
+${
+  chart && !chart.error
+    ? html`<figure class="chart">
   <img src="${base}/chart.svg?${imageQuery}" alt="${t('datastore.chart_alt', { group: chart.group })}" width="900" height="420">
   <figcaption><details><summary>${t('datastore.chart_data')}</summary>
     <table><thead><tr><th scope="col">${chart.group}</th><th scope="col" class="number">${t(`datastore.ops.${chart.op}`)}${chart.value ? ` (${chart.value})` : ''}</th></tr></thead>
     <tbody>${chart.points.map((p) => html`<tr><td>${p.label}</td><td class="number">${formatNumber(ctx.locale, Math.round(p.value * 100) / 100)}</td></tr>`)}</tbody></table>
   </details></figcaption>
-</figure>` : ''}`;
+</figure>`
+    : ''
+}`;
 }
 
 export interface PreviewState {
@@ -110,7 +141,13 @@ export interface PreviewState {
   limit: number;
 }
 
-function previewSection(ctx: PageContext, base: string, resource: DatastoreResource, result: DatastoreResult, state: PreviewState): SafeHtml {
+function previewSection(
+  ctx: PageContext,
+  base: string,
+  resource: DatastoreResource,
+  result: DatastoreResult,
+  state: PreviewState,
+): SafeHtml {
   const { t } = ctx;
   const fields = result.fields.filter((f) => f.id !== '_id');
   const link = (changes: Partial<PreviewState>) => {
@@ -134,35 +171,83 @@ function previewSection(ctx: PageContext, base: string, resource: DatastoreResou
     const sorted = state.sort === f.id;
     return html`<th scope="col"${sorted ? html` aria-sort="${state.desc ? 'descending' : 'ascending'}"` : ''}><a href="${link({ sort: f.id, desc: sorted && !state.desc, offset: 0 })}">${f.info?.label ?? f.id}${sorted ? (state.desc ? ' ▼' : ' ▲') : ''}</a><br><span class="hint">${t(`datastore.types.${f.type}`)}</span></th>`;
   })}</tr></thead>
-  <tbody>${result.records.map((r) => html`<tr>${fields.map((f) => html`<td${f.type === 'integer' || f.type === 'number' ? html` class="number"` : ''}>${
-    r[f.id] === null ? '' : typeof r[f.id] === 'number' ? formatNumber(ctx.locale, r[f.id] as number) : String(r[f.id])}</td>`)}</tr>`)}</tbody>
+  <tbody>${result.records.map(
+    (r) =>
+      html`<tr>${fields.map(
+        (f) =>
+          html`<td${f.type === 'integer' || f.type === 'number' ? html` class="number"` : ''}>${
+            r[f.id] === null
+              ? ''
+              : typeof r[f.id] === 'number'
+                ? formatNumber(ctx.locale, r[f.id] as number)
+                : String(r[f.id])
+          }</td>`,
+      )}</tr>`,
+  )}</tbody>
 </table></div>
-${pagination(ctx, base, { sort: state.sort, desc: state.desc ? '1' : undefined, ...Object.fromEntries(Object.entries(state.filters).map(([k, v]) => [`f.${k}`, v])) },
-  { total: result.total ?? 0, limit: state.limit, offset: state.offset })}
+${pagination(
+  ctx,
+  base,
+  {
+    sort: state.sort,
+    desc: state.desc ? '1' : undefined,
+    ...Object.fromEntries(Object.entries(state.filters).map(([k, v]) => [`f.${k}`, v])),
+  },
+  { total: result.total ?? 0, limit: state.limit, offset: state.offset },
+)}
 <p>${t('datastore.download_rows')}: <a href="/datastore/dump/${resource.id}">CSV</a> · <a href="/datastore/dump/${resource.id}?format=tsv">TSV</a> · <a href="/datastore/dump/${resource.id}?format=json">JSON</a> · <a href="/datastore/dump/${resource.id}?format=xlsx">XLSX</a>${
-  Object.keys(state.filters).length ? html` · <a href="/datastore/dump/${resource.id}?filters=${encodeURIComponent(JSON.stringify(state.filters))}">${t('datastore.download_filtered')}</a>` : ''} · <a href="/api/3/action/datastore_search?resource_id=${resource.id}">datastore_search (API)</a></p>`;
+    Object.keys(state.filters).length
+      ? html` · <a href="/datastore/dump/${resource.id}?filters=${encodeURIComponent(JSON.stringify(state.filters))}">${t('datastore.download_filtered')}</a>`
+      : ''
+  } · <a href="/api/3/action/datastore_search?resource_id=${resource.id}">datastore_search (API)</a></p>`;
 }
 
-function dictionaryForm(ctx: PageContext, base: string, resource: DatastoreResource, values: FieldValues, errors: FieldErrors): SafeHtml {
+function dictionaryForm(
+  ctx: PageContext,
+  base: string,
+  resource: DatastoreResource,
+  values: FieldValues,
+  errors: FieldErrors,
+): SafeHtml {
   const { t } = ctx;
   const fields = resource.datastore_fields ?? [];
   const options = resource.ingest_options;
-  const delimiterName = ({ ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' } as Record<string, string>)[options.delimiter ?? ''] ?? '';
+  const delimiterName =
+    ({ ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' } as Record<string, string>)[options.delimiter ?? ''] ??
+    '';
   return html`<h2 id="dictionary">${t('datastore.dictionary')}</h2>
 <p>${t('datastore.dictionary_intro')}</p>
 <form method="post" action="${base}/dictionary" class="stacked wide" novalidate>
   ${csrfField(ctx)}
-  ${selectField({ name: 'encoding', label: t('datastore.encoding'), values: { encoding: options.encoding ?? '', ...values }, errors, empty: t('datastore.detect'),
-    choices: ENCODINGS.map((e) => ({ value: e, label: e })) })}
-  ${selectField({ name: 'delimiter', label: t('datastore.delimiter'), values: { delimiter: delimiterName, ...values }, errors, empty: t('datastore.detect'),
-    choices: ['comma', 'semicolon', 'tab', 'pipe'].map((d) => ({ value: d, label: t(`datastore.delimiters.${d}`) })) })}
-  ${fields.length ? html`<div class="table-wrap"><table>
+  ${selectField({
+    name: 'encoding',
+    label: t('datastore.encoding'),
+    values: { encoding: options.encoding ?? '', ...values },
+    errors,
+    empty: t('datastore.detect'),
+    choices: ENCODINGS.map((e) => ({ value: e, label: e })),
+  })}
+  ${selectField({
+    name: 'delimiter',
+    label: t('datastore.delimiter'),
+    values: { delimiter: delimiterName, ...values },
+    errors,
+    empty: t('datastore.detect'),
+    choices: ['comma', 'semicolon', 'tab', 'pipe'].map((d) => ({ value: d, label: t(`datastore.delimiters.${d}`) })),
+  })}
+  ${
+    fields.length
+      ? html`<div class="table-wrap"><table>
     <thead><tr><th scope="col">${t('datastore.column')}</th><th scope="col">${t('datastore.type')}</th><th scope="col">${t('datastore.label')}</th><th scope="col">${t('datastore.description')}</th></tr></thead>
-    <tbody>${fields.map((f, i) => html`<tr><th scope="row">${f.id}</th>
+    <tbody>${fields.map(
+      (f, i) => html`<tr><th scope="row">${f.id}</th>
       <td><select name="type_${i}" aria-label="${t('datastore.type')}: ${f.id}">${FIELD_TYPES.map((type) => html`<option value="${type}"${type === f.type ? html` selected` : ''}>${t(`datastore.types.${type}`)}</option>`)}</select></td>
       <td><input type="text" name="label_${i}" value="${f.label ?? ''}" maxlength="200" aria-label="${t('datastore.label')}: ${f.id}"></td>
-      <td><input type="text" name="description_${i}" value="${f.description ?? ''}" maxlength="2000" aria-label="${t('datastore.description')}: ${f.id}"></td></tr>`)}</tbody>
-  </table></div>` : ''}
+      <td><input type="text" name="description_${i}" value="${f.description ?? ''}" maxlength="2000" aria-label="${t('datastore.description')}: ${f.id}"></td></tr>`,
+    )}</tbody>
+  </table></div>`
+      : ''
+  }
   <button type="submit">${t('datastore.reload')}</button>
 </form>`;
 }
@@ -186,22 +271,41 @@ export function resourcePage(
 <h1>${resource.name} ${resource.format ? html`<span class="badge">${resource.format}</span>` : ''}</h1>
 ${resource.description ? html`<p>${resource.description}</p>` : ''}
 <dl class="facts">
-  ${resource.file_name ? html`<dt>${t('datastore.file')}</dt><dd><a href="${base}/download">${resource.file_name}</a> (${formatNumber(ctx.locale, resource.size_bytes ?? 0)} B)</dd>
-  <dt>SHA-256</dt><dd><code>${resource.sha256}</code></dd>` : ''}
+  ${
+    resource.file_name
+      ? html`<dt>${t('datastore.file')}</dt><dd><a href="${base}/download">${resource.file_name}</a> (${formatNumber(ctx.locale, resource.size_bytes ?? 0)} B)</dd>
+  <dt>SHA-256</dt><dd><code>${resource.sha256}</code></dd>`
+      : ''
+  }
   ${resource.url ? html`<dt>${t('catalog.resource_url')}</dt><dd><a href="${resource.url}" rel="noopener nofollow">${resource.url}</a></dd>` : ''}
-  ${job ? html`<dt>${t('datastore.load')}</dt><dd><span id="job-state" data-state="${job.state}">${t(`datastore.job.${job.state}`)}</span>${
-    job.state === 'running' && PHASES.has(job.progress.phase ?? '') ? html` · ${t(`datastore.phases.${job.progress.phase}`)}` : ''}${
-    job.progress.rows ? html` · ${t('datastore.rows', { count: job.progress.rows })}` : ''}${job.error ? html` — ${failure ?? job.error}` : ''}${
-    job.finished_at ? html` · ${formatDateTime(ctx.locale, job.finished_at)}` : ''}</dd>` : ''}
+  ${
+    job
+      ? html`<dt>${t('datastore.load')}</dt><dd><span id="job-state" data-state="${job.state}">${t(`datastore.job.${job.state}`)}</span>${
+          job.state === 'running' && PHASES.has(job.progress.phase ?? '')
+            ? html` · ${t(`datastore.phases.${job.progress.phase}`)}`
+            : ''
+        }${
+          job.progress.rows ? html` · ${t('datastore.rows', { count: job.progress.rows })}` : ''
+        }${job.error ? html` — ${failure ?? job.error}` : ''}${
+          job.finished_at ? html` · ${formatDateTime(ctx.locale, job.finished_at)}` : ''
+        }</dd>`
+      : ''
+  }
 </dl>
 ${job && (job.state === 'queued' || job.state === 'running') ? html`<p class="notice" role="status">${t('datastore.loading_note')} <a href="${base}">${t('datastore.refresh')}</a></p>` : ''}
 ${reportSection(ctx, resource)}
-${mapsGeoJson(resource) ? html`<h2>${t('datastore.map')}</h2>
+${
+  mapsGeoJson(resource)
+    ? html`<h2>${t('datastore.map')}</h2>
 <div id="rows-map" class="map" role="region" aria-label="${t('datastore.map')}" data-geojson="${base}/download"
-  data-outline="/static/ukraine.geojson"></div>` : preview && coordinateColumns(resource) ? html`<h2>${t('datastore.map')}</h2>
+  data-outline="/static/ukraine.geojson"></div>`
+    : preview && coordinateColumns(resource)
+      ? html`<h2>${t('datastore.map')}</h2>
 <div id="rows-map" class="map" role="region" aria-label="${t('datastore.map')}" data-resource="${resource.id}"
   data-lat="${coordinateColumns(resource)!.lat}" data-lon="${coordinateColumns(resource)!.lon}" data-label="${coordinateColumns(resource)!.label ?? ''}"
-  data-outline="/static/ukraine.geojson"></div>` : ''}
+  data-outline="/static/ukraine.geojson"></div>`
+      : ''
+}
 ${preview ? previewSection(ctx, base, resource, preview.result, preview.state) : ''}
 ${preview ? chartSection(ctx, base, resource, chart) : ''}
 ${canEdit && resource.file_key ? dictionaryForm(ctx, base, resource, form?.values ?? {}, form?.errors) : ''}`;

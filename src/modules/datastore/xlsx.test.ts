@@ -35,7 +35,10 @@ test('serial day numbers become ISO dates in both date systems', () => {
 test('the first sheet of a workbook reads as rows of text, with gaps kept', async () => {
   const { sheets, rows } = await readAll(tempFile(budgetWorkbook()));
   assert.equal(sheets, 2);
-  assert.deepEqual(rows.map((r) => r.row), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    rows.map((r) => r.row),
+    [1, 2, 3, 4, 5],
+  );
   assert.deepEqual(rows[0]!.cells, ['Код', 'Назва', 'Сума', 'Дата', 'Виконано', 'Оновлено']);
   assert.deepEqual(rows[1]!.cells, ['110', 'Освіта', '4450.9', '2018-12-03', 'true', '2018-12-03T12:00:00']);
   assert.deepEqual(rows[2]!.cells, ['1010', 'Багато частин', '0.0012', '2018-12-04', 'false', '2018-12-04T06:00:00']);
@@ -44,8 +47,14 @@ test('the first sheet of a workbook reads as rows of text, with gaps kept', asyn
 });
 
 test('zip bombs and files that are not workbooks are refused before anything is inflated', async () => {
-  await assert.rejects(openXlsxSheet(tempFile(zipBombWorkbook())), (error: Error) => error instanceof XlsxError && /zip bomb/.test(error.message));
-  await assert.rejects(openXlsxSheet(tempFile(new TextEncoder().encode('a,b\n1,2\n'))), (error: Error) => error instanceof XlsxError && /not a readable XLSX/.test(error.message));
+  await assert.rejects(
+    openXlsxSheet(tempFile(zipBombWorkbook())),
+    (error: Error) => error instanceof XlsxError && /zip bomb/.test(error.message),
+  );
+  await assert.rejects(
+    openXlsxSheet(tempFile(new TextEncoder().encode('a,b\n1,2\n'))),
+    (error: Error) => error instanceof XlsxError && /not a readable XLSX/.test(error.message),
+  );
   // A central directory that claims a part inflates to 5 GB.
   const book = budgetWorkbook();
   const view = Buffer.from(book);
@@ -67,8 +76,14 @@ test('rows written as XLSX read back with their types; formulas stay text', asyn
     yield [1, 'Освіта & наука <b>', 4450.9, '2018-12-03', true, '2018-12-03T12:00:00'];
     yield [2, '=HYPERLINK("http://evil.example")', null, null, false, null];
   }
-  await writeXlsx('Бюджет: 2024', ['Код', 'Назва', 'Сума', 'Дата', 'Так', 'Час'], ['integer', 'text', 'number', 'date', 'boolean', 'datetime'], rows(),
-    (text) => (/^[=+\-@]/.test(text) ? `'${text}` : text), (chunk) => chunks.push(chunk));
+  await writeXlsx(
+    'Бюджет: 2024',
+    ['Код', 'Назва', 'Сума', 'Дата', 'Так', 'Час'],
+    ['integer', 'text', 'number', 'date', 'boolean', 'datetime'],
+    rows(),
+    (text) => (/^[=+\-@]/.test(text) ? `'${text}` : text),
+    (chunk) => chunks.push(chunk),
+  );
   const bytes = Buffer.concat(chunks);
   const parts = unzipSync(bytes);
   assert.ok(parts['[Content_Types].xml'] && parts['xl/styles.xml']);

@@ -43,18 +43,28 @@ interface Workbook {
 async function openWorkbook(path: string): Promise<Workbook> {
   let zip: yauzl.ZipFile;
   try {
-    zip = await openZip(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false });
+    zip = await openZip(path, {
+      lazyEntries: true,
+      autoClose: false,
+      validateEntrySizes: true,
+      strictFileNames: false,
+    });
   } catch (error) {
     throw new XlsxError('xlsx-unreadable', { detail: (error as Error).message });
   }
   const entries = new Map<string, yauzl.Entry>();
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
-      if (entries.size >= XLSX_LIMITS.entries) return reject(new XlsxError('xlsx-too-many-parts', { max: XLSX_LIMITS.entries }));
+      if (entries.size >= XLSX_LIMITS.entries)
+        return reject(new XlsxError('xlsx-too-many-parts', { max: XLSX_LIMITS.entries }));
       const inflated = entry.uncompressedSize;
-      if (inflated > XLSX_LIMITS.partBytes
-        || (inflated > XLSX_LIMITS.ratioFloorBytes && inflated > XLSX_LIMITS.ratio * Math.max(1, entry.compressedSize))) {
-        return reject(new XlsxError('xlsx-zip-bomb', { part: entry.fileName, from: entry.compressedSize, to: inflated }));
+      if (
+        inflated > XLSX_LIMITS.partBytes ||
+        (inflated > XLSX_LIMITS.ratioFloorBytes && inflated > XLSX_LIMITS.ratio * Math.max(1, entry.compressedSize))
+      ) {
+        return reject(
+          new XlsxError('xlsx-zip-bomb', { part: entry.fileName, from: entry.compressedSize, to: inflated }),
+        );
       }
       entries.set(entry.fileName, entry);
       zip.readEntry();
@@ -70,10 +80,14 @@ async function openWorkbook(path: string): Promise<Workbook> {
 }
 
 /** Streams one XML part through a SAX parser; `handlers` are called as elements come. */
-async function* parsePart<T>(workbook: Workbook, name: string, setup: (parser: SaxesParser, emit: (item: T) => void) => void): AsyncGenerator<T> {
+async function* parsePart<T>(
+  workbook: Workbook,
+  name: string,
+  setup: (parser: SaxesParser, emit: (item: T) => void) => void,
+): AsyncGenerator<T> {
   const entry = workbook.entries.get(name);
   if (!entry) return;
-  const stream = await promisify(workbook.zip.openReadStream.bind(workbook.zip))(entry) as NodeJS.ReadableStream;
+  const stream = (await promisify(workbook.zip.openReadStream.bind(workbook.zip))(entry)) as NodeJS.ReadableStream;
   const parser = new SaxesParser();
   const queue: T[] = [];
   setup(parser, (item) => queue.push(item));
@@ -104,18 +118,24 @@ const localName = (name: string) => name.slice(name.indexOf(':') + 1);
 async function firstSheetPath(workbook: Workbook): Promise<{ path: string; sheets: number; date1904: boolean }> {
   const sheetIds: string[] = [];
   let date1904 = false;
-  await collect(parsePart<never>(workbook, 'xl/workbook.xml', (parser) => {
-    parser.on('opentag', (tag) => {
-      if (localName(tag.name) === 'sheet') sheetIds.push(String(tag.attributes['r:id'] ?? ''));
-      if (localName(tag.name) === 'workbookPr') date1904 = ['1', 'true'].includes(String(tag.attributes['date1904'] ?? ''));
-    });
-  }));
+  await collect(
+    parsePart<never>(workbook, 'xl/workbook.xml', (parser) => {
+      parser.on('opentag', (tag) => {
+        if (localName(tag.name) === 'sheet') sheetIds.push(String(tag.attributes['r:id'] ?? ''));
+        if (localName(tag.name) === 'workbookPr')
+          date1904 = ['1', 'true'].includes(String(tag.attributes['date1904'] ?? ''));
+      });
+    }),
+  );
   const targets = new Map<string, string>();
-  await collect(parsePart<never>(workbook, 'xl/_rels/workbook.xml.rels', (parser) => {
-    parser.on('opentag', (tag) => {
-      if (localName(tag.name) === 'Relationship') targets.set(String(tag.attributes['Id']), String(tag.attributes['Target']));
-    });
-  }));
+  await collect(
+    parsePart<never>(workbook, 'xl/_rels/workbook.xml.rels', (parser) => {
+      parser.on('opentag', (tag) => {
+        if (localName(tag.name) === 'Relationship')
+          targets.set(String(tag.attributes['Id']), String(tag.attributes['Target']));
+      });
+    }),
+  );
   const target = targets.get(sheetIds[0] ?? '');
   const path = target ? (target.startsWith('/') ? target.slice(1) : `xl/${target}`) : 'xl/worksheets/sheet1.xml';
   if (!workbook.entries.has(path)) throw new XlsxError('xlsx-no-worksheet');
@@ -127,24 +147,28 @@ async function sharedStrings(workbook: Workbook): Promise<string[]> {
   if (entry && entry.uncompressedSize > XLSX_LIMITS.sharedStringsBytes) {
     throw new XlsxError('xlsx-shared-strings', { size: entry.uncompressedSize, max: XLSX_LIMITS.sharedStringsBytes });
   }
-  return collect(parsePart<string>(workbook, 'xl/sharedStrings.xml', (parser, emit) => {
-    let text = '';
-    let inText = false;
-    let inPhonetic = false;
-    parser.on('opentag', (tag) => {
-      const name = localName(tag.name);
-      if (name === 'si') text = '';
-      else if (name === 'rPh') inPhonetic = true;
-      else if (name === 't' && !inPhonetic) inText = true;
-    });
-    parser.on('text', (t) => { if (inText) text += t; });
-    parser.on('closetag', (tag) => {
-      const name = localName(tag.name);
-      if (name === 't') inText = false;
-      else if (name === 'rPh') inPhonetic = false;
-      else if (name === 'si') emit(text);
-    });
-  }));
+  return collect(
+    parsePart<string>(workbook, 'xl/sharedStrings.xml', (parser, emit) => {
+      let text = '';
+      let inText = false;
+      let inPhonetic = false;
+      parser.on('opentag', (tag) => {
+        const name = localName(tag.name);
+        if (name === 'si') text = '';
+        else if (name === 'rPh') inPhonetic = true;
+        else if (name === 't' && !inPhonetic) inText = true;
+      });
+      parser.on('text', (t) => {
+        if (inText) text += t;
+      });
+      parser.on('closetag', (tag) => {
+        const name = localName(tag.name);
+        if (name === 't') inText = false;
+        else if (name === 'rPh') inPhonetic = false;
+        else if (name === 'si') emit(text);
+      });
+    }),
+  );
 }
 
 // Built-in number formats that show a date (14–17, 22 with a time; 18–21, 45–47 time only).
@@ -157,15 +181,20 @@ async function cellStyles(workbook: Workbook): Promise<('date' | 'datetime' | nu
   const styles: ('date' | 'datetime' | null)[] = [];
   let inCellXfs = false;
   const formatIds: number[] = [];
-  await collect(parsePart<never>(workbook, 'xl/styles.xml', (parser) => {
-    parser.on('opentag', (tag) => {
-      const name = localName(tag.name);
-      if (name === 'numFmt') custom.set(Number(tag.attributes['numFmtId']), String(tag.attributes['formatCode'] ?? ''));
-      else if (name === 'cellXfs') inCellXfs = true;
-      else if (name === 'xf' && inCellXfs) formatIds.push(Number(tag.attributes['numFmtId'] ?? 0));
-    });
-    parser.on('closetag', (tag) => { if (localName(tag.name) === 'cellXfs') inCellXfs = false; });
-  }));
+  await collect(
+    parsePart<never>(workbook, 'xl/styles.xml', (parser) => {
+      parser.on('opentag', (tag) => {
+        const name = localName(tag.name);
+        if (name === 'numFmt')
+          custom.set(Number(tag.attributes['numFmtId']), String(tag.attributes['formatCode'] ?? ''));
+        else if (name === 'cellXfs') inCellXfs = true;
+        else if (name === 'xf' && inCellXfs) formatIds.push(Number(tag.attributes['numFmtId'] ?? 0));
+      });
+      parser.on('closetag', (tag) => {
+        if (localName(tag.name) === 'cellXfs') inCellXfs = false;
+      });
+    }),
+  );
   for (const id of formatIds) {
     const code = custom.get(id);
     if (code !== undefined) {
@@ -187,7 +216,7 @@ const DAY_MS = 86_400_000;
 export function serialToIso(serial: number, kind: 'date' | 'datetime', date1904 = false): string {
   // Day 0 is 1899-12-30 in the 1900 system, because Excel counts a 29 February 1900 that never was.
   const epoch = date1904 ? Date.UTC(1904, 0, 1) : serial < 60 ? Date.UTC(1899, 11, 31) : Date.UTC(1899, 11, 30);
-  const iso = new Date(epoch + Math.round(serial * DAY_MS / 1000) * 1000).toISOString();
+  const iso = new Date(epoch + Math.round((serial * DAY_MS) / 1000) * 1000).toISOString();
   return kind === 'date' ? iso.slice(0, 10) : iso.slice(0, 19);
 }
 
@@ -195,7 +224,9 @@ export function serialToIso(serial: number, kind: 'date' | 'datetime', date1904 
 function plainNumber(text: string): string {
   if (!/[eE]/.test(text)) return text;
   const value = Number(text);
-  return Number.isFinite(value) ? value.toLocaleString('en-US', { useGrouping: false, maximumSignificantDigits: 17 }) : text;
+  return Number.isFinite(value)
+    ? value.toLocaleString('en-US', { useGrouping: false, maximumSignificantDigits: 17 })
+    : text;
 }
 
 /** Column letters of a cell reference ("AB12") as a zero-based index. */
@@ -254,21 +285,26 @@ export async function openXlsxSheet(path: string): Promise<XlsxSheet> {
             case 'c': {
               const reference = String(tag.attributes['r'] ?? '');
               column = reference ? columnIndex(reference) : column;
-              if (column < 0 || column >= MAX_SHEET_COLUMNS) throw new XlsxError('xlsx-cell-outside', { cell: reference });
+              if (column < 0 || column >= MAX_SHEET_COLUMNS)
+                throw new XlsxError('xlsx-cell-outside', { cell: reference });
               cellType = String(tag.attributes['t'] ?? 'n');
               style = styles[Number(tag.attributes['s'] ?? 0)] ?? null;
               value = '';
               break;
             }
-            case 'v': case 't':
+            case 'v':
+            case 't':
               inValue = true;
               break;
           }
         });
-        parser.on('text', (text) => { if (inValue) value += text; });
+        parser.on('text', (text) => {
+          if (inValue) value += text;
+        });
         parser.on('closetag', (tag) => {
           switch (localName(tag.name)) {
-            case 'v': case 't':
+            case 'v':
+            case 't':
               inValue = false;
               break;
             case 'c': {
@@ -276,7 +312,10 @@ export async function openXlsxSheet(path: string): Promise<XlsxSheet> {
               if (cellType === 's') text = strings[Number(value)] ?? '';
               else if (cellType === 'b') text = value === '1' ? 'true' : 'false';
               else if (cellType === 'n' && value !== '') {
-                text = style && Number.isFinite(Number(value)) ? serialToIso(Number(value), style, sheet.date1904) : plainNumber(value);
+                text =
+                  style && Number.isFinite(Number(value))
+                    ? serialToIso(Number(value), style, sheet.date1904)
+                    : plainNumber(value);
               }
               while (cells.length < column) cells.push('');
               cells[column] = text;
@@ -303,13 +342,16 @@ export async function openXlsxSheet(path: string): Promise<XlsxSheet> {
 
 // ---- Writing ----
 
-const escapeXml = (text: string) => text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!)
-  // Characters XML 1.0 cannot carry at all.
-  .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
+const escapeXml = (text: string) =>
+  text
+    .replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!)
+    // Characters XML 1.0 cannot carry at all.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
 
 function columnLetters(index: number): string {
   let letters = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   return letters;
 }
 
@@ -321,11 +363,15 @@ function dateToSerial(iso: string): number | undefined {
 }
 
 const STATIC_PARTS: Record<string, string> = {
-  '[Content_Types].xml': '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
-  '_rels/.rels': '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-  'xl/_rels/workbook.xml.rels': '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>',
+  '[Content_Types].xml':
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
+  '_rels/.rels':
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+  'xl/_rels/workbook.xml.rels':
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>',
   // Style 0: general; 1: a header in bold; 2: date (yyyy-mm-dd); 3: date and time.
-  'xl/styles.xml': '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/><numFmt numFmtId="165" formatCode="yyyy\\-mm\\-dd\\ hh:mm:ss"/></numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>',
+  'xl/styles.xml':
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/><numFmt numFmtId="165" formatCode="yyyy\\-mm\\-dd\\ hh:mm:ss"/></numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>',
 };
 
 /**
@@ -353,15 +399,20 @@ export async function writeXlsx(
   }
   const workbookPart = new ZipPassThrough('xl/workbook.xml');
   zip.add(workbookPart);
-  workbookPart.push(new TextEncoder().encode(
-    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="${escapeXml(sheetName.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31) || 'Sheet1')}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-  ), true);
+  workbookPart.push(
+    new TextEncoder().encode(
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="${escapeXml(sheetName.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31) || 'Sheet1')}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    ),
+    true,
+  );
   const sheet = new ZipDeflate('xl/worksheets/sheet1.xml', { level: 6 });
   zip.add(sheet);
   const encoder = new TextEncoder();
-  let buffer = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>';
+  let buffer =
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>';
   const letters = header.map((_, i) => columnLetters(i));
-  const textCell = (ref: string, text: string, style = '') => `<c r="${ref}"${style} t="inlineStr"><is><t xml:space="preserve">${escapeXml(neutralise(text))}</t></is></c>`;
+  const textCell = (ref: string, text: string, style = '') =>
+    `<c r="${ref}"${style} t="inlineStr"><is><t xml:space="preserve">${escapeXml(neutralise(text))}</t></is></c>`;
   buffer += `<row r="1">${header.map((name, i) => textCell(`${letters[i]}1`, name, ' s="1"')).join('')}</row>`;
   let rowNumber = 1;
   for await (const values of rows) {
@@ -371,11 +422,19 @@ export async function writeXlsx(
       if (value === null || value === undefined) return;
       const ref = `${letters[i]}${rowNumber}`;
       const type = types[i];
-      if ((type === 'integer' || type === 'number') && Number.isFinite(Number(value))) xml += `<c r="${ref}"><v>${String(value)}</v></c>`;
-      else if (type === 'boolean' && typeof value === 'boolean') xml += `<c r="${ref}" t="b"><v>${value ? 1 : 0}</v></c>`;
+      if ((type === 'integer' || type === 'number') && Number.isFinite(Number(value)))
+        xml += `<c r="${ref}"><v>${String(value)}</v></c>`;
+      else if (type === 'boolean' && typeof value === 'boolean')
+        xml += `<c r="${ref}" t="b"><v>${value ? 1 : 0}</v></c>`;
       else {
-        const serial = type === 'date' || type === 'datetime' ? dateToSerial(value instanceof Date ? value.toISOString() : String(value)) : undefined;
-        xml += serial !== undefined ? `<c r="${ref}" s="${type === 'date' ? 2 : 3}"><v>${serial}</v></c>` : textCell(ref, String(value));
+        const serial =
+          type === 'date' || type === 'datetime'
+            ? dateToSerial(value instanceof Date ? value.toISOString() : String(value))
+            : undefined;
+        xml +=
+          serial !== undefined
+            ? `<c r="${ref}" s="${type === 'date' ? 2 : 3}"><v>${serial}</v></c>`
+            : textCell(ref, String(value));
       }
     });
     buffer += `${xml}</row>`;

@@ -9,10 +9,18 @@ import { safeNext } from '../accounts/routes.ts';
 async function routes(app: FastifyInstance) {
   app.get('/', async (request, reply) => {
     const { t } = request;
-    const counts = (await app.db.one<{ cities: number; organizations: number; datasets: number; petitions: number; cycles: number; campaigns: number }>(
+    const counts = (await app.db.one<{
+      cities: number;
+      organizations: number;
+      datasets: number;
+      petitions: number;
+      cycles: number;
+      campaigns: number;
+    }>(
       `SELECT (SELECT count(*)::int FROM cities) AS cities, (SELECT count(*)::int FROM organizations) AS organizations,
          (SELECT count(*)::int FROM datasets WHERE state = 'published') AS datasets, (SELECT count(*)::int FROM petitions WHERE state = 'open') AS petitions,
-         (SELECT count(*)::int FROM budget_cycles) AS cycles, (SELECT count(*)::int FROM ranking_campaigns WHERE phase = 'published') AS campaigns`))!;
+         (SELECT count(*)::int FROM budget_cycles) AS cycles, (SELECT count(*)::int FROM ranking_campaigns WHERE phase = 'published') AS campaigns`,
+    ))!;
     const count = (n: number) => formatNumber(request.locale, n);
     const body = html`
 <h1>${t('home.title')}</h1>
@@ -31,19 +39,30 @@ async function routes(app: FastifyInstance) {
   });
 
   // Remembers the chosen language in a cookie for a year, then returns to the page it came from.
-  app.get<{ Params: { code: string }; Querystring: { next?: string } }>('/lang/:code', {
-    schema: {
-      params: { type: 'object', properties: { code: { type: 'string', enum: [...LOCALES] } } },
-      querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 2000 } } },
+  app.get<{ Params: { code: string }; Querystring: { next?: string } }>(
+    '/lang/:code',
+    {
+      schema: {
+        params: { type: 'object', properties: { code: { type: 'string', enum: [...LOCALES] } } },
+        querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 2000 } } },
+      },
     },
-  }, async (request, reply) => {
-    const code = request.params.code;
-    if (!isLocale(code)) return reply.callNotFound();
-    // A signed-in person also gets their e-mails in the language they chose.
-    if (request.user && request.user.locale !== code) await app.db.query('UPDATE users SET locale = $1 WHERE id = $2', [code, request.user.id]);
-    reply.setCookie(LOCALE_COOKIE, code, { path: '/', maxAge: 365 * 24 * 3600, sameSite: 'lax', httpOnly: true, secure: app.config.publicUrl.startsWith('https://') });
-    return reply.redirect(safeNext(request.query.next, '/'), 303);
-  });
+    async (request, reply) => {
+      const code = request.params.code;
+      if (!isLocale(code)) return reply.callNotFound();
+      // A signed-in person also gets their e-mails in the language they chose.
+      if (request.user && request.user.locale !== code)
+        await app.db.query('UPDATE users SET locale = $1 WHERE id = $2', [code, request.user.id]);
+      reply.setCookie(LOCALE_COOKIE, code, {
+        path: '/',
+        maxAge: 365 * 24 * 3600,
+        sameSite: 'lax',
+        httpOnly: true,
+        secure: app.config.publicUrl.startsWith('https://'),
+      });
+      return reply.redirect(safeNext(request.query.next, '/'), 303);
+    },
+  );
 }
 
 export const homeRoutes = fp(routes, { name: 'home' });

@@ -42,7 +42,10 @@ export async function listOrganizations(
     `${SELECT} ${whereSql} ORDER BY o.kind, o.slug LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, filter.limit, filter.offset],
   );
-  const count = await db.one<{ total: number }>(`SELECT count(*)::int AS total FROM organizations o ${whereSql}`, params);
+  const count = await db.one<{ total: number }>(
+    `SELECT count(*)::int AS total FROM organizations o ${whereSql}`,
+    params,
+  );
   return { items, total: count!.total };
 }
 
@@ -98,7 +101,12 @@ export async function createOrganization(db: Queryable, actor: Actor, input: Org
   return created;
 }
 
-export async function updateOrganization(db: Queryable, actor: Actor, slug: string, input: OrganizationInput): Promise<Organization> {
+export async function updateOrganization(
+  db: Queryable,
+  actor: Actor,
+  slug: string,
+  input: OrganizationInput,
+): Promise<Organization> {
   const before = await getOrganization(db, slug);
   await assertUnique(db, 'organizations', 'slug', input.slug, before.id);
   await db.query(

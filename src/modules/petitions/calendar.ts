@@ -2,7 +2,8 @@
 // holidays do not count. Dates are ISO calendar dates (YYYY-MM-DD), never times.
 
 function shift(date: string, days: number): string {
-  const time = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) + days * 86_400_000;
+  const time =
+    Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) + days * 86_400_000;
   return new Date(time).toISOString().slice(0, 10);
 }
 
@@ -14,7 +15,7 @@ export function isWorkingDay(date: string, holidays: ReadonlySet<string>): boole
 /** The date `days` working days after `from`: the last day of a period that starts the day after. */
 export function addWorkingDays(from: string, days: number, holidays: ReadonlySet<string>): string {
   let date = from;
-  for (let counted = 0; counted < days;) {
+  for (let counted = 0; counted < days; ) {
     date = shift(date, 1);
     if (isWorkingDay(date, holidays)) counted++;
   }

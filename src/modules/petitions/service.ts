@@ -15,11 +15,40 @@ import { addWorkingDays } from './calendar.ts';
 import { identityCheck, SIGNER_CHECKS, type SignerCheck } from './identity.ts';
 import { isDisposableDomain } from './disposable-domains.ts';
 
-export const TOPICS = ['transport', 'housing', 'environment', 'education', 'health', 'social', 'culture', 'safety', 'economy', 'governance', 'other'] as const;
+export const TOPICS = [
+  'transport',
+  'housing',
+  'environment',
+  'education',
+  'health',
+  'social',
+  'culture',
+  'safety',
+  'economy',
+  'governance',
+  'other',
+] as const;
 export type Topic = (typeof TOPICS)[number];
-export const STATES = ['draft', 'support', 'moderation', 'rejected', 'open', 'successful', 'unsuccessful', 'answered'] as const;
+export const STATES = [
+  'draft',
+  'support',
+  'moderation',
+  'rejected',
+  'open',
+  'successful',
+  'unsuccessful',
+  'answered',
+] as const;
 export type PetitionState = (typeof STATES)[number];
-export const REJECT_REASONS = ['duplicate', 'outside_competence', 'offensive', 'unlawful', 'no_request', 'personal_data', 'other'] as const;
+export const REJECT_REASONS = [
+  'duplicate',
+  'outside_competence',
+  'offensive',
+  'unlawful',
+  'no_request',
+  'personal_data',
+  'other',
+] as const;
 export const DECISIONS = ['supported', 'partly', 'not_supported'] as const;
 export const SORTS = ['signatures', 'newest', 'ending'] as const;
 export type PetitionSort = (typeof SORTS)[number];
@@ -43,8 +72,15 @@ export interface PetitionRules {
 
 /** Kyiv's rules under article 23-1, offered as the starting point for a city's own. */
 export const DEFAULT_RULES: Omit<PetitionRules, 'city_id'> = {
-  enabled: true, signature_threshold: 6000, collection_days: 90, supporters_needed: 0,
-  moderation_working_days: 2, response_working_days: 10, signer_check: 'verified_email', public_signer_names: true, holidays: [],
+  enabled: true,
+  signature_threshold: 6000,
+  collection_days: 90,
+  supporters_needed: 0,
+  moderation_working_days: 2,
+  response_working_days: 10,
+  signer_check: 'verified_email',
+  public_signer_names: true,
+  holidays: [],
 };
 
 export interface Petition {
@@ -107,7 +143,10 @@ function assertAuthor(user: CurrentUser | null, petition: Pick<Petition, 'author
 }
 
 function wrongState(petition: Pick<Petition, 'state'>, action: string): ValidationError {
-  return new ValidationError([{ field: 'state', message: 'petitions.error.wrong_state', params: { action, state: petition.state } }], 409);
+  return new ValidationError(
+    [{ field: 'state', message: 'petitions.error.wrong_state', params: { action, state: petition.state } }],
+    409,
+  );
 }
 
 // ---- Rules ----
@@ -116,18 +155,28 @@ export async function getRules(db: Queryable, cityId: number): Promise<PetitionR
   return db.one<PetitionRules>(
     `SELECT city_id, enabled, signature_threshold, collection_days, supporters_needed, moderation_working_days, response_working_days,
        signer_check, public_signer_names, ARRAY(SELECT to_char(d, 'YYYY-MM-DD') FROM unnest(holidays) AS d ORDER BY d) AS holidays
-     FROM petition_rules WHERE city_id = $1`, [cityId]);
+     FROM petition_rules WHERE city_id = $1`,
+    [cityId],
+  );
 }
 
 export function parseRules(body: unknown): Omit<PetitionRules, 'city_id'> {
   const check = new Checker(body);
   const input = (body ?? {}) as Record<string, unknown>;
-  const whole = (field: string, min: number, max: number) => check.number(field, { min, max, integer: true, required: true }) ?? 0;
+  const whole = (field: string, min: number, max: number) =>
+    check.number(field, { min, max, integer: true, required: true }) ?? 0;
   const signerCheck = String(input.signer_check ?? 'verified_email');
   if (!(SIGNER_CHECKS as readonly string[]).includes(signerCheck)) check.fail('signer_check', 'validation.one_of');
   const holidays: string[] = [];
-  for (const [i, line] of String(input.holidays ?? '').split(/[\s,;]+/).filter(Boolean).entries()) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(line) || Number.isNaN(Date.parse(`${line}T00:00:00Z`)) || new Date(`${line}T00:00:00Z`).toISOString().slice(0, 10) !== line) {
+  for (const [i, line] of String(input.holidays ?? '')
+    .split(/[\s,;]+/)
+    .filter(Boolean)
+    .entries()) {
+    if (
+      !/^\d{4}-\d{2}-\d{2}$/.test(line) ||
+      Number.isNaN(Date.parse(`${line}T00:00:00Z`)) ||
+      new Date(`${line}T00:00:00Z`).toISOString().slice(0, 10) !== line
+    ) {
       check.fail('holidays', 'petitions.error.holiday', { value: line.slice(0, 20), position: i + 1 });
       break;
     }
@@ -148,7 +197,12 @@ export function parseRules(body: unknown): Omit<PetitionRules, 'city_id'> {
   return rules;
 }
 
-export async function saveRules(db: Queryable, actor: Actor, cityId: number, rules: Omit<PetitionRules, 'city_id'>): Promise<void> {
+export async function saveRules(
+  db: Queryable,
+  actor: Actor,
+  cityId: number,
+  rules: Omit<PetitionRules, 'city_id'>,
+): Promise<void> {
   const before = await getRules(db, cityId);
   await db.query(
     `INSERT INTO petition_rules (city_id, enabled, signature_threshold, collection_days, supporters_needed, moderation_working_days,
@@ -156,8 +210,18 @@ export async function saveRules(db: Queryable, actor: Actor, cityId: number, rul
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::date[], now())
      ON CONFLICT (city_id) DO UPDATE SET enabled = $2, signature_threshold = $3, collection_days = $4, supporters_needed = $5,
        moderation_working_days = $6, response_working_days = $7, signer_check = $8, public_signer_names = $9, holidays = $10::date[], updated_at = now()`,
-    [cityId, rules.enabled, rules.signature_threshold, rules.collection_days, rules.supporters_needed, rules.moderation_working_days,
-      rules.response_working_days, rules.signer_check, rules.public_signer_names, rules.holidays],
+    [
+      cityId,
+      rules.enabled,
+      rules.signature_threshold,
+      rules.collection_days,
+      rules.supporters_needed,
+      rules.moderation_working_days,
+      rules.response_working_days,
+      rules.signer_check,
+      rules.public_signer_names,
+      rules.holidays,
+    ],
   );
   await recordAudit(db, actor, 'petitions.rules', 'city', cityId, before ?? null, rules);
 }
@@ -181,7 +245,10 @@ export interface PetitionQuery {
 }
 
 /** Public petitions (never drafts), filtered and sorted, with the total. */
-export async function listPetitions(db: Queryable, query: PetitionQuery): Promise<{ items: Petition[]; total: number }> {
+export async function listPetitions(
+  db: Queryable,
+  query: PetitionQuery,
+): Promise<{ items: Petition[]; total: number }> {
   const where = [`p.state <> 'draft'`];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
@@ -192,16 +259,24 @@ export async function listPetitions(db: Queryable, query: PetitionQuery): Promis
   if (query.state) add('p.state = ?', query.state);
   if (query.topic) add('p.topic = ?', query.topic);
   if (query.q) add('p.search_text LIKE ?', likePattern(searchFold(query.q)));
-  const order = query.sort === 'newest' ? 'p.submitted_at DESC NULLS LAST, p.id DESC'
-    : query.sort === 'ending' ? `(p.state = 'open') DESC, p.closes_at ASC NULLS LAST, p.id`
-      : 'p.signature_count DESC, p.id DESC';
+  const order =
+    query.sort === 'newest'
+      ? 'p.submitted_at DESC NULLS LAST, p.id DESC'
+      : query.sort === 'ending'
+        ? `(p.state = 'open') DESC, p.closes_at ASC NULLS LAST, p.id`
+        : 'p.signature_count DESC, p.id DESC';
   params.push(query.limit, query.offset);
   const rows = await db.query<Petition & { total: number }>(
     `${PETITION_SELECT.replace('SELECT ', 'SELECT count(*) OVER ()::int AS total, ')} WHERE ${where.join(' AND ')}
-     ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`, params);
+     ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
   let total = rows[0]?.total ?? 0;
   if (rows.length === 0 && query.offset > 0) {
-    total = (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM petitions p WHERE ${where.join(' AND ')}`, params.slice(0, -2)))!.n;
+    total = (await db.one<{ n: number }>(
+      `SELECT count(*)::int AS n FROM petitions p WHERE ${where.join(' AND ')}`,
+      params.slice(0, -2),
+    ))!.n;
   }
   return { items: rows, total };
 }
@@ -215,7 +290,9 @@ export async function listOwnPetitions(db: Queryable, userId: number): Promise<P
 export async function moderationQueue(db: Queryable, cityIds: number[] | null): Promise<Petition[]> {
   return db.query<Petition>(
     `${PETITION_SELECT} WHERE p.state IN ('support', 'moderation', 'successful') ${cityIds === null ? '' : 'AND p.city_id = ANY($1::int[])'}
-     ORDER BY coalesce(p.moderation_due, p.response_due), p.id`, cityIds === null ? [] : [cityIds]);
+     ORDER BY coalesce(p.moderation_due, p.response_due), p.id`,
+    cityIds === null ? [] : [cityIds],
+  );
 }
 
 export interface Signer {
@@ -226,23 +303,38 @@ export interface Signer {
 export async function listSigners(db: Queryable, petitionId: number, limit: number, offset: number): Promise<Signer[]> {
   return db.query<Signer>(
     `SELECT CASE WHEN show_name THEN signer_name ELSE '' END AS signer_name, created_at FROM petition_signatures
-     WHERE petition_id = $1 AND valid ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`, [petitionId, limit, offset]);
+     WHERE petition_id = $1 AND valid ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
+    [petitionId, limit, offset],
+  );
 }
 
 export async function hasSigned(db: Queryable, petitionId: number, userId: number): Promise<boolean> {
-  return (await db.one('SELECT 1 FROM petition_signatures WHERE petition_id = $1 AND user_id = $2 AND valid', [petitionId, userId])) !== undefined;
+  return (
+    (await db.one('SELECT 1 FROM petition_signatures WHERE petition_id = $1 AND user_id = $2 AND valid', [
+      petitionId,
+      userId,
+    ])) !== undefined
+  );
 }
 
 // ---- Deadlines as shown ----
 
 /** Moderation and response deadlines missed, as of `now`: flagged publicly. */
-export function overdue(petition: Pick<Petition, 'state' | 'moderation_due' | 'response_due' | 'answered_at'>, now: Date): { moderation: boolean; response: boolean } {
+export function overdue(
+  petition: Pick<Petition, 'state' | 'moderation_due' | 'response_due' | 'answered_at'>,
+  now: Date,
+): { moderation: boolean; response: boolean } {
   const today = kyivDate(now);
   return {
-    moderation: (petition.state === 'moderation' || petition.state === 'support') && petition.moderation_due !== null && today > petition.moderation_due,
-    response: petition.response_due !== null && (petition.state === 'successful'
-      ? today > petition.response_due
-      : petition.answered_at !== null && kyivDate(petition.answered_at) > petition.response_due),
+    moderation:
+      (petition.state === 'moderation' || petition.state === 'support') &&
+      petition.moderation_due !== null &&
+      today > petition.moderation_due,
+    response:
+      petition.response_due !== null &&
+      (petition.state === 'successful'
+        ? today > petition.response_due
+        : petition.answered_at !== null && kyivDate(petition.answered_at) > petition.response_due),
   };
 }
 
@@ -260,7 +352,13 @@ function parsePetitionText(body: unknown): { title: string; body: string; topic:
 
 const searchText = (title: string, body: string) => searchFold(`${title} ${body}`).slice(0, 20_000);
 
-export async function createDraft(db: Queryable, actor: Actor, user: CurrentUser, cityId: number, input: unknown): Promise<number> {
+export async function createDraft(
+  db: Queryable,
+  actor: Actor,
+  user: CurrentUser,
+  cityId: number,
+  input: unknown,
+): Promise<number> {
   const rules = await getRules(db, cityId);
   const check = new Checker(input);
   if (!rules?.enabled) check.fail('city', 'petitions.error.city_closed');
@@ -268,22 +366,45 @@ export async function createDraft(db: Queryable, actor: Actor, user: CurrentUser
   const fields = parsePetitionText(input);
   const row = await db.one<{ id: number }>(
     `INSERT INTO petitions (city_id, author_id, title, body, topic, search_text) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [cityId, user.id, fields.title, fields.body, fields.topic, searchText(fields.title, fields.body)]);
+    [cityId, user.id, fields.title, fields.body, fields.topic, searchText(fields.title, fields.body)],
+  );
   await recordAudit(db, actor, 'petition.create', 'petition', row!.id, null, fields);
   return row!.id;
 }
 
-export async function updateDraft(db: Queryable, actor: Actor, user: CurrentUser, petition: Petition, input: unknown): Promise<void> {
+export async function updateDraft(
+  db: Queryable,
+  actor: Actor,
+  user: CurrentUser,
+  petition: Petition,
+  input: unknown,
+): Promise<void> {
   assertAuthor(user, petition);
   if (petition.state !== 'draft') throw wrongState(petition, 'edit');
   const fields = parsePetitionText(input);
-  await db.query('UPDATE petitions SET title = $2, body = $3, topic = $4, search_text = $5 WHERE id = $1 AND state = $6',
-    [petition.id, fields.title, fields.body, fields.topic, searchText(fields.title, fields.body), 'draft']);
-  await recordAudit(db, actor, 'petition.update', 'petition', petition.id, { title: petition.title, body: petition.body, topic: petition.topic }, fields);
+  await db.query(
+    'UPDATE petitions SET title = $2, body = $3, topic = $4, search_text = $5 WHERE id = $1 AND state = $6',
+    [petition.id, fields.title, fields.body, fields.topic, searchText(fields.title, fields.body), 'draft'],
+  );
+  await recordAudit(
+    db,
+    actor,
+    'petition.update',
+    'petition',
+    petition.id,
+    { title: petition.title, body: petition.body, topic: petition.topic },
+    fields,
+  );
 }
 
 /** The author sends the draft in: to gathering supporters, or straight to moderation. */
-export async function submitPetition(db: Queryable, actor: Actor, user: CurrentUser, petition: Petition, now: Date): Promise<void> {
+export async function submitPetition(
+  db: Queryable,
+  actor: Actor,
+  user: CurrentUser,
+  petition: Petition,
+  now: Date,
+): Promise<void> {
   assertAuthor(user, petition);
   if (petition.state !== 'draft') throw wrongState(petition, 'submit');
   const rules = await getRules(db, petition.city_id);
@@ -292,9 +413,26 @@ export async function submitPetition(db: Queryable, actor: Actor, user: CurrentU
   await db.query(
     `UPDATE petitions SET state = $2, submitted_at = $3, signature_threshold = $4, supporters_needed = $5, collection_days = $6,
        response_working_days = $7, moderation_due = $8 WHERE id = $1`,
-    [petition.id, toModeration ? 'moderation' : 'support', now, rules.signature_threshold, rules.supporters_needed, rules.collection_days,
-      rules.response_working_days, toModeration ? addWorkingDays(kyivDate(now), rules.moderation_working_days, new Set(rules.holidays)) : null]);
-  await recordAudit(db, actor, 'petition.submit', 'petition', petition.id, { state: 'draft' }, { state: toModeration ? 'moderation' : 'support' });
+    [
+      petition.id,
+      toModeration ? 'moderation' : 'support',
+      now,
+      rules.signature_threshold,
+      rules.supporters_needed,
+      rules.collection_days,
+      rules.response_working_days,
+      toModeration ? addWorkingDays(kyivDate(now), rules.moderation_working_days, new Set(rules.holidays)) : null,
+    ],
+  );
+  await recordAudit(
+    db,
+    actor,
+    'petition.submit',
+    'petition',
+    petition.id,
+    { state: 'draft' },
+    { state: toModeration ? 'moderation' : 'support' },
+  );
 }
 
 async function mailAuthor(db: Queryable, petition: Petition, subject: string, text: string): Promise<void> {
@@ -303,17 +441,47 @@ async function mailAuthor(db: Queryable, petition: Petition, subject: string, te
   if (author) await queueMail(db, author.email, subject, text);
 }
 
-export async function publishPetition(db: Queryable, actor: Actor, user: CurrentUser, petition: Petition, now: Date, publicUrl: string): Promise<void> {
+export async function publishPetition(
+  db: Queryable,
+  actor: Actor,
+  user: CurrentUser,
+  petition: Petition,
+  now: Date,
+  publicUrl: string,
+): Promise<void> {
   assertModerator(user, petition);
   if (petition.state !== 'moderation' && petition.state !== 'support') throw wrongState(petition, 'publish');
   const closes = new Date(now.getTime() + (petition.collection_days ?? DEFAULT_RULES.collection_days) * 86_400_000);
-  await db.query(`UPDATE petitions SET state = 'open', moderated_at = $2, opened_at = $2, closes_at = $3 WHERE id = $1`, [petition.id, now, closes]);
-  await recordAudit(db, actor, 'petition.publish', 'petition', petition.id, { state: petition.state }, { state: 'open', closes_at: closes });
-  await mailAuthor(db, petition, `Петицію опубліковано: ${petition.title}`,
-    `Вашу петицію «${petition.title}» опубліковано. Збір підписів триває до ${kyivDate(closes)}.\n\n${publicUrl}/petitions/${petition.id}\n`);
+  await db.query(
+    `UPDATE petitions SET state = 'open', moderated_at = $2, opened_at = $2, closes_at = $3 WHERE id = $1`,
+    [petition.id, now, closes],
+  );
+  await recordAudit(
+    db,
+    actor,
+    'petition.publish',
+    'petition',
+    petition.id,
+    { state: petition.state },
+    { state: 'open', closes_at: closes },
+  );
+  await mailAuthor(
+    db,
+    petition,
+    `Петицію опубліковано: ${petition.title}`,
+    `Вашу петицію «${petition.title}» опубліковано. Збір підписів триває до ${kyivDate(closes)}.\n\n${publicUrl}/petitions/${petition.id}\n`,
+  );
 }
 
-export async function rejectPetition(db: Queryable, actor: Actor, user: CurrentUser, petition: Petition, input: unknown, now: Date, publicUrl: string): Promise<void> {
+export async function rejectPetition(
+  db: Queryable,
+  actor: Actor,
+  user: CurrentUser,
+  petition: Petition,
+  input: unknown,
+  now: Date,
+  publicUrl: string,
+): Promise<void> {
   assertModerator(user, petition);
   if (petition.state !== 'moderation' && petition.state !== 'support') throw wrongState(petition, 'reject');
   const check = new Checker(input);
@@ -321,11 +489,25 @@ export async function rejectPetition(db: Queryable, actor: Actor, user: CurrentU
   if (!(REJECT_REASONS as readonly string[]).includes(reason)) check.fail('reason', 'validation.one_of');
   const comment = check.text('comment', { required: true, max: 5000 });
   check.done();
-  await db.query(`UPDATE petitions SET state = 'rejected', moderated_at = $2, reject_reason = $3, reject_comment = $4 WHERE id = $1`,
-    [petition.id, now, reason, comment]);
-  await recordAudit(db, actor, 'petition.reject', 'petition', petition.id, { state: petition.state }, { state: 'rejected', reason, comment });
-  await mailAuthor(db, petition, `Петицію відхилено: ${petition.title}`,
-    `Вашу петицію «${petition.title}» не опубліковано. Причина: ${reason}. ${comment}\n\n${publicUrl}/petitions/${petition.id}\n`);
+  await db.query(
+    `UPDATE petitions SET state = 'rejected', moderated_at = $2, reject_reason = $3, reject_comment = $4 WHERE id = $1`,
+    [petition.id, now, reason, comment],
+  );
+  await recordAudit(
+    db,
+    actor,
+    'petition.reject',
+    'petition',
+    petition.id,
+    { state: petition.state },
+    { state: 'rejected', reason, comment },
+  );
+  await mailAuthor(
+    db,
+    petition,
+    `Петицію відхилено: ${petition.title}`,
+    `Вашу петицію «${petition.title}» не опубліковано. Причина: ${reason}. ${comment}\n\n${publicUrl}/petitions/${petition.id}\n`,
+  );
 }
 
 /**
@@ -333,25 +515,61 @@ export async function rejectPetition(db: Queryable, actor: Actor, user: CurrentU
  * response is then due within the city's working days) or not. Run by the server each minute.
  */
 export async function closeExpiredPetitions(db: Database, now: Date): Promise<number> {
-  const due = await db.query<{ id: number }>(`SELECT id FROM petitions WHERE state = 'open' AND closes_at <= $1 ORDER BY id`, [now]);
+  const due = await db.query<{ id: number }>(
+    `SELECT id FROM petitions WHERE state = 'open' AND closes_at <= $1 ORDER BY id`,
+    [now],
+  );
   for (const { id } of due) {
     await db.transaction(async (tx) => {
-      const petition = await tx.one<{ signature_count: number; signature_threshold: number; response_working_days: number; city_id: number; state: string }>(
-        'SELECT signature_count, signature_threshold, response_working_days, city_id, state FROM petitions WHERE id = $1 FOR UPDATE', [id]);
+      const petition = await tx.one<{
+        signature_count: number;
+        signature_threshold: number;
+        response_working_days: number;
+        city_id: number;
+        state: string;
+      }>(
+        'SELECT signature_count, signature_threshold, response_working_days, city_id, state FROM petitions WHERE id = $1 FOR UPDATE',
+        [id],
+      );
       if (!petition || petition.state !== 'open') return;
       const rules = await getRules(tx, petition.city_id);
       const successful = petition.signature_count >= petition.signature_threshold;
-      const responseDue = successful ? addWorkingDays(kyivDate(now), petition.response_working_days, new Set(rules?.holidays ?? [])) : null;
-      await tx.query('UPDATE petitions SET state = $2, closed_at = $3, response_due = $4 WHERE id = $1',
-        [id, successful ? 'successful' : 'unsuccessful', now, responseDue]);
-      await recordAudit(tx, { userId: null, label: 'system' }, 'petition.close', 'petition', id, { state: 'open' },
-        { state: successful ? 'successful' : 'unsuccessful', signatures: petition.signature_count, threshold: petition.signature_threshold });
+      const responseDue = successful
+        ? addWorkingDays(kyivDate(now), petition.response_working_days, new Set(rules?.holidays ?? []))
+        : null;
+      await tx.query('UPDATE petitions SET state = $2, closed_at = $3, response_due = $4 WHERE id = $1', [
+        id,
+        successful ? 'successful' : 'unsuccessful',
+        now,
+        responseDue,
+      ]);
+      await recordAudit(
+        tx,
+        { userId: null, label: 'system' },
+        'petition.close',
+        'petition',
+        id,
+        { state: 'open' },
+        {
+          state: successful ? 'successful' : 'unsuccessful',
+          signatures: petition.signature_count,
+          threshold: petition.signature_threshold,
+        },
+      );
     });
   }
   return due.length;
 }
 
-export async function respondToPetition(db: Queryable, actor: Actor, user: CurrentUser, petition: Petition, input: unknown, now: Date, publicUrl: string): Promise<void> {
+export async function respondToPetition(
+  db: Queryable,
+  actor: Actor,
+  user: CurrentUser,
+  petition: Petition,
+  input: unknown,
+  now: Date,
+  publicUrl: string,
+): Promise<void> {
   assertModerator(user, petition);
   if (petition.state !== 'successful') throw wrongState(petition, 'respond');
   const check = new Checker(input);
@@ -359,14 +577,30 @@ export async function respondToPetition(db: Queryable, actor: Actor, user: Curre
   if (!(DECISIONS as readonly string[]).includes(decision)) check.fail('decision', 'validation.one_of');
   const text = check.text('response', { required: true, min: 20, max: RESPONSE_MAX });
   check.done();
-  await db.query(`UPDATE petitions SET state = 'answered', answered_at = $2, response_decision = $3, response_text = $4 WHERE id = $1`,
-    [petition.id, now, decision, text]);
-  await recordAudit(db, actor, 'petition.respond', 'petition', petition.id, { state: 'successful' }, { state: 'answered', decision });
+  await db.query(
+    `UPDATE petitions SET state = 'answered', answered_at = $2, response_decision = $3, response_text = $4 WHERE id = $1`,
+    [petition.id, now, decision, text],
+  );
+  await recordAudit(
+    db,
+    actor,
+    'petition.respond',
+    'petition',
+    petition.id,
+    { state: 'successful' },
+    { state: 'answered', decision },
+  );
   const subscribers = await db.query<{ email: string }>(
-    `SELECT u.email FROM petition_signatures s JOIN users u ON u.id = s.user_id WHERE s.petition_id = $1 AND s.valid AND s.notify`, [petition.id]);
+    `SELECT u.email FROM petition_signatures s JOIN users u ON u.id = s.user_id WHERE s.petition_id = $1 AND s.valid AND s.notify`,
+    [petition.id],
+  );
   for (const { email } of subscribers) {
-    await queueMail(db, email, `Відповідь на петицію: ${petition.title}`,
-      `Міська рада відповіла на петицію «${petition.title}», яку ви підписали.\n\n${publicUrl}/petitions/${petition.id}\n`);
+    await queueMail(
+      db,
+      email,
+      `Відповідь на петицію: ${petition.title}`,
+      `Міська рада відповіла на петицію «${petition.title}», яку ви підписали.\n\n${publicUrl}/petitions/${petition.id}\n`,
+    );
   }
 }
 
@@ -392,13 +626,19 @@ export interface SignResult {
  * can neither sign twice nor miscount.
  */
 export async function signPetition(
-  db: Queryable, actor: Actor, user: CurrentUser, petition: Petition, options: { showName: boolean; notify: boolean; ip: string }, now: Date,
+  db: Queryable,
+  actor: Actor,
+  user: CurrentUser,
+  petition: Petition,
+  options: { showName: boolean; notify: boolean; ip: string },
+  now: Date,
 ): Promise<SignResult> {
   const rules = await getRules(db, petition.city_id);
   const identity = identityCheck(rules?.signer_check ?? 'verified_email').verify(user);
   if (!identity.ok) throw new ValidationError([{ field: 'identity', message: identity.reason }], 403);
   const domain = user.email.slice(user.email.lastIndexOf('@') + 1).toLowerCase();
-  if (isDisposableDomain(domain)) throw new ValidationError([{ field: 'email', message: 'petitions.error.disposable', params: { domain } }], 403);
+  if (isDisposableDomain(domain))
+    throw new ValidationError([{ field: 'email', message: 'petitions.error.disposable', params: { domain } }], 403);
   if (!(petition.state === 'open' && petition.closes_at && now < petition.closes_at) && petition.state !== 'support') {
     throw wrongState(petition, 'sign');
   }
@@ -413,10 +653,13 @@ export async function signPetition(
        RETURNING petition_id)
      UPDATE petitions SET signature_count = signature_count + 1 WHERE id IN (SELECT petition_id FROM signature)
      RETURNING signature_count, state, supporters_needed`,
-    [petition.id, user.id, user.displayName, options.showName, options.notify, addressBlock(options.ip), domain, now]);
+    [petition.id, user.id, user.displayName, options.showName, options.notify, addressBlock(options.ip), domain, now],
+  );
   if (!inserted) {
     const current = await db.one<{ signature_count: number; state: string; closes_at: Date | null }>(
-      'SELECT signature_count, state, closes_at FROM petitions WHERE id = $1', [petition.id]);
+      'SELECT signature_count, state, closes_at FROM petitions WHERE id = $1',
+      [petition.id],
+    );
     if (current && ((current.state === 'open' && current.closes_at! > now) || current.state === 'support')) {
       return { signed: false, count: current.signature_count }; // already signed
     }
@@ -425,9 +668,25 @@ export async function signPetition(
   // Enough supporters: the petition goes to moderation, with the moderation period from today.
   // Guarded by its state, so of two racing signatures only one moves it.
   if (inserted.state === 'support' && inserted.signature_count >= (inserted.supporters_needed ?? 0)) {
-    const due = addWorkingDays(kyivDate(now), rules?.moderation_working_days ?? DEFAULT_RULES.moderation_working_days, new Set(rules?.holidays ?? []));
-    const moved = await db.query(`UPDATE petitions SET state = 'moderation', moderation_due = $2 WHERE id = $1 AND state = 'support' RETURNING id`, [petition.id, due]);
-    if (moved.length) await recordAudit(db, actor, 'petition.supported', 'petition', petition.id, { state: 'support' }, { state: 'moderation', supporters: inserted.signature_count });
+    const due = addWorkingDays(
+      kyivDate(now),
+      rules?.moderation_working_days ?? DEFAULT_RULES.moderation_working_days,
+      new Set(rules?.holidays ?? []),
+    );
+    const moved = await db.query(
+      `UPDATE petitions SET state = 'moderation', moderation_due = $2 WHERE id = $1 AND state = 'support' RETURNING id`,
+      [petition.id, due],
+    );
+    if (moved.length)
+      await recordAudit(
+        db,
+        actor,
+        'petition.supported',
+        'petition',
+        petition.id,
+        { state: 'support' },
+        { state: 'moderation', supporters: inserted.signature_count },
+      );
   }
   return { signed: true, count: inserted.signature_count };
 }
@@ -458,11 +717,26 @@ export async function signatureTrends(db: Queryable, petitionIds: number[]): Pro
        SELECT petition_id, 'domain', email_domain, date_trunc('hour', created_at), count(*)::int
          FROM petition_signatures WHERE valid AND petition_id = ANY($1::int[]) AND NOT (email_domain = ANY($3::text[])) GROUP BY 1, 3, 4
      ) AS t WHERE signatures >= $2 ORDER BY signatures DESC, petition_id LIMIT 50`,
-    [petitionIds, TREND_MIN_PER_HOUR, COMMON_MAIL_DOMAINS]);
+    [petitionIds, TREND_MIN_PER_HOUR, COMMON_MAIL_DOMAINS],
+  );
 }
 
 /** Large public mail services: thousands of honest signers share them, so they are not a trend. */
-const COMMON_MAIL_DOMAINS = ['gmail.com', 'ukr.net', 'i.ua', 'meta.ua', 'outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'abv.bg', 'mail.bg', 'dir.bg', 'proton.me', 'protonmail.com'];
+const COMMON_MAIL_DOMAINS = [
+  'gmail.com',
+  'ukr.net',
+  'i.ua',
+  'meta.ua',
+  'outlook.com',
+  'hotmail.com',
+  'yahoo.com',
+  'icloud.com',
+  'abv.bg',
+  'mail.bg',
+  'dir.bg',
+  'proton.me',
+  'protonmail.com',
+];
 
 export interface InvalidationInput {
   ipBlock: string | null;
@@ -499,33 +773,50 @@ export function parseInvalidation(body: unknown): InvalidationInput {
  * Invalidates the valid signatures matching every given criterion, recounts the petition, and
  * when a closed petition falls below its threshold, takes its success back. Audited.
  */
-export async function invalidateSignatures(db: Queryable, actor: Actor, user: CurrentUser, petition: Petition, input: InvalidationInput, now: Date): Promise<{ invalidated: number; count: number; state: PetitionState }> {
+export async function invalidateSignatures(
+  db: Queryable,
+  actor: Actor,
+  user: CurrentUser,
+  petition: Petition,
+  input: InvalidationInput,
+  now: Date,
+): Promise<{ invalidated: number; count: number; state: PetitionState }> {
   assertModerator(user, petition);
   if (petition.state === 'draft' || petition.state === 'rejected') throw wrongState(petition, 'invalidate');
   await db.one('SELECT id FROM petitions WHERE id = $1 FOR UPDATE', [petition.id]);
   const record = await db.one<{ id: number }>(
     `INSERT INTO petition_invalidations (petition_id, by_user_id, ip_block, email_domain, from_time, to_time, reason, invalidated)
      VALUES ($1, $2, $3, $4, $5, $6, $7, 0) RETURNING id`,
-    [petition.id, user.id, input.ipBlock, input.emailDomain, input.from, input.to, input.reason]);
+    [petition.id, user.id, input.ipBlock, input.emailDomain, input.from, input.to, input.reason],
+  );
   const result = await db.query<{ id: number }>(
     `UPDATE petition_signatures SET valid = false, invalidated_at = $2, invalidation_id = $3
      WHERE petition_id = $1 AND valid
        AND ($4::text IS NULL OR ip_block = $4) AND ($5::text IS NULL OR email_domain = $5)
        AND ($6::timestamptz IS NULL OR created_at >= $6) AND ($7::timestamptz IS NULL OR created_at <= $7)
      RETURNING id`,
-    [petition.id, now, record!.id, input.ipBlock, input.emailDomain, input.from, input.to]);
+    [petition.id, now, record!.id, input.ipBlock, input.emailDomain, input.from, input.to],
+  );
   await db.query('UPDATE petition_invalidations SET invalidated = $2 WHERE id = $1', [record!.id, result.length]);
   const recount = await db.one<{ signature_count: number; state: PetitionState; signature_threshold: number }>(
     `UPDATE petitions SET signature_count = (SELECT count(*) FROM petition_signatures WHERE petition_id = $1 AND valid)
-     WHERE id = $1 RETURNING signature_count, state, signature_threshold`, [petition.id]);
+     WHERE id = $1 RETURNING signature_count, state, signature_threshold`,
+    [petition.id],
+  );
   let state = recount!.state;
   if (state === 'successful' && recount!.signature_count < recount!.signature_threshold) {
     state = 'unsuccessful';
     await db.query(`UPDATE petitions SET state = 'unsuccessful', response_due = NULL WHERE id = $1`, [petition.id]);
   }
-  await recordAudit(db, actor, 'petition.invalidate', 'petition', petition.id,
+  await recordAudit(
+    db,
+    actor,
+    'petition.invalidate',
+    'petition',
+    petition.id,
     { signatures: petition.signature_count, state: petition.state },
-    { signatures: recount!.signature_count, state, invalidated: result.length, criteria: input });
+    { signatures: recount!.signature_count, state, invalidated: result.length, criteria: input },
+  );
   return { invalidated: result.length, count: recount!.signature_count, state };
 }
 
@@ -546,7 +837,9 @@ export async function cityPetitionStats(db: Queryable, cityId: number): Promise<
        count(*) FILTER (WHERE state IN ('successful', 'answered'))::int AS successful,
        count(*) FILTER (WHERE state = 'answered')::int AS answered,
        count(*) FILTER (WHERE state = 'answered' AND (answered_at AT TIME ZONE 'Europe/Kyiv')::date <= response_due)::int AS answered_on_time
-     FROM petitions WHERE city_id = $1`, [cityId]))!;
+     FROM petitions WHERE city_id = $1`,
+    [cityId],
+  ))!;
 }
 
 export interface ExportRow {
@@ -583,5 +876,6 @@ export async function exportRows(db: Queryable, cityId?: number): Promise<Export
          THEN greatest(0, (p.answered_at AT TIME ZONE 'Europe/Kyiv')::date - p.response_due) END AS days_late
      FROM petitions p JOIN cities c ON c.id = p.city_id
      WHERE p.state NOT IN ('draft') ${cityId === undefined ? '' : 'AND p.city_id = $1'} ORDER BY p.id`,
-    cityId === undefined ? [] : [cityId]);
+    cityId === undefined ? [] : [cityId],
+  );
 }

@@ -12,7 +12,10 @@ import { averages, changeSince, populationBand, type Change } from './scoring.ts
 
 export const POPULATION_BANDS = [0, 50_000, 100_000, 250_000, 500_000, 1_000_000];
 
-export type BoardCity = Pick<City, 'id' | 'slug' | 'name_uk' | 'name_en' | 'name_bg' | 'oblast_slug' | 'population' | 'latitude' | 'longitude'>;
+export type BoardCity = Pick<
+  City,
+  'id' | 'slug' | 'name_uk' | 'name_en' | 'name_bg' | 'oblast_slug' | 'population' | 'latitude' | 'longitude'
+>;
 
 export interface BoardRow extends CityResult {
   city: BoardCity;
@@ -33,12 +36,19 @@ export interface Board {
   areaMeans: Map<string, number>;
   /** The campaign's published revisions, newest first, and the score changes each correction made. */
   revisions: { revision: number; change_note: string; published_at: Date }[];
-  corrections: { revision: number; city: { name_uk: string; name_en: string; name_bg: string }; code: string; previous: number | null; value: number | null }[];
+  corrections: {
+    revision: number;
+    city: { name_uk: string; name_en: string; name_bg: string };
+    code: string;
+    previous: number | null;
+    value: number | null;
+  }[];
 }
 
 /** Results are public once provisional (for cities to appeal), marked as such until published. */
 export const RESULTS_PUBLIC_FROM = ['provisional', 'appeals', 'final', 'published'] as const;
-export const resultsPublic = (campaign: Pick<Campaign, 'phase'>) => (RESULTS_PUBLIC_FROM as readonly string[]).includes(campaign.phase);
+export const resultsPublic = (campaign: Pick<Campaign, 'phase'>) =>
+  (RESULTS_PUBLIC_FROM as readonly string[]).includes(campaign.phase);
 
 // Per database (tests run several side by side), by methodology id and by revision id.
 const methodologyCache = new WeakMap<Queryable, Map<number, MethodologyDocument>>();
@@ -55,13 +65,16 @@ export async function methodologyOf(db: Queryable, id: number): Promise<Methodol
   const cached = methodologies.get(id);
   if (cached) return cached;
   const document = await exportMethodology(db, id);
-  const published = await db.one('SELECT 1 FROM ranking_methodologies WHERE id = $1 AND published_at IS NOT NULL', [id]);
+  const published = await db.one('SELECT 1 FROM ranking_methodologies WHERE id = $1 AND published_at IS NOT NULL', [
+    id,
+  ]);
   if (published) methodologies.set(id, document);
   return document;
 }
 
 async function resultsOf(db: Queryable, campaign: Campaign, revisionNumber?: number) {
-  if (campaign.phase !== 'published') return { revision: null, results: (await campaignResults(db, campaign.id)).results };
+  if (campaign.phase !== 'published')
+    return { revision: null, results: (await campaignResults(db, campaign.id)).results };
   const revision = await getRevision(db, campaign.id, revisionNumber);
   if (!revision) return { revision: null, results: (await campaignResults(db, campaign.id)).results };
   const { results, ...meta } = revision;
@@ -71,43 +84,80 @@ async function resultsOf(db: Queryable, campaign: Campaign, revisionNumber?: num
 export async function loadBoard(db: Queryable, campaign: Campaign, revisionNumber?: number): Promise<Board> {
   const boards = cacheOf(boardCache, db);
   if (campaign.phase === 'published') {
-    const latest = await db.one<{ id: number; revision: number }>('SELECT id, revision FROM ranking_revisions WHERE campaign_id = $1 AND ($2::int IS NULL OR revision = $2) ORDER BY revision DESC LIMIT 1',
-      [campaign.id, revisionNumber ?? null]);
+    const latest = await db.one<{ id: number; revision: number }>(
+      'SELECT id, revision FROM ranking_revisions WHERE campaign_id = $1 AND ($2::int IS NULL OR revision = $2) ORDER BY revision DESC LIMIT 1',
+      [campaign.id, revisionNumber ?? null],
+    );
     const cached = latest && revisionNumber === undefined && boards.get(latest.id);
     if (cached) return cached;
   }
   const [{ revision, results }, methodology, cities, previous, revisions, corrections] = await Promise.all([
     resultsOf(db, campaign, revisionNumber),
     methodologyOf(db, campaign.methodology_id),
-    db.query<BoardCity>(`SELECT c.id, c.slug, c.name_uk, c.name_en, c.name_bg, c.oblast_slug, c.population, c.latitude, c.longitude
-      FROM cities c JOIN ranking_campaign_cities cc ON cc.city_id = c.id WHERE cc.campaign_id = $1`, [campaign.id]),
+    db.query<BoardCity>(
+      `SELECT c.id, c.slug, c.name_uk, c.name_en, c.name_bg, c.oblast_slug, c.population, c.latitude, c.longitude
+      FROM cities c JOIN ranking_campaign_cities cc ON cc.city_id = c.id WHERE cc.campaign_id = $1`,
+      [campaign.id],
+    ),
     previousCampaign(db, campaign),
     listRevisions(db, campaign.id),
-    db.query<{ revision: number; name_uk: string; name_en: string; name_bg: string; code: string; previous: number | null; value: number | null }>(
+    db.query<{
+      revision: number;
+      name_uk: string;
+      name_en: string;
+      name_bg: string;
+      code: string;
+      previous: number | null;
+      value: number | null;
+    }>(
       `SELECT r.revision, c.name_uk, c.name_en, c.name_bg, i.code, k.previous_value::float8 AS previous, k.new_value::float8 AS value
        FROM ranking_corrections k JOIN ranking_revisions r ON r.id = k.revision_id JOIN cities c ON c.id = k.city_id JOIN ranking_indicators i ON i.id = k.indicator_id
-       WHERE r.campaign_id = $1 ORDER BY k.id`, [campaign.id]),
+       WHERE r.campaign_id = $1 ORDER BY k.id`,
+      [campaign.id],
+    ),
   ]);
-  const before = previous ? new Map((await resultsOf(db, previous)).results.map((r) => [r.cityId, r])) : new Map<number, CityResult>();
+  const before = previous
+    ? new Map((await resultsOf(db, previous)).results.map((r) => [r.cityId, r]))
+    : new Map<number, CityResult>();
   const cityById = new Map(cities.map((c) => [c.id, c]));
-  const rows: BoardRow[] = results.filter((r) => cityById.has(r.cityId)).map((r) => {
-    const city = cityById.get(r.cityId)!;
-    const earlier = before.get(r.cityId);
-    return {
-      ...r, city, populationBand: populationBand(city.population, POPULATION_BANDS),
-      change: changeSince({ ...r, methodology: campaign.methodology_version },
-        earlier && previous ? { total: earlier.total, place: earlier.place, methodology: previous.methodology_version } : undefined),
-    };
-  });
+  const rows: BoardRow[] = results
+    .filter((r) => cityById.has(r.cityId))
+    .map((r) => {
+      const city = cityById.get(r.cityId)!;
+      const earlier = before.get(r.cityId);
+      return {
+        ...r,
+        city,
+        populationBand: populationBand(city.population, POPULATION_BANDS),
+        change: changeSince(
+          { ...r, methodology: campaign.methodology_version },
+          earlier && previous
+            ? { total: earlier.total, place: earlier.place, methodology: previous.methodology_version }
+            : undefined,
+        ),
+      };
+    });
   const areaMeans = new Map<string, number>();
   for (const area of methodology.areas) {
-    const percents = rows.map((r) => r.areas.find((a) => a.area === area.code)?.percent).filter((p): p is number => typeof p === 'number');
+    const percents = rows
+      .map((r) => r.areas.find((a) => a.area === area.code)?.percent)
+      .filter((p): p is number => typeof p === 'number');
     if (percents.length) areaMeans.set(area.code, percents.reduce((s, p) => s + p, 0) / percents.length);
   }
   const board: Board = {
-    campaign, revision, methodology, rows, previous: previous ?? null, areaMeans, revisions,
-    corrections: corrections.map(({ name_uk, name_en, name_bg, ...c }) => ({ ...c, city: { name_uk, name_en, name_bg } })),
-    byOblast: averages(rows, (r) => r.city.oblast_slug), byPopulation: averages(rows, (r) => r.populationBand),
+    campaign,
+    revision,
+    methodology,
+    rows,
+    previous: previous ?? null,
+    areaMeans,
+    revisions,
+    corrections: corrections.map(({ name_uk, name_en, name_bg, ...c }) => ({
+      ...c,
+      city: { name_uk, name_en, name_bg },
+    })),
+    byOblast: averages(rows, (r) => r.city.oblast_slug),
+    byPopulation: averages(rows, (r) => r.populationBand),
   };
   // Only the latest revision is cached: its list of revisions is complete until a correction adds one, which makes a new latest.
   if (revision && revisionNumber === undefined) {
@@ -132,7 +182,11 @@ export interface IndicatorScore {
 }
 
 /** Per-indicator scores: the verified value where there is one, else the assessor's. */
-export async function indicatorScores(db: Queryable, campaignId: number, filter: { cityId?: number; code?: string } = {}): Promise<IndicatorScore[]> {
+export async function indicatorScores(
+  db: Queryable,
+  campaignId: number,
+  filter: { cityId?: number; code?: string } = {},
+): Promise<IndicatorScore[]> {
   return db.query<IndicatorScore>(
     `SELECT s.city_id, i.code,
        CASE WHEN s.verified_value IS NOT NULL OR s.verified_not_applicable IS NOT NULL THEN s.verified_value ELSE s.level_value END::float8 AS value,
@@ -140,7 +194,8 @@ export async function indicatorScores(db: Queryable, campaignId: number, filter:
        s.verification, s.comment, s.recommendation, s.evidence_links, s.verifier_comment
      FROM ranking_scores s JOIN ranking_indicators i ON i.id = s.indicator_id
      WHERE s.campaign_id = $1 AND ($2::int IS NULL OR s.city_id = $2) AND ($3::text IS NULL OR i.code = $3) ORDER BY i.position`,
-    [campaignId, filter.cityId ?? null, filter.code ?? null]);
+    [campaignId, filter.cityId ?? null, filter.code ?? null],
+  );
 }
 
 /** Each indicator of the methodology with its area, in order. */
@@ -148,17 +203,32 @@ export function indicatorList(methodology: MethodologyDocument) {
   return methodology.areas.flatMap((area) => area.indicators.map((indicator) => ({ ...indicator, area })));
 }
 
-export interface CityYear { campaign: Campaign; total: number | null; place: number | null; band: string | null; cities: number }
+export interface CityYear {
+  campaign: Campaign;
+  total: number | null;
+  place: number | null;
+  band: string | null;
+  cities: number;
+}
 
 /** A city's result in every published campaign it took part in, oldest first. */
 export async function cityHistory(db: Queryable, cityId: number): Promise<CityYear[]> {
-  const published = await db.query<{ id: number }>(`SELECT c.id FROM ranking_campaigns c JOIN ranking_campaign_cities cc ON cc.campaign_id = c.id
-    WHERE cc.city_id = $1 AND c.phase = 'published' ORDER BY c.year, c.id`, [cityId]);
+  const published = await db.query<{ id: number }>(
+    `SELECT c.id FROM ranking_campaigns c JOIN ranking_campaign_cities cc ON cc.campaign_id = c.id
+    WHERE cc.city_id = $1 AND c.phase = 'published' ORDER BY c.year, c.id`,
+    [cityId],
+  );
   const years: CityYear[] = [];
   for (const { id } of published) {
     const board = await loadBoard(db, await getCampaign(db, id));
     const row = board.rows.find((r) => r.cityId === cityId);
-    years.push({ campaign: board.campaign, total: row?.total ?? null, place: row?.place ?? null, band: row?.band ?? null, cities: board.rows.length });
+    years.push({
+      campaign: board.campaign,
+      total: row?.total ?? null,
+      place: row?.place ?? null,
+      band: row?.band ?? null,
+      cities: board.rows.length,
+    });
   }
   return years;
 }

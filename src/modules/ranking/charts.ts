@@ -8,23 +8,37 @@ const AVERAGE = '#b06f00';
 
 function render(width: number, height: number, option: echarts.EChartsCoreOption): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
-  chart.setOption({ animation: false, textStyle: { fontFamily: 'DejaVu Sans, sans-serif', color: '#1b1f24' }, ...option });
+  chart.setOption({
+    animation: false,
+    textStyle: { fontFamily: 'DejaVu Sans, sans-serif', color: '#1b1f24' },
+    ...option,
+  });
   const svg = chart.renderToSVGString();
   chart.dispose();
   return svg;
 }
 
 /** Horizontal bars: the city's percent per area beside the average, 0–100. */
-export function areasChartSvg(areas: { label: string; city: number | null; average: number | null }[], names: { city: string; average: string }): string {
+export function areasChartSvg(
+  areas: { label: string; city: number | null; average: number | null }[],
+  names: { city: string; average: string },
+): string {
   const labels = areas.map((a) => a.label).reverse();
-  const values = (key: 'city' | 'average') => areas.map((a) => (a[key] === null ? null : Math.round(a[key]! * 10) / 10)).reverse();
+  const values = (key: 'city' | 'average') =>
+    areas.map((a) => (a[key] === null ? null : Math.round(a[key]! * 10) / 10)).reverse();
   return render(900, 120 + areas.length * 34, {
     legend: { top: 5, data: [names.city, names.average] },
     grid: { left: 330, right: 40, top: 40, bottom: 30 },
     xAxis: { type: 'value', min: 0, max: 100 },
     yAxis: { type: 'category', data: labels, axisLabel: { width: 310, overflow: 'truncate' } },
     series: [
-      { name: names.city, type: 'bar', data: values('city'), itemStyle: { color: CITY }, label: { show: true, position: 'right', fontSize: 10 } },
+      {
+        name: names.city,
+        type: 'bar',
+        data: values('city'),
+        itemStyle: { color: CITY },
+        label: { show: true, position: 'right', fontSize: 10 },
+      },
       { name: names.average, type: 'bar', data: values('average'), itemStyle: { color: AVERAGE } },
     ],
   });
@@ -37,6 +51,13 @@ export function dynamicsChartSvg(points: { year: number; total: number | null }[
     grid: { left: 60, right: 30, top: 50, bottom: 40 },
     xAxis: { type: 'category', data: points.map((p) => String(p.year)) },
     yAxis: { type: 'value', min: 0, max: 100 },
-    series: [{ type: 'line', data: points.map((p) => (p.total === null ? null : Math.round(p.total * 10) / 10)), itemStyle: { color: CITY }, label: { show: true } }],
+    series: [
+      {
+        type: 'line',
+        data: points.map((p) => (p.total === null ? null : Math.round(p.total * 10) / 10)),
+        itemStyle: { color: CITY },
+        label: { show: true },
+      },
+    ],
   });
 }

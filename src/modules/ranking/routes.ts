@@ -11,29 +11,67 @@ import { actorOf, csrfBeforeFile, fieldMessages } from '../../platform/http/form
 import { apiRateLimit, formRateLimit } from '../../platform/http/rate-limits.ts';
 import { errorResponses, problemSchema } from '../../platform/http/schemas.ts';
 import { layout, type Page } from '../../platform/html/layout.ts';
-import { filePath, FileTooLargeError, MIME_TYPES, receiveUpload, safeFileName, sniffFileType } from '../../platform/files.ts';
+import {
+  filePath,
+  FileTooLargeError,
+  MIME_TYPES,
+  receiveUpload,
+  safeFileName,
+  sniffFileType,
+} from '../../platform/files.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { likePattern, type Queryable } from '../../platform/db/index.ts';
 import { localName, listOblasts } from '../cities/service.ts';
 import { writeXlsx } from '../datastore/xlsx.ts';
 import { getCampaign, listCampaigns, type Campaign } from './campaigns.ts';
-import { cityHistory, indicatorList, indicatorScores, loadBoard, methodologyOf, resultsPublic, type Board, type BoardRow } from './board.ts';
+import {
+  cityHistory,
+  indicatorList,
+  indicatorScores,
+  loadBoard,
+  methodologyOf,
+  resultsPublic,
+  type Board,
+  type BoardRow,
+} from './board.ts';
 import { areasChartSvg, dynamicsChartSvg } from './charts.ts';
 import { exportMethodology } from './methodology.ts';
 import { METHODOLOGY_COLUMNS, methodologyRows } from './methodology-io.ts';
 import { asObjects, resultRecords, scoreRecords, tableCsv, type Table } from './records.ts';
 import { campaignRoles, fileAppeal, seesCity } from './workflow.ts';
 import {
-  boardPage, boardSorts, cityPage, comparePage, emptyRankingPage, indicatorPage, local, methodologiesPage, methodologyPage, practicesPage, recommendationsPage, sortRows,
-  type Appeal, type BoardFilters, type EvidenceFile, type Practice,
+  boardPage,
+  boardSorts,
+  cityPage,
+  comparePage,
+  emptyRankingPage,
+  indicatorPage,
+  local,
+  methodologiesPage,
+  methodologyPage,
+  practicesPage,
+  recommendationsPage,
+  sortRows,
+  type Appeal,
+  type BoardFilters,
+  type EvidenceFile,
+  type Practice,
 } from './views.ts';
 
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
 
 const int = { type: 'integer', minimum: 1, maximum: 2_147_483_647 } as const;
 const idParams = { type: 'object', properties: { id: int }, required: ['id'] } as const;
-const cityParams = { type: 'object', properties: { id: int, slug: { type: 'string', pattern: '^[a-z0-9-]{1,80}$' } }, required: ['id', 'slug'] } as const;
-const formatParams = { type: 'object', properties: { id: int, format: { type: 'string', enum: ['csv', 'xlsx', 'json'] } }, required: ['id', 'format'] } as const;
+const cityParams = {
+  type: 'object',
+  properties: { id: int, slug: { type: 'string', pattern: '^[a-z0-9-]{1,80}$' } },
+  required: ['id', 'slug'],
+} as const;
+const formatParams = {
+  type: 'object',
+  properties: { id: int, format: { type: 'string', enum: ['csv', 'xlsx', 'json'] } },
+  required: ['id', 'format'],
+} as const;
 
 /** Appeals with their evidence files; before publication only the people working on the campaign see them. */
 export async function loadAppeals(db: Queryable, campaignId: number, cityId?: number): Promise<Appeal[]> {
@@ -41,16 +79,21 @@ export async function loadAppeals(db: Queryable, campaignId: number, cityId?: nu
     `SELECT a.id, a.city_id, i.code, a.explanation, a.evidence_links, a.state, a.decision_reason, a.previous_value::float8 AS previous_value,
        a.new_value::float8 AS new_value, a.created_at, a.decided_at
      FROM ranking_appeals a JOIN ranking_indicators i ON i.id = a.indicator_id WHERE a.campaign_id = $1 AND ($2::int IS NULL OR a.city_id = $2) ORDER BY a.id`,
-    [campaignId, cityId ?? null]);
+    [campaignId, cityId ?? null],
+  );
   const files = await db.query<{ id: number; appeal_id: number; file_name: string }>(
-    'SELECT id, appeal_id, file_name FROM ranking_evidence_files WHERE appeal_id = ANY($1::int[]) ORDER BY id', [appeals.map((a) => a.id)]);
+    'SELECT id, appeal_id, file_name FROM ranking_evidence_files WHERE appeal_id = ANY($1::int[]) ORDER BY id',
+    [appeals.map((a) => a.id)],
+  );
   return appeals.map((a) => ({ ...a, files: files.filter((f) => f.appeal_id === a.id) }));
 }
 
 export async function evidenceFiles(db: Queryable, campaignId: number, cityId: number): Promise<EvidenceFile[]> {
   return db.query<EvidenceFile>(
     `SELECT f.id, i.code, f.file_name FROM ranking_evidence_files f JOIN ranking_indicators i ON i.id = f.indicator_id
-     WHERE f.campaign_id = $1 AND f.city_id = $2 AND f.appeal_id IS NULL ORDER BY f.id`, [campaignId, cityId]);
+     WHERE f.campaign_id = $1 AND f.city_id = $2 AND f.appeal_id IS NULL ORDER BY f.id`,
+    [campaignId, cityId],
+  );
 }
 
 /**
@@ -60,9 +103,15 @@ export async function evidenceFiles(db: Queryable, campaignId: number, cityId: n
 export async function receiveEvidence(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
   let upload;
   try {
-    upload = await receiveUpload(request as never, app.config.dataDir, MAX_EVIDENCE_BYTES, csrfBeforeFile(app, request, reply));
+    upload = await receiveUpload(
+      request as never,
+      app.config.dataDir,
+      MAX_EVIDENCE_BYTES,
+      csrfBeforeFile(app, request, reply),
+    );
   } catch (error) {
-    if (error instanceof FileTooLargeError) return { fields: {}, stored: null, problem: { message: 'ranking.error.file_too_large', status: 413 } };
+    if (error instanceof FileTooLargeError)
+      return { fields: {}, stored: null, problem: { message: 'ranking.error.file_too_large', status: 413 } };
     throw error;
   }
   const stored = upload.stored;
@@ -75,28 +124,61 @@ export async function receiveEvidence(app: FastifyInstance, request: FastifyRequ
   return { ...upload, problem: null, type };
 }
 
-export async function saveEvidenceFile(db: Queryable, row: {
-  campaignId: number; cityId: number; indicatorCode: string; appealId: number | null; userId: number; stored: { file: { key: string; size: number; sha256: string }; fileName: string };
-  type: keyof typeof MIME_TYPES;
-}): Promise<void> {
+export async function saveEvidenceFile(
+  db: Queryable,
+  row: {
+    campaignId: number;
+    cityId: number;
+    indicatorCode: string;
+    appealId: number | null;
+    userId: number;
+    stored: { file: { key: string; size: number; sha256: string }; fileName: string };
+    type: keyof typeof MIME_TYPES;
+  },
+): Promise<void> {
   await db.query(
     `INSERT INTO ranking_evidence_files (campaign_id, city_id, indicator_id, appeal_id, file_key, file_name, mime_type, size_bytes, sha256, uploaded_by)
      SELECT $1, $2, i.id, $4, $5, $6, $7, $8, $9, $10 FROM ranking_indicators i JOIN ranking_campaigns c ON c.methodology_id = i.methodology_id
      WHERE c.id = $1 AND i.code = $3`,
-    [row.campaignId, row.cityId, row.indicatorCode, row.appealId, row.stored.file.key, safeFileName(row.stored.fileName), MIME_TYPES[row.type],
-      row.stored.file.size, row.stored.file.sha256, row.userId]);
+    [
+      row.campaignId,
+      row.cityId,
+      row.indicatorCode,
+      row.appealId,
+      row.stored.file.key,
+      safeFileName(row.stored.fileName),
+      MIME_TYPES[row.type],
+      row.stored.file.size,
+      row.stored.file.sha256,
+      row.userId,
+    ],
+  );
 }
 
 async function send(reply: FastifyReply, table: Table, format: 'csv' | 'xlsx' | 'json', name: string) {
   const disposition = (ext: string) => `attachment; filename="${name}.${ext}"`;
-  if (format === 'json') return reply.type('application/json; charset=utf-8').header('content-disposition', disposition('json')).send(asObjects(table));
+  if (format === 'json')
+    return reply
+      .type('application/json; charset=utf-8')
+      .header('content-disposition', disposition('json'))
+      .send(asObjects(table));
   if (format === 'csv') {
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', disposition('csv')).send(tableCsv(table));
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', disposition('csv'))
+      .send(tableCsv(table));
   }
   const chunks: Uint8Array[] = [];
-  async function* rows() { yield* table.rows; }
-  await writeXlsx(name.slice(0, 31), table.columns, table.types, rows(), neutraliseFormula, (chunk) => chunks.push(chunk));
-  return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', disposition('xlsx')).send(Buffer.concat(chunks));
+  async function* rows() {
+    yield* table.rows;
+  }
+  await writeXlsx(name.slice(0, 31), table.columns, table.types, rows(), neutraliseFormula, (chunk) =>
+    chunks.push(chunk),
+  );
+  return reply
+    .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .header('content-disposition', disposition('xlsx'))
+    .send(Buffer.concat(chunks));
 }
 
 async function routes(app: FastifyInstance) {
@@ -109,7 +191,8 @@ async function routes(app: FastifyInstance) {
    */
   async function boardFor(request: FastifyRequest, id: number, revision?: number): Promise<Board> {
     const campaign = await getCampaign(db, id);
-    if (!resultsPublic(campaign) && !request.user?.isAdmin) throw new NotFoundError('the results of this campaign are not public yet');
+    if (!resultsPublic(campaign) && !request.user?.isAdmin)
+      throw new NotFoundError('the results of this campaign are not public yet');
     return loadBoard(db, campaign, revision);
   }
   const rowOf = (board: Board, slug: string): BoardRow => {
@@ -118,26 +201,60 @@ async function routes(app: FastifyInstance) {
     return row;
   };
 
-  async function renderBoard(request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply: FastifyReply, board: Board, campaigns: Campaign[]) {
+  async function renderBoard(
+    request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>,
+    reply: FastifyReply,
+    board: Board,
+    campaigns: Campaign[],
+  ) {
     const q = request.query;
     const filters: BoardFilters = {
-      oblast: q.oblast ?? '', population: q.population ?? '', status: q.status ?? '', sort: boardSorts.includes(q.sort ?? '') ? q.sort! : 'place',
+      oblast: q.oblast ?? '',
+      population: q.population ?? '',
+      status: q.status ?? '',
+      sort: boardSorts.includes(q.sort ?? '') ? q.sort! : 'place',
     };
     const publicCampaigns = campaigns.filter((c) => resultsPublic(c));
     // A published revision never changes, so what an anonymous visitor sees is the same for all of
     // them: rendered once per revision, language, address and list of public campaigns.
-    const key = !request.user && board.revision
-      ? [board.revision.id, board.revisions[0]?.revision, request.locale, request.url, publicCampaigns.map((c) => `${c.id}:${c.phase}`).join(',')].join('|') : null;
+    const key =
+      !request.user && board.revision
+        ? [
+            board.revision.id,
+            board.revisions[0]?.revision,
+            request.locale,
+            request.url,
+            publicCampaigns.map((c) => `${c.id}:${c.phase}`).join(','),
+          ].join('|')
+        : null;
     const cached = key ? anonymousPages.get(key) : undefined;
     if (cached) return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(cached);
     const ctx = request.pageContext();
-    const rows = sortRows(ctx, board.rows.filter((r) => (!filters.oblast || r.city.oblast_slug === filters.oblast)
-      && (!filters.population || r.populationBand === filters.population) && (!filters.status || r.band === filters.status)), filters.sort);
+    const rows = sortRows(
+      ctx,
+      board.rows.filter(
+        (r) =>
+          (!filters.oblast || r.city.oblast_slug === filters.oblast) &&
+          (!filters.population || r.populationBand === filters.population) &&
+          (!filters.status || r.band === filters.status),
+      ),
+      filters.sort,
+    );
     const page: Page = {
-      title: local(ctx, { uk: board.campaign.title_uk, en: board.campaign.title_en, bg: board.campaign.title_bg }), nav: 'ranking',
-      scripts: ['/static/build/ranking-map.js'], styles: ['/static/vendor/leaflet/leaflet.css'],
-      alternates: [{ href: `/ranking/campaigns/${board.campaign.id}/results.json`, type: 'application/json' }, { href: `/ranking/campaigns/${board.campaign.id}/results.csv`, type: 'text/csv' }],
-      body: boardPage(ctx, board, { campaigns: publicCampaigns, oblasts: await listOblasts(db, request.locale), filters, rows }),
+      title: local(ctx, { uk: board.campaign.title_uk, en: board.campaign.title_en, bg: board.campaign.title_bg }),
+      nav: 'ranking',
+      scripts: ['/static/build/ranking-map.js'],
+      styles: ['/static/vendor/leaflet/leaflet.css'],
+      alternates: [
+        { href: `/ranking/campaigns/${board.campaign.id}/results.json`, type: 'application/json' },
+        { href: `/ranking/campaigns/${board.campaign.id}/results.csv`, type: 'text/csv' },
+      ],
+      body: boardPage(ctx, board, {
+        campaigns: publicCampaigns,
+        oblasts: await listOblasts(db, request.locale),
+        filters,
+        rows,
+      }),
     };
     if (!key) return reply.page(page);
     const body = layout(ctx, page);
@@ -148,261 +265,632 @@ async function routes(app: FastifyInstance) {
 
   const boardQuery = {
     type: 'object',
-    properties: { oblast: { type: 'string', maxLength: 80 }, population: { type: 'string', maxLength: 40 }, status: { type: 'string', maxLength: 40 }, sort: { type: 'string', maxLength: 20 },
-      revision: { type: 'integer', minimum: 1, maximum: 10_000 } },
+    properties: {
+      oblast: { type: 'string', maxLength: 80 },
+      population: { type: 'string', maxLength: 40 },
+      status: { type: 'string', maxLength: 40 },
+      sort: { type: 'string', maxLength: 20 },
+      revision: { type: 'integer', minimum: 1, maximum: 10_000 },
+    },
   } as const;
 
-  app.get<{ Querystring: Record<string, string | undefined> }>('/ranking', { schema: { querystring: boardQuery } }, async (request, reply) => {
-    // The campaigns come newest first: the first published one is the ranking to show.
-    const campaigns = await listCampaigns(db);
-    const latest = campaigns.find((c) => c.phase === 'published');
-    if (!latest) {
-      return reply.page({ title: request.t('ranking.title'), nav: 'ranking',
-        body: emptyRankingPage(request.pageContext(), campaigns.filter((c) => resultsPublic(c)), request.user?.isAdmin ?? false) });
-    }
-    return renderBoard(request, reply, await loadBoard(db, latest), campaigns);
-  });
+  app.get<{ Querystring: Record<string, string | undefined> }>(
+    '/ranking',
+    { schema: { querystring: boardQuery } },
+    async (request, reply) => {
+      // The campaigns come newest first: the first published one is the ranking to show.
+      const campaigns = await listCampaigns(db);
+      const latest = campaigns.find((c) => c.phase === 'published');
+      if (!latest) {
+        return reply.page({
+          title: request.t('ranking.title'),
+          nav: 'ranking',
+          body: emptyRankingPage(
+            request.pageContext(),
+            campaigns.filter((c) => resultsPublic(c)),
+            request.user?.isAdmin ?? false,
+          ),
+        });
+      }
+      return renderBoard(request, reply, await loadBoard(db, latest), campaigns);
+    },
+  );
 
-  app.get<{ Params: { id: number }; Querystring: Record<string, string | undefined> }>('/ranking/campaigns/:id', { schema: { params: idParams, querystring: boardQuery } },
-    async (request, reply) => renderBoard(request, reply, await boardFor(request, request.params.id, request.query.revision ? Number(request.query.revision) : undefined), await listCampaigns(db)));
+  app.get<{ Params: { id: number }; Querystring: Record<string, string | undefined> }>(
+    '/ranking/campaigns/:id',
+    { schema: { params: idParams, querystring: boardQuery } },
+    async (request, reply) =>
+      renderBoard(
+        request,
+        reply,
+        await boardFor(request, request.params.id, request.query.revision ? Number(request.query.revision) : undefined),
+        await listCampaigns(db),
+      ),
+  );
 
   // ---- A city ----
 
-  async function renderCity(request: FastifyRequest<{ Params: { id: number; slug: string } }>, reply: FastifyReply,
-    form: { values?: Record<string, unknown>; errors?: Record<string, string>; notice?: string } = {}, status = 200) {
+  async function renderCity(
+    request: FastifyRequest<{ Params: { id: number; slug: string } }>,
+    reply: FastifyReply,
+    form: { values?: Record<string, unknown>; errors?: Record<string, string>; notice?: string } = {},
+    status = 200,
+  ) {
     const board = await boardFor(request, request.params.id);
     const row = rowOf(board, request.params.slug);
     const { campaign } = board;
     const years = await cityHistory(db, row.cityId);
-    const appealsPublic = campaign.phase === 'published' || seesCity(await campaignRoles(db, request.user, campaign.id), row.city);
-    return reply.page({
-      title: `${localName(row.city, request.locale)}: ${request.t('ranking.transparency')}`, nav: 'ranking',
-      body: cityPage(request.pageContext(), board, row, {
-        scores: await indicatorScores(db, campaign.id, { cityId: row.cityId }), files: await evidenceFiles(db, campaign.id, row.cityId),
-        appeals: appealsPublic ? await loadAppeals(db, campaign.id, row.cityId) : [], years,
-        canAppeal: campaign.phase === 'appeals' && request.user !== null, appealValues: form.values, appealErrors: form.errors, notice: form.notice,
-      }),
-    }, status);
+    const appealsPublic =
+      campaign.phase === 'published' || seesCity(await campaignRoles(db, request.user, campaign.id), row.city);
+    return reply.page(
+      {
+        title: `${localName(row.city, request.locale)}: ${request.t('ranking.transparency')}`,
+        nav: 'ranking',
+        body: cityPage(request.pageContext(), board, row, {
+          scores: await indicatorScores(db, campaign.id, { cityId: row.cityId }),
+          files: await evidenceFiles(db, campaign.id, row.cityId),
+          appeals: appealsPublic ? await loadAppeals(db, campaign.id, row.cityId) : [],
+          years,
+          canAppeal: campaign.phase === 'appeals' && request.user !== null,
+          appealValues: form.values,
+          appealErrors: form.errors,
+          notice: form.notice,
+        }),
+      },
+      status,
+    );
   }
 
-  app.get<{ Params: { id: number; slug: string }; Querystring: { done?: string } }>('/ranking/campaigns/:id/cities/:slug', { schema: { params: cityParams } },
-    async (request, reply) => renderCity(request, reply, { notice: request.query.done === 'appeal' ? request.t('ranking.appeals.sent') : undefined }));
+  app.get<{ Params: { id: number; slug: string }; Querystring: { done?: string } }>(
+    '/ranking/campaigns/:id/cities/:slug',
+    { schema: { params: cityParams } },
+    async (request, reply) =>
+      renderCity(request, reply, {
+        notice: request.query.done === 'appeal' ? request.t('ranking.appeals.sent') : undefined,
+      }),
+  );
 
-  app.post<{ Params: { id: number; slug: string } }>('/ranking/campaigns/:id/cities/:slug/appeals', {
-    preHandler: allow(signedIn), schema: { params: cityParams }, config: { csrf: 'multipart', ...formRateLimit(20) },
-  }, async (request, reply) => {
-    const campaign = await getCampaign(db, request.params.id);
-    const city = await db.one<{ id: number }>('SELECT c.id FROM cities c JOIN ranking_campaign_cities cc ON cc.city_id = c.id WHERE cc.campaign_id = $1 AND c.slug = $2',
-      [campaign.id, request.params.slug]);
-    if (!city) throw new NotFoundError('this city does not take part in the campaign');
-    const evidence = await receiveEvidence(app, request, reply);
-    const discard = () => { if (evidence.stored) fs.rmSync(filePath(app.config.dataDir, evidence.stored.file.key), { force: true }); };
-    if (evidence.problem) return renderCity(request, reply, { values: evidence.fields, errors: { file: request.t(evidence.problem.message) } }, evidence.problem.status);
-    try {
-      await db.transaction(async (tx) => {
-        const appealId = await fileAppeal(tx, actorOf(request), request.user!, campaign.id, city.id, evidence.fields.indicator ?? '', evidence.fields, clock.now());
-        if (evidence.stored && evidence.type) {
-          await saveEvidenceFile(tx, { campaignId: campaign.id, cityId: city.id, indicatorCode: evidence.fields.indicator!, appealId, userId: request.user!.id, stored: evidence.stored, type: evidence.type });
-        }
+  app.post<{ Params: { id: number; slug: string } }>(
+    '/ranking/campaigns/:id/cities/:slug/appeals',
+    {
+      preHandler: allow(signedIn),
+      schema: { params: cityParams },
+      config: { csrf: 'multipart', ...formRateLimit(20) },
+    },
+    async (request, reply) => {
+      const campaign = await getCampaign(db, request.params.id);
+      const city = await db.one<{ id: number }>(
+        'SELECT c.id FROM cities c JOIN ranking_campaign_cities cc ON cc.city_id = c.id WHERE cc.campaign_id = $1 AND c.slug = $2',
+        [campaign.id, request.params.slug],
+      );
+      if (!city) throw new NotFoundError('this city does not take part in the campaign');
+      const evidence = await receiveEvidence(app, request, reply);
+      const discard = () => {
+        if (evidence.stored) fs.rmSync(filePath(app.config.dataDir, evidence.stored.file.key), { force: true });
+      };
+      if (evidence.problem)
+        return renderCity(
+          request,
+          reply,
+          { values: evidence.fields, errors: { file: request.t(evidence.problem.message) } },
+          evidence.problem.status,
+        );
+      try {
+        await db.transaction(async (tx) => {
+          const appealId = await fileAppeal(
+            tx,
+            actorOf(request),
+            request.user!,
+            campaign.id,
+            city.id,
+            evidence.fields.indicator ?? '',
+            evidence.fields,
+            clock.now(),
+          );
+          if (evidence.stored && evidence.type) {
+            await saveEvidenceFile(tx, {
+              campaignId: campaign.id,
+              cityId: city.id,
+              indicatorCode: evidence.fields.indicator!,
+              appealId,
+              userId: request.user!.id,
+              stored: evidence.stored,
+              type: evidence.type,
+            });
+          }
+        });
+      } catch (error) {
+        discard();
+        if (error instanceof NotFoundError)
+          return renderCity(
+            request,
+            reply,
+            { values: evidence.fields, errors: { indicator: request.t('ranking.error.no_indicator') } },
+            422,
+          );
+        if (!(error instanceof ValidationError)) throw error;
+        return renderCity(
+          request,
+          reply,
+          { values: evidence.fields, errors: fieldMessages(request.t, error) },
+          error.statusCode,
+        );
+      }
+      return reply.redirect(`/ranking/campaigns/${campaign.id}/cities/${request.params.slug}?done=appeal`, 303);
+    },
+  );
+
+  app.get<{ Params: { id: number; slug: string } }>(
+    '/ranking/campaigns/:id/cities/:slug/areas.svg',
+    { schema: { params: cityParams } },
+    async (request, reply) => {
+      const board = await boardFor(request, request.params.id);
+      const row = rowOf(board, request.params.slug);
+      const ctx = request.pageContext();
+      const svg = areasChartSvg(
+        board.methodology.areas.map((area) => ({
+          label: `${area.code}. ${local(ctx, area.name)}`,
+          city: row.areas.find((a) => a.area === area.code)?.percent ?? null,
+          average: board.areaMeans.get(area.code) ?? null,
+        })),
+        { city: localName(row.city, request.locale), average: request.t('ranking.average') },
+      );
+      return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'public, max-age=60').send(svg);
+    },
+  );
+
+  app.get<{ Params: { slug: string } }>(
+    '/ranking/cities/:slug/dynamics.svg',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          properties: { slug: { type: 'string', pattern: '^[a-z0-9-]{1,80}$' } },
+          required: ['slug'],
+        },
+      },
+    },
+    async (request, reply) => {
+      const city = await db.one<{ id: number }>('SELECT id FROM cities WHERE slug = $1', [request.params.slug]);
+      if (!city) throw new NotFoundError('no such city');
+      const points = (await cityHistory(db, city.id)).map((y) => ({ year: y.campaign.year, total: y.total }));
+      return reply
+        .type('image/svg+xml; charset=utf-8')
+        .header('cache-control', 'public, max-age=60')
+        .send(dynamicsChartSvg(points, request.t('ranking.dynamics')));
+    },
+  );
+
+  app.get<{ Params: { id: number; slug: string } }>(
+    '/ranking/campaigns/:id/cities/:slug/recommendations',
+    { schema: { params: cityParams } },
+    async (request, reply) => {
+      const board = await boardFor(request, request.params.id);
+      const row = rowOf(board, request.params.slug);
+      return reply.page({
+        title: request.t('ranking.recommendations.heading', { city: localName(row.city, request.locale) }),
+        nav: 'ranking',
+        body: recommendationsPage(
+          request.pageContext(),
+          board,
+          row,
+          await indicatorScores(db, board.campaign.id, { cityId: row.cityId }),
+        ),
       });
-    } catch (error) {
-      discard();
-      if (error instanceof NotFoundError) return renderCity(request, reply, { values: evidence.fields, errors: { indicator: request.t('ranking.error.no_indicator') } }, 422);
-      if (!(error instanceof ValidationError)) throw error;
-      return renderCity(request, reply, { values: evidence.fields, errors: fieldMessages(request.t, error) }, error.statusCode);
-    }
-    return reply.redirect(`/ranking/campaigns/${campaign.id}/cities/${request.params.slug}?done=appeal`, 303);
-  });
+    },
+  );
 
-  app.get<{ Params: { id: number; slug: string } }>('/ranking/campaigns/:id/cities/:slug/areas.svg', { schema: { params: cityParams } }, async (request, reply) => {
-    const board = await boardFor(request, request.params.id);
-    const row = rowOf(board, request.params.slug);
-    const ctx = request.pageContext();
-    const svg = areasChartSvg(board.methodology.areas.map((area) => ({
-      label: `${area.code}. ${local(ctx, area.name)}`, city: row.areas.find((a) => a.area === area.code)?.percent ?? null, average: board.areaMeans.get(area.code) ?? null,
-    })), { city: localName(row.city, request.locale), average: request.t('ranking.average') });
-    return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'public, max-age=60').send(svg);
-  });
+  app.get<{ Params: { id: number }; Querystring: { cities?: string | string[] } }>(
+    '/ranking/campaigns/:id/compare',
+    {
+      schema: {
+        params: idParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            cities: {
+              anyOf: [
+                { type: 'string', maxLength: 80 },
+                { type: 'array', maxItems: 3, items: { type: 'string', maxLength: 80 } },
+              ],
+            },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const board = await boardFor(request, request.params.id);
+      const wanted = [request.query.cities ?? []].flat().filter(Boolean).slice(0, 3);
+      const chosen = wanted
+        .map((slug) => board.rows.find((r) => r.city.slug === slug))
+        .filter((r): r is BoardRow => r !== undefined);
+      const scores = new Map<number, Map<string, Awaited<ReturnType<typeof indicatorScores>>[number]>>();
+      for (const r of chosen)
+        scores.set(
+          r.cityId,
+          new Map((await indicatorScores(db, board.campaign.id, { cityId: r.cityId })).map((s) => [s.code, s])),
+        );
+      return reply.page({
+        title: request.t('ranking.compare.title'),
+        nav: 'ranking',
+        body: comparePage(request.pageContext(), board, chosen, scores),
+      });
+    },
+  );
 
-  app.get<{ Params: { slug: string } }>('/ranking/cities/:slug/dynamics.svg', {
-    schema: { params: { type: 'object', properties: { slug: { type: 'string', pattern: '^[a-z0-9-]{1,80}$' } }, required: ['slug'] } },
-  }, async (request, reply) => {
-    const city = await db.one<{ id: number }>('SELECT id FROM cities WHERE slug = $1', [request.params.slug]);
-    if (!city) throw new NotFoundError('no such city');
-    const points = (await cityHistory(db, city.id)).map((y) => ({ year: y.campaign.year, total: y.total }));
-    return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'public, max-age=60').send(dynamicsChartSvg(points, request.t('ranking.dynamics')));
-  });
-
-  app.get<{ Params: { id: number; slug: string } }>('/ranking/campaigns/:id/cities/:slug/recommendations', { schema: { params: cityParams } }, async (request, reply) => {
-    const board = await boardFor(request, request.params.id);
-    const row = rowOf(board, request.params.slug);
-    return reply.page({ title: request.t('ranking.recommendations.heading', { city: localName(row.city, request.locale) }), nav: 'ranking',
-      body: recommendationsPage(request.pageContext(), board, row, await indicatorScores(db, board.campaign.id, { cityId: row.cityId })) });
-  });
-
-  app.get<{ Params: { id: number }; Querystring: { cities?: string | string[] } }>('/ranking/campaigns/:id/compare', {
-    schema: { params: idParams, querystring: { type: 'object', properties: { cities: { anyOf: [{ type: 'string', maxLength: 80 }, { type: 'array', maxItems: 3, items: { type: 'string', maxLength: 80 } }] } } } },
-  }, async (request, reply) => {
-    const board = await boardFor(request, request.params.id);
-    const wanted = [request.query.cities ?? []].flat().filter(Boolean).slice(0, 3);
-    const chosen = wanted.map((slug) => board.rows.find((r) => r.city.slug === slug)).filter((r): r is BoardRow => r !== undefined);
-    const scores = new Map<number, Map<string, Awaited<ReturnType<typeof indicatorScores>>[number]>>();
-    for (const r of chosen) scores.set(r.cityId, new Map((await indicatorScores(db, board.campaign.id, { cityId: r.cityId })).map((s) => [s.code, s])));
-    return reply.page({ title: request.t('ranking.compare.title'), nav: 'ranking', body: comparePage(request.pageContext(), board, chosen, scores) });
-  });
-
-  app.get<{ Params: { id: number; code: string } }>('/ranking/campaigns/:id/indicators/:code', {
-    schema: { params: { type: 'object', properties: { id: int, code: { type: 'string', maxLength: 20 } }, required: ['id', 'code'] } },
-  }, async (request, reply) => {
-    const board = await boardFor(request, request.params.id);
-    const indicator = indicatorList(board.methodology).find((i) => i.code === request.params.code);
-    if (!indicator) throw new NotFoundError('no such indicator in this campaign’s methodology');
-    return reply.page({ title: `${indicator.code}: ${local(request.pageContext(), indicator.question)}`, nav: 'ranking',
-      body: indicatorPage(request.pageContext(), board, indicator, await indicatorScores(db, board.campaign.id, { code: indicator.code })) });
-  });
+  app.get<{ Params: { id: number; code: string } }>(
+    '/ranking/campaigns/:id/indicators/:code',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          properties: { id: int, code: { type: 'string', maxLength: 20 } },
+          required: ['id', 'code'],
+        },
+      },
+    },
+    async (request, reply) => {
+      const board = await boardFor(request, request.params.id);
+      const indicator = indicatorList(board.methodology).find((i) => i.code === request.params.code);
+      if (!indicator) throw new NotFoundError('no such indicator in this campaign’s methodology');
+      return reply.page({
+        title: `${indicator.code}: ${local(request.pageContext(), indicator.question)}`,
+        nav: 'ranking',
+        body: indicatorPage(
+          request.pageContext(),
+          board,
+          indicator,
+          await indicatorScores(db, board.campaign.id, { code: indicator.code }),
+        ),
+      });
+    },
+  );
 
   // The library: full marks with the assessor's description, from published campaigns.
-  app.get<{ Querystring: { q?: string } }>('/ranking/practices', {
-    schema: { querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 200 } } } },
-  }, async (request, reply) => {
-    const q = (request.query.q ?? '').trim();
-    const pattern = q ? likePattern(q.toLowerCase()) : null;
-    const where = `FROM ranking_scores s JOIN ranking_campaigns c ON c.id = s.campaign_id AND c.phase = 'published'
+  app.get<{ Querystring: { q?: string } }>(
+    '/ranking/practices',
+    {
+      schema: { querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 200 } } } },
+    },
+    async (request, reply) => {
+      const q = (request.query.q ?? '').trim();
+      const pattern = q ? likePattern(q.toLowerCase()) : null;
+      const where = `FROM ranking_scores s JOIN ranking_campaigns c ON c.id = s.campaign_id AND c.phase = 'published'
       JOIN ranking_indicators i ON i.id = s.indicator_id JOIN cities ci ON ci.id = s.city_id
       WHERE coalesce(s.verified_value, s.level_value) = 1 AND NOT coalesce(s.verified_not_applicable, s.not_applicable) AND s.comment <> ''
         AND ($1::text IS NULL OR lower(s.comment || ' ' || i.question_uk || ' ' || i.question_en || ' ' || i.question_bg || ' ' || ci.name_uk || ' ' || ci.name_en || ' ' || ci.name_bg) LIKE $1)`;
-    const [rows, count] = await Promise.all([
-      db.query<Practice & { city_uk: string; city_en: string; city_bg: string; q_uk: string; q_en: string; q_bg: string }>(
-        `SELECT c.id AS campaign_id, c.year, ci.slug AS city_slug, ci.name_uk AS city_uk, ci.name_en AS city_en, ci.name_bg AS city_bg, i.code,
-           i.question_uk AS q_uk, i.question_en AS q_en, i.question_bg AS q_bg, s.comment, s.evidence_links ${where} ORDER BY c.year DESC, i.position, ci.slug LIMIT 100`, [pattern]),
-      db.one<{ n: number }>(`SELECT count(*)::int AS n ${where}`, [pattern]),
-    ]);
-    const practices = rows.map((r) => ({ ...r, city: { uk: r.city_uk, en: r.city_en, bg: r.city_bg }, question: { uk: r.q_uk, en: r.q_en, bg: r.q_bg } }));
-    return reply.page({ title: request.t('ranking.practices.title'), nav: 'ranking', body: practicesPage(request.pageContext(), q, practices, count!.n) });
-  });
+      const [rows, count] = await Promise.all([
+        db.query<
+          Practice & { city_uk: string; city_en: string; city_bg: string; q_uk: string; q_en: string; q_bg: string }
+        >(
+          `SELECT c.id AS campaign_id, c.year, ci.slug AS city_slug, ci.name_uk AS city_uk, ci.name_en AS city_en, ci.name_bg AS city_bg, i.code,
+           i.question_uk AS q_uk, i.question_en AS q_en, i.question_bg AS q_bg, s.comment, s.evidence_links ${where} ORDER BY c.year DESC, i.position, ci.slug LIMIT 100`,
+          [pattern],
+        ),
+        db.one<{ n: number }>(`SELECT count(*)::int AS n ${where}`, [pattern]),
+      ]);
+      const practices = rows.map((r) => ({
+        ...r,
+        city: { uk: r.city_uk, en: r.city_en, bg: r.city_bg },
+        question: { uk: r.q_uk, en: r.q_en, bg: r.q_bg },
+      }));
+      return reply.page({
+        title: request.t('ranking.practices.title'),
+        nav: 'ranking',
+        body: practicesPage(request.pageContext(), q, practices, count!.n),
+      });
+    },
+  );
 
   // ---- Methodology ----
 
   app.get('/ranking/methodologies', async (request, reply) => {
-    const versions = await db.query<{ id: number; year: number; version: string; title_uk: string; title_en: string; title_bg: string; demo: boolean }>(
-      'SELECT id, year, version, title_uk, title_en, title_bg, demo FROM ranking_methodologies WHERE published_at IS NOT NULL ORDER BY year DESC, id DESC');
-    return reply.page({ title: request.t('ranking.methodologies'), nav: 'ranking',
-      body: methodologiesPage(request.pageContext(), versions, (await listCampaigns(db)).filter((c) => resultsPublic(c))) });
+    const versions = await db.query<{
+      id: number;
+      year: number;
+      version: string;
+      title_uk: string;
+      title_en: string;
+      title_bg: string;
+      demo: boolean;
+    }>(
+      'SELECT id, year, version, title_uk, title_en, title_bg, demo FROM ranking_methodologies WHERE published_at IS NOT NULL ORDER BY year DESC, id DESC',
+    );
+    return reply.page({
+      title: request.t('ranking.methodologies'),
+      nav: 'ranking',
+      body: methodologiesPage(
+        request.pageContext(),
+        versions,
+        (await listCampaigns(db)).filter((c) => resultsPublic(c)),
+      ),
+    });
   });
 
-  app.get<{ Params: { id: number } }>('/ranking/methodologies/:id', { schema: { params: idParams } }, async (request, reply) => {
-    const info = await db.one<{ published_at: Date | null; demo: boolean }>('SELECT published_at, demo FROM ranking_methodologies WHERE id = $1', [request.params.id]);
-    if (!info || (!info.published_at && !request.user?.isAdmin)) throw new NotFoundError('no such methodology');
-    const methodology = await methodologyOf(db, request.params.id);
-    const campaigns = (await listCampaigns(db)).filter((c) => c.methodology_id === request.params.id && resultsPublic(c));
-    return reply.page({ title: local(request.pageContext(), methodology.title), nav: 'ranking',
-      body: methodologyPage(request.pageContext(), methodology, { id: request.params.id, published: info.published_at !== null, demo: info.demo, campaigns, canEdit: request.user?.isAdmin ?? false }) });
-  });
+  app.get<{ Params: { id: number } }>(
+    '/ranking/methodologies/:id',
+    { schema: { params: idParams } },
+    async (request, reply) => {
+      const info = await db.one<{ published_at: Date | null; demo: boolean }>(
+        'SELECT published_at, demo FROM ranking_methodologies WHERE id = $1',
+        [request.params.id],
+      );
+      if (!info || (!info.published_at && !request.user?.isAdmin)) throw new NotFoundError('no such methodology');
+      const methodology = await methodologyOf(db, request.params.id);
+      const campaigns = (await listCampaigns(db)).filter(
+        (c) => c.methodology_id === request.params.id && resultsPublic(c),
+      );
+      return reply.page({
+        title: local(request.pageContext(), methodology.title),
+        nav: 'ranking',
+        body: methodologyPage(request.pageContext(), methodology, {
+          id: request.params.id,
+          published: info.published_at !== null,
+          demo: info.demo,
+          campaigns,
+          canEdit: request.user?.isAdmin ?? false,
+        }),
+      });
+    },
+  );
 
-  app.get<{ Params: { id: number; format: 'json' | 'xlsx' } }>('/ranking/methodologies/:id.:format', {
-    schema: { params: { type: 'object', properties: { id: int, format: { type: 'string', enum: ['json', 'xlsx'] } }, required: ['id', 'format'] } },
-  }, async (request, reply) => {
-    const info = await db.one<{ published_at: Date | null }>('SELECT published_at FROM ranking_methodologies WHERE id = $1', [request.params.id]);
-    if (!info || (!info.published_at && !request.user?.isAdmin)) throw new NotFoundError('no such methodology');
-    const document = await exportMethodology(db, request.params.id);
-    if (request.params.format === 'json') {
-      return reply.type('application/json; charset=utf-8').header('content-disposition', `attachment; filename="methodology-${document.version}.json"`).send(document);
-    }
-    return send(reply, { columns: METHODOLOGY_COLUMNS, types: METHODOLOGY_COLUMNS.map(() => 'text'), rows: methodologyRows(document) }, 'xlsx', `methodology-${document.version}`);
-  });
+  app.get<{ Params: { id: number; format: 'json' | 'xlsx' } }>(
+    '/ranking/methodologies/:id.:format',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          properties: { id: int, format: { type: 'string', enum: ['json', 'xlsx'] } },
+          required: ['id', 'format'],
+        },
+      },
+    },
+    async (request, reply) => {
+      const info = await db.one<{ published_at: Date | null }>(
+        'SELECT published_at FROM ranking_methodologies WHERE id = $1',
+        [request.params.id],
+      );
+      if (!info || (!info.published_at && !request.user?.isAdmin)) throw new NotFoundError('no such methodology');
+      const document = await exportMethodology(db, request.params.id);
+      if (request.params.format === 'json') {
+        return reply
+          .type('application/json; charset=utf-8')
+          .header('content-disposition', `attachment; filename="methodology-${document.version}.json"`)
+          .send(document);
+      }
+      return send(
+        reply,
+        { columns: METHODOLOGY_COLUMNS, types: METHODOLOGY_COLUMNS.map(() => 'text'), rows: methodologyRows(document) },
+        'xlsx',
+        `methodology-${document.version}`,
+      );
+    },
+  );
 
   // ---- Evidence files ----
 
-  app.get<{ Params: { id: number; fid: number } }>('/ranking/campaigns/:id/files/:fid', {
-    schema: { params: { type: 'object', properties: { id: int, fid: int }, required: ['id', 'fid'] } },
-  }, async (request, reply) => {
-    const campaign = await getCampaign(db, request.params.id);
-    const file = await db.one<{ file_key: string; mime_type: string; file_name: string; city_id: number; oblast_slug: string }>(
-      `SELECT f.file_key, f.mime_type, f.file_name, f.city_id, c.oblast_slug FROM ranking_evidence_files f JOIN cities c ON c.id = f.city_id
-       WHERE f.id = $1 AND f.campaign_id = $2`, [request.params.fid, campaign.id]);
-    if (!file || (campaign.phase !== 'published' && !seesCity(await campaignRoles(db, request.user, campaign.id), { id: file.city_id, oblast_slug: file.oblast_slug }))) {
-      throw new NotFoundError('no such file');
-    }
-    return reply.type(file.mime_type).header('content-disposition', `inline; filename="${file.file_name.replace(/[^\x20-\x7e]/g, '_').replaceAll('"', '')}"`)
-      .header('x-content-type-options', 'nosniff').send(fs.createReadStream(filePath(app.config.dataDir, file.file_key)));
-  });
+  app.get<{ Params: { id: number; fid: number } }>(
+    '/ranking/campaigns/:id/files/:fid',
+    {
+      schema: { params: { type: 'object', properties: { id: int, fid: int }, required: ['id', 'fid'] } },
+    },
+    async (request, reply) => {
+      const campaign = await getCampaign(db, request.params.id);
+      const file = await db.one<{
+        file_key: string;
+        mime_type: string;
+        file_name: string;
+        city_id: number;
+        oblast_slug: string;
+      }>(
+        `SELECT f.file_key, f.mime_type, f.file_name, f.city_id, c.oblast_slug FROM ranking_evidence_files f JOIN cities c ON c.id = f.city_id
+       WHERE f.id = $1 AND f.campaign_id = $2`,
+        [request.params.fid, campaign.id],
+      );
+      if (
+        !file ||
+        (campaign.phase !== 'published' &&
+          !seesCity(await campaignRoles(db, request.user, campaign.id), {
+            id: file.city_id,
+            oblast_slug: file.oblast_slug,
+          }))
+      ) {
+        throw new NotFoundError('no such file');
+      }
+      return reply
+        .type(file.mime_type)
+        .header(
+          'content-disposition',
+          `inline; filename="${file.file_name.replace(/[^\x20-\x7e]/g, '_').replaceAll('"', '')}"`,
+        )
+        .header('x-content-type-options', 'nosniff')
+        .send(fs.createReadStream(filePath(app.config.dataDir, file.file_key)));
+    },
+  );
 
   // ---- Exports ----
 
-  app.get<{ Params: { id: number; format: 'csv' | 'xlsx' | 'json' } }>('/ranking/campaigns/:id/results.:format', { schema: { params: formatParams } }, async (request, reply) => {
-    const board = await boardFor(request, request.params.id);
-    return send(reply, resultRecords(board), request.params.format, `transparency-${board.campaign.year}-results`);
-  });
+  app.get<{ Params: { id: number; format: 'csv' | 'xlsx' | 'json' } }>(
+    '/ranking/campaigns/:id/results.:format',
+    { schema: { params: formatParams } },
+    async (request, reply) => {
+      const board = await boardFor(request, request.params.id);
+      return send(reply, resultRecords(board), request.params.format, `transparency-${board.campaign.year}-results`);
+    },
+  );
 
-  app.get<{ Params: { id: number; format: 'csv' | 'xlsx' | 'json' }; Querystring: { city?: string } }>('/ranking/campaigns/:id/scores.:format', {
-    schema: { params: formatParams, querystring: { type: 'object', properties: { city: { type: 'string', pattern: '^[a-z0-9-]{1,80}$' } } } },
-  }, async (request, reply) => {
-    const board = await boardFor(request, request.params.id);
-    const city = request.query.city ? rowOf(board, request.query.city) : null;
-    const scores = await indicatorScores(db, board.campaign.id, city ? { cityId: city.cityId } : {});
-    return send(reply, scoreRecords(board, scores), request.params.format, `transparency-${board.campaign.year}-scores${city ? `-${city.city.slug}` : ''}`);
-  });
+  app.get<{ Params: { id: number; format: 'csv' | 'xlsx' | 'json' }; Querystring: { city?: string } }>(
+    '/ranking/campaigns/:id/scores.:format',
+    {
+      schema: {
+        params: formatParams,
+        querystring: { type: 'object', properties: { city: { type: 'string', pattern: '^[a-z0-9-]{1,80}$' } } },
+      },
+    },
+    async (request, reply) => {
+      const board = await boardFor(request, request.params.id);
+      const city = request.query.city ? rowOf(board, request.query.city) : null;
+      const scores = await indicatorScores(db, board.campaign.id, city ? { cityId: city.cityId } : {});
+      return send(
+        reply,
+        scoreRecords(board, scores),
+        request.params.format,
+        `transparency-${board.campaign.year}-scores${city ? `-${city.city.slug}` : ''}`,
+      );
+    },
+  );
 
   // ---- API ----
 
   const campaignJson = {
     type: 'object',
     properties: {
-      id: { type: 'integer' }, year: { type: 'integer' }, title: { type: 'object', properties: { uk: { type: 'string' }, en: { type: 'string' }, bg: { type: 'string' } } },
-      phase: { type: 'string' }, methodology_id: { type: 'integer' }, methodology_version: { type: 'string' }, results_public: { type: 'boolean' },
-      published_at: { type: ['string', 'null'], format: 'date-time' }, demo: { type: 'boolean' }, cities: { type: 'integer' },
-      bands: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, min: { type: 'number' } } } },
+      id: { type: 'integer' },
+      year: { type: 'integer' },
+      title: { type: 'object', properties: { uk: { type: 'string' }, en: { type: 'string' }, bg: { type: 'string' } } },
+      phase: { type: 'string' },
+      methodology_id: { type: 'integer' },
+      methodology_version: { type: 'string' },
+      results_public: { type: 'boolean' },
+      published_at: { type: ['string', 'null'], format: 'date-time' },
+      demo: { type: 'boolean' },
+      cities: { type: 'integer' },
+      bands: {
+        type: 'array',
+        items: { type: 'object', properties: { key: { type: 'string' }, min: { type: 'number' } } },
+      },
     },
   } as const;
   const present = (c: Campaign) => ({
-    id: c.id, year: c.year, title: { uk: c.title_uk, en: c.title_en, bg: c.title_bg }, phase: c.phase, methodology_id: c.methodology_id, methodology_version: c.methodology_version,
-    results_public: resultsPublic(c), published_at: c.published_at ? new Date(c.published_at).toISOString() : null, demo: c.demo, cities: c.city_ids.length, bands: c.bands,
+    id: c.id,
+    year: c.year,
+    title: { uk: c.title_uk, en: c.title_en, bg: c.title_bg },
+    phase: c.phase,
+    methodology_id: c.methodology_id,
+    methodology_version: c.methodology_version,
+    results_public: resultsPublic(c),
+    published_at: c.published_at ? new Date(c.published_at).toISOString() : null,
+    demo: c.demo,
+    cities: c.city_ids.length,
+    bands: c.bands,
   });
-  const recordsJson = { type: 'object', properties: { revision: { type: ['integer', 'null'] }, provisional: { type: 'boolean' }, items: { type: 'array', items: { type: 'object', additionalProperties: true } } } } as const;
-
-  app.get('/api/v1/ranking/campaigns', {
-    config: apiRateLimit(app),
-    schema: { tags: ['ranking'], operationId: 'listRankingCampaigns', summary: 'Transparency-ranking campaigns', response: { 200: { type: 'object', properties: { items: { type: 'array', items: campaignJson } } }, ...errorResponses } },
-  }, async () => ({ items: (await listCampaigns(db)).map(present) }));
-
-  app.get<{ Params: { id: number } }>('/api/v1/ranking/campaigns/:id', {
-    config: apiRateLimit(app),
-    schema: { tags: ['ranking'], operationId: 'getRankingCampaign', summary: 'One campaign', params: idParams, response: { 200: campaignJson, 404: problemSchema, ...errorResponses } },
-  }, async (request) => present(await getCampaign(db, request.params.id)));
-
-  app.get<{ Params: { id: number } }>('/api/v1/ranking/campaigns/:id/results', {
-    config: apiRateLimit(app),
-    schema: {
-      tags: ['ranking'], operationId: 'getRankingResults', summary: 'Each city’s total, place, status, change and area percentages (the published revision, or provisional)',
-      params: idParams, response: { 200: recordsJson, 404: problemSchema, ...errorResponses },
+  const recordsJson = {
+    type: 'object',
+    properties: {
+      revision: { type: ['integer', 'null'] },
+      provisional: { type: 'boolean' },
+      items: { type: 'array', items: { type: 'object', additionalProperties: true } },
     },
-  }, async (request) => {
-    const board = await boardFor(request, request.params.id);
-    return { revision: board.revision?.revision ?? null, provisional: board.revision === null, items: asObjects(resultRecords(board)) };
-  });
+  } as const;
 
-  app.get<{ Params: { id: number }; Querystring: { city?: string } }>('/api/v1/ranking/campaigns/:id/scores', {
-    config: apiRateLimit(app),
-    schema: {
-      tags: ['ranking'], operationId: 'getRankingScores', summary: 'Every city’s score on every indicator, with comment, recommendation and evidence',
-      params: idParams, querystring: { type: 'object', properties: { city: { type: 'string', pattern: '^[a-z0-9-]{1,80}$', description: 'Only this city (its slug).' } } },
-      response: { 200: recordsJson, 404: problemSchema, ...errorResponses },
+  app.get(
+    '/api/v1/ranking/campaigns',
+    {
+      config: apiRateLimit(app),
+      schema: {
+        tags: ['ranking'],
+        operationId: 'listRankingCampaigns',
+        summary: 'Transparency-ranking campaigns',
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: campaignJson } } },
+          ...errorResponses,
+        },
+      },
     },
-  }, async (request) => {
-    const board = await boardFor(request, request.params.id);
-    const city = request.query.city ? rowOf(board, request.query.city) : null;
-    return { revision: board.revision?.revision ?? null, provisional: board.revision === null,
-      items: asObjects(scoreRecords(board, await indicatorScores(db, board.campaign.id, city ? { cityId: city.cityId } : {}))) };
-  });
+    async () => ({ items: (await listCampaigns(db)).map(present) }),
+  );
 
-  app.get<{ Params: { id: number } }>('/api/v1/ranking/methodologies/:id', {
-    config: apiRateLimit(app),
-    schema: { tags: ['ranking'], operationId: 'getRankingMethodology', summary: 'A published methodology as its JSON document (the import format)', params: idParams,
-      response: { 200: { type: 'object', additionalProperties: true }, 404: problemSchema, ...errorResponses } },
-  }, async (request) => {
-    if (!(await db.one('SELECT 1 FROM ranking_methodologies WHERE id = $1 AND published_at IS NOT NULL', [request.params.id]))) throw new NotFoundError('no such methodology');
-    return exportMethodology(db, request.params.id);
-  });
+  app.get<{ Params: { id: number } }>(
+    '/api/v1/ranking/campaigns/:id',
+    {
+      config: apiRateLimit(app),
+      schema: {
+        tags: ['ranking'],
+        operationId: 'getRankingCampaign',
+        summary: 'One campaign',
+        params: idParams,
+        response: { 200: campaignJson, 404: problemSchema, ...errorResponses },
+      },
+    },
+    async (request) => present(await getCampaign(db, request.params.id)),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/v1/ranking/campaigns/:id/results',
+    {
+      config: apiRateLimit(app),
+      schema: {
+        tags: ['ranking'],
+        operationId: 'getRankingResults',
+        summary:
+          'Each city’s total, place, status, change and area percentages (the published revision, or provisional)',
+        params: idParams,
+        response: { 200: recordsJson, 404: problemSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const board = await boardFor(request, request.params.id);
+      return {
+        revision: board.revision?.revision ?? null,
+        provisional: board.revision === null,
+        items: asObjects(resultRecords(board)),
+      };
+    },
+  );
+
+  app.get<{ Params: { id: number }; Querystring: { city?: string } }>(
+    '/api/v1/ranking/campaigns/:id/scores',
+    {
+      config: apiRateLimit(app),
+      schema: {
+        tags: ['ranking'],
+        operationId: 'getRankingScores',
+        summary: 'Every city’s score on every indicator, with comment, recommendation and evidence',
+        params: idParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            city: { type: 'string', pattern: '^[a-z0-9-]{1,80}$', description: 'Only this city (its slug).' },
+          },
+        },
+        response: { 200: recordsJson, 404: problemSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const board = await boardFor(request, request.params.id);
+      const city = request.query.city ? rowOf(board, request.query.city) : null;
+      return {
+        revision: board.revision?.revision ?? null,
+        provisional: board.revision === null,
+        items: asObjects(
+          scoreRecords(board, await indicatorScores(db, board.campaign.id, city ? { cityId: city.cityId } : {})),
+        ),
+      };
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/v1/ranking/methodologies/:id',
+    {
+      config: apiRateLimit(app),
+      schema: {
+        tags: ['ranking'],
+        operationId: 'getRankingMethodology',
+        summary: 'A published methodology as its JSON document (the import format)',
+        params: idParams,
+        response: { 200: { type: 'object', additionalProperties: true }, 404: problemSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      if (
+        !(await db.one('SELECT 1 FROM ranking_methodologies WHERE id = $1 AND published_at IS NOT NULL', [
+          request.params.id,
+        ]))
+      )
+        throw new NotFoundError('no such methodology');
+      return exportMethodology(db, request.params.id);
+    },
+  );
 }
 
 export const rankingModule = fp(routes, { name: 'ranking', dependencies: ['catalog'] });

@@ -53,7 +53,10 @@ export function scoreCity(areas: Area[], indicators: Indicator[], verdicts: Read
   const areaScores: AreaScore[] = areas.map((area) => {
     const own = indicators.filter((i) => i.area === area.code);
     const applicable = own.filter((i) => verdicts.get(i.code) !== 'not_applicable');
-    const max = Math.min(area.maxPoints, applicable.reduce((sum, i) => sum + i.points, 0));
+    const max = Math.min(
+      area.maxPoints,
+      applicable.reduce((sum, i) => sum + i.points, 0),
+    );
     const earned = applicable.reduce((sum, i) => sum + indicatorPoints(i, verdicts.get(i.code)), 0);
     const score = Math.min(earned, max);
     return { area: area.code, score, max, percent: percent(score, max) };
@@ -61,8 +64,13 @@ export function scoreCity(areas: Area[], indicators: Indicator[], verdicts: Read
   const sumScore = areaScores.reduce((sum, a) => sum + a.score, 0);
   const sumMax = areaScores.reduce((sum, a) => sum + a.max, 0);
   const typeShare = (type: 'legal' | 'best_practice') => {
-    const counted = indicators.filter((i) => (i.type === type || i.type === 'both') && verdicts.get(i.code) !== 'not_applicable');
-    return percent(counted.reduce((sum, i) => sum + indicatorPoints(i, verdicts.get(i.code)), 0), counted.reduce((sum, i) => sum + i.points, 0));
+    const counted = indicators.filter(
+      (i) => (i.type === type || i.type === 'both') && verdicts.get(i.code) !== 'not_applicable',
+    );
+    return percent(
+      counted.reduce((sum, i) => sum + indicatorPoints(i, verdicts.get(i.code)), 0),
+      counted.reduce((sum, i) => sum + i.points, 0),
+    );
   };
   return {
     total: percent(sumScore, sumMax),
@@ -120,7 +128,10 @@ export function changeSince(
 }
 
 /** Mean total per group (oblast, population band); cities without a total are left out. */
-export function averages<T extends { total: number | null }>(items: T[], groupOf: (item: T) => string): Map<string, { mean: number; count: number }> {
+export function averages<T extends { total: number | null }>(
+  items: T[],
+  groupOf: (item: T) => string,
+): Map<string, { mean: number; count: number }> {
   const sums = new Map<string, { sum: number; count: number }>();
   for (const item of items) {
     if (item.total === null) continue;

@@ -14,12 +14,30 @@ import { appealBlock, campaignTitle, local, score, type Appeal, type EvidenceFil
 
 type Errors = Record<string, string> | undefined;
 
-export interface MethodologySummary { id: number; year: number; version: string; title_uk: string; title_en: string; title_bg: string; published_at: Date | null; demo: boolean }
+export interface MethodologySummary {
+  id: number;
+  year: number;
+  version: string;
+  title_uk: string;
+  title_en: string;
+  title_bg: string;
+  published_at: Date | null;
+  demo: boolean;
+}
 
-const errorNotice = (errors: Errors) => (errors && Object.keys(errors).length
-  ? html`<div class="notice error" role="alert"><ul>${Object.entries(errors).map(([field, message]) => html`<li>${field}: ${message}</li>`)}</ul></div>` : '');
+const errorNotice = (errors: Errors) =>
+  errors && Object.keys(errors).length
+    ? html`<div class="notice error" role="alert"><ul>${Object.entries(errors).map(([field, message]) => html`<li>${field}: ${message}</li>`)}</ul></div>`
+    : '';
 
-export function manageIndexPage(ctx: PageContext, methodologies: MethodologySummary[], campaigns: Campaign[], cities: City[], values: FieldValues, errors: Errors): SafeHtml {
+export function manageIndexPage(
+  ctx: PageContext,
+  methodologies: MethodologySummary[],
+  campaigns: Campaign[],
+  cities: City[],
+  values: FieldValues,
+  errors: Errors,
+): SafeHtml {
   const { t } = ctx;
   const published = methodologies.filter((m) => m.published_at);
   return html`
@@ -28,14 +46,20 @@ export function manageIndexPage(ctx: PageContext, methodologies: MethodologySumm
 ${errorNotice(errors)}
 <h2>${t('ranking.manage.methodologies')}</h2>
 <div class="table-wrap"><table><thead><tr><th scope="col">${t('ranking.version')}</th><th scope="col">${t('ranking.year')}</th><th scope="col">${t('ranking.manage.state')}</th><th scope="col">${t('ranking.manage.actions')}</th></tr></thead>
-<tbody>${methodologies.map((m) => html`<tr><th scope="row"><a href="/ranking/methodologies/${m.id}">${m.version}</a></th><td>${m.year}</td>
+<tbody>${methodologies.map(
+    (m) => html`<tr><th scope="row"><a href="/ranking/methodologies/${m.id}">${m.version}</a></th><td>${m.year}</td>
   <td>${m.published_at ? t('ranking.methodology_published') : t('ranking.methodology_draft')}</td>
-  <td class="actions">${m.published_at ? '' : html`<a href="/ranking/methodologies/${m.id}/edit">${t('ranking.edit')}</a>
-    <form method="post" action="/ranking/methodologies/${m.id}/publish" class="inline-form">${csrfField(ctx)}<button type="submit">${t('ranking.manage.publish_methodology')}</button></form>`}
+  <td class="actions">${
+    m.published_at
+      ? ''
+      : html`<a href="/ranking/methodologies/${m.id}/edit">${t('ranking.edit')}</a>
+    <form method="post" action="/ranking/methodologies/${m.id}/publish" class="inline-form">${csrfField(ctx)}<button type="submit">${t('ranking.manage.publish_methodology')}</button></form>`
+  }
     <form method="post" action="/ranking/methodologies/${m.id}/copy" class="inline-form">${csrfField(ctx)}
       <label for="copy-${m.id}" class="visually-hidden">${t('ranking.manage.new_version')}</label>
       <input type="text" id="copy-${m.id}" name="version" size="12" placeholder="${m.version}-2" required>
-      <button type="submit">${t('ranking.manage.copy')}</button></form></td></tr>`)}</tbody></table></div>
+      <button type="submit">${t('ranking.manage.copy')}</button></form></td></tr>`,
+  )}</tbody></table></div>
 
 <h3>${t('ranking.manage.import')}</h3>
 <form method="post" action="/ranking/methodologies/import" enctype="multipart/form-data" class="stacked">
@@ -62,13 +86,35 @@ ${errorNotice(errors)}
 </form>`;
 }
 
-export interface CampaignProgress { city_id: number; scored: number; verified: number; returned: number }
-export interface Assignment { id: number; assessor: string; city_id: number; conflict_override_reason: string | null }
+export interface CampaignProgress {
+  city_id: number;
+  scored: number;
+  verified: number;
+  returned: number;
+}
+export interface Assignment {
+  id: number;
+  assessor: string;
+  city_id: number;
+  conflict_override_reason: string | null;
+}
 
-export function campaignManagePage(ctx: PageContext, campaign: Campaign, data: {
-  cities: City[]; indicatorCount: number; progress: CampaignProgress[]; assignments: Assignment[]; coordinators: { name: string; oblast: string }[];
-  assessors: { id: number; name: string }[]; regionalCoordinators: { id: number; name: string; oblast: string; oblast_name: string }[]; values: FieldValues; errors: Errors; notice?: string;
-}): SafeHtml {
+export function campaignManagePage(
+  ctx: PageContext,
+  campaign: Campaign,
+  data: {
+    cities: City[];
+    indicatorCount: number;
+    progress: CampaignProgress[];
+    assignments: Assignment[];
+    coordinators: { name: string; oblast: string }[];
+    assessors: { id: number; name: string }[];
+    regionalCoordinators: { id: number; name: string; oblast: string; oblast_name: string }[];
+    values: FieldValues;
+    errors: Errors;
+    notice?: string;
+  },
+): SafeHtml {
   const { t } = ctx;
   const base = `/ranking/campaigns/${campaign.id}`;
   const index = CAMPAIGN_PHASES.indexOf(campaign.phase);
@@ -81,8 +127,12 @@ ${data.notice ? html`<p class="notice success" role="status">${data.notice}</p>`
 ${errorNotice(data.errors)}
 <ol class="phases">${CAMPAIGN_PHASES.map((phase, i) => html`<li${i === index ? html` aria-current="step" class="current"` : ''}>${t(`ranking.phases.${phase}`)}</li>`)}</ol>
 <p>${t('ranking.manage.bands')}: <code>${bandsText(campaign.bands)}</code></p>
-${next && next !== 'published' ? html`<form method="post" action="${base}/phase" class="inline-form">${csrfField(ctx)}
-  <button type="submit">${t('ranking.manage.advance', { phase: t(`ranking.phases.${next}`) })}</button></form>` : ''}
+${
+  next && next !== 'published'
+    ? html`<form method="post" action="${base}/phase" class="inline-form">${csrfField(ctx)}
+  <button type="submit">${t('ranking.manage.advance', { phase: t(`ranking.phases.${next}`) })}</button></form>`
+    : ''
+}
 ${campaign.phase === 'final' ? html`<form method="post" action="${base}/publish" class="inline-form">${csrfField(ctx)}<button type="submit">${t('ranking.manage.publish')}</button></form>` : ''}
 <p><a href="${base}/work">${t('ranking.work.title')}</a> · <a href="${base}/appeals">${t('ranking.appeals.title')}</a></p>
 
@@ -108,64 +158,123 @@ ${campaign.phase === 'final' ? html`<form method="post" action="${base}/publish"
 <ul>${data.coordinators.map((c) => html`<li>${c.name} — ${c.oblast}</li>`)}</ul>
 <form method="post" action="${base}/coordinators" class="stacked">
   ${csrfField(ctx)}
-  ${selectField({ name: 'coordinator', label: t('ranking.manage.coordinator'), values: data.values, errors: data.errors,
-    choices: data.regionalCoordinators.map((c) => ({ value: `${c.id}:${c.oblast}`, label: `${c.name} (${c.oblast_name})` })) })}
+  ${selectField({
+    name: 'coordinator',
+    label: t('ranking.manage.coordinator'),
+    values: data.values,
+    errors: data.errors,
+    choices: data.regionalCoordinators.map((c) => ({
+      value: `${c.id}:${c.oblast}`,
+      label: `${c.name} (${c.oblast_name})`,
+    })),
+  })}
   <button type="submit">${t('ranking.manage.assign_button')}</button>
 </form>
 
-${campaign.phase === 'preparation' ? html`<h2>${t('ranking.manage.cities')}</h2>
+${
+  campaign.phase === 'preparation'
+    ? html`<h2>${t('ranking.manage.cities')}</h2>
 <form method="post" action="${base}/cities" class="stacked wide">${csrfField(ctx)}
-  ${checkboxGroup({ name: 'cities', legend: t('ranking.manage.cities'), values: { cities: campaign.city_ids.map(String) }, errors: data.errors,
-    choices: data.cities.map((c) => ({ value: String(c.id), label: localName(c, ctx.locale) })) })}
-  <button type="submit">${t('ranking.manage.save_cities')}</button></form>` : ''}
+  ${checkboxGroup({
+    name: 'cities',
+    legend: t('ranking.manage.cities'),
+    values: { cities: campaign.city_ids.map(String) },
+    errors: data.errors,
+    choices: data.cities.map((c) => ({ value: String(c.id), label: localName(c, ctx.locale) })),
+  })}
+  <button type="submit">${t('ranking.manage.save_cities')}</button></form>`
+    : ''
+}
 
-${campaign.phase === 'published' ? html`<h2>${t('ranking.manage.correction')}</h2>
+${
+  campaign.phase === 'published'
+    ? html`<h2>${t('ranking.manage.correction')}</h2>
 <p>${t('ranking.manage.correction_intro')}</p>
 <form method="post" action="${base}/corrections" class="stacked wide">${csrfField(ctx)}
   ${selectField({ name: 'city', label: t('ranking.city'), values: data.values, errors: data.errors, choices: participating.map((c) => ({ value: String(c.id), label: localName(c, ctx.locale) })) })}
   ${textField({ name: 'indicator', label: t('ranking.code'), values: data.values, errors: data.errors, extra: html` required size="6"` })}
   ${textField({ name: 'level', label: t('ranking.level_or_na'), values: data.values, errors: data.errors, extra: html` required size="6"` })}
   ${textAreaField({ name: 'change_note', label: t('ranking.manage.change_note'), values: data.values, errors: data.errors, rows: 3 })}
-  <button type="submit">${t('ranking.manage.correct')}</button></form>` : ''}`;
+  <button type="submit">${t('ranking.manage.correct')}</button></form>`
+    : ''
+}`;
 }
 
-export function workPage(ctx: PageContext, campaign: Campaign, rows: { city: City; scored: number; verified: number; returned: number; role: 'assess' | 'verify' }[], indicatorCount: number, pendingAppeals: number): SafeHtml {
+export function workPage(
+  ctx: PageContext,
+  campaign: Campaign,
+  rows: { city: City; scored: number; verified: number; returned: number; role: 'assess' | 'verify' }[],
+  indicatorCount: number,
+  pendingAppeals: number,
+): SafeHtml {
   const { t } = ctx;
   const base = `/ranking/campaigns/${campaign.id}`;
   return html`
 <p><a href="${base}">← ${campaignTitle(ctx, campaign)}</a></p>
 <h1>${t('ranking.work.title')}</h1>
 <p>${t('ranking.work.phase', { phase: t(`ranking.phases.${campaign.phase}`) })}</p>
-${rows.length ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t('ranking.city')}</th><th scope="col">${t('ranking.work.role')}</th>
+${
+  rows.length
+    ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t('ranking.city')}</th><th scope="col">${t('ranking.work.role')}</th>
 <th scope="col" class="number">${t('ranking.manage.scored')}</th><th scope="col" class="number">${t('ranking.manage.verified')}</th><th scope="col" class="number">${t('ranking.manage.returned')}</th></tr></thead>
-<tbody>${rows.map((r) => html`<tr><th scope="row"><a href="${base}/cities/${r.city.slug}/assess">${localName(r.city, ctx.locale)}</a></th><td>${t(`ranking.work.${r.role}`)}</td>
+<tbody>${rows.map(
+        (
+          r,
+        ) => html`<tr><th scope="row"><a href="${base}/cities/${r.city.slug}/assess">${localName(r.city, ctx.locale)}</a></th><td>${t(`ranking.work.${r.role}`)}</td>
 <td class="number"><progress max="${indicatorCount}" value="${r.scored}" aria-label="${t('ranking.manage.scored')}">${r.scored}</progress> ${r.scored} / ${indicatorCount}</td>
-<td class="number">${r.verified}</td><td class="number">${r.returned}</td></tr>`)}</tbody></table></div>` : html`<p>${t('ranking.work.none')}</p>`}
+<td class="number">${r.verified}</td><td class="number">${r.returned}</td></tr>`,
+      )}</tbody></table></div>`
+    : html`<p>${t('ranking.work.none')}</p>`
+}
 ${pendingAppeals ? html`<p><a href="${base}/appeals">${t('ranking.work.appeals', { count: pendingAppeals })}</a></p>` : ''}`;
 }
 
-export interface AssessMode { assess: boolean; rework: boolean; verify: boolean }
+export interface AssessMode {
+  assess: boolean;
+  rework: boolean;
+  verify: boolean;
+}
 
 /** One indicator's form on the assessment page: the assessor's score, or the coordinator's verification. */
-function indicatorForm(ctx: PageContext, base: string, indicator: MethodologyDocument['areas'][number]['indicators'][number], s: IndicatorScore | undefined,
-  files: EvidenceFile[], mode: AssessMode, errors: Errors): SafeHtml {
+function indicatorForm(
+  ctx: PageContext,
+  base: string,
+  indicator: MethodologyDocument['areas'][number]['indicators'][number],
+  s: IndicatorScore | undefined,
+  files: EvidenceFile[],
+  mode: AssessMode,
+  errors: Errors,
+): SafeHtml {
   const { t } = ctx;
   const id = indicator.code;
   // In verification the assessor reworks only what the coordinator returned.
   const assess = mode.assess || (mode.rework && s?.verification === 'returned');
   const filesBase = base.replace(/\/cities\/[^/]+$/, '/files');
-  const current = s ? (s.assessed_not_applicable ? 'na' : s.assessed_value === null ? '' : String(s.assessed_value)) : '';
+  const current = s
+    ? s.assessed_not_applicable
+      ? 'na'
+      : s.assessed_value === null
+        ? ''
+        : String(s.assessed_value)
+    : '';
   const err = (field: string) => errors?.[`${id}.${field}`];
   const state = !s ? t('ranking.assess.state_empty') : t(`ranking.assess.state_${s.verification}`);
   return html`<li id="indicator-${id}" class="assess-item">
 <h4>${id}. ${local(ctx, indicator.question)} <span class="hint">(${t('ranking.points_n', { count: indicator.points })})</span> <span class="badge verification-${s?.verification ?? 'none'}">${state}</span></h4>
 ${local(ctx, indicator.guidance) ? html`<p class="hint">${local(ctx, indicator.guidance)}</p>` : ''}
 ${s?.verifier_comment ? html`<p class="notice">${t('ranking.assess.verifier_said')}: ${s.verifier_comment}</p>` : ''}
-${assess ? html`<form method="post" action="${base}/scores/${id}" class="stacked wide score-form" data-autosave${s ? html` data-scored` : ''} data-saving-text="${t('ranking.saving')}" data-saved-text="${t('ranking.saved')}">
+${
+  assess
+    ? html`<form method="post" action="${base}/scores/${id}" class="stacked wide score-form" data-autosave${s ? html` data-scored` : ''} data-saving-text="${t('ranking.saving')}" data-saved-text="${t('ranking.saved')}">
   ${csrfField(ctx)}
   <fieldset${err('level') ? html` aria-describedby="${id}-level-error" aria-invalid="true"` : ''}><legend>${t('ranking.assess.level')}</legend>
-  ${indicator.levels.map((l, i) => html`<span class="checkbox"><input type="radio" id="${id}-l${i}" name="level" value="${String(l.value)}"${current === String(l.value) ? html` checked` : ''}>
-    <label for="${id}-l${i}">${formatNumber(ctx.locale, l.value)} — ${local(ctx, l.description)}</label></span>`)}
+  ${indicator.levels.map(
+    (
+      l,
+      i,
+    ) => html`<span class="checkbox"><input type="radio" id="${id}-l${i}" name="level" value="${String(l.value)}"${current === String(l.value) ? html` checked` : ''}>
+    <label for="${id}-l${i}">${formatNumber(ctx.locale, l.value)} — ${local(ctx, l.description)}</label></span>`,
+  )}
   ${indicator.not_applicable_allowed ? html`<span class="checkbox"><input type="radio" id="${id}-na" name="level" value="na"${current === 'na' ? html` checked` : ''}><label for="${id}-na">${t('ranking.not_applicable')}</label></span>` : ''}
   ${err('level') ? html`<p class="field-error" id="${id}-level-error">${err('level')}</p>` : ''}
   </fieldset>
@@ -180,11 +289,16 @@ ${assess ? html`<form method="post" action="${base}/scores/${id}" class="stacked
   <label for="${id}-file">${t('ranking.evidence_file')}</label> <input type="file" id="${id}-file" name="file" accept="application/pdf,image/png,image/jpeg,image/webp">
   <button type="submit">${t('ranking.assess.upload')}</button>
   ${err('file') ? html`<p class="field-error">${err('file')}</p>` : ''}
-</form>` : html`<p><strong>${t('ranking.assess.assessed')}:</strong> ${!s ? '—' : s.assessed_not_applicable ? t('ranking.not_applicable') : score(ctx, s.assessed_value)}${
-    s?.comment ? html` — ${s.comment}` : ''}</p>${s?.recommendation ? html`<p>${t('ranking.recommendation')}: ${s.recommendation}</p>` : ''}
-  ${s?.evidence_links.length ? html`<p>${t('ranking.evidence')}: ${s.evidence_links.map((l, i) => html`${i ? ', ' : ''}<a href="${l}" rel="nofollow noopener">${l}</a>`)}</p>` : ''}`}
+</form>`
+    : html`<p><strong>${t('ranking.assess.assessed')}:</strong> ${!s ? '—' : s.assessed_not_applicable ? t('ranking.not_applicable') : score(ctx, s.assessed_value)}${
+        s?.comment ? html` — ${s.comment}` : ''
+      }</p>${s?.recommendation ? html`<p>${t('ranking.recommendation')}: ${s.recommendation}</p>` : ''}
+  ${s?.evidence_links.length ? html`<p>${t('ranking.evidence')}: ${s.evidence_links.map((l, i) => html`${i ? ', ' : ''}<a href="${l}" rel="nofollow noopener">${l}</a>`)}</p>` : ''}`
+}
 ${files.length ? html`<p>${t('ranking.evidence_files')}: ${files.map((f, i) => html`${i ? ', ' : ''}<a href="${filesBase}/${f.id}">${f.file_name}</a>`)}</p>` : ''}
-${mode.verify && s ? html`<form method="post" action="${base}/scores/${id}/verify" class="stacked wide verify-form">
+${
+  mode.verify && s
+    ? html`<form method="post" action="${base}/scores/${id}/verify" class="stacked wide verify-form">
   ${csrfField(ctx)}
   <fieldset><legend>${t('ranking.verify.decision')}</legend>
     <span class="checkbox"><input type="radio" id="${id}-accept" name="decision" value="accept" required><label for="${id}-accept">${t('ranking.verify.accept')}</label></span>
@@ -192,17 +306,30 @@ ${mode.verify && s ? html`<form method="post" action="${base}/scores/${id}/verif
   </fieldset>
   <label for="${id}-vlevel">${t('ranking.verify.level')}</label>
   <select id="${id}-vlevel" name="level"><option value="">${t('ranking.verify.keep')}</option>${indicator.levels.map((l) => html`<option value="${String(l.value)}">${formatNumber(ctx.locale, l.value)}</option>`)}${
-    indicator.not_applicable_allowed ? html`<option value="na">${t('ranking.not_applicable')}</option>` : ''}</select>
+    indicator.not_applicable_allowed ? html`<option value="na">${t('ranking.not_applicable')}</option>` : ''
+  }</select>
   <label for="${id}-vcomment">${t('ranking.verify.comment')}</label><textarea id="${id}-vcomment" name="verifier_comment" rows="2"${err('verifier_comment') ? html` aria-describedby="${id}-vc-error" aria-invalid="true"` : ''}></textarea>
   ${err('verifier_comment') ? html`<p class="field-error" id="${id}-vc-error">${err('verifier_comment')}</p>` : ''}
   <button type="submit">${t('ranking.verify.save')}</button>
-</form>` : ''}
+</form>`
+    : ''
+}
 </li>`;
 }
 
-export function assessPage(ctx: PageContext, campaign: Campaign, city: City, methodology: MethodologyDocument, data: {
-  scores: IndicatorScore[]; files: EvidenceFile[]; mode: AssessMode; errors: Errors; notice?: string;
-}): SafeHtml {
+export function assessPage(
+  ctx: PageContext,
+  campaign: Campaign,
+  city: City,
+  methodology: MethodologyDocument,
+  data: {
+    scores: IndicatorScore[];
+    files: EvidenceFile[];
+    mode: AssessMode;
+    errors: Errors;
+    notice?: string;
+  },
+): SafeHtml {
   const { t } = ctx;
   const base = `/ranking/campaigns/${campaign.id}/cities/${city.slug}`;
   const byCode = new Map(data.scores.map((s) => [s.code, s]));
@@ -220,22 +347,44 @@ ${data.errors && Object.keys(data.errors).length ? html`<p class="notice error" 
     const done = area.indicators.filter((i) => byCode.has(i.code)).length;
     return html`<li><a href="#area-${area.code}">${area.code}. ${local(ctx, area.name)}</a>: <span data-area-progress="${area.code}">${done}</span> / ${area.indicators.length}</li>`;
   })}</ul>
-${methodology.areas.map((area) => html`<section id="area-${area.code}" aria-labelledby="area-${area.code}-title" data-area="${area.code}">
+${methodology.areas.map(
+  (area) => html`<section id="area-${area.code}" aria-labelledby="area-${area.code}-title" data-area="${area.code}">
 <h3 id="area-${area.code}-title">${area.code}. ${local(ctx, area.name)}</h3>
-<ol class="assess-list">${area.indicators.map((i) => indicatorForm(ctx, base, i, byCode.get(i.code), data.files.filter((f) => f.code === i.code), data.mode, data.errors))}</ol>
-</section>`)}`;
+<ol class="assess-list">${area.indicators.map((i) =>
+    indicatorForm(
+      ctx,
+      base,
+      i,
+      byCode.get(i.code),
+      data.files.filter((f) => f.code === i.code),
+      data.mode,
+      data.errors,
+    ),
+  )}</ol>
+</section>`,
+)}`;
 }
 
-export function appealsPage(ctx: PageContext, campaign: Campaign, appeals: (Appeal & { city: City; canDecide: boolean; levels: number[]; na: boolean })[], errors: Errors): SafeHtml {
+export function appealsPage(
+  ctx: PageContext,
+  campaign: Campaign,
+  appeals: (Appeal & { city: City; canDecide: boolean; levels: number[]; na: boolean })[],
+  errors: Errors,
+): SafeHtml {
   const { t } = ctx;
   return html`
 <p><a href="/ranking/campaigns/${campaign.id}">← ${campaignTitle(ctx, campaign)}</a></p>
 <h1>${t('ranking.appeals.title')}</h1>
 ${errorNotice(errors)}
-${appeals.length ? html`<ul class="results">${appeals.map((a) => html`<li id="appeal-${a.id}">
+${
+  appeals.length
+    ? html`<ul class="results">${appeals.map(
+        (a) => html`<li id="appeal-${a.id}">
   <h2><a href="/ranking/campaigns/${campaign.id}/cities/${a.city.slug}#indicator-${a.code}">${localName(a.city, ctx.locale)}, ${a.code}</a></h2>
   ${appealBlock(ctx, a, campaign.id)}
-  ${a.canDecide && a.state === 'pending' ? html`<form method="post" action="/ranking/appeals/${a.id}/decide" class="stacked wide">${csrfField(ctx)}
+  ${
+    a.canDecide && a.state === 'pending'
+      ? html`<form method="post" action="/ranking/appeals/${a.id}/decide" class="stacked wide">${csrfField(ctx)}
     <fieldset><legend>${t('ranking.appeals.decision')}</legend>
       <span class="checkbox"><input type="radio" id="a${a.id}-accept" name="decision" value="accept" required><label for="a${a.id}-accept">${t('ranking.appeals.accept')}</label></span>
       <span class="checkbox"><input type="radio" id="a${a.id}-reject" name="decision" value="reject"><label for="a${a.id}-reject">${t('ranking.appeals.reject')}</label></span>
@@ -243,56 +392,87 @@ ${appeals.length ? html`<ul class="results">${appeals.map((a) => html`<li id="ap
     <label for="a${a.id}-level">${t('ranking.appeals.new_level')}</label>
     <select id="a${a.id}-level" name="level"><option value="">—</option>${a.levels.map((l) => html`<option value="${String(l)}">${formatNumber(ctx.locale, l)}</option>`)}${a.na ? html`<option value="na">${t('ranking.not_applicable')}</option>` : ''}</select>
     <label for="a${a.id}-reason">${t('ranking.appeals.reason')}</label><textarea id="a${a.id}-reason" name="decision_reason" rows="2" required></textarea>
-    <button type="submit">${t('ranking.appeals.decide')}</button></form>` : ''}
-</li>`)}</ul>` : html`<p>${t('ranking.appeals.none')}</p>`}
+    <button type="submit">${t('ranking.appeals.decide')}</button></form>`
+      : ''
+  }
+</li>`,
+      )}</ul>`
+    : html`<p>${t('ranking.appeals.none')}</p>`
+}
 <p class="hint">${t('ranking.appeals.public_after', { date: campaign.published_at ? formatDateTime(ctx.locale, campaign.published_at) : '—' })}</p>`;
 }
 
 /** The methodology editor of a draft version: each area and indicator has its own small form. */
-export function methodologyEditPage(ctx: PageContext, id: number, methodology: MethodologyDocument, errors: Errors, notice?: string): SafeHtml {
+export function methodologyEditPage(
+  ctx: PageContext,
+  id: number,
+  methodology: MethodologyDocument,
+  errors: Errors,
+  notice?: string,
+): SafeHtml {
   const { t } = ctx;
   const base = `/ranking/methodologies/${id}`;
-  const three = (prefix: string, label: string, value: { uk: string; en: string; bg: string }, key: string, rows = 0) => (['uk', 'en', 'bg'] as const).map((lang) => {
-    const fieldId = `${key}-${prefix}-${lang}`;
-    return rows
-      ? html`<label for="${fieldId}">${label} (${lang})</label><textarea id="${fieldId}" name="${prefix}_${lang}" rows="${rows}">${value[lang]}</textarea>`
-      : html`<label for="${fieldId}">${label} (${lang})</label><input type="text" id="${fieldId}" name="${prefix}_${lang}" value="${value[lang]}" required>`;
-  });
+  const three = (prefix: string, label: string, value: { uk: string; en: string; bg: string }, key: string, rows = 0) =>
+    (['uk', 'en', 'bg'] as const).map((lang) => {
+      const fieldId = `${key}-${prefix}-${lang}`;
+      return rows
+        ? html`<label for="${fieldId}">${label} (${lang})</label><textarea id="${fieldId}" name="${prefix}_${lang}" rows="${rows}">${value[lang]}</textarea>`
+        : html`<label for="${fieldId}">${label} (${lang})</label><input type="text" id="${fieldId}" name="${prefix}_${lang}" value="${value[lang]}" required>`;
+    });
   const indicatorFields = (key: string, i: MethodologyDocument['areas'][number]['indicators'][number]) => html`
     ${three('question', t('ranking.indicator'), i.question, key, 2)}
     <details><summary>${t('ranking.edit_guidance')}</summary>${three('guidance', t('ranking.guidance'), i.guidance, key, 2)}</details>
     <label for="${key}-points">${t('ranking.points')}</label><input type="number" id="${key}-points" name="points" value="${i.points}" min="0.5" max="100" step="0.5" required>
     <label for="${key}-type">${t('ranking.type_label')}</label><select id="${key}-type" name="type">${(['legal', 'best_practice', 'both'] as const).map((ty) => html`<option value="${ty}"${i.type === ty ? html` selected` : ''}>${t(`ranking.type.${ty}`)}</option>`)}</select>
-    <fieldset class="checkboxes"><legend>${t('ranking.evidence_methods')}</legend>${(['website', 'information_request', 'open_data', 'other'] as const).map((e) => html`<span class="checkbox">
-      <input type="checkbox" id="${key}-ev-${e}" name="evidence" value="${e}"${i.evidence.includes(e) ? html` checked` : ''}><label for="${key}-ev-${e}">${t(`ranking.evidence_method.${e}`)}</label></span>`)}</fieldset>
+    <fieldset class="checkboxes"><legend>${t('ranking.evidence_methods')}</legend>${(
+      ['website', 'information_request', 'open_data', 'other'] as const
+    ).map(
+      (e) => html`<span class="checkbox">
+      <input type="checkbox" id="${key}-ev-${e}" name="evidence" value="${e}"${i.evidence.includes(e) ? html` checked` : ''}><label for="${key}-ev-${e}">${t(`ranking.evidence_method.${e}`)}</label></span>`,
+    )}</fieldset>
     <span class="checkbox"><input type="checkbox" id="${key}-na" name="not_applicable_allowed" value="on"${i.not_applicable_allowed ? html` checked` : ''}><label for="${key}-na">${t('ranking.na_allowed')}</label></span>
     <label for="${key}-levels">${t('ranking.levels')}</label><p class="hint" id="${key}-levels-hint">${t('ranking.levels_hint')}</p>
     <textarea id="${key}-levels" name="levels" rows="3" aria-describedby="${key}-levels-hint">${i.levels.map((l) => `${l.value} | ${l.description.uk} | ${l.description.en} | ${l.description.bg}`).join('\n')}</textarea>`;
-  const blank = { code: '', question: { uk: '', en: '', bg: '' }, guidance: { uk: '', en: '', bg: '' }, points: 1, type: 'legal' as const, evidence: ['website' as const], not_applicable_allowed: false,
-    levels: [{ value: 1, description: { uk: 'Так', en: 'Yes', bg: 'Да' } }, { value: 0, description: { uk: 'Ні', en: 'No', bg: 'Не' } }] };
+  const blank = {
+    code: '',
+    question: { uk: '', en: '', bg: '' },
+    guidance: { uk: '', en: '', bg: '' },
+    points: 1,
+    type: 'legal' as const,
+    evidence: ['website' as const],
+    not_applicable_allowed: false,
+    levels: [
+      { value: 1, description: { uk: 'Так', en: 'Yes', bg: 'Да' } },
+      { value: 0, description: { uk: 'Ні', en: 'No', bg: 'Не' } },
+    ],
+  };
   return html`
 <p><a href="${base}">← ${local(ctx, methodology.title)}</a></p>
 <h1>${t('ranking.edit_methodology', { version: methodology.version })}</h1>
 ${notice ? html`<p class="notice success" role="status">${notice}</p>` : ''}
 ${errorNotice(errors)}
 <p>${t('ranking.edit_intro')}</p>
-${methodology.areas.map((area) => html`<section aria-labelledby="e-area-${area.code}" class="edit-area">
+${methodology.areas.map(
+  (area) => html`<section aria-labelledby="e-area-${area.code}" class="edit-area">
 <h2 id="e-area-${area.code}">${area.code}. ${local(ctx, area.name)}</h2>
 <form method="post" action="${base}/areas/${area.code}" class="stacked wide">${csrfField(ctx)}
   ${three('name', t('ranking.area'), area.name, `a${area.code}`)}
   <label for="a${area.code}-max">${t('ranking.max_points_label')}</label><input type="number" id="a${area.code}-max" name="max_points" value="${area.max_points}" min="0.5" step="0.5" required>
   <button type="submit">${t('ranking.save_area')}</button></form>
-${area.indicators.map((i) => html`<details class="edit-indicator"><summary>${i.code}. ${local(ctx, i.question)}</summary>
+${area.indicators.map(
+  (i) => html`<details class="edit-indicator"><summary>${i.code}. ${local(ctx, i.question)}</summary>
 <form method="post" action="${base}/indicators/${i.code}" class="stacked wide">${csrfField(ctx)}${indicatorFields(`i${i.code}`, i)}
   <button type="submit">${t('ranking.save_indicator')}</button></form>
 <form method="post" action="${base}/indicators/${i.code}/delete" class="inline-form">${csrfField(ctx)}<button type="submit" class="danger">${t('ranking.delete_indicator')}</button></form>
-</details>`)}
+</details>`,
+)}
 <details class="edit-indicator"><summary>${t('ranking.add_indicator')}</summary>
 <form method="post" action="${base}/areas/${area.code}/indicators" class="stacked wide">${csrfField(ctx)}
   <label for="n${area.code}-code">${t('ranking.code')}</label><input type="text" id="n${area.code}-code" name="code" required maxlength="20">
   ${indicatorFields(`n${area.code}`, blank)}
   <button type="submit">${t('ranking.add_indicator')}</button></form></details>
-</section>`)}
+</section>`,
+)}
 <h2>${t('ranking.add_area')}</h2>
 <form method="post" action="${base}/areas" class="stacked wide">${csrfField(ctx)}
   <label for="new-area-code">${t('ranking.code')}</label><input type="text" id="new-area-code" name="code" required maxlength="20">

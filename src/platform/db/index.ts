@@ -34,7 +34,11 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
-function queryable(query: Queryable['query'], execScript: Queryable['execScript'], copyCsv: Queryable['copyCsv']): Queryable {
+function queryable(
+  query: Queryable['query'],
+  execScript: Queryable['execScript'],
+  copyCsv: Queryable['copyCsv'],
+): Queryable {
   return {
     query,
     one: async (sql, params) => (await query(sql, params))[0] as never,
@@ -59,9 +63,13 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       async (table, columns, chunks) => {
         let rows = 0;
         for await (const chunk of chunks) {
-          const result = await target.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], {
-            blob: new Blob([chunk]),
-          });
+          const result = await target.query(
+            `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`,
+            [],
+            {
+              blob: new Blob([chunk]),
+            },
+          );
           rows += result.affectedRows ?? 0;
         }
         return rows;
@@ -105,29 +113,39 @@ async function openPostgres(url: string): Promise<Database> {
     };
     return queryable(
       (async (sql: string, params?: readonly unknown[], options?: { prepare?: boolean }) =>
-        (await inTurn(() => target.query({ ...(options?.prepare === false ? {} : { name: statementName(sql) }), text: sql, values: params ? [...params] : [] }))).rows) as Queryable['query'],
+        (
+          await inTurn(() =>
+            target.query({
+              ...(options?.prepare === false ? {} : { name: statementName(sql) }),
+              text: sql,
+              values: params ? [...params] : [],
+            }),
+          )
+        ).rows) as Queryable['query'],
       // Without a parameter array pg uses the simple protocol, which accepts several statements.
       async (sql) => {
         await inTurn(() => target.query(sql));
       },
-      (table, columns, chunks) => inTurn(async () => {
-        const client = 'release' in target ? target : await target.connect();
-        try {
-          const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
-          const done = new Promise<void>((resolve, reject) => {
-            stream.on('finish', resolve);
-            stream.on('error', reject);
-          });
-          for await (const chunk of chunks) {
-            if (!stream.write(chunk)) await Promise.race([new Promise((resolve) => stream.once('drain', resolve)), done]);
+      (table, columns, chunks) =>
+        inTurn(async () => {
+          const client = 'release' in target ? target : await target.connect();
+          try {
+            const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+            const done = new Promise<void>((resolve, reject) => {
+              stream.on('finish', resolve);
+              stream.on('error', reject);
+            });
+            for await (const chunk of chunks) {
+              if (!stream.write(chunk))
+                await Promise.race([new Promise((resolve) => stream.once('drain', resolve)), done]);
+            }
+            stream.end();
+            await done;
+            return stream.rowCount ?? 0;
+          } finally {
+            if (client !== target) (client as pg.PoolClient).release();
           }
-          stream.end();
-          await done;
-          return stream.rowCount ?? 0;
-        } finally {
-          if (client !== target) (client as pg.PoolClient).release();
-        }
-      }),
+        }),
     );
   };
   await pool.query('SELECT 1');

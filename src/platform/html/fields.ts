@@ -48,7 +48,14 @@ export function selectField(options: {
   ${fieldError(errors, name)}`;
 }
 
-export function textAreaField(options: { name: string; label: string; values: FieldValues; errors: FieldErrors; rows?: number; hint?: string }): SafeHtml {
+export function textAreaField(options: {
+  name: string;
+  label: string;
+  values: FieldValues;
+  errors: FieldErrors;
+  rows?: number;
+  hint?: string;
+}): SafeHtml {
   const { name, label, values, errors, rows = 4, hint } = options;
   return html`<label for="${name}">${label}</label>
   ${hint ? html`<p class="hint" id="${name}-hint">${hint}</p>` : ''}
@@ -57,7 +64,13 @@ export function textAreaField(options: { name: string; label: string; values: Fi
 }
 
 /** A group of checkboxes sharing one name; the submitted value is a list. */
-export function checkboxGroup(options: { name: string; legend: string; values: FieldValues; errors: FieldErrors; choices: { value: string; label: string }[] }): SafeHtml {
+export function checkboxGroup(options: {
+  name: string;
+  legend: string;
+  values: FieldValues;
+  errors: FieldErrors;
+  choices: { value: string; label: string }[];
+}): SafeHtml {
   const { name, legend, values, errors, choices } = options;
   const raw = values[name];
   const selected = new Set(Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : []);

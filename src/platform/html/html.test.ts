@@ -4,8 +4,10 @@ import { html, jsonForHtml, trustedHtml } from './html.ts';
 
 test('interpolated text is escaped, including quotes for attributes', () => {
   const name = `<script>alert("x")</script>'`;
-  assert.equal(html`<p title="${name}">${name}</p>`.value,
-    '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;</p>');
+  assert.equal(
+    html`<p title="${name}">${name}</p>`.value,
+    '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;</p>',
+  );
 });
 
 test('nested templates and arrays are kept, null and false render nothing', () => {

@@ -52,5 +52,9 @@ export function jsonForHtml(value: unknown): string {
 
 /** Text typed into a textarea, as <p> paragraphs split at empty lines (whatever the line endings). */
 export function paragraphs(text: string): SafeHtml[] {
-  return text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean).map((p) => html`<p>${p}</p>`);
+  return text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => html`<p>${p}</p>`);
 }

@@ -106,7 +106,8 @@ export function pagination(
   if (page.total <= page.limit) return html``;
   const link = (offset: number) => {
     const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+    for (const [key, value] of Object.entries(query))
+      if (value !== undefined && value !== '') params.set(key, String(value));
     if (offset > 0) params.set('offset', String(offset));
     const qs = params.toString();
     return qs ? `${basePath}?${qs}` : basePath;

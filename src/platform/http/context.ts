@@ -66,11 +66,21 @@ export const requestContext = fp(async (app) => {
       .send(layout(this.request.pageContext(), page));
   });
 
-  app.decorateReply('problem', function (this: FastifyReply, status: number, title: string, detail?: string, extra = {}) {
-    return this.code(status)
-      .type('application/problem+json; charset=utf-8')
-      .send({ type: 'about:blank', title, status, ...(detail ? { detail } : {}), instance: this.request.url, ...extra });
-  });
+  app.decorateReply(
+    'problem',
+    function (this: FastifyReply, status: number, title: string, detail?: string, extra = {}) {
+      return this.code(status)
+        .type('application/problem+json; charset=utf-8')
+        .send({
+          type: 'about:blank',
+          title,
+          status,
+          ...(detail ? { detail } : {}),
+          instance: this.request.url,
+          ...extra,
+        });
+    },
+  );
 
   app.addHook('onRequest', async (request, reply) => {
     (request as unknown as { _reply: FastifyReply })._reply = reply;
@@ -84,7 +94,11 @@ export const requestContext = fp(async (app) => {
       if (token) {
         request.user = await userForApiToken(app.db, token);
         if (!request.user) {
-          return reply.problem(401, 'Invalid API token', 'The token in the Authorization header is unknown or revoked.');
+          return reply.problem(
+            401,
+            'Invalid API token',
+            'The token in the Authorization header is unknown or revoked.',
+          );
         }
       }
     } else {
@@ -94,10 +108,14 @@ export const requestContext = fp(async (app) => {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    if (isApiRequest(request)) return reply.problem(404, 'Not Found', `No resource at ${request.method} ${request.url.split('?')[0]}`);
+    if (isApiRequest(request))
+      return reply.problem(404, 'Not Found', `No resource at ${request.method} ${request.url.split('?')[0]}`);
     const t = request.t ?? translator(DEFAULT_LOCALE);
     return reply.page(
-      { title: t('errors.not_found_title'), body: html`<h1>${t('errors.not_found_title')}</h1><p>${t('errors.not_found')}</p><p><a href="/">${t('nav.home')}</a></p>` },
+      {
+        title: t('errors.not_found_title'),
+        body: html`<h1>${t('errors.not_found_title')}</h1><p>${t('errors.not_found')}</p><p><a href="/">${t('nav.home')}</a></p>`,
+      },
       404,
     );
   });
@@ -109,9 +127,14 @@ export const requestContext = fp(async (app) => {
 
     if (isApiRequest(request)) {
       if (error instanceof ValidationError) {
-        return reply.problem(error.statusCode, 'Invalid input', error.problems.map((p) => `${p.field}: ${t(p.message, p.params)}`).join('; '), {
-          errors: error.problems.map((p) => ({ pointer: `/${p.field}`, detail: t(p.message, p.params) })),
-        });
+        return reply.problem(
+          error.statusCode,
+          'Invalid input',
+          error.problems.map((p) => `${p.field}: ${t(p.message, p.params)}`).join('; '),
+          {
+            errors: error.problems.map((p) => ({ pointer: `/${p.field}`, detail: t(p.message, p.params) })),
+          },
+        );
       }
       if (error.validation) {
         // Fastify's schema validation: name the parameter and where it was (query, body, path).
@@ -119,23 +142,38 @@ export const requestContext = fp(async (app) => {
         const errors = error.validation.map((v) => {
           const missing = (v.params as { missingProperty?: string; additionalProperty?: string }) ?? {};
           const name = missing.missingProperty ?? missing.additionalProperty ?? v.instancePath.replace(/^\//, '');
-          const detail = missing.additionalProperty ? `unknown parameter "${missing.additionalProperty}"` : `${name || where} ${v.message}`;
+          const detail = missing.additionalProperty
+            ? `unknown parameter "${missing.additionalProperty}"`
+            : `${name || where} ${v.message}`;
           return { pointer: `/${name}`, in: where, detail };
         });
         return reply.problem(400, 'Invalid request', errors.map((e) => `${e.in}: ${e.detail}`).join('; '), { errors });
       }
       const title = STATUS_CODES[status] ?? 'Error';
-      return reply.problem(status, title, status >= 500 ? 'Something went wrong on our side; it has been logged.' : error.message);
+      return reply.problem(
+        status,
+        title,
+        status >= 500 ? 'Something went wrong on our side; it has been logged.' : error.message,
+      );
     }
 
     const messages: Record<number, string> = {
       400: t('errors.bad_request'),
-      403: error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET' ? t('errors.csrf') : t('errors.forbidden'),
+      403:
+        error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET'
+          ? t('errors.csrf')
+          : t('errors.forbidden'),
       404: t('errors.not_found'),
       413: t('errors.too_large'),
       429: t('errors.rate_limited'),
     };
     const message = messages[status] ?? (status >= 500 ? t('errors.server') : error.message);
-    return reply.page({ title: t('errors.title'), body: html`<h1>${t('errors.title')}</h1><p class="notice error" role="alert">${message}</p><p><a href="/">${t('nav.home')}</a></p>` }, status);
+    return reply.page(
+      {
+        title: t('errors.title'),
+        body: html`<h1>${t('errors.title')}</h1><p class="notice error" role="alert">${message}</p><p><a href="/">${t('nav.home')}</a></p>`,
+      },
+      status,
+    );
   });
 });

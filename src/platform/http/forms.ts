@@ -41,8 +41,9 @@ export function actorOf(request: FastifyRequest): Actor {
  * the fields that precede the file, so that a forged upload is refused before anything is stored.
  */
 export function csrfBeforeFile(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-  return (fields: Record<string, string>) => new Promise<void>((resolve, reject) => {
-    (request as { body: unknown }).body = { _csrf: fields._csrf };
-    app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve()));
-  });
+  return (fields: Record<string, string>) =>
+    new Promise<void>((resolve, reject) => {
+      (request as { body: unknown }).body = { _csrf: fields._csrf };
+      app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve()));
+    });
 }

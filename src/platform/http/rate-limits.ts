@@ -75,10 +75,12 @@ export class WindowCounter {
 
   hit(request: FastifyRequest, key: string): void {
     const now = Date.now();
-    if (this.counts.size > 10_000) for (const [k, entry] of this.counts) if (entry.resetAt <= now) this.counts.delete(k);
+    if (this.counts.size > 10_000)
+      for (const [k, entry] of this.counts) if (entry.resetAt <= now) this.counts.delete(k);
     let entry = this.counts.get(key);
     if (!entry || entry.resetAt <= now) this.counts.set(key, (entry = { count: 0, resetAt: now + this.windowMs }));
     const max = this.max();
-    if (++entry.count > max) throw exceeded(request, { max, after: `${Math.ceil((entry.resetAt - now) / 60_000)} minutes` });
+    if (++entry.count > max)
+      throw exceeded(request, { max, after: `${Math.ceil((entry.resetAt - now) / 60_000)} minutes` });
   }
 }

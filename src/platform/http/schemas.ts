@@ -36,7 +36,10 @@ export const problemSchema = {
     instance: { type: 'string' },
     errors: {
       type: 'array',
-      items: { type: 'object', properties: { pointer: { type: 'string' }, in: { type: 'string' }, detail: { type: 'string' } } },
+      items: {
+        type: 'object',
+        properties: { pointer: { type: 'string' }, in: { type: 'string' }, detail: { type: 'string' } },
+      },
     },
   },
 } as const;

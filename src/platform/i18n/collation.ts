@@ -42,5 +42,8 @@ export function collationKey(text: string, locale: Locale): string {
 
 /** Lower-cased, apostrophe-free text that searches are matched against (same on every engine). */
 export function searchFold(text: string): string {
-  return text.normalize('NFC').toLocaleLowerCase('uk').replace(/['’ʼ`]/g, '');
+  return text
+    .normalize('NFC')
+    .toLocaleLowerCase('uk')
+    .replace(/['’ʼ`]/g, '');
 }

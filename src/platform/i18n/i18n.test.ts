@@ -29,12 +29,17 @@ test('an unknown key shows the key rather than crashing', () => {
 });
 
 test('collation keys sort city names like the Ukrainian and Bulgarian alphabets (Intl.Collator)', () => {
-  for (const [locale, index] of [['uk', 1], ['en', 2], ['bg', 3]] as const) {
+  for (const [locale, index] of [
+    ['uk', 1],
+    ['en', 2],
+    ['bg', 3],
+  ] as const) {
     const names = DEMO_CITIES.map((c) => c[index]);
     const collator = new Intl.Collator(locale, { sensitivity: 'base', ignorePunctuation: true });
     const expected = [...names].sort(collator.compare);
     const byKey = [...names].sort((a, b) => {
-      const ka = collationKey(a, locale), kb = collationKey(b, locale);
+      const ka = collationKey(a, locale),
+        kb = collationKey(b, locale);
       return ka < kb ? -1 : ka > kb ? 1 : 0;
     });
     assert.deepEqual(byKey, expected, `order for ${locale}`);

@@ -49,13 +49,19 @@ const dateTimeFormats = new Map<Locale, Intl.DateTimeFormat>();
 export function formatDateTime(locale: Locale, value: Date | string): string {
   const date = typeof value === 'string' ? new Date(value) : value;
   let format = dateTimeFormats.get(locale);
-  if (!format) dateTimeFormats.set(locale, (format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Kyiv' })));
+  if (!format)
+    dateTimeFormats.set(
+      locale,
+      (format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Kyiv' })),
+    );
   return format.format(date);
 }
 
 /** A calendar date (YYYY-MM-DD, no time of day) in the reader's language. */
 export function formatDate(locale: Locale, isoDate: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(
+    new Date(`${isoDate}T00:00:00Z`),
+  );
 }
 
 function interpolate(locale: Locale, text: string, params: Params | undefined): string {
