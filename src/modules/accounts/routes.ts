@@ -9,6 +9,7 @@ import { ValidationError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validate.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { problemSchema } from '../../platform/http/schemas.ts';
+import { localPath } from '../../platform/http/redirects.ts';
 import {
   SESSION_COOKIE,
   SESSION_DAYS,
@@ -33,11 +34,6 @@ import {
 import { accountPage, confirmPage, forgotPage, loginPage, registerPage, resetPage } from './views.ts';
 
 type Body = Record<string, unknown>;
-
-/** Only a path on this site may be a redirect target after login. */
-export function safeNext(next: unknown, fallback = '/account'): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : fallback;
-}
 
 const tokenQuery = { type: 'object', properties: { token: { type: 'string', maxLength: 200 } } } as const;
 
@@ -96,7 +92,8 @@ async function routes(app: FastifyInstance) {
         request.t('accounts.login_title'),
         loginPage(
           request.pageContext(),
-          { next: request.query.next ?? '' },
+          // Only a path on this site is carried to the form; anything else is dropped.
+          { next: localPath(request.query.next, '') },
           undefined,
           request.query.reset ? request.t('accounts.password_changed') : undefined,
         ),
@@ -125,12 +122,12 @@ async function routes(app: FastifyInstance) {
       return render(
         reply,
         request.t('accounts.login_title'),
-        loginPage(request.pageContext(), request.body ?? {}, errors),
+        loginPage(request.pageContext(), { ...request.body, next: localPath(request.body?.next, '') }, errors),
         401,
       );
     }
     await startSession(reply, userId);
-    return reply.redirect(safeNext(request.body?.next), 303);
+    return reply.redirect(localPath(request.body?.next, '/account'), 303);
   });
 
   app.post('/logout', async (request, reply) => {

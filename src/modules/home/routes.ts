@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { html } from '../../platform/html/html.ts';
 import { formatNumber, isLocale, LOCALES } from '../../platform/i18n/locales.ts';
 import { LOCALE_COOKIE } from '../../platform/http/context.ts';
-import { safeNext } from '../accounts/routes.ts';
+import { localPath } from '../../platform/http/redirects.ts';
 
 async function routes(app: FastifyInstance) {
   app.get('/', async (request, reply) => {
@@ -60,7 +60,7 @@ async function routes(app: FastifyInstance) {
         httpOnly: true,
         secure: app.config.publicUrl.startsWith('https://'),
       });
-      return reply.redirect(safeNext(request.query.next, '/'), 303);
+      return reply.redirect(localPath(request.query.next, '/'), 303);
     },
   );
 }

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CurrentUser } from '../auth.ts';
 import { ForbiddenError } from '../errors.ts';
 import { isApiRequest } from './context.ts';
+import { localPath } from './redirects.ts';
 
 export type Policy = (user: CurrentUser) => boolean;
 
@@ -13,7 +14,8 @@ export function allow(policy: Policy) {
       if (isApiRequest(request)) {
         return reply.problem(401, 'Authentication required', 'Send Authorization: Bearer <token>.');
       }
-      if (request.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`);
+      if (request.method === 'GET')
+        return reply.redirect(`/login?next=${encodeURIComponent(localPath(request.url, '/'))}`);
       throw Object.assign(new ForbiddenError('login required'), { statusCode: 401 });
     }
     if (!policy(request.user)) throw new ForbiddenError('forbidden');
