@@ -25,6 +25,8 @@ export interface Config {
   /** Petition signatures per hour from one account, and from one client address (many people share one behind NAT). */
   signRateLimitPerAccount: number;
   signRateLimitPerAddress: number;
+  /** Saves of a participatory-budget ballot (page or API) per hour from one account. */
+  ballotRateLimitPerAccount: number;
 }
 
 function integer(name: string, fallback: number): number {
@@ -54,6 +56,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     jobStaleSeconds: integer('JOB_STALE_SECONDS', 60),
     signRateLimitPerAccount: integer('SIGN_RATE_LIMIT_PER_ACCOUNT', 60),
     signRateLimitPerAddress: integer('SIGN_RATE_LIMIT_PER_ADDRESS', 600),
+    ballotRateLimitPerAccount: integer('BALLOT_RATE_LIMIT_PER_ACCOUNT', 60),
     ...overrides,
   };
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {

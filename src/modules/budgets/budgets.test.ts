@@ -613,5 +613,45 @@ for (const engine of ENGINES) {
         'live totals are on for Lviv',
       );
     });
+
+    test('saving a ballot through the API is rate limited per account, with a problem+json 429', async () => {
+      const limit = app.config.ballotRateLimitPerAccount;
+      app.config.ballotRateLimitPerAccount = 5;
+      try {
+        const lviv = (await app.db.one<{ id: number }>(
+          `SELECT id FROM budget_cycles WHERE slug = 'gromadskyi-proekt'`,
+        ))!.id;
+        const project = (await app.db.one<{ id: number }>(
+          `SELECT id FROM budget_projects WHERE cycle_id = $1 AND review_state = 'feasible' ORDER BY id LIMIT 1`,
+          [lviv],
+        ))!.id;
+        const tokenOf = async (email: string) => {
+          const user = await app.db.one<{ id: number }>('SELECT id FROM users WHERE email = $1', [email]);
+          return (await createApiToken(app.db, user!.id, 'ballots')).token;
+        };
+        const put = (token: string) =>
+          app.inject({
+            method: 'PUT',
+            url: `/api/v1/budgets/${lviv}/ballot`,
+            headers: { authorization: `Bearer ${token}` },
+            payload: { projects: [project], birth_year: 1980, resident: true },
+          });
+        // The attacker's replay: one token saving its ballot over and over.
+        const token = await tokenOf('coordinator.lviv@hromada.demo');
+        const statuses: number[] = [];
+        for (let i = 0; i < 5; i++) statuses.push((await put(token)).statusCode);
+        assert.deepEqual(statuses, [200, 200, 200, 200, 200]);
+        const limited = await put(token);
+        assert.equal(limited.statusCode, 429);
+        assert.equal(limited.headers['content-type'], 'application/problem+json; charset=utf-8');
+        assert.equal(limited.json().status, 429);
+        assert.match(limited.json().title, /Too Many Requests/);
+        // A second token of the same account shares the limit; another account does not.
+        assert.equal((await put(await tokenOf('coordinator.lviv@hromada.demo'))).statusCode, 429);
+        assert.equal((await put(await tokenOf('editor.lviv@hromada.demo'))).statusCode, 200);
+      } finally {
+        app.config.ballotRateLimitPerAccount = limit;
+      }
+    });
   });
 }

@@ -15,7 +15,7 @@ import {
   safeFileName,
   sniffFileType,
 } from '../../platform/files.ts';
-import { apiRateLimit, formRateLimit } from '../../platform/http/rate-limits.ts';
+import { apiRateLimit, formRateLimit, WindowCounter } from '../../platform/http/rate-limits.ts';
 import { errorResponses, problemSchema } from '../../platform/http/schemas.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import type { Queryable } from '../../platform/db/index.ts';
@@ -127,6 +127,8 @@ const projectJson = {
 
 async function routes(app: FastifyInstance) {
   const { db, clock } = app;
+  // Saving a ballot writes and audits; one account may do it only so often, by page or API together.
+  const ballotSavers = new WindowCounter(3_600_000, () => app.config.ballotRateLimitPerAccount);
 
   const cycleOf = (id: number) => getCycle(db, id);
   /** Votes are public from the results on, and during voting only if the cycle says so. */
@@ -699,6 +701,7 @@ async function routes(app: FastifyInstance) {
     '/budgets/:id/ballot',
     { preHandler: allow(signedIn), schema: { params: idParams }, config: formRateLimit(200) },
     async (request, reply) => {
+      ballotSavers.hit(request, `account:${request.user!.id}`);
       const cycle = await cycleOf(request.params.id);
       try {
         const input = parseBallotInput(request.body);
@@ -868,6 +871,7 @@ async function routes(app: FastifyInstance) {
     '/api/v1/budgets/:id/ballot',
     {
       preHandler: allow(signedIn),
+      config: apiRateLimit(app),
       schema: {
         tags: ['budgets'],
         operationId: 'saveBudgetBallot',
@@ -899,6 +903,7 @@ async function routes(app: FastifyInstance) {
       },
     },
     async (request) => {
+      ballotSavers.hit(request, `account:${request.user!.id}`);
       const cycle = await cycleOf(request.params.id);
       const ballot = await saveBallot(
         db,
