@@ -140,6 +140,15 @@ export async function revokeApiToken(db: Queryable, userId: number, tokenId: num
   return rows.length > 0;
 }
 
+/** Revokes every live token of the user at once; returns the ids of those it revoked. */
+export async function revokeAllApiTokens(db: Queryable, userId: number): Promise<number[]> {
+  const rows = await db.query<{ id: number }>(
+    'UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id',
+    [userId],
+  );
+  return rows.map((r) => r.id).sort((a, b) => a - b);
+}
+
 export async function userForApiToken(db: Queryable, token: string): Promise<CurrentUser | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
   const row = await db.one<{ id: number; user_id: number; last_used_at: Date | null }>(

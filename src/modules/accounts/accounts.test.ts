@@ -3,9 +3,19 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../app.ts';
 import { Client, createTestApp, DEMO_PASSWORD, ENGINES, lastMailTo, testConfig } from '../../../test/helpers.ts';
+import { createApiToken } from '../../platform/auth.ts';
 
 const userCount = async (app: FastifyInstance) =>
   (await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM users'))!.n;
+
+/** A new API token of the account with this address. */
+async function tokenOf(app: FastifyInstance, email: string, name = 'script'): Promise<string> {
+  const user = await app.db.one<{ id: number }>('SELECT id FROM users WHERE email = $1', [email]);
+  return (await createApiToken(app.db, user!.id, name)).token;
+}
+
+const meWith = async (app: FastifyInstance, token: string) =>
+  (await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode;
 
 for (const engine of ENGINES) {
   describe(`accounts on ${engine}`, () => {
@@ -161,9 +171,11 @@ for (const engine of ENGINES) {
       assert.equal(expired.headers.location, '/login?next=%2Faccount');
     });
 
-    test('a forgotten password is reset through the e-mailed link, which ends other sessions', async () => {
+    test('a forgotten password is reset through the e-mailed link, which ends other sessions and every API token', async () => {
       const other = new Client(app);
       await other.login('citizen@hromada.demo', DEMO_PASSWORD);
+      const tokens = [await tokenOf(app, 'citizen@hromada.demo'), await tokenOf(app, 'citizen@hromada.demo')];
+      for (const token of tokens) assert.equal(await meWith(app, token), 200, 'the token works before the reset');
       const client = new Client(app);
       const asked = await client.submit('/forgot', '/forgot', { email: 'citizen@hromada.demo' });
       assert.match(asked.body, /Якщо обліковий запис/);
@@ -188,6 +200,11 @@ for (const engine of ENGINES) {
       });
       assert.equal(reset.statusCode, 303);
       assert.equal((await other.get('/account')).statusCode, 302, 'the other session was ended');
+      for (const token of tokens) assert.equal(await meWith(app, token), 401, 'the token ended with the reset');
+      const audit = await app.db.one<{ after: { api_tokens_revoked: number[] } }>(
+        `SELECT after FROM audit_events WHERE action = 'user.reset_password' ORDER BY id DESC LIMIT 1`,
+      );
+      assert.equal(audit!.after.api_tokens_revoked.length, 2);
       await client.login('citizen@hromada.demo', 'new password 123');
       const old = await new Client(app).submit('/login', '/login', {
         email: 'citizen@hromada.demo',
@@ -197,11 +214,13 @@ for (const engine of ENGINES) {
       assert.equal((await client.get(link.pathname + link.search)).statusCode, 400, 'the link works once');
     });
 
-    test('a signed-in person changes their password; other sessions end, this one stays', async () => {
+    test('a signed-in person changes their password; other sessions and every API token end, this session stays', async () => {
       const laptop = new Client(app);
       const phone = new Client(app);
       await laptop.login('assessor@hromada.demo', DEMO_PASSWORD);
       await phone.login('assessor@hromada.demo', DEMO_PASSWORD);
+      const token = await tokenOf(app, 'assessor@hromada.demo');
+      assert.equal(await meWith(app, token), 200);
       const wrong = await laptop.submit('/account', '/account/password', {
         current_password: 'not it',
         password: 'brand new password',
@@ -209,6 +228,7 @@ for (const engine of ENGINES) {
       });
       assert.equal(wrong.statusCode, 422);
       assert.match(wrong.body, /id="current_password-error"/);
+      assert.equal(await meWith(app, token), 200, 'a wrong current password changes nothing');
       const changed = await laptop.submit('/account', '/account/password', {
         current_password: DEMO_PASSWORD,
         password: 'brand new password',
@@ -217,6 +237,8 @@ for (const engine of ENGINES) {
       assert.equal(changed.statusCode, 303);
       assert.equal((await laptop.get('/account')).statusCode, 200, 'this session stays');
       assert.equal((await phone.get('/account')).statusCode, 302, 'the other session ended');
+      assert.equal(await meWith(app, token), 401, 'the token ended with the change');
+      assert.match((await laptop.get('/account?password=1')).body, /API-токени відкликано/);
       await new Client(app).login('assessor@hromada.demo', 'brand new password');
     });
 
@@ -264,6 +286,44 @@ for (const engine of ENGINES) {
         (await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode,
         401,
       );
+    });
+
+    test('the account page revokes every token at once, after a confirmation, and audits it', async () => {
+      const client = new Client(app, '203.0.113.90');
+      await client.login('editor.lviv@hromada.demo', DEMO_PASSWORD);
+      const tokens = [
+        await tokenOf(app, 'editor.lviv@hromada.demo', 'one'),
+        await tokenOf(app, 'editor.lviv@hromada.demo', 'two'),
+      ];
+      const someoneElse = await tokenOf(app, 'admin@hromada.demo');
+      const page = await client.get('/account');
+      assert.match(page.body, /action="\/account\/tokens\/revoke-all"/);
+      assert.match(page.body, /Кожна програма, що використовує/);
+      // Without the confirmation nothing happens.
+      const unconfirmed = await client.post('/account/tokens/revoke-all', { _csrf: client.csrfToken() });
+      assert.equal(unconfirmed.statusCode, 422);
+      assert.match(unconfirmed.body, /id="confirm-error"/);
+      for (const token of tokens) assert.equal(await meWith(app, token), 200);
+      // A forged form without the CSRF token is refused.
+      const forged = await client.post('/account/tokens/revoke-all', { confirm: 'on' });
+      assert.equal(forged.statusCode, 403);
+      for (const token of tokens) assert.equal(await meWith(app, token), 200);
+
+      await client.get('/account');
+      const revoked = await client.post('/account/tokens/revoke-all', { _csrf: client.csrfToken(), confirm: 'on' });
+      assert.equal(revoked.statusCode, 303);
+      assert.equal(revoked.headers.location, '/account?revoked_all=1');
+      for (const token of tokens) assert.equal(await meWith(app, token), 401);
+      assert.equal(await meWith(app, someoneElse), 200, 'other accounts keep their tokens');
+      const after = await client.get('/account?revoked_all=1');
+      assert.match(after.body, /Усі ваші API-токени відкликано/);
+      assert.match(after.body, /У вас ще немає токенів/);
+      assert.doesNotMatch(after.body, /revoke-all/, 'nothing left to revoke');
+      const audit = await app.db.one<{ actor_label: string; after: { api_tokens_revoked: number[] } }>(
+        `SELECT actor_label, after FROM audit_events WHERE action = 'api_token.revoke_all' ORDER BY id DESC LIMIT 1`,
+      );
+      assert.equal(audit!.actor_label, 'editor.lviv@hromada.demo');
+      assert.equal(audit!.after.api_tokens_revoked.length, 2);
     });
 
     test('anonymous API calls have a lower rate limit than token holders', async () => {

@@ -17,6 +17,7 @@ import {
   createSession,
   endSession,
   listApiTokens,
+  revokeAllApiTokens,
   revokeApiToken,
 } from '../../platform/auth.ts';
 import {
@@ -228,14 +229,15 @@ async function routes(app: FastifyInstance) {
   const roleNames = (request: FastifyRequest) =>
     (request.user?.memberships ?? []).map((m) => request.t(`roles.${m.role}`));
 
-  app.get<{ Querystring: { registered?: string; revoked?: string; resent?: string; password?: string } }>(
-    '/account',
-    account,
-    async (request, reply) => {
-      const tokens = await listApiTokens(db, request.user!.id);
-      const q = request.query;
-      const notice = q.registered
-        ? request.t('accounts.registered')
+  app.get<{
+    Querystring: { registered?: string; revoked?: string; revoked_all?: string; resent?: string; password?: string };
+  }>('/account', account, async (request, reply) => {
+    const tokens = await listApiTokens(db, request.user!.id);
+    const q = request.query;
+    const notice = q.registered
+      ? request.t('accounts.registered')
+      : q.revoked_all
+        ? request.t('accounts.tokens_all_revoked')
         : q.revoked
           ? request.t('accounts.token_revoked')
           : q.resent
@@ -243,13 +245,12 @@ async function routes(app: FastifyInstance) {
             : q.password
               ? request.t('accounts.password_updated')
               : undefined;
-      return render(
-        reply,
-        request.t('accounts.account_title'),
-        accountPage(request.pageContext(), tokens, { notice, roles: roleNames(request) }),
-      );
-    },
-  );
+    return render(
+      reply,
+      request.t('accounts.account_title'),
+      accountPage(request.pageContext(), tokens, { notice, roles: roleNames(request) }),
+    );
+  });
 
   app.post<{ Body: Body }>('/account/tokens', { ...account, config: formRateLimit(30) }, async (request, reply) => {
     const check = new Checker(request.body);
@@ -311,6 +312,39 @@ async function routes(app: FastifyInstance) {
         }
       });
       return reply.redirect('/account?revoked=1', 303);
+    },
+  );
+
+  // Ends every token at once (a leaked script, a lost laptop); the person confirms with a checkbox.
+  app.post<{ Body: Body }>(
+    '/account/tokens/revoke-all',
+    { ...account, config: formRateLimit(30) },
+    async (request, reply) => {
+      if (request.body?.confirm !== 'on') {
+        const tokens = await listApiTokens(db, request.user!.id);
+        return render(
+          reply,
+          request.t('accounts.account_title'),
+          accountPage(request.pageContext(), tokens, {
+            revokeAllErrors: { confirm: request.t('accounts.revoke_all_unconfirmed') },
+            roles: roleNames(request),
+          }),
+          422,
+        );
+      }
+      await db.transaction(async (tx) => {
+        const revoked = await revokeAllApiTokens(tx, request.user!.id);
+        await recordAudit(
+          tx,
+          { userId: request.user!.id, label: request.user!.email, ip: request.ip },
+          'api_token.revoke_all',
+          'user',
+          request.user!.id,
+          null,
+          { api_tokens_revoked: revoked },
+        );
+      });
+      return reply.redirect('/account?revoked_all=1', 303);
     },
   );
 

@@ -4,7 +4,7 @@ import { likePattern, type Queryable } from '../../platform/db/index.ts';
 import { Checker } from '../../platform/validate.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { hashPassword, newSecret, sha256, verifyPassword } from '../../platform/passwords.ts';
-import { endAllSessions, ROLES, type Role } from '../../platform/auth.ts';
+import { endAllSessions, revokeAllApiTokens, ROLES, type Role } from '../../platform/auth.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { queueMail } from '../../platform/mail.ts';
 import { isLocale, translator, type Locale } from '../../platform/i18n/locales.ts';
@@ -179,7 +179,7 @@ export function parseNewPassword(body: unknown): string {
   return password;
 }
 
-/** Sets a new password through a reset link; ends every session of the account. */
+/** Sets a new password through a reset link; ends every session and revokes every API token of the account. */
 export async function resetPassword(
   db: Queryable,
   token: string,
@@ -197,7 +197,9 @@ export async function resetPassword(
     'UPDATE users SET password_hash = $1, email_confirmed_at = coalesce(email_confirmed_at, now()) WHERE id = $2',
     [await hashPassword(password), row.user_id],
   );
+  // Whoever knew the old password may have made sessions and tokens with it: all of them end.
   await endAllSessions(db, row.user_id);
+  const revoked = await revokeAllApiTokens(db, row.user_id);
   await recordAudit(
     db,
     { userId: row.user_id, label: 'reset-link', ip },
@@ -205,12 +207,12 @@ export async function resetPassword(
     'user',
     row.user_id,
     null,
-    null,
+    { sessions_ended: 'all', api_tokens_revoked: revoked },
   );
   return row.user_id;
 }
 
-/** Changes a signed-in person's password after checking the current one; ends their other sessions. */
+/** Changes a signed-in person's password after checking the current one; ends their other sessions and revokes their API tokens. */
 export async function changePassword(
   db: Queryable,
   userId: number,
@@ -233,8 +235,13 @@ export async function changePassword(
     throw new ValidationError([{ field: 'current_password', message: 'validation.wrong_password' }]);
   }
   await db.query('UPDATE users SET password_hash = $1 WHERE id = $2', [await hashPassword(password), userId]);
+  // The other sessions and every API token end; the person stays signed in here.
   await endAllSessions(db, userId, currentSession);
-  await recordAudit(db, { userId, label: row.email, ip }, 'user.change_password', 'user', userId, null, null);
+  const revoked = await revokeAllApiTokens(db, userId);
+  await recordAudit(db, { userId, label: row.email, ip }, 'user.change_password', 'user', userId, null, {
+    sessions_ended: 'others',
+    api_tokens_revoked: revoked,
+  });
 }
 
 export async function getUser(db: Queryable, id: number): Promise<UserRow> {

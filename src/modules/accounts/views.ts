@@ -1,6 +1,6 @@
 // Pages of the accounts module: register, log in, confirm, forgotten password, the account page.
 import { html, type SafeHtml } from '../../platform/html/html.ts';
-import { csrfField, type PageContext } from '../../platform/html/layout.ts';
+import { csrfField, fieldError, type PageContext } from '../../platform/html/layout.ts';
 import { textField } from '../../platform/html/fields.ts';
 import { formatDateTime } from '../../platform/i18n/locales.ts';
 import type { ApiToken } from '../../platform/auth.ts';
@@ -96,7 +96,14 @@ ${errorSummary(ctx, errors)}
 export function accountPage(
   ctx: PageContext,
   tokens: ApiToken[],
-  options: { newToken?: string; notice?: string; errors?: Errors; passwordErrors?: Errors; roles: string[] },
+  options: {
+    newToken?: string;
+    notice?: string;
+    errors?: Errors;
+    passwordErrors?: Errors;
+    revokeAllErrors?: Errors;
+    roles: string[];
+  },
 ): SafeHtml {
   const { t, user } = ctx;
   if (!user) return html``;
@@ -128,6 +135,19 @@ ${
   ${field('name', t('accounts.token_name'), 'text', {}, options.errors, html` required maxlength="100"`)}
   <button type="submit">${t('accounts.create_token')}</button>
 </form>
+${
+  tokens.length === 0
+    ? ''
+    : html`<h3 id="revoke-all">${t('accounts.revoke_all_title')}</h3>
+${options.revokeAllErrors ? html`<p class="notice error" role="alert">${t('validation.fix_errors')}</p>` : ''}
+<form method="post" action="/account/tokens/revoke-all" class="stacked" novalidate>
+  ${csrfField(ctx)}
+  <p id="revoke-all-warning">${t('accounts.revoke_all_warning')}</p>
+  <div class="checkbox"><input type="checkbox" id="revoke-all-confirm" name="confirm" value="on" required aria-describedby="revoke-all-warning${options.revokeAllErrors?.confirm ? ' confirm-error' : ''}"${options.revokeAllErrors?.confirm ? html` aria-invalid="true"` : ''}><label for="revoke-all-confirm">${t('accounts.revoke_all_confirm')}</label></div>
+  ${fieldError(options.revokeAllErrors, 'confirm')}
+  <button type="submit" class="danger">${t('accounts.revoke_all_button')}</button>
+</form>`
+}
 <h2 id="password">${t('accounts.change_password')}</h2>
 ${options.passwordErrors ? html`<p class="notice error" role="alert">${t('validation.fix_errors')}</p>` : ''}
 <form method="post" action="/account/password" class="stacked" novalidate>
@@ -136,6 +156,7 @@ ${options.passwordErrors ? html`<p class="notice error" role="alert">${t('valida
   ${field('password', t('accounts.new_password'), 'password', {}, options.passwordErrors, html` autocomplete="new-password" required minlength="${PASSWORD_MIN}"`)}
   <p class="hint">${t('accounts.password_hint', { min: PASSWORD_MIN })}</p>
   ${field('password_confirm', t('accounts.password_confirm'), 'password', {}, options.passwordErrors, html` autocomplete="new-password" required`)}
+  <p class="hint">${t('accounts.password_change_ends')}</p>
   <button type="submit">${t('accounts.reset_button')}</button>
 </form>
 <h2>${t('accounts.api_example')}</h2>
