@@ -1,6 +1,7 @@
 // Map island: draws the cities from the API as circles on a simplified outline of Ukraine.
 // No tile server: the page stays self-contained and leaks no visitor data to third parties.
 import L from 'leaflet';
+import { textElement } from './text.ts';
 
 interface CityJson {
   slug: string;
@@ -52,7 +53,7 @@ async function start(element: HTMLElement): Promise<void> {
       fillOpacity: 0.85,
     })
       .bindPopup(popup)
-      .bindTooltip(link.textContent)
+      .bindTooltip(textElement(link.textContent))
       .addTo(map);
   }
   if (points.length === 1) map.setView(points[0]!, 6.5);

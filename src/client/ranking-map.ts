@@ -1,6 +1,7 @@
 // Map island of the ranking: each city a circle in its status band's colour (the page's table has
 // the same numbers). The points come from the page itself, so the map shows what the table shows.
 import L from 'leaflet';
+import { textElement } from './text.ts';
 
 /** A city with its total and its band's colour (chosen by the page, which also draws the legend). */
 interface Point {
@@ -40,7 +41,7 @@ async function start(element: HTMLElement): Promise<void> {
       fillOpacity: 0.9,
     })
       .bindPopup(popup)
-      .bindTooltip(`${point.name}: ${point.total}`)
+      .bindTooltip(textElement(`${point.name}: ${point.total}`))
       .addTo(map);
   }
   element.dataset.ready = String(points.length);

@@ -1,6 +1,7 @@
 // Map island for a DataStore resource whose rows have latitude and longitude columns (fetched
 // through datastore_search), or for a GeoJSON file (drawn whole), on the outline of Ukraine.
 import L from 'leaflet';
+import { textElement } from './text.ts';
 
 async function start(element: HTMLElement): Promise<void> {
   const { resource, lat, lon, label, outline, geojson } = element.dataset;
@@ -34,7 +35,8 @@ async function start(element: HTMLElement): Promise<void> {
         const name =
           Object.entries(properties).find(([key, value]) => /name|назва|име|title/i.test(key) && value !== null)?.[1] ??
           Object.values(properties).find((value) => typeof value === 'string');
-        if (name !== undefined) item.bindTooltip(String(name));
+        // A property's value is data (a proposal's title, a file's text): shown as text, never as markup.
+        if (name !== undefined) item.bindTooltip(textElement(String(name)));
       },
     }).addTo(map);
     const bounds = layer.getBounds();
@@ -61,7 +63,8 @@ async function start(element: HTMLElement): Promise<void> {
       fillColor: '#ffd200',
       fillOpacity: 0.9,
     }).addTo(map);
-    if (label && record[label] !== null && record[label] !== undefined) marker.bindTooltip(String(record[label]));
+    if (label && record[label] !== null && record[label] !== undefined)
+      marker.bindTooltip(textElement(String(record[label])));
   }
   if (bounds.length) map.fitBounds(L.latLngBounds(bounds), { padding: [20, 20], maxZoom: 14 });
   element.dataset.ready = String(bounds.length);
