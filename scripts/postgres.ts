@@ -6,8 +6,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 
 export interface PostgresServer {
+  /** The superuser's address, for creating databases; the app itself logs in as APP_ROLE. */
   url: string;
   stop(): void;
 }
@@ -31,6 +33,38 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The roles a database administrator creates once, as the README's security section says. */
+export const APP_ROLE = 'hromada_app';
+export const SQL_ROLE = 'hromada_sql';
+
+async function createRoles(url: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    // The application owns its database but may not create roles or databases, nor bypass anything.
+    await admin.query(`CREATE ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS`);
+    // datastore_search_sql's role: logs in, owns nothing, is granted SELECT on views by the app.
+    await admin.query(
+      `CREATE ROLE ${SQL_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT CONNECTION LIMIT 60`,
+    );
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A database owned by the application's role, with the addresses the app and its SQL role use. */
+export async function createAppDatabase(adminUrl: string, name: string): Promise<{ url: string; readUrl: string }> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} OWNER ${APP_ROLE}`);
+  } finally {
+    await admin.end();
+  }
+  const at = (role: string) => adminUrl.replace(/\/\/[^@/]*@/, `//${role}@`).replace(/\/[^/]*$/, `/${name}`);
+  return { url: at(APP_ROLE), readUrl: at(SQL_ROLE) };
 }
 
 export async function startPostgres(): Promise<PostgresServer> {
@@ -58,8 +92,10 @@ export async function startPostgres(): Promise<PostgresServer> {
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
     'start',
   ]);
+  const url = `postgres://hromada@127.0.0.1:${port}/postgres`;
+  await createRoles(url);
   return {
-    url: `postgres://hromada@127.0.0.1:${port}/postgres`,
+    url,
     stop() {
       try {
         run(findBin('pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from './platform/config.ts';
 import { openDatabase, type Database } from './platform/db/index.ts';
 import { migrate } from './platform/db/migrate.ts';
+import { checkDatabaseRoles } from './modules/datastore/sql-roles.ts';
 import { deliverOutbox } from './platform/mail.ts';
 import { createApiToken, ROLES, type Role } from './platform/auth.ts';
 import { recordAudit } from './platform/audit.ts';
@@ -133,9 +134,13 @@ export async function main(argv: string[]): Promise<number> {
       await serve(config, values.demo ?? false);
       return -1; // keeps running
     case 'migrate': {
-      const applied = await withDatabase(config, async () => []);
-      process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date\n');
-      return 0;
+      // Migrates, then checks the database roles as the README's security section asks them to be.
+      const report = await withDatabase(config, (db) => checkDatabaseRoles(db, config.datastoreReadUrl));
+      process.stdout.write('Database is up to date\n');
+      for (const note of report.notes) process.stdout.write(`ok: ${note}\n`);
+      for (const warning of report.warnings) process.stdout.write(`warning: ${warning}\n`);
+      for (const error of report.errors) process.stderr.write(`error: ${error}\n`);
+      return report.errors.length ? 1 : 0;
     }
     case 'seed-demo': {
       const seeded = await withDatabase(config, (db) => seedDemo(db, config.dataDir));

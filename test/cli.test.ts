@@ -8,14 +8,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../src/app.ts';
 import { openDatabase } from '../src/platform/db/index.ts';
-import { testConfig } from './helpers.ts';
+import { createPostgresDatabase, testConfig } from './helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 function hromada(dataDir: string, ...args: string[]) {
+  return hromadaWith({ HROMADA_DATA_DIR: dataDir, DATABASE_URL: '' }, ...args);
+}
+
+function hromadaWith(env: Record<string, string>, ...args: string[]) {
   const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/hromada.js'), ...args], {
     encoding: 'utf8',
-    env: { ...process.env, HROMADA_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' },
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -148,5 +152,32 @@ test('serve starts with demo content, logs JSON, answers /readyz, and shuts down
   } finally {
     child.kill('SIGKILL');
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('migrate checks the database roles of datastore_search_sql', {
+  skip: !process.env.TEST_POSTGRES_URL,
+}, async () => {
+  const database = await createPostgresDatabase();
+  try {
+    const good = hromadaWith({ DATABASE_URL: database.url, DATASTORE_READ_URL: database.readUrl }, 'migrate');
+    assert.equal(good.status, 0, good.stderr);
+    assert.match(good.stdout, /ok: datastore_search_sql runs as "hromada_sql"/);
+    assert.doesNotMatch(good.stdout, /warning/);
+    // The superuser, or the application's own role, as the SQL role: refused with the reason.
+    const superuser = database.url.replace(/\/\/[^@]+@/, '//hromada@');
+    const tooStrong = hromadaWith({ DATABASE_URL: database.url, DATASTORE_READ_URL: superuser }, 'migrate');
+    assert.equal(tooStrong.status, 1);
+    assert.match(tooStrong.stderr, /error: the SQL role "hromada" has SUPERUSER, CREATEROLE/);
+    const itself = hromadaWith({ DATABASE_URL: database.url, DATASTORE_READ_URL: database.url }, 'migrate');
+    assert.equal(itself.status, 1);
+    assert.match(itself.stderr, /logs in as the application itself/);
+    assert.match(itself.stderr, /may use public\./);
+    // An application role with more power than it needs is told what to drop.
+    const asSuperuser = hromadaWith({ DATABASE_URL: superuser, DATASTORE_READ_URL: database.readUrl }, 'migrate');
+    assert.equal(asSuperuser.status, 0, asSuperuser.stderr);
+    assert.match(asSuperuser.stdout, /warning: the application's role "hromada" has SUPERUSER/);
+  } finally {
+    await database.drop();
   }
 });

@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../src/platform/config.ts';
 import { openDatabase, type Database } from '../src/platform/db/index.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { seedDemo } from '../src/demo/seed.ts';
+import { createAppDatabase } from '../scripts/postgres.ts';
 import type { Clock } from '../src/platform/clock.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -18,16 +19,17 @@ export type Engine = 'pglite' | 'postgres';
 /** Both engines; PostgreSQL only when the test runner started a server (npm test always does). */
 export const ENGINES: Engine[] = process.env.TEST_POSTGRES_URL ? ['pglite', 'postgres'] : ['pglite'];
 
-/** A new, empty database on the test PostgreSQL server, for a separate server process. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A new, empty database on the test PostgreSQL server, owned by the application's unprivileged
+ * role; `readUrl` is datastore_search_sql's role on it.
+ */
+export async function createPostgresDatabase(): Promise<{ url: string; readUrl: string; drop(): Promise<void> }> {
   const adminUrl = process.env.TEST_POSTGRES_URL!;
   const name = `test_${crypto.randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  const { url, readUrl } = await createAppDatabase(adminUrl, name);
   return {
-    url: adminUrl.replace(/\/[^/]*$/, `/${name}`),
+    url,
+    readUrl,
     async drop() {
       const cleanup = new pg.Client({ connectionString: adminUrl });
       await cleanup.connect();
@@ -37,12 +39,14 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
   };
 }
 
-export async function createTestDatabase(engine: Engine): Promise<Database> {
+/** A database on the engine; on PostgreSQL it knows the address of its SQL role too. */
+export async function createTestDatabase(engine: Engine): Promise<Database & { readUrl?: string }> {
   if (engine === 'pglite') return openDatabase({ dataDir: null });
   const database = await createPostgresDatabase();
   const db = await openDatabase({ databaseUrl: database.url, dataDir: null });
   const close = db.close.bind(db);
   return Object.assign(db, {
+    readUrl: database.readUrl,
     close: async () => {
       await close();
       await database.drop();
@@ -68,7 +72,8 @@ export async function createTestApp(
   const db = await createTestDatabase(engine);
   await migrate(db);
   if (options.demo ?? true) await seedDemo(db);
-  const app = await buildApp({ config: testConfig(options.config), db, logger: false, clock: options.clock });
+  const config = testConfig({ datastoreReadUrl: db.readUrl, ...options.config });
+  const app = await buildApp({ config, db, logger: false, clock: options.clock });
   await app.ready();
   return app;
 }
@@ -133,6 +138,15 @@ export class Client {
     });
     this.remember(response);
     return response;
+  }
+
+  /** Creates a personal API token on the account page, as a person would, and returns it. */
+  async apiToken(name = 'test'): Promise<string> {
+    await this.get('/account');
+    const page = await this.post('/account/tokens', { _csrf: this.csrfToken(), name });
+    const token = /id="new-token">([^<]+)</.exec(page.body)?.[1];
+    if (!token) throw new Error(`no token on the page: ${page.statusCode}`);
+    return token;
   }
 
   async login(email: string, password: string): Promise<LightMyRequestResponse> {

@@ -27,6 +27,10 @@ export interface Config {
   signRateLimitPerAddress: number;
   /** Saves of a participatory-budget ballot (page or API) per hour from one account. */
   ballotRateLimitPerAccount: number;
+  /** postgres://… of the login role datastore_search_sql runs as (CKAN's datastore.read_url); unset = SQL off. */
+  datastoreReadUrl: string | undefined;
+  /** Connections of that role per server process: the most SQL queries running at once. */
+  sqlPoolSize: number;
 }
 
 function integer(name: string, fallback: number): number {
@@ -57,10 +61,15 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     signRateLimitPerAccount: integer('SIGN_RATE_LIMIT_PER_ACCOUNT', 60),
     signRateLimitPerAddress: integer('SIGN_RATE_LIMIT_PER_ADDRESS', 600),
     ballotRateLimitPerAccount: integer('BALLOT_RATE_LIMIT_PER_ACCOUNT', 60),
+    datastoreReadUrl: process.env.DATASTORE_READ_URL || undefined,
+    sqlPoolSize: integer('SQL_POOL_SIZE', 3),
     ...overrides,
   };
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     throw new Error('Configuration error: DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  if (config.datastoreReadUrl && !/^postgres(ql)?:\/\/[^/]+/.test(config.datastoreReadUrl)) {
+    throw new Error('Configuration error: DATASTORE_READ_URL must start with postgres:// or postgresql://');
   }
   if (!/^https?:\/\/[^/]+/.test(config.publicUrl)) {
     throw new Error(`Configuration error: PUBLIC_URL must be an http(s) address, got "${config.publicUrl}"`);

@@ -23,7 +23,6 @@ import {
   getDatastoreResource,
   latestJob,
   searchDatastore,
-  searchSql,
   updateDictionary,
   type Aggregate,
   type ChartType,
@@ -39,6 +38,8 @@ import {
   type PreviewState,
 } from './views.ts';
 import { chartSvg } from './chart.ts';
+import { checkSelect, SqlRefused } from './sql-guard.ts';
+import { SandboxError, SqlSandbox } from './sql-sandbox.ts';
 import { writeXlsx } from './xlsx.ts';
 import { csvLine, neutraliseFormula, tsvLine } from '../../platform/csv.ts';
 
@@ -698,19 +699,45 @@ async function routes(app: FastifyInstance) {
     };
   });
 
+  // datastore_search_sql: the guard decides what may run, the caller's rights decide which
+  // resources, and the sandbox runs it as a role that can read only published resources.
+  const sqlSandbox = new SqlSandbox(app.config.datastoreReadUrl, { poolSize: app.config.sqlPoolSize });
+  app.addHook('onClose', () => sqlSandbox.close());
   registerCkanAction(app, 'datastore_search_sql', async (p, request) => {
     const sql = text(p, 'sql');
-    if (!sql) throw missing('sql');
-    const result = await searchSql(
-      db,
-      sql,
-      async (id) =>
-        (
-          await loadResource(request, id).catch(() => {
-            throw new CkanError(404, 'Not Found Error', `Resource "${id}" was not found.`);
-          })
-        ).resource,
+    if (!sql?.trim()) throw missing('sql');
+    if (sql.length > 20_000)
+      throw new CkanError(409, 'Validation Error', 'sql', { sql: ['At most 20,000 characters'] });
+    const unavailable = sqlSandbox.unavailable(db);
+    if (unavailable) throw sandboxError(new SandboxError(unavailable));
+    const resourceIds = await checkSelect(sql).then(
+      (checked) => checked.resourceIds,
+      (error: Error) => {
+        throw error instanceof SqlRefused
+          ? new CkanError(409, 'Validation Error', `sql: ${error.message}`, { sql: [error.message] })
+          : error;
+      },
     );
+    const resources: DatastoreResource[] = [];
+    for (const id of resourceIds) {
+      const { dataset, resource } = await loadResource(request, id).catch(() => {
+        throw new CkanError(404, 'Not Found Error', `Resource "${id}" was not found.`);
+      });
+      if (!resource.datastore_table)
+        throw new CkanError(404, 'Not Found Error', `Resource "${id}" has no DataStore table.`);
+      if (dataset.state !== 'published') {
+        throw new CkanError(
+          403,
+          'Authorization Error',
+          `Resource "${id}" is not public: datastore_search_sql reads published resources only (use datastore_search).`,
+        );
+      }
+      resources.push(resource);
+    }
+    const client = request.user ? `user:${request.user.id}` : `address:${request.ip}`;
+    const result = await sqlSandbox.run(db, client, sql, resources).catch((error: Error) => {
+      throw error instanceof SandboxError ? sandboxError(error) : error;
+    });
     return {
       sql,
       records: result.records,
@@ -730,6 +757,31 @@ async function routes(app: FastifyInstance) {
       })),
     };
   });
+}
+
+/** A sandbox failure in CKAN's error shape, saying what the client can do about it. */
+function sandboxError(error: SandboxError): CkanError {
+  const failure = error.failure;
+  switch (failure.code) {
+    case 'unavailable':
+      return new CkanError(
+        503,
+        'Service Unavailable',
+        failure.reason === 'embedded'
+          ? 'datastore_search_sql needs a PostgreSQL server (DATABASE_URL): the embedded database cannot stop a slow query.'
+          : 'datastore_search_sql is not configured: the operator has not set DATASTORE_READ_URL.',
+      );
+    case 'busy':
+      return new CkanError(
+        failure.reason === 'client' ? 429 : 503,
+        'Busy',
+        failure.reason === 'client'
+          ? 'One SQL query at a time per client: wait for the previous one to finish.'
+          : 'Every SQL connection is busy: try again in a few seconds.',
+      );
+    case 'sql_error':
+      return new CkanError(409, 'Validation Error', `sql: ${failure.message}`, { sql: [failure.message] });
+  }
 }
 
 export const datastoreModule = fp(routes, { name: 'datastore' });

@@ -183,7 +183,8 @@ export async function dropOrphanTables(db: Database): Promise<string[]> {
     `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'datastore'
      AND table_name NOT IN (SELECT datastore_table FROM resources WHERE datastore_table IS NOT NULL)`,
   );
-  for (const { name } of orphans) await db.execScript(`DROP TABLE IF EXISTS datastore.${quoteIdentifier(name)}`);
+  for (const { name } of orphans)
+    await db.execScript(`DROP TABLE IF EXISTS datastore.${quoteIdentifier(name)} CASCADE`);
   return orphans.map((o) => o.name);
 }
 
@@ -219,12 +220,12 @@ export function ingestHandler(db: Database, dataDir: string): JobHandler {
           [resource.id, result.table, result.rows, JSON.stringify(result.fields), JSON.stringify(result.report)],
         );
         if (current?.datastore_table && current.datastore_table !== result.table) {
-          await tx.execScript(`DROP TABLE IF EXISTS datastore.${quoteIdentifier(current.datastore_table)}`);
+          await tx.execScript(`DROP TABLE IF EXISTS datastore.${quoteIdentifier(current.datastore_table)} CASCADE`);
         }
       });
       await heartbeat({ phase: 'done', rows: result.rows });
     } catch (error) {
-      await db.execScript(`DROP TABLE IF EXISTS datastore.${quoteIdentifier(table)}`);
+      await db.execScript(`DROP TABLE IF EXISTS datastore.${quoteIdentifier(table)} CASCADE`);
       if (error instanceof IngestFailure) {
         await db.query('UPDATE resources SET validation_report = $2 WHERE id = $1', [
           resource.id,
@@ -443,79 +444,6 @@ export async function searchDatastore(
     total,
     totalWasEstimated,
   };
-}
-
-// ---- datastore_search_sql ----
-
-export const SQL_READER_ROLE = 'hromada_datastore_reader';
-export const SQL_ROW_CAP = 10_000;
-export const SQL_TIMEOUT_MS = 5_000;
-const UUID_IN_SQL = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-
-class RollBack extends Error {
-  readonly rows: Record<string, unknown>[];
-  constructor(rows: Record<string, unknown>[]) {
-    super('roll back');
-    this.rows = rows;
-  }
-}
-
-/**
- * Runs one read-only SELECT over DataStore tables, named by resource id as in CKAN
- * (`SELECT * FROM "<resource id>"`). It runs as a role that can read nothing but temporary views
- * of the resources the caller may read, with a statement timeout and a row cap, in a transaction
- * that is always rolled back.
- */
-export async function searchSql(
-  db: Database,
-  sql: string,
-  resourceFor: (id: string) => Promise<DatastoreResource>,
-): Promise<{ records: Record<string, unknown>[]; fields: { id: string }[]; truncated: boolean }> {
-  if (!sql.trim()) throw new ValidationError([{ field: 'sql', message: 'validation.required' }]);
-  if (sql.length > 20_000)
-    throw new ValidationError([{ field: 'sql', message: 'validation.too_long', params: { max: 20_000 } }]);
-  const ids = [...new Set((sql.match(UUID_IN_SQL) ?? []).map((id) => id.toLowerCase()))].slice(0, 20);
-  const tables = new Map<string, string>();
-  for (const id of ids) {
-    const resource = await resourceFor(id);
-    if (resource.datastore_table) tables.set(id, resource.datastore_table);
-  }
-  // PGlite runs queries on the server's own thread and cannot enforce a statement timeout, so
-  // one slow query would stop the whole site: SQL is offered on a PostgreSQL server only.
-  if (db.engine !== 'postgres' || !(await db.one('SELECT 1 FROM pg_roles WHERE rolname = $1', [SQL_READER_ROLE]))) {
-    throw new ValidationError([{ field: 'sql', message: 'validation.sql_unavailable' }], 503);
-  }
-  try {
-    await db.transaction(async (tx) => {
-      for (const [id, table] of tables) {
-        await tx.execScript(`CREATE TEMP VIEW ${quoteIdentifier(id)} AS SELECT * FROM datastore.${quoteIdentifier(table)};
-          GRANT SELECT ON pg_temp.${quoteIdentifier(id)} TO ${SQL_READER_ROLE}`);
-      }
-      await tx.execScript(`SET LOCAL statement_timeout = ${SQL_TIMEOUT_MS}; SET LOCAL ROLE ${SQL_READER_ROLE}`);
-      // As a subquery it can only be a query; the newline keeps a trailing comment from hiding the rest.
-      const rows = await tx.query<Record<string, unknown>>(
-        `SELECT * FROM (${sql}\n) AS q LIMIT ${SQL_ROW_CAP + 1}`,
-        [],
-        { prepare: false },
-      );
-      throw new RollBack(rows);
-    });
-  } catch (error) {
-    if (error instanceof RollBack) {
-      const records = error.rows.slice(0, SQL_ROW_CAP);
-      return {
-        records,
-        fields: Object.keys(records[0] ?? {}).map((id) => ({ id })),
-        truncated: error.rows.length > SQL_ROW_CAP,
-      };
-    }
-    if (error instanceof ValidationError || error instanceof NotFoundError) throw error;
-    const message = (error as Error).message;
-    throw new ValidationError([
-      { field: 'sql', message: 'validation.sql_error', params: { message: message.slice(0, 300) } },
-    ]);
-  }
-  throw new Error('unreachable');
 }
 
 // ---- Charts ----
