@@ -127,7 +127,7 @@ test('serve starts with demo content, logs JSON, answers /readyz, and shuts down
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   try {
     let ready = false;
-    for (let i = 0; i < 120 && !ready; i++) {
+    for (let i = 0; i < 240 && !ready; i++) {
       ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
         (r) => r.ok,
         () => false,
