@@ -71,7 +71,7 @@ async function serve(config: Config, demo: boolean): Promise<void> {
       'demo content created',
     );
   }
-  const dropped = await dropOrphanTables(db);
+  const dropped = await dropOrphanTables(db, config.jobStaleSeconds);
   if (dropped.length) app.log.warn({ tables: dropped }, 'dropped DataStore tables left by an interrupted load');
   const worker = startJobWorker(
     db,

@@ -1,6 +1,10 @@
 // Durable background jobs in the database: queued rows are claimed one at a time, keep a
 // heartbeat while they run, and are re-queued (or failed after 3 tries) when a process died
 // holding them. Handlers are registered by kind.
+//
+// Several servers share the table. A claim is a lease: the claiming process beats on a timer
+// while the handler runs, and every write about the job names the attempt it claimed, so a
+// process that lost its lease (paused past the stale limit, then resumed) changes nothing.
 import type { Database } from './db/index.ts';
 
 export interface Job {
@@ -35,6 +39,16 @@ export async function recoverStaleJobs(db: Database, olderThanSeconds = STALE_SE
   );
 }
 
+/** Whether this attempt still holds the job: false once another process has re-claimed it. */
+export async function holdsJob(db: Pick<Database, 'one'>, job: Job): Promise<boolean> {
+  return Boolean(
+    await db.one(`SELECT 1 FROM jobs WHERE id = $1 AND attempts = $2 AND state = 'running' FOR UPDATE`, [
+      job.id,
+      job.attempts,
+    ]),
+  );
+}
+
 async function claim(db: Database): Promise<Job | undefined> {
   return db.one<Job>(
     `UPDATE jobs SET state = 'running', started_at = now(), heartbeat_at = now(), attempts = attempts + 1
@@ -43,27 +57,46 @@ async function claim(db: Database): Promise<Job | undefined> {
   );
 }
 
+const HELD = "id = $1 AND attempts = $2 AND state = 'running'";
+
 /** Runs queued jobs until none is left; returns how many ran. */
-export async function runQueuedJobs(db: Database, handlers: Record<string, JobHandler>): Promise<number> {
+export async function runQueuedJobs(
+  db: Database,
+  handlers: Record<string, JobHandler>,
+  options: { staleSeconds?: number } = {},
+): Promise<number> {
   let ran = 0;
   for (let job = await claim(db); job; job = await claim(db)) {
     ran++;
+    const claimed = job;
     const heartbeat = async (progress: Record<string, unknown>) => {
-      await db.query('UPDATE jobs SET heartbeat_at = now(), progress = $2 WHERE id = $1', [
-        job!.id,
+      await db.query(`UPDATE jobs SET heartbeat_at = now(), progress = $3 WHERE ${HELD}`, [
+        claimed.id,
+        claimed.attempts,
         JSON.stringify(progress),
       ]);
     };
+    // The lease is kept alive on a timer, whatever the handler is doing (an index can take minutes).
+    const beatEveryMs = ((options.staleSeconds ?? STALE_SECONDS) * 1000) / 4;
+    const beat = setInterval(() => {
+      db.query(`UPDATE jobs SET heartbeat_at = now() WHERE ${HELD}`, [claimed.id, claimed.attempts]).catch(() => {});
+    }, beatEveryMs);
     try {
       const handler = handlers[job.kind];
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       await handler(job, heartbeat);
-      await db.query(`UPDATE jobs SET state = 'done', finished_at = now(), error = NULL WHERE id = $1`, [job.id]);
-    } catch (error) {
-      await db.query(`UPDATE jobs SET state = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [
+      await db.query(`UPDATE jobs SET state = 'done', finished_at = now(), error = NULL WHERE ${HELD}`, [
         job.id,
+        job.attempts,
+      ]);
+    } catch (error) {
+      await db.query(`UPDATE jobs SET state = 'failed', finished_at = now(), error = $3 WHERE ${HELD}`, [
+        job.id,
+        job.attempts,
         (error as Error).message.slice(0, 2000),
       ]);
+    } finally {
+      clearInterval(beat);
     }
   }
   return ran;
@@ -82,7 +115,7 @@ export function startJobWorker(
   const tick = async () => {
     if (stopped) return;
     running = recoverStaleJobs(db, options.staleSeconds)
-      .then(() => runQueuedJobs(db, handlers))
+      .then(() => runQueuedJobs(db, handlers, options))
       .catch(onError);
     await running;
     if (!stopped) timer = setTimeout(tick, pollMs);

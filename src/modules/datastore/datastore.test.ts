@@ -733,5 +733,42 @@ for (const engine of ENGINES) {
       assert.equal(await runJobs(), 1);
       assert.equal((await app.inject(`/api/3/action/datastore_search?resource_id=${id}`)).json().result.total, 1);
     });
+
+    test("start-up clean-up spares another server's load in progress; a load whose lease was taken over changes nothing", async () => {
+      const { id } = await upload(editor, 'lease.csv', 'a\n1\n2\n');
+      const job = (await app.db.one<{ id: number }>('SELECT id FROM jobs WHERE resource_id = $1', [id]))!;
+      const hex = id!.replaceAll('-', '');
+      // Another server is loading it: running, heartbeat fresh, its table half made.
+      await app.db.query(`UPDATE jobs SET state = 'running', attempts = 1, heartbeat_at = now() WHERE id = $1`, [
+        job.id,
+      ]);
+      await app.db.execScript(`CREATE TABLE datastore."r_${hex}_${job.id}_1" (_id bigint)`);
+      assert.deepEqual(await dropOrphanTables(app.db, 60), [], 'a live load keeps its table');
+      // Its server died: the heartbeat goes stale, and then the table is an orphan.
+      await app.db.query(`UPDATE jobs SET heartbeat_at = now() - interval '5 minutes' WHERE id = $1`, [job.id]);
+      assert.deepEqual(await dropOrphanTables(app.db, 60), [`r_${hex}_${job.id}_1`]);
+      // A paused process whose lease was re-claimed meanwhile cannot swap its table in.
+      await recoverStaleJobs(app.db, 60);
+      const stale = { id: job.id, kind: INGEST_JOB, resource_id: id!, attempts: 1 };
+      await app.db.query(`UPDATE jobs SET state = 'running', attempts = 2, heartbeat_at = now() WHERE id = $1`, [
+        job.id,
+      ]);
+      await assert.rejects(
+        ingestHandler(app.db, dataDir)(stale, async () => {}),
+        /taken over by another process/,
+      );
+      const resource = await app.db.one<{ datastore_table: string | null }>(
+        'SELECT datastore_table FROM resources WHERE id = $1',
+        [id],
+      );
+      assert.equal(resource!.datastore_table, null, 'the resource was not touched');
+      assert.equal(
+        (await app.db.one<{ state: string }>('SELECT state FROM jobs WHERE id = $1', [job.id]))!.state,
+        'running',
+      );
+      await app.db.query(`UPDATE jobs SET state = 'queued' WHERE id = $1`, [job.id]);
+      assert.equal(await runJobs(), 1);
+      assert.equal((await app.inject(`/api/3/action/datastore_search?resource_id=${id}`)).json().result.total, 2);
+    });
   });
 }

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import type { Database, Queryable } from '../../platform/db/index.ts';
 import { likePattern, quoteIdentifier } from '../../platform/db/index.ts';
 import { filePath, safeFileName, type StoredFile } from '../../platform/files.ts';
-import { enqueueJob, type JobHandler } from '../../platform/jobs.ts';
+import { enqueueJob, holdsJob, type JobHandler } from '../../platform/jobs.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validate.ts';
@@ -177,15 +177,36 @@ export async function updateDictionary(
   await enqueueJob(db, INGEST_JOB, resource.id);
 }
 
-/** Drops DataStore tables no resource points at: what a load left when its process died. */
-export async function dropOrphanTables(db: Database): Promise<string[]> {
-  const orphans = await db.query<{ name: string }>(
-    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'datastore'
+/**
+ * Drops DataStore tables no resource points at: what a load left when its process died. A table
+ * is named after the job loading it (`r_<resource>_<job>_<attempt>`); one whose job is running with a fresh
+ * heartbeat belongs to a live process, maybe another server's, and is left alone. The job's row
+ * is locked while its table is dropped, so a server claiming it meanwhile waits.
+ */
+export async function dropOrphanTables(db: Database, staleSeconds = 60): Promise<string[]> {
+  const candidates = await db.query<{ name: string; job: string | null }>(
+    `SELECT table_name AS name, (regexp_match(table_name, '^r_[0-9a-f]{32}_(\\d+)'))[1] AS job
+     FROM information_schema.tables WHERE table_schema = 'datastore'
      AND table_name NOT IN (SELECT datastore_table FROM resources WHERE datastore_table IS NOT NULL)`,
   );
-  for (const { name } of orphans)
-    await db.execScript(`DROP TABLE IF EXISTS datastore.${quoteIdentifier(name)} CASCADE`);
-  return orphans.map((o) => o.name);
+  const dropped: string[] = [];
+  for (const { name, job } of candidates) {
+    const done = await db.transaction(async (tx) => {
+      const live = job
+        ? await tx.one(
+            `SELECT 1 FROM jobs WHERE id = $1 AND state = 'running'
+             AND heartbeat_at >= now() - make_interval(secs => $2) FOR UPDATE`,
+            [job, staleSeconds],
+          )
+        : undefined;
+      if (live) return false;
+      const stillOrphan = !(await tx.one('SELECT 1 FROM resources WHERE datastore_table = $1', [name]));
+      if (stillOrphan) await tx.execScript(`DROP TABLE IF EXISTS datastore.${quoteIdentifier(name)} CASCADE`);
+      return stillOrphan;
+    });
+    if (done) dropped.push(name);
+  }
+  return dropped;
 }
 
 /** The job handler: loads the resource's file into a new table, then swaps it in atomically. */
@@ -194,7 +215,16 @@ export function ingestHandler(db: Database, dataDir: string): JobHandler {
     const resource = await getDatastoreResource(db, job.resource_id!);
     if (!resource.file_key) throw new Error('the resource has no stored file');
     // A table that is not yet referenced is invisible to readers; the swap below publishes it.
-    const table = `r_${resource.id.replaceAll('-', '')}_${job.id}`;
+    // One table per attempt: a process that lost its lease never touches its successor's table.
+    const table = `r_${resource.id.replaceAll('-', '')}_${job.id}_${job.attempts}`;
+    // Earlier attempts of this job lost their lease: whatever they left is dropped now.
+    const earlier = await db.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'datastore'
+       AND starts_with(table_name, $1) AND table_name <> $2`,
+      [`r_${resource.id.replaceAll('-', '')}_${job.id}_`, table],
+    );
+    for (const { name } of earlier)
+      await db.execScript(`DROP TABLE IF EXISTS datastore.${quoteIdentifier(name)} CASCADE`);
     try {
       const source = await openSource(filePath(dataDir, resource.file_key), resource.format, resource.ingest_options);
       let result;
@@ -211,6 +241,8 @@ export function ingestHandler(db: Database, dataDir: string): JobHandler {
         source.close?.();
       }
       await db.transaction(async (tx) => {
+        // A process that lost its lease (another server re-claimed the job) must not swap in.
+        if (!(await holdsJob(tx, job))) throw new Error('this load was taken over by another process');
         const current = await tx.one<{ datastore_table: string | null }>(
           'SELECT datastore_table FROM resources WHERE id = $1 FOR UPDATE',
           [resource.id],

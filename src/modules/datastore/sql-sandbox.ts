@@ -15,7 +15,7 @@ export const SQL_TIMEOUT_MS = 5_000;
 const SQL_BYTE_CAP = 32 * 1024 * 1024;
 const BATCH_ROWS = 500;
 /** A DataStore table's name, as ingest makes it: it reaches a COMMENT, which takes no parameter. */
-const TABLE_NAME = /^r_[0-9a-f]{32}_\d+$/;
+const TABLE_NAME = /^r_[0-9a-f]{32}_\d+(_\d+)?$/;
 
 export type SandboxFailure =
   | { code: 'unavailable'; reason: 'embedded' | 'not_configured' }
