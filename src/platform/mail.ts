@@ -39,26 +39,64 @@ export async function getOutboxMessage(db: Queryable, id: number): Promise<Outbo
   return db.one<OutboxMessage>('SELECT * FROM outbox WHERE id = $1', [id]);
 }
 
-/** Sends unsent messages through SMTP; returns how many went out. Gives up on a message after 5 tries. */
-export async function deliverOutbox(db: Database, smtpUrl: string, from: string): Promise<number> {
-  const transport = nodemailer.createTransport(smtpUrl);
-  const pending = await db.query<OutboxMessage>(
-    'SELECT * FROM outbox WHERE sent_at IS NULL AND attempts < 5 ORDER BY id LIMIT 50',
+/** How long a claimed message is reserved for the server sending it: longer than one send can take. */
+const CLAIM_SECONDS = 300;
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Claims the next message due, for this process alone: `SKIP LOCKED` lets several servers claim
+ * side by side, and the lease keeps the message from every other server until it runs out (a
+ * server that died while sending).
+ */
+async function claimMessage(db: Database): Promise<OutboxMessage | undefined> {
+  return db.one<OutboxMessage>(
+    `UPDATE outbox SET claimed_until = now() + make_interval(secs => $1), attempts = attempts + 1
+     WHERE id = (SELECT id FROM outbox WHERE sent_at IS NULL AND attempts < $2 AND next_attempt_at <= now()
+                 AND (claimed_until IS NULL OR claimed_until < now())
+                 ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+     RETURNING *`,
+    [CLAIM_SECONDS, MAX_ATTEMPTS],
   );
+}
+
+/**
+ * Sends due messages through SMTP, each claimed first; returns how many went out. A failure
+ * waits 1, 4, 16, 64 minutes before the next attempt; the fifth failure is final.
+ */
+export async function deliverOutbox(
+  db: Database,
+  smtpUrl: string,
+  from: string,
+  options: { limit?: number } = {},
+): Promise<number> {
+  // Short timeouts keep one send well inside the lease.
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: 20_000,
+    greetingTimeout: 20_000,
+    socketTimeout: 60_000,
+  });
   let sent = 0;
-  for (const message of pending) {
-    try {
-      await transport.sendMail({ from, to: message.to_address, subject: message.subject, text: message.body_text });
-      await db.query('UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1', [
-        message.id,
-      ]);
-      sent++;
-    } catch (error) {
-      await db.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [
-        message.id,
-        String((error as Error).message).slice(0, 500),
-      ]);
+  try {
+    for (let i = 0; i < (options.limit ?? 50); i++) {
+      const message = await claimMessage(db);
+      if (!message) break;
+      try {
+        await transport.sendMail({ from, to: message.to_address, subject: message.subject, text: message.body_text });
+        await db.query('UPDATE outbox SET sent_at = now(), claimed_until = NULL, last_error = NULL WHERE id = $1', [
+          message.id,
+        ]);
+        sent++;
+      } catch (error) {
+        await db.query(
+          `UPDATE outbox SET claimed_until = NULL, last_error = $2,
+             next_attempt_at = now() + make_interval(mins => power(4, attempts - 1)::int) WHERE id = $1`,
+          [message.id, String((error as Error).message).slice(0, 500)],
+        );
+      }
     }
+  } finally {
+    transport.close();
   }
   return sent;
 }
