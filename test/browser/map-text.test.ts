@@ -29,20 +29,33 @@ function watchImageRequests(page: Page): string[] {
   return requests;
 }
 
-/** Hovers the first marker of the map and returns its tooltip's text and how many images it holds. */
-async function hoverFirstMarker(page: Page, map: string): Promise<{ text: string; images: number }> {
-  await page.locator(`${map} path.leaflet-interactive`).first().hover({ force: true });
-  const tooltip = page.locator(`${map} .leaflet-tooltip`).first();
-  await tooltip.waitFor();
-  return { text: (await tooltip.textContent()) ?? '', images: await tooltip.locator('img').count() };
+/**
+ * Points at the first marker of the map (hover for its tooltip, click for its popup) until the
+ * tooltip or popup shows, as the map may still be moving to its place; returns its text and how
+ * many images it holds.
+ */
+async function openFirstMarker(
+  page: Page,
+  map: string,
+  how: 'hover' | 'click',
+): Promise<{ text: string; images: number }> {
+  const marker = page.locator(`${map} path.leaflet-interactive`).first();
+  const shown = page.locator(`${map} ${how === 'hover' ? '.leaflet-tooltip' : '.leaflet-popup-content'}`).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.mouse.move(0, 0);
+    await marker[how]({ force: true });
+    try {
+      await shown.waitFor({ timeout: 2000 });
+      break;
+    } catch (error) {
+      if (attempt === 10) throw error;
+    }
+  }
+  return { text: (await shown.textContent()) ?? '', images: await shown.locator('img').count() };
 }
 
-async function clickFirstMarker(page: Page, map: string): Promise<{ text: string; images: number }> {
-  await page.locator(`${map} path.leaflet-interactive`).first().click({ force: true });
-  const popup = page.locator(`${map} .leaflet-popup-content`).first();
-  await popup.waitFor();
-  return { text: (await popup.textContent()) ?? '', images: await popup.locator('img').count() };
-}
+const hoverFirstMarker = (page: Page, map: string) => openFirstMarker(page, map, 'hover');
+const clickFirstMarker = (page: Page, map: string) => openFirstMarker(page, map, 'click');
 
 describe('maps show data as text, not markup', () => {
   let site: Site;
