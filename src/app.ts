@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import csrf from '@fastify/csrf-protection';
@@ -13,6 +13,7 @@ import swagger from '@fastify/swagger';
 import type { Config } from './platform/config.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/index.ts';
+import { SharedCounter, sharedStore } from './platform/http/rate-limits.ts';
 import { isApiRequest, requestContext } from './platform/http/context.ts';
 import { staticAssets } from './platform/http/static.ts';
 import { healthRoutes } from './modules/health/routes.ts';
@@ -39,6 +40,8 @@ export interface AppOptions {
   logger?: boolean | object;
   /** The time deadlines are measured against; a FakeClock in tests. */
   clock?: Clock;
+  /** Called for every route as it is registered (tests walk every route with it). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** The cookie-signing secret: HROMADA_SECRET, else one generated once and kept in the data folder. */
@@ -71,6 +74,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('db', db);
   app.decorate('config', config);
   app.decorate('clock', options.clock ?? systemClock);
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   // On shutdown, let requests still in flight finish before the database goes away.
   let inFlight = 0;
   app.addHook('onRequest', async () => {
@@ -110,7 +114,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     cookieKey: 'hromada_csrf',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies, signed: true },
   });
-  await app.register(rateLimit, { global: false });
+  // Limits are counted in the database, so they hold across servers and restarts.
+  const rateCounter = new SharedCounter(db);
+  app.decorate('rateCounter', rateCounter);
+  await app.register(rateLimit, { global: false, store: sharedStore(rateCounter) });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

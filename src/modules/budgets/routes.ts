@@ -128,7 +128,7 @@ const projectJson = {
 async function routes(app: FastifyInstance) {
   const { db, clock } = app;
   // Saving a ballot writes and audits; one account may do it only so often, by page or API together.
-  const ballotSavers = new WindowCounter(3_600_000, () => app.config.ballotRateLimitPerAccount);
+  const ballotSavers = new WindowCounter('ballot-account', 3_600_000, () => app.config.ballotRateLimitPerAccount);
 
   const cycleOf = (id: number) => getCycle(db, id);
   /** Votes are public from the results on, and during voting only if the cycle says so. */
@@ -701,7 +701,7 @@ async function routes(app: FastifyInstance) {
     '/budgets/:id/ballot',
     { preHandler: allow(signedIn), schema: { params: idParams }, config: formRateLimit(200) },
     async (request, reply) => {
-      ballotSavers.hit(request, `account:${request.user!.id}`);
+      await ballotSavers.hit(request, `account:${request.user!.id}`);
       const cycle = await cycleOf(request.params.id);
       try {
         const input = parseBallotInput(request.body);
@@ -903,7 +903,7 @@ async function routes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      ballotSavers.hit(request, `account:${request.user!.id}`);
+      await ballotSavers.hit(request, `account:${request.user!.id}`);
       const cycle = await cycleOf(request.params.id);
       const ballot = await saveBallot(
         db,

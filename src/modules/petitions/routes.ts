@@ -159,8 +159,8 @@ async function routes(app: FastifyInstance) {
   const { db, clock } = app;
   const allCities = (request: FastifyRequest) =>
     listCities(db, { locale: request.locale, limit: 1000, offset: 0 }).then((r) => r.items);
-  const signerAccounts = new WindowCounter(HOUR, () => app.config.signRateLimitPerAccount);
-  const signerAddresses = new WindowCounter(HOUR, () => app.config.signRateLimitPerAddress);
+  const signerAccounts = new WindowCounter('sign-account', HOUR, () => app.config.signRateLimitPerAccount);
+  const signerAddresses = new WindowCounter('sign-address', HOUR, () => app.config.signRateLimitPerAddress);
 
   /** The petition, if this reader may see it (drafts: the author and the city's moderators). */
   async function load(request: FastifyRequest, id: number): Promise<Petition> {
@@ -539,8 +539,8 @@ ${entries.join('\n')}
 
   async function sign(request: FastifyRequest, petition: Petition, options: { showName: boolean; notify: boolean }) {
     const user = request.user!;
-    signerAccounts.hit(request, `account:${user.id}`);
-    signerAddresses.hit(request, `address:${request.ip}`);
+    await signerAccounts.hit(request, `account:${user.id}`);
+    await signerAddresses.hit(request, `address:${request.ip}`);
     return signPetition(db, actorOf(request), user, petition, { ...options, ip: request.ip }, clock.now());
   }
 

@@ -1,6 +1,97 @@
 // Rate limits for what a bot would abuse: the public API (lower for anonymous callers) and the
 // account forms (login, registration, password reset), counted per client address.
+//
+// Counts live in the database, so a limit holds across every server and across restarts. A
+// server reserves a block of hits at a time (one hit for small limits, a twentieth of the limit
+// for large ones) and serves them from memory, so most requests to a busy route cost no round
+// trip; a block left unused when the window ends is lost, so a client alternating between N
+// servers may get up to N blocks fewer than the limit, never more.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Queryable } from '../db/index.ts';
+
+interface Allowance {
+  windowStart: number;
+  /** Hits counted in the database before this server's current block. */
+  base: number;
+  /** Hits of the block this server has served. */
+  used: number;
+  /** Hits of the block not yet served; once the database says the limit is spent, -1. */
+  left: number;
+}
+
+/** Fixed-window counters in the `rate_limits` table, reserved in blocks by each server. */
+export class SharedCounter {
+  private readonly db: Queryable;
+  private readonly allowances = new Map<string, Allowance>();
+  private reservations = 0;
+  constructor(db: Queryable) {
+    this.db = db;
+  }
+
+  /** Counts one hit of `key`; returns its number in the window (above `max`: refused) and the ms left. */
+  async hit(key: string, windowMs: number, max: number): Promise<{ current: number; ttl: number }> {
+    const now = Date.now();
+    const windowStart = Math.floor(now / windowMs) * windowMs;
+    const ttl = windowStart + windowMs - now;
+    let allowance = this.allowances.get(key);
+    if (!allowance || allowance.windowStart !== windowStart) {
+      if (this.allowances.size > 10_000) {
+        for (const [k, a] of this.allowances) if (a.windowStart + windowMs <= now) this.allowances.delete(k);
+      }
+      allowance = { windowStart, base: 0, used: 0, left: 0 };
+      this.allowances.set(key, allowance);
+    }
+    if (allowance.left < 0) return { current: max + 1, ttl };
+    if (allowance.left === 0) {
+      const block = Math.max(1, Math.ceil(max / 20));
+      const row = await this.db.one<{ count: number }>(
+        `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, to_timestamp($2::float8 / 1000), $3)
+         ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + EXCLUDED.count RETURNING count`,
+        [key, windowStart, block],
+      );
+      const before = row!.count - block;
+      if (++this.reservations % 1000 === 0) {
+        // Windows that ended a day ago are nobody's any more.
+        await this.db.query(`DELETE FROM rate_limits WHERE window_start < now() - interval '1 day'`);
+      }
+      if (before >= max) {
+        allowance.left = -1;
+        return { current: before + 1, ttl };
+      }
+      allowance.base = before;
+      allowance.used = 0;
+      allowance.left = Math.min(block, max - before);
+    }
+    allowance.left--;
+    allowance.used++;
+    return { current: allowance.base + allowance.used, ttl };
+  }
+}
+
+/** A store for @fastify/rate-limit that counts in the database, per route. */
+export function sharedStore(counter: SharedCounter) {
+  return class SharedStore {
+    private readonly prefix: string;
+    constructor(_options: unknown, prefix = '') {
+      this.prefix = prefix;
+    }
+    incr(
+      key: string,
+      callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+      timeWindow: number,
+      max: number,
+    ) {
+      counter.hit(`${this.prefix}${key}`, timeWindow, max).then(
+        (result) => callback(null, result),
+        (error: Error) => callback(error),
+      );
+    }
+    child(options: object) {
+      const route = (options as { routeInfo?: { method?: string | string[]; url?: string } }).routeInfo ?? {};
+      return new SharedStore(options, `${[route.method ?? ''].flat().join(',')} ${route.url ?? ''} `);
+    }
+  };
+}
 
 function exceeded(_request: FastifyRequest, context: { max: number; after: string }) {
   return Object.assign(new Error(`Rate limit exceeded: at most ${context.max} requests, retry in ${context.after}`), {
@@ -41,7 +132,7 @@ export function formRateLimit(max: number) {
  * address. The plugin runs one limit per request, so the second is counted here.
  */
 export function accountFormRateLimit(perAccount: number, perAddress: number) {
-  const addresses = new WindowCounter(FORM_WINDOW, perAddress);
+  const addresses = new WindowCounter('account-form-address', FORM_WINDOW, perAddress);
   return {
     config: {
       rateLimit: {
@@ -61,26 +152,30 @@ export function accountFormRateLimit(perAccount: number, perAddress: number) {
 }
 
 /**
- * A fixed-window counter per key, for a second limit on one route (the plugin runs one) or a
- * limit keyed by something only the handler knows. `hit` throws a 429 past the maximum.
+ * A fixed-window limit per key, for a second limit on one route (the plugin runs one) or a limit
+ * keyed by something only the handler knows. `hit` throws a 429 past the maximum. Counted in the
+ * database like the plugin's limits, under `name`.
  */
 export class WindowCounter {
-  private readonly counts = new Map<string, { count: number; resetAt: number }>();
+  private readonly name: string;
   private readonly windowMs: number;
   private readonly max: () => number;
-  constructor(windowMs: number, max: number | (() => number)) {
+  constructor(name: string, windowMs: number, max: number | (() => number)) {
+    this.name = name;
     this.windowMs = windowMs;
     this.max = typeof max === 'number' ? () => max : max;
   }
 
-  hit(request: FastifyRequest, key: string): void {
-    const now = Date.now();
-    if (this.counts.size > 10_000)
-      for (const [k, entry] of this.counts) if (entry.resetAt <= now) this.counts.delete(k);
-    let entry = this.counts.get(key);
-    if (!entry || entry.resetAt <= now) this.counts.set(key, (entry = { count: 0, resetAt: now + this.windowMs }));
+  async hit(request: FastifyRequest, key: string): Promise<void> {
     const max = this.max();
-    if (++entry.count > max)
-      throw exceeded(request, { max, after: `${Math.ceil((entry.resetAt - now) / 60_000)} minutes` });
+    const { current, ttl } = await request.server.rateCounter.hit(`${this.name}:${key}`, this.windowMs, max);
+    if (current > max) throw exceeded(request, { max, after: `${Math.ceil(ttl / 60_000)} minutes` });
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Rate-limit counts shared by every server on the database. */
+    rateCounter: SharedCounter;
   }
 }
