@@ -1,9 +1,10 @@
 // Everything the public ranking pages, exports and API read about one campaign, assembled once:
 // its methodology, each participating city's result (from the published revision, or computed
 // live while the campaign is under way), the change since the previous published campaign, and
-// the averages by oblast and population band. Published boards are cached: a revision never
-// changes, so the cache needs no invalidation beyond the revision's id.
+// the averages by oblast and population band. Published boards are cached by revision and by the
+// version of the cities' data (a revision never changes; a city's name or population can).
 import type { Queryable } from '../../platform/db/index.ts';
+import { dataVersion } from '../../platform/data-version.ts';
 import type { City } from '../cities/service.ts';
 import { campaignResults, type CityResult } from './results.ts';
 import { exportMethodology, type MethodologyDocument } from './methodology.ts';
@@ -43,6 +44,8 @@ export interface Board {
     previous: number | null;
     value: number | null;
   }[];
+  /** The version of the cities' data it was built from (platform/data-version.ts). */
+  citiesVersion: number;
 }
 
 /** Results are public once provisional (for cities to appeal), marked as such until published. */
@@ -51,9 +54,9 @@ export const resultsPublic = (campaign: Pick<Campaign, 'phase'>) =>
   (RESULTS_PUBLIC_FROM as readonly string[]).includes(campaign.phase);
 
 // Per database (tests run several side by side), by methodology id and by revision id.
-const methodologyCache = new WeakMap<Queryable, Map<number, MethodologyDocument>>();
-const boardCache = new WeakMap<Queryable, Map<number, Board>>();
-const cacheOf = <T>(caches: WeakMap<Queryable, Map<number, T>>, db: Queryable) => {
+const methodologyCache = new WeakMap<Queryable, Map<number | string, MethodologyDocument>>();
+const boardCache = new WeakMap<Queryable, Map<number | string, Board>>();
+const cacheOf = <T>(caches: WeakMap<Queryable, Map<number | string, T>>, db: Queryable) => {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));
   return cache;
@@ -83,12 +86,14 @@ async function resultsOf(db: Queryable, campaign: Campaign, revisionNumber?: num
 
 export async function loadBoard(db: Queryable, campaign: Campaign, revisionNumber?: number): Promise<Board> {
   const boards = cacheOf(boardCache, db);
+  // A revision never changes, but the cities' names, oblasts and populations shown with it can.
+  const citiesVersion = campaign.phase === 'published' ? await dataVersion(db, 'cities') : 0;
   if (campaign.phase === 'published') {
     const latest = await db.one<{ id: number; revision: number }>(
       'SELECT id, revision FROM ranking_revisions WHERE campaign_id = $1 AND ($2::int IS NULL OR revision = $2) ORDER BY revision DESC LIMIT 1',
       [campaign.id, revisionNumber ?? null],
     );
-    const cached = latest && revisionNumber === undefined && boards.get(latest.id);
+    const cached = latest && revisionNumber === undefined && boards.get(`${latest.id}:${citiesVersion}`);
     if (cached) return cached;
   }
   const [{ revision, results }, methodology, cities, previous, revisions, corrections] = await Promise.all([
@@ -145,6 +150,7 @@ export async function loadBoard(db: Queryable, campaign: Campaign, revisionNumbe
     if (percents.length) areaMeans.set(area.code, percents.reduce((s, p) => s + p, 0) / percents.length);
   }
   const board: Board = {
+    citiesVersion,
     campaign,
     revision,
     methodology,
@@ -162,7 +168,7 @@ export async function loadBoard(db: Queryable, campaign: Campaign, revisionNumbe
   // Only the latest revision is cached: its list of revisions is complete until a correction adds one, which makes a new latest.
   if (revision && revisionNumber === undefined) {
     if (boards.size > 50) boards.clear();
-    boards.set(revision.id, board);
+    boards.set(`${revision.id}:${citiesVersion}`, board);
   }
   return board;
 }

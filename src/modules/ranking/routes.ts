@@ -221,6 +221,7 @@ async function routes(app: FastifyInstance) {
       !request.user && board.revision
         ? [
             board.revision.id,
+            board.citiesVersion,
             board.revisions[0]?.revision,
             request.locale,
             request.url,
