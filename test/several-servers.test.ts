@@ -1,0 +1,141 @@
+// Two and three real server processes on one PostgreSQL database, as behind a load balancer:
+// rate limits hold across them and across a restart, a change shows on every server at once,
+// queued mail goes out exactly once, a background job runs once, and a server starting up
+// leaves another server's load in progress alone.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createPostgresDatabase, DEMO_PASSWORD } from './helpers.ts';
+import { Jar, startServer, waitFor, type ServerProcess } from './processes.ts';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
+
+describe('several servers on one PostgreSQL', { skip: !process.env.TEST_POSTGRES_URL }, () => {
+  let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
+  let dataDir: string;
+  let sink: SmtpSink;
+  let db: pg.Client;
+  let env: Record<string, string>;
+  let a: ServerProcess;
+  let b: ServerProcess;
+
+  before(async () => {
+    database = await createPostgresDatabase();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-servers-'));
+    sink = await startSmtpSink();
+    env = {
+      DATABASE_URL: database.url,
+      DATASTORE_READ_URL: database.readUrl,
+      HROMADA_DATA_DIR: dataDir,
+      HROMADA_SECRET: 'one secret for every server of this site',
+      SMTP_URL: sink.url,
+      JOB_STALE_SECONDS: '5',
+    };
+    a = await startServer(env); // seeds the demo content; the others find it there
+    b = await startServer(env);
+    db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+  });
+  after(async () => {
+    await Promise.all([a?.kill(), b?.kill()]);
+    await db?.end();
+    await sink?.close();
+    await database?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('a login limit of 10 allows 10 attempts in total across servers, and still after a restart', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i++) {
+      const server = i % 2 ? b : a;
+      statuses.push(await new Jar().login(server.base, 'citizen@hromada.demo', `wrong ${i}`));
+    }
+    assert.deepEqual(
+      statuses,
+      [...Array(10).fill(401), 429, 429, 429, 429],
+      'ten wrong passwords, then refused on both',
+    );
+    await a.stop();
+    a = await startServer(env);
+    assert.equal(
+      await new Jar().login(a.base, 'citizen@hromada.demo', 'wrong again'),
+      429,
+      'a restart resets nothing',
+    );
+  });
+
+  test('a rename shows on every server at once', async () => {
+    for (const server of [a, b]) assert.match(await (await fetch(`${server.base}/ranking`)).text(), />Львів</);
+    await db.query(`UPDATE cities SET name_uk = 'Львів (перейменовано)' WHERE slug = 'lviv'`);
+    try {
+      for (const server of [a, b]) {
+        const page = await (await fetch(`${server.base}/ranking`)).text();
+        assert.match(page, /Львів \(перейменовано\)/, `${server.base} shows the new name`);
+      }
+    } finally {
+      await db.query(`UPDATE cities SET name_uk = 'Львів' WHERE slug = 'lviv'`);
+    }
+  });
+
+  test('queued mail reaches the SMTP server exactly once with two servers sending', async () => {
+    const count = 40;
+    await db.query(
+      `INSERT INTO outbox (to_address, subject, body_text)
+       SELECT 'person' || n || '@example.org', 'message ' || n, 'body' FROM generate_series(1, $1) n`,
+      [count],
+    );
+    await waitFor(
+      'the outbox to empty',
+      async () => (await db.query('SELECT 1 FROM outbox WHERE sent_at IS NULL')).rowCount === 0,
+      60,
+    );
+    const subjects = sink.received
+      .map((raw) => /^Subject: (.*)$/m.exec(raw)?.[1])
+      .filter((s) => s?.startsWith('message'));
+    assert.equal(subjects.length, count, 'each message once');
+    assert.equal(new Set(subjects).size, count);
+  });
+
+  test('a load runs once, and survives a third server starting up', async () => {
+    const jar = new Jar();
+    assert.equal(await jar.login(b.base, 'editor.lviv@hromada.demo', DEMO_PASSWORD), 303);
+    let csv = 'district,amount,date\n';
+    for (let i = 0; i < 300_000; i++)
+      csv += `Район ${i % 7},${i % 1000},2020-01-${String(1 + (i % 28)).padStart(2, '0')}\n`;
+    const resourceId = await jar.uploadCsv(b.base, 'lviv-budget-2024', 'big.csv', csv);
+    await waitFor(
+      'the load to be under way',
+      async () =>
+        (await db.query(`SELECT 1 FROM jobs WHERE resource_id = $1 AND state = 'running'`, [resourceId])).rowCount,
+      60,
+    );
+    // A rolling deploy: a third server starts while the load runs on one of the first two.
+    const c = await startServer(env);
+    try {
+      const job = await waitFor(
+        'the load to finish',
+        async () => {
+          const row = (await db.query(`SELECT state, attempts, error FROM jobs WHERE resource_id = $1`, [resourceId]))
+            .rows[0];
+          return row?.state === 'done' || row?.state === 'failed' ? row : undefined;
+        },
+        180,
+      );
+      assert.deepEqual({ state: job.state, attempts: job.attempts }, { state: 'done', attempts: 1 }, job.error);
+      assert.doesNotMatch(c.output(), /dropped DataStore tables/);
+      const search = await (
+        await fetch(`${c.base}/api/3/action/datastore_search?resource_id=${resourceId}&limit=1`)
+      ).json();
+      assert.equal(search.result.total, 300_000, 'every server serves the loaded table');
+      const tables = await db.query(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'datastore'`,
+      );
+      const served = await db.query('SELECT datastore_table FROM resources WHERE datastore_table IS NOT NULL');
+      assert.equal(tables.rowCount, served.rowCount, 'no stray table');
+    } finally {
+      await c.kill();
+    }
+  });
+});
