@@ -3,6 +3,7 @@
 import { html, jsonForHtml, trustedHtml, type SafeHtml } from './html.ts';
 import { LOCALES, LOCALE_NAMES, type Locale, type Translate } from '../i18n/locales.ts';
 import type { CurrentUser } from '../auth.ts';
+import { assetUrl } from '../http/static.ts';
 
 export interface PageContext {
   t: Translate;
@@ -55,10 +56,10 @@ export function layout(ctx: PageContext, page: Page): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${page.title} · ${t('site.name')}</title>
 ${page.description ? html`<meta name="description" content="${page.description}">` : ''}
-<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/static/app.css">
-${(page.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}">`)}
-${(page.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
+<link rel="icon" href="${assetUrl('/static/favicon.svg')}" type="image/svg+xml">
+<link rel="stylesheet" href="${assetUrl('/static/app.css')}">
+${(page.styles ?? []).map((href) => html`<link rel="stylesheet" href="${assetUrl(href)}">`)}
+${(page.scripts ?? []).map((src) => html`<script src="${assetUrl(src)}" defer></script>`)}
 ${(page.alternates ?? []).map((a) => html`<link rel="alternate" type="${a.type}" href="${a.href}"${a.title ? html` title="${a.title}"` : ''}>`)}
 ${page.jsonLd ? html`<script type="application/ld+json">${trustedHtml(jsonForHtml(page.jsonLd))}</script>` : ''}
 </head>
