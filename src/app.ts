@@ -13,6 +13,7 @@ import swagger from '@fastify/swagger';
 import type { Config } from './platform/config.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/index.ts';
+import { openFileStore, type FileStore } from './platform/files.ts';
 import { SharedCounter, sharedStore } from './platform/http/rate-limits.ts';
 import { isApiRequest, requestContext } from './platform/http/context.ts';
 import { staticAssets } from './platform/http/static.ts';
@@ -73,6 +74,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('db', db);
   app.decorate('config', config);
+  // Uploaded files: on this server's disk, or in the database for every server (FILE_STORAGE).
+  app.decorate('files', openFileStore(config, db));
   app.decorate('clock', options.clock ?? systemClock);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   // On shutdown, let requests still in flight finish before the database goes away.
@@ -166,5 +169,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     clock: Clock;
+    files: FileStore;
   }
 }

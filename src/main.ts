@@ -12,6 +12,7 @@ import { translator } from './platform/i18n/locales.ts';
 import { createConfirmedUser, findUserByEmail } from './modules/accounts/service.ts';
 import { buildApp } from './app.ts';
 import { startJobWorker } from './platform/jobs.ts';
+import { openFileStore, removeAbandonedFiles } from './platform/files.ts';
 import { dropOrphanTables, ingestHandler, INGEST_JOB } from './modules/datastore/service.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts';
 
@@ -36,7 +37,7 @@ Commands:
   help, --help                 Show this text
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, HROMADA_DATA_DIR,
-PUBLIC_URL, SMTP_URL, MAIL_FROM, LOG_LEVEL, API_RATE_LIMIT_ANONYMOUS,
+FILE_STORAGE, PUBLIC_URL, SMTP_URL, MAIL_FROM, LOG_LEVEL, API_RATE_LIMIT_ANONYMOUS,
 API_RATE_LIMIT_AUTHENTICATED, UPLOAD_LIMIT_BYTES, JOB_STALE_SECONDS, HROMADA_SECRET, TRUST_PROXY. See the README.
 With the embedded database (no DATABASE_URL) only one process may open the data folder:
 stop the server before running other commands.
@@ -65,7 +66,7 @@ async function serve(config: Config, demo: boolean): Promise<void> {
   const applied = await migrate(db);
   const app = await buildApp({ config, db });
   if (applied.length) app.log.info({ migrations: applied }, 'applied migrations');
-  if (demo && (await seedDemo(db, config.dataDir))) {
+  if (demo && (await seedDemo(db, app.files))) {
     app.log.info(
       { users: DEMO_USERS.map((u) => `${u.email} (${u.role})`), password: DEMO_PASSWORD },
       'demo content created',
@@ -73,9 +74,19 @@ async function serve(config: Config, demo: boolean): Promise<void> {
   }
   const dropped = await dropOrphanTables(db, config.jobStaleSeconds);
   if (dropped.length) app.log.warn({ tables: dropped }, 'dropped DataStore tables left by an interrupted load');
+  // Files a process began to store in the database and never finished (it died mid-upload).
+  const sweepFiles = () =>
+    removeAbandonedFiles(db).then(
+      (keys) =>
+        keys.length && app.log.warn({ files: keys }, 'removed files left half-written by an interrupted upload'),
+      (error) => app.log.error({ err: error }, 'removing half-written files failed'),
+    );
+  await sweepFiles();
+  const fileTimer = setInterval(sweepFiles, 60 * 60 * 1000);
+  fileTimer.unref();
   const worker = startJobWorker(
     db,
-    { [INGEST_JOB]: ingestHandler(db, config.dataDir) },
+    { [INGEST_JOB]: ingestHandler(db, app.files) },
     (error) => app.log.error({ err: error }, 'job worker failed'),
     { staleSeconds: config.jobStaleSeconds },
   );
@@ -94,6 +105,7 @@ async function serve(config: Config, demo: boolean): Promise<void> {
     closing = true;
     app.log.info({ signal }, 'shutting down');
     clearInterval(mailTimer);
+    clearInterval(fileTimer);
     await worker.stop();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
@@ -143,7 +155,7 @@ export async function main(argv: string[]): Promise<number> {
       return report.errors.length ? 1 : 0;
     }
     case 'seed-demo': {
-      const seeded = await withDatabase(config, (db) => seedDemo(db, config.dataDir));
+      const seeded = await withDatabase(config, (db) => seedDemo(db, openFileStore(config, db)));
       process.stdout.write(
         seeded
           ? `Demo content created; demo password: ${DEMO_PASSWORD}\n`

@@ -5,6 +5,7 @@
 import type { Queryable } from '../platform/db/index.ts';
 import type { Actor } from '../platform/audit.ts';
 import type { CurrentUser } from '../platform/auth.ts';
+import type { FileStore } from '../platform/files.ts';
 import { importMethodology, publishMethodology } from '../modules/ranking/methodology.ts';
 import { correctScore, createCampaign, getCampaign, publishCampaign } from '../modules/ranking/campaigns.ts';
 import { assignAssessor, assignCoordinator } from '../modules/ranking/workflow.ts';
@@ -144,12 +145,12 @@ async function seedDecidedAppeal(
   );
 }
 
-/** With `dataDir`, each city's scores go to the portal as DataStore resources (loaded in the background), as publishing does; without, as links. */
+/** With `files`, each city's scores go to the portal as DataStore resources (loaded in the background), as publishing does; without, as links. */
 export async function seedDemoRanking(
   db: Queryable,
   actor: Actor,
   adminId: number,
-  dataDir: string | null = null,
+  files: FileStore | string | null = null,
 ): Promise<void> {
   const admin: CurrentUser = {
     id: adminId,
@@ -210,7 +211,7 @@ export async function seedDemoRanking(
       );
     }
     const board = await loadBoard(db, await getCampaign(db, id));
-    await publishRankingData(db, actor, board, await indicatorScores(db, id), dataDir);
+    await publishRankingData(db, actor, board, await indicatorScores(db, id), files);
   }
   // Next year's campaign is under way: the demo assessor scores Lviv and Zhytomyr, the Lviv coordinator verifies.
   const current = await createCampaign(db, actor, admin, {

@@ -9,7 +9,7 @@ import { createOrganization, type OrganizationKind } from '../modules/organizati
 import { createConfirmedUser } from '../modules/accounts/service.ts';
 import { createDataset, addResource, type DatasetInput } from '../modules/catalog/service.ts';
 import { addUploadedResource } from '../modules/datastore/service.ts';
-import { storeStream } from '../platform/files.ts';
+import { fileStoreOf, type FileStore } from '../platform/files.ts';
 import { DEMO_CITIES } from './cities.ts';
 import { DEMO_DATASETS } from './datasets.ts';
 import { seedDemoPetitions } from './petitions.ts';
@@ -118,11 +118,12 @@ const DEMO_ORGANIZATIONS: {
 const DEMO_ACTOR: Actor = { userId: null, label: 'demo-seed' };
 
 /**
- * Returns false when the database already has cities and nothing was done. With `dataDir`, the
- * demo files are stored there and queued for the DataStore like an editor's uploads; without
- * it their resources are links.
+ * Returns false when the database already has cities and nothing was done. With `files` (a file
+ * store, or a data folder for the local one), the demo files are stored there and queued for the
+ * DataStore like an editor's uploads; without it their resources are links.
  */
-export async function seedDemo(db: Database, dataDir?: string): Promise<boolean> {
+export async function seedDemo(db: Database, files?: FileStore | string): Promise<boolean> {
+  const store = files === undefined ? null : fileStoreOf(files);
   return db.transaction(async (tx) => {
     if ((await countCities(tx)) > 0) return false;
     const cityIds = new Map<string, number>();
@@ -178,8 +179,8 @@ export async function seedDemo(db: Database, dataDir?: string): Promise<boolean>
       };
       const dataset = await createDataset(tx, DEMO_ACTOR, input, d.state ?? 'published');
       for (const { file, ...r } of d.resources) {
-        if (file && dataDir) {
-          const stored = await storeStream(dataDir, Readable.from([await file.content()]), Number.MAX_SAFE_INTEGER);
+        if (file && store) {
+          const stored = await store.put(Readable.from([await file.content()]), Number.MAX_SAFE_INTEGER, { db: tx });
           await addUploadedResource(tx, DEMO_ACTOR, dataset, {
             file: stored,
             fileName: file.name,
@@ -210,7 +211,7 @@ export async function seedDemo(db: Database, dataDir?: string): Promise<boolean>
     await seedDemoPetitions(tx, DEMO_ACTOR, citizen!.id);
     const admin = await tx.one<{ id: number }>('SELECT id FROM users WHERE email = $1', ['admin@hromada.demo']);
     await seedDemoBudgets(tx, DEMO_ACTOR, admin!.id, citizen!.id);
-    await seedDemoRanking(tx, DEMO_ACTOR, admin!.id, dataDir ?? null);
+    await seedDemoRanking(tx, DEMO_ACTOR, admin!.id, store);
     return true;
   });
 }

@@ -1,14 +1,17 @@
 // Configuration comes from environment variables only, read once at start-up.
 // Every variable is documented in the README's "Configuration" section.
 import path from 'node:path';
+import { FILE_BACKENDS, type FileBackend } from './files.ts';
 
 export interface Config {
   port: number;
   host: string;
   /** postgres://… to use a PostgreSQL server; undefined means embedded PGlite. */
   databaseUrl: string | undefined;
-  /** Where PGlite keeps its files, uploads live, and the generated secret is stored. */
+  /** Where PGlite keeps its files, local uploads live, and the generated secret is stored. */
   dataDir: string;
+  /** Where uploaded files are kept: 'local' (<dataDir>/files) or 'postgres' (large objects in the database). */
+  fileStorage: FileBackend;
   /** The address people reach the platform at; used in e-mails and to decide on secure cookies. */
   publicUrl: string;
   /** smtp://user:pass@host:port; undefined keeps mail in the outbox only. */
@@ -50,6 +53,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     host: process.env.HOST || '0.0.0.0',
     databaseUrl: process.env.DATABASE_URL || undefined,
     dataDir: path.resolve(process.env.HROMADA_DATA_DIR || 'data'),
+    fileStorage: (process.env.FILE_STORAGE || 'local') as FileBackend,
     publicUrl: (process.env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     smtpUrl: process.env.SMTP_URL || undefined,
     mailFrom: process.env.MAIL_FROM || 'Hromada <no-reply@hromada.localhost>',
@@ -67,6 +71,9 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
   };
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     throw new Error('Configuration error: DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  if (!FILE_BACKENDS.includes(config.fileStorage)) {
+    throw new Error(`Configuration error: FILE_STORAGE must be local or postgres, got "${config.fileStorage}"`);
   }
   if (config.datastoreReadUrl && !/^postgres(ql)?:\/\/[^/]+/.test(config.datastoreReadUrl)) {
     throw new Error('Configuration error: DATASTORE_READ_URL must start with postgres:// or postgresql://');

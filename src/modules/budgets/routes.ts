@@ -1,18 +1,17 @@
 // Participatory budgeting: the public pages, proposals, the experts' review, the ballot, paper
 // ballots, results, implementation reports, exports (CSV, GeoJSON, Pabulib) and /api/v1.
 // Who may do what is decided in service.ts (canRun and the phase and author checks).
-import fs from 'node:fs';
 import fp from 'fastify-plugin';
 import { csvCell } from '../../platform/csv.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allow, signedIn } from '../../platform/http/guards.ts';
 import { actorOf, csrfBeforeFile, fieldMessages, submitForm } from '../../platform/http/forms.ts';
 import {
-  filePath,
   FileTooLargeError,
   MIME_TYPES,
   receiveUpload,
   safeFileName,
+  sendStoredFile,
   sniffFileType,
 } from '../../platform/files.ts';
 import { apiRateLimit, formRateLimit, WindowCounter } from '../../platform/http/rate-limits.ts';
@@ -605,34 +604,29 @@ async function routes(app: FastifyInstance) {
         renderProject(request, reply, cycle, project, { values: {}, errors: { [field]: request.t(message) } }, status);
       let upload;
       try {
-        upload = await receiveUpload(
-          request as never,
-          app.config.dataDir,
-          MAX_IMAGE_BYTES,
-          csrfBeforeFile(app, request, reply),
-        );
+        upload = await receiveUpload(request as never, app.files, MAX_IMAGE_BYTES, csrfBeforeFile(app, request, reply));
       } catch (error) {
         if (error instanceof FileTooLargeError) return fail('file', 'budgets.error.image_too_large', 413);
         throw error;
       }
       const stored = upload.stored;
       if (!stored) return fail('file', 'datastore.no_file', 422);
-      const discard = () => fs.rmSync(filePath(app.config.dataDir, stored.file.key), { force: true });
-      const type = sniffFileType(app.config.dataDir, stored.file.key);
+      const discard = () => app.files.remove(stored.file.key);
+      const type = await sniffFileType(app.files, stored.file.key);
       if (!type || type === 'pdf') {
-        discard();
+        await discard();
         return fail('file', 'budgets.error.image_type', 422);
       }
       const description = (upload.fields.description ?? '').trim();
       if (!description || description.length > 300) {
-        discard();
+        await discard();
         return fail('description', description ? 'validation.too_long' : 'validation.required', 422);
       }
       const count = await db.one<{ n: number }>('SELECT count(*)::int AS n FROM budget_files WHERE project_id = $1', [
         project.id,
       ]);
       if (count!.n >= MAX_IMAGES) {
-        discard();
+        await discard();
         return fail('file', 'budgets.error.too_many_images', 422);
       }
       await db.query(
@@ -668,10 +662,8 @@ async function routes(app: FastifyInstance) {
         [request.params.fid, request.params.pid, request.params.id],
       );
       if (!file) throw new NotFoundError('no such image');
-      return reply
-        .type(file.mime_type)
-        .header('cache-control', 'public, max-age=86400')
-        .send(fs.createReadStream(filePath(app.config.dataDir, file.file_key)));
+      reply.type(file.mime_type).header('cache-control', 'public, max-age=86400');
+      return sendStoredFile(request, reply, app.files, file.file_key);
     },
   );
 

@@ -463,7 +463,7 @@ async function routes(app: FastifyInstance) {
         let dataset: Dataset | null = null;
         const received = await receiveUpload(
           request as never,
-          app.config.dataDir,
+          app.files,
           app.config.uploadLimitBytes,
           async (fields) => {
             if (!fields.package_id) throw missing('package_id');

@@ -1,6 +1,5 @@
 // DataStore pages and APIs: upload a file, a resource's page with its load status, report,
 // dictionary and preview; the original file and the rows as CSV; CKAN's datastore_search.
-import fs from 'node:fs';
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
 import fp from 'fastify-plugin';
@@ -8,7 +7,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { allow } from '../../platform/http/guards.ts';
 import { actorOf, csrfBeforeFile, fieldMessages } from '../../platform/http/forms.ts';
-import { filePath, FileTooLargeError, receiveUpload, type ReceivedUpload } from '../../platform/files.ts';
+import { FileTooLargeError, receiveUpload, sendStoredFile, type ReceivedUpload } from '../../platform/files.ts';
 import { ValidationError, NotFoundError } from '../../platform/errors.ts';
 import { apiRateLimit } from '../../platform/http/rate-limits.ts';
 import { errorResponses, problemSchema } from '../../platform/http/schemas.ts';
@@ -180,7 +179,7 @@ async function routes(app: FastifyInstance) {
       try {
         ({ fields, stored } = await receiveUpload(
           request as never,
-          app.config.dataDir,
+          app.files,
           app.config.uploadLimitBytes,
           csrfBeforeFile(app, request, reply),
         ));
@@ -316,14 +315,13 @@ async function routes(app: FastifyInstance) {
       const { dataset, resource } = await loadResource(request, request.params.id);
       if (dataset.name !== request.params.name || !resource.file_key) throw new NotFoundError('file');
       const name = resource.file_name ?? 'file';
-      return reply
+      reply
         .type('application/octet-stream')
         .header(
           'content-disposition',
           `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_').replaceAll('"', '')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-        )
-        .header('content-length', String(resource.size_bytes ?? ''))
-        .send(fs.createReadStream(filePath(app.config.dataDir, resource.file_key)));
+        );
+      return sendStoredFile(request, reply, app.files, resource.file_key);
     },
   );
 

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import type { Database, Queryable } from '../../platform/db/index.ts';
 import { likePattern, quoteIdentifier } from '../../platform/db/index.ts';
-import { filePath, safeFileName, type StoredFile } from '../../platform/files.ts';
+import { fileStoreOf, safeFileName, type FileStore, type StoredFile } from '../../platform/files.ts';
 import { enqueueJob, holdsJob, type JobHandler } from '../../platform/jobs.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
@@ -209,8 +209,13 @@ export async function dropOrphanTables(db: Database, staleSeconds = 60): Promise
   return dropped;
 }
 
-/** The job handler: loads the resource's file into a new table, then swaps it in atomically. */
-export function ingestHandler(db: Database, dataDir: string): JobHandler {
+/**
+ * The job handler: loads the resource's file into a new table, then swaps it in atomically.
+ * `files`: the file store (or a data folder for the local one). A file in the database is copied
+ * to a temporary file for the load, which is removed when the load ends.
+ */
+export function ingestHandler(db: Database, files: FileStore | string): JobHandler {
+  const store = fileStoreOf(files);
   return async (job, heartbeat) => {
     const resource = await getDatastoreResource(db, job.resource_id!);
     if (!resource.file_key) throw new Error('the resource has no stored file');
@@ -226,20 +231,21 @@ export function ingestHandler(db: Database, dataDir: string): JobHandler {
     for (const { name } of earlier)
       await db.execScript(`DROP TABLE IF EXISTS datastore.${quoteIdentifier(name)} CASCADE`);
     try {
-      const source = await openSource(filePath(dataDir, resource.file_key), resource.format, resource.ingest_options);
-      let result;
-      try {
-        result = await ingestTable(
-          db,
-          source,
-          table,
-          resource.ingest_options,
-          resource.datastore_fields ?? [],
-          (phase, rows) => heartbeat({ phase, rows }),
-        );
-      } finally {
-        source.close?.();
-      }
+      const result = await store.withLocalFile(resource.file_key!, async (file) => {
+        const source = await openSource(file, resource.format, resource.ingest_options);
+        try {
+          return await ingestTable(
+            db,
+            source,
+            table,
+            resource.ingest_options,
+            resource.datastore_fields ?? [],
+            (phase, rows) => heartbeat({ phase, rows }),
+          );
+        } finally {
+          source.close?.();
+        }
+      });
       await db.transaction(async (tx) => {
         // A process that lost its lease (another server re-claimed the job) must not swap in.
         if (!(await holdsJob(tx, job))) throw new Error('this load was taken over by another process');

@@ -1,7 +1,6 @@
 // e-Petitions: public pages, the author's drafts, moderation, signing, the rules form, the
 // Atom feed, the anonymised open-data export and /api/v1. Permissions are decided in service.ts
 // (canModerate, canSee and the assert* checks every change goes through).
-import fs from 'node:fs';
 import fp from 'fastify-plugin';
 import { csvCell } from '../../platform/csv.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -12,11 +11,11 @@ import { errorResponses, pageOf, paginationQuery, problemSchema, slugParam } fro
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { escapeHtml } from '../../platform/html/html.ts';
 import {
-  filePath,
   FileTooLargeError,
   MIME_TYPES,
   receiveUpload,
   safeFileName,
+  sendStoredFile,
   sniffFileType,
 } from '../../platform/files.ts';
 import { fromKyivLocal } from '../../platform/clock.ts';
@@ -456,12 +455,7 @@ ${entries.join('\n')}
         throw new ForbiddenError('attachments are added by the author to a draft, or by the city to its response');
       let upload;
       try {
-        upload = await receiveUpload(
-          request as never,
-          app.config.dataDir,
-          MAX_FILE_BYTES,
-          csrfBeforeFile(app, request, reply),
-        );
+        upload = await receiveUpload(request as never, app.files, MAX_FILE_BYTES, csrfBeforeFile(app, request, reply));
       } catch (error) {
         if (error instanceof FileTooLargeError)
           return renderPetition(
@@ -478,14 +472,14 @@ ${entries.join('\n')}
         return renderPetition(request, reply, petition, { errors: { file: request.t('datastore.no_file') } }, 422);
       const fileName = safeFileName(stored.fileName);
       const extension = /\.([a-z]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
-      const sniffed = sniffFileType(app.config.dataDir, stored.file.key);
+      const sniffed = await sniffFileType(app.files, stored.file.key);
       // Only PDF and images, and only when the content is what the name says.
       if (
         !sniffed ||
         sniffed === 'webp' ||
         (sniffed === 'jpeg' ? !['jpg', 'jpeg'].includes(extension) : sniffed !== extension)
       ) {
-        fs.rmSync(filePath(app.config.dataDir, stored.file.key), { force: true });
+        await app.files.remove(stored.file.key);
         return renderPetition(
           request,
           reply,
@@ -525,13 +519,13 @@ ${entries.join('\n')}
       );
       if (!file) throw new NotFoundError('no such file');
       const extension = /\.([a-z]+)$/i.exec(file.file_name)?.[1]?.toLowerCase() ?? '';
-      return reply
+      reply
         .type(
           MIME_TYPES[(extension === 'jpg' ? 'jpeg' : extension) as keyof typeof MIME_TYPES] ??
             'application/octet-stream',
         )
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.file_name)}`)
-        .send(fs.createReadStream(filePath(app.config.dataDir, file.file_key)));
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.file_name)}`);
+      return sendStoredFile(request, reply, app.files, file.file_key);
     },
   );
 

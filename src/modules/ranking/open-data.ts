@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import type { Queryable } from '../../platform/db/index.ts';
 import type { Actor } from '../../platform/audit.ts';
-import { storeStream } from '../../platform/files.ts';
+import { fileStoreOf, type FileStore } from '../../platform/files.ts';
 import { addResource, createDataset, getDataset } from '../catalog/service.ts';
 import { addUploadedResource, replaceUploadedFile } from '../datastore/service.ts';
 import type { Board, IndicatorScore } from './board.ts';
@@ -13,13 +13,17 @@ import { scoreRecords, tableCsv } from './records.ts';
 
 export const rankingDatasetName = (citySlug: string) => `${citySlug}-transparency-ranking`.slice(0, 100);
 
-/** With a data folder the scores are stored as CSV files for the DataStore; without one (some tests, the demo without files) the resource links to the export. */
+/**
+ * With a file store (or a data folder for the local one) the scores are stored as CSV files for
+ * the DataStore, in `db`'s transaction; without one (some tests, the demo without files) the
+ * resource links to the export.
+ */
 export async function publishRankingData(
   db: Queryable,
   actor: Actor,
   board: Board,
   scores: IndicatorScore[],
-  dataDir: string | null,
+  files: FileStore | string | null,
   onlyCityId?: number,
 ): Promise<void> {
   const { campaign } = board;
@@ -61,7 +65,7 @@ export async function publishRankingData(
     const full = await getDataset(db, name, { all: true });
     const fileName = `transparency-${campaign.year}-campaign-${campaign.id}.csv`;
     const resourceName = `${campaign.year}: оцінки за індикаторами / scores by indicator`;
-    if (!dataDir) {
+    if (!files) {
       if (!(await db.one('SELECT 1 FROM resources WHERE dataset_id = $1 AND name = $2', [full.id, resourceName]))) {
         await addResource(db, actor, full, {
           name: resourceName,
@@ -76,10 +80,10 @@ export async function publishRankingData(
       board,
       scores.filter((s) => s.city_id === row.cityId),
     );
-    const stored = await storeStream(
-      dataDir,
+    const stored = await fileStoreOf(files).put(
       Readable.from([Buffer.from(tableCsv(table), 'utf8')]),
       Number.MAX_SAFE_INTEGER,
+      { db },
     );
     const existing = await db.one<{ id: string }>('SELECT id FROM resources WHERE dataset_id = $1 AND file_name = $2', [
       full.id,

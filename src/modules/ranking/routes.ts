@@ -2,7 +2,6 @@
 // comparison, indicator pages, the best-practices library, recommendations reports, the
 // methodology of each year, appeals (filed by anyone signed in during the window), the open
 // exports (CSV, XLSX, JSON) and /api/v1. Results are public from the provisional phase on.
-import fs from 'node:fs';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { neutraliseFormula } from '../../platform/csv.ts';
@@ -12,11 +11,11 @@ import { apiRateLimit, formRateLimit } from '../../platform/http/rate-limits.ts'
 import { errorResponses, problemSchema } from '../../platform/http/schemas.ts';
 import { layout, type Page } from '../../platform/html/layout.ts';
 import {
-  filePath,
   FileTooLargeError,
   MIME_TYPES,
   receiveUpload,
   safeFileName,
+  sendStoredFile,
   sniffFileType,
 } from '../../platform/files.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
@@ -103,12 +102,7 @@ export async function evidenceFiles(db: Queryable, campaignId: number, cityId: n
 export async function receiveEvidence(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
   let upload;
   try {
-    upload = await receiveUpload(
-      request as never,
-      app.config.dataDir,
-      MAX_EVIDENCE_BYTES,
-      csrfBeforeFile(app, request, reply),
-    );
+    upload = await receiveUpload(request as never, app.files, MAX_EVIDENCE_BYTES, csrfBeforeFile(app, request, reply));
   } catch (error) {
     if (error instanceof FileTooLargeError)
       return { fields: {}, stored: null, problem: { message: 'ranking.error.file_too_large', status: 413 } };
@@ -116,9 +110,9 @@ export async function receiveEvidence(app: FastifyInstance, request: FastifyRequ
   }
   const stored = upload.stored;
   if (!stored) return { ...upload, problem: null, type: null };
-  const type = sniffFileType(app.config.dataDir, stored.file.key);
+  const type = await sniffFileType(app.files, stored.file.key);
   if (!type) {
-    fs.rmSync(filePath(app.config.dataDir, stored.file.key), { force: true });
+    await app.files.remove(stored.file.key);
     return { fields: upload.fields, stored: null, problem: { message: 'ranking.error.file_type', status: 422 } };
   }
   return { ...upload, problem: null, type };
@@ -366,8 +360,8 @@ async function routes(app: FastifyInstance) {
       );
       if (!city) throw new NotFoundError('this city does not take part in the campaign');
       const evidence = await receiveEvidence(app, request, reply);
-      const discard = () => {
-        if (evidence.stored) fs.rmSync(filePath(app.config.dataDir, evidence.stored.file.key), { force: true });
+      const discard = async () => {
+        if (evidence.stored) await app.files.remove(evidence.stored.file.key);
       };
       if (evidence.problem)
         return renderCity(
@@ -401,7 +395,7 @@ async function routes(app: FastifyInstance) {
           }
         });
       } catch (error) {
-        discard();
+        await discard();
         if (error instanceof NotFoundError)
           return renderCity(
             request,
@@ -698,14 +692,14 @@ async function routes(app: FastifyInstance) {
       ) {
         throw new NotFoundError('no such file');
       }
-      return reply
+      reply
         .type(file.mime_type)
         .header(
           'content-disposition',
           `inline; filename="${file.file_name.replace(/[^\x20-\x7e]/g, '_').replaceAll('"', '')}"`,
         )
-        .header('x-content-type-options', 'nosniff')
-        .send(fs.createReadStream(filePath(app.config.dataDir, file.file_key)));
+        .header('x-content-type-options', 'nosniff');
+      return sendStoredFile(request, reply, app.files, file.file_key);
     },
   );
 

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allow, isAdmin, signedIn } from '../../platform/http/guards.ts';
 import { actorOf, csrfBeforeFile, fieldMessages } from '../../platform/http/forms.ts';
 import { formRateLimit } from '../../platform/http/rate-limits.ts';
-import { filePath, FileTooLargeError, receiveUpload } from '../../platform/files.ts';
+import { FileTooLargeError, receiveUpload } from '../../platform/files.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import type { Queryable } from '../../platform/db/index.ts';
 import { getCity, listCities, type City } from '../cities/service.ts';
@@ -137,7 +137,7 @@ async function routes(app: FastifyInstance) {
       try {
         upload = await receiveUpload(
           request as never,
-          app.config.dataDir,
+          app.files,
           MAX_METHODOLOGY_BYTES,
           csrfBeforeFile(app, request, reply),
         );
@@ -148,25 +148,25 @@ async function routes(app: FastifyInstance) {
       }
       const stored = upload.stored;
       if (!stored) return renderManage(request, reply, {}, { file: request.t('datastore.no_file') }, 422);
-      const path = filePath(app.config.dataDir, stored.file.key);
       try {
-        let raw: unknown;
-        if (/\.xlsx$/i.test(stored.fileName)) {
-          const sheet = await openXlsxSheet(path);
-          const rows: string[][] = [];
-          try {
-            for await (const row of sheet.rows()) if (rows.length < 5000) rows.push(row.cells);
-          } finally {
-            sheet.close();
+        // The upload is only read here, and removed below however the import ends.
+        const raw = await app.files.withLocalFile(stored.file.key, async (path): Promise<unknown> => {
+          if (/\.xlsx$/i.test(stored.fileName)) {
+            const sheet = await openXlsxSheet(path);
+            const rows: string[][] = [];
+            try {
+              for await (const row of sheet.rows()) if (rows.length < 5000) rows.push(row.cells);
+            } finally {
+              sheet.close();
+            }
+            return methodologyFromRows(rows);
           }
-          raw = methodologyFromRows(rows);
-        } else {
           try {
-            raw = JSON.parse(fs.readFileSync(path, 'utf8'));
+            return JSON.parse(fs.readFileSync(path, 'utf8'));
           } catch {
             throw new ValidationError([{ field: 'file', message: 'ranking.error.json' }]);
           }
-        }
+        });
         const document = parseMethodology(raw);
         const id = await db.transaction((tx) => importMethodology(tx, actorOf(request), document));
         return reply.redirect(`/ranking/methodologies/${id}`, 303);
@@ -178,7 +178,7 @@ async function routes(app: FastifyInstance) {
         }
         return renderManage(request, reply, {}, fieldMessages(request.t, error), error.statusCode);
       } finally {
-        fs.rmSync(path, { force: true });
+        await app.files.remove(stored.file.key);
       }
     },
   );
@@ -459,7 +459,7 @@ async function routes(app: FastifyInstance) {
               actorOf(request),
               board,
               await indicatorScores(tx, board.campaign.id),
-              app.config.dataDir,
+              app.files,
             );
           });
           return `/ranking/campaigns/${request.params.id}`;
@@ -493,7 +493,7 @@ async function routes(app: FastifyInstance) {
               actorOf(request),
               board,
               await indicatorScores(tx, board.campaign.id, { cityId }),
-              app.config.dataDir,
+              app.files,
               cityId,
             );
           });
@@ -666,7 +666,7 @@ async function routes(app: FastifyInstance) {
           request.params.code,
         ]))
       ) {
-        fs.rmSync(filePath(app.config.dataDir, evidence.stored.file.key), { force: true });
+        await app.files.remove(evidence.stored.file.key);
         throw new NotFoundError('no such indicator in this campaign’s methodology');
       }
       await saveEvidenceFile(db, {
