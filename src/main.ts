@@ -1,4 +1,4 @@
-// The command line: `hromada serve | migrate | seed-demo | users create | tokens create`.
+// The command line: `hromada serve | migrate | seed-demo | users create | tokens create | files migrate`.
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from './platform/config.ts';
 import { openDatabase, type Database } from './platform/db/index.ts';
@@ -12,7 +12,8 @@ import { translator } from './platform/i18n/locales.ts';
 import { createConfirmedUser, findUserByEmail } from './modules/accounts/service.ts';
 import { buildApp } from './app.ts';
 import { startJobWorker } from './platform/jobs.ts';
-import { openFileStore, removeAbandonedFiles } from './platform/files.ts';
+import { FILE_BACKENDS, openFileStore, removeAbandonedFiles, type FileBackend } from './platform/files.ts';
+import { migrateFiles } from './platform/file-migration.ts';
 import { dropOrphanTables, ingestHandler, INGEST_JOB } from './modules/datastore/service.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts';
 
@@ -34,6 +35,12 @@ Commands:
                                regional_coordinator needs --oblast
   tokens create --email E [--name N]
                                Create a personal API token and print it (shown once)
+  files migrate --to postgres|local [--delete-source]
+                               Copy every uploaded file the database refers to into the
+                               database (postgres) or into the data folder (local), checking
+                               each copy's size and SHA-256; safe to run again after an
+                               interruption. --delete-source removes each file from the other
+                               store once its copy is checked. Then set FILE_STORAGE.
   help, --help                 Show this text
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, HROMADA_DATA_DIR,
@@ -132,6 +139,8 @@ export async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       organization: { type: 'string' },
       oblast: { type: 'string' },
+      to: { type: 'string' },
+      'delete-source': { type: 'boolean' },
     },
   });
   const [command, sub] = positionals;
@@ -203,6 +212,31 @@ export async function main(argv: string[]): Promise<number> {
       );
       process.stdout.write(`${token}\n`);
       return 0;
+    }
+    case 'files': {
+      const to = values.to as FileBackend;
+      if (sub !== 'migrate' || !FILE_BACKENDS.includes(to))
+        throw new UsageError('usage: hromada files migrate --to postgres|local [--delete-source]');
+      const from = to === 'postgres' ? `${config.dataDir}/files` : 'the database';
+      const report = await withDatabase(config, (db) =>
+        migrateFiles(db, {
+          dataDir: config.dataDir,
+          to,
+          deleteSource: values['delete-source'] ?? false,
+          progress: (key, outcome) => {
+            if (outcome === 'copied') process.stdout.write(`copied ${key}\n`);
+          },
+        }),
+      );
+      for (const problem of report.problems) process.stderr.write(`error: ${problem}\n`);
+      process.stdout.write(
+        `Files from ${from} to ${to === 'postgres' ? 'the database' : `${config.dataDir}/files`}: ` +
+          `${report.copied} copied, ${report.present} already there, ${report.problems.length} failed` +
+          (values['delete-source'] ? `, ${report.deleted} removed from the source\n` : '\n'),
+      );
+      if (!report.problems.length)
+        process.stdout.write(`Set FILE_STORAGE=${to} on every server to use them from there.\n`);
+      return report.problems.length ? 1 : 0;
     }
     default:
       throw new UsageError(`unknown command "${command}"; run hromada --help`);

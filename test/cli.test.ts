@@ -29,7 +29,7 @@ test('users create, tokens create and the token calling the API, on a persisted 
   try {
     const help = hromada(dataDir, '--help');
     assert.equal(help.status, 0);
-    for (const command of ['serve', 'migrate', 'seed-demo', 'users create', 'tokens create'])
+    for (const command of ['serve', 'migrate', 'seed-demo', 'users create', 'tokens create', 'files migrate'])
       assert.match(help.stdout, new RegExp(command));
 
     const migrated = hromada(dataDir, 'migrate');
@@ -105,6 +105,63 @@ test('users create, tokens create and the token calling the API, on a persisted 
     } finally {
       await app.close();
     }
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('files migrate moves the uploaded files into the database and back, verified and safe to repeat', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-cli-files-'));
+  const filesIn = (dir: string) =>
+    fs.existsSync(dir)
+      ? fs.readdirSync(dir, { recursive: true }).filter((f) => fs.statSync(path.join(dir, String(f))).isFile())
+      : [];
+  const summary = (stdout: string) =>
+    /: (\d+) copied, (\d+) already there, (\d+) failed(?:, (\d+) removed from the source)?/
+      .exec(stdout)
+      ?.slice(1)
+      .map((n) => (n === undefined ? null : Number(n)));
+  try {
+    assert.equal(hromada(dataDir, 'seed-demo').status, 0); // the demo's files go to the data folder
+    const count = filesIn(path.join(dataDir, 'files')).length;
+    assert.ok(count >= 5, `the demo stores files (${count})`);
+
+    const into = hromada(dataDir, 'files', 'migrate', '--to', 'postgres', '--delete-source');
+    assert.equal(into.status, 0, into.stderr);
+    assert.deepEqual(summary(into.stdout), [count, 0, 0, count]);
+    assert.match(into.stdout, /Set FILE_STORAGE=postgres/);
+    assert.deepEqual(filesIn(path.join(dataDir, 'files')), [], 'moved out of the data folder');
+    const again = hromada(dataDir, 'files', 'migrate', '--to', 'postgres');
+    assert.deepEqual(summary(again.stdout), [0, count, 0, null], 'a second run finds them there');
+
+    const back = hromada(dataDir, 'files', 'migrate', '--to', 'local');
+    assert.equal(back.status, 0, back.stderr);
+    assert.deepEqual(summary(back.stdout), [count, 0, 0, null]);
+    const emptied = hromada(dataDir, 'files', 'migrate', '--to', 'local', '--delete-source');
+    assert.deepEqual(summary(emptied.stdout), [0, count, 0, count]);
+    assert.equal(filesIn(path.join(dataDir, 'files')).length, count);
+    const db = await openDatabase({ dataDir });
+    try {
+      assert.deepEqual(
+        await db.one(
+          'SELECT (SELECT count(*)::int FROM stored_files) AS rows, (SELECT count(*)::int FROM pg_largeobject_metadata) AS objects',
+        ),
+        { rows: 0, objects: 0 },
+      );
+    } finally {
+      await db.close();
+    }
+
+    // A lost file fails the command and is named.
+    const [lost] = filesIn(path.join(dataDir, 'files'));
+    fs.rmSync(path.join(dataDir, 'files', String(lost)));
+    const failed = hromada(dataDir, 'files', 'migrate', '--to', 'postgres');
+    assert.equal(failed.status, 1);
+    assert.match(failed.stderr, new RegExp(`error: ${String(lost)}: missing from the local store`));
+    assert.deepEqual(summary(failed.stdout), [count - 1, 0, 1, null]);
+
+    assert.equal(hromada(dataDir, 'files', 'migrate').status, 2);
+    assert.equal(hromada(dataDir, 'files', 'migrate', '--to', 's3').status, 2);
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
