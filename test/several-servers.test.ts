@@ -1,9 +1,12 @@
 // Two and three real server processes on one PostgreSQL database, as behind a load balancer:
 // rate limits hold across them and across a restart, a change shows on every server at once,
-// queued mail goes out exactly once, a background job runs once, and a server starting up
-// leaves another server's load in progress alone.
+// queued mail goes out exactly once, a file uploaded through one downloads from another, a
+// background job runs once, and a server starting up leaves another server's load in progress
+// alone. Each server has a data folder of its own, as on separate machines; files are kept in
+// the database (FILE_STORAGE=postgres).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,27 +17,28 @@ import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
 
 describe('several servers on one PostgreSQL', { skip: !process.env.TEST_POSTGRES_URL }, () => {
   let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
-  let dataDir: string;
+  let dataDirs: string; // each server's data folder is a new one in here
   let sink: SmtpSink;
   let db: pg.Client;
   let env: Record<string, string>;
   let a: ServerProcess;
   let b: ServerProcess;
+  const start = () => startServer({ ...env, HROMADA_DATA_DIR: fs.mkdtempSync(path.join(dataDirs, 'server-')) });
 
   before(async () => {
     database = await createPostgresDatabase();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-servers-'));
+    dataDirs = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-servers-'));
     sink = await startSmtpSink();
     env = {
       DATABASE_URL: database.url,
       DATASTORE_READ_URL: database.readUrl,
-      HROMADA_DATA_DIR: dataDir,
+      FILE_STORAGE: 'postgres',
       HROMADA_SECRET: 'one secret for every server of this site',
       SMTP_URL: sink.url,
       JOB_STALE_SECONDS: '5',
     };
-    a = await startServer(env); // seeds the demo content; the others find it there
-    b = await startServer(env);
+    a = await start(); // seeds the demo content; the others find it there
+    b = await start();
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
   });
@@ -43,7 +47,7 @@ describe('several servers on one PostgreSQL', { skip: !process.env.TEST_POSTGRES
     await db?.end();
     await sink?.close();
     await database?.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(dataDirs, { recursive: true, force: true });
   });
 
   test('a login limit of 10 allows 10 attempts in total across servers, and still after a restart', async () => {
@@ -58,12 +62,8 @@ describe('several servers on one PostgreSQL', { skip: !process.env.TEST_POSTGRES
       'ten wrong passwords, then refused on both',
     );
     await a.stop();
-    a = await startServer(env);
-    assert.equal(
-      await new Jar().login(a.base, 'citizen@hromada.demo', 'wrong again'),
-      429,
-      'a restart resets nothing',
-    );
+    a = await start();
+    assert.equal(await new Jar().login(a.base, 'citizen@hromada.demo', 'wrong again'), 429, 'a restart resets nothing');
   });
 
   test('a rename shows on every server at once', async () => {
@@ -98,6 +98,34 @@ describe('several servers on one PostgreSQL', { skip: !process.env.TEST_POSTGRES
     assert.equal(new Set(subjects).size, count);
   });
 
+  test('a file uploaded through one server downloads from another', async () => {
+    const jar = new Jar();
+    assert.equal(await jar.login(a.base, 'editor.lviv@hromada.demo', DEMO_PASSWORD), 303);
+    const content = crypto.randomBytes(3 * 1024 * 1024 + 4321); // several pieces of 1 MiB
+    const form = new FormData();
+    form.append('_csrf', await jar.csrf(`${a.base}/datasets/lviv-budget-2024/resources/upload`));
+    form.append('name', 'Архів');
+    form.append('file', new Blob([content]), 'archive.zip');
+    const uploaded = await jar.post(`${a.base}/datasets/lviv-budget-2024/resources/upload`, form);
+    assert.equal(uploaded.status, 303, await uploaded.text());
+    const resource = uploaded.headers.get('location')!;
+    const download = await fetch(`${b.base}${resource}/download`);
+    assert.equal(download.status, 200);
+    assert.equal(download.headers.get('content-length'), String(content.length));
+    assert.equal(download.headers.get('content-type'), 'application/octet-stream');
+    assert.ok(Buffer.from(await download.arrayBuffer()).equals(content), 'the same bytes from the other server');
+    const stored = await db.query(
+      'SELECT s.size, s.sha256 FROM stored_files s JOIN resources r ON r.file_key = s.key WHERE r.id = $1',
+      [/([0-9a-f-]{36})$/.exec(resource)![1]],
+    );
+    assert.deepEqual(
+      stored.rows.map((row) => ({ size: Number(row.size), sha256: row.sha256 })),
+      [{ size: content.length, sha256: crypto.createHash('sha256').update(content).digest('hex') }],
+    );
+    for (const dir of fs.readdirSync(dataDirs))
+      assert.equal(fs.existsSync(path.join(dataDirs, dir, 'files')), false, 'no server keeps files on its disk');
+  });
+
   test('a load runs once, and survives a third server starting up', async () => {
     const jar = new Jar();
     assert.equal(await jar.login(b.base, 'editor.lviv@hromada.demo', DEMO_PASSWORD), 303);
@@ -112,7 +140,7 @@ describe('several servers on one PostgreSQL', { skip: !process.env.TEST_POSTGRES
       60,
     );
     // A rolling deploy: a third server starts while the load runs on one of the first two.
-    const c = await startServer(env);
+    const c = await start();
     try {
       const job = await waitFor(
         'the load to finish',
