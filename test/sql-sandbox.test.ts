@@ -53,7 +53,8 @@ describe('datastore_search_sql on PostgreSQL', { skip: !process.env.TEST_POSTGRE
        WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
     );
     const counts: Record<string, number> = {};
-    for (const { name } of tables.rows) {
+    // The requests themselves count against rate limits: those rows are meant to change.
+    for (const { name } of tables.rows.filter((t) => t.name !== 'public.rate_limits')) {
       counts[name] = (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name}`)).rows[0]!.n;
     }
     const catalog = await admin.query(
