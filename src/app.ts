@@ -15,6 +15,7 @@ import { systemClock, type Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/index.ts';
 import { openFileStore, type FileStore } from './platform/files.ts';
 import { SharedCounter, sharedStore } from './platform/http/rate-limits.ts';
+import { DataVersions } from './platform/data-version.ts';
 import { isApiRequest, requestContext } from './platform/http/context.ts';
 import { staticAssets } from './platform/http/static.ts';
 import { healthRoutes } from './modules/health/routes.ts';
@@ -117,6 +118,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     cookieKey: 'hromada_csrf',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies, signed: true },
   });
+  // Cached pages carry the version of the data they show; NOTIFY keeps every server's numbers current.
+  const versions = new DataVersions(db);
+  await versions.start();
+  app.decorate('versions', versions);
+  app.addHook('onClose', () => versions.stop());
   // Limits are counted in the database, so they hold across servers and restarts.
   const rateCounter = new SharedCounter(db);
   app.decorate('rateCounter', rateCounter);
@@ -169,6 +175,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     clock: Clock;
+    /** The versions of cached data, kept current across servers (platform/data-version.ts). */
+    versions: DataVersions;
     files: FileStore;
   }
 }

@@ -84,10 +84,16 @@ async function resultsOf(db: Queryable, campaign: Campaign, revisionNumber?: num
   return { revision: meta, results: results.results };
 }
 
-export async function loadBoard(db: Queryable, campaign: Campaign, revisionNumber?: number): Promise<Board> {
+/** `citiesVersion`: the version of the cities' data if the caller knows it (app.versions), else it is read. */
+export async function loadBoard(
+  db: Queryable,
+  campaign: Campaign,
+  revisionNumber?: number,
+  citiesVersion?: number,
+): Promise<Board> {
   const boards = cacheOf(boardCache, db);
   // A revision never changes, but the cities' names, oblasts and populations shown with it can.
-  const citiesVersion = campaign.phase === 'published' ? await dataVersion(db, 'cities') : 0;
+  citiesVersion ??= campaign.phase === 'published' ? await dataVersion(db, 'cities') : 0;
   if (campaign.phase === 'published') {
     const latest = await db.one<{ id: number; revision: number }>(
       'SELECT id, revision FROM ranking_revisions WHERE campaign_id = $1 AND ($2::int IS NULL OR revision = $2) ORDER BY revision DESC LIMIT 1',

@@ -187,7 +187,7 @@ async function routes(app: FastifyInstance) {
     const campaign = await getCampaign(db, id);
     if (!resultsPublic(campaign) && !request.user?.isAdmin)
       throw new NotFoundError('the results of this campaign are not public yet');
-    return loadBoard(db, campaign, revision);
+    return loadBoard(db, campaign, revision, await app.versions.of('cities'));
   }
   const rowOf = (board: Board, slug: string): BoardRow => {
     const row = board.rows.find((r) => r.city.slug === slug);
@@ -287,7 +287,12 @@ async function routes(app: FastifyInstance) {
           ),
         });
       }
-      return renderBoard(request, reply, await loadBoard(db, latest), campaigns);
+      return renderBoard(
+        request,
+        reply,
+        await loadBoard(db, latest, undefined, await app.versions.of('cities')),
+        campaigns,
+      );
     },
   );
 

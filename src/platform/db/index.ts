@@ -29,6 +29,17 @@ export interface Queryable {
 
 export interface Database extends Queryable {
   readonly engine: 'pglite' | 'postgres';
+  /**
+   * Calls `onNotify` with the payload of every NOTIFY on `channel`, on a connection of its own
+   * that is re-established after a failure. `onListening(false)` says notifications may be missed
+   * from now on; `onListening(true)`, that they arrive again (anything sent in between is lost,
+   * so the caller re-reads what it keeps). Returns a function that stops listening.
+   */
+  listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onListening: (listening: boolean) => void,
+  ): Promise<() => Promise<void>>;
   /** Runs fn inside BEGIN … COMMIT; any throw rolls back. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -79,6 +90,12 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     engine: 'pglite',
     ...on(db),
     transaction: (fn) => db.transaction((tx) => fn(on(tx))),
+    // One process owns a PGlite database, and its notifications never get lost.
+    listen: async (channel, onNotify, onListening) => {
+      const stop = await db.listen(channel, onNotify);
+      onListening(true);
+      return () => stop();
+    },
     close: () => db.close(),
   };
 }
@@ -166,7 +183,58 @@ async function openPostgres(url: string): Promise<Database> {
         client.release();
       }
     },
+    listen: (channel, onNotify, onListening) => listenPostgres(url, channel, onNotify, onListening),
     close: () => pool.end(),
+  };
+}
+
+/** LISTEN on a connection of its own, reconnecting (1 s, 2 s, … 30 s apart) whenever it drops. */
+async function listenPostgres(
+  url: string,
+  channel: string,
+  onNotify: (payload: string) => void,
+  onListening: (listening: boolean) => void,
+): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  let delay = 1000;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url, application_name: 'hromada listener' });
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? '');
+    });
+    next.on('error', () => lost(next));
+    next.on('end', () => lost(next));
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${quoteIdentifier(channel)}`);
+    } catch {
+      lost(next);
+      return;
+    }
+    if (stopped) return void next.end().catch(() => {});
+    client = next;
+    delay = 1000;
+    onListening(true);
+  };
+  const lost = (which: pg.Client) => {
+    which.end().catch(() => {});
+    if (client && client !== which) return;
+    client = undefined;
+    onListening(false);
+    if (stopped || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect();
+    }, delay);
+    delay = Math.min(delay * 2, 30_000);
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
   };
 }
 
