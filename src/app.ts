@@ -17,6 +17,7 @@ import { openFileStore, type FileStore } from './platform/files.ts';
 import { SharedCounter, sharedStore } from './platform/http/rate-limits.ts';
 import { DataVersions } from './platform/data-version.ts';
 import { isApiRequest, requestContext } from './platform/http/context.ts';
+import { strictFormParser } from './platform/http/input.ts';
 import { staticAssets } from './platform/http/static.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
@@ -113,7 +114,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hsts: secureCookies,
   });
   await app.register(cookie, { secret: cookieSecret(config) });
-  await app.register(formbody);
+  // Form bodies that are not valid percent-encoded UTF-8 are refused as they are parsed.
+  await app.register(formbody, { parser: strictFormParser });
   await app.register(csrf, {
     cookieKey: 'hromada_csrf',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies, signed: true },

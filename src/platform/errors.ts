@@ -7,6 +7,8 @@ export interface FieldProblem {
   /** A locale key, e.g. "validation.required". */
   message: string;
   params?: Record<string, string | number>;
+  /** Where a request parameter was: the query string, the path or the body (forms leave it out). */
+  in?: 'query' | 'path' | 'body';
 }
 
 /** Input that breaks a rule: status 422 by default, 409 for conflicts such as a duplicate. */

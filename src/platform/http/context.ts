@@ -8,7 +8,8 @@ import { DEFAULT_LOCALE, isLocale, translator, type Locale, type Translate } fro
 import { SESSION_COOKIE, userForApiToken, userForSession, type CurrentUser } from '../auth.ts';
 import { layout, type Page, type PageContext } from '../html/layout.ts';
 import { html } from '../html/html.ts';
-import { ValidationError } from '../errors.ts';
+import { ValidationError, type FieldProblem } from '../errors.ts';
+import { refuseHostileInput, refuseNonFiniteNumbers } from './input.ts';
 import type { Database } from '../db/index.ts';
 
 export const LOCALE_COOKIE = 'hromada_lang';
@@ -28,6 +29,11 @@ declare module 'fastify' {
     page(page: Page, statusCode?: number): FastifyReply;
     problem(status: number, title: string, detail?: string, extra?: Record<string, unknown>): FastifyReply;
   }
+}
+
+/** One problem as text: the field, where it was when it came in a request, and the message. */
+export function describeProblem(t: Translate, problem: FieldProblem): string {
+  return `${problem.field}${problem.in ? ` (${t(`errors.in_${problem.in}`)})` : ''}: ${t(problem.message, problem.params)}`;
 }
 
 export function isApiRequest(request: FastifyRequest): boolean {
@@ -107,6 +113,11 @@ export const requestContext = fp(async (app) => {
     }
   });
 
+  // NUL bytes, broken percent-encoding, repeated parameters and non-finite numbers never reach a
+  // module (input.ts): refused before schema validation, and after it for what the schema coerced.
+  app.addHook('preValidation', refuseHostileInput);
+  app.addHook('preHandler', refuseNonFiniteNumbers);
+
   app.setNotFoundHandler((request, reply) => {
     if (isApiRequest(request))
       return reply.problem(404, 'Not Found', `No resource at ${request.method} ${request.url.split('?')[0]}`);
@@ -129,10 +140,14 @@ export const requestContext = fp(async (app) => {
       if (error instanceof ValidationError) {
         return reply.problem(
           error.statusCode,
-          'Invalid input',
-          error.problems.map((p) => `${p.field}: ${t(p.message, p.params)}`).join('; '),
+          error.statusCode === 400 ? 'Invalid request' : 'Invalid input',
+          error.problems.map((p) => describeProblem(t, p)).join('; '),
           {
-            errors: error.problems.map((p) => ({ pointer: `/${p.field}`, detail: t(p.message, p.params) })),
+            errors: error.problems.map((p) => ({
+              pointer: `/${p.field}`,
+              ...(p.in ? { in: p.in } : {}),
+              detail: t(p.message, p.params),
+            })),
           },
         );
       }
@@ -167,11 +182,16 @@ export const requestContext = fp(async (app) => {
       413: t('errors.too_large'),
       429: t('errors.rate_limited'),
     };
-    const message = messages[status] ?? (status >= 500 ? t('errors.server') : error.message);
+    // Input refused outside a form's own handling lists each problem with its field and where it was.
+    const invalid = error instanceof ValidationError ? error : null;
+    const message = invalid
+      ? t('errors.bad_request')
+      : (messages[status] ?? (status >= 500 ? t('errors.server') : error.message));
+    const problems = invalid?.problems.map((p) => html`<li>${describeProblem(t, p)}</li>`);
     return reply.page(
       {
         title: t('errors.title'),
-        body: html`<h1>${t('errors.title')}</h1><p class="notice error" role="alert">${message}</p><p><a href="/">${t('nav.home')}</a></p>`,
+        body: html`<h1>${t('errors.title')}</h1><p class="notice error" role="alert">${message}</p>${problems ? html`<ul>${problems}</ul>` : ''}<p><a href="/">${t('nav.home')}</a></p>`,
       },
       status,
     );
