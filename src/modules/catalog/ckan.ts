@@ -1,8 +1,9 @@
 // The CKAN Action API (/api/3/action/...) over the catalog, with CKAN's envelope, error types and
 // status codes, so that scripts and harvesters written for CKAN portals such as data.gov.ua work
 // unchanged. In CKAN terms an "organization" is the publishing city and a "group" an EU theme.
+import { STATUS_CODES } from 'node:http';
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../../platform/http/forms.ts';
 import { likePattern } from '../../platform/db/index.ts';
 import { apiRateLimit } from '../../platform/http/rate-limits.ts';
@@ -49,12 +50,37 @@ export class CkanError extends Error {
 export const missing = (field: string) =>
   new CkanError(409, 'Validation Error', `Missing value: ${field}`, { [field]: ['Missing value'] });
 
-export function text(params: Params, field: string): string | undefined {
+export function text(params: Params, field: string, max = Number.POSITIVE_INFINITY): string | undefined {
   const value = params[field];
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string' && typeof value !== 'number')
     throw new CkanError(409, 'Validation Error', `${field} must be a string`, { [field]: ['Must be a string'] });
-  return String(value);
+  const result = String(value);
+  if (result.length > max)
+    throw new CkanError(409, 'Validation Error', `${field} is longer than ${max} characters`, {
+      [field]: [`At most ${max} characters`],
+    });
+  return result;
+}
+
+/**
+ * A list of CKAN dictionaries (groups, tags, extras) whose `key` is text, or undefined when the
+ * field is absent or null. Anything else is CKAN's 409 Validation Error naming the field and item.
+ */
+function dictList(params: Params, field: string, key: string): Record<string, unknown>[] | undefined {
+  const value = params[field];
+  if (value === undefined || value === null) return undefined;
+  const fail = (problem: string) =>
+    new CkanError(409, 'Validation Error', `${field}: ${problem}`, { [field]: [problem] });
+  if (!Array.isArray(value)) throw fail('Must be a list of dictionaries');
+  value.forEach((item: unknown, index) => {
+    if (!item || typeof item !== 'object' || Array.isArray(item))
+      throw fail(`Item ${index} must be a dictionary with a "${key}"`);
+    const named = (item as Record<string, unknown>)[key];
+    if (typeof named !== 'string' && typeof named !== 'number')
+      throw fail(`Item ${index} must have a "${key}" that is text`);
+  });
+  return value as Record<string, unknown>[];
 }
 
 export function integer(params: Params, field: string, fallback: number, min: number, max: number): number {
@@ -163,7 +189,9 @@ function parseFq(fq: string | undefined): Partial<DatasetQuery> {
     license_id: 'license',
     groups: 'theme',
   };
-  for (const match of fq.matchAll(/(\+?[a-z_]+):(?:"([^"]*)"|(\S+))/g)) {
+  // A field starts a word: otherwise a long run of letters without a colon is tried from each of
+  // its letters (100 KB took seven seconds).
+  for (const match of fq.matchAll(/(?<![\w+])(\+?[a-z_]+):(?:"([^"]*)"|(\S+))/g)) {
     const field = match[1]!.replace(/^\+/, '');
     const target = fields[field];
     if (!target)
@@ -198,9 +226,9 @@ const FACET_FIELDS: Record<string, 'city' | 'keyword' | 'format' | 'license' | '
 
 /** A form-or-JSON dataset body in CKAN terms, translated to the catalog's fields. */
 function toCatalogBody(params: Params, base: Dataset | null): Record<string, unknown> {
-  const extras = new Map(
-    (Array.isArray(params.extras) ? params.extras : []).map((e: { key?: string; value?: string }) => [e.key, e.value]),
-  );
+  const extras = new Map((dictList(params, 'extras', 'key') ?? []).map((e) => [String(e.key), e.value]));
+  const groups = dictList(params, 'groups', 'name');
+  const tags = dictList(params, 'tags', 'name');
   const pick = <T>(value: T | undefined, fallback: T) => (value === undefined ? fallback : value);
   return {
     name: pick(params.name, base?.name),
@@ -212,10 +240,8 @@ function toCatalogBody(params: Params, base: Dataset | null): Record<string, unk
     description_en: base?.description_en,
     description_bg: base?.description_bg,
     license_id: pick(params.license_id, base?.license_id ?? 'CC-BY-4.0'),
-    themes: Array.isArray(params.groups)
-      ? params.groups.map((g: { name?: string }) => String(g.name ?? '').toUpperCase())
-      : base?.themes,
-    keywords: Array.isArray(params.tags) ? params.tags.map((tag: { name?: string }) => tag.name) : base?.keywords,
+    themes: groups ? groups.map((g) => String(g.name).toUpperCase()) : base?.themes,
+    keywords: tags ? tags.map((tag) => String(tag.name)) : base?.keywords,
     frequency: pick(extras.get('frequency'), base?.frequency),
     contact_name: pick(params.maintainer, base?.contact_name),
     contact_email: pick(params.maintainer_email, base?.contact_email),
@@ -313,7 +339,7 @@ async function routes(app: FastifyInstance) {
         throw new CkanError(409, 'Validation Error', `sort not supported: ${sortText}`, {
           sort: [`Use one of: ${Object.keys(SORTS).join('; ')}`],
         });
-      let q = text(params, 'q');
+      let q = text(params, 'q', 1000);
       if (q === '*:*') q = undefined;
       let facetFields: string[] = [];
       const rawFacets = params['facet.field'];
@@ -337,7 +363,7 @@ async function routes(app: FastifyInstance) {
         sort,
         limit: rows,
         offset: start,
-        ...parseFq(text(params, 'fq')),
+        ...parseFq(text(params, 'fq', 1000)),
         visibility: visibilityFor(request.user),
       });
       const resources = await listResources(
@@ -402,7 +428,7 @@ async function routes(app: FastifyInstance) {
     },
 
     tag_list: async (params) => {
-      const query = text(params, 'query');
+      const query = text(params, 'query', 1000);
       const rows = await db.query<{ tag: string }>(
         `SELECT DISTINCT k AS tag FROM datasets d, unnest(d.keywords) k WHERE d.state = 'published' ${query ? 'AND k ILIKE $1' : ''} ORDER BY k`,
         query ? [likePattern(query)] : [],
@@ -538,9 +564,69 @@ async function routes(app: FastifyInstance) {
       hide: true,
       params: { type: 'object', properties: { action: { type: 'string', pattern: '^[a-z_]{1,60}$' } } },
     },
+    errorHandler: ckanErrorHandler(app, (request) => (request.params as { action?: string }).action ?? ''),
   };
   app.get<{ Params: { action: string } }>('/api/3/action/:action', options, respond);
   app.post<{ Params: { action: string } }>('/api/3/action/:action', options, respond);
+}
+
+/** Any error as CKAN gives it: a status and the `error` object with CKAN's `__type`. */
+function ckanErrorOf(error: unknown): { status: number; error: Record<string, unknown> } {
+  if (error instanceof CkanError)
+    return { status: error.status, error: { __type: error.type, message: error.message, ...error.fields } };
+  if (error instanceof ForbiddenError)
+    return {
+      status: 403,
+      error: { __type: 'Authorization Error', message: 'Access denied: you may not change this dataset' },
+    };
+  if (error instanceof NotFoundError)
+    return { status: 404, error: { __type: 'Not Found Error', message: 'Not found' } };
+  if (error instanceof ValidationError) return ckanErrorOf(validationToCkan(error));
+  const fastify = error as Partial<FastifyError>;
+  if (fastify.validation) {
+    // The request's schema: the action name in the path, else a parameter.
+    if (fastify.validationContext === 'params')
+      return { status: 400, error: { __type: 'Bad request', message: 'Bad request - Action name not known' } };
+    const fields: Record<string, string[]> = {};
+    for (const v of fastify.validation) {
+      const name = (v.params as { missingProperty?: string }).missingProperty ?? v.instancePath.replace(/^\//, '');
+      (fields[name || 'request'] ??= []).push(v.message ?? 'Invalid value');
+    }
+    return { status: 409, error: { __type: 'Validation Error', message: fastify.message, ...fields } };
+  }
+  const status = fastify.statusCode && fastify.statusCode >= 400 && fastify.statusCode < 600 ? fastify.statusCode : 500;
+  if (status >= 500) return { status, error: { __type: 'Internal Server Error', message: 'Internal Server Error' } };
+  const message = fastify.message || STATUS_CODES[status] || 'Error';
+  if (status !== 400) return { status, error: { __type: STATUS_CODES[status] ?? 'Error', message } };
+  // A body that is not JSON: CKAN's "Bad request - JSON Error".
+  const json = fastify.code?.startsWith('FST_ERR_CTP_') ? 'JSON Error: ' : '';
+  return { status, error: { __type: 'Bad request', message: `Bad request - ${json}${message}` } };
+}
+
+/** Sends an error in CKAN's envelope; a server error is logged. */
+function sendCkanError(
+  app: FastifyInstance,
+  name: string,
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const ckan = ckanErrorOf(error);
+  if (ckan.status >= 500 && ckan.status !== 503) request.log.error({ err: error }, 'request failed');
+  const help = `${app.config.publicUrl}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
+  return reply
+    .code(ckan.status)
+    .type('application/json; charset=utf-8')
+    .send({ help, success: false, error: ckan.error });
+}
+
+/**
+ * For a CKAN route's options: errors raised before the action runs (a body that is not JSON,
+ * input the platform refuses, a schema) come in CKAN's envelope too, not as problem details.
+ */
+function ckanErrorHandler(app: FastifyInstance, name: (request: FastifyRequest) => string) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+    sendCkanError(app, name(request), error, request, reply);
 }
 
 /** Answers one action call in CKAN's envelope, mapping our errors to CKAN's types and codes. */
@@ -552,32 +638,32 @@ export async function ckanRespond(
   reply: FastifyReply,
 ) {
   const help = `${app.config.publicUrl}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
-  const fail = (status: number, error: Record<string, unknown>) =>
-    reply.code(status).type('application/json; charset=utf-8').send({ help, success: false, error });
-  if (!action) return fail(400, { __type: 'Bad request', message: `Bad request - Action name not known: ${name}` });
+  if (!action)
+    return sendCkanError(
+      app,
+      name,
+      new CkanError(400, 'Bad request', `Bad request - Action name not known: ${name}`),
+      request,
+      reply,
+    );
   const body = request.body && typeof request.body === 'object' ? (request.body as Params) : {};
   const params: Params = { ...(request.query as Params), ...body };
   try {
     const result = await action(params, request);
     return reply.type('application/json; charset=utf-8').send({ help, success: true, result });
   } catch (error) {
-    if (error instanceof CkanError)
-      return fail(error.status, { __type: error.type, message: error.message, ...error.fields });
-    if (error instanceof ForbiddenError)
-      return fail(403, { __type: 'Authorization Error', message: 'Access denied: you may not change this dataset' });
-    if (error instanceof NotFoundError) return fail(404, { __type: 'Not Found Error', message: 'Not found' });
-    if (error instanceof ValidationError) {
-      const ckan = validationToCkan(error);
-      return fail(ckan.status, { __type: ckan.type, message: ckan.message, ...ckan.fields });
-    }
-    throw error;
+    return sendCkanError(app, name, error, request, reply);
   }
 }
 
 /** Registers one CKAN action of another module at its own path, with the same envelope. */
 export function registerCkanAction(app: FastifyInstance, name: string, action: Action): void {
   const handler = (request: FastifyRequest, reply: FastifyReply) => ckanRespond(app, name, action, request, reply);
-  const options = { config: apiRateLimit(app), schema: { hide: true } };
+  const options = {
+    config: apiRateLimit(app),
+    schema: { hide: true },
+    errorHandler: ckanErrorHandler(app, () => name),
+  };
   app.get(`/api/3/action/${name}`, options, handler);
   app.post(`/api/3/action/${name}`, options, handler);
 }
