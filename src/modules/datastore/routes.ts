@@ -483,17 +483,8 @@ async function routes(app: FastifyInstance) {
       const { resource } = await loadResource(request, request.params.id);
       if (!resource.datastore_table) throw new NotFoundError('this resource has no DataStore table');
       const { query } = request;
-      let filters: unknown;
-      try {
-        filters = query.filters ? JSON.parse(query.filters) : undefined;
-      } catch {
-        filters = null;
-      }
-      if (filters !== undefined && !isFilterObject(filters)) {
-        throw new ValidationError([{ field: 'filters', message: 'validation.filters_json' }]);
-      }
       const result = await searchDatastore(db, resource, {
-        filters: filters as Record<string, unknown> | undefined,
+        filters: filtersParam(query.filters),
         q: query.q,
         sort: sortList(query.sort),
         fields: fieldList(query.fields),
@@ -545,28 +536,22 @@ async function routes(app: FastifyInstance) {
     async (request, reply) => {
       const { resource } = await loadResource(request, request.params.id);
       const format = request.query.format ?? 'csv';
-      const query = {
-        ...datastoreQuery({ resource_id: resource.id, filters: request.query.filters, q: request.query.q }),
-        sort: [],
-        includeTotal: false,
-      };
       const ids = (resource.datastore_fields ?? []).map((f) => f.id);
       if (!resource.datastore_table) throw new NotFoundError('this resource has no DataStore table');
+      const query = { filters: filtersParam(request.query.filters), q: request.query.q, sort: [], includeTotal: false };
+      const page = (afterId: number) =>
+        searchDatastore(db, resource, { ...query, fields: ['_id', ...ids], limit: 5000, offset: 0, afterId });
+      // The first page is read before the answer starts, so that a filter the table cannot take
+      // is an error page, not a download cut off after its headers.
+      const first = await page(0);
       const line = format === 'tsv' ? tsvLine : csvLine;
       async function* pages(limit = Infinity) {
-        let afterId = 0;
+        let records = first.records;
         for (let read = 0; read < limit; ) {
-          const page = await searchDatastore(db, resource, {
-            ...query,
-            fields: ['_id', ...ids],
-            limit: 5000,
-            offset: 0,
-            afterId,
-          });
-          yield page.records.slice(0, limit - read);
-          read += page.records.length;
-          if (page.records.length < 5000) break;
-          afterId = page.records.at(-1)!._id as number;
+          yield records.slice(0, limit - read);
+          read += records.length;
+          if (records.length < 5000) break;
+          records = (await page(records.at(-1)!._id as number)).records;
         }
       }
       if (format === 'xlsx') {
@@ -612,6 +597,20 @@ async function routes(app: FastifyInstance) {
         .send(Readable.from(body()));
     },
   );
+
+  /** The `filters` query parameter of the records API and the dump: a JSON object of field: value. */
+  function filtersParam(text: string | undefined): Record<string, unknown> | undefined {
+    if (!text) return undefined;
+    let filters: unknown;
+    try {
+      filters = JSON.parse(text);
+    } catch {
+      filters = null;
+    }
+    if (!isFilterObject(filters))
+      throw new ValidationError([{ field: 'filters', message: 'validation.filters_json', in: 'query' }]);
+    return filters as Record<string, unknown>;
+  }
 
   /** datastore_search's parameters, as CKAN takes them, checked. */
   function datastoreQuery(p: Params): DatastoreQuery {
