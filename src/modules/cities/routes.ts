@@ -6,6 +6,7 @@ import { allow } from '../../platform/http/guards.ts';
 import { actorOf, submitForm } from '../../platform/http/forms.ts';
 import { apiRateLimit } from '../../platform/http/rate-limits.ts';
 import {
+  adminListQuery,
   errorResponses,
   localizedText,
   pageOf,
@@ -289,16 +290,25 @@ async function routes(app: FastifyInstance) {
 
   // ---- Admin ----
   const admin = { preHandler: allow(canManageCities) };
-  app.get<{ Querystring: { offset?: number; saved?: string } }>('/admin/cities', admin, async (request, reply) => {
-    const offset = Math.max(0, Number(request.query.offset) || 0);
-    const result = await listCities(db, { locale: request.locale, limit: 50, offset });
-    const notice = request.query.saved ? request.t('admin.saved') : undefined;
-    return reply.page({
-      title: request.t('admin.cities'),
-      nav: 'admin',
-      body: adminCityListPage(request.pageContext(), result.items, { total: result.total, limit: 50, offset }, notice),
-    });
-  });
+  app.get<{ Querystring: { offset: number; saved?: string } }>(
+    '/admin/cities',
+    { ...admin, schema: { querystring: adminListQuery } },
+    async (request, reply) => {
+      const { offset } = request.query;
+      const result = await listCities(db, { locale: request.locale, limit: 50, offset });
+      const notice = request.query.saved ? request.t('admin.saved') : undefined;
+      return reply.page({
+        title: request.t('admin.cities'),
+        nav: 'admin',
+        body: adminCityListPage(
+          request.pageContext(),
+          result.items,
+          { total: result.total, limit: 50, offset },
+          notice,
+        ),
+      });
+    },
+  );
 
   app.get('/admin/cities/new', admin, async (request, reply) => {
     const oblasts = await listOblasts(db, request.locale);

@@ -5,6 +5,7 @@ import { allow } from '../../platform/http/guards.ts';
 import { actorOf, submitForm } from '../../platform/http/forms.ts';
 import { apiRateLimit } from '../../platform/http/rate-limits.ts';
 import {
+  adminListQuery,
   errorResponses,
   localizedText,
   pageOf,
@@ -105,11 +106,11 @@ async function routes(app: FastifyInstance) {
   const allCities = (request: { locale: 'uk' | 'en' | 'bg' }) =>
     listCities(db, { locale: request.locale, limit: 1000, offset: 0 }).then((r) => r.items);
 
-  app.get<{ Querystring: { offset?: number; saved?: string } }>(
+  app.get<{ Querystring: { offset: number; saved?: string } }>(
     '/admin/organizations',
-    admin,
+    { ...admin, schema: { querystring: adminListQuery } },
     async (request, reply) => {
-      const offset = Math.max(0, Number(request.query.offset) || 0);
+      const { offset } = request.query;
       const result = await listOrganizations(db, { limit: 50, offset });
       return reply.page({
         title: request.t('admin.organizations'),

@@ -6,6 +6,12 @@ export const paginationQuery = {
   offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0, description: 'How many items to skip.' },
 } as const;
 
+/** The query of an admin list page: where the page starts, and the "saved" notice after a change. */
+export const adminListQuery = {
+  type: 'object',
+  properties: { offset: paginationQuery.offset, saved: { type: 'string', maxLength: 100 } },
+} as const;
+
 export function pageOf(item: object) {
   return {
     type: 'object',
