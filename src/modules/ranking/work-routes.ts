@@ -10,6 +10,7 @@ import { actorOf, csrfBeforeFile, fieldMessages } from '../../platform/http/form
 import { formRateLimit } from '../../platform/http/rate-limits.ts';
 import { FileTooLargeError, receiveUpload } from '../../platform/files.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { Checker } from '../../platform/validate.ts';
 import type { Queryable } from '../../platform/db/index.ts';
 import { getCity, listCities, type City } from '../cities/service.ts';
 import { openXlsxSheet, XlsxError } from '../datastore/xlsx.ts';
@@ -420,20 +421,23 @@ async function routes(app: FastifyInstance) {
   campaignAction('cities', (tx, campaign, request) =>
     setCampaignCities(tx, actorOf(request), request.user!, campaign, request.body?.cities),
   );
-  campaignAction('assignments', (tx, campaign, request) =>
-    assignAssessor(
-      tx,
-      actorOf(request),
-      request.user!,
-      campaign.id,
-      Number(request.body?.assessor),
-      Number(request.body?.city),
-      String(request.body?.override_reason ?? ''),
-    ),
-  );
+  const ID = { integer: true, min: 1, max: 2_147_483_647, required: true };
+  campaignAction('assignments', (tx, campaign, request) => {
+    const check = new Checker(request.body);
+    const assessor = check.number('assessor', ID);
+    const city = check.number('city', ID);
+    const reason = check.text('override_reason', { max: 2000 });
+    check.done();
+    return assignAssessor(tx, actorOf(request), request.user!, campaign.id, assessor!, city!, reason);
+  });
   campaignAction('coordinators', (tx, campaign, request) => {
-    const [id, oblast] = String(request.body?.coordinator ?? '').split(':');
-    return assignCoordinator(tx, actorOf(request), request.user!, campaign.id, Number(id), oblast ?? '');
+    // "<user id>:<oblast slug>", as the form's options give it.
+    const check = new Checker(request.body);
+    const choice = /^(\d{1,10}):([a-z0-9-]{1,80})$/.exec(check.text('coordinator', { required: true, max: 100 }));
+    const id = choice ? Number(choice[1]) : 0;
+    if (!choice || id < 1 || id > ID.max) check.fail('coordinator', 'validation.one_of');
+    check.done();
+    return assignCoordinator(tx, actorOf(request), request.user!, campaign.id, id, choice![2]!);
   });
 
   // Publishing and correcting change the results and the open datasets together.
