@@ -17,6 +17,8 @@ interface Allowance {
   used: number;
   /** Hits of the block not yet served; once the database says the limit is spent, -1. */
   left: number;
+  /** The reservation under way, which hits arriving meanwhile wait for. */
+  reserving?: Promise<void>;
 }
 
 /** Fixed-window counters in the `rate_limits` table, reserved in blocks by each server. */
@@ -30,41 +32,51 @@ export class SharedCounter {
 
   /** Counts one hit of `key`; returns its number in the window (above `max`: refused) and the ms left. */
   async hit(key: string, windowMs: number, max: number): Promise<{ current: number; ttl: number }> {
-    const now = Date.now();
-    const windowStart = Math.floor(now / windowMs) * windowMs;
-    const ttl = windowStart + windowMs - now;
-    let allowance = this.allowances.get(key);
-    if (!allowance || allowance.windowStart !== windowStart) {
-      if (this.allowances.size > 10_000) {
-        for (const [k, a] of this.allowances) if (a.windowStart + windowMs <= now) this.allowances.delete(k);
+    for (;;) {
+      const now = Date.now();
+      const windowStart = Math.floor(now / windowMs) * windowMs;
+      const ttl = windowStart + windowMs - now;
+      let allowance = this.allowances.get(key);
+      if (!allowance || allowance.windowStart !== windowStart) {
+        if (this.allowances.size > 10_000) {
+          for (const [k, a] of this.allowances) if (a.windowStart + windowMs <= now) this.allowances.delete(k);
+        }
+        allowance = { windowStart, base: 0, used: 0, left: 0 };
+        this.allowances.set(key, allowance);
       }
-      allowance = { windowStart, base: 0, used: 0, left: 0 };
-      this.allowances.set(key, allowance);
+      if (allowance.left < 0) return { current: max + 1, ttl };
+      if (allowance.left > 0) {
+        allowance.left--;
+        allowance.used++;
+        return { current: allowance.base + allowance.used, ttl };
+      }
+      // The block is spent: one reservation at a time per key; hits arriving meanwhile wait for it.
+      allowance.reserving ??= this.reserve(key, allowance, max).finally(() => {
+        allowance.reserving = undefined;
+      });
+      await allowance.reserving;
     }
-    if (allowance.left < 0) return { current: max + 1, ttl };
-    if (allowance.left === 0) {
-      const block = Math.max(1, Math.ceil(max / 20));
-      const row = await this.db.one<{ count: number }>(
-        `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, to_timestamp($2::float8 / 1000), $3)
-         ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + EXCLUDED.count RETURNING count`,
-        [key, windowStart, block],
-      );
-      const before = row!.count - block;
-      if (++this.reservations % 1000 === 0) {
-        // Windows that ended a day ago are nobody's any more.
-        await this.db.query(`DELETE FROM rate_limits WHERE window_start < now() - interval '1 day'`);
-      }
-      if (before >= max) {
-        allowance.left = -1;
-        return { current: before + 1, ttl };
-      }
-      allowance.base = before;
-      allowance.used = 0;
-      allowance.left = Math.min(block, max - before);
+  }
+
+  private async reserve(key: string, allowance: Allowance, max: number): Promise<void> {
+    const block = Math.max(1, Math.ceil(max / 20));
+    const row = await this.db.one<{ count: number }>(
+      `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, to_timestamp($2::float8 / 1000), $3)
+       ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + EXCLUDED.count RETURNING count`,
+      [key, allowance.windowStart, block],
+    );
+    const before = row!.count - block;
+    if (++this.reservations % 1000 === 0) {
+      // Windows that ended a day ago are nobody's any more.
+      await this.db.query(`DELETE FROM rate_limits WHERE window_start < now() - interval '1 day'`);
     }
-    allowance.left--;
-    allowance.used++;
-    return { current: allowance.base + allowance.used, ttl };
+    if (before >= max) {
+      allowance.left = -1;
+      return;
+    }
+    allowance.base = before;
+    allowance.used = 0;
+    allowance.left = Math.min(block, max - before);
   }
 }
 
