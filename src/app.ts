@@ -8,7 +8,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import swagger from '@fastify/swagger';
 import type { Config } from './platform/config.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
@@ -95,7 +95,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const secureCookies = config.publicUrl.startsWith('https://');
-  await app.register(helmet, {
+  // Security headers: helmet's middleware, built once (@fastify/helmet built it anew for every
+  // request, a tenth of the time of a small response).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -113,6 +115,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     hsts: secureCookies,
   });
+  app.addHook('onRequest', (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
+  );
   await app.register(cookie, { secret: cookieSecret(config) });
   // Form bodies that are not valid percent-encoded UTF-8 are refused as they are parsed.
   await app.register(formbody, { parser: strictFormParser });
