@@ -189,6 +189,30 @@ for (const engine of ENGINES) {
       assert.equal((await app.inject('/api/v1/cities/test-town')).statusCode, 404);
     });
 
+    test('anonymous visitors get the list from a cache that a change of any city renews at once', async () => {
+      const first = await app.inject('/cities?q=lviv');
+      const again = await app.inject('/cities?q=lviv');
+      assert.equal(again.body, first.body);
+      assert.match(first.body, />Львів</);
+      const api = (await app.inject('/api/v1/cities?q=lviv&lang=en')).json();
+      assert.equal(api.items[0].name.en, 'Lviv');
+      await app.db.query(`UPDATE cities SET name_uk = 'Львів-оновлено', name_en = 'Lviv renamed' WHERE slug = 'lviv'`);
+      try {
+        // The new version arrives by NOTIFY, a moment after the change commits.
+        let page = '';
+        for (let i = 0; i < 50 && !page.includes('Львів-оновлено'); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          page = (await app.inject('/cities?q=lviv')).body;
+        }
+        assert.match(page, />Львів-оновлено</);
+        assert.equal((await app.inject('/api/v1/cities?q=lviv&lang=en')).json().items[0].name.en, 'Lviv renamed');
+      } finally {
+        await app.db.query(`UPDATE cities SET name_uk = 'Львів', name_en = 'Lviv' WHERE slug = 'lviv'`);
+      }
+      // The response keeps the schema's shape: nothing beyond the documented fields.
+      assert.deepEqual(Object.keys(api).sort(), ['items', 'limit', 'offset', 'total']);
+    });
+
     test('the map page loads the island and Leaflet from this server only', async () => {
       const page = await app.inject('/cities/map');
       assert.equal(page.statusCode, 200);

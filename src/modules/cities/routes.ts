@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { allow } from '../../platform/http/guards.ts';
 import { actorOf, submitForm } from '../../platform/http/forms.ts';
 import { apiRateLimit } from '../../platform/http/rate-limits.ts';
+import { AnonymousCache } from '../../platform/http/anonymous-cache.ts';
+import { layout } from '../../platform/html/layout.ts';
 import {
   adminListQuery,
   errorResponses,
@@ -39,6 +41,9 @@ import {
 } from './service.ts';
 import { adminCityListPage, cityFormPage, cityListPage, cityMapPage, cityProfilePage } from './views.ts';
 import { canManageCities } from './policy.ts';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const HTML_TYPE = 'text/html; charset=utf-8';
 
 const oblastJson = {
   type: 'object',
@@ -125,6 +130,8 @@ const PAGE_SIZE = 25;
 async function routes(app: FastifyInstance) {
   const { db } = app;
   const oblastMap = async (locale: Locale) => new Map((await listOblasts(db, locale)).map((o) => [o.slug, o]));
+  // The public list, page and API, as anonymous visitors get it: rendered once per change of the cities.
+  const anonymous = new AnonymousCache(app.versions);
 
   // ---- API ----
   app.get<{ Querystring: ListQuery }>(
@@ -140,17 +147,15 @@ async function routes(app: FastifyInstance) {
         response: { 200: pageOf(cityJson), ...errorResponses },
       },
     },
-    async (request) => {
-      const { q, oblast, sort, lang, limit, offset } = request.query;
-      const result = await listCities(db, { q, oblast: oblast || undefined, sort, locale: lang, limit, offset });
-      const oblasts = await oblastMap(lang);
-      return {
-        items: result.items.map((c) => presentCity(c, oblasts, app.config.publicUrl)),
-        total: result.total,
-        limit,
-        offset,
-      };
-    },
+    async (request, reply) =>
+      anonymous.send(request, reply, ['cities'], async () => {
+        const { q, oblast, sort, lang, limit, offset } = request.query;
+        const result = await listCities(db, { q, oblast: oblast || undefined, sort, locale: lang, limit, offset });
+        const oblasts = await oblastMap(lang);
+        const items = result.items.map((c) => presentCity(c, oblasts, app.config.publicUrl));
+        // Serialized by the route's response schema, as Fastify would have.
+        return { type: JSON_TYPE, body: String(reply.serialize({ items, total: result.total, limit, offset })) };
+      }),
   );
 
   app.get<{ Params: { slug: string } }>(
@@ -210,32 +215,34 @@ async function routes(app: FastifyInstance) {
         },
       },
     },
-    async (request, reply) => {
-      const state = {
-        q: request.query.q ?? '',
-        oblast: request.query.oblast ?? '',
-        sort: request.query.sort,
-        offset: request.query.offset,
-        limit: PAGE_SIZE,
-      };
-      const [result, oblasts] = await Promise.all([
-        listCities(db, {
-          q: state.q || undefined,
-          oblast: state.oblast || undefined,
-          sort: state.sort,
-          locale: request.locale,
+    async (request, reply) =>
+      anonymous.send(request, reply, ['cities'], async () => {
+        const state = {
+          q: request.query.q ?? '',
+          oblast: request.query.oblast ?? '',
+          sort: request.query.sort,
+          offset: request.query.offset,
           limit: PAGE_SIZE,
-          offset: state.offset,
-        }),
-        listOblasts(db, request.locale),
-      ]);
-      const ctx = request.pageContext();
-      return reply.page({
-        title: request.t('cities.title'),
-        nav: 'cities',
-        body: cityListPage(ctx, state, result, oblasts),
-      });
-    },
+        };
+        const [result, oblasts] = await Promise.all([
+          listCities(db, {
+            q: state.q || undefined,
+            oblast: state.oblast || undefined,
+            sort: state.sort,
+            locale: request.locale,
+            limit: PAGE_SIZE,
+            offset: state.offset,
+          }),
+          listOblasts(db, request.locale),
+        ]);
+        const ctx = request.pageContext();
+        const page = {
+          title: request.t('cities.title'),
+          nav: 'cities' as const,
+          body: cityListPage(ctx, state, result, oblasts),
+        };
+        return { type: HTML_TYPE, body: layout(ctx, page) };
+      }),
   );
 
   app.get('/cities/map', async (request, reply) => {
