@@ -30,6 +30,8 @@ export interface Config {
   signRateLimitPerAddress: number;
   /** Saves of a participatory-budget ballot (page or API) per hour from one account. */
   ballotRateLimitPerAccount: number;
+  /** Files one account may upload per hour to each kind of upload (resources, attachments, photos). */
+  uploadRateLimitPerHour: number;
   /** postgres://… of the login role datastore_search_sql runs as (CKAN's datastore.read_url); unset = SQL off. */
   datastoreReadUrl: string | undefined;
   /** Connections of that role per server process: the most SQL queries running at once. */
@@ -65,6 +67,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     signRateLimitPerAccount: integer('SIGN_RATE_LIMIT_PER_ACCOUNT', 60),
     signRateLimitPerAddress: integer('SIGN_RATE_LIMIT_PER_ADDRESS', 600),
     ballotRateLimitPerAccount: integer('BALLOT_RATE_LIMIT_PER_ACCOUNT', 60),
+    uploadRateLimitPerHour: integer('UPLOAD_RATE_LIMIT_PER_HOUR', 100),
     datastoreReadUrl: process.env.DATASTORE_READ_URL || undefined,
     sqlPoolSize: integer('SQL_POOL_SIZE', 3),
     ...overrides,

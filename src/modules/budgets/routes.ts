@@ -14,7 +14,7 @@ import {
   sendStoredFile,
   sniffFileType,
 } from '../../platform/files.ts';
-import { apiRateLimit, formRateLimit, WindowCounter } from '../../platform/http/rate-limits.ts';
+import { apiRateLimit, formRateLimit, uploadRateLimit, WindowCounter } from '../../platform/http/rate-limits.ts';
 import { errorResponses, problemSchema } from '../../platform/http/schemas.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import type { Queryable } from '../../platform/db/index.ts';
@@ -584,7 +584,7 @@ async function routes(app: FastifyInstance) {
     {
       preHandler: allow(signedIn),
       schema: { params: projectParams },
-      config: { csrf: 'multipart' },
+      config: { csrf: 'multipart', ...uploadRateLimit(() => app.config.uploadRateLimitPerHour) },
     },
     async (request, reply) => {
       const cycle = await cycleOf(request.params.id);

@@ -9,7 +9,7 @@ import { allow } from '../../platform/http/guards.ts';
 import { actorOf, csrfBeforeFile, fieldMessages } from '../../platform/http/forms.ts';
 import { FileTooLargeError, receiveUpload, sendStoredFile, type ReceivedUpload } from '../../platform/files.ts';
 import { ValidationError, NotFoundError } from '../../platform/errors.ts';
-import { apiRateLimit } from '../../platform/http/rate-limits.ts';
+import { apiRateLimit, uploadRateLimit } from '../../platform/http/rate-limits.ts';
 import { errorResponses, problemSchema } from '../../platform/http/schemas.ts';
 import { getDataset, type Dataset } from '../catalog/service.ts';
 import { assertCanEditDataset, canEditDataset, canPublishData, visibilityFor } from '../catalog/policy.ts';
@@ -161,7 +161,11 @@ async function routes(app: FastifyInstance) {
   // The form's fields come before its file, so the CSRF token is checked before anything is stored.
   app.post<{ Params: { name: string } }>(
     '/datasets/:name/resources/upload',
-    { ...editor, schema: { params }, config: { csrf: 'multipart' } },
+    {
+      ...editor,
+      schema: { params },
+      config: { csrf: 'multipart', ...uploadRateLimit(() => app.config.uploadRateLimitPerHour) },
+    },
     async (request, reply) => {
       const dataset = await loadDataset(request, request.params.name);
       assertCanEditDataset(request.user, dataset);

@@ -331,6 +331,14 @@ for (const engine of ENGINES) {
         404,
         'someone else’s draft is invisible',
       );
+      // Uploads are limited per account and hour (UPLOAD_RATE_LIMIT_PER_HOUR); the author has made three.
+      const limit = app.config.uploadRateLimitPerHour;
+      app.config.uploadRateLimitPerHour = 3;
+      try {
+        assert.equal((await upload('again.pdf', '%PDF-1.4\n')).statusCode, 429);
+      } finally {
+        app.config.uploadRateLimitPerHour = limit;
+      }
     });
 
     test('the whole lifecycle: rules, draft, moderation, signing, closing, response, with deadlines in working days', async () => {

@@ -6,7 +6,7 @@ import { csvCell } from '../../platform/csv.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allow, signedIn } from '../../platform/http/guards.ts';
 import { actorOf, csrfBeforeFile, fieldMessages, submitForm } from '../../platform/http/forms.ts';
-import { apiRateLimit, formRateLimit, WindowCounter } from '../../platform/http/rate-limits.ts';
+import { apiRateLimit, formRateLimit, uploadRateLimit, WindowCounter } from '../../platform/http/rate-limits.ts';
 import { errorResponses, pageOf, paginationQuery, problemSchema, slugParam } from '../../platform/http/schemas.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { escapeHtml } from '../../platform/html/html.ts';
@@ -441,7 +441,11 @@ ${entries.join('\n')}
   // Attachments: the author's to a draft, the city's to its response. PDF and images only.
   app.post<{ Params: { id: number } }>(
     '/petitions/:id/files',
-    { preHandler: allow(signedIn), schema: { params: idParams }, config: { csrf: 'multipart' } },
+    {
+      preHandler: allow(signedIn),
+      schema: { params: idParams },
+      config: { csrf: 'multipart', ...uploadRateLimit(() => app.config.uploadRateLimitPerHour) },
+    },
     async (request, reply) => {
       const petition = await load(request, request.params.id);
       const user = request.user!;

@@ -125,6 +125,18 @@ export function apiRateLimit(app: FastifyInstance) {
 
 const FORM_WINDOW = 15 * 60_000;
 
+/** For uploads: `max()` files an hour per account (per address for anyone not signed in), per route. */
+export function uploadRateLimit(max: () => number) {
+  return {
+    rateLimit: {
+      timeWindow: 60 * 60_000,
+      max,
+      keyGenerator: (request: FastifyRequest) => `${request.user ? `user:${request.user.id}` : `ip:${request.ip}`}`,
+      errorResponseBuilder: exceeded,
+    },
+  };
+}
+
 /** For forms: `max` submissions per client address in 15 minutes. */
 export function formRateLimit(max: number) {
   return {
