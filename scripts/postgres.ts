@@ -24,7 +24,7 @@ function findBin(name: string): string {
   throw new Error(`PostgreSQL's ${name} was not found under ${root}; install Debian's postgresql package`);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

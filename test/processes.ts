@@ -1,8 +1,8 @@
 // Real server processes for the tests that need them (a crash, several servers on one database),
 // and a small HTTP client with a cookie jar that logs in and posts forms as a browser would.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../scripts/postgres.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -14,17 +14,6 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface ServerProcess {
