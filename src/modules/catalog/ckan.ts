@@ -22,10 +22,9 @@ import {
   setDatasetState,
   updateDataset,
   type Dataset,
-  type DatasetQuery,
-  type DatasetSort,
   type Resource,
 } from './service.ts';
+import { SolrError, compileSolr, parseSolr, parseSort, type SolrNode } from './solr.ts';
 import { assertCanEditDataset, editableCityIds, visibilityFor } from './policy.ts';
 import { LICENCES, licence } from './vocabularies.ts';
 import { FileTooLargeError, receiveUpload } from '../../platform/files.ts';
@@ -177,44 +176,45 @@ function packageDict(d: Dataset, resources: Resource[], cities: Map<number, City
   };
 }
 
-/** fq as CKAN clients send it: `organization:lviv tags:"бюджет" res_format:CSV`. */
-function parseFq(fq: string | undefined): Partial<DatasetQuery> {
-  const filters: Partial<DatasetQuery> = {};
-  if (!fq) return filters;
-  const fields: Record<string, keyof DatasetQuery> = {
-    organization: 'city',
-    owner_org: 'city',
-    tags: 'keyword',
-    res_format: 'format',
-    license_id: 'license',
-    groups: 'theme',
-  };
-  // A field starts a word: otherwise a long run of letters without a colon is tried from each of
-  // its letters (100 KB took seven seconds).
-  for (const match of fq.matchAll(/(?<![\w+])(\+?[a-z_]+):(?:"([^"]*)"|(\S+))/g)) {
-    const field = match[1]!.replace(/^\+/, '');
-    const target = fields[field];
-    if (!target)
-      throw new CkanError(409, 'Validation Error', `fq field not supported: ${field}`, {
-        fq: [`Field not supported: ${field}. Use one of ${Object.keys(fields).join(', ')}`],
-      });
-    const value = match[2] ?? match[3]!;
-    (filters as Record<string, string>)[target] = target === 'theme' ? value.toUpperCase() : value;
+/** As CKAN: a q with a colon goes to the standard (Lucene) parser, other q text to dismax (plain words). */
+const SOLR_SYNTAX = /:/;
+
+/** A q, fq or fq_list element parsed as Solr, or CKAN's 409 naming the parameter and the part. */
+function solrParam(field: string, value: string): SolrNode {
+  try {
+    return parseSolr(value);
+  } catch (error) {
+    if (error instanceof SolrError)
+      throw new CkanError(409, 'Validation Error', `${field}: ${error.message}`, { [field]: [error.message] });
+    throw error;
   }
-  if (fq.trim() && Object.keys(filters).length === 0)
-    throw new CkanError(409, 'Validation Error', 'fq could not be parsed', { fq: ['Expected field:value pairs'] });
-  return filters;
 }
 
-const SORTS: Record<string, DatasetSort> = {
-  'score desc, metadata_modified desc': 'relevance',
-  'score desc': 'relevance',
-  'relevance asc': 'relevance',
-  'metadata_modified desc': '-modified',
-  'metadata_modified asc': 'modified',
-  'name asc': 'name',
-  'title_string asc': 'name',
-};
+/** fq_list: a list of filter queries (a JSON list, repeated parameters or one string), each ANDed. */
+function fqList(params: Params): string[] {
+  let value = params.fq_list;
+  if (value === undefined || value === null || value === '') return [];
+  if (typeof value === 'string' && value.trimStart().startsWith('[')) {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      // Not JSON: one filter query.
+    }
+  }
+  const items = Array.isArray(value) ? value : [value];
+  const fail = (problem: string) =>
+    new CkanError(409, 'Validation Error', `fq_list: ${problem}`, { fq_list: [problem] });
+  if (items.length > 20) throw fail('At most 20 filter queries');
+  return items.map((item) => {
+    if (typeof item !== 'string') throw fail('Must be a list of strings');
+    if (item.length > 1000) throw fail('Each filter query is at most 1000 characters');
+    return item;
+  });
+}
+
+/** CKAN's boolean parameters: true, yes, t, y, 1 or on. */
+const flag = (params: Params, field: string) =>
+  params[field] === true || /^(true|yes|t|y|1|on)$/i.test(String(text(params, field) ?? ''));
 
 const FACET_FIELDS: Record<string, 'city' | 'keyword' | 'format' | 'license' | 'theme'> = {
   organization: 'city',
@@ -333,14 +333,26 @@ async function routes(app: FastifyInstance) {
     package_search: async (params, request) => {
       const rows = integer(params, 'rows', 10, 0, 1000);
       const start = integer(params, 'start', 0, 0, 10_000_000);
-      const sortText = (text(params, 'sort') ?? 'score desc, metadata_modified desc').trim().toLowerCase();
-      const sort = SORTS[sortText];
-      if (!sort)
-        throw new CkanError(409, 'Validation Error', `sort not supported: ${sortText}`, {
-          sort: [`Use one of: ${Object.keys(SORTS).join('; ')}`],
-        });
-      let q = text(params, 'q', 1000);
-      if (q === '*:*') q = undefined;
+      const sortText = (text(params, 'sort', 200) ?? 'score desc, metadata_modified desc').trim();
+      let order: ReturnType<typeof parseSort>;
+      try {
+        order = parseSort(sortText);
+      } catch (error) {
+        if (!(error instanceof SolrError)) throw error;
+        throw new CkanError(409, 'Validation Error', `sort: ${error.message}`, { sort: [error.message] });
+      }
+      // Plain words are searched as the catalog's search box does (typos, ranking); Solr syntax
+      // (fields, operators, *:*) is parsed and compiled, as are fq and each of fq_list.
+      let q = text(params, 'q', 1000)?.trim() || undefined;
+      const filters: SolrNode[] = [];
+      if (q && SOLR_SYNTAX.test(q)) {
+        filters.push(solrParam('q', q));
+        q = undefined;
+      }
+      const fq = text(params, 'fq', 1000);
+      if (fq?.trim()) filters.push(solrParam('fq', fq));
+      for (const item of fqList(params)) if (item.trim()) filters.push(solrParam('fq_list', item));
+      const filter: SolrNode | undefined = filters.length ? { kind: 'and', items: filters } : undefined;
       let facetFields: string[] = [];
       const rawFacets = params['facet.field'];
       if (rawFacets !== undefined) {
@@ -358,13 +370,19 @@ async function routes(app: FastifyInstance) {
         }
       }
       const facetLimit = integer(params, 'facet.limit', 50, -1, 1000);
+      // As CKAN: drafts only with include_drafts and private datasets only with include_private,
+      // and then only those the caller may see.
+      const visibility = visibilityFor(request.user, {
+        drafts: flag(params, 'include_drafts'),
+        private: flag(params, 'include_private'),
+      });
       const result = await searchDatasets(db, {
         q,
-        sort,
+        order,
         limit: rows,
         offset: start,
-        ...parseFq(text(params, 'fq', 1000)),
-        visibility: visibilityFor(request.user),
+        ...(filter ? { filter: (values: unknown[]) => compileSolr(filter, values) } : {}),
+        visibility,
       });
       const resources = await listResources(
         db,

@@ -13,9 +13,18 @@ export function editableCityIds(user: CurrentUser | null): number[] | null {
   return user.memberships.filter((m) => m.role === 'city_editor' && m.cityId !== null).map((m) => m.cityId!);
 }
 
-export function visibilityFor(user: CurrentUser | null): Visibility {
+/**
+ * What a reader sees besides published datasets: the drafts and private datasets of the cities
+ * they edit (an admin's, all). `include` narrows that, as CKAN's package_search does: drafts only
+ * with include_drafts, private datasets only with include_private.
+ */
+export function visibilityFor(
+  user: CurrentUser | null,
+  include: { drafts: boolean; private: boolean } = { drafts: true, private: true },
+): Visibility {
   const cities = editableCityIds(user);
-  return cities === null ? { all: true } : { all: false, cityIds: cities };
+  const states = [...(include.drafts ? (['draft'] as const) : []), ...(include.private ? (['private'] as const) : [])];
+  return cities === null ? { all: true, states } : { all: false, cityIds: cities, states };
 }
 
 /** An editor of at least one city (or an admin): may publish data, moderate petitions, run budgets. */

@@ -7,6 +7,7 @@ import { Checker, assertUnique } from '../../platform/validate.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { searchFold } from '../../platform/i18n/collation.ts';
+import type { SortKey, SortTerm } from './solr.ts';
 import {
   FREQUENCIES,
   FREQUENCY_CODES,
@@ -74,15 +75,23 @@ const DATASET_SELECT = `SELECT d.id, d.name, d.city_id, c.slug AS city_slug, d.s
   FROM datasets d JOIN cities c ON c.id = d.city_id`;
 
 /** Which non-public datasets a reader may see: all (admin) or those of some cities (their editors). */
-export type Visibility = { all: true } | { all: false; cityIds: number[] };
+export type Visibility = ({ all: true } | { all: false; cityIds: number[] }) & {
+  /** Which non-public states those readers see; both unless narrowed (CKAN's include_drafts/include_private). */
+  states?: readonly ('draft' | 'private')[];
+};
 
 /** What anonymous readers, feeds and sitemaps see: published datasets only. */
 export const PUBLIC_ONLY: Visibility = { all: false, cityIds: [] };
 
 function visibilityCondition(visibility: Visibility, params: unknown[]): string {
-  if (visibility.all) return `d.state <> 'deleted'`;
+  const states = visibility.states ?? ['draft', 'private'];
+  if (visibility.all)
+    return states.length === 2
+      ? `d.state <> 'deleted'`
+      : `d.state IN (${['published', ...states].map((s) => `'${s}'`).join(', ')})`;
+  if (!states.length) return `d.state = 'published'`;
   params.push(visibility.cityIds);
-  return `(d.state = 'published' OR (d.state IN ('draft', 'private') AND d.city_id = ANY($${params.length}::int[])))`;
+  return `(d.state = 'published' OR (d.state IN (${states.map((s) => `'${s}'`).join(', ')}) AND d.city_id = ANY($${params.length}::int[])))`;
 }
 
 export function localTitle(
@@ -131,6 +140,10 @@ export interface DatasetQuery {
   license?: string;
   keyword?: string;
   sort?: DatasetSort;
+  /** A sort as CKAN's `sort` gives it; overrides `sort`. */
+  order?: SortTerm[];
+  /** A further condition (a compiled Solr q/fq): appends its values to params and returns SQL. */
+  filter?: (params: unknown[]) => string;
   limit: number;
   offset: number;
   visibility: Visibility;
@@ -226,6 +239,7 @@ async function searchPass(
     params.push(value);
     where.push(column.replace('?', `$${params.length}`));
   };
+  if (query.filter) where.push(query.filter(params));
   filter('c.slug = ?', query.city);
   filter('? = ANY(d.themes)', query.theme);
   filter('d.license_id = ?', query.license);
@@ -246,16 +260,32 @@ async function searchPass(
     '-modified': 'modified_at DESC, id DESC',
     modified: 'modified_at ASC, id ASC',
   };
+  const SORT_SQL: Record<SortKey, string> = {
+    name: 'name COLLATE "C"',
+    title: 'title_uk COLLATE "C"',
+    created: 'created_at',
+    modified: 'modified_at',
+    score: 'rank',
+    num_resources: 'num_resources',
+    num_tags: 'cardinality(keywords)',
+    license: 'license_id COLLATE "C"',
+  };
+  const orderSql = query.order
+    ? [...query.order.map((o) => `${SORT_SQL[o.key]} ${o.desc ? 'DESC' : 'ASC'}`), 'id ASC'].join(', ')
+    : order[sort];
+  const countResources = query.order?.some((o) => o.key === 'num_resources')
+    ? '(SELECT count(*) FROM resources r WHERE r.dataset_id = d.id)'
+    : '0';
   params.push(query.limit, query.offset);
   // One scan finds the matching datasets; the page (as ids, in order), the total and all five
   // facets come from that one set in a single round trip.
   const summary = await db.query<{ facet: string; value: string; count: number }>(
     `WITH f AS MATERIALIZED (
-       SELECT d.id, d.name, d.modified_at, d.themes, d.keywords, d.license_id, c.slug AS city,
-         ${relevance.length ? relevance.join(' + ') : '0'} AS rank
+       SELECT d.id, d.name, d.modified_at, d.created_at, d.title_uk, d.themes, d.keywords, d.license_id, c.slug AS city,
+         ${countResources} AS num_resources, ${relevance.length ? relevance.join(' + ') : '0'} AS rank
        FROM datasets d JOIN cities c ON c.id = d.city_id ${whereSql})
-     SELECT * FROM (SELECT 'page' AS facet, id::text AS value, row_number() OVER (ORDER BY ${order[sort]})::int AS count
-       FROM f ORDER BY ${order[sort]} LIMIT $${params.length - 1} OFFSET $${params.length}) p
+     SELECT * FROM (SELECT 'page' AS facet, id::text AS value, row_number() OVER (ORDER BY ${orderSql})::int AS count
+       FROM f ORDER BY ${orderSql} LIMIT $${params.length - 1} OFFSET $${params.length}) p
      UNION ALL SELECT 'total', '', count(*)::int FROM f
      UNION ALL SELECT * FROM (SELECT 'city', city, count(*)::int FROM f GROUP BY city ORDER BY 3 DESC, 2 LIMIT 50) a
      UNION ALL SELECT * FROM (SELECT 'theme', t, count(*)::int FROM f, unnest(f.themes) t GROUP BY t) b
