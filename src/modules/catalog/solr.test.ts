@@ -253,6 +253,9 @@ for (const engine of ENGINES) {
         await names({ fq: 'title:бюджет' }),
         where((p) => p.title.toLowerCase().includes('бюджет')),
       );
+      // Titles in any language, whatever the letter case.
+      assert.deepEqual(await names({ fq: 'title:ЗАКЛАДИ' }), ['vinnytsia-kindergartens']);
+      assert.deepEqual(await names({ fq: 'title:"air quality"' }), ['mykolaiv-air-quality']);
       assert.deepEqual(
         await names({ q: '*:*' }),
         where(() => true),
