@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import csrf from '@fastify/csrf-protection';
+import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import helmet from 'helmet';
 import swagger from '@fastify/swagger';
@@ -16,7 +17,7 @@ import type { Database } from './platform/db/index.ts';
 import { openFileStore, type FileStore } from './platform/files.ts';
 import { SharedCounter, sharedStore } from './platform/http/rate-limits.ts';
 import { DataVersions } from './platform/data-version.ts';
-import { isApiRequest, requestContext } from './platform/http/context.ts';
+import { isApiRequest, isCkanRequest, requestContext } from './platform/http/context.ts';
 import { strictFormParser } from './platform/http/input.ts';
 import { staticAssets } from './platform/http/static.ts';
 import { healthRoutes } from './modules/health/routes.ts';
@@ -118,6 +119,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', (request, reply, done) =>
     securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
   );
+  // CORS for the read API, so that web apps on other sites can call it: the CKAN Action API (GET
+  // and POST, as CKAN clients call it) and /api/v1 (GET). The API takes no cookies, only a token
+  // in the Authorization header, so no call carries credentials a page could borrow. Pages and
+  // forms get no CORS; a preflight there is a 404. The API's resources may be loaded by other
+  // sites (JSONP scripts), unlike pages (helmet's same-origin resource policy).
+  await app.register(cors, {
+    delegator: (request, callback) => {
+      const ckan = isCkanRequest(request);
+      if (!ckan && !request.url.startsWith('/api/v1/')) return callback(null, { origin: false });
+      return callback(null, {
+        origin: '*',
+        credentials: false,
+        methods: ckan ? ['GET', 'HEAD', 'POST'] : ['GET', 'HEAD'],
+        allowedHeaders: ['Authorization', 'Content-Type', 'X-CKAN-API-Key'],
+        maxAge: 86_400,
+      });
+    },
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (isCkanRequest(request) || request.url.startsWith('/api/v1/'))
+      reply.header('cross-origin-resource-policy', 'cross-origin');
+  });
   await app.register(cookie, { secret: cookieSecret(config) });
   // Form bodies that are not valid percent-encoded UTF-8 are refused as they are parsed.
   await app.register(formbody, { parser: strictFormParser });

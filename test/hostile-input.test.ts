@@ -50,6 +50,7 @@ const EXCEPTIONS = {
 /** The CKAN actions behind /api/3/action/:action, each with the parameters it reads. */
 const CKAN_ACTIONS: Record<string, { base?: Record<string, string>; fields: string[] }> = {
   status_show: { fields: [] },
+  help_show: { base: { name: 'package_show' }, fields: ['name'] },
   license_list: { fields: [] },
   package_list: { fields: ['limit', 'offset'] },
   package_show: { base: { id: 'lviv-budget-2024' }, fields: ['id', 'name_or_id'] },

@@ -33,6 +33,73 @@ import { addUploadedResource } from '../datastore/service.ts';
 export type Params = Record<string, unknown>;
 export type Action = (params: Params, request: FastifyRequest) => Promise<unknown>;
 
+/** How an action is served: its help text (help_show) and whether it changes data (POST only). */
+export interface ActionOptions {
+  help: string;
+  write?: boolean;
+}
+
+/** Each action's help text, as help_show returns it (CKAN returns the action's docstring). */
+const HELP = new Map<string, string>();
+
+/** The catalog's actions: what each does, and those that change data, which CKAN serves by POST only. */
+const CATALOG_ACTIONS: Record<string, ActionOptions> = {
+  status_show: {
+    help: "Return a dictionary with information about the site's configuration: title, URL, CKAN version, API version, extensions.",
+  },
+  help_show: {
+    help: 'Return the help string for a particular API action.\n\n:param name: action function name (e.g. `package_create`, `package_search`)\n:type name: string\n:returns: the help string for the action function\n:rtype: string',
+  },
+  license_list: {
+    help: 'Return the list of licenses available for datasets on the site.\n\n:rtype: list of dictionaries',
+  },
+  package_list: {
+    help: "Return a list of the names of the site's public datasets, sorted by name.\n\n:param limit: at most this many (1-1000, default 1000)\n:param offset: skip this many\n:rtype: list of strings",
+  },
+  package_show: {
+    help: 'Return the metadata of a dataset and its resources.\n\n:param id: the id or name of the dataset\n:type id: string\n:rtype: dictionary',
+  },
+  package_search: {
+    help: 'Search for datasets.\n\n:param q: the solr query (default `*:*`)\n:param fq: filter query: organization, owner_org, tags, res_format, license_id, groups\n:param sort: e.g. `score desc, metadata_modified desc`, `name asc`\n:param rows: at most this many results (0-1000, default 10)\n:param start: the offset of the first result\n:param facet.field: the fields to facet on, as a JSON list\n:returns: count, results, facets and search_facets\n:rtype: dictionary',
+  },
+  organization_list: {
+    help: "Return a list of the names of the site's organizations (the cities that publish data).\n\n:param all_fields: return full organization dictionaries instead of names\n:rtype: list of strings or dictionaries",
+  },
+  organization_show: {
+    help: 'Return the details of an organization (a city).\n\n:param id: the id or name of the organization\n:rtype: dictionary',
+  },
+  tag_list: {
+    help: 'Return a list of the tags of public datasets.\n\n:param query: a tag name query to search for\n:rtype: list of strings',
+  },
+  package_create: {
+    write: true,
+    help: 'Create a new dataset. You must be an editor of the organization (city) that publishes it.\n\n:param name: the dataset name (lowercase letters, digits, - and _)\n:param title: the title\n:param notes: the description\n:param owner_org: the organization (city)\n:param license_id: the license\n:param tags: a list of tag dictionaries\n:param groups: a list of group (EU theme) dictionaries\n:param extras: a list of key/value dictionaries\n:param resources: a list of resource dictionaries (links)\n:param private: create the dataset as private\n:returns: the newly created dataset\n:rtype: dictionary',
+  },
+  package_update: {
+    write: true,
+    help: 'Update a dataset: the fields not given are reset. You must be an editor of its organization.\n\n:param id: the id or name of the dataset\n:returns: the updated dataset\n:rtype: dictionary',
+  },
+  package_patch: {
+    write: true,
+    help: 'Patch a dataset: only the fields given are changed. You must be an editor of its organization.\n\n:param id: the id or name of the dataset\n:returns: the patched dataset\n:rtype: dictionary',
+  },
+  package_delete: {
+    write: true,
+    help: 'Delete a dataset (its state becomes deleted). You must be an editor of its organization.\n\n:param id: the id or name of the dataset',
+  },
+  resource_show: {
+    help: 'Return the metadata of a resource.\n\n:param id: the id of the resource\n:rtype: dictionary',
+  },
+  resource_create: {
+    write: true,
+    help: 'Add a resource to a dataset: a link (url) or a file (multipart `upload`). You must be an editor of its organization.\n\n:param package_id: the id or name of the dataset\n:param url: the link\n:param upload: the file\n:param name: the name\n:param description: the description\n:param format: the format\n:returns: the newly created resource\n:rtype: dictionary',
+  },
+};
+for (const [name, options] of Object.entries(CATALOG_ACTIONS)) HELP.set(name, options.help);
+
+/** A JSONP callback: a JavaScript name or dotted path, nothing that could be code. */
+const CALLBACK = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
+
 /** An error in CKAN's shape: `__type` and, for validation, a list of messages per field. */
 export class CkanError extends Error {
   readonly status: number;
@@ -308,6 +375,14 @@ async function routes(app: FastifyInstance) {
       extensions: ['datastore'],
     }),
 
+    help_show: async (params) => {
+      const name = text(params, 'name', 100);
+      if (!name) throw missing('name');
+      const help = HELP.get(name);
+      if (help === undefined) throw new CkanError(404, 'Not Found Error', 'Not found: Action function not found');
+      return help;
+    },
+
     license_list: async () =>
       LICENCES.map((l) => ({
         id: l.id,
@@ -456,6 +531,20 @@ async function routes(app: FastifyInstance) {
 
     package_create: async (params, request) => {
       const user = requireUser(request);
+      // As CKAN's auth: only an editor of the organization may create a dataset in it.
+      const editable = editableCityIds(user);
+      if (editable !== null) {
+        if (editable.length === 0)
+          throw new CkanError(403, 'Authorization Error', 'Access denied: User not authorized to create packages');
+        const owner = text(params, 'owner_org', 200);
+        const city = owner ? [...(await cityMap()).values()].find((c) => c.slug === owner) : undefined;
+        if (city && !editable.includes(city.id))
+          throw new CkanError(
+            403,
+            'Authorization Error',
+            'Access denied: User not authorized to add dataset to this organization',
+          );
+      }
       const input = await parseDatasetInput(db, toCatalogBody(params, null), editableCityIds(user));
       const state =
         params.private === true || params.private === 'true'
@@ -575,6 +664,7 @@ async function routes(app: FastifyInstance) {
       Object.hasOwn(actions, request.params.action) ? actions[request.params.action] : undefined,
       request,
       reply,
+      Object.hasOwn(CATALOG_ACTIONS, request.params.action) ? CATALOG_ACTIONS[request.params.action] : undefined,
     );
   const options = {
     config: apiRateLimit(app),
@@ -584,8 +674,55 @@ async function routes(app: FastifyInstance) {
     },
     errorHandler: ckanErrorHandler(app, (request) => (request.params as { action?: string }).action ?? ''),
   };
-  app.get<{ Params: { action: string } }>('/api/3/action/:action', options, respond);
-  app.post<{ Params: { action: string } }>('/api/3/action/:action', options, respond);
+  // ckanapi and other CKAN clients call /api/action/<name>; /api/3/action/<name> is the same.
+  for (const prefix of ['/api/3/action', '/api/action']) {
+    app.get<{ Params: { action: string } }>(`${prefix}/:action`, options, respond);
+    app.post<{ Params: { action: string } }>(`${prefix}/:action`, options, respond);
+  }
+
+  // The version probes, as CKAN answers them: /api is version 1, /api/N is N.
+  const versionOptions = {
+    config: apiRateLimit(app),
+    schema: { hide: true },
+    errorHandler: ckanErrorHandler(app, () => ''),
+  };
+  for (const [path, version] of [
+    ['/api', 1],
+    ['/api/', 1],
+    ['/api/1', 1],
+    ['/api/2', 2],
+    ['/api/3', 3],
+  ] as const) {
+    const handler = (request: FastifyRequest, reply: FastifyReply) => {
+      const callback = jsonpCallback(request);
+      if (callback instanceof CkanError) return sendCkanError(app, '', callback, request, reply);
+      return sendCkan(reply, { version }, callback);
+    };
+    app.get(path, versionOptions, handler);
+    if (path !== '/api' && path !== '/api/') app.get(`${path}/`, versionOptions, handler);
+  }
+}
+
+/**
+ * The `callback` of a GET request (JSONP), undefined without one, or CKAN's 400 when it is not a
+ * plain JavaScript name (CKAN escapes it; a name is all a caller needs, and nothing else is sent).
+ */
+function jsonpCallback(request: FastifyRequest): string | CkanError | undefined {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
+  const callback = (request.query as Params | undefined)?.callback;
+  if (callback === undefined) return undefined;
+  if (typeof callback === 'string' && callback.length <= 128 && CALLBACK.test(callback)) return callback;
+  return new CkanError(
+    400,
+    'Bad request',
+    'Bad request - callback must be a JavaScript name (letters, digits, _, $ and dots)',
+  );
+}
+
+/** Sends a successful answer as JSON, or wrapped in `callback(...)` as JavaScript (JSONP). */
+function sendCkan(reply: FastifyReply, body: unknown, callback: string | undefined) {
+  if (callback === undefined) return reply.type('application/json; charset=utf-8').send(body);
+  return reply.type('application/javascript; charset=utf-8').send(`${callback}(${JSON.stringify(body)});`);
 }
 
 /** Any error as CKAN gives it: a status and the `error` object with CKAN's `__type`. */
@@ -654,6 +791,7 @@ export async function ckanRespond(
   action: Action | undefined,
   request: FastifyRequest,
   reply: FastifyReply,
+  options?: ActionOptions,
 ) {
   const help = `${app.config.publicUrl}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
   if (!action)
@@ -664,26 +802,50 @@ export async function ckanRespond(
       request,
       reply,
     );
+  // CKAN reads a GET's parameters only for actions without side effects; the others want a POST.
+  if (options?.write && (request.method === 'GET' || request.method === 'HEAD'))
+    return sendCkanError(
+      app,
+      name,
+      new CkanError(
+        400,
+        'Bad request',
+        'Bad request - JSON Error: Invalid request. Please use POST method for your request',
+      ),
+      request,
+      reply,
+    );
+  const callback = jsonpCallback(request);
+  if (callback instanceof CkanError) return sendCkanError(app, name, callback, request, reply);
   const body = request.body && typeof request.body === 'object' ? (request.body as Params) : {};
   const params: Params = { ...(request.query as Params), ...body };
+  if (Object.hasOwn(params, 'callback')) {
+    // As CKAN: a call with a callback is answered as to an anonymous visitor, whatever it sent.
+    delete params.callback;
+    request.user = null;
+  }
   try {
     const result = await action(params, request);
-    return reply.type('application/json; charset=utf-8').send({ help, success: true, result });
+    return sendCkan(reply, { help, success: true, result }, callback);
   } catch (error) {
     return sendCkanError(app, name, error, request, reply);
   }
 }
 
-/** Registers one CKAN action of another module at its own path, with the same envelope. */
-export function registerCkanAction(app: FastifyInstance, name: string, action: Action): void {
-  const handler = (request: FastifyRequest, reply: FastifyReply) => ckanRespond(app, name, action, request, reply);
+/** Registers one CKAN action of another module at its own paths, with the same envelope and help. */
+export function registerCkanAction(app: FastifyInstance, name: string, about: ActionOptions, action: Action): void {
+  HELP.set(name, about.help);
+  const handler = (request: FastifyRequest, reply: FastifyReply) =>
+    ckanRespond(app, name, action, request, reply, about);
   const options = {
     config: apiRateLimit(app),
     schema: { hide: true },
     errorHandler: ckanErrorHandler(app, () => name),
   };
-  app.get(`/api/3/action/${name}`, options, handler);
-  app.post(`/api/3/action/${name}`, options, handler);
+  for (const prefix of ['/api/3/action', '/api/action']) {
+    app.get(`${prefix}/${name}`, options, handler);
+    app.post(`${prefix}/${name}`, options, handler);
+  }
 }
 
 export const ckanModule = fp(routes, { name: 'ckan' });

@@ -126,6 +126,14 @@ const fieldJson = {
   },
 } as const;
 
+// What each DataStore action does, as help_show returns it.
+const DATASTORE_SEARCH =
+  'Search a DataStore resource.\n\n:param resource_id: the id of the resource\n:param filters: a dictionary of field: value\n:param q: full text query (a string, or a dictionary of field: query)\n:param distinct: return only distinct rows\n:param limit: at most this many records (default 100)\n:param offset: skip this many\n:param fields: the fields to return\n:param sort: e.g. `fieldname desc`\n:param include_total: count the total (default true)\n:param total_estimation_threshold: estimate totals above this many rows\n:param records_format: objects, lists, csv or tsv\n:returns: fields, records, total, _links\n:rtype: dictionary';
+const DATASTORE_SEARCH_SQL =
+  'Run a read-only SQL SELECT over published DataStore resources (tables named by resource id).\n\n:param sql: a single SELECT statement\n:returns: fields and records\n:rtype: dictionary';
+const DATASTORE_INFO =
+  "Return a DataStore resource's row count and fields with their types and descriptions.\n\n:param id: the id of the resource\n:rtype: dictionary";
+
 async function routes(app: FastifyInstance) {
   const { db } = app;
   await app.register(multipart, {
@@ -665,7 +673,7 @@ async function routes(app: FastifyInstance) {
     return resource;
   }
 
-  registerCkanAction(app, 'datastore_search', async (p, request) => {
+  registerCkanAction(app, 'datastore_search', { help: DATASTORE_SEARCH }, async (p, request) => {
     const resource = await loadTable(p, request, 'resource_id', 'id');
     const query = datastoreQuery(p);
     const result = await searchDatastore(db, resource, query);
@@ -704,7 +712,7 @@ async function routes(app: FastifyInstance) {
   // resources, and the sandbox runs it as a role that can read only published resources.
   const sqlSandbox = new SqlSandbox(app.config.datastoreReadUrl, { poolSize: app.config.sqlPoolSize });
   app.addHook('onClose', () => sqlSandbox.close());
-  registerCkanAction(app, 'datastore_search_sql', async (p, request) => {
+  registerCkanAction(app, 'datastore_search_sql', { help: DATASTORE_SEARCH_SQL }, async (p, request) => {
     const sql = text(p, 'sql');
     if (!sql?.trim()) throw missing('sql');
     if (sql.length > 20_000)
@@ -747,7 +755,7 @@ async function routes(app: FastifyInstance) {
     };
   });
 
-  registerCkanAction(app, 'datastore_info', async (p, request) => {
+  registerCkanAction(app, 'datastore_info', { help: DATASTORE_INFO }, async (p, request) => {
     const resource = await loadTable(p, request, 'id', 'resource_id');
     return {
       meta: { count: resource.datastore_rows, table_type: 'BASE TABLE' },
