@@ -60,7 +60,7 @@ const CATALOG_ACTIONS: Record<string, ActionOptions> = {
     help: 'Return the metadata of a dataset and its resources.\n\n:param id: the id or name of the dataset\n:type id: string\n:rtype: dictionary',
   },
   package_search: {
-    help: 'Search for datasets.\n\n:param q: the solr query (default `*:*`)\n:param fq: filter query: organization, owner_org, tags, res_format, license_id, groups\n:param sort: e.g. `score desc, metadata_modified desc`, `name asc`\n:param rows: at most this many results (0-1000, default 10)\n:param start: the offset of the first result\n:param facet.field: the fields to facet on, as a JSON list\n:returns: count, results, facets and search_facets\n:rtype: dictionary',
+    help: 'Search for datasets.\n\n:param q: the solr query (default `*:*`)\n:param fq: filter query in Solr syntax (fields such as organization, tags, res_format, license_id, groups, metadata_modified; AND/OR/NOT, ranges)\n:param fq_list: more filter queries, each like fq\n:param include_drafts: include the drafts the caller may see\n:param include_private: include the private datasets the caller may see\n:param sort: e.g. `score desc, metadata_modified desc`, `name asc`\n:param rows: at most this many results (0-1000, default 10)\n:param start: the offset of the first result\n:param facet.field: the fields to facet on, as a JSON list\n:param facet.limit: at most this many values per facet (-1: all)\n:returns: count, results, facets and search_facets\n:rtype: dictionary',
   },
   organization_list: {
     help: "Return a list of the names of the site's organizations (the cities that publish data).\n\n:param all_fields: return full organization dictionaries instead of names\n:rtype: list of strings or dictionaries",
