@@ -325,6 +325,68 @@ for (const engine of ENGINES) {
       await refused({ sort: 'name up' }, 'sort', /Expected "field asc"/);
     });
 
+    test('random fragments of Solr syntax answer 200 or 409, never a server error', async () => {
+      const pieces = [
+        'organization:',
+        'name:',
+        'tags:',
+        'groups:',
+        'res_format:',
+        'num_resources:',
+        'metadata_modified:',
+        'title:',
+        'state:',
+        'private:',
+        'lviv',
+        'kyiv',
+        '"a b"',
+        '"',
+        '(',
+        ')',
+        '[',
+        ']',
+        '{',
+        '}',
+        ' TO ',
+        '*',
+        '?',
+        ' AND ',
+        ' OR ',
+        ' NOT ',
+        '-',
+        '+',
+        '!',
+        '\\',
+        ':',
+        '^2',
+        '~',
+        '2026-01-01T00:00:00Z',
+        'NOW-1DAY',
+        '99999999999',
+        '-5',
+        "'",
+        ';',
+        '%',
+        '_',
+        'бюджет',
+        ' ',
+        '&&',
+        '||',
+        '{!',
+        '\u0000',
+      ];
+      let seed = 42;
+      const random = (n: number) => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+        return seed % n;
+      };
+      for (let i = 0; i < 200; i++) {
+        const fq = Array.from({ length: 1 + random(8) }, () => pieces[random(pieces.length)]).join('');
+        const response = await search({ fq, sort: random(2) ? 'id asc' : 'num_resources desc, name asc' });
+        assert.ok([200, 409].includes(response.statusCode), `${JSON.stringify(fq)}: ${response.body}`);
+      }
+    });
+
     test('sort: any field asc|desc, several keys', async () => {
       const order = async (sort: string) =>
         ((await search({ rows: '1000', sort })).json().result.results as Package[]).map((p) => p.name);
