@@ -165,6 +165,7 @@ for (const engine of ENGINES) {
       const restarted = await buildApp({ config: testConfig(), db: app.db, logger: false });
       const again = await restarted.inject({ url: '/account', headers: { cookie: client.cookieHeader } });
       assert.equal(again.statusCode, 200);
+      await restarted.versions.stop(); // it shares the database, which the suite's app closes
       await app.db.query(`UPDATE sessions SET expires_at = now() - interval '1 minute'`);
       const expired = await client.get('/account');
       assert.equal(expired.statusCode, 302);

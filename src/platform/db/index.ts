@@ -228,6 +228,7 @@ async function listenPostgres(
       retry = undefined;
       void connect();
     }, delay);
+    retry.unref(); // waiting to listen again never keeps a process alive on its own
     delay = Math.min(delay * 2, 30_000);
   };
   await connect();
