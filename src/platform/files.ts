@@ -164,15 +164,8 @@ export class LocalFileStore implements FileStore {
     return { size, stream: fs.createReadStream(this.path(key)) };
   }
 
-  async head(key: string, bytes: number): Promise<Buffer> {
-    const handle = await fs.promises.open(this.path(key), 'r');
-    try {
-      const buffer = Buffer.alloc(bytes);
-      const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-      return buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
+  head(key: string, bytes: number): Promise<Buffer> {
+    return readFileHead(this.path(key), bytes);
   }
 
   async stat(key: string): Promise<{ size: number; sha256: string } | null> {
@@ -445,4 +438,16 @@ export async function sniffFileType(files: FileStore, key: string): Promise<Snif
   if (head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP')
     return 'webp';
   return null;
+}
+
+/** The first `bytes` bytes of a file on disk (fewer if it is shorter). */
+export async function readFileHead(filePath: string, bytes: number): Promise<Buffer> {
+  const handle = await fs.promises.open(filePath, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import type { Database } from '../../platform/db/index.ts';
 import { quoteIdentifier } from '../../platform/db/index.ts';
+import { readFileHead } from '../../platform/files.ts';
 import { translator, type Params, type Translate } from '../../platform/i18n/locales.ts';
 import { cleanHeaders, columnNames, detectEncoding, sniffDelimiter, type Delimiter, type Encoding } from './detect.ts';
 import { isBlank, readAs, SQL_TYPES, TypeTracker, type FieldType } from './values.ts';
@@ -155,15 +156,8 @@ export function failed(
   });
 }
 
-async function readSample(path: string, bytes = 64 * 1024): Promise<Uint8Array> {
-  const handle = await fs.promises.open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
+function readSample(path: string, bytes = 64 * 1024): Promise<Uint8Array> {
+  return readFileHead(path, bytes);
 }
 
 /** The file's records as arrays of strings, with the physical line each starts on, a batch per piece read. */
