@@ -180,6 +180,8 @@ export async function seedDemoRanking(
     `SELECT id FROM users WHERE email = 'coordinator.lviv@hromada.demo'`,
   );
   const cityIds = cities.map((c) => c.id);
+  // Lviv's corrected indicator: one with a half level, other than the appealed one (indicators[4]).
+  const corrected = indicators.find((i, n) => n !== 4 && i.levels.includes(0.5))!;
   for (const year of [2020, 2021]) {
     const id = await createCampaign(db, actor, admin, {
       year,
@@ -193,7 +195,15 @@ export async function seedDemoRanking(
     await db.query(`UPDATE ranking_campaigns SET demo = true, phase = 'final' WHERE id = $1`, [id]);
     await seedScores(db, id, year, cities, indicators, assessor!.id);
     const lviv = cities.find((c) => c.slug === 'lviv');
-    if (year === 2021 && lviv) await seedDecidedAppeal(db, id, lviv.id, indicators[4]!, adminId, coordinator!.id);
+    if (year === 2021 && lviv) {
+      await seedDecidedAppeal(db, id, lviv.id, indicators[4]!, adminId, coordinator!.id);
+      // The story the note tells: the published score was a half, the archive proved a full one.
+      await db.query(
+        `UPDATE ranking_scores SET level_value = 0.5, verified_value = 0.5, not_applicable = false, verified_not_applicable = false
+         WHERE campaign_id = $1 AND city_id = $2 AND indicator_id = $3`,
+        [id, lviv.id, corrected.id],
+      );
+    }
     await publishCampaign(db, actor, admin, await getCampaign(db, id), new Date(`${year + 1}-05-20T09:00:00Z`));
     if (year === 2021 && lviv) {
       await correctScore(
@@ -203,7 +213,7 @@ export async function seedDemoRanking(
         await getCampaign(db, id),
         lviv.id,
         {
-          indicator: indicators[0]!.code,
+          indicator: corrected.code,
           level: '1',
           change_note: 'Виправлення: проєкти рішень було знайдено в архіві сайту; оцінку змінено з 0,5 на 1.',
         },

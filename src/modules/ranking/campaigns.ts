@@ -279,6 +279,9 @@ export async function correctScore(
      FROM ranking_scores WHERE campaign_id = $1 AND city_id = $2 AND indicator_id = $3`,
     [campaign.id, cityId, indicator.id],
   );
+  // A correction that changes nothing would publish a revision whose note and diff contradict each other.
+  if (before && before.na === verdict.na && (before.na || Number(before.value) === Number(verdict.value)))
+    throw new ValidationError([{ field: 'level', message: 'ranking.error.correction_unchanged' }], 409);
   await db.query(`SELECT set_config('hromada.ranking_correction', 'on', true)`);
   await db.query(
     `INSERT INTO ranking_scores (campaign_id, city_id, indicator_id, verification, verified_value, verified_not_applicable) VALUES ($1, $2, $3, 'accepted', $4, $5)

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { Client, createTestApp, DEMO_PASSWORD, ENGINES, multipartBody } from '../../../test/helpers.ts';
 import { sample } from '../../../test/ranking-fixtures.ts';
+import { loadBoard } from './board.ts';
+import { getCampaign } from './campaigns.ts';
 import { readXlsxRows, writeXlsxRows } from '../../../test/spreadsheets.ts';
 
 const PDF = '%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n';
@@ -124,6 +126,35 @@ for (const engine of ENGINES) {
         302,
         'the work pages ask to log in',
       );
+    });
+
+    test('the demo correction: its note, its diff, the scores and both revisions’ totals agree', async () => {
+      const campaign = await getCampaign(app.db, 2);
+      const [first, second] = [await loadBoard(app.db, campaign, 1), await loadBoard(app.db, campaign, 2)];
+      const [change] = second.corrections;
+      assert.equal(second.corrections.length, 1);
+      assert.deepEqual([change!.previous, change!.value], [0.5, 1], 'the note says “from 0.5 to 1”');
+      const lvivTotal = (board: typeof first) => board.rows.find((r) => r.city.slug === 'lviv')!.total;
+      assert.ok(lvivTotal(second) > lvivTotal(first), `${lvivTotal(first)} → ${lvivTotal(second)}`);
+      const others = (board: typeof first) => board.rows.filter((r) => r.city.slug !== 'lviv').map((r) => r.total);
+      assert.deepEqual(others(second), others(first), 'no other city moved');
+      const page = await clients.anonymous!.get('/ranking/campaigns/2');
+      assert.match(page.body, new RegExp(`Львів, ${change!.code}: 0,5 → 1<`));
+      // A correction that changes nothing is refused: it would publish a revision contradicting its note.
+      const indicator = await app.db.one<{ code: string }>(
+        'SELECT i.code FROM ranking_indicators i JOIN ranking_corrections k ON k.indicator_id = i.id LIMIT 1',
+      );
+      const admin = clients.admin!;
+      const manage = '/ranking/campaigns/2/manage';
+      const again = await admin.submit(manage, '/ranking/campaigns/2/corrections', {
+        city: String(second.rows.find((r) => r.city.slug === 'lviv')!.city.id),
+        indicator: indicator!.code,
+        level: '1',
+        change_note: 'The same score once more, by mistake.',
+      });
+      assert.equal(again.statusCode, 409);
+      assert.match(again.body, /changes nothing|нічого не змінює/);
+      assert.equal((await loadBoard(app.db, campaign)).revisions.length, 2);
     });
 
     test('open results: CSV, XLSX and JSON agree with the API and the page; numbers stay numbers', async () => {
