@@ -148,7 +148,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return command || values.help ? 0 : 1;
   }
-  const config = loadConfig(values.port ? { port: Number(values.port) } : {});
+  const config = loadConfig({
+    ...(values.port ? { port: Number(values.port) } : {}),
+    // The demo's admin password is published: only this machine may reach it unless HOST says otherwise.
+    ...(command === 'serve' && values.demo && !process.env.HOST ? { host: '127.0.0.1' } : {}),
+  });
 
   switch (command) {
     case 'serve':

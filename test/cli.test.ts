@@ -167,7 +167,7 @@ test('files migrate moves the uploaded files into the database and back, verifie
   }
 });
 
-test('serve starts with demo content, logs JSON, answers /readyz, and shuts down cleanly on SIGTERM', async () => {
+test('serve --demo starts with demo content on 127.0.0.1 only, logs JSON, answers /readyz, and shuts down cleanly on SIGTERM', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-serve-'));
   const { spawn } = await import('node:child_process');
   const port = 3700 + Math.floor(Math.random() * 200);
@@ -175,7 +175,8 @@ test('serve starts with demo content, logs JSON, answers /readyz, and shuts down
     process.execPath,
     [path.join(ROOT, 'bin/hromada.js'), 'serve', '--demo', '--port', String(port)],
     {
-      env: { ...process.env, HROMADA_DATA_DIR: dataDir, DATABASE_URL: '', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      // No HOST: the demo, whose admin password is published, must not listen on every interface.
+      env: { ...process.env, HROMADA_DATA_DIR: dataDir, DATABASE_URL: '', HOST: '', LOG_LEVEL: 'info' },
     },
   );
   let output = '';
@@ -201,6 +202,8 @@ test('serve starts with demo content, logs JSON, answers /readyz, and shuts down
       .split('\n')
       .map((line) => JSON.parse(line));
     assert.ok(lines.some((l) => l.msg === 'demo content created'));
+    const listening = lines.filter((l) => /^Server listening at /.test(l.msg)).map((l) => l.msg);
+    assert.deepEqual(listening, [`Server listening at http://127.0.0.1:${port}`]);
     assert.ok(lines.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM'));
     assert.ok(lines.some((l) => l.msg === 'request completed' && l.res?.statusCode === 200));
     // A second start keeps the data and adds no second copy of the demo.
