@@ -33,6 +33,8 @@ export interface DatastoreResource {
   sha256: string | null;
   datastore_table: string | null;
   datastore_rows: number | null;
+  /** Raised by every write through the CKAN API (write-api.ts); part of what a cached total is keyed by. */
+  datastore_version: number | string;
   datastore_fields: Field[] | null;
   ingest_options: IngestOptions;
   validation_report: Report | null;
@@ -48,7 +50,7 @@ export interface JobStatus {
 }
 
 const RESOURCE_SELECT = `SELECT r.id, r.dataset_id, d.name AS dataset_name, r.name, r.description, r.url, r.format, r.file_name, r.file_key,
-  r.size_bytes, r.sha256, r.datastore_table, r.datastore_rows, r.datastore_fields, r.ingest_options, r.validation_report
+  r.size_bytes, r.sha256, r.datastore_table, r.datastore_rows, r.datastore_version, r.datastore_fields, r.ingest_options, r.validation_report
   FROM resources r JOIN datasets d ON d.id = r.dataset_id`;
 
 export async function getDatastoreResource(db: Queryable, id: string): Promise<DatastoreResource> {
@@ -306,8 +308,9 @@ export interface DatastoreResult {
 
 /**
  * Exact totals already counted, per database by table and filter: paging through a filtered
- * table counts it once, not on every page. A table never changes once loaded (a reload makes a
- * new one), so an entry can only fall out of use, never be wrong.
+ * table counts it once, not on every page. A loaded table never changes (a reload makes a new
+ * one) and every write through the API raises the resource's datastore_version, which is part of
+ * the key, so an entry can only fall out of use, never be wrong.
  */
 const countCaches = new WeakMap<Queryable, Map<string, number>>();
 const COUNT_CACHE_ENTRIES = 1000;
@@ -317,10 +320,11 @@ async function matchingRows(
   source: string,
   params: unknown[],
   estimateAbove: number | undefined,
+  version: number | string,
 ): Promise<{ total: number; estimated: boolean }> {
   let countCache = countCaches.get(db);
   if (!countCache) countCaches.set(db, (countCache = new Map()));
-  const key = `${source}\u0000${JSON.stringify(params)}`;
+  const key = `${version}\u0000${source}\u0000${JSON.stringify(params)}`;
   const cached = countCache.get(key);
   if (cached !== undefined) return { total: cached, estimated: false };
   if (estimateAbove !== undefined) {
@@ -451,6 +455,7 @@ export async function searchDatastore(
         source,
         filteredParams,
         query.totalEstimationThreshold,
+        resource.datastore_version,
       ));
     }
   }
