@@ -37,6 +37,8 @@ export type Action = (params: Params, request: FastifyRequest) => Promise<unknow
 export interface ActionOptions {
   help: string;
   write?: boolean;
+  /** The largest request body, in bytes, where more than the platform's default is needed (rows sent to the DataStore). */
+  bodyLimit?: number;
 }
 
 /** Each action's help text, as help_show returns it (CKAN returns the action's docstring). */
@@ -176,6 +178,14 @@ function organizationDict(city: City) {
   };
 }
 
+/**
+ * A resource whose rows were written through the API rather than loaded from a file or a link:
+ * CKAN's url_type "datastore", its url the rows' dump. Writing to any other takes `force`.
+ */
+export function datastoreOnly(r: { id: string; url: string | null; file_name: string | null }): boolean {
+  return r.file_name === null && r.url !== null && r.url.endsWith(`/datastore/dump/${r.id}`);
+}
+
 function resourceDict(r: Resource, dataset: Dataset, publicUrl: string) {
   // An uploaded file's url is its download address, as CKAN gives for url_type "upload".
   const uploaded = r.file_name !== null;
@@ -191,7 +201,7 @@ function resourceDict(r: Resource, dataset: Dataset, publicUrl: string) {
     last_modified: new Date(r.modified_at).toISOString().replace('Z', ''),
     datastore_active: r.datastore_active,
     state: 'active',
-    url_type: uploaded ? 'upload' : null,
+    url_type: uploaded ? 'upload' : datastoreOnly(r) ? 'datastore' : null,
     size: r.size_bytes,
     hash: r.sha256 ? `sha256:${r.sha256}` : '',
   };
@@ -841,6 +851,7 @@ export function registerCkanAction(app: FastifyInstance, name: string, about: Ac
     config: apiRateLimit(app),
     schema: { hide: true },
     errorHandler: ckanErrorHandler(app, () => name),
+    ...(about.bodyLimit ? { bodyLimit: about.bodyLimit } : {}),
   };
   for (const prefix of ['/api/3/action', '/api/action']) {
     app.get(`${prefix}/${name}`, options, handler);
