@@ -14,6 +14,10 @@ import {
   PUBLIC_ONLY,
   addResource,
   createDataset,
+  deleteResource,
+  extrasProblem,
+  updateResource,
+  type ResourceInput,
   getDataset,
   listResources,
   parseDatasetInput,
@@ -26,9 +30,21 @@ import {
 } from './service.ts';
 import { SolrError, compileSolr, parseSolr, parseSort, type SolrNode } from './solr.ts';
 import { assertCanEditDataset, editableCityIds, visibilityFor } from './policy.ts';
-import { LICENCES, licence } from './vocabularies.ts';
+import { LICENCES, THEMES, licence, licenceFor, themeUri } from './vocabularies.ts';
 import { FileTooLargeError, receiveUpload } from '../../platform/files.ts';
-import { addUploadedResource } from '../datastore/service.ts';
+import { addUploadedResource, formatFromName, replaceUploadedFile } from '../datastore/service.ts';
+import type { Queryable } from '../../platform/db/index.ts';
+import {
+  ReviseError,
+  filterGlob,
+  jsonListOrString,
+  jsonOrString,
+  mergeDict,
+  mergeKey,
+  resolve,
+  unmatched,
+  type Json,
+} from './revise.ts';
 
 export type Params = Record<string, unknown>;
 export type Action = (params: Params, request: FastifyRequest) => Promise<unknown>;
@@ -79,11 +95,24 @@ const CATALOG_ACTIONS: Record<string, ActionOptions> = {
   },
   package_update: {
     write: true,
-    help: 'Update a dataset: the fields not given are reset. You must be an editor of its organization.\n\n:param id: the id or name of the dataset\n:returns: the updated dataset\n:rtype: dictionary',
+    help: "Update a dataset: the fields not given are reset, as in CKAN 2.10 and 2.11. You must be an editor of its organization.\n\nIt is recommended to call package_show, change the result, and call package_update with it. As in CKAN 2.10/2.11, `resources` replaces the dataset's resources: an item with the `id` of one of them updates it, an item without one adds a link, and the resources not listed are removed; `resources` omitted removes them all (use package_patch or package_revise to keep them). `extras` replaces the extras; the keys frequency, temporal_start, temporal_end, spatial_text, legal_basis, title_en and title_bg set the catalog's own fields.\n\n:param id: the id or name of the dataset\n:returns: the updated dataset\n:rtype: dictionary",
   },
   package_patch: {
     write: true,
-    help: 'Patch a dataset: only the fields given are changed. You must be an editor of its organization.\n\n:param id: the id or name of the dataset\n:returns: the patched dataset\n:rtype: dictionary',
+    help: 'Patch a dataset: only the fields given are changed (a `resources` given replaces them as package_update does). You must be an editor of its organization.\n\n:param id: the id or name of the dataset\n:returns: the patched dataset\n:rtype: dictionary',
+  },
+  package_revise: {
+    write: true,
+    help: 'Revise a dataset selectively with match, filter and update, as CKAN\'s package_revise. You must be an editor of its organization.\n\n:param match: a dict with the "id" or "name" of the dataset; every value given must equal the current one, else a Validation Error naming the keys that differ\n:param filter: glob patterns of fields to remove first, e.g. `-resources__1`, `+title, -*`\n:param update: a dict merged into the dataset (lists item by item)\n:param match__<key>, update__<key>: the same by flattened keys, a list item by its index (`resources__0`, `resources__-1`) or the first 5+ characters of its id; `update__resources__extend` appends\n:param include: glob patterns of the fields of the answer to keep\nFile uploads within package_revise are not supported (a 409 says so): use resource_create or resource_update.\n:returns: {"package": the updated dataset}\n:rtype: dictionary',
+  },
+  current_package_list_with_resources: {
+    help: "Return the site's public datasets with their resources, most recently modified first.\n\n:param limit: at most this many (1-1000, default 10)\n:param offset: skip this many\n:param page: (deprecated) the page of `limit` datasets\n:rtype: list of dictionaries",
+  },
+  group_list: {
+    help: "Return a list of the names of the site's groups: the EU data themes datasets are filed under.\n\n:param sort: `title asc` (default), `name`, `package_count`, each asc or desc\n:param limit: at most this many (default 1000, with all_fields 25)\n:param offset: skip this many\n:param groups: only these group names\n:param all_fields: return group dictionaries (with package_count) instead of names\n:rtype: list of strings or dictionaries",
+  },
+  group_show: {
+    help: 'Return the details of a group (an EU data theme).\n\n:param id: the id or name of the group (e.g. `econ`)\n:param include_datasets: include up to 1000 of its public datasets (default false)\n:param include_dataset_count: include package_count (default true)\n:rtype: dictionary',
   },
   package_delete: {
     write: true,
@@ -91,6 +120,18 @@ const CATALOG_ACTIONS: Record<string, ActionOptions> = {
   },
   resource_show: {
     help: 'Return the metadata of a resource.\n\n:param id: the id of the resource\n:rtype: dictionary',
+  },
+  resource_update: {
+    write: true,
+    help: "Update a resource: the fields not given are reset (its name is kept). A new file comes as multipart `upload`; a `url` makes it a link. You must be an editor of its dataset's organization.\n\n:param id: the id of the resource\n:param url: the link\n:param upload: a file to replace it\n:param name: the name\n:param description: the description\n:param format: the format\n:returns: the updated resource\n:rtype: dictionary",
+  },
+  resource_patch: {
+    write: true,
+    help: "Patch a resource: only the fields given are changed (a multipart `upload` replaces its file). You must be an editor of its dataset's organization.\n\n:param id: the id of the resource\n:returns: the patched resource\n:rtype: dictionary",
+  },
+  resource_delete: {
+    write: true,
+    help: "Delete a resource (and its DataStore table). You must be an editor of its dataset's organization.\n\n:param id: the id of the resource",
   },
   resource_create: {
     write: true,
@@ -135,7 +176,7 @@ export function text(params: Params, field: string, max = Number.POSITIVE_INFINI
  * A list of CKAN dictionaries (groups, tags, extras) whose `key` is text, or undefined when the
  * field is absent or null. Anything else is CKAN's 409 Validation Error naming the field and item.
  */
-function dictList(params: Params, field: string, key: string): Record<string, unknown>[] | undefined {
+function dictList(params: Params, field: string, key: string, orKey?: string): Record<string, unknown>[] | undefined {
   const value = params[field];
   if (value === undefined || value === null) return undefined;
   const fail = (problem: string) =>
@@ -144,9 +185,10 @@ function dictList(params: Params, field: string, key: string): Record<string, un
   value.forEach((item: unknown, index) => {
     if (!item || typeof item !== 'object' || Array.isArray(item))
       throw fail(`Item ${index} must be a dictionary with a "${key}"`);
-    const named = (item as Record<string, unknown>)[key];
+    const named =
+      (item as Record<string, unknown>)[key] ?? (orKey ? (item as Record<string, unknown>)[orKey] : undefined);
     if (typeof named !== 'string' && typeof named !== 'number')
-      throw fail(`Item ${index} must have a "${key}" that is text`);
+      throw fail(`Item ${index} must have a "${key}"${orKey ? ` or an "${orKey}"` : ''} that is text`);
   });
   return value as Record<string, unknown>[];
 }
@@ -163,7 +205,7 @@ export function integer(params: Params, field: string, fallback: number, min: nu
   return value;
 }
 
-function organizationDict(city: City) {
+export function organizationDict(city: City) {
   return {
     id: city.slug,
     name: city.slug,
@@ -186,12 +228,12 @@ export function datastoreOnly(r: { id: string; url: string | null; file_name: st
   return r.file_name === null && r.url !== null && r.url.endsWith(`/datastore/dump/${r.id}`);
 }
 
-function resourceDict(r: Resource, dataset: Dataset, publicUrl: string) {
+export function resourceDict(r: Resource, dataset: Dataset, publicUrl: string) {
   // An uploaded file's url is its download address, as CKAN gives for url_type "upload".
   const uploaded = r.file_name !== null;
   return {
     id: r.id,
-    package_id: dataset.name,
+    package_id: dataset.uuid,
     name: r.name,
     description: r.description,
     format: r.format,
@@ -207,37 +249,78 @@ function resourceDict(r: Resource, dataset: Dataset, publicUrl: string) {
   };
 }
 
-function packageDict(d: Dataset, resources: Resource[], cities: Map<number, City>, publicUrl: string) {
+/** A group as CKAN gives one within a dataset: an EU data theme, named by its code in lower case. */
+function groupDict(theme: string) {
+  const uk = translator('uk');
+  const en = translator('en');
+  const bg = translator('bg');
+  const code = theme.toUpperCase();
+  return {
+    id: code.toLowerCase(),
+    name: code.toLowerCase(),
+    title: uk(`catalog.themes.${code}`),
+    display_name: uk(`catalog.themes.${code}`),
+    description: `${en(`catalog.themes.${code}`)} / ${bg(`catalog.themes.${code}`)} (${themeUri(code)})`,
+    image_display_url: '',
+  };
+}
+
+/** A group as group_show and group_list give it. */
+function fullGroupDict(theme: string, packageCount?: number) {
+  return {
+    ...groupDict(theme),
+    image_url: '',
+    type: 'group',
+    is_organization: false,
+    state: 'active',
+    approval_status: 'approved',
+    num_followers: 0,
+    ...(packageCount === undefined ? {} : { package_count: packageCount }),
+  };
+}
+
+/** The extras the catalog derives from its own fields (and reads back into them). */
+const DERIVED_EXTRAS = [
+  'frequency',
+  'temporal_start',
+  'temporal_end',
+  'spatial_text',
+  'legal_basis',
+  'title_en',
+  'title_bg',
+];
+
+const isoLocal = (at: Date | string) => new Date(at).toISOString().replace('Z', '');
+
+export function packageDict(d: Dataset, resources: Resource[], cities: Map<number, City>, publicUrl: string) {
   const lic = licence(d.license_id);
   const city = cities.get(d.city_id);
-  const t = translator('uk');
   return {
-    id: d.name,
+    id: d.uuid,
     name: d.name,
     title: d.title_uk,
     notes: d.description_uk,
     type: 'dataset',
     state: d.state === 'published' ? 'active' : d.state === 'deleted' ? 'deleted' : 'draft',
     private: d.state === 'private',
+    // As CKAN's package_dictize: license_url only for a licence with a url, the id as title when unknown.
     license_id: d.license_id,
     license_title: lic?.title ?? d.license_id,
-    license_url: lic?.url ?? '',
+    ...(lic?.url ? { license_url: lic.url } : {}),
     isopen: lic?.open ?? false,
     owner_org: city?.slug ?? null,
     organization: city ? organizationDict(city) : null,
     maintainer: d.contact_name,
     maintainer_email: d.contact_email,
-    author: null,
-    author_email: null,
-    metadata_created: new Date(d.created_at).toISOString().replace('Z', ''),
-    metadata_modified: new Date(d.modified_at).toISOString().replace('Z', ''),
+    author: d.author,
+    author_email: d.author_email,
+    version: d.version,
+    url: d.source_url,
+    metadata_created: isoLocal(d.created_at),
+    metadata_modified: isoLocal(d.modified_at),
     tags: d.keywords.map((k) => ({ name: k, display_name: k, state: 'active' })),
     num_tags: d.keywords.length,
-    groups: d.themes.map((th) => ({
-      name: th.toLowerCase(),
-      title: t(`catalog.themes.${th}`),
-      display_name: t(`catalog.themes.${th}`),
-    })),
+    groups: d.themes.map(groupDict),
     resources: resources.map((r) => resourceDict(r, d, publicUrl)),
     num_resources: resources.length,
     extras: [
@@ -248,8 +331,10 @@ function packageDict(d: Dataset, resources: Resource[], cities: Map<number, City
       ...(d.legal_basis ? [{ key: 'legal_basis', value: d.legal_basis }] : []),
       { key: 'title_en', value: d.title_en },
       { key: 'title_bg', value: d.title_bg },
+      ...d.extras,
     ],
-    url: `${publicUrl}/datasets/${d.name}`,
+    relationships_as_object: [],
+    relationships_as_subject: [],
   };
 }
 
@@ -301,23 +386,39 @@ const FACET_FIELDS: Record<string, 'city' | 'keyword' | 'format' | 'license' | '
   groups: 'theme',
 };
 
-/** A form-or-JSON dataset body in CKAN terms, translated to the catalog's fields. */
+/**
+ * A dataset body in CKAN terms, translated to the catalog's fields. `base` gives the value of each
+ * field not in params: the dataset itself for a patch, the dataset with CKAN's fields emptied for an
+ * update (CKAN resets what package_update is not given), nothing for a create.
+ */
 function toCatalogBody(params: Params, base: Dataset | null): Record<string, unknown> {
-  const extras = new Map((dictList(params, 'extras', 'key') ?? []).map((e) => [String(e.key), e.value]));
-  const groups = dictList(params, 'groups', 'name');
+  const given = dictList(params, 'extras', 'key');
+  if (given) {
+    const problem = extrasProblem(given);
+    if (problem) throw new CkanError(409, 'Validation Error', `extras: ${problem}`, { extras: [problem] });
+  }
+  const extras = new Map((given ?? []).map((e) => [String(e.key), e.value]));
+  const free = given?.filter((e) => !DERIVED_EXTRAS.includes(String(e.key)));
+  const groups = dictList(params, 'groups', 'name', 'id');
   const tags = dictList(params, 'tags', 'name');
   const pick = <T>(value: T | undefined, fallback: T) => (value === undefined ? fallback : value);
+  // A CKAN licence id means the catalog's licence it names (cc-zero is CC0-1.0); an unknown one
+  // goes on to be refused by name.
+  const licenceId = params.license_id;
+  const mappedLicence =
+    typeof licenceId === 'string' && licenceId !== '' ? (licenceFor(licenceId)?.id ?? licenceId) : licenceId;
   return {
     name: pick(params.name, base?.name),
     city: pick(params.owner_org, base?.city_slug),
-    title_uk: pick(params.title, base?.title_uk),
+    // As CKAN: a dataset without a title is titled by its name.
+    title_uk: pick(params.title || undefined, base?.title_uk ?? params.name),
     title_en: pick(extras.get('title_en'), base?.title_en),
     title_bg: pick(extras.get('title_bg'), base?.title_bg),
     description_uk: pick(params.notes, base?.description_uk),
     description_en: base?.description_en,
     description_bg: base?.description_bg,
-    license_id: pick(params.license_id, base?.license_id ?? 'CC-BY-4.0'),
-    themes: groups ? groups.map((g) => String(g.name).toUpperCase()) : base?.themes,
+    license_id: pick(mappedLicence, base?.license_id ?? null),
+    themes: groups ? groups.map((g) => String(g.name ?? g.id).toUpperCase()) : base?.themes,
     keywords: tags ? tags.map((tag) => String(tag.name)) : base?.keywords,
     frequency: pick(extras.get('frequency'), base?.frequency),
     contact_name: pick(params.maintainer, base?.contact_name),
@@ -327,7 +428,23 @@ function toCatalogBody(params: Params, base: Dataset | null): Record<string, unk
     spatial: pick(extras.get('spatial_text'), base?.spatial),
     legal_basis: pick(extras.get('legal_basis'), base?.legal_basis),
     purpose: base?.purpose,
+    author: pick(params.author, base?.author ?? null),
+    author_email: pick(params.author_email, base?.author_email ?? null),
+    version: pick(params.version, base?.version ?? null),
+    source_url: pick(params.url, base?.source_url ?? null),
+    extras: free ?? base?.extras ?? [],
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A resource's problems in a package's `resources` list, as CKAN names them: resources, item and field. */
+function resourceError(error: ValidationError, position: number): CkanError {
+  const t = translator('en');
+  const problems = error.problems.map((p) => `${p.field}: ${t(p.message, p.params)}`);
+  return new CkanError(409, 'Validation Error', `resources: item ${position}: ${problems.join('; ')}`, {
+    resources: [`Item ${position}: ${problems.join('; ')}`],
+  });
 }
 
 const CATALOG_TO_CKAN: Record<string, string> = {
@@ -336,7 +453,9 @@ const CATALOG_TO_CKAN: Record<string, string> = {
   description_uk: 'notes',
   keywords: 'tags',
   themes: 'groups',
+  contact_name: 'maintainer',
   contact_email: 'maintainer_email',
+  source_url: 'url',
 };
 
 export function validationToCkan(error: ValidationError): CkanError {
@@ -555,25 +674,171 @@ async function routes(app: FastifyInstance) {
             'Access denied: User not authorized to add dataset to this organization',
           );
       }
+      const resources = resourceList(params);
       const input = await parseDatasetInput(db, toCatalogBody(params, null), editableCityIds(user));
-      const state =
-        params.private === true || params.private === 'true'
-          ? 'private'
-          : params.state === 'draft'
-            ? 'draft'
-            : 'published';
+      // As CKAN: only a sysadmin may choose the id, a UUID no dataset has.
+      const id = text(params, 'id', 100);
+      if (id !== undefined) {
+        if (editable !== null)
+          throw new CkanError(409, 'Validation Error', 'id: Only a sysadmin may set the id', {
+            id: ['Only a sysadmin may set the id'],
+          });
+        if (!UUID.test(id)) throw new CkanError(409, 'Validation Error', 'id: Invalid UUID', { id: ['Invalid UUID'] });
+        if (await db.one('SELECT 1 FROM datasets WHERE uuid = $1::uuid', [id]))
+          throw new CkanError(409, 'Validation Error', 'id: Dataset id already exists', {
+            id: ['Dataset id already exists'],
+          });
+        input.uuid = id.toLowerCase();
+      }
+      const state = flag(params, 'private') ? 'private' : params.state === 'draft' ? 'draft' : 'published';
       const dataset = await db.transaction(async (tx) => {
         const created = await createDataset(tx, actorOf(request), input, state);
-        for (const resource of Array.isArray(params.resources) ? params.resources : []) {
-          await addResource(tx, actorOf(request), created, parseResourceLink(resource));
-        }
+        await saveResources(tx, request, created, resources);
         return created;
       });
-      return showPackage(await getDataset(db, dataset.name, visibilityFor(user)));
+      return showPackage(await getDataset(db, dataset.uuid, visibilityFor(user)));
     },
 
     package_update: async (params, request) => update(params, request, false),
     package_patch: async (params, request) => update(params, request, true),
+
+    package_revise: async (params, request) => {
+      if (request.isMultipart())
+        throw new CkanError(409, 'Validation Error', 'File uploads are not supported by package_revise here', {
+          upload: ['Use resource_create or resource_update to upload a file'],
+        });
+      const dictParam = (field: string) => {
+        const value = jsonOrString(params[field]);
+        if (value === undefined) return undefined;
+        if (!value || typeof value !== 'object' || Array.isArray(value))
+          throw new CkanError(409, 'Validation Error', `${field}: Must be a dict`, { [field]: ['Must be a dict'] });
+        return value as Record<string, Json>;
+      };
+      const listParam = (field: string) => {
+        const value = jsonListOrString(params[field]);
+        if (value === undefined) return undefined;
+        if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+          throw new CkanError(409, 'Validation Error', `${field}: Must be a list of strings`, {
+            [field]: ['Must be a list of strings'],
+          });
+        return value as string[];
+      };
+      const match = dictParam('match');
+      const filter = listParam('filter');
+      const updates = dictParam('update');
+      const include = listParam('include');
+      const prefixed = (prefix: string) =>
+        Object.keys(params)
+          .filter((k) => k.startsWith(prefix) && k.length > prefix.length)
+          .sort()
+          .map((k) => [k.slice(prefix.length), jsonOrString(params[k]) as Json] as const);
+      const matchKeys = prefixed('match__');
+      const updateKeys = prefixed('update__');
+      const idOf = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+      const nameOrId =
+        idOf(Object.fromEntries(matchKeys).id) ??
+        idOf(match?.id) ??
+        idOf(Object.fromEntries(matchKeys).name) ??
+        idOf(match?.name);
+      if (!nameOrId)
+        throw new CkanError(409, 'Validation Error', 'match__id: Missing value', { match__id: ['Missing value'] });
+      const dataset = await findPackage(request, nameOrId);
+      assertCanEditDataset(requireUser(request), dataset);
+      const orig = JSON.parse(JSON.stringify(await showPackage(dataset))) as Record<string, Json>;
+      try {
+        const differ = [
+          ...(match ? unmatched(orig, match) : []),
+          ...matchKeys.flatMap(([k, v]) => {
+            const { value, path } = resolve(orig, k);
+            return unmatched(value, v, path);
+          }),
+        ];
+        if (differ.length) {
+          const keys = differ.map((p) => p.join('__'));
+          throw new CkanError(409, 'Validation Error', `match: ${keys.join(', ')}`, { match: keys });
+        }
+        if (filter) {
+          const id = orig.id!;
+          filterGlob(orig, filter);
+          orig.id = id;
+        }
+        if (updates) mergeDict(orig, updates);
+        // __extend first, so that later keys may reach the items it adds.
+        const ordered = [...updateKeys].sort(
+          ([a], [b]) => Number(!a.endsWith('extend')) - Number(!b.endsWith('extend')),
+        );
+        for (const [k, v] of ordered) mergeKey(orig, k, v);
+      } catch (error) {
+        if (!(error instanceof ReviseError)) throw error;
+        throw new CkanError(409, 'Validation Error', `update: ${error.message}`, { update: [error.message] });
+      }
+      const revised = { package: (await update({ ...orig, id: dataset.uuid }, request, false)) as unknown as Json };
+      if (include) filterGlob(revised, include);
+      return revised;
+    },
+
+    current_package_list_with_resources: async (params) => {
+      const limit = integer(params, 'limit', 10, 1, 1000);
+      const page = params.offset === undefined ? integer(params, 'page', 1, 1, 1_000_000) : 1;
+      const offset = integer(params, 'offset', (page - 1) * limit, 0, 10_000_000);
+      const result = await searchDatasets(db, { sort: '-modified', limit, offset, visibility: PUBLIC_ONLY });
+      return showPackages(result.items);
+    },
+
+    group_list: async (params) => {
+      const allFields = flag(params, 'all_fields');
+      const sortText = (text(params, 'sort', 100) ?? text(params, 'order_by', 100) ?? 'title asc').trim();
+      const sort = /^(name|title|package_count|packages)(?:\s+(asc|desc))?$/i.exec(sortText);
+      if (!sort)
+        throw new CkanError(409, 'Validation Error', 'sort: Use name, title or package_count, asc or desc', {
+          sort: ['Use name, title or package_count, asc or desc'],
+        });
+      const limit = integer(params, 'limit', allFields ? 25 : 1000, 0, 1000);
+      const offset = integer(params, 'offset', 0, 0, 1_000_000);
+      const only = params.groups === undefined ? undefined : jsonListOrString(params.groups);
+      if (only !== undefined && (!Array.isArray(only) || only.some((g) => typeof g !== 'string')))
+        throw new CkanError(409, 'Validation Error', 'groups: Must be a list of group names', {
+          groups: ['Must be a list of group names'],
+        });
+      const counts = await themeCounts();
+      const uk = new Intl.Collator('uk');
+      const field = sort[1]!.toLowerCase();
+      const groups = THEMES.filter((th) => !only || (only as string[]).includes(th.toLowerCase()))
+        .map((th) => fullGroupDict(th, counts.get(th) ?? 0))
+        .sort((a, b) =>
+          field === 'name'
+            ? a.name.localeCompare(b.name)
+            : field === 'title'
+              ? uk.compare(a.title, b.title)
+              : (a.package_count ?? 0) - (b.package_count ?? 0) || a.name.localeCompare(b.name),
+        );
+      // CKAN's default for package_count (and "packages") is the biggest first.
+      const descending = sort[2] ? sort[2].toLowerCase() === 'desc' : field === 'package_count' || field === 'packages';
+      if (descending) groups.reverse();
+      const page = groups.slice(offset, offset + limit);
+      return allFields ? page : page.map((g) => g.name);
+    },
+
+    group_show: async (params) => {
+      const id = text(params, 'id', 100);
+      if (!id) throw missing('id');
+      const theme = THEMES.find((th) => th === id.toUpperCase());
+      if (!theme) throw new CkanError(404, 'Not Found Error', 'Group not found');
+      const withCount = params.include_dataset_count === undefined || flag(params, 'include_dataset_count');
+      const group = fullGroupDict(theme, withCount ? ((await themeCounts()).get(theme) ?? 0) : undefined);
+      if (!flag(params, 'include_datasets')) return group;
+      const result = await searchDatasets(db, {
+        order: [{ key: 'name', desc: false }],
+        filter: (values) => {
+          values.push(theme);
+          return `$${values.length} = ANY(d.themes)`;
+        },
+        limit: 1000,
+        offset: 0,
+        visibility: PUBLIC_ONLY,
+      });
+      return { ...group, packages: await showPackages(result.items) };
+    },
 
     package_delete: async (params, request) => {
       const user = requireUser(request);
@@ -588,14 +853,7 @@ async function routes(app: FastifyInstance) {
     resource_show: async (params, request) => {
       const id = text(params, 'id');
       if (!id) throw missing('id');
-      if (!/^[0-9a-f-]{36}$/i.test(id)) throw new CkanError(404, 'Not Found Error', 'Not found');
-      const row = await db.one<{ name: string }>(
-        'SELECT d.name FROM resources r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = $1',
-        [id],
-      );
-      if (!row) throw new CkanError(404, 'Not Found Error', 'Not found');
-      const dataset = await findPackage(request, row.name);
-      const resource = (await listResources(db, [dataset.id])).find((r) => r.id === id)!;
+      const { dataset, resource } = await findResource(request, id);
       return resourceDict(resource, dataset, app.config.publicUrl);
     },
 
@@ -604,21 +862,10 @@ async function routes(app: FastifyInstance) {
       // A file comes as multipart/form-data (CKAN's `upload` field), a link as JSON or a form.
       if (request.isMultipart()) {
         let dataset: Dataset | null = null;
-        const received = await receiveUpload(
-          request as never,
-          app.files,
-          app.config.uploadLimitBytes,
-          async (fields) => {
-            if (!fields.package_id) throw missing('package_id');
-            dataset = await findPackage(request, fields.package_id);
-            assertCanEditDataset(user, dataset);
-          },
-        ).catch((error) => {
-          if (error instanceof FileTooLargeError)
-            throw new CkanError(413, 'Validation Error', 'The file is too large', {
-              upload: [`At most ${app.config.uploadLimitBytes} bytes`],
-            });
-          throw error;
+        const received = await receive(request, async (fields) => {
+          if (!fields.package_id) throw missing('package_id');
+          dataset = await findPackage(request, fields.package_id);
+          assertCanEditDataset(user, dataset);
         });
         if (!received.stored || !dataset) throw missing('upload');
         const target: Dataset = dataset;
@@ -642,7 +889,182 @@ async function routes(app: FastifyInstance) {
       const resource = await db.transaction((tx) => addResource(tx, actorOf(request), dataset, input));
       return resourceDict(resource, dataset, app.config.publicUrl);
     },
+
+    resource_update: async (params, request) => changeResource(params, request, false),
+    resource_patch: async (params, request) => changeResource(params, request, true),
+
+    resource_delete: async (params, request) => {
+      const user = requireUser(request);
+      const id = text(params, 'id');
+      if (!id) throw missing('id');
+      const { dataset, resource } = await findResource(request, id);
+      assertCanEditDataset(user, dataset);
+      await db.transaction((tx) => deleteResource(tx, actorOf(request), dataset, resource.id));
+      return null;
+    },
   };
+
+  /** A multipart upload, with CKAN's 413 for a file over the limit. */
+  const receive = (request: FastifyRequest, onFields: (fields: Record<string, string>) => Promise<void>) =>
+    receiveUpload(request as never, app.files, app.config.uploadLimitBytes, onFields).catch((error) => {
+      if (error instanceof FileTooLargeError)
+        throw new CkanError(413, 'Validation Error', 'The file is too large', {
+          upload: [`At most ${app.config.uploadLimitBytes} bytes`],
+        });
+      throw error;
+    });
+
+  /** A resource by id and the dataset it belongs to, if the caller may see that dataset; else CKAN's 404. */
+  async function findResource(request: FastifyRequest, id: string) {
+    if (!UUID.test(id)) throw new CkanError(404, 'Not Found Error', 'Not found: Resource was not found.');
+    const row = await db.one<{ uuid: string }>(
+      'SELECT d.uuid::text AS uuid FROM resources r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = $1',
+      [id],
+    );
+    if (!row) throw new CkanError(404, 'Not Found Error', 'Not found: Resource was not found.');
+    const dataset = await findPackage(request, row.uuid);
+    const resource = (await listResources(db, [dataset.id])).find((r) => r.id === id.toLowerCase())!;
+    return { dataset, resource };
+  }
+
+  /** The link fields of a CKAN resource dict: each given one, or (for an update) reset. */
+  function resourceChanges(source: Params, patch: boolean, resource: Resource) {
+    const field = (name: string, max: number) => {
+      const value = text(source, name, max);
+      return value !== undefined ? value : patch || source[name] === undefined ? undefined : '';
+    };
+    const url = text(source, 'url', 500);
+    const changes: Partial<ResourceInput> = {};
+    const name = field('name', 300);
+    if (name) changes.name = name;
+    const description = field('description', 5000);
+    if (description !== undefined) changes.description = description;
+    const format = field('format', 40);
+    if (format !== undefined) changes.format = format.toUpperCase();
+    if (!patch && source.description === undefined) changes.description = '';
+    if (!patch && source.format === undefined && resource.file_name === null) changes.format = '';
+    // An uploaded file keeps its file unless given a url other than its own download address.
+    const own = `${app.config.publicUrl}/datasets/`;
+    if (url !== undefined && !(resource.file_name !== null && url.startsWith(own))) {
+      changes.url = parseResourceLink({ name: 'resource', url }).url;
+      if (!format && !patch) changes.format = parseResourceLink({ name: 'resource', url }).format;
+    }
+    if (url === undefined && !patch && resource.file_name === null)
+      throw new CkanError(409, 'Validation Error', 'url: Missing value', { url: ['Missing value'] });
+    return changes;
+  }
+
+  async function changeResource(params: Params, request: FastifyRequest, patch: boolean) {
+    const user = requireUser(request);
+    if (request.isMultipart()) {
+      let found: Awaited<ReturnType<typeof findResource>> | null = null;
+      const received = await receive(request, async (fields) => {
+        if (!fields.id) throw missing('id');
+        found = await findResource(request, fields.id);
+        assertCanEditDataset(user, found.dataset);
+      });
+      if (!found) throw missing('id');
+      const { dataset, resource } = found as Awaited<ReturnType<typeof findResource>>;
+      const fields: Params = { ...received.fields };
+      if (received.stored) delete fields.url;
+      const changes = resourceChanges(fields, patch || !!received.stored, resource);
+      if (received.stored && !patch) changes.description = received.fields.description ?? '';
+      await db.transaction(async (tx) => {
+        if (received.stored)
+          await replaceUploadedFile(tx, actorOf(request), resource.id, {
+            file: received.stored.file,
+            fileName: received.stored.fileName,
+          });
+        await updateResource(tx, actorOf(request), dataset, resource.id, {
+          ...changes,
+          ...(received.stored ? { format: formatFromName(received.stored.fileName) } : {}),
+        });
+      });
+      return resourceDict((await findResource(request, resource.id)).resource, dataset, app.config.publicUrl);
+    }
+    const id = text(params, 'id');
+    if (!id) throw missing('id');
+    const { dataset, resource } = await findResource(request, id);
+    assertCanEditDataset(user, dataset);
+    const changes = resourceChanges(params, patch, resource);
+    const after = await db.transaction((tx) => updateResource(tx, actorOf(request), dataset, resource.id, changes));
+    return resourceDict(after, dataset, app.config.publicUrl);
+  }
+
+  /** The `resources` of a package_create/update: a list of dicts, each checked before anything is saved. */
+  function resourceList(params: Params): Params[] | undefined {
+    const value = params.resources;
+    if (value === undefined || value === null) return undefined;
+    if (!Array.isArray(value) || value.some((r) => !r || typeof r !== 'object' || Array.isArray(r)))
+      throw new CkanError(409, 'Validation Error', 'resources: Must be a list of dictionaries', {
+        resources: ['Must be a list of dictionaries'],
+      });
+    if (value.length > 500)
+      throw new CkanError(409, 'Validation Error', 'resources: At most 500 resources', {
+        resources: ['At most 500 resources'],
+      });
+    return value as Params[];
+  }
+
+  /**
+   * Makes a dataset's resources the list given, as CKAN's package_resource_list_save: an item with
+   * the id of one of its resources updates that one, any other item is a new link (with the id it
+   * names, when that is a free UUID), the resources not listed are deleted, and the order is the list's.
+   */
+  async function saveResources(tx: Queryable, request: FastifyRequest, dataset: Dataset, list: Params[] | undefined) {
+    if (list === undefined) return;
+    const actor = actorOf(request);
+    const existing = await listResources(tx, [dataset.id]);
+    const kept = new Set<string>();
+    for (const [position, item] of list.entries()) {
+      const id = typeof item.id === 'string' ? item.id.toLowerCase() : undefined;
+      const current = existing.find((r) => r.id === id && !kept.has(r.id));
+      if (current) {
+        kept.add(current.id);
+        await updateResource(tx, actor, dataset, current.id, {
+          ...resourceChanges(item, false, current),
+          ...(text(item, 'name', 300) ? {} : { name: current.name }),
+          position,
+        });
+        continue;
+      }
+      const taken = id && UUID.test(id) ? await tx.one('SELECT 1 FROM resources WHERE id = $1', [id]) : true;
+      const created = await addResource(tx, actor, dataset, parseResourceLink(item), ...(taken ? [] : [id!])).catch(
+        (error) => {
+          if (error instanceof ValidationError) throw resourceError(error, position);
+          throw error;
+        },
+      );
+      kept.add(created.id);
+      await tx.query('UPDATE resources SET position = $2 WHERE id = $1', [created.id, position]);
+    }
+    for (const r of existing) if (!kept.has(r.id)) await deleteResource(tx, actor, dataset, r.id);
+  }
+
+  /** Dataset dicts for a page of datasets, with their resources and organizations in two queries. */
+  async function showPackages(datasets: Dataset[]) {
+    const resources = await listResources(
+      db,
+      datasets.map((d) => d.id),
+    );
+    const cities = await cityMap();
+    return datasets.map((d) =>
+      packageDict(
+        d,
+        resources.filter((r) => r.dataset_id === d.id),
+        cities,
+        app.config.publicUrl,
+      ),
+    );
+  }
+
+  /** How many public datasets each EU theme has. */
+  async function themeCounts() {
+    const rows = await db.query<{ theme: string; count: number }>(
+      `SELECT t AS theme, count(*)::int AS count FROM datasets d, unnest(d.themes) t WHERE d.state = 'published' GROUP BY t`,
+    );
+    return new Map(rows.map((r) => [r.theme, r.count]));
+  }
 
   async function update(params: Params, request: FastifyRequest, patch: boolean) {
     const user = requireUser(request);
@@ -650,23 +1072,48 @@ async function routes(app: FastifyInstance) {
     if (!id) throw missing('id');
     const before = await findPackage(request, id);
     assertCanEditDataset(user, before);
+    // As CKAN 2.10/2.11's package_update: what is not given is reset, resources included.
+    const reset: Dataset = {
+      ...before,
+      title_uk: text(params, 'name') ?? before.name,
+      title_en: '',
+      title_bg: '',
+      description_uk: '',
+      license_id: null,
+      keywords: [],
+      themes: [],
+      frequency: 'UNKNOWN',
+      contact_name: null,
+      contact_email: null,
+      temporal_start: null,
+      temporal_end: null,
+      spatial: null,
+      legal_basis: null,
+      author: null,
+      author_email: null,
+      version: null,
+      source_url: null,
+      extras: [],
+    };
     const body = toCatalogBody(
       patch ? params : { ...params, name: params.name ?? before.name },
-      patch ? before : ({ ...before, title_en: '', title_bg: '', keywords: [], themes: [] } as Dataset),
+      patch ? before : reset,
     );
+    const resources = resourceList(params) ?? (patch ? undefined : []);
     const input = await parseDatasetInput(db, body, editableCityIds(user));
-    const after = await db.transaction((tx) =>
-      updateDataset(
+    const after = await db.transaction(async (tx) => {
+      const saved = await updateDataset(
         tx,
         actorOf(request),
         before,
         input,
         patch ? 'patched through the CKAN API' : 'updated through the CKAN API',
-      ),
-    );
-    return showPackage(after);
+      );
+      await saveResources(tx, request, saved, resources);
+      return saved;
+    });
+    return showPackage(await getDataset(db, after.uuid, visibilityFor(user)));
   }
-
   const respond = (request: FastifyRequest<{ Params: { action: string } }>, reply: FastifyReply) =>
     ckanRespond(
       app,

@@ -33,9 +33,19 @@ export function dataPackage(
     homepage: `${publicUrl}/datasets/${dataset.name}`,
     created: new Date(dataset.created_at).toISOString(),
     keywords: dataset.keywords,
-    licenses: [
-      { name: dataset.license_id, ...(lic?.url ? { path: lic.url } : {}), title: lic?.title ?? dataset.license_id },
-    ],
+    id: dataset.uuid,
+    // A dataset without a licence (CKAN allows none) lists none.
+    ...(dataset.license_id
+      ? {
+          licenses: [
+            {
+              name: dataset.license_id,
+              ...(lic?.url ? { path: lic.url } : {}),
+              title: lic?.title ?? dataset.license_id,
+            },
+          ],
+        }
+      : {}),
     resources: resources.map((r) => ({
       name: r.id,
       title: r.name,

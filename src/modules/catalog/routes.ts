@@ -83,7 +83,7 @@ const datasetJson = {
     publisher: { type: 'string', description: 'City slug' },
     title: localizedText,
     description: localizedText,
-    license: { type: 'object', properties: { id: { type: 'string' }, url: { type: ['string', 'null'] } } },
+    license: { type: 'object', properties: { id: { type: ['string', 'null'] }, url: { type: ['string', 'null'] } } },
     themes: { type: 'array', items: { type: 'string' } },
     keywords: { type: 'array', items: { type: 'string' } },
     frequency: { type: 'string' },

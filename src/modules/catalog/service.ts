@@ -2,7 +2,7 @@
 // the metadata quality score and the "overdue" mark.
 import crypto from 'node:crypto';
 import type { Database, Queryable } from '../../platform/db/index.ts';
-import { likePattern } from '../../platform/db/index.ts';
+import { likePattern, quoteIdentifier } from '../../platform/db/index.ts';
 import { Checker, assertUnique } from '../../platform/validate.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
@@ -21,8 +21,16 @@ import {
 export const DATASET_STATES = ['draft', 'published', 'private'] as const;
 export type DatasetState = (typeof DATASET_STATES)[number] | 'deleted';
 
+/** A free CKAN extra: a key and its text. */
+export interface Extra {
+  key: string;
+  value: string;
+}
+
 export interface Dataset {
   id: number;
+  /** The stable public id (CKAN's package id): a rename keeps it. */
+  uuid: string;
   name: string;
   city_id: number;
   city_slug: string;
@@ -33,7 +41,8 @@ export interface Dataset {
   description_uk: string;
   description_en: string;
   description_bg: string;
-  license_id: string;
+  /** Null when none was given (CKAN leaves it empty). */
+  license_id: string | null;
   themes: string[];
   keywords: string[];
   frequency: Frequency;
@@ -44,6 +53,12 @@ export interface Dataset {
   spatial: string | null;
   legal_basis: string | null;
   purpose: string | null;
+  author: string | null;
+  author_email: string | null;
+  version: string | null;
+  /** The dataset's own source address (CKAN's `url`). */
+  source_url: string | null;
+  extras: Extra[];
   created_at: Date;
   modified_at: Date;
   published_at: Date | null;
@@ -67,11 +82,11 @@ export interface Resource {
   modified_at: Date;
 }
 
-const DATASET_SELECT = `SELECT d.id, d.name, d.city_id, c.slug AS city_slug, d.state, d.title_uk, d.title_en, d.title_bg,
+const DATASET_SELECT = `SELECT d.id, d.uuid::text AS uuid, d.name, d.city_id, c.slug AS city_slug, d.state, d.title_uk, d.title_en, d.title_bg,
   d.description_uk, d.description_en, d.description_bg, d.license_id, d.themes, d.keywords, d.frequency,
   d.contact_name, d.contact_email, to_char(d.temporal_start, 'YYYY-MM-DD') AS temporal_start,
   to_char(d.temporal_end, 'YYYY-MM-DD') AS temporal_end, d.spatial, d.legal_basis, d.purpose,
-  d.created_at, d.modified_at, d.published_at, d.data_updated_at
+  d.author, d.author_email, d.version, d.source_url, d.extras, d.created_at, d.modified_at, d.published_at, d.data_updated_at
   FROM datasets d JOIN cities c ON c.id = d.city_id`;
 
 /** Which non-public datasets a reader may see: all (admin) or those of some cities (their editors). */
@@ -110,13 +125,17 @@ export function localDescription(
 
 // ---- Reading ----
 
-export async function getDataset(db: Queryable, name: string, visibility: Visibility): Promise<Dataset> {
-  const params: unknown[] = [name];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A dataset by its name or its stable id (as CKAN, the id is tried first). */
+export async function getDataset(db: Queryable, nameOrId: string, visibility: Visibility): Promise<Dataset> {
+  const params: unknown[] = [nameOrId, UUID.test(nameOrId) ? nameOrId.toLowerCase() : null];
   const dataset = await db.one<Dataset>(
-    `${DATASET_SELECT} WHERE d.name = $1 AND ${visibilityCondition(visibility, params)}`,
+    `${DATASET_SELECT} WHERE (d.name = $1 OR d.uuid = $2::uuid) AND ${visibilityCondition(visibility, params)}
+     ORDER BY d.uuid = $2::uuid DESC NULLS LAST LIMIT 1`,
     params,
   );
-  if (!dataset) throw new NotFoundError(`dataset ${name}`);
+  if (!dataset) throw new NotFoundError(`dataset ${nameOrId}`);
   return dataset;
 }
 
@@ -261,6 +280,7 @@ async function searchPass(
     modified: 'modified_at ASC, id ASC',
   };
   const SORT_SQL: Record<SortKey, string> = {
+    id: 'uuid',
     name: 'name COLLATE "C"',
     title: 'title_uk COLLATE "C"',
     created: 'created_at',
@@ -281,7 +301,7 @@ async function searchPass(
   // facets come from that one set in a single round trip.
   const summary = await db.query<{ facet: string; value: string; count: number }>(
     `WITH f AS MATERIALIZED (
-       SELECT d.id, d.name, d.modified_at, d.created_at, d.title_uk, d.themes, d.keywords, d.license_id, c.slug AS city,
+       SELECT d.id, d.uuid, d.name, d.modified_at, d.created_at, d.title_uk, d.themes, d.keywords, d.license_id, c.slug AS city,
          ${countResources} AS num_resources, ${relevance.length ? relevance.join(' + ') : '0'} AS rank
        FROM datasets d JOIN cities c ON c.id = d.city_id ${whereSql})
      SELECT * FROM (SELECT 'page' AS facet, id::text AS value, row_number() OVER (ORDER BY ${orderSql})::int AS count
@@ -366,10 +386,41 @@ export function isOverdue(
 
 // ---- Writing ----
 
+/** Fields only the CKAN API sets; absent from an input, an update keeps them and a create leaves them empty. */
+type CkanOnly = 'author' | 'author_email' | 'version' | 'source_url' | 'extras';
+export const CKAN_ONLY: readonly CkanOnly[] = ['author', 'author_email', 'version', 'source_url', 'extras'];
+
 export type DatasetInput = Omit<
   Dataset,
-  'id' | 'city_slug' | 'state' | 'created_at' | 'modified_at' | 'published_at' | 'data_updated_at'
->;
+  'id' | 'uuid' | 'city_slug' | 'state' | 'created_at' | 'modified_at' | 'published_at' | 'data_updated_at' | CkanOnly
+> &
+  Partial<Pick<Dataset, CkanOnly>> & {
+    /** A stable id to create the dataset with (CKAN lets a sysadmin give one); new otherwise. */
+    uuid?: string;
+  };
+
+/** Free extras as CKAN keeps them: at most 100, each key 1–200 characters and unique, each value text. */
+export const EXTRAS_MAX = 100;
+export const EXTRA_KEY_MAX = 200;
+export const EXTRA_VALUE_MAX = 10_000;
+
+/** The problem with a list of extras, in words, or null when it is a list CKAN would keep. */
+export function extrasProblem(value: unknown): string | null {
+  if (!Array.isArray(value)) return 'Must be a list of {"key": ..., "value": ...} dictionaries';
+  if (value.length > EXTRAS_MAX) return `At most ${EXTRAS_MAX} extras`;
+  const seen = new Set<string>();
+  for (const [index, item] of value.entries()) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) return `Item ${index} must be a dictionary`;
+    const { key, value: text } = item as Record<string, unknown>;
+    if (typeof key !== 'string' || !key.trim()) return `Item ${index}: key: Missing value`;
+    if (key.length > EXTRA_KEY_MAX) return `Item ${index}: key: At most ${EXTRA_KEY_MAX} characters`;
+    if (typeof text !== 'string') return `Item ${index} (${key}): value: Must be a string`;
+    if (text.length > EXTRA_VALUE_MAX) return `Item ${index} (${key}): value: At most ${EXTRA_VALUE_MAX} characters`;
+    if (seen.has(key)) return `Duplicate key "${key}"`;
+    seen.add(key);
+  }
+  return null;
+}
 
 function list(value: unknown): string[] {
   const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
@@ -417,7 +468,8 @@ export async function parseDatasetInput(
     description_uk: check.text('description_uk', { max: 20000 }),
     description_en: check.text('description_en', { max: 20000 }),
     description_bg: check.text('description_bg', { max: 20000 }),
-    license_id: check.oneOf('license_id', LICENCE_IDS) ?? 'CC-BY-4.0',
+    // No licence given is none, as in CKAN (the web form offers one).
+    license_id: check.oneOf('license_id', LICENCE_IDS, { required: false }),
     themes,
     keywords,
     frequency: check.oneOf('frequency', FREQUENCY_CODES, { required: false }) ?? 'UNKNOWN',
@@ -430,6 +482,16 @@ export async function parseDatasetInput(
     purpose: check.optionalText('purpose', 2000),
   };
   if (check.text('contact_email', { max: 254 })) dataset.contact_email = check.email('contact_email');
+  // The fields only the CKAN API sends: taken when present (null clears them), else left as they are.
+  if (Object.hasOwn(input, 'author')) dataset.author = check.optionalText('author', 200);
+  if (Object.hasOwn(input, 'author_email'))
+    dataset.author_email = check.text('author_email', { max: 254 }) ? check.email('author_email') : null;
+  if (Object.hasOwn(input, 'version')) dataset.version = check.optionalText('version', 100);
+  if (Object.hasOwn(input, 'source_url')) dataset.source_url = check.optionalText('source_url', 2000);
+  if (Object.hasOwn(input, 'extras')) {
+    if (extrasProblem(input.extras)) check.fail('extras', 'validation.type_text');
+    else dataset.extras = (input.extras as Extra[]).map(({ key, value }) => ({ key, value }));
+  }
   if (dataset.temporal_start && dataset.temporal_end && dataset.temporal_end < dataset.temporal_start)
     check.fail('temporal_end', 'validation.period');
   if (citySlug) {
@@ -463,7 +525,15 @@ const WRITE_COLUMNS = [
   'spatial',
   'legal_basis',
   'purpose',
+  ...CKAN_ONLY,
 ] as const;
+
+/** A column's value as a query parameter (extras go as JSON text to their jsonb column). */
+const columnValue = (input: DatasetInput, column: (typeof WRITE_COLUMNS)[number]) => {
+  const value = input[column];
+  if (column === 'extras') return JSON.stringify(value ?? []);
+  return value ?? null;
+};
 
 function searchText(input: DatasetInput): string {
   return searchFold(
@@ -501,10 +571,15 @@ export async function createDataset(
   state: DatasetState = 'draft',
 ): Promise<Dataset> {
   await assertUnique(db, 'datasets', 'name', input.name, null);
-  const values = [...WRITE_COLUMNS.map((c) => input[c]), searchText(input), state];
+  const values = [...WRITE_COLUMNS.map((c) => columnValue(input, c)), searchText(input), state, input.uuid ?? null];
   const row = (await db.one<{ id: number }>(
-    `INSERT INTO datasets (${WRITE_COLUMNS.join(', ')}, search_text, state, published_at)
-     VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')}, CASE WHEN $${values.length} = 'published' THEN now() END) RETURNING id`,
+    `INSERT INTO datasets (${WRITE_COLUMNS.join(', ')}, search_text, state, uuid, published_at)
+     VALUES (${values
+       .slice(0, -1)
+       .map((_, i) => `$${i + 1}`)
+       .join(
+         ', ',
+       )}, coalesce($${values.length}::uuid, gen_random_uuid()), CASE WHEN $${values.length - 1} = 'published' THEN now() END) RETURNING id`,
     values,
   ))!;
   const dataset = await recordRevision(db, actor, row.id, 'created');
@@ -520,9 +595,11 @@ export async function updateDataset(
   note = 'metadata updated',
 ): Promise<Dataset> {
   await assertUnique(db, 'datasets', 'name', input.name, before.id);
-  const values = [...WRITE_COLUMNS.map((c) => input[c]), searchText(input), before.id];
+  // A CKAN-only field the input does not carry keeps its value.
+  const columns = WRITE_COLUMNS.filter((c) => input[c] !== undefined);
+  const values = [...columns.map((c) => columnValue(input, c)), searchText(input), before.id];
   await db.query(
-    `UPDATE datasets SET ${WRITE_COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(', ')}, search_text = $${values.length - 1}, modified_at = now()
+    `UPDATE datasets SET ${columns.map((c, i) => `${c} = $${i + 1}`).join(', ')}, search_text = $${values.length - 1}, modified_at = now()
      WHERE id = $${values.length}`,
     values,
   );
@@ -583,8 +660,8 @@ export async function addResource(
   actor: Actor,
   dataset: Dataset,
   input: ResourceInput,
+  id: string = crypto.randomUUID(),
 ): Promise<Resource> {
-  const id = crypto.randomUUID();
   const resource = (await db.one<Resource>(
     `INSERT INTO resources (id, dataset_id, position, name, description, format, url)
      VALUES ($1, $2, (SELECT coalesce(max(position), -1) + 1 FROM resources WHERE dataset_id = $2), $3, $4, $5, $6)
@@ -595,6 +672,72 @@ export async function addResource(
   await db.query('UPDATE datasets SET data_updated_at = now(), modified_at = now() WHERE id = $1', [dataset.id]);
   await recordAudit(db, actor, 'resource.create', 'dataset', dataset.id, null, { resource: id, ...input });
   return resource;
+}
+
+const RESOURCE_RETURNING = `id, dataset_id, position, name, description, format, url, file_name, size_bytes::float8 AS size_bytes,
+  sha256, datastore_table IS NOT NULL AS datastore_active, created_at, modified_at`;
+
+/**
+ * Changes a resource's metadata and, given a url, makes it that link (an uploaded file given a url
+ * becomes a link). `position` moves it within its dataset. Fields left undefined keep their values.
+ */
+export async function updateResource(
+  db: Queryable,
+  actor: Actor,
+  dataset: Dataset,
+  resourceId: string,
+  changes: Partial<ResourceInput> & { position?: number },
+): Promise<Resource> {
+  const before = await db.one<Resource>(
+    `SELECT ${RESOURCE_RETURNING} FROM resources WHERE id = $1 AND dataset_id = $2 FOR UPDATE`,
+    [resourceId, dataset.id],
+  );
+  if (!before) throw new NotFoundError(`resource ${resourceId}`);
+  const after = (await db.one<Resource>(
+    `UPDATE resources SET name = coalesce($3, name), description = coalesce($4, description), format = coalesce($5, format),
+       position = coalesce($6, position), modified_at = now(),
+       url = CASE WHEN $7 THEN $8 ELSE url END,
+       file_name = CASE WHEN $7 THEN NULL ELSE file_name END, file_key = CASE WHEN $7 THEN NULL ELSE file_key END,
+       size_bytes = CASE WHEN $7 THEN NULL ELSE size_bytes END, sha256 = CASE WHEN $7 THEN NULL ELSE sha256 END
+     WHERE id = $1 AND dataset_id = $2 RETURNING ${RESOURCE_RETURNING}`,
+    [
+      resourceId,
+      dataset.id,
+      changes.name ?? null,
+      changes.description ?? null,
+      changes.format ?? null,
+      changes.position ?? null,
+      changes.url !== undefined,
+      changes.url ?? null,
+    ],
+  ))!;
+  await db.query('UPDATE datasets SET modified_at = now() WHERE id = $1', [dataset.id]);
+  await recordAudit(
+    db,
+    actor,
+    'resource.update',
+    'dataset',
+    dataset.id,
+    { resource: before.id, name: before.name, description: before.description, format: before.format, url: before.url },
+    { resource: after.id, name: after.name, description: after.description, format: after.format, url: after.url },
+  );
+  return after;
+}
+
+/**
+ * Removes a resource: its row, its load jobs and its DataStore table go in the same transaction.
+ * An uploaded file stays in the file store (other copies of the dataset's history may name it).
+ */
+export async function deleteResource(db: Queryable, actor: Actor, dataset: Dataset, resourceId: string) {
+  const gone = await db.one<{ name: string; datastore_table: string | null; url: string | null }>(
+    'DELETE FROM resources WHERE id = $1 AND dataset_id = $2 RETURNING name, datastore_table, url',
+    [resourceId, dataset.id],
+  );
+  if (!gone) throw new NotFoundError(`resource ${resourceId}`);
+  if (gone.datastore_table)
+    await db.execScript(`DROP TABLE IF EXISTS datastore.${quoteIdentifier(gone.datastore_table)} CASCADE`);
+  await db.query('UPDATE datasets SET data_updated_at = now(), modified_at = now() WHERE id = $1', [dataset.id]);
+  await recordAudit(db, actor, 'resource.delete', 'dataset', dataset.id, { resource: resourceId, ...gone }, null);
 }
 
 /** For the city page: how much a city publishes, how much is overdue, and the mean quality. */

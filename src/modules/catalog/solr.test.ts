@@ -112,7 +112,7 @@ describe('Solr query parser', () => {
   });
 
   test('sort: comma-separated field asc|desc', () => {
-    assert.deepEqual(parseSort('id asc'), [{ key: 'name', desc: false }]);
+    assert.deepEqual(parseSort('id asc'), [{ key: 'id', desc: false }]);
     assert.deepEqual(parseSort('metadata_modified desc, name asc'), [
       { key: 'modified', desc: true },
       { key: 'name', desc: false },
@@ -209,7 +209,12 @@ for (const engine of ENGINES) {
         where((p) => org(p) === 'kyiv'),
       );
       assert.deepEqual(await names({ fq: 'name:lviv-budget-2024' }), ['lviv-budget-2024']);
-      assert.deepEqual(await names({ fq: 'id:lviv-budget-2024' }), ['lviv-budget-2024']);
+      // id is the dataset's stable id (a UUID), as in CKAN; a name is no id.
+      const budgetId = all.find((p) => p.name === 'lviv-budget-2024')!.id;
+      assert.match(budgetId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      assert.deepEqual(await names({ fq: `id:${budgetId}` }), ['lviv-budget-2024']);
+      assert.deepEqual(await names({ fq: `id:"${budgetId}"` }), ['lviv-budget-2024']);
+      assert.deepEqual(await names({ fq: 'id:lviv-budget-2024' }), []);
       assert.deepEqual(
         await names({ fq: 'name:lviv-*' }),
         where((p) => p.name.startsWith('lviv-')),
@@ -391,7 +396,9 @@ for (const engine of ENGINES) {
       const order = async (sort: string) =>
         ((await search({ rows: '1000', sort })).json().result.results as Package[]).map((p) => p.name);
       const byName = all.map((p) => p.name).sort();
-      assert.deepEqual(await order('id asc'), byName);
+      const byId = [...all].sort((a, b) => (a.id < b.id ? -1 : 1)).map((p) => p.name);
+      assert.deepEqual(await order('id asc'), byId);
+      assert.deepEqual(await order('id desc'), [...byId].reverse());
       assert.deepEqual(await order('name desc'), [...byName].reverse());
       const twoKeys = await order('num_resources desc, name asc');
       const expected = [...all]
@@ -447,7 +454,12 @@ for (const engine of ENGINES) {
           previous = response.body;
           const page = response.json().result.results as Package[];
           for (const p of page) if (!collected.includes(p.id)) collected.push(p.id);
-          if (page.length === 0) return collected;
+          if (page.length === 0) {
+            // In id order, each once; compared by name.
+            assert.deepEqual(collected, [...collected].sort());
+            const nameOf = new Map(all.map((p) => [p.id, p.name]));
+            return collected.map((id) => nameOf.get(id) ?? id).sort();
+          }
           params.start = String(Number(params.start) + Number(params.rows));
         }
         assert.fail('paging did not end');

@@ -41,7 +41,7 @@ interface Field {
 const TITLES = `(d.title_uk || ' ' || d.title_en || ' ' || d.title_bg)`;
 /** The fields a CKAN client may filter on, with the column each stands for. */
 export const FIELDS: Record<string, Field> = {
-  id: { kind: 'string', sql: 'd.name' },
+  id: { kind: 'string', sql: 'd.uuid::text' },
   name: { kind: 'string', sql: 'd.name' },
   title: { kind: 'text', sql: TITLES },
   title_string: { kind: 'string', sql: 'd.title_uk' },
@@ -520,7 +520,16 @@ function range(node: Extract<SolrNode, { kind: 'range' }>, add: Add): string {
 
 // ---- Sorting ----
 
-export type SortKey = 'name' | 'title' | 'created' | 'modified' | 'score' | 'num_resources' | 'num_tags' | 'license';
+export type SortKey =
+  | 'id'
+  | 'name'
+  | 'title'
+  | 'created'
+  | 'modified'
+  | 'score'
+  | 'num_resources'
+  | 'num_tags'
+  | 'license';
 export interface SortTerm {
   key: SortKey;
   desc: boolean;
@@ -528,7 +537,7 @@ export interface SortTerm {
 
 /** Fields `sort` accepts, as CKAN names them. */
 export const SORT_FIELDS: Record<string, SortKey> = {
-  id: 'name',
+  id: 'id',
   name: 'name',
   title: 'title',
   title_string: 'title',
