@@ -32,6 +32,7 @@ import { ckanModule } from './modules/catalog/ckan.ts';
 import { catalogFeedsModule } from './modules/catalog/feeds.ts';
 import { dcatModule } from './modules/catalog/dcat.ts';
 import { datastoreModule } from './modules/datastore/routes.ts';
+import { datastoreWriteModule } from './modules/datastore/write-api.ts';
 import { petitionsModule } from './modules/petitions/routes.ts';
 import { budgetsModule } from './modules/budgets/routes.ts';
 import { rankingModule } from './modules/ranking/routes.ts';
@@ -191,6 +192,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dcatModule);
   await app.register(catalogModule);
   await app.register(datastoreModule);
+  await app.register(datastoreWriteModule);
   await app.register(petitionsModule);
   await app.register(budgetsModule);
   await app.register(rankingModule);
