@@ -237,7 +237,13 @@ export function resourceDict(r: Resource, dataset: Dataset, publicUrl: string) {
     name: r.name,
     description: r.description,
     format: r.format,
-    url: uploaded ? `${publicUrl}/datasets/${dataset.name}/resources/${r.id}/download` : (r.url ?? ''),
+    // A link the platform itself serves (an export of petitions, budgets, the ranking) is stored as a
+    // path; other sites need the whole address.
+    url: uploaded
+      ? `${publicUrl}/datasets/${dataset.name}/resources/${r.id}/download`
+      : r.url?.startsWith('/')
+        ? `${publicUrl}${r.url}`
+        : (r.url ?? ''),
     position: r.position,
     created: new Date(r.created_at).toISOString().replace('Z', ''),
     last_modified: new Date(r.modified_at).toISOString().replace('Z', ''),
