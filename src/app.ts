@@ -27,6 +27,7 @@ import { organizationsModule } from './modules/organizations/routes.ts';
 import { accountsModule } from './modules/accounts/routes.ts';
 import { adminModule } from './modules/admin/routes.ts';
 import { apiDocsModule } from './modules/api-docs/routes.ts';
+import { openApiOptions } from './modules/api-docs/openapi.ts';
 import { catalogModule } from './modules/catalog/routes.ts';
 import { ckanModule } from './modules/catalog/ckan.ts';
 import { catalogFeedsModule } from './modules/catalog/feeds.ts';
@@ -158,21 +159,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const rateCounter = new SharedCounter(db);
   app.decorate('rateCounter', rateCounter);
   await app.register(rateLimit, { global: false, store: sharedStore(rateCounter) });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Hromada API',
-        version: '1.0.0',
-        description:
-          'Public, machine-readable facts about cities and their organisations. Anonymous calls are allowed with a lower rate limit; send `Authorization: Bearer <token>` with a personal token from your account page.',
-      },
-      servers: [{ url: config.publicUrl }],
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-    },
-    // Only /api/v1 belongs in the API document; pages and forms are not part of it.
-    transform: ({ schema, url }) => ({ schema: url.startsWith('/api/v1') ? schema : { ...schema, hide: true }, url }),
-  });
+  // The OpenAPI document of /api/v1, generated from the route schemas (modules/api-docs/openapi.ts).
+  await app.register(swagger, openApiOptions(config));
   await app.register(requestContext);
 
   // Every unsafe request outside the token-authenticated API must carry the form's CSRF token.

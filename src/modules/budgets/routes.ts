@@ -889,7 +889,17 @@ async function routes(app: FastifyInstance) {
               confirmed_at: { type: ['string', 'null'], format: 'date-time' },
             },
           },
+          401: { ...problemSchema, description: 'No token, or an unknown or revoked one' },
+          403: {
+            ...problemSchema,
+            description: 'The voter does not meet the cycle’s rules (age, residence, identity)',
+          },
           404: problemSchema,
+          409: { ...problemSchema, description: 'The cycle is not voting, or this ballot is already cast' },
+          422: {
+            ...problemSchema,
+            description: 'The choices break the voting rule; each problem is named in `errors`',
+          },
           ...errorResponses,
         },
       },

@@ -776,7 +776,13 @@ ${entries.join('\n')}
               signatures: { type: 'integer' },
             },
           },
+          401: { ...problemSchema, description: 'No token, or an unknown or revoked one' },
+          403: {
+            ...problemSchema,
+            description: 'The signer does not meet the city’s rules (e.g. an unconfirmed e-mail)',
+          },
           404: problemSchema,
+          409: { ...problemSchema, description: 'The petition is not open for signatures' },
           ...errorResponses,
         },
       },
