@@ -25,8 +25,11 @@ import {
   updateDictionary,
   type Aggregate,
   type ChartType,
+  DatastoreQueryError,
   type DatastoreQuery,
   type DatastoreResource,
+  type DatastoreResult,
+  type SortKey,
 } from './service.ts';
 import {
   coordinateColumns,
@@ -41,6 +44,7 @@ import { checkSelect, SqlRefused } from './sql-guard.ts';
 import { SandboxError, SqlSandbox } from './sql-sandbox.ts';
 import { writeXlsx } from './xlsx.ts';
 import { csvLine, neutraliseFormula, tsvLine } from '../../platform/csv.ts';
+import { translator } from '../../platform/i18n/locales.ts';
 
 /** A worksheet holds at most 1,048,576 rows, one of them the header. */
 const XLSX_MAX_ROWS = 1_048_575;
@@ -71,12 +75,45 @@ function fieldList(value: unknown): string[] {
   return commaItems(value).map((name) => name.replace(/^"(.*)"$/, '$1'));
 }
 
-/** "field", "field desc", "\"a, b\" asc". */
-function sortList(value: unknown): { field: string; descending: boolean }[] {
+/** "field", "field desc", "\"a, b\" asc", "field desc nulls first" (as CKAN's sort clauses). */
+function sortList(value: unknown): SortKey[] {
   return commaItems(value).map((item) => {
-    const match = /^(?:"([^"]+)"|(.+?))(?:\s+(asc|desc))?$/i.exec(item)!;
-    return { field: (match[1] ?? match[2])!, descending: (match[3] ?? '').toLowerCase() === 'desc' };
+    const match = /^(?:"([^"]+)"|(.+?))(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?\s*$/i.exec(item)!;
+    const nulls = match[4]?.toLowerCase() as SortKey['nulls'];
+    return {
+      field: (match[1] ?? match[2])!,
+      descending: (match[3] ?? '').toLowerCase() === 'desc',
+      ...(nulls ? { nulls } : {}),
+    };
   });
+}
+
+/** CKAN's boolean parameters: true/false, or text as CKAN's asbool reads it (true, yes, on, 1; any case). */
+function flag(p: Params, field: string, fallback: boolean): boolean {
+  const value = p[field];
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value === 'boolean') return value;
+  const word = String(value).trim().toLowerCase();
+  if (['true', 'yes', 'on', 'y', 't', '1'].includes(word)) return true;
+  if (['false', 'no', 'off', 'n', 'f', '0'].includes(word)) return false;
+  throw new CkanError(409, 'Validation Error', `${field}: Not a boolean value`, { [field]: ['Not a boolean value'] });
+}
+
+/** The row limit CKAN clamps to (ckan.datastore.search.rows_max, 32000 by default). */
+const ROWS_MAX = 32_000;
+
+/** Field types as CKAN's DataStore names them: PostgreSQL's own type names, `int` for the row number. */
+const CKAN_TYPES: Record<string, string> = {
+  int: 'int',
+  integer: 'int8',
+  number: 'numeric',
+  boolean: 'bool',
+  date: 'date',
+  datetime: 'timestamp',
+  text: 'text',
+};
+function ckanFields(fields: DatastoreResult['fields']) {
+  return fields.map((f) => ({ ...f, type: CKAN_TYPES[f.type] ?? f.type }));
 }
 
 const recordsQuery = {
@@ -524,54 +561,95 @@ async function routes(app: FastifyInstance) {
     },
   );
 
-  // The rows as CSV, TSV, JSON or XLSX, whole or filtered (?filters={"field":"value"}&q=…), streamed
-  // in _id order with keyset paging so that a million rows cost no more per page than ten.
-  app.get<{
-    Params: { id: string };
-    Querystring: { filters?: string; q?: string; format?: 'csv' | 'tsv' | 'json' | 'xlsx' };
-  }>(
+  // CKAN's dump: the rows as CSV, TSV, JSON (CKAN's {"fields", "records"} of lists), XML (CKAN's
+  // <data><row _id>) or XLSX, with datastore_search's filters, q, fields, sort and distinct, from
+  // offset up to limit. Streamed page by page: in _id order by keyset (a million rows cost no more
+  // per page than ten), in another order by offset pages of CKAN's size; memory holds one page.
+  app.get<{ Params: { id: string }; Querystring: Record<string, unknown> }>(
     '/datastore/dump/:id',
     {
-      schema: {
-        params,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            filters: { type: 'string', maxLength: 5000 },
-            q: { type: 'string', maxLength: 200 },
-            format: { type: 'string', enum: ['csv', 'tsv', 'json', 'xlsx'], default: 'csv' },
-          },
-        },
+      schema: { params },
+      // Errors come in CKAN's envelope, before any byte of the download.
+      errorHandler: (error, _request, reply) => {
+        const ckan = dumpError(error);
+        if (!(ckan instanceof CkanError)) throw error;
+        return reply
+          .code(ckan.status)
+          .type('application/json; charset=utf-8')
+          .send({
+            help: `${app.config.publicUrl}/api/3/action/help_show?name=datastore_search`,
+            success: false,
+            error: { __type: ckan.type, message: ckan.message, ...ckan.fields },
+          });
       },
     },
     async (request, reply) => {
-      const { resource } = await loadResource(request, request.params.id);
-      const format = request.query.format ?? 'csv';
-      const ids = (resource.datastore_fields ?? []).map((f) => f.id);
-      if (!resource.datastore_table) throw new NotFoundError('this resource has no DataStore table');
-      const query = { filters: filtersParam(request.query.filters), q: request.query.q, sort: [], includeTotal: false };
-      const page = (afterId: number) =>
-        searchDatastore(db, resource, { ...query, fields: ['_id', ...ids], limit: 5000, offset: 0, afterId });
-      // The first page is read before the answer starts, so that a filter the table cannot take
-      // is an error page, not a download cut off after its headers.
-      const first = await page(0);
-      const line = format === 'tsv' ? tsvLine : csvLine;
-      async function* pages(limit = Infinity) {
+      const p = request.query as Params;
+      const resource = await loadResource(request, request.params.id).then(
+        ({ resource }) => resource,
+        () => null,
+      );
+      if (!resource?.datastore_table) throw new CkanError(404, 'Not Found Error', 'DataStore resource not found');
+      const format = text(p, 'format') ?? 'csv';
+      if (!['csv', 'tsv', 'json', 'xml', 'xlsx'].includes(format))
+        throw new CkanError(400, 'Validation Error', 'format: Value must be one of csv, tsv, json, xml, xlsx', {
+          format: ['Value must be one of csv, tsv, json, xml, xlsx'],
+        });
+      const bom = flag(p, 'bom', false);
+      const limitText = text(p, 'limit');
+      if (limitText !== undefined && !/^\d{1,15}$/.test(limitText))
+        throw new CkanError(400, 'Validation Error', 'limit: Must be a natural number', {
+          limit: ['Must be a natural number'],
+        });
+      const query = datastoreQuery({ ...p, limit: undefined, include_total: false });
+      const wanted = format === 'xlsx' ? XLSX_MAX_ROWS : limitText === undefined ? Infinity : Number(limitText);
+      const bySortedId = !query.distinct && (query.sort ?? []).every((s) => s.field === '_id' && !s.descending);
+      const asked = query.fields?.length ? query.fields : undefined;
+      const withId = asked && !asked.includes('_id') && bySortedId ? ['_id', ...asked] : asked;
+      const pageSize = bySortedId ? DUMP_PAGE : ROWS_MAX;
+      const page = (offset: number, afterId?: number, size = pageSize) =>
+        searchDatastore(db, resource, {
+          ...query,
+          ...(withId ? { fields: withId } : {}),
+          sort: bySortedId ? [] : query.sort,
+          limit: size,
+          offset,
+          includeTotal: false,
+          ...(afterId === undefined ? {} : { afterId }),
+        }).catch((error: Error) => {
+          throw error instanceof DatastoreQueryError ? dumpError(error) : error;
+        });
+      // The first page is read before the answer starts, so that a parameter the table cannot
+      // take is an error, not a download cut off after its headers.
+      const first = await page(query.offset, undefined, Math.min(pageSize, wanted));
+      // The spreadsheet, for people, has no row number column unless asked for.
+      const fields = ckanFields(first.fields).filter((f) =>
+        asked ? asked.includes(f.id) : format !== 'xlsx' || f.id !== '_id',
+      );
+      const ids = fields.map((f) => f.id);
+      async function* pages() {
         let records = first.records;
-        for (let read = 0; read < limit; ) {
-          yield records.slice(0, limit - read);
+        let offset = query.offset;
+        for (let read = 0; read < wanted; ) {
+          yield records.slice(0, wanted - read);
           read += records.length;
-          if (records.length < 5000) break;
-          records = (await page(records.at(-1)!._id as number)).records;
+          offset += records.length;
+          if (records.length < pageSize || read >= wanted) break;
+          const size = Math.min(pageSize, wanted - read);
+          records = bySortedId
+            ? (await page(0, records.at(-1)!._id as number, size)).records
+            : (await page(offset, undefined, size)).records;
         }
       }
+      const disposition = `attachment; filename="${resource.id}.${format}"`;
       if (format === 'xlsx') {
         // fflate hands over zipped chunks as the sheet is written; reading pauses while the client is behind.
         const out = new PassThrough();
-        const types = (resource.datastore_fields ?? []).map((f) => f.type);
+        const types = first.fields
+          .filter((f) => ids.includes(f.id))
+          .map((f) => (f.type === 'int' ? 'integer' : f.type));
         async function* rows() {
-          for await (const records of pages(XLSX_MAX_ROWS)) {
+          for await (const records of pages()) {
             for (const record of records) yield ids.map((id) => record[id]);
             if (out.writableNeedDrain) await once(out, 'drain');
           }
@@ -582,30 +660,18 @@ async function routes(app: FastifyInstance) {
         );
         return reply
           .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-          .header('content-disposition', `attachment; filename="${resource.id}.xlsx"`)
+          .header('content-disposition', disposition)
           .send(out);
       }
+      const writer = dumpWriter(format as DumpFormat, fields);
       async function* body() {
-        if (format === 'json') {
-          yield '[';
-          let first = true;
-          for await (const records of pages()) {
-            for (const record of records) {
-              const { _id: _, ...values } = record;
-              yield (first ? '' : ',\n') + JSON.stringify(values);
-              first = false;
-            }
-          }
-          yield ']\n';
-          return;
-        }
-        yield '\ufeff' + line(ids);
-        for await (const records of pages()) for (const record of records) yield line(ids.map((id) => record[id]));
+        yield (bom ? '\ufeff' : '') + writer.start;
+        for await (const records of pages()) yield records.map(writer.record).join('');
+        yield writer.end;
       }
-      const types = { csv: 'text/csv', tsv: 'text/tab-separated-values', json: 'application/json' };
       return reply
-        .type(`${types[format]}; charset=utf-8`)
-        .header('content-disposition', `attachment; filename="${resource.id}.${format}"`)
+        .type(DUMP_TYPES[format as DumpFormat])
+        .header('content-disposition', disposition)
         .send(Readable.from(body()));
     },
   );
@@ -624,8 +690,10 @@ async function routes(app: FastifyInstance) {
     return filters as Record<string, unknown>;
   }
 
-  /** datastore_search's parameters, as CKAN takes them, checked. */
+  /** datastore_search's parameters (and the dump's), as CKAN takes them, checked. */
   function datastoreQuery(p: Params): DatastoreQuery {
+    const invalid = (field: string, problem: string) =>
+      new CkanError(409, 'Validation Error', `${field}: ${problem}`, { [field]: [problem] });
     const parseJson = (field: string): unknown => {
       const value = p[field];
       if (value === undefined || value === '') return undefined;
@@ -633,31 +701,67 @@ async function routes(app: FastifyInstance) {
       try {
         return JSON.parse(value);
       } catch {
-        if (field === 'fields' || field === 'sort') return value;
-        throw new CkanError(409, 'Validation Error', `${field} is not valid JSON`, {
-          [field]: ['Must be a JSON object'],
-        });
+        if (field === 'fields' || field === 'sort' || field === 'q') return value;
+        throw invalid(field, 'Must be a JSON object');
       }
     };
     const filters = parseJson('filters');
-    if (filters !== undefined && !isFilterObject(filters)) {
-      throw new CkanError(409, 'Validation Error', 'filters must be an object', {
-        filters: ['Must be a JSON object of field: value'],
-      });
+    if (filters !== undefined && !isFilterObject(filters))
+      throw invalid('filters', 'Must be a JSON object of field: value');
+    // q is text, or a JSON object of field: text (CKAN's unicode_or_json_validator).
+    const rawQ = parseJson('q');
+    let q: DatastoreQuery['q'];
+    if (isFilterObject(rawQ)) {
+      if (Object.values(rawQ).some((v) => typeof v !== 'string' && typeof v !== 'number'))
+        throw invalid('q', 'Each field must be given text to find');
+      q = Object.fromEntries(Object.entries(rawQ).map(([k, v]) => [k, String(v).slice(0, 200)]));
+    } else if (rawQ !== undefined && rawQ !== null) {
+      if (typeof rawQ === 'object') throw invalid('q', 'Must be text or a JSON object of field: text');
+      q = (typeof p.q === 'string' ? p.q : String(rawQ)).slice(0, 200);
     }
     const threshold = p.total_estimation_threshold;
+    const limit = text(p, 'limit');
+    if (limit !== undefined && !/^\s*\d{1,15}\s*$/.test(limit)) throw invalid('limit', 'Must be a natural number');
+    const language = text(p, 'language', 100);
+    const fullText = text(p, 'full_text', 200);
     return {
       filters: filters as Record<string, unknown> | undefined,
-      q: text(p, 'q')?.slice(0, 200),
+      ...(q === undefined || q === '' ? {} : { q }),
+      ...(fullText ? { fullText } : {}),
+      plain: flag(p, 'plain', true),
+      ...(language ? { language } : {}),
       fields: fieldList(parseJson('fields')),
       sort: sortList(parseJson('sort')),
-      limit: integer(p, 'limit', 100, 0, 32000),
+      // Above the maximum, the maximum: CKAN clamps rather than refusing.
+      limit: limit === undefined ? 100 : Math.min(Number(limit), ROWS_MAX),
       offset: integer(p, 'offset', 0, 0, 100_000_000),
-      includeTotal: p.include_total !== false && p.include_total !== 'false',
+      includeTotal: flag(p, 'include_total', true),
       ...(threshold === undefined || threshold === null || threshold === '' || threshold === 'null'
         ? {}
         : { totalEstimationThreshold: integer(p, 'total_estimation_threshold', 0, 0, Number.MAX_SAFE_INTEGER) }),
-      distinct: p.distinct === true || p.distinct === 'true',
+      distinct: flag(p, 'distinct', false),
+    };
+  }
+
+  /**
+   * CKAN's `_links`: the same call from the first page and for the next one, keeping every
+   * parameter given (a JSON body's lists and objects as JSON text, which GET reads back).
+   */
+  function pageLinks(request: FastifyRequest, p: Params, offset: number, limit: number) {
+    const path = request.url.split('?')[0]!;
+    const args = new URLSearchParams();
+    for (const [key, value] of Object.entries(p))
+      if (key !== 'offset' && value !== undefined && value !== null)
+        args.append(key, typeof value === 'string' ? value : JSON.stringify(value));
+    const at = (offset: number) => {
+      const page = new URLSearchParams(args);
+      page.set('offset', String(offset));
+      return `${path}?${page}`;
+    };
+    return {
+      start: `${path}?${args}`,
+      next: at(offset + limit),
+      ...(offset > 0 ? { prev: at(Math.max(0, offset - limit)) } : {}),
     };
   }
 
@@ -676,12 +780,16 @@ async function routes(app: FastifyInstance) {
   registerCkanAction(app, 'datastore_search', { help: DATASTORE_SEARCH }, async (p, request) => {
     const resource = await loadTable(p, request, 'resource_id', 'id');
     const query = datastoreQuery(p);
-    const result = await searchDatastore(db, resource, query);
     const recordsFormat = text(p, 'records_format') ?? 'objects';
     if (!['objects', 'lists', 'csv', 'tsv'].includes(recordsFormat))
       throw new CkanError(409, 'Validation Error', 'records_format', {
         records_format: ['Use objects, lists, csv or tsv'],
       });
+    const result = await searchDatastore(db, resource, query).catch((error: Error) => {
+      throw error instanceof DatastoreQueryError
+        ? new CkanError(409, 'Validation Error', `${error.field}: ${error.message}`, { [error.field]: [error.message] })
+        : error;
+    });
     const ids = result.fields.map((f) => f.id);
     const line = recordsFormat === 'tsv' ? tsvLine : csvLine;
     const records =
@@ -692,7 +800,7 @@ async function routes(app: FastifyInstance) {
           : result.records.map((r) => line(ids.map((f) => r[f]))).join('');
     return {
       resource_id: resource.id,
-      fields: result.fields,
+      fields: ckanFields(result.fields),
       records,
       records_format: recordsFormat,
       ...(result.total === null ? {} : { total: result.total }),
@@ -701,10 +809,11 @@ async function routes(app: FastifyInstance) {
       total_estimation_threshold: query.totalEstimationThreshold ?? null,
       limit: query.limit,
       offset: query.offset,
-      _links: {
-        start: `/api/3/action/datastore_search?resource_id=${resource.id}`,
-        next: `/api/3/action/datastore_search?resource_id=${resource.id}&offset=${query.offset + query.limit}`,
-      },
+      ...(query.q === undefined ? {} : { q: query.q }),
+      ...(query.filters === undefined ? {} : { filters: query.filters }),
+      ...(query.sort?.length ? { sort: p.sort } : {}),
+      ...(query.distinct ? { distinct: true } : {}),
+      _links: pageLinks(request, p, query.offset, query.limit),
     };
   });
 
@@ -761,11 +870,109 @@ async function routes(app: FastifyInstance) {
       meta: { count: resource.datastore_rows, table_type: 'BASE TABLE' },
       fields: (resource.datastore_fields ?? []).map((f) => ({
         id: f.id,
-        type: f.type,
+        type: CKAN_TYPES[f.type] ?? f.type,
         info: { label: f.label ?? '', notes: f.description ?? '' },
       })),
     };
   });
+}
+
+/** Rows per page of a dump in _id order (keyset paging); in another order, pages are CKAN's 32,000. */
+const DUMP_PAGE = 5000;
+
+type DumpFormat = 'csv' | 'tsv' | 'json' | 'xml';
+const DUMP_TYPES: Record<DumpFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  tsv: 'text/tab-separated-values; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  xml: 'text/xml; charset=utf-8',
+};
+
+/**
+ * How CKAN's writers (ckanext/datastore/writer.py) lay a dump out: a header line of field ids for
+ * CSV and TSV (text that could be a spreadsheet formula neutralised); for JSON
+ * `{"fields": [...], "records": [[...], ...]}`; for XML `<data>` with one `<row _id="…">` per record,
+ * each value an element named after its field (made a valid XML name), null as `xsi:nil`.
+ */
+function dumpWriter(format: DumpFormat, fields: { id: string; type: string }[]) {
+  const ids = fields.map((f) => f.id);
+  if (format === 'csv' || format === 'tsv') {
+    const line = format === 'tsv' ? tsvLine : csvLine;
+    return { start: line(ids), record: (r: Record<string, unknown>) => line(ids.map((id) => r[id])), end: '' };
+  }
+  if (format === 'json') {
+    let first = true;
+    return {
+      start: `{\n  "fields": ${JSON.stringify(fields)},\n  "records": [`,
+      record: (r: Record<string, unknown>) => {
+        const item = `${first ? '\n    ' : ',\n    '}${JSON.stringify(ids.map((id) => r[id]))}`;
+        first = false;
+        return item;
+      },
+      end: '\n]}\n',
+    };
+  }
+  const idColumn = ids[0] === '_id';
+  const columns = idColumn ? ids.slice(1) : ids;
+  const names = new Map<string, string>();
+  for (const id of columns) {
+    const base = xmlName(id);
+    let name = base;
+    for (let n = 0; [...names.values()].includes(name); n++) name = `${base}_${n}`;
+    names.set(id, name);
+  }
+  const value = (v: unknown) =>
+    escapeXml(typeof v === 'boolean' ? (v ? 'True' : 'False') : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  return {
+    start: '<data xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n',
+    record: (r: Record<string, unknown>) =>
+      `<row${idColumn ? ` _id="${r._id}"` : ''}>${columns
+        .map((id) => {
+          const name = names.get(id)!;
+          return r[id] === null || r[id] === undefined
+            ? `<${name} xsi:nil="true" />`
+            : `<${name}>${value(r[id])}</${name}>`;
+        })
+        .join('')}</row>\n`,
+    end: '</data>\n',
+  };
+}
+
+/** A field id as an XML element name, by CKAN's rules: no leading "xml" or digits, _ for spaces, only letters, digits, _ . -. */
+function xmlName(id: string): string {
+  return id
+    .normalize('NFC')
+    .replace(/^(\d*xml\d*|\d+)/i, '')
+    .replace(/\s+/g, '_')
+    .replace(/[^\p{L}\p{N}_.-]/gu, '')
+    .replace(/^[\d.-]+/, '');
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[&<>\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '',
+  );
+}
+
+/** A dump's error in CKAN's envelope: bad parameters 400 as CKAN's dump answers them, a resource not readable 404. */
+function dumpError(error: unknown): CkanError | unknown {
+  if (error instanceof CkanError)
+    return error.status === 409 ? new CkanError(400, error.type, error.message, error.fields) : error;
+  if (error instanceof DatastoreQueryError)
+    return new CkanError(400, 'Validation Error', `${error.field}: ${error.message}`, {
+      [error.field]: [error.message],
+    });
+  if (error instanceof ValidationError) {
+    const t = translator('en');
+    const fields: Record<string, string[]> = {};
+    for (const problem of error.problems) (fields[problem.field] ??= []).push(t(problem.message, problem.params));
+    const message = Object.entries(fields)
+      .map(([field, messages]) => `${field}: ${messages.join(' ')}`)
+      .join('\n');
+    return new CkanError(400, 'Validation Error', message, fields);
+  }
+  if (error instanceof NotFoundError) return new CkanError(404, 'Not Found Error', 'DataStore resource not found');
+  return error;
 }
 
 /** A sandbox failure in CKAN's error shape, saying what the client can do about it. */

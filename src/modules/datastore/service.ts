@@ -281,9 +281,19 @@ export function ingestHandler(db: Database, files: FileStore | string): JobHandl
 
 export interface DatastoreQuery {
   filters?: Record<string, unknown>;
-  q?: string;
+  /** Words to find in every column, or per field ({field: words}) as CKAN's `q` dictionary. */
+  q?: string | Record<string, string>;
+  /** Words to find in every column, besides a `q` (CKAN's `full_text`). */
+  fullText?: string;
+  /**
+   * true (the default): the words are found as typed, anywhere in a value. false: each text is a
+   * PostgreSQL tsquery (`budget & !school`, `освіт:*`), matched against the values' words in `language`.
+   */
+  plain?: boolean;
+  /** The text search configuration for plain=false (a name from pg_ts_config; default `simple`). */
+  language?: string;
   fields?: string[];
-  sort?: { field: string; descending: boolean }[];
+  sort?: SortKey[];
   limit: number;
   offset: number;
   includeTotal?: boolean;
@@ -296,6 +306,13 @@ export interface DatastoreQuery {
   distinct?: boolean;
   /** Keyset paging for exports: rows after this _id, in _id order. */
   afterId?: number;
+}
+
+/** A sort key; nulls come last unless asked otherwise. */
+export interface SortKey {
+  field: string;
+  descending: boolean;
+  nulls?: 'first' | 'last';
 }
 
 export interface DatastoreResult {
@@ -359,6 +376,46 @@ function resolveField(
 const APOSTROPHES = /['’ʼ`]/;
 const APOSTROPHES_ALL = /['’ʼ`]/g;
 
+/**
+ * The LIKE pattern for words as typed: lower case, and folded (apostrophes left out), and with any
+ * apostrophe typed in each of its three forms (пам'ятка, пам’ятка, памʼятка): folding the data
+ * instead (translate on every cell) made a search of a million rows twice as slow. One pattern
+ * (the usual case) is a string, cheaper than LIKE ANY over an array.
+ */
+function likePatterns(words: string): string | string[] {
+  const typed = words.normalize('NFC').toLocaleLowerCase('uk');
+  const patterns = new Set([typed, searchFold(words)]);
+  if (APOSTROPHES.test(typed)) for (const mark of ["'", '’', 'ʼ']) patterns.add(typed.replace(APOSTROPHES_ALL, mark));
+  return patterns.size === 1 ? likePattern(typed) : [...patterns].map(likePattern);
+}
+
+/** A query parameter the database cannot take (a text search language or tsquery), named. */
+export class DatastoreQueryError extends Error {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+function textQueries(query: DatastoreQuery): string[] {
+  const q = query.q;
+  return [...(typeof q === 'string' ? [q] : Object.values(q ?? {}).map(String)), query.fullText ?? ''].filter(Boolean);
+}
+
+/** The language must be a text search configuration and each tsquery must parse, before the search runs. */
+async function checkTextSearch(db: Queryable, language: string, tsqueries: string[]): Promise<void> {
+  if (!(await db.one('SELECT 1 FROM pg_ts_config WHERE cfgname = $1', [language])))
+    throw new DatastoreQueryError('language', `Unknown text search language "${language.slice(0, 100)}"`);
+  for (const tsquery of tsqueries) {
+    try {
+      await db.one('SELECT to_tsquery($1::regconfig, $2) AS q', [language, tsquery]);
+    } catch (error) {
+      throw new DatastoreQueryError('q', `Not a text search query (plain=false): ${(error as Error).message}`);
+    }
+  }
+}
+
 export async function searchDatastore(
   db: Queryable,
   resource: DatastoreResource,
@@ -397,22 +454,32 @@ export async function searchDatastore(
     params.push(query.afterId);
     where.push(`"_id" > $${params.length}`);
   }
-  if (query.q) {
-    const textColumns = fields.filter((f) => f.type === 'text');
-    if (textColumns.length) {
-      // The words as typed (lower case) and folded (apostrophes left out), and with any apostrophe
-      // typed in each of its three forms (пам'ятка, пам’ятка, памʼятка): folding the data
-      // instead (translate on every cell) made a search of a million rows twice as slow.
-      const typed = query.q.normalize('NFC').toLocaleLowerCase('uk');
-      const patterns = new Set([typed, searchFold(query.q)]);
-      if (APOSTROPHES.test(typed))
-        for (const mark of ["'", '’', 'ʼ']) patterns.add(typed.replace(APOSTROPHES_ALL, mark));
-      // One pattern (the usual case) is a plain LIKE, cheaper than LIKE ANY over an array.
-      params.push(patterns.size === 1 ? likePattern(typed) : [...patterns].map(likePattern));
-      const match = patterns.size === 1 ? `LIKE $${params.length}` : `LIKE ANY($${params.length}::text[])`;
-      where.push(`(${textColumns.map((f) => `lower(${quoteIdentifier(f.column)}) ${match}`).join(' OR ')})`);
-    } else where.push('false');
-  }
+  const plain = query.plain !== false;
+  const language = query.language ?? 'simple';
+  if (query.language !== undefined || !plain) await checkTextSearch(db, language, plain ? [] : textQueries(query));
+  /** A condition that the words are in these columns: as typed (plain), else as a tsquery. */
+  const matching = (columns: Field[], words: string): string => {
+    if (!columns.length) return 'false';
+    if (plain) {
+      const pattern = likePatterns(words);
+      params.push(pattern);
+      const match = Array.isArray(pattern) ? `LIKE ANY($${params.length}::text[])` : `LIKE $${params.length}`;
+      return `(${columns.map((f) => `lower(${quoteIdentifier(f.column)}${f.type === 'text' ? '' : '::text'}) ${match}`).join(' OR ')})`;
+    }
+    params.push(language, words);
+    const config = `$${params.length - 1}::regconfig`;
+    const document = columns.map((f) => `${quoteIdentifier(f.column)}::text`).join(", ' ', ");
+    return `to_tsvector(${config}, concat_ws(' ', ${document})) @@ to_tsquery(${config}, $${params.length})`;
+  };
+  // Words in any column: for plain words, the text columns (numbers and dates are found by filters).
+  const everywhere = plain ? fields.filter((f) => f.type === 'text') : fields;
+  for (const words of [typeof query.q === 'string' ? query.q : undefined, query.fullText])
+    if (words) where.push(matching(everywhere, words));
+  if (query.q && typeof query.q === 'object')
+    for (const [id, words] of Object.entries(query.q)) {
+      const field = resolveField(fields, id, 'q');
+      if (words) where.push(matching([field as Field], String(words)));
+    }
   let selected = query.fields?.length
     ? query.fields.map((id) => resolveField(fields, id, 'fields'))
     : [{ id: '_id', column: '_id', type: 'integer' as const }, ...fields];
@@ -425,7 +492,7 @@ export async function searchDatastore(
   // Sort keys name the source's columns (src."x"), never the text output columns of the same name.
   const order = (query.sort ?? []).map(
     (s) =>
-      `src.${quoteIdentifier(resolveField(fields, s.field, 'sort').column)} ${s.descending ? 'DESC' : 'ASC'} NULLS LAST`,
+      `src.${quoteIdentifier(resolveField(fields, s.field, 'sort').column)} ${s.descending ? 'DESC' : 'ASC'} NULLS ${s.nulls === 'first' ? 'FIRST' : 'LAST'}`,
   );
   // A stable order for paging: the row number, or with distinct every selected column.
   if (query.distinct) order.push(...selected.map((f) => `src.${quoteIdentifier(f.column)}`));
@@ -439,8 +506,9 @@ export async function searchDatastore(
   params.push(query.limit, query.offset);
   // Every value leaves the database as text and is typed here, the same way on both engines
   // (no driver date or bigint conversions, no time-zone shifts).
+  // Output columns are named by position: a field id may be longer than an SQL name can be.
   const rows = await db.query<Record<string, string | null>>(
-    `SELECT ${selected.map((f) => `src.${quoteIdentifier(f.column)}::text AS ${quoteIdentifier(f.id)}`).join(', ')} FROM ${source}
+    `SELECT ${selected.map((f, i) => `src.${quoteIdentifier(f.column)}::text AS c${i}`).join(', ')} FROM ${source}
      ORDER BY ${order.join(', ')} LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );
@@ -459,12 +527,11 @@ export async function searchDatastore(
       ));
     }
   }
-  const typeOf = new Map<string, FieldType>(selected.map((f) => [f.id, f.type]));
   const records = rows.map((row) => {
     const record: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(row)) {
-      const type = typeOf.get(key);
-      record[key] =
+    for (const [i, { id, type }] of selected.entries()) {
+      const value = row[`c${i}`] ?? null;
+      record[id] =
         value === null
           ? null
           : type === 'integer' || type === 'number'
