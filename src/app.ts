@@ -30,6 +30,8 @@ import { apiDocsModule } from './modules/api-docs/routes.ts';
 import { openApiOptions } from './modules/api-docs/openapi.ts';
 import { catalogModule } from './modules/catalog/routes.ts';
 import { ckanModule } from './modules/catalog/ckan.ts';
+import { ckanOrganizationsModule } from './modules/catalog/ckan-organizations.ts';
+import { ckanSiteModule } from './modules/catalog/ckan-site.ts';
 import { catalogFeedsModule } from './modules/catalog/feeds.ts';
 import { dcatModule } from './modules/catalog/dcat.ts';
 import { datastoreModule } from './modules/datastore/routes.ts';
@@ -186,6 +188,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rankingModule);
   await app.register(rankingWorkModule);
   await app.register(ckanModule);
+  await app.register(ckanOrganizationsModule);
+  await app.register(ckanSiteModule);
   await app.register(adminModule);
   await app.register(apiDocsModule);
   return app;
