@@ -43,6 +43,7 @@ for (const engine of ENGINES) {
     let dataDir: string;
     let id: string;
     let big: string;
+    let longId: string;
 
     async function upload(client: Client, name: string, content: string) {
       await client.get('/datasets/lviv-budget-2024/resources/upload');
@@ -86,6 +87,7 @@ for (const engine of ENGINES) {
       const rows = ['n,Район,Сума'];
       for (let i = 1; i <= 12_345; i++) rows.push(`${i},${DISTRICTS[i % 4]},${i % 100}`);
       big = await upload(editor, 'big.csv', `${rows.join('\n')}\n`);
+      longId = await upload(editor, 'long.csv', 'Загальний обсяг фінансування з міського бюджету,x\n2,a\n1,b\n');
       await runQueuedJobs(app.db, { [INGEST_JOB]: ingestHandler(app.db, dataDir) });
     });
     after(async () => {
@@ -225,6 +227,51 @@ for (const engine of ENGINES) {
       }
       assert.equal((await search({ include_total: 'True', limit: 1 })).total, 37);
       assert.equal((await call('datastore_search', { resource_id: id, limit: -1 })).status, 409);
+    });
+
+    test('datastore_search_sql: field ids quoted as datastore_info gives them, typed values, fields with types', async () => {
+      const sql = (query: string) => call('datastore_search_sql', { sql: query });
+      if (engine === 'pglite') {
+        const refused = await sql(`SELECT count(*) FROM "${id}"`);
+        assert.equal(refused.status, 503);
+        assert.match(refused.json.error.message, /cannot stop a slow query/);
+        return;
+      }
+      const { status, json } = await sql(
+        `SELECT "Район", sum("Сума") AS "Разом", count(*) AS n, min("Дата рішення") AS "Перша дата",
+           max("Оновлено") AS "Оновлено", bool_and("Виконано") AS "Усі виконано", avg("Кількість") AS "Середня"
+         FROM "${id}" WHERE "Розпорядник" = 'Управління освіти' GROUP BY 1 ORDER BY 1`,
+      );
+      assert.equal(status, 200, JSON.stringify(json));
+      assert.deepEqual(
+        json.result.fields.map((f: Json) => `${f.id}:${f.type}`),
+        [
+          'Район:text',
+          'Разом:numeric',
+          'n:int8',
+          'Перша дата:date',
+          'Оновлено:timestamp',
+          'Усі виконано:bool',
+          'Середня:numeric',
+        ],
+      );
+      const [galytskyi] = json.result.records;
+      assert.equal(galytskyi.Район, 'Галицький');
+      assert.equal(typeof galytskyi.Разом, 'number');
+      assert.equal(galytskyi.n, 3);
+      assert.match(galytskyi['Перша дата'], /^\d{4}-\d{2}-\d{2}$/, 'a date is a date, not a shifted timestamp');
+      assert.match(galytskyi.Оновлено, /^2024-03-\d\dT10:\d\d:00$/);
+      assert.equal(galytskyi['Усі виконано'], false);
+      const exact = await sql(`SELECT "Дата рішення", "Оновлено", "Сума" FROM "${id}" WHERE _id = 1`);
+      assert.deepEqual(exact.json.result.records, [
+        { 'Дата рішення': '2024-02-02', Оновлено: '2024-03-02T10:01:00', Сума: 37.15 },
+      ]);
+      // An id longer than PostgreSQL's 63-byte names works quoted whole, and comes back whole.
+      const long = 'Загальний обсяг фінансування з міського бюджету';
+      const { status: s2, json: j2 } = await sql(`SELECT "${long}" FROM "${longId}" ORDER BY 1`);
+      assert.equal(s2, 200, JSON.stringify(j2));
+      assert.deepEqual(j2.result.records, [{ [long]: 1 }, { [long]: 2 }]);
+      assert.equal(j2.result.fields[0].id, long);
     });
 
     test('dump: CSV without BOM unless bom=true, _id first; TSV; limit, offset, fields, sort, q, filters', async () => {

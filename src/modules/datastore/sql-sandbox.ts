@@ -32,9 +32,84 @@ export class SandboxError extends Error {
 
 export interface SqlResult {
   records: Record<string, unknown>[];
-  fields: { id: string }[];
+  /** Each column's name and PostgreSQL type name, as CKAN's datastore_search_sql gives them. */
+  fields: { id: string; type: string }[];
   truncated: boolean;
 }
+
+/** PostgreSQL's longest name in bytes (NAMEDATALEN - 1): longer names are cut to it. */
+const NAME_BYTES = 63;
+
+/** A name as PostgreSQL keeps it: cut to 63 bytes, on a character boundary. */
+export function sqlName(name: string): string {
+  if (Buffer.byteLength(name) <= NAME_BYTES) return name;
+  let cut = '';
+  for (const char of name) {
+    if (Buffer.byteLength(cut + char) > NAME_BYTES) break;
+    cut += char;
+  }
+  return cut;
+}
+
+/**
+ * The view's column name for each field: the field id itself (mixed case, Cyrillic, spaces and
+ * all), which SQL reaches by quoting it; an id longer than PostgreSQL's names is cut as PostgreSQL
+ * cuts the same id written in a query, and one that would then repeat another gets a number.
+ */
+export function viewColumns(ids: string[]): string[] {
+  const used = new Set(['_id']);
+  return ids.map((id) => {
+    let name = sqlName(id);
+    for (let n = 2; used.has(name); n++) name = `${sqlName(id.slice(0, -String(n).length - 1))}_${n}`;
+    used.add(name);
+    return name;
+  });
+}
+
+/** The settings under which values are read back: ISO dates and times in UTC, every float digit. */
+export const SQL_VALUE_SETTINGS = `SET LOCAL TimeZone = 'UTC';
+        SET LOCAL DateStyle = 'ISO, YMD';
+        SET LOCAL IntervalStyle = 'postgres';
+        SET LOCAL extra_float_digits = 1`;
+
+/**
+ * A value PostgreSQL sent as text, as CKAN's JSON gives it: numbers as numbers (a bigint too large
+ * for a double stays text), booleans, JSON as JSON, a date as YYYY-MM-DD and a timestamp in ISO
+ * 8601 (never shifted by a time zone), anything else as PostgreSQL writes it.
+ */
+export function sqlValue(type: number, text: string | null): unknown {
+  if (text === null) return null;
+  switch (type) {
+    case 16: // bool
+      return text === 't';
+    case 20: // int8
+    case 21: // int2
+    case 23: // int4
+    case 26: {
+      const value = Number(text);
+      return Number.isSafeInteger(value) ? value : text;
+    }
+    case 700: // float4
+    case 701: // float8
+    case 1700: {
+      // numeric
+      const value = Number(text);
+      return Number.isFinite(value) ? value : text;
+    }
+    case 1114: // timestamp
+      return text.replace(' ', 'T');
+    case 1184: // timestamptz, in UTC
+      return text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+    case 114: // json
+    case 3802: // jsonb
+      return JSON.parse(text);
+    default:
+      return text;
+  }
+}
+
+/** Every value reaches sqlValue as the text PostgreSQL sent. */
+const RAW_TEXT = { getTypeParser: () => (value: string) => value };
 
 export class SqlSandbox {
   readonly role: string | undefined;
@@ -76,7 +151,15 @@ export class SqlSandbox {
     this.running.set(client, running + 1);
     try {
       await this.publishViews(db, resources);
-      return await this.query(sql);
+      // A field id PostgreSQL had to cut comes back whole.
+      const ids = new Map<string, string>();
+      for (const resource of resources) {
+        const fieldIds = (resource.datastore_fields ?? []).map((f) => f.id);
+        viewColumns(fieldIds).forEach((name, i) => {
+          if (name !== fieldIds[i]) ids.set(name, fieldIds[i]!);
+        });
+      }
+      return await this.query(db, sql, ids);
     } finally {
       const left = (this.running.get(client) ?? 1) - 1;
       if (left > 0) this.running.set(client, left);
@@ -105,9 +188,11 @@ export class SqlSandbox {
         );
         if (existing?.source === table && existing.granted) continue;
         const view = `datastore_sql.${quoteIdentifier(resource.id)}`;
+        const fields = resource.datastore_fields ?? [];
+        const names = viewColumns(fields.map((f) => f.id));
         const columns = [
           '_id',
-          ...(resource.datastore_fields ?? []).map((f) => `${quoteIdentifier(f.column)} AS ${quoteIdentifier(f.id)}`),
+          ...fields.map((f, i) => `${quoteIdentifier(f.column)} AS ${quoteIdentifier(names[i]!)}`),
         ];
         await tx.execScript(`DROP VIEW IF EXISTS ${view};
           CREATE VIEW ${view} AS SELECT ${columns.join(', ')} FROM datastore.${quoteIdentifier(table)};
@@ -118,7 +203,7 @@ export class SqlSandbox {
     this.schemaGranted = true;
   }
 
-  private async query(sql: string): Promise<SqlResult> {
+  private async query(db: Database, sql: string, ids: Map<string, string>): Promise<SqlResult> {
     let connection: pg.PoolClient;
     try {
       connection = await this.pool!.connect();
@@ -133,18 +218,19 @@ export class SqlSandbox {
         SET LOCAL idle_in_transaction_session_timeout = ${SQL_TIMEOUT_MS * 2};
         SET LOCAL lock_timeout = 1000;
         SET LOCAL work_mem = '16MB';
-        SET LOCAL search_path = datastore_sql`);
-      const cursor = connection.query(new Cursor<Record<string, unknown>>(sql));
+        SET LOCAL search_path = datastore_sql;
+        ${SQL_VALUE_SETTINGS}`);
+      const cursor = connection.query(new Cursor<(string | null)[]>(sql, [], { rowMode: 'array', types: RAW_TEXT }));
       const records: Record<string, unknown>[] = [];
-      let fields: { id: string }[] = [];
+      let columns: { name: string; dataTypeID: number }[] = [];
       let bytes = 0;
       let truncated = false;
       try {
         for (;;) {
-          const batch = await new Promise<Record<string, unknown>[]>((resolve, reject) =>
+          const batch = await new Promise<(string | null)[][]>((resolve, reject) =>
             cursor.read(BATCH_ROWS, (error, rows, result) => {
               if (error) return reject(error);
-              fields = result.fields.map((f) => ({ id: f.name }));
+              columns = result.fields;
               resolve(rows);
             }),
           );
@@ -154,14 +240,18 @@ export class SqlSandbox {
               truncated = true;
               break;
             }
-            records.push(row);
+            const record: Record<string, unknown> = {};
+            columns.forEach((c, i) => {
+              record[ids.get(c.name) ?? c.name] = sqlValue(c.dataTypeID, row[i] ?? null);
+            });
+            records.push(record);
           }
           if (truncated || batch.length < BATCH_ROWS) break;
         }
       } finally {
         await cursor.close().catch(() => {});
       }
-      return { records, fields, truncated };
+      return { records, fields: await this.fieldsOf(db, columns, ids), truncated };
     } catch (error) {
       if (error instanceof SandboxError) throw error;
       const message = (error as Error).message;
@@ -172,6 +262,25 @@ export class SqlSandbox {
       });
       connection.release(broken);
     }
+  }
+
+  /** Type names by OID, as the database has them (a column of an extension type too). */
+  private readonly typeNames = new Map<number, string>();
+
+  private async fieldsOf(
+    db: Database,
+    columns: { name: string; dataTypeID: number }[],
+    ids: Map<string, string>,
+  ): Promise<SqlResult['fields']> {
+    const unknown = [...new Set(columns.map((c) => c.dataTypeID).filter((oid) => !this.typeNames.has(oid)))];
+    if (unknown.length) {
+      const rows = await db.query<{ oid: number; name: string }>(
+        'SELECT oid::int AS oid, typname AS name FROM pg_type WHERE oid = ANY($1::oid[])',
+        [unknown],
+      );
+      for (const row of rows) this.typeNames.set(row.oid, row.name);
+    }
+    return columns.map((c) => ({ id: ids.get(c.name) ?? c.name, type: this.typeNames.get(c.dataTypeID) ?? 'unknown' }));
   }
 
   async close(): Promise<void> {
