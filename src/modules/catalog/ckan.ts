@@ -9,7 +9,7 @@ import { likePattern } from '../../platform/db/index.ts';
 import { apiRateLimit } from '../../platform/http/rate-limits.ts';
 import { ValidationError, NotFoundError, ForbiddenError } from '../../platform/errors.ts';
 import { translator } from '../../platform/i18n/locales.ts';
-import { listCities, type City } from '../cities/service.ts';
+import { getCity, listCities, type City } from '../cities/service.ts';
 import {
   PUBLIC_ONLY,
   addResource,
@@ -82,6 +82,9 @@ const CATALOG_ACTIONS: Record<string, ActionOptions> = {
   },
   organization_list: {
     help: "Return a list of the names of the site's organizations (the cities that publish data).\n\n:param all_fields: return full organization dictionaries instead of names\n:rtype: list of strings or dictionaries",
+  },
+  organization_show: {
+    help: 'Return the details of an organization (a city).\n\n:param id: the id or name of the organization\n:rtype: dictionary',
   },
   tag_list: {
     help: 'Return a list of the tags of public datasets.\n\n:param query: a tag name query to search for\n:rtype: list of strings',
@@ -439,6 +442,20 @@ function toCatalogBody(params: Params, base: Dataset | null): Record<string, unk
   };
 }
 
+/** The domains (content, data) CKAN's default licence register gives each of its ids. */
+const LICENCE_DOMAINS: Record<string, string> = {
+  'odc-pddl': 'data',
+  'odc-odbl': 'data',
+  'odc-by': 'data',
+  'cc-zero': 'content data',
+  'cc-by-sa': 'content',
+  gfdl: 'content',
+  'other-open': 'content',
+  'other-pd': 'content',
+  'other-at': 'content',
+  'uk-ogl': 'content',
+};
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A resource's problems in a package's `resources` list, as CKAN names them: resources, item and field. */
@@ -515,14 +532,25 @@ async function routes(app: FastifyInstance) {
       return help;
     },
 
+    // As CKAN's default register dictizes a licence: every value a string ("True", "False").
     license_list: async () =>
-      LICENCES.map((l) => ({
-        id: l.id,
-        title: l.title,
-        url: l.url,
-        od_conformance: l.open ? 'approved' : 'not reviewed',
-        status: 'active',
-      })),
+      LICENCES.map((l) => {
+        const domains = LICENCE_DOMAINS[l.ckanId] ?? '';
+        return {
+          domain_content: domains.includes('content') ? 'True' : 'False',
+          id: l.id,
+          domain_data: domains.includes('data') ? 'True' : 'False',
+          domain_software: 'False',
+          family: '',
+          is_generic: l.generic ? 'True' : 'False',
+          od_conformance: l.open ? 'approved' : 'not reviewed',
+          osd_conformance: 'not reviewed',
+          maintainer: '',
+          status: 'active',
+          url: l.url,
+          title: l.title,
+        };
+      }),
 
     package_list: async (params) => {
       const limit = integer(params, 'limit', 1000, 1, 1000);
@@ -638,6 +666,18 @@ async function routes(app: FastifyInstance) {
       const allFields = text(params, 'all_fields') === 'true' || params.all_fields === true;
       const cities = await listCities(db, { locale: 'uk', limit: 5000, offset: 0, sort: 'name' });
       return allFields ? cities.items.map(organizationDict) : cities.items.map((c) => c.slug);
+    },
+
+    organization_show: async (params) => {
+      const id = text(params, 'id');
+      if (!id) throw missing('id');
+      try {
+        return organizationDict(await getCity(db, id));
+      } catch (error) {
+        if (error instanceof NotFoundError || (error as { statusCode?: number }).statusCode === 400)
+          throw new CkanError(404, 'Not Found Error', 'Not found');
+        throw error;
+      }
     },
 
     tag_list: async (params) => {
@@ -1020,12 +1060,14 @@ async function routes(app: FastifyInstance) {
         continue;
       }
       const taken = id && UUID.test(id) ? await tx.one('SELECT 1 FROM resources WHERE id = $1', [id]) : true;
-      const created = await addResource(tx, actor, dataset, parseResourceLink(item), ...(taken ? [] : [id!])).catch(
-        (error) => {
-          if (error instanceof ValidationError) throw resourceError(error, position);
-          throw error;
-        },
-      );
+      let input: ResourceInput;
+      try {
+        input = parseResourceLink(item);
+      } catch (error) {
+        if (error instanceof ValidationError) throw resourceError(error, position);
+        throw error;
+      }
+      const created = await addResource(tx, actor, dataset, input, ...(taken ? [] : [id!]));
       kept.add(created.id);
       await tx.query('UPDATE resources SET position = $2 WHERE id = $1', [created.id, position]);
     }
