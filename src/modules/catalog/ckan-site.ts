@@ -141,7 +141,7 @@ const RESOURCE_FIELDS: Record<string, { sql: string; match: 'substring' | 'equal
   format: { sql: 'r.format', match: 'substring' },
   url: { sql: "coalesce(r.url, r.file_name, '')", match: 'substring' },
   id: { sql: 'r.id::text', match: 'equal' },
-  package_id: { sql: 'd.name', match: 'equal' },
+  package_id: { sql: 'd.uuid::text', match: 'equal' },
   hash: { sql: "('sha256:' || coalesce(r.sha256, ''))", match: 'prefix' },
   position: { sql: 'r.position', match: 'integer' },
 };
@@ -157,7 +157,7 @@ const RESOURCE_ORDER: Record<string, string> = {
   last_modified: 'r.modified_at',
   size: 'r.size_bytes',
   hash: 'r.sha256',
-  package_id: 'd.name COLLATE "C"',
+  package_id: 'd.uuid',
 };
 
 async function routes(app: FastifyInstance) {

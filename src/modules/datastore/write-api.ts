@@ -759,7 +759,7 @@ async function routes(app: FastifyInstance) {
           target = { id: created.id, dataset_id: dataset.id };
           newResource = {
             id: created.id,
-            package_id: dataset.name,
+            package_id: dataset.uuid,
             name: created.name,
             description: created.description,
             format: created.format,
