@@ -1,6 +1,7 @@
-// Map island: draws the cities from the API as circles on a simplified outline of Ukraine.
-// No tile server: the page stays self-contained and leaks no visitor data to third parties.
+// Map island: draws the cities from the API as circles on the base map (regions offline, or the
+// operator's tiles), sized by population.
 import L from 'leaflet';
+import { baseMap, fitData } from './base-map.ts';
 import { textElement } from './text.ts';
 
 interface CityJson {
@@ -17,15 +18,8 @@ function radius(population: number | null): number {
 
 async function start(element: HTMLElement): Promise<void> {
   const lang = (element.dataset.lang ?? 'uk') as keyof CityJson['name'];
-  const map = L.map(element, { zoomSnap: 0.25, attributionControl: false }).setView([48.6, 31.2], 5.5);
-  if (element.dataset.outline) {
-    const outline = await fetch(element.dataset.outline).then((r) => r.json());
-    const layer = L.geoJSON(outline, {
-      style: { color: '#0b4f8a', weight: 1.5, fillColor: '#ffffff', fillOpacity: 1 },
-      interactive: false,
-    }).addTo(map);
-    map.fitBounds(layer.getBounds(), { padding: [8, 8] });
-  }
+  const base = baseMap(element);
+  const { map } = base;
   const body = await fetch(element.dataset.src!).then((r) => r.json());
   const cities: CityJson[] = Array.isArray(body.items) ? body.items : [body];
   const format = new Intl.NumberFormat(lang);
@@ -56,7 +50,9 @@ async function start(element: HTMLElement): Promise<void> {
       .bindTooltip(textElement(link.textContent))
       .addTo(map);
   }
-  if (points.length === 1) map.setView(points[0]!, 6.5);
+  // The country map keeps the whole country in view; one city's map shows its surroundings.
+  if (points.length === 1) fitData(base, points);
+  await base.regions;
   element.dataset.ready = String(points.length);
 }
 

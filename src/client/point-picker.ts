@@ -2,20 +2,16 @@
 // the latitude and longitude fields, and typing in them moves the marker. The fields stay the
 // way to enter a place without a mouse or without JavaScript.
 import L from 'leaflet';
+import { baseMap, fitData } from './base-map.ts';
 
 async function start(element: HTMLElement): Promise<void> {
-  const { latInput, lonInput, centerLat, centerLon, outline } = element.dataset;
+  const { latInput, lonInput, centerLat, centerLon } = element.dataset;
   const lat = document.getElementById(latInput!) as HTMLInputElement;
   const lon = document.getElementById(lonInput!) as HTMLInputElement;
-  const center: [number, number] = [Number(centerLat) || 48.6, Number(centerLon) || 31.2];
-  const map = L.map(element, { attributionControl: false }).setView(center, centerLat ? 12 : 5.5);
-  if (outline) {
-    const shape = await fetch(outline).then((r) => r.json());
-    L.geoJSON(shape, {
-      style: { color: '#0b4f8a', weight: 1.5, fillColor: '#ffffff', fillOpacity: 1 },
-      interactive: false,
-    }).addTo(map);
-  }
+  const base = baseMap(element);
+  const { map } = base;
+  // The city's own surroundings when the form knows the city; the country otherwise.
+  if (centerLat && centerLon) fitData(base, [[Number(centerLat), Number(centerLon)]]);
   let marker: L.CircleMarker | null = null;
   const place = (point: L.LatLng) => {
     if (marker) marker.setLatLng(point);
@@ -40,6 +36,7 @@ async function start(element: HTMLElement): Promise<void> {
   lat.addEventListener('change', fromInputs);
   lon.addEventListener('change', fromInputs);
   fromInputs();
+  await base.regions;
   element.dataset.ready = 'true';
 }
 

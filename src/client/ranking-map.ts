@@ -1,6 +1,7 @@
 // Map island of the ranking: each city a circle in its status band's colour (the page's table has
 // the same numbers). The points come from the page itself, so the map shows what the table shows.
 import L from 'leaflet';
+import { baseMap } from './base-map.ts';
 import { textElement } from './text.ts';
 
 /** A city with its total and its band's colour (chosen by the page, which also draws the legend). */
@@ -15,17 +16,10 @@ interface Point {
 
 async function start(element: HTMLElement): Promise<void> {
   const points = JSON.parse(element.dataset.points ?? '[]') as Point[];
-  const map = L.map(element, { zoomSnap: 0.25, attributionControl: false }).setView([48.6, 31.2], 5.5);
-  const outline = await fetch('/static/ukraine.geojson')
-    .then((r) => (r.ok ? r.json() : null))
-    .catch(() => null);
-  if (outline) {
-    const layer = L.geoJSON(outline, {
-      style: { color: '#0b4f8a', weight: 1.5, fillColor: '#ffffff', fillOpacity: 1 },
-      interactive: false,
-    }).addTo(map);
-    map.fitBounds(layer.getBounds(), { padding: [8, 8] });
-  }
+  // Regions coloured by their cities' mean total (the page's legend and averages table say how).
+  const regionColours = JSON.parse(element.dataset.regions ?? '{}') as Record<string, string>;
+  const base = baseMap(element, { fill: (iso) => regionColours[iso], regionsOverTiles: true });
+  const { map } = base;
   for (const point of points) {
     const popup = document.createElement('div');
     const link = document.createElement('a');
@@ -44,6 +38,7 @@ async function start(element: HTMLElement): Promise<void> {
       .bindTooltip(textElement(`${point.name}: ${point.total}`))
       .addTo(map);
   }
+  await base.regions;
   element.dataset.ready = String(points.length);
 }
 

@@ -1,18 +1,13 @@
 // Map island for a DataStore resource whose rows have latitude and longitude columns (fetched
 // through datastore_search), or for a GeoJSON file (drawn whole), on the outline of Ukraine.
 import L from 'leaflet';
+import { baseMap, fitData } from './base-map.ts';
 import { textElement } from './text.ts';
 
 async function start(element: HTMLElement): Promise<void> {
-  const { resource, lat, lon, label, outline, geojson } = element.dataset;
-  const map = L.map(element, { attributionControl: false }).setView([48.6, 31.2], 5.5);
-  if (outline) {
-    const shape = await fetch(outline).then((r) => r.json());
-    L.geoJSON(shape, {
-      style: { color: '#0b4f8a', weight: 1.5, fillColor: '#ffffff', fillOpacity: 1 },
-      interactive: false,
-    }).addTo(map);
-  }
+  const { resource, lat, lon, label, geojson } = element.dataset;
+  const base = baseMap(element);
+  const { map } = base;
   if (geojson) {
     const layer = L.geoJSON(await fetch(geojson).then((r) => r.json()), {
       style: { color: '#083a66', weight: 2, fillColor: '#ffd200', fillOpacity: 0.5 },
@@ -39,8 +34,8 @@ async function start(element: HTMLElement): Promise<void> {
         if (name !== undefined) item.bindTooltip(textElement(String(name)));
       },
     }).addTo(map);
-    const bounds = layer.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 14 });
+    fitData(base, layer.getBounds());
+    await base.regions;
     element.dataset.ready = String(layer.getLayers().length);
     return;
   }
@@ -66,7 +61,8 @@ async function start(element: HTMLElement): Promise<void> {
     if (label && record[label] !== null && record[label] !== undefined)
       marker.bindTooltip(textElement(String(record[label])));
   }
-  if (bounds.length) map.fitBounds(L.latLngBounds(bounds), { padding: [20, 20], maxZoom: 14 });
+  fitData(base, bounds);
+  await base.regions;
   element.dataset.ready = String(bounds.length);
 }
 

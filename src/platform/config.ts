@@ -36,6 +36,10 @@ export interface Config {
   datastoreReadUrl: string | undefined;
   /** Connections of that role per server process: the most SQL queries running at once. */
   sqlPoolSize: number;
+  /** An XYZ raster tile server (https://tiles.example.org/{z}/{x}/{y}.png) and the attribution its
+   * licence asks for; unset, maps draw the offline base of oblast boundaries. */
+  mapTilesUrl: string | undefined;
+  mapTilesAttribution: string;
 }
 
 function integer(name: string, fallback: number): number {
@@ -70,6 +74,8 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     uploadRateLimitPerHour: integer('UPLOAD_RATE_LIMIT_PER_HOUR', 100),
     datastoreReadUrl: process.env.DATASTORE_READ_URL || undefined,
     sqlPoolSize: integer('SQL_POOL_SIZE', 3),
+    mapTilesUrl: process.env.MAP_TILES_URL || undefined,
+    mapTilesAttribution: process.env.MAP_TILES_ATTRIBUTION || '',
     ...overrides,
   };
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
@@ -80,6 +86,15 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
   }
   if (config.datastoreReadUrl && !/^postgres(ql)?:\/\/[^/]+/.test(config.datastoreReadUrl)) {
     throw new Error('Configuration error: DATASTORE_READ_URL must start with postgres:// or postgresql://');
+  }
+  if (config.mapTilesUrl !== undefined) {
+    // One origin, so that the CSP can name it; {s} subdomains would need several.
+    if (!/^https?:\/\/[^/{}]+\/.*\{z\}.*\{x\}.*\{y\}/.test(config.mapTilesUrl))
+      throw new Error(
+        `Configuration error: MAP_TILES_URL must be an http(s) XYZ template with {z}, {x} and {y} on one host, got "${config.mapTilesUrl}"`,
+      );
+    if (!config.mapTilesAttribution.trim())
+      throw new Error('Configuration error: MAP_TILES_ATTRIBUTION must say whose tiles and data MAP_TILES_URL shows');
   }
   if (!/^https?:\/\/[^/]+/.test(config.publicUrl)) {
     throw new Error(`Configuration error: PUBLIC_URL must be an http(s) address, got "${config.publicUrl}"`);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../helpers.ts';
+import type { Config } from '../../src/platform/config.ts';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -20,9 +21,9 @@ export interface Site {
   close(): Promise<void>;
 }
 
-export async function startSite(): Promise<Site> {
+export async function startSite(config: Partial<Config> = {}): Promise<Site> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-browser-'));
-  const app = await createTestApp('pglite', { config: { publicUrl: 'http://127.0.0.1:1', dataDir } });
+  const app = await createTestApp('pglite', { config: { publicUrl: 'http://127.0.0.1:1', dataDir, ...config } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   // Links in e-mails must point at the real port.

@@ -120,7 +120,7 @@ ${
 ${
   visible.some((p) => p.latitude !== null)
     ? html`<h2>${t('budgets.map')}</h2>
-<div id="rows-map" class="map" role="region" aria-label="${t('budgets.map')}" data-geojson="/budgets/${cycle.id}/projects.geojson" data-outline="/static/ukraine.geojson"></div>`
+<div id="rows-map" class="map" role="region" aria-label="${t('budgets.map')}" data-geojson="/budgets/${cycle.id}/projects.geojson"></div>`
     : ''
 }
 
@@ -289,7 +289,7 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
   ${textAreaField({ name: 'cost_items', label: t('budgets.field_cost_items'), values, errors, rows: 5, hint: t('budgets.cost_items_hint', { max: money(ctx, largest, cycle.currency) }) })}
   <p class="hint">${t('budgets.place_hint')}</p>
   <div id="point-picker" class="map small" role="region" aria-label="${t('budgets.place_map')}" data-lat-input="latitude" data-lon-input="longitude"
-    data-center-lat="${center?.latitude ?? ''}" data-center-lon="${center?.longitude ?? ''}" data-outline="/static/ukraine.geojson"></div>
+    data-center-lat="${center?.latitude ?? ''}" data-center-lon="${center?.longitude ?? ''}"></div>
   ${textField({ name: 'latitude', label: t('budgets.latitude'), values, errors })}
   ${textField({ name: 'longitude', label: t('budgets.longitude'), values, errors })}
   <button type="submit">${t('budgets.submit_proposal')}</button>

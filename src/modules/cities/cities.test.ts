@@ -223,10 +223,37 @@ for (const engine of ENGINES) {
       assert.equal(script.statusCode, 200);
       assert.ok(script.body.length > 10_000, 'Leaflet is bundled');
       assert.equal((await app.inject('/static/vendor/leaflet/leaflet.css')).statusCode, 200);
-      assert.equal((await app.inject('/static/ukraine.geojson')).statusCode, 200);
       const csp = String(page.headers['content-security-policy']);
       assert.match(csp, /script-src 'self'/);
+      assert.match(csp, /img-src 'self' data:;/, 'no tile server configured: no image origin but this one');
       assert.ok(!csp.includes('unsafe-inline'));
+      assert.doesNotMatch(page.body, /data-map-tiles/);
+    });
+
+    test('the offline base map: every region of the boundary file, named in the asked language, with its ISO code', async () => {
+      const regions = async (lang: string) => {
+        const response = await app.inject(`/geo/oblasts.geojson?lang=${lang}`);
+        assert.equal(response.statusCode, 200);
+        assert.match(String(response.headers['content-type']), /^application\/geo\+json/);
+        return (
+          JSON.parse(response.body) as { features: { properties: { iso: string; slug: string; name: string } }[] }
+        ).features;
+      };
+      const [uk, en, bg] = [await regions('uk'), await regions('en'), await regions('bg')];
+      assert.equal(uk.length, 27, '24 oblasts, Crimea, Kyiv and Sevastopol');
+      assert.equal(new Set(uk.map((f) => f.properties.iso)).size, 27);
+      const lvivska = (features: typeof uk) => features.find((f) => f.properties.iso === 'UA-46')!.properties;
+      assert.deepEqual(
+        [lvivska(uk).slug, lvivska(uk).name, lvivska(en).name, lvivska(bg).name],
+        ['lvivska', 'Львівська область', 'Lviv Oblast', 'Лвовска област'],
+      );
+      const oblasts = await app.db.query<{ slug: string }>('SELECT slug FROM oblasts WHERE iso_code IS NULL');
+      assert.deepEqual(oblasts, [], 'every region of the table has its ISO code');
+      assert.ok(
+        uk.every((f) => f.properties.name && !/Oblast/.test(f.properties.name)),
+        'Ukrainian names only',
+      );
+      assert.equal((await app.inject('/geo/oblasts.geojson?lang=fr')).statusCode, 400);
     });
   });
 }

@@ -25,6 +25,7 @@ import { listCycles } from '../budgets/service.ts';
 import { cityBudgetsSection } from '../budgets/views.ts';
 import { cityHistory } from '../ranking/board.ts';
 import { cityRankingSection } from '../ranking/views.ts';
+import { geoRoutes } from './geo.ts';
 import { localName } from './service.ts';
 import {
   CITY_SORTS,
@@ -129,6 +130,7 @@ const PAGE_SIZE = 25;
 
 async function routes(app: FastifyInstance) {
   const { db } = app;
+  await geoRoutes(app);
   const oblastMap = async (locale: Locale) => new Map((await listOblasts(db, locale)).map((o) => [o.slug, o]));
   // The public list, page and API, as anonymous visitors get it: rendered once per change of the cities.
   const anonymous = new AnonymousCache(app.versions);

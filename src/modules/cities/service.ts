@@ -12,6 +12,8 @@ export interface Oblast {
   name_uk: string;
   name_en: string;
   name_bg: string;
+  /** ISO 3166-2 (UA-46): joins the region to geo/ukraine-oblasts.geojson. */
+  iso_code: string | null;
 }
 
 export interface City {
@@ -58,7 +60,7 @@ export function listOblasts(db: Queryable, locale: Locale): Promise<Oblast[]> {
   if (!byLocale) oblastCache.set(db, (byLocale = new Map()));
   let sorted = byLocale.get(locale);
   if (!sorted) {
-    sorted = db.query<Oblast>('SELECT slug, name_uk, name_en, name_bg FROM oblasts').then((rows) => {
+    sorted = db.query<Oblast>('SELECT slug, name_uk, name_en, name_bg, iso_code FROM oblasts').then((rows) => {
       const keyed = rows.map((oblast) => ({ oblast, key: collationKey(localName(oblast, locale), locale) }));
       return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((k) => k.oblast);
     });

@@ -77,8 +77,7 @@ export function cityMapPage(ctx: PageContext, cities: City[], oblasts: Oblast[])
 <h1>${t('map.title')}</h1>
 <p class="lead">${t('map.lead')}</p>
 <div id="cities-map" class="map" role="region" aria-label="${t('map.title')}"
-  data-src="/api/v1/cities?limit=500" data-lang="${ctx.locale}" data-population-label="${t('cities.population')}"
-  data-outline="/static/ukraine.geojson"></div>
+  data-src="/api/v1/cities?limit=500" data-lang="${ctx.locale}" data-population-label="${t('cities.population')}"></div>
 <p class="hint">${t('map.outline_note')}</p>
 <h2>${t('map.list')}</h2>
 <ul class="cards">
@@ -125,8 +124,7 @@ export function cityProfilePage(
 ${
   city.latitude !== null
     ? html`<div id="cities-map" class="map small" role="region" aria-label="${t('cities.location_map')}"
-  data-src="/api/v1/cities/${city.slug}" data-lang="${ctx.locale}" data-population-label="${t('cities.population')}"
-  data-outline="/static/ukraine.geojson"></div>`
+  data-src="/api/v1/cities/${city.slug}" data-lang="${ctx.locale}" data-population-label="${t('cities.population')}"></div>`
     : ''
 }
 <h2>${t('cities.open_data')}</h2>

@@ -297,13 +297,11 @@ ${reportSection(ctx, resource)}
 ${
   mapsGeoJson(resource)
     ? html`<h2>${t('datastore.map')}</h2>
-<div id="rows-map" class="map" role="region" aria-label="${t('datastore.map')}" data-geojson="${base}/download"
-  data-outline="/static/ukraine.geojson"></div>`
+<div id="rows-map" class="map" role="region" aria-label="${t('datastore.map')}" data-geojson="${base}/download"></div>`
     : preview && coordinateColumns(resource)
       ? html`<h2>${t('datastore.map')}</h2>
 <div id="rows-map" class="map" role="region" aria-label="${t('datastore.map')}" data-resource="${resource.id}"
-  data-lat="${coordinateColumns(resource)!.lat}" data-lon="${coordinateColumns(resource)!.lon}" data-label="${coordinateColumns(resource)!.label ?? ''}"
-  data-outline="/static/ukraine.geojson"></div>`
+  data-lat="${coordinateColumns(resource)!.lat}" data-lon="${coordinateColumns(resource)!.lon}" data-label="${coordinateColumns(resource)!.label ?? ''}"></div>`
       : ''
 }
 ${preview ? previewSection(ctx, base, resource, preview.result, preview.state) : ''}

@@ -9,6 +9,7 @@ import { collationKey } from '../../platform/i18n/collation.ts';
 import { localName, type Oblast } from '../cities/service.ts';
 import type { Board, BoardRow, CityYear, IndicatorScore } from './board.ts';
 import { indicatorList } from './board.ts';
+import { statusBand } from './scoring.ts';
 import type { Campaign } from './campaigns.ts';
 import type { MethodologyDocument } from './methodology.ts';
 
@@ -131,6 +132,13 @@ export function boardPage(
       url: `${base}/cities/${r.city.slug}`,
       colour: BAND_COLOURS[bandIndex(r.band)],
     }));
+  // Each region in the colour of the band its cities' mean total falls in (the averages table gives the means).
+  const regionColours = Object.fromEntries(
+    [...board.byOblast].flatMap(([slug, { mean }]) => {
+      const iso = options.oblasts.find((o) => o.slug === slug)?.iso_code;
+      return iso ? [[iso, BAND_COLOURS[bandIndex(statusBand(mean, campaign.bands))]]] : [];
+    }),
+  );
   return html`
 <h1>${campaignTitle(ctx, campaign)}</h1>
 <p class="lead">${t('ranking.intro')}</p>
@@ -171,7 +179,8 @@ ${campaignStatus(ctx, board)}
 
 ${
   points.length
-    ? html`<div id="ranking-map" class="map" role="region" aria-label="${t('ranking.map_label')}" data-points="${jsonForHtml(points)}"></div>
+    ? html`<div id="ranking-map" class="map" role="region" aria-label="${t('ranking.map_label')}" data-points="${jsonForHtml(points)}" data-regions="${jsonForHtml(regionColours)}"></div>
+<p class="hint">${t('ranking.map_regions')}</p>
 <ul class="map-legend">${bandsDown.map((b, i) => html`<li><span class="swatch swatch-${i % BAND_COLOURS.length}" aria-hidden="true"></span> ${bandLabel(ctx, b.key)} (≥ ${formatNumber(ctx.locale, b.min)})</li>`)}</ul>`
     : ''
 }

@@ -13,6 +13,8 @@ export interface PageContext {
   url: string;
   /** A CSRF token for forms on this page. */
   csrfToken: () => string;
+  /** The operator's raster tile server, if any (MAP_TILES_URL): map islands read it from <body>. */
+  mapTiles?: { url: string; attribution: string };
 }
 
 export interface Page {
@@ -63,7 +65,7 @@ ${(page.scripts ?? []).map((src) => html`<script src="${assetUrl(src)}" defer></
 ${(page.alternates ?? []).map((a) => html`<link rel="alternate" type="${a.type}" href="${a.href}"${a.title ? html` title="${a.title}"` : ''}>`)}
 ${page.jsonLd ? html`<script type="application/ld+json">${trustedHtml(jsonForHtml(page.jsonLd))}</script>` : ''}
 </head>
-<body>
+<body${ctx.mapTiles ? html` data-map-tiles="${ctx.mapTiles.url}" data-map-attribution="${ctx.mapTiles.attribution}"` : ''}>
 <a class="skip-link" href="#main">${t('nav.skip')}</a>
 <header class="site-header">
   <div class="bar">

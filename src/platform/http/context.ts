@@ -70,6 +70,9 @@ export const requestContext = fp(async (app) => {
       user: request.user,
       url: request.url,
       csrfToken: () => (token ??= reply ? reply.generateCsrf() : ''),
+      mapTiles: app.config.mapTilesUrl
+        ? { url: app.config.mapTilesUrl, attribution: app.config.mapTilesAttribution }
+        : undefined,
     };
   });
 
