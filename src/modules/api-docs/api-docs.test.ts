@@ -52,7 +52,7 @@ describe('API document and operator endpoints', () => {
       'sort',
     ]);
     assert.ok(list.responses['200'].content['application/json'].schema.properties.total);
-    assert.deepEqual(spec.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer' });
+    assert.equal(spec.components.securitySchemes.bearerAuth.scheme, 'bearer');
   });
 
   test('the browsable docs render every endpoint, escaped, in the reader language', async () => {
@@ -61,7 +61,29 @@ describe('API document and operator endpoints', () => {
     assert.match(page.body, /API documentation/);
     for (const path of ['/api/v1/cities', '/api/v1/cities/{slug}', '/api/v1/me'])
       assert.ok(page.body.includes(`GET ${path}`), path);
+    // A table of contents leading to each operation, the CKAN Action API and the DCAT endpoints.
+    const contents = page.body.slice(page.body.indexOf('<nav aria-labelledby="api-contents">'));
+    const toc = contents.slice(0, contents.indexOf('</nav>'));
+    for (const anchor of ['api-overview', 'api-endpoints', 'op-GET--api-v1-cities', 'api-ckan', 'api-dcat']) {
+      assert.ok(toc.includes(`href="#${anchor}"`), anchor);
+      assert.ok(page.body.includes(`id="${anchor}"`), anchor);
+    }
+    const section = (id: string) => page.body.slice(page.body.indexOf(`id="${id}"`)).split('</section>')[0]!;
+    assert.match(section('op-GET--api-v1-me'), /Needs a token\./);
+    assert.doesNotMatch(section('op-GET--api-v1-cities'), /Needs a token/, 'a token is optional on public reads');
+    assert.equal(page.body.match(/Needs a token\./g)?.length, 3, 'only getMe, signPetition and saveBudgetBallot');
+    for (const action of ['package_search', 'package_show', 'datastore_search', 'organization_list', 'help_show'])
+      assert.ok(
+        page.body.includes(`<a href="/api/3/action/help_show?name=${action}"><code>${action}</code></a>`),
+        action,
+      );
+    assert.ok(page.body.includes('&lt;name&gt;'), 'CKAN text escaped');
+    for (const href of ['/catalog.ttl', '/catalog.jsonld', '/catalog.rdf'])
+      assert.ok(page.body.includes(`href="${href}"`));
+    const help = await app.inject('/api/3/action/help_show?name=package_search');
+    assert.equal(help.json().success, true, 'the linked help exists');
     const ukrainian = await app.inject('/api/docs');
+    assert.match(ukrainian.body, /<h2 id="api-contents">Зміст<\/h2>/);
     assert.match(ukrainian.body, /Список міст/);
     assert.match(ukrainian.body, /Рядки ресурсу зі сховища/);
     // Every operation and every described parameter has its text in each language.
@@ -85,7 +107,7 @@ describe('API document and operator endpoints', () => {
         }
       }
     }
-    const records = ukrainian.body.slice(ukrainian.body.indexOf('GET /api/v1/resources/{id}/records'));
+    const records = ukrainian.body.slice(ukrainian.body.indexOf('id="op-GET--api-v1-resources--id--records"'));
     const recordsSection = records.slice(0, records.indexOf('</section>'));
     assert.match(recordsSection, /Поля через кому, кожне за бажанням з asc або desc/);
     assert.doesNotMatch(recordsSection, /population|1–500/, "the records query does not borrow the cities' texts");

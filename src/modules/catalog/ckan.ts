@@ -140,6 +140,11 @@ const CATALOG_ACTIONS: Record<string, ActionOptions> = {
 };
 for (const [name, options] of Object.entries(CATALOG_ACTIONS)) HELP.set(name, options.help);
 
+/** The names of the actions served (each registered with its help), for the API docs page. */
+export function ckanActionNames(): string[] {
+  return [...HELP.keys()].sort();
+}
+
 /** A JSONP callback: a JavaScript name or dotted path, nothing that could be code. */
 const CALLBACK = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
 
