@@ -177,7 +177,7 @@ for (const engine of ENGINES) {
       const described = pkg.json().resources.find((r: { path: string }) => r.path.endsWith(resourceId));
       assert.ok(described, 'the Data Package lists the resource by its dump');
       assert.deepEqual(
-        described.schema.fields.map((f: { name: string }) => f.name),
+        described.schema.fields.map((f: { name: string }) => f.name).filter((name: string) => name !== '_id'),
         ['id', 'вулиця', 'сума', 'дата', 'готово'],
       );
     });
@@ -413,6 +413,78 @@ for (const engine of ENGINES) {
       const dump = await app.inject({ url: `/datastore/dump/${resourceId}` });
       assert.equal(dump.body.trim().split(/\r?\n/).length, 5);
       assert.doesNotMatch(dump.body, /Стрийська/);
+    });
+
+    test('hostile values in every parameter are answered in CKAN’s envelope, never with a server error', async () => {
+      // On a table of its own: some values are legitimate writes ({} filters delete every row, [] drops the key).
+      const scratch = await editor('datastore_create', {
+        resource: { package_id: DATASET, name: 'Проби' },
+        fields: [{ id: 'id', type: 'int' }],
+        primary_key: 'id',
+        records: [{ id: 1 }],
+      });
+      assert.equal(scratch.statusCode, 200);
+      const target = scratch.body.result.resource_id;
+      const before = await search();
+      const hostile: unknown[] = [
+        null,
+        '',
+        'x\u0000y',
+        '\ud800',
+        'x'.repeat(100_000),
+        -1,
+        1e308,
+        Number.MAX_SAFE_INTEGER,
+        true,
+        [],
+        [null],
+        [[1]],
+        {},
+        { __proto__: { id: 1 } },
+        JSON.parse('{"__proto__": {"id": 1}, "constructor": 1}'),
+        [{ id: '_id' }],
+        [{ id: 'a"b', type: 'text' }],
+        [{ id: 'ok', type: 'text; DROP TABLE resources' }],
+        [{ id: 'ok', type: 'int', info: 'label' }],
+        [{ 'x\u0000': 1 }],
+        [{ id: 'x'.repeat(70) }],
+        '"; DROP TABLE resources; --',
+        '[1,',
+      ];
+      const read: Record<string, string[]> = {
+        datastore_create: [
+          'resource_id',
+          'resource',
+          'fields',
+          'records',
+          'primary_key',
+          'indexes',
+          'aliases',
+          'triggers',
+          'force',
+          'delete_fields',
+        ],
+        datastore_upsert: ['resource_id', 'records', 'method', 'force', 'dry_run'],
+        datastore_delete: ['resource_id', 'filters', 'force'],
+        datastore_records_delete: ['resource_id', 'filters', 'force'],
+      };
+      for (const [action, params] of Object.entries(read)) {
+        for (const param of params) {
+          for (const value of hostile) {
+            // No filters at all is datastore_delete's drop of the whole table, as in CKAN: not a probe.
+            if (action === 'datastore_delete' && param === 'filters' && value === null) continue;
+            const base: Record<string, unknown> =
+              param === 'resource_id' || param === 'resource' ? {} : { resource_id: target };
+            // Deletes get a filter that matches nothing, so that the probes keep the rows.
+            if (action.endsWith('delete') && param !== 'filters') base.filters = { id: -1 };
+            const answer = await editor(action, { ...base, [param]: value });
+            const label = `${action} ${param}=${JSON.stringify(value)?.slice(0, 60)}`;
+            assert.ok(answer.statusCode < 500, `${label}: ${answer.statusCode} ${JSON.stringify(answer.body)}`);
+            if (answer.statusCode !== 200) assert.equal(answer.body.success, false, label);
+          }
+        }
+      }
+      assert.deepEqual(await search(), before, 'the probes wrote to their own table only');
     });
 
     test('a write by GET, by nobody, by a citizen or by another city’s editor is refused and changes nothing', async () => {

@@ -538,13 +538,13 @@ async function writeRecords(
       present.map((i) => keys[i]!),
       present.map((i) => values[i]!),
     );
-    // Records to insert: the fields they set, the rest empty; one found by an _id the table does not hold gets a new one, as in CKAN.
-    const insertFields = setFields.filter((f) => f.id !== '_id');
+    // Records to insert: the fields they set, the rest empty; one named by an _id the table does not
+    // hold gets a new _id, as in CKAN.
     inserted += await insertRows(
       tx,
       table,
-      insertFields,
-      absent.map((i) => values[i]!.filter((_, c) => setFields[c]!.id !== '_id')),
+      setFields,
+      absent.map((i) => values[i]!),
     );
   }
   return inserted;
@@ -723,7 +723,7 @@ async function routes(app: FastifyInstance) {
       if (isObject(resourceParam)) {
         const packageId = text(resourceParam, 'package_id', 200);
         if (!packageId) throw invalid('package_id', 'Missing value');
-        if (resourceParam.url !== undefined && resourceParam.url !== '')
+        if (resourceParam.url !== undefined && resourceParam.url !== null && resourceParam.url !== '')
           throw invalid(
             'resource',
             'A resource with a url is loaded from its file: create it with resource_create (a link or an upload); datastore_create makes a resource without one',
