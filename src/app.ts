@@ -32,6 +32,7 @@ import { catalogModule } from './modules/catalog/routes.ts';
 import { ckanModule } from './modules/catalog/ckan.ts';
 import { ckanOrganizationsModule } from './modules/catalog/ckan-organizations.ts';
 import { ckanSiteModule } from './modules/catalog/ckan-site.ts';
+import { ckanActivityModule } from './modules/catalog/ckan-activity.ts';
 import { catalogFeedsModule } from './modules/catalog/feeds.ts';
 import { dcatModule } from './modules/catalog/dcat.ts';
 import { datastoreModule } from './modules/datastore/routes.ts';
@@ -191,6 +192,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(ckanModule);
   await app.register(ckanOrganizationsModule);
   await app.register(ckanSiteModule);
+  await app.register(ckanActivityModule);
   await app.register(adminModule);
   await app.register(apiDocsModule);
   return app;
