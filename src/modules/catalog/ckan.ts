@@ -9,7 +9,7 @@ import { likePattern } from '../../platform/db/index.ts';
 import { apiRateLimit } from '../../platform/http/rate-limits.ts';
 import { ValidationError, NotFoundError, ForbiddenError } from '../../platform/errors.ts';
 import { translator } from '../../platform/i18n/locales.ts';
-import { getCity, listCities, type City } from '../cities/service.ts';
+import { listCities, type City } from '../cities/service.ts';
 import {
   PUBLIC_ONLY,
   addResource,
@@ -82,9 +82,6 @@ const CATALOG_ACTIONS: Record<string, ActionOptions> = {
   },
   organization_list: {
     help: "Return a list of the names of the site's organizations (the cities that publish data).\n\n:param all_fields: return full organization dictionaries instead of names\n:rtype: list of strings or dictionaries",
-  },
-  organization_show: {
-    help: 'Return the details of an organization (a city).\n\n:param id: the id or name of the organization\n:rtype: dictionary',
   },
   tag_list: {
     help: 'Return a list of the tags of public datasets.\n\n:param query: a tag name query to search for\n:rtype: list of strings',
@@ -671,18 +668,6 @@ async function routes(app: FastifyInstance) {
       const allFields = text(params, 'all_fields') === 'true' || params.all_fields === true;
       const cities = await listCities(db, { locale: 'uk', limit: 5000, offset: 0, sort: 'name' });
       return allFields ? cities.items.map(organizationDict) : cities.items.map((c) => c.slug);
-    },
-
-    organization_show: async (params) => {
-      const id = text(params, 'id');
-      if (!id) throw missing('id');
-      try {
-        return organizationDict(await getCity(db, id));
-      } catch (error) {
-        if (error instanceof NotFoundError || (error as { statusCode?: number }).statusCode === 400)
-          throw new CkanError(404, 'Not Found Error', 'Not found');
-        throw error;
-      }
     },
 
     tag_list: async (params) => {
