@@ -86,6 +86,8 @@ const MEDIA_TYPES: Record<string, string> = {
   GPX: 'application/gpx+xml',
 };
 const MEDIA_TYPE = 'http://www.iana.org/assignments/media-types/';
+/** The IANA media type of a format the catalog knows (CSV: text/csv). */
+export const mediaTypeOf = (format: string): string | undefined => MEDIA_TYPES[format.toUpperCase()];
 const LANGUAGE = 'http://publications.europa.eu/resource/authority/language/';
 const LANGUAGES = { uk: 'UKR', en: 'ENG', bg: 'BUL' } as const;
 const PUBLIC_ACCESS = 'http://publications.europa.eu/resource/authority/access-right/PUBLIC';
@@ -214,7 +216,7 @@ function datasetQuads(d: Dataset, resources: Resource[], publisher: Publisher | 
       q.push(quad(dist, u('dct', 'format'), namedNode(FILE_TYPE + format)));
       q.push(quad(namedNode(FILE_TYPE + format), a, u('dct', 'MediaTypeOrExtent')));
     }
-    const mediaType = MEDIA_TYPES[format];
+    const mediaType = mediaTypeOf(format);
     if (mediaType) {
       // Labelled with the bare type: CKAN's dcat extension reads the label as the resource's mimetype.
       const node = namedNode(MEDIA_TYPE + mediaType);

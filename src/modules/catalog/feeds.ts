@@ -4,9 +4,10 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { escapeHtml } from '../../platform/html/html.ts';
-import { listCities, type City } from '../cities/service.ts';
+import { getCity, listCities, type City } from '../cities/service.ts';
 import { PUBLIC_ONLY, getDataset, listResources, searchDatasets, type Dataset, type Resource } from './service.ts';
 import { licence, themeUri } from './vocabularies.ts';
+import { mediaTypeOf } from './dcat.ts';
 import type { Field } from '../datastore/ingest.ts';
 
 const TABLE_SCHEMA_TYPES: Record<string, string> = {
@@ -18,53 +19,70 @@ const TABLE_SCHEMA_TYPES: Record<string, string> = {
   text: 'string',
 };
 
-/** Frictionless Data Package: the dataset, its resources, and a Table Schema from the data dictionary. */
+/**
+ * Frictionless Data Package (v1, valid as v2 too): the dataset, its licence, and each resource by an
+ * absolute URL (a file with its size and SHA-256). A resource in the DataStore comes a second time as
+ * a Tabular Data Resource: its rows as the CSV dump serves them (the `_id` column first), described
+ * by a Table Schema from the data dictionary.
+ */
 export function dataPackage(
   dataset: Dataset,
-  resources: (Resource & { datastore_fields?: Field[] | null; file_name?: string | null })[],
+  resources: (Resource & { datastore_fields?: Field[] | null })[],
+  city: City,
   publicUrl: string,
 ) {
   const lic = licence(dataset.license_id);
+  const absolute = (url: string) => (url.startsWith('/') ? `${publicUrl}${url}` : url);
   return {
     profile: 'data-package',
+    id: `${publicUrl}/datasets/${dataset.name}`,
     name: dataset.name,
     title: dataset.title_uk,
-    description: dataset.description_uk,
+    ...(dataset.description_uk ? { description: dataset.description_uk } : {}),
     homepage: `${publicUrl}/datasets/${dataset.name}`,
     created: new Date(dataset.created_at).toISOString(),
-    keywords: dataset.keywords,
-    id: dataset.uuid,
-    // A dataset without a licence (CKAN allows none) lists none.
-    ...(dataset.license_id
-      ? {
-          licenses: [
-            {
-              name: dataset.license_id,
-              ...(lic?.url ? { path: lic.url } : {}),
-              title: lic?.title ?? dataset.license_id,
-            },
+    ...(dataset.keywords.length ? { keywords: dataset.keywords } : {}),
+    ...(lic ? { licenses: [{ name: lic.id, ...(lic.url ? { path: lic.url } : {}), title: lic.title }] } : {}),
+    contributors: [{ title: city.name_uk, role: 'publisher', path: `${publicUrl}/cities/${city.slug}` }],
+    resources: resources.flatMap((r) => {
+      const mediatype = mediaTypeOf(r.format);
+      const described = { title: r.name, ...(r.description ? { description: r.description } : {}) };
+      const original = {
+        name: r.id,
+        ...described,
+        profile: 'data-resource',
+        path: r.url ? absolute(r.url) : `${publicUrl}/datasets/${dataset.name}/resources/${r.id}/download`,
+        ...(r.format ? { format: r.format.toLowerCase() } : {}),
+        ...(mediatype ? { mediatype } : {}),
+        ...(r.size_bytes !== null ? { bytes: r.size_bytes } : {}),
+        ...(r.sha256 ? { hash: `sha256:${r.sha256}` } : {}),
+      };
+      if (!r.datastore_fields) return [original];
+      // Its rows as the DataStore serves them, which the data dictionary describes column by column.
+      const table = {
+        name: `${r.id}-table`,
+        ...described,
+        profile: 'tabular-data-resource',
+        path: `${publicUrl}/datastore/dump/${r.id}`,
+        format: 'csv',
+        mediatype: 'text/csv',
+        encoding: 'utf-8',
+        schema: {
+          fields: [
+            { name: '_id', type: 'integer', constraints: { required: true, unique: true } },
+            ...r.datastore_fields.map((f) => ({
+              name: f.id,
+              type: TABLE_SCHEMA_TYPES[f.type] ?? 'string',
+              ...(f.label ? { title: f.label } : {}),
+              ...(f.description ? { description: f.description } : {}),
+            })),
           ],
-        }
-      : {}),
-    resources: resources.map((r) => ({
-      name: r.id,
-      title: r.name,
-      path: r.file_name ? `${publicUrl}/datasets/${dataset.name}/resources/${r.id}/download` : (r.url ?? ''),
-      format: r.format.toLowerCase() || undefined,
-      ...(r.datastore_fields
-        ? {
-            profile: 'tabular-data-resource',
-            schema: {
-              fields: r.datastore_fields.map((f) => ({
-                name: f.id,
-                type: TABLE_SCHEMA_TYPES[f.type] ?? 'string',
-                ...(f.label ? { title: f.label } : {}),
-                ...(f.description ? { description: f.description } : {}),
-              })),
-            },
-          }
-        : {}),
-    })),
+          primaryKey: ['_id'],
+        },
+        sources: [{ title: r.name, path: original.path }],
+      };
+      return [original, table];
+    }),
   };
 }
 
@@ -117,14 +135,15 @@ async function routes(app: FastifyInstance) {
     async (request) => {
       const dataset = await getDataset(db, request.params.name, PUBLIC_ONLY);
       const resources = await listResources(db, [dataset.id]);
-      const dictionaries = await db.query<{ id: string; datastore_fields: Field[] | null; file_name: string | null }>(
-        'SELECT id, datastore_fields, file_name FROM resources WHERE dataset_id = $1',
+      const dictionaries = await db.query<{ id: string; datastore_fields: Field[] | null }>(
+        'SELECT id, datastore_fields FROM resources WHERE dataset_id = $1 AND datastore_table IS NOT NULL',
         [dataset.id],
       );
-      const extra = new Map(dictionaries.map((d) => [d.id, d]));
+      const fields = new Map(dictionaries.map((d) => [d.id, d.datastore_fields]));
       return dataPackage(
         dataset,
-        resources.map((r) => ({ ...r, ...extra.get(r.id) })),
+        resources.map((r) => ({ ...r, datastore_fields: fields.get(r.id) ?? null })),
+        await getCity(db, dataset.city_slug),
         base,
       );
     },
