@@ -10,6 +10,10 @@ type Path = (string | number)[];
 /** An operation that cannot apply to the dict (CKAN's DataError), with CKAN's message. */
 export class ReviseError extends Error {}
 
+/** Sets a key as an own property, whatever its name (a "__proto__" key stays data, never a prototype). */
+const put = (dict: Dict, key: string, value: Json) =>
+  Object.defineProperty(dict, key, { value, writable: true, enumerable: true, configurable: true });
+
 const isDict = (value: unknown): value is Dict => !!value && typeof value === 'object' && !Array.isArray(value);
 const joined = (path: Path) => path.map(String).join('__');
 
@@ -82,10 +86,10 @@ export function mergeDict(data: Dict, update: Json, path: Path = []): void {
   if (!isDict(update)) throw new ReviseError(`Expected dict for ${joined(path)}`);
   for (const [k, v] of Object.entries(update)) {
     const current = data[k];
-    if (!Object.hasOwn(data, k)) data[k] = v;
+    if (!Object.hasOwn(data, k)) put(data, k, v);
     else if (isDict(current)) mergeDict(current, v, [...path, k]);
     else if (Array.isArray(current)) mergeList(current, v, [...path, k]);
-    else data[k] = v;
+    else put(data, k, v);
   }
 }
 
@@ -142,16 +146,16 @@ function filterParsed(data: Json, parsed: Glob[]): void {
     for (const { keep, globs } of parsed) {
       const head = globs[0]!;
       if (head === '*') {
-        if (keep) Object.assign(protectedKeys, data);
+        if (keep) for (const [k, v] of Object.entries(data)) put(protectedKeys, k, v);
         else for (const k of Object.keys(data)) delete data[k];
         continue;
       }
       if (!Object.hasOwn(data, head)) continue;
       if (globs.length > 1) children.set(head, [...(children.get(head) ?? []), { keep, globs: globs.slice(1) }]);
-      else if (keep) protectedKeys[head] = data[head]!;
+      else if (keep) put(protectedKeys, head, data[head]!);
       else delete data[head];
     }
-    Object.assign(data, protectedKeys);
+    for (const [k, v] of Object.entries(protectedKeys)) put(data, k, v);
     for (const [head, globs] of children) if (Object.hasOwn(data, head)) filterParsed(data[head]!, globs);
     return;
   }

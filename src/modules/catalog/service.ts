@@ -311,7 +311,7 @@ async function searchPass(
      UNION ALL SELECT * FROM (SELECT 'theme', t, count(*)::int FROM f, unnest(f.themes) t GROUP BY t) b
      UNION ALL SELECT * FROM (SELECT 'format', upper(r.format), count(DISTINCT f.id)::int FROM f JOIN resources r ON r.dataset_id = f.id
        WHERE r.format <> '' GROUP BY upper(r.format) ORDER BY 3 DESC LIMIT 50) c
-     UNION ALL SELECT * FROM (SELECT 'license', license_id, count(*)::int FROM f GROUP BY license_id) d
+     UNION ALL SELECT * FROM (SELECT 'license', license_id, count(*)::int FROM f WHERE license_id IS NOT NULL GROUP BY license_id) d
      UNION ALL SELECT * FROM (SELECT 'keyword', k, count(*)::int FROM f, unnest(f.keywords) k GROUP BY k ORDER BY 3 DESC, 2 LIMIT 30) e`,
     params,
   );
