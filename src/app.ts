@@ -22,6 +22,7 @@ import { strictFormParser } from './platform/http/input.ts';
 import { staticAssets } from './platform/http/static.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
+import { Sections } from './platform/sections.ts';
 import { citiesModule } from './modules/cities/routes.ts';
 import { organizationsModule } from './modules/organizations/routes.ts';
 import { accountsModule } from './modules/accounts/routes.ts';
@@ -159,6 +160,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await versions.start();
   app.decorate('versions', versions);
   app.addHook('onClose', () => versions.stop());
+  // Pages composed from every module's parts (home, city profiles, search): modules add theirs as they register.
+  app.decorate('sections', new Sections());
   // Limits are counted in the database, so they hold across servers and restarts.
   const rateCounter = new SharedCounter(db);
   app.decorate('rateCounter', rateCounter);
@@ -205,5 +208,6 @@ declare module 'fastify' {
     /** The versions of cached data, kept current across servers (platform/data-version.ts). */
     versions: DataVersions;
     files: FileStore;
+    sections: Sections;
   }
 }

@@ -14,6 +14,7 @@ import { closeExpiredPetitions } from '../../src/modules/petitions/service.ts';
 
 const PUBLIC_PAGES = [
   '/',
+  '/search?q=%D0%BB%D1%8C%D0%B2%D1%96%D0%B2',
   '/cities',
   '/cities?q=%D0%BA%D0%B8%D1%97%D0%B2',
   '/cities?oblast=lvivska&sort=-population',
@@ -596,6 +597,7 @@ describe('Hromada in Chromium', () => {
     const page = await context.newPage();
     for (const path of [
       '/',
+      '/search?q=%D0%BB%D1%8C%D0%B2%D1%96%D0%B2',
       '/cities',
       '/cities/lviv',
       '/cities/map',

@@ -54,6 +54,7 @@ import {
   projectPage,
   proposalForm,
 } from './views.ts';
+import { registerBudgetSections } from './sections.ts';
 
 /** The map island of the proposal form. */
 const PICKER = { scripts: ['/static/build/point-picker.js'], styles: ['/static/vendor/leaflet/leaflet.css'] };
@@ -125,6 +126,7 @@ const projectJson = {
 } as const;
 
 async function routes(app: FastifyInstance) {
+  registerBudgetSections(app);
   const { db, clock } = app;
   // Saving a ballot writes and audits; one account may do it only so often, by page or API together.
   const ballotSavers = new WindowCounter('ballot-account', 3_600_000, () => app.config.ballotRateLimitPerAccount);

@@ -424,6 +424,27 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
 }
 
 /** A city's cycles on its page. */
+/** The home page's participatory budgets open to residents now: voting, or taking proposals. */
+export function homeBudgetsSection(
+  ctx: PageContext,
+  cycles: Omit<Cycle, 'districts' | 'categories' | 'size_classes'>[],
+  now: Date,
+): SafeHtml {
+  const { t } = ctx;
+  return html`<section class="home-section" id="home-budgets" aria-labelledby="home-budgets-title">
+<h2 id="home-budgets-title">${t('home.budgets_now')}</h2>
+<ul class="cards">${cycles.map((c) => {
+    const phase = phaseAt(c.starts, now);
+    const next = PHASES[PHASES.indexOf(phase) + 1];
+    return html`<li class="card"><h3><a href="/budgets/${c.id}">${cycleTitle(ctx, c)}</a></h3>
+  <p>${phaseBadge(ctx, phase)} ${next ? html`<span class="hint">${t('home.phase_until', { date: formatDateTime(ctx.locale, c.starts[next]) })}</span>` : ''}</p>
+  <p class="stat">${money(ctx, c.total_amount, c.currency)}</p>
+  ${phase === 'voting' ? html`<p><a class="button" href="/budgets/${c.id}/ballot">${t('home.vote')}</a></p>` : ''}</li>`;
+  })}</ul>
+<p><a href="/budgets">${t('home.all_budgets')}</a></p>
+</section>`;
+}
+
 export function cityBudgetsSection(
   ctx: PageContext,
   cycles: Omit<Cycle, 'districts' | 'categories' | 'size_classes'>[],

@@ -37,6 +37,7 @@ import {
 } from './views.ts';
 import { THEMES, licence } from './vocabularies.ts';
 import { schemaOrgDataset } from './feeds.ts';
+import { registerCatalogSections } from './sections.ts';
 
 const nameParam = {
   type: 'object',
@@ -152,6 +153,7 @@ function formValues(d: Dataset): Record<string, unknown> {
 const PAGE_SIZE = 20;
 
 async function routes(app: FastifyInstance) {
+  registerCatalogSections(app);
   const { db } = app;
   const allCities = async (request: FastifyRequest) =>
     (await listCities(db, { locale: request.locale, limit: 1000, offset: 0 })).items;

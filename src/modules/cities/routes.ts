@@ -19,12 +19,6 @@ import {
 import { LOCALES, type Locale } from '../../platform/i18n/locales.ts';
 import { listOrganizations } from '../organizations/service.ts';
 import { cityOpenDataSummary } from '../catalog/service.ts';
-import { canModerate, cityPetitionStats, getRules } from '../petitions/service.ts';
-import { cityPetitionsSection } from '../petitions/views.ts';
-import { listCycles } from '../budgets/service.ts';
-import { cityBudgetsSection } from '../budgets/views.ts';
-import { cityHistory } from '../ranking/board.ts';
-import { cityRankingSection } from '../ranking/views.ts';
 import { geoRoutes } from './geo.ts';
 import { localName } from './service.ts';
 import {
@@ -131,6 +125,19 @@ const PAGE_SIZE = 25;
 async function routes(app: FastifyInstance) {
   const { db } = app;
   await geoRoutes(app);
+  app.sections.add('search', {
+    id: 'cities',
+    order: 30,
+    async render(request, { q }) {
+      const found = await listCities(db, { q, locale: request.locale, limit: 8, offset: 0 });
+      if (!found.total) return null;
+      return html`<section class="search-section" aria-labelledby="search-cities">
+<h2 id="search-cities">${request.t('nav.cities')}</h2>
+<ul>${found.items.map((c) => html`<li><a href="/cities/${c.slug}">${localName(c, request.locale)}</a></li>`)}</ul>
+<p><a href="/cities?q=${encodeURIComponent(q)}">${request.t('search.all_found', { count: found.total })}</a></p>
+</section>`;
+    },
+  });
   const oblastMap = async (locale: Locale) => new Map((await listOblasts(db, locale)).map((o) => [o.slug, o]));
   // The public list, page and API, as anonymous visitors get it: rendered once per change of the cities.
   const anonymous = new AnonymousCache(app.versions);
@@ -271,15 +278,8 @@ async function routes(app: FastifyInstance) {
       const oblasts = await oblastMap(request.locale);
       const organizations = await listOrganizations(db, { cityId: city.id, limit: 100, offset: 0 });
       const openData = await cityOpenDataSummary(db, city.id);
-      const petitions = cityPetitionsSection(
-        request.pageContext(),
-        city,
-        await cityPetitionStats(db, city.id),
-        (await getRules(db, city.id))?.enabled ?? false,
-        canModerate(request.user, city.id),
-      );
-      const budgets = cityBudgetsSection(request.pageContext(), await listCycles(db, city.id), app.clock.now());
-      const ranking = cityRankingSection(request.pageContext(), city.slug, await cityHistory(db, city.id));
+      // Petitions, budgets, the ranking… each module adds its part (platform/sections.ts).
+      const participation = await app.sections.render('city', request, { id: city.id, slug: city.slug });
       return reply.page({
         title: localName(city, request.locale),
         nav: 'cities',
@@ -289,7 +289,7 @@ async function routes(app: FastifyInstance) {
           oblasts.get(city.oblast_slug),
           organizations.items.map((o) => ({ slug: o.slug, kind: o.kind, name: localName(o, request.locale) })),
           openData,
-          html`${petitions}${budgets}${ranking}`,
+          participation,
         ),
         scripts: city.latitude !== null ? ['/static/build/cities-map.js'] : [],
         styles: city.latitude !== null ? ['/static/vendor/leaflet/leaflet.css'] : [],

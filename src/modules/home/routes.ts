@@ -2,41 +2,80 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { html } from '../../platform/html/html.ts';
-import { formatNumber, isLocale, LOCALES } from '../../platform/i18n/locales.ts';
+import { formatDateTime, formatNumber, isLocale, LOCALES, type Translate } from '../../platform/i18n/locales.ts';
 import { LOCALE_COOKIE } from '../../platform/http/context.ts';
 import { localPath } from '../../platform/http/redirects.ts';
 
+/** How far ahead the home page lists deadlines. */
+const DEADLINE_HORIZON_DAYS = 45;
+
+function searchForm(t: Translate, q: string) {
+  return html`<form method="get" action="/search" role="search" class="site-search">
+<label for="site-q">${t('search.label')}</label>
+<div class="search-row"><input type="search" id="site-q" name="q" value="${q}" maxlength="200" placeholder="${t('search.placeholder')}">
+<button type="submit">${t('search.button')}</button></div>
+</form>`;
+}
+
 async function routes(app: FastifyInstance) {
+  // The front door: search across everything, then what each module has going on now
+  // (platform/sections.ts), the coming deadlines, and the ways in.
   app.get('/', async (request, reply) => {
     const { t } = request;
-    const counts = (await app.db.one<{
-      cities: number;
-      organizations: number;
-      datasets: number;
-      petitions: number;
-      cycles: number;
-      campaigns: number;
-    }>(
-      `SELECT (SELECT count(*)::int FROM cities) AS cities, (SELECT count(*)::int FROM organizations) AS organizations,
-         (SELECT count(*)::int FROM datasets WHERE state = 'published') AS datasets, (SELECT count(*)::int FROM petitions WHERE state = 'open') AS petitions,
-         (SELECT count(*)::int FROM budget_cycles) AS cycles, (SELECT count(*)::int FROM ranking_campaigns WHERE phase = 'published') AS campaigns`,
-    ))!;
+    const now = app.clock.now();
+    const [sections, deadlines, counts] = await Promise.all([
+      app.sections.render('home', request, undefined),
+      app.sections.deadlines(request, new Date(now.getTime() + DEADLINE_HORIZON_DAYS * 86_400_000), 6),
+      app.db.one<{ cities: number; organizations: number }>(
+        'SELECT (SELECT count(*)::int FROM cities) AS cities, (SELECT count(*)::int FROM organizations) AS organizations',
+      ),
+    ]);
     const count = (n: number) => formatNumber(request.locale, n);
     const body = html`
+<div class="hero">
 <h1>${t('home.title')}</h1>
 <p class="lead">${t('home.lead')}</p>
+${searchForm(request.t, '')}
+</div>
+${sections}
+${
+  deadlines.length
+    ? html`<section class="home-section" id="home-deadlines" aria-labelledby="home-deadlines-title">
+<h2 id="home-deadlines-title">${t('home.deadlines')}</h2>
+<ul class="deadlines">${deadlines.map(
+        (d) =>
+          html`<li><time datetime="${d.at.toISOString()}">${formatDateTime(request.locale, d.at)}</time> <a href="${d.url}">${d.title}</a> <span class="hint">${d.what}</span></li>`,
+      )}</ul></section>`
+    : ''
+}
+<section class="home-section" aria-labelledby="home-more-title">
+<h2 id="home-more-title">${t('home.more')}</h2>
 <ul class="cards">
-  <li class="card"><h2><a href="/datasets">${t('nav.datasets')}</a></h2><span class="stat">${count(counts.datasets)}</span><p>${t('home.datasets_text')}</p></li>
-  <li class="card"><h2><a href="/ranking">${t('nav.ranking')}</a></h2><span class="stat">${count(counts.campaigns)}</span><p>${t('home.ranking_text')}</p></li>
-  <li class="card"><h2><a href="/petitions">${t('nav.petitions')}</a></h2><span class="stat">${count(counts.petitions)}</span><p>${t('home.petitions_text')}</p></li>
-  <li class="card"><h2><a href="/budgets">${t('nav.budgets')}</a></h2><span class="stat">${count(counts.cycles)}</span><p>${t('home.budgets_text')}</p></li>
-  <li class="card"><h2><a href="/cities">${t('nav.cities')}</a></h2><span class="stat">${count(counts.cities)}</span><p>${t('home.cities_text')}</p></li>
-  <li class="card"><h2><a href="/cities/map">${t('nav.map')}</a></h2><p>${t('home.map_text')}</p></li>
-  <li class="card"><h2><a href="/api/docs">${t('nav.api')}</a></h2><p>${t('home.api_text')}</p></li>
-  <li class="card"><h2>${t('home.organizations')}</h2><span class="stat">${count(counts.organizations)}</span><p>${t('home.organizations_text')}</p></li>
-</ul>`;
+  <li class="card"><h3><a href="/cities">${t('nav.cities')}</a></h3><span class="stat">${count(counts!.cities)}</span><p>${t('home.cities_text')}</p></li>
+  <li class="card"><h3><a href="/cities/map">${t('nav.map')}</a></h3><p>${t('home.map_text')}</p></li>
+  <li class="card"><h3><a href="/api/docs">${t('nav.api')}</a></h3><p>${t('home.api_text')}</p></li>
+  <li class="card"><h3>${t('home.organizations')}</h3><span class="stat">${count(counts!.organizations)}</span><p>${t('home.organizations_text')}</p></li>
+</ul>
+</section>`;
     return reply.page({ title: t('home.title'), nav: 'home', body, description: t('home.lead') });
   });
+
+  // Search across the modules: each shows what it found (platform/sections.ts).
+  app.get<{ Querystring: { q?: string } }>(
+    '/search',
+    { schema: { querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 200 } } } } },
+    async (request, reply) => {
+      const { t } = request;
+      const q = (request.query.q ?? '').trim();
+      const results = q ? await app.sections.render('search', request, { q }) : html``;
+      return reply.page({
+        title: q ? t('search.title_for', { q }) : t('search.title'),
+        body: html`<h1>${t('search.title')}</h1>
+${searchForm(t, q)}
+${q ? (results.value.trim() ? results : html`<p role="status">${t('search.none', { q })}</p>`) : ''}`,
+      });
+    },
+  );
 
   // Remembers the chosen language in a cookie for a year, then returns to the page it came from.
   app.get<{ Params: { code: string }; Querystring: { next?: string } }>(

@@ -70,6 +70,7 @@ import {
   type PetitionPageState,
 } from './views.ts';
 import { ensurePetitionsDataset } from './open-data.ts';
+import { registerPetitionSections } from './sections.ts';
 
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
 const HOUR = 3_600_000;
@@ -155,6 +156,7 @@ const EXPORT_COLUMNS = [
 ] as const;
 
 async function routes(app: FastifyInstance) {
+  registerPetitionSections(app);
   const { db, clock } = app;
   const allCities = (request: FastifyRequest) =>
     listCities(db, { locale: request.locale, limit: 1000, offset: 0 }).then((r) => r.items);

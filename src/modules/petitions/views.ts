@@ -466,9 +466,22 @@ export function rulesValues(rules: Omit<PetitionRules, 'city_id'>): FieldValues 
 }
 
 /** The petitions part of a city's page: its statistics, and the rules link for its editors. */
+/** The home page's "collecting signatures now": the open petitions closest to their threshold. */
+export function homePetitionsSection(ctx: PageContext, petitions: Petition[], total: number, now: Date): SafeHtml {
+  const { t } = ctx;
+  return html`<section class="home-section" id="home-petitions" aria-labelledby="home-petitions-title">
+<h2 id="home-petitions-title">${t('home.petitions_now')}</h2>
+<ul class="cards">${petitions.map(
+    (p) => html`<li class="card"><h3><a href="/petitions/${p.id}">${p.title}</a></h3>
+  <p class="hint">${cityName(ctx, p)} · ${daysLeft(ctx, p, now)}</p>${progress(ctx, p)}</li>`,
+  )}</ul>
+<p><a href="/petitions?state=open">${t('home.all_open_petitions', { count: total })}</a></p>
+</section>`;
+}
+
 export function cityPetitionsSection(
   ctx: PageContext,
-  city: City,
+  city: Pick<City, 'slug'>,
   stats: PetitionStats,
   enabled: boolean,
   canEditRules: boolean,

@@ -56,6 +56,7 @@ import {
   type EvidenceFile,
   type Practice,
 } from './views.ts';
+import { registerRankingSections } from './sections.ts';
 
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
 
@@ -176,6 +177,7 @@ async function send(reply: FastifyReply, table: Table, format: 'csv' | 'xlsx' | 
 }
 
 async function routes(app: FastifyInstance) {
+  registerRankingSections(app);
   const { db, clock } = app;
   const anonymousPages = new Map<string, string>();
 

@@ -636,6 +636,29 @@ ${canManage ? html`<p><a class="button" href="/ranking/manage">${t('ranking.mana
 }
 
 /** The ranking on a city's own page: its result in each published year, linked to its profile there. */
+/** The home page's latest published ranking: its leading cities. */
+export function homeRankingSection(ctx: PageContext, board: Board, top: number): SafeHtml {
+  const { t } = ctx;
+  const leaders = board.rows
+    .filter((r) => r.place !== null)
+    .sort((a, b) => a.place! - b.place!)
+    .slice(0, top);
+  const base = `/ranking/campaigns/${board.campaign.id}`;
+  return html`<section class="home-section" id="home-ranking" aria-labelledby="home-ranking-title">
+<h2 id="home-ranking-title">${campaignTitle(ctx, board.campaign)}</h2>
+<div class="table-wrap"><table><caption>${t('home.ranking_leaders', { count: leaders.length })}</caption>
+<thead><tr><th scope="col" class="number">${t('ranking.place')}</th><th scope="col">${t('ranking.city')}</th>
+<th scope="col" class="number">${t('ranking.total')}</th><th scope="col">${t('ranking.status')}</th></tr></thead>
+<tbody>${leaders.map(
+    (
+      r,
+    ) => html`<tr><td class="number">${r.place}</td><th scope="row"><a href="${base}/cities/${r.city.slug}">${localName(r.city, ctx.locale)}</a></th>
+<td class="number">${score(ctx, r.total)}</td><td>${bandBadge(ctx, r.band)}</td></tr>`,
+  )}</tbody></table></div>
+<p><a href="${base}">${t('home.full_ranking', { count: board.rows.length })}</a></p>
+</section>`;
+}
+
 export function cityRankingSection(ctx: PageContext, citySlug: string, years: CityYear[]): SafeHtml {
   if (!years.length) return html``;
   const { t } = ctx;

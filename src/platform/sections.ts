@@ -1,0 +1,67 @@
+// Pages composed from what each module contributes: the home page, a city's profile. A module
+// registers its sections when it starts (petitions: "collecting signatures now"; budgets: "voting
+// now"…), so the home and cities modules need not import every module, and a new module adds its
+// part without touching them. Sections render in `order`; one that has nothing to show returns null.
+import type { FastifyRequest } from 'fastify';
+import { html, type SafeHtml } from './html/html.ts';
+
+/** What a section of each place is about. */
+export interface SectionSubjects {
+  home: undefined;
+  city: { id: number; slug: string };
+  /** The site-wide search: each module shows what it found for the words. */
+  search: { q: string };
+}
+
+export type SectionPlace = keyof SectionSubjects;
+
+export interface Section<P extends SectionPlace> {
+  /** Unique within its place; tests and styles find the section by it. */
+  id: string;
+  /** Lower first. */
+  order: number;
+  render(request: FastifyRequest, subject: SectionSubjects[P]): Promise<SafeHtml | null>;
+}
+
+/** A dated event a visitor may want to act before: a petition closing, a vote ending. */
+export interface Deadline {
+  at: Date;
+  title: string;
+  url: string;
+  /** What happens then, in the reader's language ("signatures close", "voting ends"). */
+  what: string;
+}
+
+export class Sections {
+  private readonly byPlace: { [P in SectionPlace]: Section<P>[] } = { home: [], city: [], search: [] };
+  private readonly deadlineSources: ((request: FastifyRequest, until: Date) => Promise<Deadline[]>)[] = [];
+
+  add<P extends SectionPlace>(place: P, section: Section<P>): void {
+    const list = this.byPlace[place] as Section<P>[];
+    if (list.some((s) => s.id === section.id)) throw new Error(`section ${place}/${section.id} registered twice`);
+    list.push(section);
+    list.sort((a, b) => a.order - b.order);
+  }
+
+  /** Every section of the place for this request, in order; those with nothing to show are left out. */
+  async render<P extends SectionPlace>(
+    place: P,
+    request: FastifyRequest,
+    subject: SectionSubjects[P],
+  ): Promise<SafeHtml> {
+    const list = this.byPlace[place] as Section<P>[];
+    const parts = await Promise.all(list.map((section) => section.render(request, subject)));
+    return html`${parts.filter((part): part is SafeHtml => part !== null)}`;
+  }
+
+  /** A module's upcoming deadlines, for the home page's list. */
+  addDeadlines(source: (request: FastifyRequest, until: Date) => Promise<Deadline[]>): void {
+    this.deadlineSources.push(source);
+  }
+
+  /** Everyone's deadlines from now until `until`, soonest first. */
+  async deadlines(request: FastifyRequest, until: Date, limit: number): Promise<Deadline[]> {
+    const all = (await Promise.all(this.deadlineSources.map((source) => source(request, until)))).flat();
+    return all.sort((a, b) => a.at.getTime() - b.at.getTime()).slice(0, limit);
+  }
+}
