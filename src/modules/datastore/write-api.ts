@@ -674,6 +674,16 @@ async function routes(app: FastifyInstance) {
     });
   }
 
+  /** finish, for a write that changed rows only. */
+  const finishRows = (
+    tx: Queryable,
+    request: FastifyRequest,
+    resource: { id: string; dataset_id: number },
+    locked: Locked,
+    action: string,
+    details: Record<string, unknown>,
+  ) => finish(tx, request, resource, { ...locked, schemaChanged: false }, action, details);
+
   /** ANALYZE after a write that changed a good part of the table, so that the planner's estimates follow. */
   async function analyzeIfGrown(tx: Queryable, table: string, changed: number, rows: number) {
     if (changed > 0 && changed * 10 >= rows) await tx.execScript(`ANALYZE ${tableSql(table)}`);
@@ -939,14 +949,11 @@ async function routes(app: FastifyInstance) {
           if (dryRun) throw new DryRun(answer);
           const rows = locked.rows + inserted;
           await analyzeIfGrown(tx, locked.table, inserted, rows);
-          await finish(
-            tx,
-            request,
-            resource,
-            { table: locked.table, fields: locked.fields, rows, schemaChanged: false },
-            'upsert',
-            { method, records: records.length, inserted },
-          );
+          await finishRows(tx, request, resource, { ...locked, rows }, 'upsert', {
+            method,
+            records: records.length,
+            inserted,
+          });
         });
       } catch (error) {
         if (error instanceof DryRun) return error.result;
@@ -983,17 +990,7 @@ async function routes(app: FastifyInstance) {
         { prepare: false },
       );
       const rows = locked.rows - deleted!.n;
-      await finish(
-        tx,
-        request,
-        resource,
-        { table: locked.table, fields: locked.fields, rows, schemaChanged: false },
-        'delete',
-        {
-          filters,
-          deleted: deleted!.n,
-        },
-      );
+      await finishRows(tx, request, resource, { ...locked, rows }, 'delete', { filters, deleted: deleted!.n });
       return { resource_id: resource.id, filters };
     });
   }
