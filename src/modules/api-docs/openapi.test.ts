@@ -36,7 +36,7 @@ interface Operation {
   operationId: string;
   parameters?: Parameter[];
   requestBody?: { content: Record<string, MediaType> };
-  responses: Record<string, { content?: Record<string, MediaType> }>;
+  responses: Record<string, { description?: string; content?: Record<string, MediaType> }>;
   security?: Record<string, string[]>[];
 }
 interface Spec {
@@ -83,6 +83,8 @@ describe('the OpenAPI document passes the recommended lint rules', () => {
         else assert.deepEqual(types, ['application/json'], `${op.operationId} ${status}`);
       }
       assert.ok(op.responses['401'], `${op.operationId}: an unknown token is a 401 on every operation`);
+      for (const [status, response] of Object.entries(op.responses))
+        assert.notEqual(response.description, 'Default Response', `${op.operationId} ${status}: a real description`);
     }
   });
 

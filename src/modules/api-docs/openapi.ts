@@ -58,6 +58,7 @@ interface ResponseObject {
   headers?: Record<string, unknown>;
 }
 interface OperationObject {
+  summary?: string;
   responses?: Record<string, ResponseObject>;
   security?: Record<string, string[]>[];
 }
@@ -65,12 +66,16 @@ interface Document {
   paths?: Record<string, Record<string, OperationObject>>;
 }
 
-/** Error answers in the document as they are served: problem details, with a useful description. */
+/** Answers in the document as they are served: errors as problem details; each with a useful description. */
 export function documentProblems(document: Document): Document {
   for (const methods of Object.values(document.paths ?? {})) {
     for (const operation of Object.values(methods)) {
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
-        if (!/^[45]\d\d$/.test(status)) continue;
+        if (!/^[45]\d\d$/.test(status)) {
+          // fastify-swagger's placeholder says nothing; the operation's summary says what comes back.
+          if (response.description === DEFAULT_DESCRIPTION) response.description = operation.summary ?? 'OK';
+          continue;
+        }
         const description =
           response.description && response.description !== DEFAULT_DESCRIPTION
             ? response.description
