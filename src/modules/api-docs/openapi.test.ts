@@ -41,6 +41,7 @@ interface Operation {
 }
 interface Spec {
   servers: { url: string }[];
+  externalDocs?: { url: string };
   info: { license?: { identifier?: string } };
   security?: Record<string, string[]>[];
   paths: Record<string, Record<string, Operation>>;
@@ -73,6 +74,7 @@ describe('the OpenAPI document passes the recommended lint rules', () => {
       [PUBLIC_URL],
     );
     assert.deepEqual(spec.security, [{}, { bearerAuth: [] }], 'anonymous or with a token');
+    assert.equal(spec.externalDocs?.url, `${PUBLIC_URL}/api/docs`);
     const operations = Object.values(spec.paths).flatMap((methods) => Object.values(methods));
     const needingToken = operations.filter((op) => op.security).map((op) => op.operationId);
     assert.deepEqual(needingToken.sort(), ['getMe', 'saveBudgetBallot', 'signPetition']);

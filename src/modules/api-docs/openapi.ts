@@ -110,6 +110,11 @@ export function openApiOptions(config: Config): SwaggerOptions {
           'Public, machine-readable facts about cities: their organisations, open data (catalog, resources and DataStore rows), e-petitions, participatory budgets and the transparency ranking. Anonymous calls are allowed with a lower rate limit; send `Authorization: Bearer <token>` with a personal token from your account page (CKAN-style `Authorization: <token>` works too). Errors are RFC 9457 problem details (`application/problem+json`). The CKAN Action API (`/api/3/action/…`) and the DCAT-AP catalogue (`/catalog.ttl`, `.jsonld`, `.rdf`) are described at `/api/docs`.',
         license: { name: 'GNU Affero General Public License v3.0 or later', identifier: 'AGPL-3.0-or-later' },
       },
+      externalDocs: {
+        description:
+          'The reference in Ukrainian, English and Bulgarian, with the CKAN Action API and DCAT-AP endpoints',
+        url: `${config.publicUrl}/api/docs`,
+      },
       servers: [{ url: config.publicUrl, description: 'This installation' }],
       // Public reads take a token or none (a token raises the rate limit); operations that need
       // one say so with their own `security`.
