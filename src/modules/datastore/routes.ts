@@ -984,7 +984,7 @@ function sandboxError(error: SandboxError): CkanError {
         503,
         'Service Unavailable',
         failure.reason === 'embedded'
-          ? 'datastore_search_sql needs a PostgreSQL server (DATABASE_URL): the embedded database cannot stop a slow query.'
+          ? 'datastore_search_sql needs a PostgreSQL server (DATABASE_URL): the embedded database cannot stop a slow query. Use datastore_search, or run on PostgreSQL.'
           : 'datastore_search_sql is not configured: the operator has not set DATASTORE_READ_URL.',
       );
     case 'busy':
