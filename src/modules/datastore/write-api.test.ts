@@ -352,6 +352,59 @@ for (const engine of ENGINES) {
       assert.equal(pkClash.status, 409, 'the rows hold true twice');
       assert.ok(pkClash.error.primary_key);
       assert.equal((await info()).meta.count, 7);
+      const wide = await editor('datastore_create', {
+        resource_id: resourceId,
+        fields: Array.from({ length: 1001 }, (_, i) => ({ id: `f${i}`, type: 'text' })),
+      });
+      assert.equal(wide.status, 409);
+      assert.match(said(wide, 'fields'), /At most 1000 fields/);
+
+      // indexes replace the earlier ones; the primary key's unique index stays.
+      const table = (await app.db.one<{ t: string }>('SELECT datastore_table AS t FROM resources WHERE id = $1', [
+        resourceId,
+      ]))!.t;
+      const indexed = async () =>
+        (
+          await app.db.query<{ def: string }>(
+            `SELECT indexdef AS def FROM pg_indexes WHERE schemaname = 'datastore' AND tablename = $1
+             AND (indexname LIKE '%\\_x%' OR indexname LIKE '%\\_pk') ORDER BY indexname`,
+            [table],
+          )
+        ).map((r) => r.def.replace(/^.* USING btree /, '').replaceAll('"', ''));
+      for (const indexes of [['вулиця'], 'підрядник, дата', [['дата', 'готово']]]) {
+        const answer = await editor('datastore_create', { resource_id: resourceId, indexes });
+        assert.equal(answer.status, 200, answer.body);
+      }
+      assert.deepEqual(await indexed(), ['(id)', '(дата, готово)']);
+      const badIndex = await editor('datastore_create', { resource_id: resourceId, indexes: ['колір'] });
+      assert.equal(badIndex.status, 409);
+      assert.match(said(badIndex, 'indexes'), /"колір" is not a valid column name/);
+    });
+
+    test('a batch of 5,000 records (over a megabyte) goes in at once', async () => {
+      const scratch = await editor('datastore_create', {
+        resource: { package_id: DATASET, name: 'Великий' },
+        fields: [
+          { id: 'n', type: 'int' },
+          { id: 'текст', type: 'text' },
+        ],
+        primary_key: 'n',
+      });
+      assert.equal(scratch.status, 200, scratch.body);
+      const records = Array.from({ length: 5000 }, (_, n) => ({ n, текст: `${n} ${'ґ'.repeat(200)}` }));
+      assert.ok(JSON.stringify(records).length > 1_000_000);
+      const loaded = await editor('datastore_upsert', {
+        resource_id: scratch.result.resource_id,
+        method: 'insert',
+        records,
+      });
+      assert.equal(loaded.status, 200, loaded.body.slice(0, 500));
+      const counted = await anonymous('datastore_search', {
+        resource_id: scratch.result.resource_id,
+        filters: { n: 4999 },
+      });
+      assert.equal(counted.result.records[0]._id, 5000);
+      assert.equal((await anonymous('datastore_info', { id: scratch.result.resource_id })).result.meta.count, 5000);
     });
 
     test('datastore_delete by filters and datastore_records_delete; filters are required and checked', async () => {
