@@ -3,6 +3,7 @@
 // now"…), so the home and cities modules need not import every module, and a new module adds its
 // part without touching them. Sections render in `order`; one that has nothing to show returns null.
 import type { FastifyRequest } from 'fastify';
+import type { CurrentUser } from './auth.ts';
 import { html, type SafeHtml } from './html/html.ts';
 
 /** What a section of each place is about. */
@@ -11,6 +12,8 @@ export interface SectionSubjects {
   city: { id: number; slug: string };
   /** The site-wide search: each module shows what it found for the words. */
   search: { q: string };
+  /** A signed-in person's starting point: each module shows what this person has to do or follow there. */
+  dashboard: CurrentUser;
 }
 
 export type SectionPlace = keyof SectionSubjects;
@@ -33,7 +36,7 @@ export interface Deadline {
 }
 
 export class Sections {
-  private readonly byPlace: { [P in SectionPlace]: Section<P>[] } = { home: [], city: [], search: [] };
+  private readonly byPlace: { [P in SectionPlace]: Section<P>[] } = { home: [], city: [], search: [], dashboard: [] };
   private readonly deadlineSources: ((request: FastifyRequest, until: Date) => Promise<Deadline[]>)[] = [];
 
   add<P extends SectionPlace>(place: P, section: Section<P>): void {
@@ -64,4 +67,12 @@ export class Sections {
     const all = (await Promise.all(this.deadlineSources.map((source) => source(request, until)))).flat();
     return all.sort((a, b) => a.at.getTime() - b.at.getTime()).slice(0, limit);
   }
+}
+
+/** A titled block of a composed page, with the id tests and styles find it by. */
+export function sectionBlock(id: string, title: string, body: SafeHtml): SafeHtml {
+  return html`<section class="dash-section" id="${id}" aria-labelledby="${id}-title">
+<h2 id="${id}-title">${title}</h2>
+${body}
+</section>`;
 }

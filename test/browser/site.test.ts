@@ -209,7 +209,8 @@ describe('Hromada in Chromium', () => {
     await page.getByRole('button', { name: 'Вийти' }).click();
     await page.waitForURL(`${site.baseUrl}/`);
     await login(page, site.baseUrl, 'bohdan@example.org', 'a much longer password');
-    await page.waitForURL(/\/account$/);
+    await page.waitForURL(/\/dashboard$/);
+    await page.goto(`${site.baseUrl}/account`);
     assert.match((await page.locator('main').textContent()) ?? '', /Підтверджено/);
     await page.getByLabel('Назва токена').fill('datathon');
     await page.getByRole('button', { name: 'Створити токен' }).click();

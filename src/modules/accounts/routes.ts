@@ -128,7 +128,8 @@ async function routes(app: FastifyInstance) {
       );
     }
     await startSession(reply, userId);
-    return reply.redirect(localPath(request.body?.next, '/account'), 303);
+    // Each person starts from what they have to do (their dashboard), unless they came from somewhere.
+    return reply.redirect(localPath(request.body?.next, '/dashboard'), 303);
   });
 
   app.post('/logout', async (request, reply) => {

@@ -15,7 +15,7 @@ export const cycleTitle = (ctx: PageContext, c: Pick<Cycle, 'title_uk' | 'title_
 const money = (ctx: PageContext, amount: number, currency = 'UAH') =>
   `${formatNumber(ctx.locale, amount)} ${currency === 'UAH' ? ctx.t('budgets.uah') : currency}`;
 
-function phaseBadge(ctx: PageContext, phase: Phase): SafeHtml {
+export function phaseBadge(ctx: PageContext, phase: Phase): SafeHtml {
   return html`<span class="badge phase-${phase}">${ctx.t(`budgets.phases.${phase}`)}</span>`;
 }
 

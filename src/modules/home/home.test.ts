@@ -3,7 +3,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { createTestApp, ENGINES } from '../../../test/helpers.ts';
+import { Client, createTestApp, DEMO_PASSWORD, ENGINES } from '../../../test/helpers.ts';
 import { Sections } from '../../platform/sections.ts';
 
 for (const engine of ENGINES) {
@@ -48,6 +48,51 @@ for (const engine of ENGINES) {
         [1, 2, 3, 4, 5],
       );
       assert.match(ranking, /Прозорі міста 2021/);
+    });
+
+    test('each role starts from a dashboard of what is theirs to do', async () => {
+      const as = async (who: string) => {
+        const client = new Client(app);
+        const login = await client.login(`${who}@hromada.demo`, DEMO_PASSWORD);
+        assert.equal(login.headers.location, '/dashboard', 'signing in leads to the dashboard');
+        const page = await client.get('/dashboard');
+        assert.equal(page.statusCode, 200);
+        return page.body;
+      };
+      const assessor = await as('assessor');
+      const ranking = assessor.slice(assessor.indexOf('id="dash-ranking"'));
+      assert.match(ranking, /href="\/ranking\/campaigns\/3\/cities\/lviv\/assess"/);
+      assert.match(ranking, /href="\/ranking\/campaigns\/3\/cities\/zhytomyr\/assess"/);
+      assert.match(ranking, /<progress max="88"/);
+      assert.doesNotMatch(assessor, /id="dash-datasets"/, 'an assessor edits no data');
+      const editor = await as('editor.lviv');
+      const data = editor.slice(editor.indexOf('id="dash-datasets"'), editor.indexOf('id="dash-petitions"'));
+      const drafts = await app.db.query<{ name: string }>(
+        `SELECT d.name FROM datasets d JOIN cities c ON c.id = d.city_id WHERE c.slug = 'lviv' AND d.state = 'draft'`,
+      );
+      assert.ok(drafts.length > 0);
+      for (const d of drafts) assert.match(data, new RegExp(`href="/datasets/${d.name}"`));
+      assert.match(editor, /id="dash-budgets"[\s\S]*href="\/budgets\/1"/, 'the Lviv budget the editor runs');
+      assert.doesNotMatch(editor, /id="dash-ranking"/);
+      // A citizen: their own petitions and signatures; nothing of editors' or assessors' work.
+      const citizen = new Client(app);
+      await citizen.login('citizen@hromada.demo', DEMO_PASSWORD);
+      const draft = await citizen.submit('/petitions/new', '/petitions/new', {
+        city: 'lviv',
+        title: 'Посадити липи вздовж вулиці Зеленої',
+        topic: 'other',
+        body: 'Прошу висадити липи вздовж вулиці Зеленої від площі до парку, щоб улітку була тінь для пішоходів.',
+      });
+      assert.equal(draft.statusCode, 303, draft.body.slice(0, 300));
+      await citizen.get('/petitions/1');
+      assert.equal((await citizen.post('/petitions/1/sign', { _csrf: citizen.csrfToken() })).statusCode, 303);
+      const board = (await citizen.get('/dashboard')).body;
+      assert.doesNotMatch(board, /id="dash-datasets"|id="dash-ranking"/);
+      assert.match(board, new RegExp(`href="${draft.headers.location}"[^<]*Посадити липи`));
+      assert.match(board.slice(board.indexOf('id="dash-petitions"')), /Я підписав[\s\S]*href="\/petitions\/1"/);
+      const anonymous = await new Client(app).get('/dashboard');
+      assert.equal(anonymous.statusCode, 302);
+      assert.equal(anonymous.headers.location, '/login?next=%2Fdashboard');
     });
 
     test('search finds across modules, escapes what it echoes, and says when nothing matched', async () => {

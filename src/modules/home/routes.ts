@@ -5,6 +5,7 @@ import { html } from '../../platform/html/html.ts';
 import { formatDateTime, formatNumber, isLocale, LOCALES, type Translate } from '../../platform/i18n/locales.ts';
 import { LOCALE_COOKIE } from '../../platform/http/context.ts';
 import { localPath } from '../../platform/http/redirects.ts';
+import { allow, signedIn } from '../../platform/http/guards.ts';
 
 /** How far ahead the home page lists deadlines. */
 const DEADLINE_HORIZON_DAYS = 45;
@@ -58,6 +59,21 @@ ${
 </ul>
 </section>`;
     return reply.page({ title: t('home.title'), nav: 'home', body, description: t('home.lead') });
+  });
+
+  // A signed-in person's starting point: what each module has for them to do or follow.
+  app.get('/dashboard', { preHandler: allow(signedIn) }, async (request, reply) => {
+    const { t } = request;
+    const user = request.user!;
+    const sections = await app.sections.render('dashboard', request, user);
+    return reply.page({
+      title: t('dashboard.title'),
+      nav: 'dashboard',
+      body: html`<h1>${t('dashboard.title')}</h1>
+<p class="lead">${t('dashboard.lead', { name: user.displayName })}</p>
+${sections}
+<p><a href="/account">${t('dashboard.account')}</a></p>`,
+    });
   });
 
   // Search across the modules: each shows what it found (platform/sections.ts).

@@ -1,8 +1,19 @@
 // What petitions add to pages composed from several modules (platform/sections.ts): the home
 // page's open petitions and their closing dates, and the petitions part of a city's profile.
 import type { FastifyInstance } from 'fastify';
-import { canModerate, cityPetitionStats, getRules, listPetitions } from './service.ts';
+import {
+  canModerate,
+  cityPetitionStats,
+  getRules,
+  listOwnPetitions,
+  listPetitions,
+  moderationQueue,
+  type Petition,
+} from './service.ts';
 import { html } from '../../platform/html/html.ts';
+import { formatDateTime } from '../../platform/i18n/locales.ts';
+import { sectionBlock } from '../../platform/sections.ts';
+import { editableCityIds } from '../catalog/policy.ts';
 import { cityPetitionsSection, homePetitionsSection } from './views.ts';
 
 export function registerPetitionSections(app: FastifyInstance): void {
@@ -53,5 +64,48 @@ export function registerPetitionSections(app: FastifyInstance): void {
         url: `/petitions/${p.id}`,
         what: request.t('home.deadline_petition'),
       }));
+  });
+  // A moderator's queue; anyone's own petitions and the petitions they signed.
+  app.sections.add('dashboard', {
+    id: 'petitions',
+    order: 20,
+    async render(request, user) {
+      const { t, locale } = request;
+      const cities = editableCityIds(user);
+      const [queue, own, signed] = await Promise.all([
+        cities !== null && cities.length === 0 ? [] : moderationQueue(db, cities),
+        listOwnPetitions(db, user.id),
+        db.query<{ id: number; title: string; state: string; signed_at: Date }>(
+          `SELECT p.id, p.title, p.state, s.created_at AS signed_at FROM petition_signatures s JOIN petitions p ON p.id = s.petition_id
+           WHERE s.user_id = $1 AND s.valid ORDER BY s.created_at DESC LIMIT 20`,
+          [user.id],
+        ),
+      ]);
+      const item = (p: Pick<Petition, 'id' | 'title' | 'state'>, extra = html``) =>
+        html`<li><a href="/petitions/${p.id}">${p.title}</a> <span class="badge state-${p.state}">${t(`petitions.state.${p.state}`)}</span>${extra}</li>`;
+      return sectionBlock(
+        'dash-petitions',
+        t('nav.petitions'),
+        html`${
+          queue.length
+            ? html`<h3>${t('dashboard.to_moderate', { count: queue.length })}</h3><ul>${queue.map((p) =>
+                item(
+                  p,
+                  p.moderation_due
+                    ? html` <span class="hint">${t('dashboard.due', { date: p.moderation_due })}</span>`
+                    : html``,
+                ),
+              )}</ul><p><a href="/petitions/moderation">${t('dashboard.moderation_queue')}</a></p>`
+            : ''
+        }
+<h3>${t('dashboard.my_petitions')}</h3>${own.length ? html`<ul>${own.map((p) => item(p))}</ul>` : html`<p class="hint">${t('dashboard.nothing')}</p>`}
+<p><a href="/petitions/new">${t('petitions.new')}</a></p>
+<h3>${t('dashboard.signed')}</h3>${
+          signed.length
+            ? html`<ul>${signed.map((p) => item(p as Pick<Petition, 'id' | 'title' | 'state'>, html` <span class="hint">${formatDateTime(locale, p.signed_at)}</span>`))}</ul>`
+            : html`<p class="hint">${t('dashboard.nothing')}</p>`
+        }`,
+      );
+    },
   });
 }

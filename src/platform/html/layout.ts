@@ -29,7 +29,18 @@ export interface Page {
   /** Structured data for search engines (schema.org), embedded as a JSON-LD data block. */
   jsonLd?: unknown;
   /** Which top-level navigation item is current. */
-  nav?: 'home' | 'cities' | 'map' | 'datasets' | 'petitions' | 'budgets' | 'ranking' | 'api' | 'admin' | 'account';
+  nav?:
+    | 'home'
+    | 'cities'
+    | 'map'
+    | 'datasets'
+    | 'petitions'
+    | 'budgets'
+    | 'ranking'
+    | 'api'
+    | 'admin'
+    | 'dashboard'
+    | 'account';
 }
 
 export function csrfField(ctx: PageContext): SafeHtml {
@@ -47,7 +58,7 @@ export function layout(ctx: PageContext, page: Page): string {
       }>${LOCALE_NAMES[code]}</a></li>`,
   );
   const account = user
-    ? html`${navItem('account', '/account', user.displayName)}
+    ? html`${navItem('dashboard', '/dashboard', t('nav.dashboard'))}${navItem('account', '/account', user.displayName)}
         <li><form method="post" action="/logout" class="inline-form">${csrfField(ctx)}<button type="submit" class="link-button">${t('nav.logout')}</button></form></li>`
     : html`<li><a href="/login">${t('nav.login')}</a></li><li><a href="/register">${t('nav.register')}</a></li>`;
   return (

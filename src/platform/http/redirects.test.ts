@@ -93,7 +93,7 @@ for (const engine of ENGINES) {
           next: decodeURIComponent(next),
         });
         assert.equal(response.statusCode, 303, next);
-        assert.equal(response.headers.location, '/account', next);
+        assert.equal(response.headers.location, '/dashboard', next);
       }
       const client = new Client(app, '203.0.113.78');
       const form = await client.get(`/login?next=${encodeURIComponent('/datasets?q=x')}`);
