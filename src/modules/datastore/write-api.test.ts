@@ -379,6 +379,15 @@ for (const engine of ENGINES) {
       const badIndex = await editor('datastore_create', { resource_id: resourceId, indexes: ['колір'] });
       assert.equal(badIndex.status, 409);
       assert.match(said(badIndex, 'indexes'), /"колір" is not a valid column name/);
+      const tooWide = await editor('datastore_create', { resource_id: resourceId, indexes: [Array(33).fill('id')] });
+      assert.equal(tooWide.status, 409);
+      assert.match(said(tooWide, 'indexes'), /at most 32 fields/);
+      const tooManyIndexes = await editor('datastore_create', {
+        resource_id: resourceId,
+        indexes: Array(51).fill('id'),
+      });
+      assert.equal(tooManyIndexes.status, 409);
+      assert.deepEqual(await indexed(), ['(id)', '(дата, готово)'], 'the refused calls changed no index');
     });
 
     test('a batch of 5,000 records (over a megabyte) goes in at once', async () => {

@@ -127,6 +127,25 @@ function recordsParam(p: Params): Record<string, unknown>[] {
   return value;
 }
 
+/** PostgreSQL's limit of columns in one index. */
+const MAX_INDEX_COLUMNS = 32;
+
+/** `indexes`: field names (a list or comma-separated), or lists of them for indexes over several fields. */
+function indexesParam(p: Params): string[][] | undefined {
+  const value = json(p, 'indexes');
+  if (value === undefined || value === null) return undefined;
+  const fail = (message: string) => invalid('indexes', message);
+  const list = typeof value === 'string' ? nameList(p, 'indexes')!.map((id) => [id]) : value;
+  if (!Array.isArray(list)) throw fail('Must be a list of field names or of lists of field names');
+  const indexes = list.map((item: unknown) => (Array.isArray(item) ? item : [item]));
+  if (indexes.some((index) => index.some((id) => typeof id !== 'string')))
+    throw fail('Must be a list of field names or of lists of field names');
+  if (indexes.length > MAX_INDEXED_COLUMNS) throw fail(`At most ${MAX_INDEXED_COLUMNS} indexes`);
+  if (indexes.some((index) => index.length > MAX_INDEX_COLUMNS))
+    throw fail(`An index has at most ${MAX_INDEX_COLUMNS} fields`);
+  return (indexes as string[][]).filter((index) => index.length);
+}
+
 function filtersParam(p: Params): Record<string, unknown> | undefined {
   const value = json(p, 'filters');
   if (value === undefined || value === null) return undefined;
@@ -710,20 +729,9 @@ async function routes(app: FastifyInstance) {
       const specs = fieldsParam(p);
       const records = recordsParam(p);
       const primaryKeyIds = nameList(p, 'primary_key');
-      const indexList = json(p, 'indexes');
-      const indexes: string[][] | undefined =
-        indexList === undefined || indexList === null
-          ? undefined
-          : typeof indexList === 'string'
-            ? nameList(p, 'indexes')!.map((id) => [id])
-            : Array.isArray(indexList) &&
-                indexList.every(
-                  (i) => typeof i === 'string' || (Array.isArray(i) && i.every((j) => typeof j === 'string')),
-                )
-              ? (indexList as (string | string[])[]).map((i) => (Array.isArray(i) ? i : [i])).filter((i) => i.length)
-              : (() => {
-                  throw invalid('indexes', 'Must be a list of field names or of lists of field names');
-                })();
+      if ((primaryKeyIds?.length ?? 0) > MAX_INDEX_COLUMNS)
+        throw invalid('primary_key', `A primary key has at most ${MAX_INDEX_COLUMNS} fields`);
+      const indexes = indexesParam(p);
       const deleteFields = bool(p, 'delete_fields');
 
       // The resource: an existing one the caller edits, or a new one in a dataset they edit.
@@ -889,9 +897,11 @@ async function routes(app: FastifyInstance) {
           for (const { name } of old) await tx.execScript(`DROP INDEX datastore.${quoteIdentifier(name)}`);
           for (const [k, ids] of indexes.entries()) {
             const columns = resolveFields(finalFields, ids, 'indexes');
-            await tx.execScript(
-              `CREATE INDEX ${quoteIdentifier(`${table}_x${k}`)} ON ${tableSql(table)} (${columns.map(columnSql).join(', ')})`,
-            );
+            await tx
+              .execScript(
+                `CREATE INDEX ${quoteIdentifier(`${table}_x${k}`)} ON ${tableSql(table)} (${columns.map(columnSql).join(', ')})`,
+              )
+              .catch((error) => refusedByDatabase(error, 'indexes', 'The index could not be made'));
           }
         }
         const inserted = await writeRecords(tx, table, finalFields, primaryKey, records, 'insert').catch((error) =>
