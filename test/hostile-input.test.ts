@@ -56,7 +56,6 @@ const CKAN_ACTIONS: Record<string, { base?: Record<string, string>; fields: stri
   package_show: { base: { id: 'lviv-budget-2024' }, fields: ['id', 'name_or_id'] },
   package_search: { fields: ['q', 'fq', 'rows', 'start', 'sort', 'facet.field', 'facet.limit'] },
   organization_list: { fields: ['all_fields'] },
-  organization_show: { base: { id: 'lviv' }, fields: ['id'] },
   tag_list: { fields: ['query'] },
   package_create: {
     fields: [
@@ -102,6 +101,60 @@ const CKAN_ACTIONS: Record<string, { base?: Record<string, string>; fields: stri
     base: { package_id: 'lviv-budget-2024' },
     fields: ['package_id', 'name', 'url', 'format', 'description'],
   },
+  resource_update: { base: { id: '@resource' }, fields: ['id', 'name', 'url', 'format', 'description'] },
+  resource_patch: { base: { id: '@resource' }, fields: ['id', 'name', 'url', 'format', 'description'] },
+  // A nonexistent base id, as for package_delete.
+  resource_delete: { base: { id: '00000000-0000-4000-8000-000000000000' }, fields: ['id'] },
+  package_revise: {
+    base: { match__id: 'lviv-budget-2024' },
+    fields: [
+      'match',
+      'filter',
+      'update',
+      'include',
+      'match__id',
+      'match__notes',
+      'update__notes',
+      'update__resources__0',
+    ],
+  },
+  current_package_list_with_resources: { fields: ['limit', 'offset', 'page'] },
+  group_list: { fields: ['all_fields', 'sort', 'order_by', 'limit', 'offset', 'groups'] },
+  group_show: { base: { id: 'econ' }, fields: ['id', 'include_datasets', 'include_dataset_count'] },
+};
+
+/** The organization, site and activity CKAN actions (registered at their own paths), with the parameters they read. */
+const REGISTERED_CKAN_ACTIONS: Record<string, { base?: Record<string, string>; fields: string[] }> = {
+  organization_show: {
+    base: { id: 'lviv' },
+    fields: ['id', 'include_datasets', 'include_extras', 'include_users'],
+  },
+  organization_create: {
+    fields: ['name', 'title', 'description', 'image_url', 'extras', 'users', 'groups', 'state', 'type', 'id'],
+  },
+  // Not `name`: a probe's value could rename the city that later probes use.
+  organization_update: { base: { id: 'vinnytsia' }, fields: ['title', 'description', 'image_url', 'extras', 'users'] },
+  organization_patch: { base: { id: 'vinnytsia' }, fields: ['title', 'extras', 'image_url', 'state'] },
+  organization_delete: { base: { id: 'lviv' }, fields: ['id'] },
+  organization_list_for_user: { fields: ['id', 'permission', 'include_dataset_count'] },
+  member_list: { base: { id: 'lviv' }, fields: ['id', 'object_type', 'capacity'] },
+  user_show: { fields: ['id', 'include_datasets'] },
+  package_autocomplete: { base: { q: 'lviv' }, fields: ['q', 'limit'] },
+  format_autocomplete: { base: { q: 'cs' }, fields: ['q', 'limit'] },
+  tag_show: { base: { id: 'бюджет' }, fields: ['id', 'vocabulary_id', 'include_datasets'] },
+  tag_search: { fields: ['query', 'q', 'vocabulary_id', 'limit', 'offset', 'fields'] },
+  vocabulary_list: { fields: [] },
+  site_read: { fields: [] },
+  config_option_show: { base: { key: 'ckan.site_title' }, fields: ['key'] },
+  resource_search: { base: { query: 'format:csv' }, fields: ['query', 'order_by', 'offset', 'limit'] },
+  package_activity_list: {
+    base: { id: 'lviv-budget-2024' },
+    fields: ['id', 'offset', 'limit', 'after', 'before', 'activity_types', 'exclude_activity_types'],
+  },
+  organization_activity_list: { base: { id: 'lviv' }, fields: ['id', 'offset', 'limit', 'include_hidden_activity'] },
+  recently_changed_packages_activity_list: { fields: ['offset', 'limit', 'include_hidden_activity'] },
+  recently_changed_packages_activity_stream: { fields: ['offset', 'limit'] },
+  user_activity_list: { base: { id: '1' }, fields: ['id', 'offset', 'limit', 'after', 'before'] },
 };
 
 /** Fields of the DataStore's CKAN actions (registered at their own paths). */
@@ -421,6 +474,9 @@ describe(`hostile input on every route (${ENGINE})`, () => {
           fields: spec.fields,
         });
       }
+    } else if (Object.hasOwn(REGISTERED_CKAN_ACTIONS, route.url.replace(/^\/api\/3\/action\//, ''))) {
+      const spec = REGISTERED_CKAN_ACTIONS[route.url.replace(/^\/api\/3\/action\//, '')]!;
+      targets.push({ url: route.url, label: '', base: spec.base ?? {}, fields: spec.fields });
     } else if (route.url.startsWith('/api/3/action/datastore_')) {
       const id: Record<string, string> = route.url.endsWith('_sql')
         ? {}
