@@ -1,5 +1,5 @@
 // The DataStore write API as ETL scripts call it through ckanapi (RemoteCKAN.call_action: a POST of
-// the data dict as JSON to /api/action/<name>, the key in Authorization): datastore_create with a
+// the data dict as JSON, the key in Authorization; test/ckan-callers.ts): datastore_create with a
 // new resource, fields, primary key and records; upsert, update and insert; delete by filters and
 // drop. What was written is then read everywhere a loaded file's rows are: the preview page, the
 // dump, datastore_search and datastore_info, DCAT and the Data Package, and (on PostgreSQL)
