@@ -19,7 +19,10 @@ export interface CkanAnswer {
 
 export type CkanCall = (action: string, data?: unknown, method?: 'GET' | 'POST') => Promise<CkanAnswer>;
 
-/** A RemoteCKAN-like caller with this token (or none). GET sends the data as the query string. */
+/**
+ * A RemoteCKAN-like caller with this token (or none): a POST of JSON to /api/action/<name>, or a
+ * GET of /api/3/action/<name> with the data as the query string, as a browser widget sends it.
+ */
 export function ckanCaller(app: FastifyInstance, token?: string): CkanCall {
   return async (action, data = {}, method = 'POST') => {
     const headers: Record<string, string> = {
@@ -37,7 +40,8 @@ export function ckanCaller(app: FastifyInstance, token?: string): CkanCall {
         ? await app.inject({ method, url: `/api/3/action/${action}${query ? `?${query}` : ''}`, headers })
         : await app.inject({
             method,
-            url: `/api/3/action/${action}`,
+            // RemoteCKAN posts to api/action/<name>; CKAN serves it as /api/3/action/<name> too.
+            url: `/api/action/${action}`,
             headers: { ...headers, 'content-type': 'application/json' },
             payload: JSON.stringify(data),
           });

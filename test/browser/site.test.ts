@@ -621,6 +621,13 @@ describe('Hromada in Chromium', () => {
       );
       assert.ok(overflow <= 1, `${path} overflows by ${overflow}px`);
     }
+    // The catalog's filters fold behind their button on a phone; the results come first.
+    await page.goto(`${site.baseUrl}/datasets`);
+    const panel = page.locator('details.facet-panel');
+    assert.equal(await panel.evaluate((d) => (d as HTMLDetailsElement).open), false);
+    assert.equal(await page.locator('.facets').isVisible(), false);
+    await page.getByText('Фільтри', { exact: true }).click();
+    assert.equal(await page.locator('.facets').isVisible(), true);
     await page.goto(`${site.baseUrl}/cities`);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/phone-cities.png`, fullPage: false });
     await context.close();

@@ -36,6 +36,30 @@ for (const engine of ENGINES) {
     });
     after(() => app.close());
 
+    test('the list page: facets show their eight most frequent values, fold the rest, keep an active one in sight, and are nofollow', async () => {
+      const page = (await app.inject('/datasets')).body;
+      const cityFacet = page.slice(
+        page.indexOf('class="facets"'),
+        page.indexOf('</ul>', page.indexOf('class="facets"')),
+      );
+      assert.equal(cityFacet.match(/<li>/g)?.length, 8);
+      assert.match(page, /<details class="more-values"><summary>Ще \d+/);
+      assert.ok(
+        [...page.matchAll(/<a [^>]*href="\/datasets\?(city|theme|format|license|keyword)=/g)].every((m) =>
+          m[0].includes('rel="nofollow"'),
+        ),
+      );
+      // A rare city, chosen: shown among the first, marked current.
+      const rare = (await app.inject('/api/v1/datasets?limit=1')).json().facets.city.at(-1).value;
+      const filtered = (await app.inject(`/datasets?city=${rare}`)).body;
+      const visible = filtered.slice(
+        filtered.indexOf('class="facets"'),
+        filtered.indexOf('</ul>', filtered.indexOf('class="facets"')),
+      );
+      assert.match(visible, new RegExp(`href="/datasets"[^>]*aria-current="true"`));
+      assert.match(filtered, /<summary class="button">Фільтри \(1\)<\/summary>/);
+    });
+
     test('search: words in any language, typos tolerated, facets counted, drafts hidden', async () => {
       const budget = (await app.inject('/api/v1/datasets?q=бюджет')).json();
       assert.deepEqual(

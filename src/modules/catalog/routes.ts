@@ -271,6 +271,7 @@ async function routes(app: FastifyInstance) {
       return reply.page({
         title: request.t('catalog.title'),
         nav: 'datasets',
+        scripts: ['/static/build/facet-panel.js'],
         alternates: [
           { href: '/catalog.ttl', type: 'text/turtle', title: 'DCAT-AP' },
           { href: '/catalog.jsonld', type: 'application/ld+json', title: 'DCAT-AP' },

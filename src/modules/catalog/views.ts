@@ -34,6 +34,9 @@ function badges(ctx: PageContext, dataset: Dataset): SafeHtml {
   }`;
 }
 
+/** How many values of a facet show before the rest fold into "show more". */
+const FACET_VALUES_SHOWN = 8;
+
 export function datasetListPage(
   ctx: PageContext,
   state: ListState,
@@ -63,13 +66,25 @@ export function datasetListPage(
         : facet === 'license'
           ? (licence(value)?.title ?? value)
           : value;
+  // Each facet shows its most frequent values; the rest fold away (no script needed). Facet links
+  // are nofollow: crawlers need not walk every combination of filters.
   const facetGroup = (facet: FacetName, title: string) => {
     const values = result.facets[facet];
     if (values.length === 0) return '';
-    return html`<h2>${title}</h2><ul>${values.map((f) => {
+    const item = (f: { value: string; count: number }) => {
       const active = state[facet] === f.value;
-      return html`<li><a href="${query({ [facet]: active ? undefined : f.value })}"${active ? html` aria-current="true"` : ''}>${label(facet, f.value)}</a> (${formatNumber(ctx.locale, f.count)})</li>`;
-    })}</ul>`;
+      return html`<li><a rel="nofollow" href="${query({ [facet]: active ? undefined : f.value })}"${active ? html` aria-current="true"` : ''}>${label(facet, f.value)}</a> (${formatNumber(ctx.locale, f.count)})</li>`;
+    };
+    const shown = values.slice(0, FACET_VALUES_SHOWN);
+    const folded = values.slice(FACET_VALUES_SHOWN);
+    // An active value stays in sight even when it is a rare one.
+    const activeFolded = folded.filter((f) => state[facet] === f.value);
+    return html`<h2>${title}</h2><ul>${[...shown, ...activeFolded].map(item)}</ul>${
+      folded.length > activeFolded.length
+        ? html`<details class="more-values"><summary>${t('catalog.more_values', { count: folded.length - activeFolded.length })}<span class="visually-hidden">: ${title}</span></summary>
+<ul>${folded.filter((f) => state[facet] !== f.value).map(item)}</ul></details>`
+        : ''
+    }`;
   };
   const active = (['city', 'theme', 'format', 'license', 'keyword'] as const).filter((f) => state[f]);
   return html`<h1>${t('catalog.title')}</h1>
@@ -93,6 +108,8 @@ ${
     : ''
 }
 <div class="with-sidebar">
+  <details class="facet-panel" open>
+  <summary class="button">${t('catalog.filters')}${active.length ? ` (${active.length})` : ''}</summary>
   <nav class="facets" aria-label="${t('catalog.facets')}">
     ${facetGroup('city', t('catalog.facet_city'))}
     ${facetGroup('theme', t('catalog.facet_theme'))}
@@ -100,6 +117,7 @@ ${
     ${facetGroup('license', t('catalog.facet_license'))}
     ${facetGroup('keyword', t('catalog.facet_keyword'))}
   </nav>
+  </details>
   <div>
     <p role="status">${t('catalog.found', { count: result.total })}</p>
     ${

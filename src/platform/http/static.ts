@@ -10,7 +10,14 @@ import fp from 'fastify-plugin';
 import { build } from 'esbuild';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-export const CLIENT_ISLANDS = ['cities-map', 'rows-map', 'point-picker', 'ranking-map', 'ranking-autosave'] as const;
+export const CLIENT_ISLANDS = [
+  'cities-map',
+  'rows-map',
+  'point-picker',
+  'ranking-map',
+  'ranking-autosave',
+  'facet-panel',
+] as const;
 
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
