@@ -398,8 +398,11 @@ for (const engine of ENGINES) {
         assert.equal(missing.error.__type, 'Not Found Error');
       }
       await refused('resource_delete', {}, 409, 'id', /Missing value/);
-      // Deleted: gone from resource_show and from the dataset.
+      // Deleted: gone from resource_show and from the dataset, its file from the file store.
+      const stored = await app.db.one<{ file_key: string }>('SELECT file_key FROM resources WHERE id = $1', [link.id]);
+      assert.ok(await app.files.stat(stored!.file_key));
       assert.equal(await ok('resource_delete', { id: link.id }), null);
+      assert.equal(await app.files.stat(stored!.file_key), null);
       assert.equal((await call('resource_show', { id: link.id })).status, 404);
       assert.equal((await ok('package_show', { id: dataset.id })).num_resources, 0);
     });

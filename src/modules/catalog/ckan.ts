@@ -920,7 +920,8 @@ async function routes(app: FastifyInstance) {
       if (!id) throw missing('id');
       const { dataset, resource } = await findResource(request, id);
       assertCanEditDataset(user, dataset);
-      await db.transaction((tx) => deleteResource(tx, actorOf(request), dataset, resource.id));
+      const fileKey = await db.transaction((tx) => deleteResource(tx, actorOf(request), dataset, resource.id));
+      await removeFiles(request, fileKey ? [fileKey] : []);
       return null;
     },
   };
@@ -1032,8 +1033,13 @@ async function routes(app: FastifyInstance) {
    * the id of one of its resources updates that one, any other item is a new link (with the id it
    * names, when that is a free UUID), the resources not listed are deleted, and the order is the list's.
    */
-  async function saveResources(tx: Queryable, request: FastifyRequest, dataset: Dataset, list: Params[] | undefined) {
-    if (list === undefined) return;
+  async function saveResources(
+    tx: Queryable,
+    request: FastifyRequest,
+    dataset: Dataset,
+    list: Params[] | undefined,
+  ): Promise<string[]> {
+    if (list === undefined) return [];
     const actor = actorOf(request);
     const existing = await listResources(tx, [dataset.id]);
     const kept = new Set<string>();
@@ -1061,7 +1067,19 @@ async function routes(app: FastifyInstance) {
       kept.add(created.id);
       await tx.query('UPDATE resources SET position = $2 WHERE id = $1', [created.id, position]);
     }
-    for (const r of existing) if (!kept.has(r.id)) await deleteResource(tx, actor, dataset, r.id);
+    const removed: string[] = [];
+    for (const r of existing) {
+      if (kept.has(r.id)) continue;
+      const fileKey = await deleteResource(tx, actor, dataset, r.id);
+      if (fileKey) removed.push(fileKey);
+    }
+    return removed;
+  }
+
+  /** Removes deleted resources' files from the store, once their rows are gone for good. */
+  async function removeFiles(request: FastifyRequest, keys: string[]) {
+    for (const key of keys)
+      await app.files.remove(key).catch((error) => request.log.warn({ err: error, key }, 'file not removed'));
   }
 
   /** Dataset dicts for a page of datasets, with their resources and organizations in two queries. */
@@ -1132,10 +1150,10 @@ async function routes(app: FastifyInstance) {
         input,
         patch ? 'patched through the CKAN API' : 'updated through the CKAN API',
       );
-      await saveResources(tx, request, saved, resources);
-      return saved;
+      return { saved, removed: await saveResources(tx, request, saved, resources) };
     });
-    return showPackage(await getDataset(db, after.uuid, visibilityFor(user)));
+    await removeFiles(request, after.removed);
+    return showPackage(await getDataset(db, after.saved.uuid, visibilityFor(user)));
   }
   const respond = (request: FastifyRequest<{ Params: { action: string } }>, reply: FastifyReply) =>
     ckanRespond(

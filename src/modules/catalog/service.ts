@@ -726,18 +726,31 @@ export async function updateResource(
 
 /**
  * Removes a resource: its row, its load jobs and its DataStore table go in the same transaction.
- * An uploaded file stays in the file store (other copies of the dataset's history may name it).
+ * Returns the key of its uploaded file, for the caller to remove from the file store once the
+ * transaction has committed (null for a link).
  */
-export async function deleteResource(db: Queryable, actor: Actor, dataset: Dataset, resourceId: string) {
-  const gone = await db.one<{ name: string; datastore_table: string | null; url: string | null }>(
-    'DELETE FROM resources WHERE id = $1 AND dataset_id = $2 RETURNING name, datastore_table, url',
-    [resourceId, dataset.id],
-  );
-  if (!gone) throw new NotFoundError(`resource ${resourceId}`);
+export async function deleteResource(
+  db: Queryable,
+  actor: Actor,
+  dataset: Dataset,
+  resourceId: string,
+): Promise<string | null> {
+  const row = await db.one<{
+    name: string;
+    datastore_table: string | null;
+    url: string | null;
+    file_key: string | null;
+  }>('DELETE FROM resources WHERE id = $1 AND dataset_id = $2 RETURNING name, datastore_table, url, file_key', [
+    resourceId,
+    dataset.id,
+  ]);
+  if (!row) throw new NotFoundError(`resource ${resourceId}`);
+  const { file_key: fileKey, ...gone } = row;
   if (gone.datastore_table)
     await db.execScript(`DROP TABLE IF EXISTS datastore.${quoteIdentifier(gone.datastore_table)} CASCADE`);
   await db.query('UPDATE datasets SET data_updated_at = now(), modified_at = now() WHERE id = $1', [dataset.id]);
   await recordAudit(db, actor, 'resource.delete', 'dataset', dataset.id, { resource: resourceId, ...gone }, null);
+  return fileKey;
 }
 
 /** For the city page: how much a city publishes, how much is overdue, and the mean quality. */
