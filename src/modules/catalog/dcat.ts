@@ -466,10 +466,17 @@ async function routes(app: FastifyInstance) {
       quad(namedNode(`${base}/datasets`), a, u('foaf', 'Document')),
     ];
     const usedCities = new Set<number>();
-    for (const { name } of names.slice(0, PAGE_SIZE)) {
-      const dataset = await getDataset(db, name, PUBLIC_ONLY);
-      q.push(quad(catalog, u('dcat', 'dataset'), namedNode(`${base}/datasets/${name}`)));
-      q.push(...datasetQuads(dataset, await listResources(db, [dataset.id]), places.get(dataset.city_id), base));
+    const datasets: Dataset[] = [];
+    for (const { name } of names.slice(0, PAGE_SIZE)) datasets.push(await getDataset(db, name, PUBLIC_ONLY));
+    // The page's resources in one query.
+    const resources = await listResources(
+      db,
+      datasets.map((d) => d.id),
+    );
+    for (const dataset of datasets) {
+      q.push(quad(catalog, u('dcat', 'dataset'), namedNode(`${base}/datasets/${dataset.name}`)));
+      const own = resources.filter((r) => r.dataset_id === dataset.id);
+      q.push(...datasetQuads(dataset, own, places.get(dataset.city_id), base));
       usedCities.add(dataset.city_id);
     }
     for (const cityId of usedCities) q.push(...cityQuads(places.get(cityId)!));
