@@ -18,6 +18,12 @@ async function save(form: HTMLFormElement): Promise<void> {
     status.textContent = form.dataset.savedText ?? '✓';
     status.className = 'save-status saved';
     updateProgress(form, body.scored);
+    // A saved score awaits verification: the indicator's badge says so at once.
+    const badge = form.closest('.assess-item')?.querySelector<HTMLElement>('.verification-badge');
+    if (badge && form.dataset.pendingText) {
+      badge.textContent = form.dataset.pendingText;
+      badge.className = 'badge verification-badge verification-pending';
+    }
   } else {
     status.textContent = Object.values((body.errors ?? {}) as Record<string, string>).join(' ') || `${response.status}`;
     status.className = 'save-status field-error';
@@ -35,8 +41,9 @@ function updateProgress(form: HTMLFormElement, scored: unknown): void {
   if (form.hasAttribute('data-scored')) return;
   form.setAttribute('data-scored', '');
   const area = form.closest<HTMLElement>('[data-area]')?.dataset.area;
-  const counter = area ? document.querySelector<HTMLElement>(`[data-area-progress="${CSS.escape(area)}"]`) : null;
-  if (counter) counter.textContent = String(Number(counter.textContent) + 1);
+  // The area's count stands twice: in the list of areas and on the area's own panel.
+  const counters = area ? document.querySelectorAll<HTMLElement>(`[data-area-progress="${CSS.escape(area)}"]`) : [];
+  for (const counter of counters) counter.textContent = String(Number(counter.textContent) + 1);
 }
 
 for (const form of forms) {

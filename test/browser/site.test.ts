@@ -477,7 +477,8 @@ describe('Hromada in Chromium', () => {
     await assessor!.getByRole('link', { name: 'Львів' }).click();
     await assessor!.waitForURL(/\/assess$/);
     const k01 = assessor!.locator('#indicator-K01');
-    await k01.getByLabel(/^1 — /).check();
+    // Levels say what they give: K01's full level is worth its 2 points.
+    await k01.getByLabel(/^2 бали — /).check();
     await k01.locator('.save-status', { hasText: 'Збережено.' }).waitFor();
     await k01.getByLabel('Коментар').fill('Проєкти рішень публікуються в розділі «Проєкти» за 20+ днів.');
     await k01.getByLabel('Рекомендація').focus(); // leaving the comment saves it
@@ -490,12 +491,13 @@ describe('Hromada in Chromium', () => {
     await assessor!.locator('#indicator-K01 a', { hasText: 'proekty.pdf' }).waitFor();
     for (const code of ['K02', 'K03']) {
       const item = assessor!.locator(`#indicator-${code}`);
-      await item.getByLabel(/^1 — /).focus();
+      await item.getByRole('radio').first().focus();
       await assessor!.keyboard.press('ArrowDown'); // the keyboard moves to the next level and selects it
       await item.locator('.save-status', { hasText: 'Збережено.' }).waitFor();
     }
     assert.equal(await assessor!.locator('#assess-count').textContent(), '3');
-    assert.equal(await assessor!.locator('[data-area-progress="1"]').textContent(), '3');
+    // The area's count in the list of areas and on its panel.
+    assert.deepEqual(await assessor!.locator('[data-area-progress="1"]').allTextContents(), ['3', '3']);
     assert.equal(describeViolations(await axeViolations(assessor!)), '');
 
     // Verification: K02 goes back with a comment, the rest are accepted.

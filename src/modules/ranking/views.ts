@@ -376,12 +376,16 @@ ${
 
 <h2>${t('ranking.indicators')}</h2>
 ${board.methodology.areas.map(
-  (area) => html`<section class="ranking-area" id="area-${area.code}" aria-labelledby="area-${area.code}-title">
-<h3 id="area-${area.code}-title">${area.code}. ${local(ctx, area.name)}</h3>
+  // Folded per area, each summary giving the area's points: 88 indicators open at once were a wall of text.
+  (area) => {
+    const a = row.areas.find((x) => x.area === area.code);
+    return html`<details class="ranking-area area-panel" id="area-${area.code}"${options.appeals.some((x) => area.indicators.some((i) => i.code === x.code)) ? html` open` : ''}>
+<summary><h3 id="area-${area.code}-title">${area.code}. ${local(ctx, area.name)}</h3>
+<span class="hint">${score(ctx, a?.score)} / ${score(ctx, a?.max)} · ${score(ctx, a?.percent)}%</span></summary>
 <ul class="indicators">${area.indicators.map((indicator) => {
-    const s = byCode.get(indicator.code);
-    const appeals = options.appeals.filter((a) => a.code === indicator.code);
-    return html`<li id="indicator-${indicator.code}" class="${s && !s.not_applicable && s.value === 1 ? 'full' : ''}">
+      const s = byCode.get(indicator.code);
+      const appeals = options.appeals.filter((a) => a.code === indicator.code);
+      return html`<li id="indicator-${indicator.code}" class="${s && !s.not_applicable && s.value === 1 ? 'full' : ''}">
   <p><a href="${base}/indicators/${indicator.code}"><strong>${indicator.code}</strong></a> ${local(ctx, indicator.question)}</p>
   <p><strong>${verdictText(ctx, indicator, s)}</strong></p>
   ${s?.comment ? html`<p>${t('ranking.comment')}: ${s.comment}</p>` : ''}
@@ -394,7 +398,8 @@ ${board.methodology.areas.map(
   )}
   ${appeals.map((a) => appealBlock(ctx, a, campaign.id))}
 </li>`;
-  })}</ul></section>`,
+    })}</ul></details>`;
+  },
 )}
 
 ${options.canAppeal ? appealForm(ctx, board, row, options.appealValues ?? {}, options.appealErrors) : ''}`;

@@ -260,12 +260,12 @@ function indicatorForm(
   const err = (field: string) => errors?.[`${id}.${field}`];
   const state = !s ? t('ranking.assess.state_empty') : t(`ranking.assess.state_${s.verification}`);
   return html`<li id="indicator-${id}" class="assess-item">
-<h4>${id}. ${local(ctx, indicator.question)} <span class="hint">(${t('ranking.points_n', { count: indicator.points })})</span> <span class="badge verification-${s?.verification ?? 'none'}">${state}</span></h4>
+<h4>${id}. ${local(ctx, indicator.question)} <span class="hint">(${t('ranking.points_n', { count: indicator.points })})</span> <span class="badge verification-badge verification-${s?.verification ?? 'none'}">${state}</span></h4>
 ${local(ctx, indicator.guidance) ? html`<p class="hint">${local(ctx, indicator.guidance)}</p>` : ''}
 ${s?.verifier_comment ? html`<p class="notice">${t('ranking.assess.verifier_said')}: ${s.verifier_comment}</p>` : ''}
 ${
   assess
-    ? html`<form method="post" action="${base}/scores/${id}" class="stacked wide score-form" data-autosave${s ? html` data-scored` : ''} data-saving-text="${t('ranking.saving')}" data-saved-text="${t('ranking.saved')}">
+    ? html`<form method="post" action="${base}/scores/${id}" class="stacked wide score-form" data-autosave${s ? html` data-scored` : ''} data-saving-text="${t('ranking.saving')}" data-saved-text="${t('ranking.saved')}" data-pending-text="${t('ranking.assess.state_pending')}">
   ${csrfField(ctx)}
   <fieldset${err('level') ? html` aria-describedby="${id}-level-error" aria-invalid="true"` : ''}><legend>${t('ranking.assess.level')}</legend>
   ${indicator.levels.map(
@@ -273,7 +273,7 @@ ${
       l,
       i,
     ) => html`<span class="checkbox"><input type="radio" id="${id}-l${i}" name="level" value="${String(l.value)}"${current === String(l.value) ? html` checked` : ''}>
-    <label for="${id}-l${i}">${formatNumber(ctx.locale, l.value)} — ${local(ctx, l.description)}</label></span>`,
+    <label for="${id}-l${i}"><strong>${t('ranking.points_n', { count: l.value * indicator.points })}</strong> — ${local(ctx, l.description)}</label></span>`,
   )}
   ${indicator.not_applicable_allowed ? html`<span class="checkbox"><input type="radio" id="${id}-na" name="level" value="na"${current === 'na' ? html` checked` : ''}><label for="${id}-na">${t('ranking.not_applicable')}</label></span>` : ''}
   ${err('level') ? html`<p class="field-error" id="${id}-level-error">${err('level')}</p>` : ''}
@@ -287,7 +287,7 @@ ${
 <form method="post" action="${base}/scores/${id}/files" enctype="multipart/form-data" class="inline-form evidence-upload">
   ${csrfField(ctx)}
   <label for="${id}-file">${t('ranking.evidence_file')}</label> <input type="file" id="${id}-file" name="file" accept="application/pdf,image/png,image/jpeg,image/webp">
-  <button type="submit">${t('ranking.assess.upload')}</button>
+  <button type="submit" class="secondary">${t('ranking.assess.upload')}</button>
   ${err('file') ? html`<p class="field-error">${err('file')}</p>` : ''}
 </form>`
     : html`<p><strong>${t('ranking.assess.assessed')}:</strong> ${!s ? '—' : s.assessed_not_applicable ? t('ranking.not_applicable') : score(ctx, s.assessed_value)}${
@@ -334,6 +334,12 @@ export function assessPage(
   const base = `/ranking/campaigns/${campaign.id}/cities/${city.slug}`;
   const byCode = new Map(data.scores.map((s) => [s.code, s]));
   const total = methodology.areas.reduce((n, a) => n + a.indicators.length, 0);
+  const errorCodes = Object.keys(data.errors ?? {}).map((key) => key.split('.')[0]);
+  const openArea = (
+    methodology.areas.find((a) => a.indicators.some((i) => errorCodes.includes(i.code))) ??
+    methodology.areas.find((a) => a.indicators.some((i) => !byCode.has(i.code))) ??
+    methodology.areas[0]
+  )?.code;
   return html`
 <p><a href="/ranking/campaigns/${campaign.id}/work">← ${t('ranking.work.title')}</a></p>
 <h1>${t('ranking.assess.title', { city: localName(city, ctx.locale) })}</h1>
@@ -348,8 +354,12 @@ ${data.errors && Object.keys(data.errors).length ? html`<p class="notice error" 
     return html`<li><a href="#area-${area.code}">${area.code}. ${local(ctx, area.name)}</a>: <span data-area-progress="${area.code}">${done}</span> / ${area.indicators.length}</li>`;
   })}</ul>
 ${methodology.areas.map(
-  (area) => html`<section id="area-${area.code}" aria-labelledby="area-${area.code}-title" data-area="${area.code}">
-<h3 id="area-${area.code}-title">${area.code}. ${local(ctx, area.name)}</h3>
+  // One area open at a time to work in: the first with indicators left (or with an error), the rest folded.
+  (
+    area,
+  ) => html`<details class="area-panel" id="area-${area.code}" data-area="${area.code}"${area.code === openArea ? html` open` : ''}>
+<summary><h3 id="area-${area.code}-title">${area.code}. ${local(ctx, area.name)}</h3>
+<span class="hint"><span data-area-progress="${area.code}">${area.indicators.filter((i) => byCode.has(i.code)).length}</span> / ${area.indicators.length}</span></summary>
 <ol class="assess-list">${area.indicators.map((i) =>
     indicatorForm(
       ctx,
@@ -361,7 +371,7 @@ ${methodology.areas.map(
       data.errors,
     ),
   )}</ol>
-</section>`,
+</details>`,
 )}`;
 }
 
