@@ -2,7 +2,7 @@
 // the latitude and longitude fields, and typing in them moves the marker. The fields stay the
 // way to enter a place without a mouse or without JavaScript.
 import L from 'leaflet';
-import { baseMap, fitData } from './base-map.ts';
+import { baseMap } from './base-map.ts';
 
 async function start(element: HTMLElement): Promise<void> {
   const { latInput, lonInput, centerLat, centerLon } = element.dataset;
@@ -10,8 +10,8 @@ async function start(element: HTMLElement): Promise<void> {
   const lon = document.getElementById(lonInput!) as HTMLInputElement;
   const base = baseMap(element);
   const { map } = base;
-  // The city's own surroundings when the form knows the city; the country otherwise.
-  if (centerLat && centerLon) fitData(base, [[Number(centerLat), Number(centerLon)]]);
+  // A place is picked within the city: the form's city fills the map (the country when none is known).
+  if (centerLat && centerLon) map.setView([Number(centerLat), Number(centerLon)], 12);
   let marker: L.CircleMarker | null = null;
   const place = (point: L.LatLng) => {
     if (marker) marker.setLatLng(point);

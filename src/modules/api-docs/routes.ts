@@ -95,7 +95,7 @@ function docsPage(ctx: PageContext, spec: OpenApi, publicUrl: string, ckanAction
   <li>${t('api.pagination')}</li>
   <li>${t('api.errors')}</li>
 </ul>
-<pre><code>curl ${publicUrl}/api/v1/cities?q=львів
+<pre tabindex="0"><code>curl ${publicUrl}/api/v1/cities?q=львів
 curl -H "Authorization: Bearer hmd_…" ${publicUrl}/api/v1/me</code></pre>
 <h2 id="api-endpoints">${t('api.endpoints')}</h2>
 ${operations.map(
@@ -117,7 +117,7 @@ ${operations.map(
 )}
 <h2 id="api-ckan">${t('api.ckan_title')}</h2>
 <p>${t('api.ckan_text')}</p>
-<pre><code>curl '${publicUrl}/api/3/action/package_search?q=бюджет&amp;rows=10'
+<pre tabindex="0"><code>curl '${publicUrl}/api/3/action/package_search?q=бюджет&amp;rows=10'
 curl -X POST -H "Content-Type: application/json" -d '{"id": "lviv-budget-2024"}' ${publicUrl}/api/3/action/package_show</code></pre>
 <p>${t('api.ckan_actions')}</p>
 <ul>${ckanActions.map(
