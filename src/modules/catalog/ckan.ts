@@ -383,8 +383,9 @@ function fqList(params: Params): string[] {
 }
 
 /** CKAN's boolean parameters: true, yes, t, y, 1 or on. */
+/** A yes/no parameter: a JSON boolean (as ckanapi posts it) or CKAN's words for true in a query string. */
 const flag = (params: Params, field: string) =>
-  params[field] === true || /^(true|yes|t|y|1|on)$/i.test(String(text(params, field) ?? ''));
+  typeof params[field] === 'boolean' ? params[field] : /^(true|yes|t|y|1|on)$/i.test(String(text(params, field) ?? ''));
 
 const FACET_FIELDS: Record<string, 'city' | 'keyword' | 'format' | 'license' | 'theme'> = {
   organization: 'city',

@@ -416,6 +416,19 @@ for (const engine of ENGINES) {
       assert.ok(!(await names({}, editorToken)).includes(draft), 'no drafts by default, as CKAN');
       assert.ok((await names({ include_drafts: 'true' }, editorToken)).includes(draft));
       assert.ok(!(await names({ include_drafts: 'true' })).includes(draft), 'not for anonymous callers');
+      // ckanapi posts JSON booleans.
+      const posted = async (body: Record<string, unknown>) => {
+        const response = await app.inject({
+          method: 'POST',
+          url: '/api/action/package_search',
+          headers: { authorization: editorToken },
+          payload: { rows: 1000, ...body },
+        });
+        assert.equal(response.statusCode, 200, response.body);
+        return (response.json().result.results as Package[]).map((p) => p.name);
+      };
+      assert.ok((await posted({ include_drafts: true })).includes(draft));
+      assert.ok(!(await posted({ include_drafts: false, include_private: false })).includes(draft));
       await app.db.query(
         `UPDATE datasets SET state = 'private' WHERE name IN ('lviv-public-transport-stops', 'hromada-cities')`,
       );
