@@ -52,6 +52,23 @@ for (const engine of ENGINES) {
     });
     after(() => app.close());
 
+    test('a petition’s signers page on: the list never stops silently at its first hundred', async () => {
+      const { signature_count: total } = (await app.db.one<{ signature_count: number }>(
+        'SELECT signature_count FROM petitions WHERE id = 1',
+      ))!;
+      assert.ok(total > 200, `${total} signatures in the demo petition`);
+      const items = (body: string) =>
+        body.slice(body.indexOf('<ol class="signers"')).split('</ol>')[0]!.match(/<li>/g)?.length;
+      const first = await app.inject('/petitions/1');
+      assert.equal(items(first.body), 100);
+      assert.match(first.body, /href="\/petitions\/1\?signers=100" rel="next"/);
+      const last = await app.inject(`/petitions/1?signers=${Math.floor((total - 1) / 100) * 100}`);
+      assert.equal(items(last.body), total % 100 || 100);
+      assert.match(last.body, /<ol class="signers" start="\d+01">/);
+      assert.match(last.body, /rel="prev"/);
+      assert.equal((await app.inject('/petitions/1?signers=-1')).statusCode, 400);
+    });
+
     test('racing signatures: one per person, and the count is exact', async () => {
       clock.set(new Date());
       const id = (await app.db.one<{ id: number }>(

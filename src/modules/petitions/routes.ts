@@ -74,6 +74,8 @@ import { registerPetitionSections } from './sections.ts';
 
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
 const HOUR = 3_600_000;
+/** Signers shown per page of a petition (the list pages on). */
+const SIGNERS_PAGE = 100;
 
 const idParams = {
   type: 'object',
@@ -199,11 +201,12 @@ async function routes(app: FastifyInstance) {
     petition: Petition,
     extra: Partial<PetitionPageState> = {},
     status = 200,
+    signersOffset = 0,
   ) {
     const user = request.user;
     const isModerator = canModerate(user, petition.city_id);
     const [signers, signed, trends, files, invalidations] = await Promise.all([
-      listSigners(db, petition.id, 100, 0),
+      listSigners(db, petition.id, SIGNERS_PAGE, signersOffset),
       user ? hasSigned(db, petition.id, user.id) : Promise.resolve(false),
       isModerator ? signatureTrends(db, [petition.id]) : Promise.resolve([]),
       db.query<{ id: number; kind: string; file_name: string; size_bytes: number }>(
@@ -225,6 +228,7 @@ async function routes(app: FastifyInstance) {
         body: petitionPage(request.pageContext(), petition, {
           now: clock.now(),
           signers,
+          signersPage: { offset: signersOffset, limit: SIGNERS_PAGE, total: petition.signature_count },
           signed,
           isAuthor: user?.id === petition.author_id,
           isModerator,
@@ -626,9 +630,20 @@ ${entries.join('\n')}
     });
   });
 
-  app.get<{ Params: { id: number }; Querystring: { done?: string } }>(
+  app.get<{ Params: { id: number }; Querystring: { done?: string; signers?: number } }>(
     '/petitions/:id',
-    { schema: { params: idParams } },
+    {
+      schema: {
+        params: idParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            done: { type: 'string', maxLength: 40 },
+            signers: { type: 'integer', minimum: 0, maximum: 10_000_000 },
+          },
+        },
+      },
+    },
     async (request, reply) => {
       const petition = await load(request, request.params.id);
       const done = [
@@ -642,7 +657,14 @@ ${entries.join('\n')}
       ].includes(request.query.done ?? '')
         ? request.query.done
         : undefined;
-      return renderPetition(request, reply, petition, done ? { notice: request.t(`petitions.done.${done}`) } : {});
+      return renderPetition(
+        request,
+        reply,
+        petition,
+        done ? { notice: request.t(`petitions.done.${done}`) } : {},
+        200,
+        request.query.signers ?? 0,
+      );
     },
   );
 

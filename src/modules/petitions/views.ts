@@ -159,6 +159,8 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
 export interface PetitionPageState {
   now: Date;
   signers: Signer[];
+  /** Which page of the signers is shown (the list pages on, never stops silently). */
+  signersPage?: { offset: number; limit: number; total: number };
   signed: boolean;
   isAuthor: boolean;
   isModerator: boolean;
@@ -268,7 +270,8 @@ ${
 ${
   petition.public_signer_names && state.signers.length
     ? html`<h2>${t('petitions.signers')}</h2>
-<ol class="signers">${state.signers.map((s) => html`<li>${s.signer_name || t('petitions.anonymous_signer')} <span class="hint">${formatDateTime(ctx.locale, s.created_at)}</span></li>`)}</ol>`
+<ol class="signers" start="${(state.signersPage?.offset ?? 0) + 1}">${state.signers.map((s) => html`<li>${s.signer_name || t('petitions.anonymous_signer')} <span class="hint">${formatDateTime(ctx.locale, s.created_at)}</span></li>`)}</ol>
+${state.signersPage ? pagination(ctx, `/petitions/${petition.id}`, {}, state.signersPage, 'signers') : ''}`
     : ''
 }`;
 }

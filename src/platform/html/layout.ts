@@ -116,13 +116,15 @@ export function pagination(
   basePath: string,
   query: Record<string, string | number | undefined>,
   page: { total: number; limit: number; offset: number },
+  /** The query parameter that carries the offset (a page with two lists needs another name). */
+  offsetParam = 'offset',
 ): SafeHtml {
   if (page.total <= page.limit) return html``;
   const link = (offset: number) => {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query))
       if (value !== undefined && value !== '') params.set(key, String(value));
-    if (offset > 0) params.set('offset', String(offset));
+    if (offset > 0) params.set(offsetParam, String(offset));
     const qs = params.toString();
     return qs ? `${basePath}?${qs}` : basePath;
   };
