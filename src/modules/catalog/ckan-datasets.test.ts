@@ -210,6 +210,18 @@ for (const engine of ENGINES) {
         'extras',
         /10000/,
       );
+      await refused(
+        'package_patch',
+        {
+          id: created.id,
+          extras: Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, value: '"'.repeat(800) })),
+        },
+        409,
+        'extras',
+        /150000 characters in all/,
+      );
+      const unchanged = await ok('package_show', { id: created.id });
+      assert.ok(!unchanged.extras.some((e: Dict) => e.key === 'k0'), 'nothing changed');
       await refused('package_patch', { id: created.id, author_email: 'not an address' }, 409, 'author_email', /./);
       await refused('package_patch', { id: created.id, version: 'v'.repeat(101) }, 409, 'version', /100/);
     });

@@ -399,10 +399,12 @@ export type DatasetInput = Omit<
     uuid?: string;
   };
 
-/** Free extras as CKAN keeps them: at most 100, each key 1–200 characters and unique, each value text. */
+/** Free extras as CKAN keeps them: at most 100, each key 1–200 characters and unique, each value text, 150,000 characters in all. */
 export const EXTRAS_MAX = 100;
 export const EXTRA_KEY_MAX = 200;
 export const EXTRA_VALUE_MAX = 10_000;
+/** All extras together, as JSON text (the column's CHECK allows 200,000 characters of jsonb text). */
+export const EXTRAS_TOTAL_MAX = 150_000;
 
 /** The problem with a list of extras, in words, or null when it is a list CKAN would keep. */
 export function extrasProblem(value: unknown): string | null {
@@ -419,6 +421,7 @@ export function extrasProblem(value: unknown): string | null {
     if (seen.has(key)) return `Duplicate key "${key}"`;
     seen.add(key);
   }
+  if (JSON.stringify(value).length > EXTRAS_TOTAL_MAX) return `At most ${EXTRAS_TOTAL_MAX} characters in all`;
   return null;
 }
 
