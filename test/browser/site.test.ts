@@ -27,6 +27,7 @@ const PUBLIC_PAGES = [
   '/datasets/vinnytsia-kindergartens',
   '/login',
   '/register',
+  '/privacy',
   '/forgot',
   '/reset?token=expired',
   '/confirm?token=abc',
@@ -185,6 +186,8 @@ describe('Hromada in Chromium', () => {
     assert.deepEqual(describeViolations(await axeViolations(page)), '', 'the form with errors is accessible');
     await page.getByLabel('Пароль', { exact: true }).fill('a much longer password');
     await page.getByLabel('Повторіть пароль').fill('a much longer password');
+    await page.getByLabel('Ваше місто (необов’язково)').selectOption('zhytomyr');
+    await page.getByLabel(/Я погоджуюся на обробку/).check();
     await page.getByRole('button', { name: 'Зареєструватися' }).click();
     await page.waitForURL(/\/account\?registered=1/);
     assert.match((await page.locator('main').textContent()) ?? '', /Богдан <b>Тест<\/b>/, 'shown as text, not markup');

@@ -27,13 +27,35 @@ for (const engine of ENGINES) {
 
     test('register, confirm the address through the outbox link, log out, log in', async () => {
       const client = new Client(app);
-      const registered = await client.submit('/register', '/register', {
+      const form = {
         display_name: 'Оксана <img src=x onerror=alert(1)>',
         email: 'Oksana@Example.org',
         password: 'a long enough password',
         password_confirm: 'a long enough password',
+        home_city: 'lviv',
+      };
+      // Consent is asked, never assumed; a home city must be one of the platform's.
+      const noConsent = await client.submit('/register', '/register', form);
+      assert.equal(noConsent.statusCode, 422);
+      assert.match(noConsent.body, /id="privacy_consent-error"[^>]*>Без вашої згоди/);
+      assert.match(noConsent.body, /<option value="lviv" selected>/, 'the chosen city is kept');
+      const badCity = await client.submit('/register', '/register', {
+        ...form,
+        home_city: 'atlantis',
+        privacy_consent: 'yes',
       });
+      assert.equal(badCity.statusCode, 422);
+      assert.match(badCity.body, /Такого міста на платформі немає/);
+      const registered = await client.submit('/register', '/register', { ...form, privacy_consent: 'yes' });
       assert.equal(registered.statusCode, 303);
+      const stored = await app.db.one<{ slug: string; consented: boolean; version: string }>(
+        `SELECT c.slug, u.privacy_consent_at IS NOT NULL AS consented, u.privacy_notice_version AS version
+         FROM users u JOIN cities c ON c.id = u.home_city_id WHERE u.email = 'oksana@example.org'`,
+      );
+      assert.deepEqual(stored, { slug: 'lviv', consented: true, version: '2026-12' });
+      const privacy = await client.get('/privacy');
+      assert.equal(privacy.statusCode, 200);
+      assert.match(privacy.body, /Версія повідомлення: 2026-12/);
       assert.equal(registered.headers.location, '/account?registered=1');
       const account = await client.get('/account?registered=1');
       assert.equal(account.statusCode, 200);
@@ -87,6 +109,7 @@ for (const engine of ENGINES) {
         email: 'CITIZEN@hromada.demo',
         password: 'another long password',
         password_confirm: 'another long password',
+        privacy_consent: 'yes',
       });
       assert.equal(duplicate.statusCode, 409);
       assert.match(duplicate.body, /вже існує/);

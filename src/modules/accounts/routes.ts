@@ -31,8 +31,10 @@ import {
   requestPasswordReset,
   resendConfirmation,
   resetPassword,
+  PRIVACY_NOTICE_VERSION,
 } from './service.ts';
-import { accountPage, confirmPage, forgotPage, loginPage, registerPage, resetPage } from './views.ts';
+import { accountPage, confirmPage, forgotPage, loginPage, privacyPage, registerPage, resetPage } from './views.ts';
+import { listCities, localName } from '../cities/service.ts';
 
 type Body = Record<string, unknown>;
 
@@ -56,8 +58,23 @@ async function routes(app: FastifyInstance) {
   const render = (reply: FastifyReply, title: string, body: ReturnType<typeof registerPage>, status = 200) =>
     reply.page({ title, body, nav: 'account' }, status);
 
+  const cityChoices = async (request: FastifyRequest) =>
+    (await listCities(db, { locale: request.locale, limit: 1000, offset: 0 })).items.map((c) => ({
+      value: c.slug,
+      label: localName(c, request.locale),
+    }));
+
   app.get('/register', async (request, reply) =>
-    render(reply, request.t('accounts.register_title'), registerPage(request.pageContext(), {}, undefined)),
+    render(
+      reply,
+      request.t('accounts.register_title'),
+      registerPage(request.pageContext(), {}, undefined, await cityChoices(request)),
+    ),
+  );
+
+  // What the platform does with personal data, which registration asks consent to.
+  app.get('/privacy', async (request, reply) =>
+    reply.page({ title: request.t('privacy.title'), body: privacyPage(request.pageContext(), PRIVACY_NOTICE_VERSION) }),
   );
 
   app.post<{ Body: Body }>('/register', { config: formRateLimit(10) }, async (request, reply) => {
@@ -71,7 +88,12 @@ async function routes(app: FastifyInstance) {
       return render(
         reply,
         request.t('accounts.register_title'),
-        registerPage(request.pageContext(), request.body ?? {}, fieldMessages(request.t, error)),
+        registerPage(
+          request.pageContext(),
+          request.body ?? {},
+          fieldMessages(request.t, error),
+          await cityChoices(request),
+        ),
         error.statusCode,
       );
     }

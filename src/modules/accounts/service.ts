@@ -30,7 +30,12 @@ export interface Registration {
   displayName: string;
   password: string;
   locale: Locale;
+  /** The city the person lives in, by slug (optional). */
+  homeCity: string | null;
 }
+
+/** The privacy notice a registration agrees to (/privacy); raise it when the notice changes. */
+export const PRIVACY_NOTICE_VERSION = '2026-12';
 
 export function parseRegistration(body: unknown, locale: Locale): Registration {
   const check = new Checker(body);
@@ -39,8 +44,11 @@ export function parseRegistration(body: unknown, locale: Locale): Registration {
     displayName: check.text('display_name', { required: true, max: 100 }),
     password: check.password('password', PASSWORD_MIN),
     locale,
+    homeCity: check.text('home_city', { max: 100 }) || null,
   };
   const input = (body ?? {}) as Record<string, unknown>;
+  // Consent must be given, not assumed: the box is unticked until the person ticks it.
+  if (input.privacy_consent !== 'yes') check.fail('privacy_consent', 'validation.privacy_consent');
   if (registration.password && input.password_confirm !== registration.password)
     check.fail('password_confirm', 'validation.password_mismatch');
   check.done();
@@ -89,9 +97,22 @@ export async function registerUser(
   if (await db.one('SELECT 1 FROM users WHERE email = $1', [registration.email])) {
     throw new ValidationError([{ field: 'email', message: 'validation.email_taken' }], 409);
   }
+  const homeCity = registration.homeCity
+    ? await db.one<{ id: number }>('SELECT id FROM cities WHERE slug = $1', [registration.homeCity])
+    : undefined;
+  if (registration.homeCity && !homeCity)
+    throw new ValidationError([{ field: 'home_city', message: 'validation.unknown_city' }]);
   const user = (await db.one<UserRow>(
-    `INSERT INTO users (email, display_name, password_hash, locale) VALUES ($1, $2, $3, $4) RETURNING ${USER_COLUMNS}`,
-    [registration.email, registration.displayName, await hashPassword(registration.password), registration.locale],
+    `INSERT INTO users (email, display_name, password_hash, locale, home_city_id, privacy_consent_at, privacy_notice_version)
+     VALUES ($1, $2, $3, $4, $5, now(), $6) RETURNING ${USER_COLUMNS}`,
+    [
+      registration.email,
+      registration.displayName,
+      await hashPassword(registration.password),
+      registration.locale,
+      homeCity?.id ?? null,
+      PRIVACY_NOTICE_VERSION,
+    ],
   ))!;
   await db.query(`INSERT INTO memberships (user_id, role) VALUES ($1, 'citizen')`, [user.id]);
   await sendConfirmation(db, user, publicUrl);

@@ -1,7 +1,7 @@
 // Pages of the accounts module: register, log in, confirm, forgotten password, the account page.
 import { html, type SafeHtml } from '../../platform/html/html.ts';
 import { csrfField, fieldError, type PageContext } from '../../platform/html/layout.ts';
-import { textField } from '../../platform/html/fields.ts';
+import { selectField, textField } from '../../platform/html/fields.ts';
 import { formatDateTime } from '../../platform/i18n/locales.ts';
 import type { ApiToken } from '../../platform/auth.ts';
 import { PASSWORD_MIN } from './service.ts';
@@ -17,7 +17,12 @@ function errorSummary(ctx: PageContext, errors: Errors) {
   return errors ? html`<p class="notice error" role="alert">${errors._form ?? ctx.t('validation.fix_errors')}</p>` : '';
 }
 
-export function registerPage(ctx: PageContext, values: Values, errors: Errors): SafeHtml {
+export function registerPage(
+  ctx: PageContext,
+  values: Values,
+  errors: Errors,
+  cities: { value: string; label: string }[],
+): SafeHtml {
   const { t } = ctx;
   return html`<h1>${t('accounts.register_title')}</h1>
 ${errorSummary(ctx, errors)}
@@ -28,6 +33,13 @@ ${errorSummary(ctx, errors)}
   ${field('password', t('accounts.password'), 'password', values, errors, html` autocomplete="new-password" required minlength="${PASSWORD_MIN}"`)}
   <p class="hint">${t('accounts.password_hint', { min: PASSWORD_MIN })}</p>
   ${field('password_confirm', t('accounts.password_confirm'), 'password', values, errors, html` autocomplete="new-password" required`)}
+  ${selectField({ name: 'home_city', label: t('accounts.home_city'), values, errors, choices: cities, empty: t('accounts.home_city_none') })}
+  <p class="hint">${t('accounts.home_city_hint')}</p>
+  <span class="checkbox"><input type="checkbox" id="privacy_consent" name="privacy_consent" value="yes"${values.privacy_consent === 'yes' ? html` checked` : ''}${
+    errors?.privacy_consent ? html` aria-invalid="true" aria-describedby="privacy_consent-error"` : ''
+  } required>
+  <label for="privacy_consent">${t('accounts.privacy_consent')} <a href="/privacy">${t('accounts.privacy_notice')}</a></label></span>
+  ${fieldError(errors, 'privacy_consent')}
   <button type="submit">${t('accounts.register_button')}</button>
 </form>
 <p>${t('accounts.have_account')} <a href="/login">${t('nav.login')}</a></p>`;
@@ -161,4 +173,14 @@ ${options.passwordErrors ? html`<p class="notice error" role="alert">${t('valida
 </form>
 <h2>${t('accounts.api_example')}</h2>
 <pre><code>curl -H "Authorization: Bearer hmd_…" ${'/api/v1/me'}</code></pre>`;
+}
+
+/** The privacy notice registration asks consent to: what is kept, why, who sees it, the person's rights. */
+export function privacyPage(ctx: PageContext, version: string): SafeHtml {
+  const { t } = ctx;
+  const part = (key: string) => html`<h2>${t(`privacy.${key}_title`)}</h2><p>${t(`privacy.${key}`)}</p>`;
+  return html`<h1>${t('privacy.title')}</h1>
+<p class="lead">${t('privacy.intro')}</p>
+${['what', 'why', 'who', 'how_long', 'rights'].map(part)}
+<p class="hint">${t('privacy.version', { version })}</p>`;
 }

@@ -103,7 +103,7 @@ ${page.body}
 </main>
 <footer class="site-footer">
   <p>${t('site.footer')}</p>
-  <p><a href="/api/v1/openapi.json">OpenAPI</a> · <a href="/api/docs">${t('nav.api')}</a></p>
+  <p><a href="/api/v1/openapi.json">OpenAPI</a> · <a href="/api/docs">${t('nav.api')}</a> · <a href="/privacy">${t('privacy.title')}</a></p>
 </footer>
 </body>
 </html>`.value
