@@ -226,6 +226,51 @@ for (const engine of ENGINES) {
       await refused('package_patch', { id: created.id, version: 'v'.repeat(101) }, 409, 'version', /100/);
     });
 
+    test('an edit in the web form keeps what only CKAN clients set', async () => {
+      const created = await ok('package_create', {
+        name: 'web-edited',
+        title: 'Web',
+        owner_org: 'lviv',
+        author: 'Author',
+        version: '1.0',
+        url: 'https://lviv.example/src',
+        extras: [{ key: 'source_system', value: 'SAP' }],
+      });
+      const web = new Client(app);
+      await web.login('editor.lviv@hromada.demo', DEMO_PASSWORD);
+      const saved = await web.submit('/datasets/web-edited/edit', '/datasets/web-edited/edit', {
+        name: 'web-edited',
+        city: 'lviv',
+        title_uk: 'Змінено у формі',
+        title_en: '',
+        title_bg: '',
+        description_uk: '',
+        description_en: '',
+        description_bg: '',
+        license_id: 'cc-by',
+        keywords: '',
+        frequency: 'UNKNOWN',
+        temporal_start: '',
+        temporal_end: '',
+        spatial: '',
+        contact_name: '',
+        contact_email: '',
+        legal_basis: '',
+        purpose: '',
+      });
+      assert.equal(saved.statusCode, 303, saved.body.slice(0, 500));
+      const after = await ok('package_show', { id: created.id });
+      assert.equal(after.title, 'Змінено у формі');
+      assert.equal(after.license_id, 'cc-by', "the form offers CKAN's licences too");
+      assert.equal(after.author, 'Author');
+      assert.equal(after.version, '1.0');
+      assert.equal(after.url, 'https://lviv.example/src');
+      assert.deepEqual(
+        after.extras.filter((e: Dict) => e.key === 'source_system'),
+        [{ key: 'source_system', value: 'SAP' }],
+      );
+    });
+
     test("licences: CKAN's ids accepted, none when none is given, license_list in CKAN's shape", async () => {
       const none = await ok('package_create', { name: 'no-licence', title: 'None', owner_org: 'lviv' });
       assert.equal(none.license_id, null);
