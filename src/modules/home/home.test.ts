@@ -77,6 +77,9 @@ for (const engine of ENGINES) {
       // A citizen: their own petitions and signatures; nothing of editors' or assessors' work.
       const citizen = new Client(app);
       await citizen.login('citizen@hromada.demo', DEMO_PASSWORD);
+      await app.db.query(
+        `UPDATE users SET home_city_id = (SELECT id FROM cities WHERE slug = 'zhytomyr') WHERE email = 'citizen@hromada.demo'`,
+      );
       const draft = await citizen.submit('/petitions/new', '/petitions/new', {
         city: 'lviv',
         title: 'Посадити липи вздовж вулиці Зеленої',
@@ -88,6 +91,7 @@ for (const engine of ENGINES) {
       assert.equal((await citizen.post('/petitions/1/sign', { _csrf: citizen.csrfToken() })).statusCode, 303);
       const board = (await citizen.get('/dashboard')).body;
       assert.doesNotMatch(board, /id="dash-datasets"|id="dash-ranking"/);
+      assert.match(board, /Ваше місто: <a href="\/cities\/zhytomyr">Житомир<\/a>/);
       assert.match(board, new RegExp(`href="${draft.headers.location}"[^<]*Посадити липи`));
       assert.match(board.slice(board.indexOf('id="dash-petitions"')), /Я підписав[\s\S]*href="\/petitions\/1"/);
       const anonymous = await new Client(app).get('/dashboard');

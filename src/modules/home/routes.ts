@@ -6,6 +6,7 @@ import { formatDateTime, formatNumber, isLocale, LOCALES, type Translate } from 
 import { LOCALE_COOKIE } from '../../platform/http/context.ts';
 import { localPath } from '../../platform/http/redirects.ts';
 import { allow, signedIn } from '../../platform/http/guards.ts';
+import { localName } from '../cities/service.ts';
 
 /** How far ahead the home page lists deadlines. */
 const DEADLINE_HORIZON_DAYS = 45;
@@ -65,12 +66,24 @@ ${
   app.get('/dashboard', { preHandler: allow(signedIn) }, async (request, reply) => {
     const { t } = request;
     const user = request.user!;
-    const sections = await app.sections.render('dashboard', request, user);
+    const [sections, home] = await Promise.all([
+      app.sections.render('dashboard', request, user),
+      app.db.one<{ slug: string; name_uk: string; name_en: string; name_bg: string }>(
+        'SELECT c.slug, c.name_uk, c.name_en, c.name_bg FROM users u JOIN cities c ON c.id = u.home_city_id WHERE u.id = $1',
+        [user.id],
+      ),
+    ]);
     return reply.page({
       title: t('dashboard.title'),
       nav: 'dashboard',
       body: html`<h1>${t('dashboard.title')}</h1>
 <p class="lead">${t('dashboard.lead', { name: user.displayName })}</p>
+${
+  home
+    ? html`<p class="home-city">${t('dashboard.home_city')}: <a href="/cities/${home.slug}">${localName(home, request.locale)}</a> ·
+  <a href="/petitions?city=${home.slug}">${t('nav.petitions')}</a> · <a href="/datasets?city=${home.slug}">${t('nav.datasets')}</a></p>`
+    : ''
+}
 ${sections}
 <p><a href="/account">${t('dashboard.account')}</a></p>`,
     });
