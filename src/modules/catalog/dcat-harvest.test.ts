@@ -309,6 +309,7 @@ async function gather(app: FastifyInstance, sourceUrl: string): Promise<HarvestR
 
 interface Expected {
   name: string;
+  uuid: string;
   title_uk: string;
   title_en: string;
   title_bg: string;
@@ -372,14 +373,14 @@ for (const engine of ENGINES) {
 
     async function expectedDatasets(): Promise<Map<string, Expected>> {
       const rows = await app.db.query<Expected>(
-        `SELECT d.name, d.title_uk, d.title_en, d.title_bg, d.description_uk, d.description_en, d.keywords, d.license_id,
+        `SELECT d.name, d.uuid::text AS uuid, d.title_uk, d.title_en, d.title_bg, d.description_uk, d.description_en, d.keywords, d.license_id,
            d.frequency, d.themes, d.contact_name, d.contact_email, to_char(d.temporal_start, 'YYYY-MM-DD') AS temporal_start,
            to_char(d.temporal_end, 'YYYY-MM-DD') AS temporal_end, d.modified_at, c.slug AS city_slug, c.name_uk AS city_uk,
            c.name_en AS city_en, c.latitude::float8 AS latitude, c.longitude::float8 AS longitude,
            (SELECT o.name_en FROM organizations o WHERE o.city_id = c.id AND o.kind = 'city_council' ORDER BY o.slug LIMIT 1) AS council_en
          FROM datasets d JOIN cities c ON c.id = d.city_id WHERE d.state = 'published'`,
       );
-      return new Map(rows.map((r) => [`${base}/datasets/${r.name}`, r]));
+      return new Map(rows.map((r) => [`${base}/dataset/${r.uuid}`, r]));
     }
 
     test('the first run visits every page once and gets every published dataset once, as its profile reads it', async () => {
@@ -406,14 +407,14 @@ for (const engine of ENGINES) {
         const at = `${want.name}: `;
         assert.equal(got.title, want.title_en || want.title_uk, `${at}title`);
         assert.equal(got.notes, want.description_en || want.description_uk || want.title_uk, `${at}notes`);
-        assert.equal(got.url, guid, `${at}url`);
+        assert.equal(got.url, `${base}/datasets/${want.name}`, `${at}url`);
         assert.deepEqual(
           got.tags,
           want.keywords.flatMap((k) => k.split(',').map((t) => t.trim())),
           `${at}tags`,
         );
         assert.equal(got.license_id, CKAN_ID_OF[want.license_id] ?? want.license_id, `${at}license_id`);
-        assert.equal(got.extras.identifier, want.name, `${at}identifier`);
+        assert.equal(got.extras.identifier, want.uuid, `${at}identifier`);
         assert.equal(got.extras.uri, guid);
         assert.equal(new Date(got.extras.modified!).getTime(), new Date(want.modified_at).getTime(), `${at}modified`);
         assert.ok(got.extras.issued, `${at}issued`);
@@ -450,14 +451,14 @@ for (const engine of ENGINES) {
         const mine = resources.filter((r) => r.dataset === want.name);
         assert.equal(got.resources.length, mine.length, `${at}resources`);
         for (const r of mine) {
-          const resource = got.resources.find((h) => h.uri === `${guid}/resources/${r.id}`);
+          const resource = got.resources.find((h) => h.uri === `${guid}/resource/${r.id}`);
           assert.ok(resource, `${at}resource ${r.id}`);
           assert.equal(resource.name, r.name);
           const url = r.url
             ? r.url.startsWith('/')
               ? `${base}${r.url}`
               : r.url
-            : `${guid}/resources/${r.id}/download`;
+            : `${base}/datasets/${want.name}/resources/${r.id}/download`;
           assert.equal(resource.url, url, `${at}url of ${r.name}`);
           const known = CKAN_FORMATS.find(([name]) => name.toLowerCase() === r.format.toLowerCase());
           if (known) {
@@ -495,6 +496,10 @@ for (const engine of ENGINES) {
       assert.deepEqual(second.datasets, first.datasets);
 
       const since = new Date().toISOString();
+      // A dataset's guid is its IRI by id (/dataset/{id}), as ckanext-dcat names CKAN's datasets.
+      const iri = async (name: string) =>
+        `${base}/dataset/${(await app.db.one<{ uuid: string }>('SELECT uuid::text AS uuid FROM datasets WHERE name = $1', [name]))!.uuid}`;
+      const [budget, paging130] = [await iri('lviv-budget-2024'), await iri('harvest-paging-130')];
       const patched = await call('package_patch', { id: 'lviv-budget-2024', notes: 'Revised notes.' });
       assert.equal(patched.statusCode, 200, patched.body);
       const deleted = await call('package_delete', { id: 'harvest-paging-130' });
@@ -506,25 +511,30 @@ for (const engine of ENGINES) {
         license_id: 'CC0-1.0',
       });
       assert.equal(added.statusCode, 200, added.body);
+      const fresh = await iri('harvest-new');
       const third = await gather(app, `${base}/catalog.ttl`);
-      assert.deepEqual(changed(first, third).sort(), [
-        `${base}/datasets/harvest-new`,
-        `${base}/datasets/lviv-budget-2024`,
-      ]);
+      assert.deepEqual(changed(first, third).sort(), [budget, fresh].sort());
       // _mark_datasets_for_deletion: in the harvester's records, not in the source any more.
       assert.deepEqual(
         [...first.datasets.keys()].filter((guid) => !third.datasets.has(guid)),
-        [`${base}/datasets/harvest-paging-130`],
+        [paging130],
       );
       // An incremental harvest asks for what changed since the last one (a date alone works too).
       const incremental = await gather(app, `${base}/catalog.ttl?modified_since=${encodeURIComponent(since)}`);
-      assert.deepEqual([...incremental.datasets.keys()].sort(), [
-        `${base}/datasets/harvest-new`,
-        `${base}/datasets/lviv-budget-2024`,
-      ]);
+      assert.deepEqual([...incremental.datasets.keys()].sort(), [budget, fresh].sort());
+      // A rename keeps the guid: the harvester updates the dataset it has instead of adding a copy.
+      const renamed = await call('package_patch', { id: 'harvest-new', name: 'harvest-renamed' });
+      assert.equal(renamed.statusCode, 200, renamed.body);
+      const fourth = await gather(app, `${base}/catalog.ttl`);
+      assert.equal(fourth.datasets.get(fresh)?.url, `${base}/datasets/harvest-renamed`);
+      assert.deepEqual([...fourth.datasets.keys()].sort(), [...third.datasets.keys()].sort());
+      // The IRI leads to the dataset's page.
+      const page = await app.inject(fresh.slice(base.length));
+      assert.equal(page.statusCode, 303);
+      assert.equal(page.headers.location, '/datasets/harvest-renamed');
       const today = since.slice(0, 10);
       const byDate = await gather(app, `${base}/catalog.ttl?modified_since=${today}`);
-      assert.ok(byDate.datasets.has(`${base}/datasets/harvest-new`));
+      assert.ok(byDate.datasets.has(fresh));
     });
   });
 }

@@ -124,9 +124,13 @@ function placeQuads(publisher: Publisher, base: string): Quad[] {
   return q;
 }
 
+/** A dataset's IRI: /dataset/{id} (dereferenced to its page), as ckanext-dcat builds it from CKAN's id. */
+const datasetIri = (d: Pick<Dataset, 'uuid'>, base: string) => namedNode(`${base}/dataset/${d.uuid}`);
+
 function datasetQuads(d: Dataset, resources: Resource[], publisher: Publisher | undefined, base: string): Quad[] {
   const q: Quad[] = [];
-  const s = namedNode(`${base}/datasets/${d.name}`);
+  // Named by the stable id, as ckanext-dcat names a dataset (/dataset/{id}): harvesters key on it, and a rename keeps it.
+  const s = datasetIri(d, base);
   q.push(quad(s, a, u('dcat', 'Dataset')));
   // The languages the metadata is in: those the dataset has a title in.
   const languages: N3.NamedNode[] = [];
@@ -149,7 +153,7 @@ function datasetQuads(d: Dataset, resources: Resource[], publisher: Publisher | 
     q.push(quad(s, u('dct', 'language'), language));
     q.push(quad(language, a, u('dct', 'LinguisticSystem')));
   }
-  q.push(quad(s, u('dct', 'identifier'), literal(d.name)));
+  q.push(quad(s, u('dct', 'identifier'), literal(d.uuid)));
   q.push(quad(s, u('dcat', 'landingPage'), namedNode(`${base}/datasets/${d.name}`)));
   q.push(quad(namedNode(`${base}/datasets/${d.name}`), a, u('foaf', 'Document')));
   q.push(quad(s, u('dct', 'issued'), dateTime(d.published_at ?? d.created_at)));
@@ -197,7 +201,7 @@ function datasetQuads(d: Dataset, resources: Resource[], publisher: Publisher | 
   }
   const lic = licenceDocument(d.license_id);
   for (const r of resources) {
-    const dist = namedNode(`${base}/datasets/${d.name}/resources/${r.id}`);
+    const dist = namedNode(`${s.value}/resource/${r.id}`);
     q.push(quad(s, u('dcat', 'distribution'), dist));
     q.push(quad(dist, a, u('dcat', 'Distribution')));
     q.push(quad(dist, u('dct', 'title'), literal(r.name, 'uk')));
@@ -474,7 +478,7 @@ async function routes(app: FastifyInstance) {
       datasets.map((d) => d.id),
     );
     for (const dataset of datasets) {
-      q.push(quad(catalog, u('dcat', 'dataset'), namedNode(`${base}/datasets/${dataset.name}`)));
+      q.push(quad(catalog, u('dcat', 'dataset'), datasetIri(dataset, base)));
       const own = resources.filter((r) => r.dataset_id === dataset.id);
       q.push(...datasetQuads(dataset, own, places.get(dataset.city_id), base));
       usedCities.add(dataset.city_id);
@@ -567,7 +571,14 @@ async function routes(app: FastifyInstance) {
         hide: true,
         params: {
           type: 'object',
-          properties: { file: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{1,99}\\.(ttl|jsonld|rdf)$' } },
+          // A file (name.ttl|.jsonld|.rdf), or a dataset's IRI (its id), which leads to its page.
+          properties: {
+            file: {
+              type: 'string',
+              pattern:
+                '^([a-z0-9][a-z0-9_-]{1,99}\\.(ttl|jsonld|rdf)|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$',
+            },
+          },
         },
       },
       // The format the address asks for, even when it is not valid (Turtle if it names none).
@@ -579,7 +590,12 @@ async function routes(app: FastifyInstance) {
         ),
     },
     async (request, reply) => {
-      const [, name, extension] = /^(.+)\.(ttl|jsonld|rdf)$/.exec(request.params.file)!;
+      const file = /^(.+)\.(ttl|jsonld|rdf)$/.exec(request.params.file);
+      if (!file) {
+        const dataset = await getDataset(db, request.params.file, PUBLIC_ONLY);
+        return reply.redirect(`/datasets/${dataset.name}`, 303);
+      }
+      const [, name, extension] = file;
       const dataset = await getDataset(db, name!, PUBLIC_ONLY);
       const publisher = (await publishers()).get(dataset.city_id);
       const quads = [
