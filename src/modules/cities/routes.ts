@@ -35,7 +35,8 @@ import {
   type Oblast,
 } from './service.ts';
 import { adminCityListPage, cityFormPage, cityListPage, cityMapPage, cityProfilePage } from './views.ts';
-import { canManageCities } from './policy.ts';
+import { canBrandCity, canManageCities } from './policy.ts';
+import { brandRoutes, brandStyles, cityBrandOf } from './brand-routes.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const HTML_TYPE = 'text/html; charset=utf-8';
@@ -125,6 +126,7 @@ const PAGE_SIZE = 25;
 async function routes(app: FastifyInstance) {
   const { db } = app;
   await geoRoutes(app);
+  await brandRoutes(app);
   app.sections.add('search', {
     id: 'cities',
     order: 30,
@@ -280,6 +282,7 @@ async function routes(app: FastifyInstance) {
       const openData = await cityOpenDataSummary(db, city.id);
       // Petitions, budgets, the ranking… each module adds its part (platform/sections.ts).
       const participation = await app.sections.render('city', request, { id: city.id, slug: city.slug });
+      const brand = cityBrandOf(city);
       return reply.page({
         title: localName(city, request.locale),
         nav: 'cities',
@@ -290,9 +293,10 @@ async function routes(app: FastifyInstance) {
           organizations.items.map((o) => ({ slug: o.slug, kind: o.kind, name: localName(o, request.locale) })),
           openData,
           participation,
+          { brand, mayBrand: canBrandCity(request.user, city.id) },
         ),
         scripts: city.latitude !== null ? ['/static/build/cities-map.js'] : [],
-        styles: city.latitude !== null ? ['/static/vendor/leaflet/leaflet.css'] : [],
+        styles: [...(city.latitude !== null ? ['/static/vendor/leaflet/leaflet.css'] : []), ...brandStyles(brand)],
       });
     },
   );

@@ -30,6 +30,12 @@ export interface City {
   katottg: string | null;
   edrpou: string | null;
   updated_at: Date;
+  /** The logo in the file store (PNG, or SVG as sanitised), its type and SHA-256; null when none. */
+  logo_key: string | null;
+  logo_type: 'image/png' | 'image/svg+xml' | null;
+  logo_sha256: string | null;
+  /** #rrggbb with at least 4.5:1 contrast on white, or null. */
+  accent_color: string | null;
 }
 
 export const CITY_SORTS = ['name', '-name', 'population', '-population'] as const;
@@ -45,7 +51,7 @@ export interface CityQuery {
 }
 
 const CITY_COLUMNS =
-  'id, slug, name_uk, name_en, name_bg, oblast_slug, population, latitude, longitude, website, katottg, edrpou, updated_at';
+  'id, slug, name_uk, name_en, name_bg, oblast_slug, population, latitude, longitude, website, katottg, edrpou, updated_at, logo_key, logo_type, logo_sha256, accent_color';
 
 export function localName(row: { name_uk: string; name_en: string; name_bg: string }, locale: Locale): string {
   return row[`name_${locale}`];
@@ -118,7 +124,7 @@ export async function countCities(db: Queryable): Promise<number> {
   return (await db.one<{ total: number }>('SELECT count(*)::int AS total FROM cities'))!.total;
 }
 
-export type CityInput = Omit<City, 'id' | 'updated_at'>;
+export type CityInput = Omit<City, 'id' | 'updated_at' | 'logo_key' | 'logo_type' | 'logo_sha256' | 'accent_color'>;
 
 /** Checks a form or JSON body and returns a clean city, or throws naming each bad field. */
 export async function parseCityInput(db: Queryable, body: unknown): Promise<CityInput> {
@@ -220,4 +226,47 @@ export async function deleteCity(db: Queryable, actor: Actor, slug: string): Pro
   const before = await getCity(db, slug);
   await db.query('DELETE FROM cities WHERE id = $1', [before.id]);
   await recordAudit(db, actor, 'city.delete', 'city', before.id, auditView(before), null);
+}
+
+export interface CityBrandChange {
+  /** A new logo, null to remove it, undefined to keep it. */
+  logo?: { key: string; type: 'image/png' | 'image/svg+xml'; sha256: string } | null;
+  accent: string | null;
+}
+
+/** Sets a city's logo and accent colour (audited); returns the key of a logo it replaced, to remove once committed. */
+export async function setCityBrand(
+  db: Queryable,
+  actor: Actor,
+  cityId: number,
+  change: CityBrandChange,
+): Promise<string | null> {
+  const before = await db.one<Pick<City, 'logo_key' | 'logo_type' | 'logo_sha256' | 'accent_color'>>(
+    'SELECT logo_key, logo_type, logo_sha256, accent_color FROM cities WHERE id = $1 FOR UPDATE',
+    [cityId],
+  );
+  if (!before) throw new NotFoundError('no such city');
+  const logo =
+    change.logo === undefined
+      ? { key: before.logo_key, type: before.logo_type, sha256: before.logo_sha256 }
+      : (change.logo ?? { key: null, type: null, sha256: null });
+  await db.query(
+    'UPDATE cities SET logo_key = $2, logo_type = $3, logo_sha256 = $4, accent_color = $5, updated_at = now() WHERE id = $1',
+    [cityId, logo.key, logo.type, logo.sha256, change.accent],
+  );
+  const view = (l: { type: string | null; sha256: string | null }, accent: string | null) => ({
+    logo_type: l.type,
+    logo_sha256: l.sha256,
+    accent_color: accent,
+  });
+  await recordAudit(
+    db,
+    actor,
+    'city.brand',
+    'city',
+    cityId,
+    view({ type: before.logo_type, sha256: before.logo_sha256 }, before.accent_color),
+    view(logo, change.accent),
+  );
+  return before.logo_key !== null && before.logo_key !== logo.key ? before.logo_key : null;
 }

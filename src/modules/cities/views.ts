@@ -3,6 +3,7 @@ import { html, type SafeHtml } from '../../platform/html/html.ts';
 import { csrfField, pagination, type PageContext } from '../../platform/html/layout.ts';
 import { selectField, textField } from '../../platform/html/fields.ts';
 import { formatNumber } from '../../platform/i18n/locales.ts';
+import { brandHeading, cityBrandOf, type CityBrand } from './brand-view.ts';
 import { localName, type City, type CitySort, type Oblast } from './service.ts';
 
 export interface CityListState {
@@ -107,11 +108,13 @@ export function cityProfilePage(
   organizations: OrganizationSummary[],
   openData: OpenDataSummary,
   participation: SafeHtml = html``,
+  options: { brand: CityBrand; mayBrand: boolean } = { brand: cityBrandOf(city), mayBrand: false },
 ): SafeHtml {
   const { t } = ctx;
   return html`
 <p><a href="/cities">← ${t('cities.title')}</a></p>
-<h1>${localName(city, ctx.locale)}</h1>
+${brandHeading(ctx, options.brand, localName(city, ctx.locale))}
+${options.mayBrand ? html`<p><a class="button secondary" href="/cities/${city.slug}/brand">${t('cities.brand.edit')}</a></p>` : ''}
 <dl class="facts">
   <dt>${t('cities.oblast')}</dt><dd>${oblast ? localName(oblast, ctx.locale) : city.oblast_slug}</dd>
   <dt>${t('cities.population')}</dt><dd>${city.population === null ? '—' : formatNumber(ctx.locale, city.population)}</dd>
