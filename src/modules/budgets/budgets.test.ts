@@ -289,6 +289,11 @@ for (const engine of ENGINES) {
         saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!, projects.road!]), voting),
         'budgets.ballot.over_budget',
       );
+      await assert.rejects(
+        saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!, projects.road!]), voting),
+        (error: ValidationError) => error.problems[0]?.params?.district === 'Сихів',
+        'the message names the district',
+      );
       await rejects(
         saveBallot(app.db, ACTOR, voters[0]!, cycle, ballot([projects.square!, projects.centre!]), voting),
         'budgets.ballot.two_districts',
@@ -652,6 +657,180 @@ for (const engine of ENGINES) {
       } finally {
         app.config.ballotRateLimitPerAccount = limit;
       }
+    });
+
+    test('the ballot page: cards by district with category, image and cost, a meter, a review step, every rule named', async () => {
+      const { Client, DEMO_PASSWORD } = await import('../../../test/helpers.ts');
+      const lviv = (await app.db.one<{ id: number }>(`SELECT id FROM budget_cycles WHERE slug = 'gromadskyi-proekt'`))!
+        .id;
+      const cycle = await getCycle(app.db, lviv);
+      const sykhiv = cycle.districts.find((d) => d.name === 'Сихівський')!.id;
+      const transport = cycle.categories.find((c) => c.name === 'Транспорт')!.id;
+      const own = await app.db.query<{ id: number; title: string; category_id: number; cost: number }>(
+        `SELECT id, title, category_id, coalesce(adjusted_cost, cost)::float8 AS cost FROM budget_projects
+         WHERE cycle_id = $1 AND district_id = $2 AND review_state = 'feasible' ORDER BY id`,
+        [lviv, sykhiv],
+      );
+      const other = (await app.db.one<{ id: number }>(
+        `SELECT id FROM budget_projects WHERE cycle_id = $1 AND district_id <> $2 AND review_state = 'feasible' ORDER BY id LIMIT 1`,
+        [lviv, sykhiv],
+      ))!.id;
+      const bus = own.find((p) => p.category_id === transport)!;
+      const [first, second] = own.filter((p) => p.category_id !== transport);
+      // A second transport project in Sykhiv, with an image.
+      const bike = (await app.db.one<{ id: number }>(
+        `INSERT INTO budget_projects (cycle_id, title, description, district_id, category_id, cost, review_state)
+         VALUES ($1, 'Велодоріжка на Сихові', $2, $3, $4, 210000, 'feasible') RETURNING id`,
+        [lviv, `Безпечна велодоріжка вздовж проспекту. ${'Дуже довгий опис проєкту. '.repeat(20)}`, sykhiv, transport],
+      ))!.id;
+      await app.db.query(
+        `INSERT INTO budget_files (project_id, kind, description, file_key, file_name, mime_type, size_bytes, sha256)
+         VALUES ($1, 'image', 'Проспект сьогодні, без доріжки', 'k', 'a.png', 'image/png', 1, 'x')`,
+        [bike],
+      );
+
+      const voter = new Client(app, '203.0.113.61');
+      await voter.login('admin@hromada.demo', DEMO_PASSWORD);
+      const url = `/budgets/${lviv}/ballot`;
+      const send = async (ids: number[], fields: Record<string, string>) => {
+        await voter.get(url);
+        const body = new URLSearchParams({ _csrf: voter.csrfToken(), birth_year: '1990', resident: 'on', ...fields });
+        for (const id of ids) body.append('projects', String(id));
+        return app.inject({
+          method: 'POST',
+          url,
+          payload: body.toString(),
+          remoteAddress: voter.remoteAddress,
+          headers: { cookie: voter.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+        });
+      };
+      const ballotRow = () =>
+        app.db.one<{ confirmed_at: Date | null; choices: number[] }>(
+          `SELECT b.confirmed_at, ARRAY(SELECT project_id FROM budget_ballot_choices c WHERE c.ballot_id = b.id ORDER BY project_id) AS choices
+           FROM budget_ballots b JOIN users u ON u.id = b.user_id WHERE b.cycle_id = $1 AND u.email = 'admin@hromada.demo'`,
+          [lviv],
+        );
+
+      const page = await voter.get(url);
+      assert.equal(page.statusCode, 200);
+      assert.match(
+        page.body,
+        /<fieldset class="ballot-district" data-district="\d+" data-amount="1500000" data-name="Сихівський">/,
+      );
+      assert.match(page.body, /<span class="badge">Транспорт<\/span>/);
+      assert.match(
+        page.body,
+        /<img src="\/budgets\/\d+\/projects\/\d+\/files\/\d+" alt="Проспект сьогодні, без доріжки"/,
+      );
+      assert.match(
+        page.body,
+        /<p>Безпечна велодоріжка вздовж проспекту\. Дуже довгий[^<]{100,180}…<\/p>/,
+        'a short description',
+      );
+      assert.match(page.body, /210\s000 грн/);
+      assert.match(page.body, /Додати до мого бюлетеня<span class="visually-hidden">: Велодоріжка на Сихові<\/span>/);
+      assert.match(page.body, /<progress id="ballot-meter" max="3" value="0"/);
+      assert.match(page.body, /Обрано 0 з 3 проєктів/);
+      assert.match(page.body, /\/static\/build\/ballot-meter\.[0-9a-f]+\.js/);
+      assert.match(page.body, /<button type="submit" name="save" value="1" class="secondary">/);
+      assert.match(page.body, /<button type="submit" name="review" value="on">Переглянути й подати<\/button>/);
+      assert.doesNotMatch(page.body, /name="confirm"/, 'no casting straight from the choices');
+
+      // Every rule, checked on the server whatever the page sent, names what breaks it.
+      const twoInCategory = await send([bus.id, bike], { review: 'on' });
+      assert.equal(twoInCategory.statusCode, 422);
+      assert.ok(
+        twoInCategory.body.includes(
+          `Оберіть не більше одного проєкту в категорії «Транспорт»: ви обрали «${bus.title}», «Велодоріжка на Сихові».`,
+        ),
+        twoInCategory.body,
+      );
+      assert.match(
+        twoInCategory.body,
+        /<progress id="ballot-meter" max="3" value="2"/,
+        'the meter shows what was sent',
+      );
+      const tooMany = await send([...own.map((p) => p.id), bike], { save: '1' });
+      assert.equal(tooMany.statusCode, 422);
+      assert.match(tooMany.body, /Ви обрали 4 проєктів; оберіть не більше 3\./);
+      assert.match(tooMany.body, /категорії «Транспорт»/, 'both problems are listed');
+      assert.match(tooMany.body, /Обрано 4 проєктів: більше за 3/);
+      const districts = await send([first!.id, other], { review: 'on' });
+      assert.equal(districts.statusCode, 422);
+      assert.match(districts.body, /ви обрали проєкти в районах Сихівський, Галицький/);
+      const unknown = await send([first!.id, 2_000_000_000_000], { review: 'on' });
+      assert.equal(unknown.statusCode, 422);
+      assert.match(unknown.body, /«#2000000000000» обрати не можна/);
+      const empty = await send([], { review: 'on' });
+      assert.equal(empty.statusCode, 422, 'an empty ballot cannot go to review');
+      assert.match(empty.body, /Оберіть хоча б один проєкт/);
+      const young = await send([first!.id], { review: 'on', birth_year: String(new Date().getUTCFullYear() - 5) });
+      assert.equal(young.statusCode, 403);
+      assert.equal(await ballotRow(), undefined, 'nothing was saved');
+
+      // Save keeps a draft: the page shows it ticked and the meter counts it, without JavaScript.
+      const saved = await send([first!.id], { save: '1' });
+      assert.equal(saved.statusCode, 303);
+      assert.equal(saved.headers.location, `${url}?done=saved`);
+      const draft = await voter.get(`${url}?done=saved`);
+      assert.match(
+        draft.body,
+        new RegExp(`id="project-${first!.id}" name="projects" value="${first!.id}" data-cost="\\d+" checked`),
+      );
+      assert.match(draft.body, /<progress id="ballot-meter" max="3" value="1"/);
+      assert.match(draft.body, /Обрано 1 з 3 проєктів/);
+      assert.equal((await voter.get(`${url}/review`)).statusCode, 200);
+
+      // Review: saved as a draft, not cast; the page lists the choices and their total.
+      const toReview = await send([first!.id, second!.id], { review: 'on' });
+      assert.equal(toReview.statusCode, 303);
+      assert.equal(toReview.headers.location, `${url}/review`);
+      assert.deepEqual(await ballotRow(), {
+        confirmed_at: null,
+        choices: [first!.id, second!.id].sort((a, b) => a - b),
+      });
+      const review = await voter.get(`${url}/review`);
+      assert.equal(review.statusCode, 200);
+      assert.match(review.body, /<h1>Перевірте бюлетень<\/h1>/);
+      for (const p of [first!, second!]) {
+        assert.ok(review.body.includes(p.title), p.title);
+        assert.ok(review.body.includes(`<input type="hidden" name="projects" value="${p.id}">`));
+      }
+      assert.ok(
+        review.body.includes(`<strong>${new Intl.NumberFormat('uk').format(first!.cost + second!.cost)} грн</strong>`),
+        'the total',
+      );
+      assert.match(review.body, /id="irreversible">Подання остаточне/);
+      assert.match(review.body, /Ви задекларували: рік народження 1990, мешкаєте в цьому місті\./);
+      assert.match(review.body, /<button type="submit" name="confirm" value="on">Подати бюлетень<\/button>/);
+      assert.match(review.body, new RegExp(`<a class="button secondary" href="${url}">Повернутися до вибору</a>`));
+
+      // Cast: the review form as the browser sends it.
+      const form = review.body.slice(review.body.indexOf(`<form method="post" action="${url}"`));
+      const fields = [...form.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)];
+      const body = new URLSearchParams([...fields.map((m) => [m[1]!, m[2]!] as [string, string]), ['confirm', 'on']]);
+      const cast = await app.inject({
+        method: 'POST',
+        url,
+        payload: body.toString(),
+        remoteAddress: voter.remoteAddress,
+        headers: { cookie: voter.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      assert.equal(cast.statusCode, 303, cast.body);
+      assert.equal(cast.headers.location, `${url}?done=confirmed`);
+      const row = await ballotRow();
+      assert.ok(row?.confirmed_at);
+      assert.deepEqual(
+        row.choices,
+        [first!.id, second!.id].sort((a, b) => a - b),
+      );
+      const done = await voter.get(`${url}?done=confirmed`);
+      assert.equal(done.body.match(/class="notice/g)?.length, 1, 'one confirmation');
+      assert.match(done.body, /id="confirmed">Дякуємо: ваш бюлетень подано /);
+      assert.ok(done.body.includes(first!.title) && done.body.includes(second!.title));
+      assert.doesNotMatch(done.body, /name="projects"/, 'nothing left to tick');
+      assert.equal((await voter.get(`${url}/review`)).headers.location, url, 'no review of a cast ballot');
+      assert.equal((await send([first!.id], { save: '1' })).statusCode, 409);
     });
   });
 }

@@ -28,6 +28,7 @@ import {
   countVotes,
   createCycle,
   enterPaperBallot,
+  firstImages,
   getBallot,
   getCycle,
   getProject,
@@ -46,6 +47,7 @@ import {
 } from './service.ts';
 import {
   ballotPage,
+  ballotReviewPage,
   cycleForm,
   cyclePage,
   cycleTitle,
@@ -671,26 +673,59 @@ async function routes(app: FastifyInstance) {
 
   // ---- The ballot ----
 
+  const renderBallot = async (
+    request: FastifyRequest<{ Params: { id: number } }>,
+    reply: FastifyReply,
+    cycle: Cycle,
+    form: { values?: Record<string, unknown>; errors?: Record<string, string>; notice?: string; status?: number },
+  ) =>
+    reply.page(
+      {
+        title: request.t('budgets.ballot.title'),
+        nav: 'budgets',
+        scripts: ['/static/build/ballot-meter.js'],
+        body: ballotPage(
+          request.pageContext(),
+          cycle,
+          await listProjects(db, cycle.id),
+          await getBallot(db, cycle.id, request.user!.id),
+          form.values ?? {},
+          form.errors,
+          form.notice,
+          await firstImages(db, cycle.id),
+        ),
+      },
+      form.status ?? 200,
+    );
+
   app.get<{ Params: { id: number }; Querystring: { done?: string } }>(
     '/budgets/:id/ballot',
     { preHandler: allow(signedIn), schema: { params: idParams } },
     async (request, reply) => {
       const cycle = await cycleOf(request.params.id);
+      const notice = request.query.done === 'saved' ? request.t('budgets.ballot.saved') : undefined;
+      return renderBallot(request, reply, cycle, { notice });
+    },
+  );
+
+  // The step between choosing and casting: the saved choices, read back from the database.
+  app.get<{ Params: { id: number } }>(
+    '/budgets/:id/ballot/review',
+    { preHandler: allow(signedIn), schema: { params: idParams } },
+    async (request, reply) => {
+      const cycle = await cycleOf(request.params.id);
       const ballot = await getBallot(db, cycle.id, request.user!.id);
-      const notice =
-        request.query.done === 'saved'
-          ? request.t('budgets.ballot.saved')
-          : request.query.done === 'confirmed'
-            ? request.t('budgets.ballot.thanks')
-            : undefined;
+      if (!ballot || ballot.confirmed_at || ballot.choices.length === 0)
+        return reply.redirect(`/budgets/${cycle.id}/ballot`, 303);
       return reply.page({
-        title: request.t('budgets.ballot.title'),
+        title: request.t('budgets.ballot.review_title'),
         nav: 'budgets',
-        body: ballotPage(request.pageContext(), cycle, await listProjects(db, cycle.id), ballot, {}, undefined, notice),
+        body: ballotReviewPage(request.pageContext(), cycle, await listProjects(db, cycle.id), ballot),
       });
     },
   );
 
+  // Save (a draft), review (a draft checked as if cast, then the review page) or confirm (cast).
   app.post<{ Params: { id: number }; Body: Record<string, unknown> }>(
     '/budgets/:id/ballot',
     { preHandler: allow(signedIn), schema: { params: idParams }, config: formRateLimit(200) },
@@ -699,25 +734,27 @@ async function routes(app: FastifyInstance) {
       const cycle = await cycleOf(request.params.id);
       try {
         const input = parseBallotInput(request.body);
+        if (input.confirm) input.review = false;
         await saveBallot(db, actorOf(request), request.user!, cycle, input, clock.now());
-        return reply.redirect(`/budgets/${cycle.id}/ballot?done=${input.confirm ? 'confirmed' : 'saved'}`, 303);
+        return reply.redirect(
+          input.confirm
+            ? `/budgets/${cycle.id}/ballot?done=confirmed`
+            : input.review
+              ? `/budgets/${cycle.id}/ballot/review`
+              : `/budgets/${cycle.id}/ballot?done=saved`,
+          303,
+        );
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        return reply.page(
-          {
-            title: request.t('budgets.ballot.title'),
-            nav: 'budgets',
-            body: ballotPage(
-              request.pageContext(),
-              cycle,
-              await listProjects(db, cycle.id),
-              await getBallot(db, cycle.id, request.user!.id),
-              request.body ?? {},
-              fieldMessages(request.t, error),
-            ),
-          },
-          error.statusCode,
-        );
+        // Every problem with the choices is listed, each naming its project, category or district.
+        const errors = fieldMessages(request.t, error);
+        const choices = error.problems.filter((p) => p.field === 'projects');
+        if (choices.length) errors.projects = choices.map((p) => request.t(p.message, p.params)).join(' ');
+        return renderBallot(request, reply, cycle, {
+          values: request.body ?? {},
+          errors,
+          status: error.statusCode,
+        });
       }
     },
   );

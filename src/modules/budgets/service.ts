@@ -15,6 +15,7 @@ import {
   phaseAt,
   PHASES,
   selectAcross,
+  type BallotProblem,
   type BallotProject,
   type Phase,
   type VotingRule,
@@ -550,6 +551,74 @@ export interface BallotInput {
   birthYear: number | null;
   resident: boolean;
   confirm: boolean;
+  /** Saved as a draft, but checked as if cast: the step before the review page. */
+  review?: boolean;
+}
+
+/** The first image of each project of the cycle that has one, for the ballot's cards. */
+export async function firstImages(
+  db: Queryable,
+  cycleId: number,
+): Promise<Map<number, { id: number; description: string }>> {
+  const rows = await db.query<{ project_id: number; id: number; description: string }>(
+    `SELECT DISTINCT ON (f.project_id) f.project_id, f.id, f.description FROM budget_files f
+     JOIN budget_projects p ON p.id = f.project_id WHERE p.cycle_id = $1 AND f.kind = 'image' ORDER BY f.project_id, f.id`,
+    [cycleId],
+  );
+  return new Map(rows.map((r) => [r.project_id, { id: r.id, description: r.description }]));
+}
+
+/**
+ * The rule's problems as a ValidationError whose messages name what is wrong: the category with
+ * two choices and those projects, the district over its amount, the project that cannot be chosen.
+ */
+async function ruleError(
+  db: Queryable,
+  cycle: Cycle,
+  choices: number[],
+  votable: ReadonlyMap<number, BallotProject>,
+  problems: BallotProblem[],
+): Promise<ValidationError> {
+  const titles = new Map(
+    (
+      await db.query<{ id: number; title: string }>(
+        'SELECT id, title FROM budget_projects WHERE cycle_id = $1 AND id = ANY($2::int[])',
+        [cycle.id, choices.filter((id) => id <= 2_147_483_647)],
+      )
+    ).map((r) => [r.id, r.title]),
+  );
+  const title = (id: number) => `«${titles.get(id) ?? `#${id}`}»`;
+  const name = (list: { id: number; name: string }[], id: number | undefined) =>
+    list.find((x) => x.id === id)?.name ?? '';
+  const picked = choices.map((id) => votable.get(id)).filter((p) => p !== undefined);
+  const named = (p: BallotProblem): Record<string, string | number> => {
+    switch (p.code) {
+      case 'too_many':
+        return { ...p.params, count: choices.length };
+      case 'two_in_category': {
+        const category = picked.find((a) => picked.some((b) => b !== a && b.category === a.category))!.category;
+        return {
+          category: name(cycle.categories, category),
+          projects: picked
+            .filter((x) => x.category === category)
+            .map((x) => title(x.id))
+            .join(', '),
+        };
+      }
+      case 'over_budget':
+      case 'under_share':
+        return { ...p.params, district: name(cycle.districts, picked[0]?.district) };
+      case 'not_votable':
+        return { project: title(choices.find((id) => !votable.has(id)) ?? 0) };
+      case 'two_districts':
+        return { districts: [...new Set(picked.map((x) => name(cycle.districts, x.district)))].join(', ') };
+      default:
+        return { ...p.params };
+    }
+  };
+  return new ValidationError(
+    problems.map((p) => ({ field: 'projects', message: `budgets.ballot.${p.code}`, params: named(p) })),
+  );
 }
 
 export function parseBallotInput(body: unknown): BallotInput {
@@ -563,7 +632,13 @@ export function parseBallotInput(body: unknown): BallotInput {
   if (year !== null && (!Number.isInteger(year) || year < 1900 || year > 2100))
     throw new ValidationError([{ field: 'birth_year', message: 'validation.integer' }]);
   const on = (v: unknown) => ['on', 'true', '1', true].includes(v as string);
-  return { choices: list, birthYear: year, resident: on(input.resident), confirm: on(input.confirm) };
+  return {
+    choices: list,
+    birthYear: year,
+    resident: on(input.resident),
+    confirm: on(input.confirm),
+    review: on(input.review),
+  };
 }
 
 function eligibilityProblems(cycle: Cycle, user: CurrentUser, input: BallotInput, now: Date): FieldProblem[] {
@@ -595,12 +670,8 @@ export async function saveBallot(
   if (eligibility.length) throw new ValidationError(eligibility, 403);
   const votable = await votableProjects(db, cycle.id);
   const amounts = new Map(cycle.districts.map((d) => [d.id, d.amount]));
-  const problems = ballotProblems(rule(cycle), input.choices, votable, amounts, input.confirm);
-  if (problems.length) {
-    throw new ValidationError(
-      problems.map((p) => ({ field: 'projects', message: `budgets.ballot.${p.code}`, params: p.params })),
-    );
-  }
+  const problems = ballotProblems(rule(cycle), input.choices, votable, amounts, input.confirm || input.review === true);
+  if (problems.length) throw await ruleError(db, cycle, input.choices, votable, problems);
   const district = input.choices.length ? votable.get(input.choices[0]!)!.district : null;
   return db.transaction(async (tx) => {
     const ballot = await tx.one<{ id: number; confirmed_at: Date | null }>(
@@ -656,10 +727,7 @@ export async function enterPaperBallot(
     new Map(cycle.districts.map((d) => [d.id, d.amount])),
     true,
   );
-  if (problems.length)
-    throw new ValidationError(
-      problems.map((p) => ({ field: 'projects', message: `budgets.ballot.${p.code}`, params: p.params })),
-    );
+  if (problems.length) throw await ruleError(db, cycle, choices, votable, problems);
   return db.transaction(async (tx) => {
     if (
       await tx.one('SELECT 1 FROM budget_ballots WHERE cycle_id = $1 AND paper AND paper_reference = $2', [

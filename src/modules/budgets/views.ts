@@ -6,6 +6,7 @@ import { formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
 import { localName, type City } from '../cities/service.ts';
 import { PHASES, phaseAt, type Phase } from './rules.ts';
 import { votedCost, type Ballot, type Cycle, type Project } from './service.ts';
+import { meterState } from './meter.ts';
 
 type Errors = Record<string, string> | undefined;
 
@@ -296,6 +297,81 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
 </form>`;
 }
 
+/** The first words of a project's description, for its card. */
+function excerpt(text: string, max = 180): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  return `${cut.slice(0, cut.lastIndexOf(' ') > max / 2 ? cut.lastIndexOf(' ') : max).replace(/[,.;:!?-]+$/, '')}…`;
+}
+
+const ruleText = (ctx: PageContext, cycle: Cycle) =>
+  cycle.voting_rule === 'approval'
+    ? ctx.t(cycle.one_per_category ? 'budgets.rule_approval_category' : 'budgets.rule_approval', {
+        max: cycle.max_choices ?? 1,
+      })
+    : ctx.t(cycle.min_spend_share > 0 ? 'budgets.rule_knapsack' : 'budgets.rule_knapsack_any', {
+        share: Math.round(cycle.min_spend_share * 100),
+      });
+
+/** The meter of the chosen projects against the rule, as the server sees them; the island redoes it live. */
+function ballotMeter(ctx: PageContext, cycle: Cycle, chosen: Project[]): SafeHtml {
+  const { t } = ctx;
+  const state = meterState(
+    cycle.voting_rule === 'approval' ? { kind: 'approval', maxChoices: cycle.max_choices ?? 1 } : { kind: 'knapsack' },
+    chosen.map((p) => ({ cost: votedCost(p), district: p.district_id })),
+    new Map(cycle.districts.map((d) => [d.id, d.amount])),
+  );
+  const currency = cycle.currency === 'UAH' ? t('budgets.uah') : cycle.currency;
+  const districtName = (id: number | undefined) => cycle.districts.find((d) => d.id === id)?.name ?? '';
+  const text = t(`budgets.ballot.${state.key}`, {
+    ...state.params,
+    spent: money(ctx, state.params.spent ?? 0, cycle.currency),
+    amount: money(ctx, state.params.amount ?? 0, cycle.currency),
+    district: districtName(state.params.district),
+  });
+  // The messages with their numbers left as {placeholders}, for the island to fill in.
+  const templates = Object.fromEntries(
+    (['meter_empty', 'meter_cost', 'meter_over', 'meter_count', 'meter_too_many', 'meter_two_districts'] as const).map(
+      (key) => [
+        key,
+        t(`budgets.ballot.${key}`, {
+          spent: `{spent} ${currency}`,
+          amount: `{amount} ${currency}`,
+          district: '{district}',
+          count: '{count}',
+          max: '{max}',
+        }),
+      ],
+    ),
+  );
+  return html`<div class="ballot-meter${state.over ? ' over' : ''}" id="ballot-meter-box"
+  data-rule="${cycle.voting_rule}" data-max-choices="${cycle.max_choices ?? 1}" data-texts="${JSON.stringify(templates)}">
+  <label for="ballot-meter">${t('budgets.ballot.meter_label')}</label>
+  <progress id="ballot-meter" max="${state.max}" value="${state.value}" aria-describedby="ballot-meter-text"></progress>
+  <p id="ballot-meter-text" aria-live="polite">${text}</p>
+</div>`;
+}
+
+function projectCard(
+  ctx: PageContext,
+  cycle: Cycle,
+  p: Project,
+  image: { id: number; description: string } | undefined,
+  checked: boolean,
+): SafeHtml {
+  const category = cycle.categories.find((c) => c.id === p.category_id)?.name ?? '';
+  return html`<li class="card ballot-card">
+  ${image ? html`<img src="/budgets/${cycle.id}/projects/${p.id}/files/${image.id}" alt="${image.description}" loading="lazy">` : ''}
+  <h3><a href="/budgets/${cycle.id}/projects/${p.id}">${p.title}</a></h3>
+  <p><span class="badge">${category}</span></p>
+  <p>${excerpt(p.description)}</p>
+  <p class="stat">${money(ctx, votedCost(p), cycle.currency)}</p>
+  <div class="checkbox"><input type="checkbox" id="project-${p.id}" name="projects" value="${p.id}" data-cost="${votedCost(p)}"${checked ? html` checked` : ''}>
+    <label for="project-${p.id}">${ctx.t('budgets.ballot.add')}<span class="visually-hidden">: ${p.title}</span></label></div>
+</li>`;
+}
+
 export function ballotPage(
   ctx: PageContext,
   cycle: Cycle,
@@ -304,8 +380,10 @@ export function ballotPage(
   values: FieldValues,
   errors: Errors,
   notice?: string,
+  images: Map<number, { id: number; description: string }> = new Map(),
 ): SafeHtml {
   const { t } = ctx;
+  if (ballot?.confirmed_at) return castPage(ctx, cycle, projects, ballot);
   const chosen = new Set(
     (Array.isArray(values.projects)
       ? values.projects
@@ -314,52 +392,103 @@ export function ballotPage(
         : (ballot?.choices ?? [])
     ).map(String),
   );
-  const confirmed = Boolean(ballot?.confirmed_at);
   const votable = projects.filter((p) => p.review_state === 'feasible');
+  const categoryName = (p: Project) => cycle.categories.find((c) => c.id === p.category_id)?.name ?? '';
   return html`
 <p><a href="/budgets/${cycle.id}">← ${cycleTitle(ctx, cycle)}</a></p>
 <h1>${t('budgets.ballot.title')}</h1>
 ${notice ? html`<p class="notice success" role="status">${notice}</p>` : ''}
-<p class="lead">${
-    cycle.voting_rule === 'approval'
-      ? t(cycle.one_per_category ? 'budgets.rule_approval_category' : 'budgets.rule_approval', {
-          max: cycle.max_choices ?? 1,
-        })
-      : t(cycle.min_spend_share > 0 ? 'budgets.rule_knapsack' : 'budgets.rule_knapsack_any', {
-          share: Math.round(cycle.min_spend_share * 100),
-        })
-  } ${t('budgets.ballot.one_district')}</p>
-${confirmed ? html`<p class="notice success" id="confirmed">${t('budgets.ballot.is_confirmed', { when: formatDateTime(ctx.locale, ballot!.confirmed_at!) })}</p>` : ''}
-${errors ? html`<p class="notice error" role="alert">${Object.values(errors).join(' ')}</p>` : ''}
-<form method="post" action="/budgets/${cycle.id}/ballot" class="stacked wide">
+<p class="lead">${ruleText(ctx, cycle)} ${t('budgets.ballot.one_district')}</p>
+${errors ? html`<div class="notice error" role="alert">${Object.values(errors).map((e) => html`<p>${e}</p>`)}</div>` : ''}
+<form method="post" action="/budgets/${cycle.id}/ballot" class="stacked wide ballot" id="ballot-form">
   ${csrfField(ctx)}
-  ${cycle.districts.map(
-    (d) => html`<fieldset class="checkboxes ballot-district"${confirmed ? html` disabled` : ''}>
-    <legend>${d.name} — ${money(ctx, d.amount, cycle.currency)}</legend>
-    ${votable
+  ${cycle.districts.map((d) => {
+    const here = votable
       .filter((p) => p.district_id === d.id)
-      .map(
-        (
-          p,
-        ) => html`<div class="checkbox"><input type="checkbox" id="project-${p.id}" name="projects" value="${p.id}"${chosen.has(String(p.id)) ? html` checked` : ''}>
-      <label for="project-${p.id}">${p.title} — ${money(ctx, votedCost(p), cycle.currency)}</label></div>`,
-      )}
-  </fieldset>`,
-  )}
-  ${fieldError(errors, 'projects')}
-  ${
-    confirmed
-      ? ''
-      : html`
-  ${textField({ name: 'birth_year', label: t('budgets.ballot.birth_year'), values: { birth_year: ballot?.declared_birth_year ?? values.birth_year }, errors, type: 'number' })}
-  <div class="checkbox"><input type="checkbox" id="resident" name="resident" value="on"${ballot?.declared_resident || values.resident === 'on' ? html` checked` : ''}>
+      .sort((a, b) => categoryName(a).localeCompare(categoryName(b), ctx.locale) || a.id - b.id);
+    return html`<fieldset class="ballot-district" data-district="${d.id}" data-amount="${d.amount}" data-name="${d.name}">
+    <legend>${d.name} — ${money(ctx, d.amount, cycle.currency)}</legend>
+    ${
+      here.length
+        ? html`<ul class="cards ballot-cards">${here.map((p) => projectCard(ctx, cycle, p, images.get(p.id), chosen.has(String(p.id))))}</ul>`
+        : html`<p class="hint">${t('budgets.ballot.no_projects')}</p>`
+    }
+  </fieldset>`;
+  })}
+  ${textField({ name: 'birth_year', label: t('budgets.ballot.birth_year'), values: { birth_year: values.birth_year ?? ballot?.declared_birth_year }, errors, type: 'number' })}
+  <div class="checkbox"><input type="checkbox" id="resident" name="resident" value="on"${(values.birth_year === undefined ? ballot?.declared_resident : values.resident === 'on') ? html` checked` : ''}>
     <label for="resident">${t('budgets.ballot.resident')}</label></div>
   ${fieldError(errors, 'resident')}${fieldError(errors, 'identity')}
   <p class="hint">${t('budgets.ballot.declaration_hint')}</p>
-  <p class="actions"><button type="submit" name="save" value="1">${t('budgets.ballot.save')}</button>
-    <button type="submit" name="confirm" value="on">${t('budgets.ballot.confirm')}</button></p>`
-  }
+  <div class="ballot-bar">
+    ${ballotMeter(
+      ctx,
+      cycle,
+      votable.filter((p) => chosen.has(String(p.id))),
+    )}
+    <p class="actions"><button type="submit" name="save" value="1" class="secondary">${t('budgets.ballot.save')}</button>
+      <button type="submit" name="review" value="on">${t('budgets.ballot.review')}</button></p>
+  </div>
 </form>`;
+}
+
+/** The chosen projects with their district, category and cost, and the total. */
+function choicesTable(ctx: PageContext, cycle: Cycle, chosen: Project[]): SafeHtml {
+  const { t } = ctx;
+  const name = (list: { id: number; name: string }[], id: number) => list.find((x) => x.id === id)?.name ?? '—';
+  return html`<div class="table-wrap"><table><thead><tr><th scope="col">${t('budgets.project')}</th><th scope="col">${t('budgets.district')}</th>
+<th scope="col">${t('budgets.category')}</th><th scope="col" class="number">${t('budgets.cost')}</th></tr></thead>
+<tbody>${chosen.map(
+    (
+      p,
+    ) => html`<tr><td><a href="/budgets/${cycle.id}/projects/${p.id}">${p.title}</a></td><td>${name(cycle.districts, p.district_id)}</td>
+  <td>${name(cycle.categories, p.category_id)}</td><td class="number">${money(ctx, votedCost(p), cycle.currency)}</td></tr>`,
+  )}</tbody>
+<tfoot><tr><th scope="row" colspan="3">${t('budgets.total')}</th><td class="number"><strong>${money(
+    ctx,
+    chosen.reduce((sum, p) => sum + votedCost(p), 0),
+    cycle.currency,
+  )}</strong></td></tr></tfoot></table></div>`;
+}
+
+/** The step before casting: the saved choices, the total, the warning, and Cast or Back to edit. */
+export function ballotReviewPage(ctx: PageContext, cycle: Cycle, projects: Project[], ballot: Ballot): SafeHtml {
+  const { t } = ctx;
+  const chosen = projects.filter((p) => ballot.choices.includes(p.id));
+  return html`
+<p><a href="/budgets/${cycle.id}">← ${cycleTitle(ctx, cycle)}</a></p>
+<h1>${t('budgets.ballot.review_title')}</h1>
+<p class="lead">${t('budgets.ballot.review_intro')}</p>
+<h2>${t('budgets.ballot.your_choices')}</h2>
+${choicesTable(ctx, cycle, chosen)}
+<p>${t('budgets.ballot.declared', {
+    year: String(ballot.declared_birth_year ?? '—'),
+    resident: ballot.declared_resident ? t('budgets.ballot.declared_resident') : '',
+  })}</p>
+<p class="notice" id="irreversible">${t('budgets.ballot.irreversible')}</p>
+<form method="post" action="/budgets/${cycle.id}/ballot" class="actions">
+  ${csrfField(ctx)}
+  ${chosen.map((p) => html`<input type="hidden" name="projects" value="${p.id}">`)}
+  <input type="hidden" name="birth_year" value="${ballot.declared_birth_year ?? ''}">
+  ${ballot.declared_resident ? html`<input type="hidden" name="resident" value="on">` : ''}
+  <button type="submit" name="confirm" value="on">${t('budgets.ballot.confirm')}</button>
+  <a class="button secondary" href="/budgets/${cycle.id}/ballot">${t('budgets.ballot.back')}</a>
+</form>`;
+}
+
+/** After casting: one confirmation and what was cast. */
+function castPage(ctx: PageContext, cycle: Cycle, projects: Project[], ballot: Ballot): SafeHtml {
+  const { t } = ctx;
+  return html`
+<p><a href="/budgets/${cycle.id}">← ${cycleTitle(ctx, cycle)}</a></p>
+<h1>${t('budgets.ballot.title')}</h1>
+<p class="notice success" role="status" id="confirmed">${t('budgets.ballot.is_confirmed', { when: formatDateTime(ctx.locale, ballot.confirmed_at!) })}</p>
+<h2>${t('budgets.ballot.your_choices')}</h2>
+${choicesTable(
+  ctx,
+  cycle,
+  projects.filter((p) => ballot.choices.includes(p.id)),
+)}`;
 }
 
 export function managePage(

@@ -17,6 +17,7 @@ export const CLIENT_ISLANDS = [
   'ranking-map',
   'ranking-autosave',
   'facet-panel',
+  'ballot-meter',
 ] as const;
 
 const TYPES: Record<string, string> = {
