@@ -66,6 +66,7 @@ const ADMIN_PAGES = [
   '/admin/users/1',
   '/admin/audit',
   '/admin/outbox',
+  '/styleguide',
   '/datasets/new',
   '/datasets/lviv-budget-2024/edit',
   '/datasets/lviv-budget-2024/resources/new',

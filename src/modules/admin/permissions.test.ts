@@ -41,6 +41,7 @@ function adminActions(userId: number, membershipId: number): [string, string, Re
     ['GET', '/admin/audit', {}],
     ['GET', '/admin/outbox', {}],
     ['GET', '/admin/outbox/1', {}],
+    ['GET', '/styleguide', {}],
   ];
 }
 

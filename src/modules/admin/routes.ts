@@ -29,6 +29,7 @@ import {
   userListPage,
 } from './views.ts';
 import { canAdminister } from './policy.ts';
+import { styleguidePage } from './styleguide.ts';
 
 const PAGE = 50;
 const AUDIT_PAGE = 20; // events can list many fields each
@@ -54,6 +55,15 @@ async function routes(app: FastifyInstance) {
       body: dashboardPage(request.pageContext(), counts),
     });
   });
+
+  // The design system's components, live: for the admins who build and check pages.
+  app.get('/styleguide', admin, async (request, reply) =>
+    reply.page({
+      title: request.t('styleguide.title'),
+      nav: 'admin',
+      body: styleguidePage(request.pageContext()),
+    }),
+  );
 
   app.get<{ Querystring: { q?: string; offset?: string } }>('/admin/users', admin, async (request, reply) => {
     const q = String(request.query.q ?? '').slice(0, 200);

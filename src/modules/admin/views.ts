@@ -23,6 +23,7 @@ export function dashboardPage(ctx: PageContext, counts: Record<string, number>):
   ${card('/admin/users', t('admin.users'), counts.users)}
   ${card('/admin/audit', t('admin.audit'), counts.audit)}
   ${card('/admin/outbox', t('admin.outbox'), counts.outbox)}
+  ${card('/styleguide', t('admin.styleguide'), undefined)}
 </ul>`;
 }
 

@@ -15,6 +15,9 @@ import { CsvError, CsvTokenizer, type CsvRecord } from './csv.ts';
 /** What a load is doing, for its progress: the first pass, the second pass with COPY, the indexes. */
 export type IngestPhase = 'reading' | 'loading' | 'indexing';
 
+/** Told the phase and the rows read or loaded so far, and while loading, how many there are in all. */
+export type Progress = (phase: IngestPhase, rows: number, total?: number) => Promise<void>;
+
 export interface IngestOptions {
   encoding?: Encoding;
   delimiter?: Delimiter;
@@ -246,7 +249,7 @@ export async function ingestCsv(
   tableBase: string,
   options: IngestOptions,
   dictionary: Pick<Field, 'id' | 'label' | 'description'>[],
-  progress: (phase: IngestPhase, rows: number) => Promise<void>,
+  progress: Progress,
 ): Promise<IngestResult> {
   return ingestTable(db, await csvSource(path, options), tableBase, options, dictionary, progress);
 }
@@ -263,7 +266,7 @@ export async function ingestTable(
   tableBase: string,
   options: IngestOptions,
   dictionary: Pick<Field, 'id' | 'label' | 'description'>[],
-  progress: (phase: IngestPhase, rows: number) => Promise<void>,
+  progress: Progress,
 ): Promise<IngestResult> {
   const spool = source.rereadable ? null : new RecordSpool();
   try {
@@ -280,7 +283,7 @@ async function load(
   tableBase: string,
   options: IngestOptions,
   dictionary: Pick<Field, 'id' | 'label' | 'description'>[],
-  progress: (phase: IngestPhase, rows: number) => Promise<void>,
+  progress: Progress,
 ): Promise<IngestResult> {
   const { encoding, delimiter } = source;
   const problems = new Problems();
@@ -427,7 +430,7 @@ async function load(
           if (used > 0) yield buffer.subarray(0, used);
           buffer = Buffer.allocUnsafe(copyChunkBytes);
           used = 0;
-          await progress('loading', rowNumber);
+          await progress('loading', rowNumber, rows);
           if (text.length * 3 > copyChunkBytes) {
             yield Buffer.from(text); // a line longer than a piece goes alone
             continue;

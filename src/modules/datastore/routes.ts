@@ -35,6 +35,10 @@ import {
   coordinateColumns,
   mapsGeoJson,
   resourcePage,
+  jobStatus,
+  loadFailure,
+  loadPending,
+  STATUS_REFRESH_SECONDS,
   uploadPage,
   type ChartState,
   type PreviewState,
@@ -307,11 +311,16 @@ async function routes(app: FastifyInstance) {
       }
       const job = await latestJob(db, resource.id);
       const mapped = mapsGeoJson(resource) || (preview !== null && coordinateColumns(resource) !== null);
+      const pending = job !== undefined && loadPending(job);
       return reply.page({
         title: resource.name,
         nav: 'datasets',
-        scripts: mapped ? ['/static/build/rows-map.js'] : [],
+        scripts: [
+          ...(mapped ? ['/static/build/rows-map.js'] : []),
+          ...(pending ? ['/static/build/load-status.js'] : []),
+        ],
         styles: mapped ? ['/static/vendor/leaflet/leaflet.css'] : [],
+        ...(pending ? { refreshSeconds: STATUS_REFRESH_SECONDS } : {}),
         body: resourcePage(
           request.pageContext(),
           dataset,
@@ -323,6 +332,27 @@ async function routes(app: FastifyInstance) {
           chart,
         ),
       });
+    },
+  );
+
+  // The state of the resource's latest load, for the page's island to follow it; readable by whoever may see the page.
+  app.get<{ Params: { name: string; id: string } }>(
+    '/datasets/:name/resources/:id/status',
+    { schema: { params } },
+    async (request, reply) => {
+      const { dataset, resource } = await loadResource(request, request.params.id);
+      if (dataset.name !== request.params.name) throw new NotFoundError('resource');
+      const job = await latestJob(db, resource.id);
+      const ctx = request.pageContext();
+      reply.header('cache-control', 'no-store');
+      return job
+        ? {
+            state: job.state,
+            pending: loadPending(job),
+            progress: job.progress,
+            html: String(jobStatus(ctx, job, loadFailure(ctx, resource))),
+          }
+        : { state: null, pending: false, progress: {}, html: '' };
     },
   );
 

@@ -43,7 +43,7 @@ export interface DatastoreResource {
 export interface JobStatus {
   id: number;
   state: 'queued' | 'running' | 'done' | 'failed';
-  progress: { phase?: string; rows?: number };
+  progress: { phase?: string; rows?: number; total?: number };
   error: string | null;
   created_at: Date;
   finished_at: Date | null;
@@ -242,7 +242,7 @@ export function ingestHandler(db: Database, files: FileStore | string): JobHandl
             table,
             resource.ingest_options,
             resource.datastore_fields ?? [],
-            (phase, rows) => heartbeat({ phase, rows }),
+            (phase, rows, total) => heartbeat({ phase, rows, ...(total === undefined ? {} : { total }) }),
           );
         } finally {
           source.close?.();

@@ -148,38 +148,87 @@ export function isBlank(raw: string): boolean {
   return space && raw.trim() === '';
 }
 
-/**
- * Watches every value of a column and keeps the narrowest type all of them fit, so that the
- * type is known from the whole file before anything is loaded.
- */
 const LEADING_ZERO = /^\s*-?0\d/;
 
+/**
+ * The share of a column's non-empty values that must read as one type for the column to take it
+ * (as a careful analyst would): the few others are loaded empty and reported as type errors.
+ */
+export const DOMINANT_SHARE = 0.95;
+
+type Kind = 'number' | 'boolean' | 'date' | 'datetime';
+const KINDS: readonly Kind[] = ['number', 'date', 'datetime', 'boolean'];
+const WORD_KINDS: readonly Kind[] = ['boolean'];
+
+/**
+ * Counts, over every value of a column, how many read as each type, so that the type is known
+ * from the whole file before anything is loaded: the narrowest type at least DOMINANT_SHARE of
+ * the non-empty values have, else text. A value is of one kind only (a number is never a date),
+ * and the kind of the previous value is tried first, so a cell costs one reading as a rule.
+ */
 export class TypeTracker {
-  private candidates = new Set<FieldType>(['integer', 'number', 'boolean', 'date', 'datetime']);
   nonEmpty = 0;
+  private integers = 0;
+  private decimals = 0;
+  private booleans = 0;
+  private dates = 0;
+  private datetimes = 0;
+  /** A leading zero marks a code (КПКВК "0611010", a postcode), which a number would lose. */
+  private codes = false;
+  private last: Kind | null = null;
 
   see(raw: string): void {
     if (isBlank(raw)) return;
     this.nonEmpty++;
-    if (this.candidates.size === 0) return; // text: nothing left to check
-    const numeric = this.candidates.has('integer') || this.candidates.has('number');
-    // A leading zero marks a code (КПКВК "0611010", a postcode), which a number would lose.
-    if (numeric && LEADING_ZERO.test(raw)) {
-      this.candidates.delete('integer');
-      this.candidates.delete('number');
+    if (this.last !== null && this.fits(this.last, raw)) return;
+    // Numbers and dates start with a digit, a sign or a space; a value starting with a letter can only be a boolean.
+    const first = raw.charCodeAt(0);
+    const word =
+      first >= 65 && first !== 0x2212 && first !== 0xa0 && first !== 0xfeff && !(first >= 0x1680 && first <= 0x3000);
+    for (const kind of word ? WORD_KINDS : KINDS) {
+      if (kind !== this.last && this.fits(kind, raw)) {
+        this.last = kind;
+        return;
+      }
     }
-    // The number is read once for both numeric candidates: most columns of a big file are numbers.
-    const number = numeric ? readNumber(raw) : undefined;
-    for (const type of this.candidates) {
-      const fits = type === 'number' ? number : type === 'integer' ? integerOf(number) : readAs(type, raw);
-      if (fits === undefined) this.candidates.delete(type);
+  }
+
+  /** Whether the value is of the kind, counting it if so. */
+  private fits(kind: Kind, raw: string): boolean {
+    switch (kind) {
+      case 'number': {
+        if (this.codes) return false;
+        if (LEADING_ZERO.test(raw)) {
+          this.codes = true;
+          return false;
+        }
+        const number = readNumber(raw);
+        if (number === undefined) return false;
+        if (integerOf(number) === undefined) this.decimals++;
+        else this.integers++;
+        return true;
+      }
+      case 'boolean':
+        if (raw.length > 12 || readBoolean(raw) === undefined) return false;
+        this.booleans++;
+        return true;
+      case 'date':
+        if (readDate(raw) === undefined) return false;
+        this.dates++;
+        return true;
+      case 'datetime':
+        if (readDateTime(raw) === undefined) return false;
+        this.datetimes++;
+        return true;
     }
   }
 
   get type(): FieldType {
-    if (this.nonEmpty === 0) return 'text';
-    for (const type of ['integer', 'number', 'boolean', 'date', 'datetime'] as const)
-      if (this.candidates.has(type)) return type;
+    const enough = (count: number) => this.nonEmpty > 0 && count >= this.nonEmpty * DOMINANT_SHARE;
+    if (!this.codes && enough(this.integers + this.decimals)) return this.decimals === 0 ? 'integer' : 'number';
+    if (enough(this.booleans)) return 'boolean';
+    if (enough(this.dates)) return 'date';
+    if (enough(this.datetimes)) return 'datetime';
     return 'text';
   }
 }

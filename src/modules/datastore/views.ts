@@ -13,7 +13,7 @@ import { formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
 import { localTitle, type Dataset } from '../catalog/service.ts';
 import { ENCODINGS } from './detect.ts';
 import { describeProblem, type IngestPhase } from './ingest.ts';
-import { FIELD_TYPES } from './values.ts';
+import { DOMINANT_SHARE, FIELD_TYPES } from './values.ts';
 import type { DatastoreResource, DatastoreResult, JobStatus } from './service.ts';
 
 /** The phases a running load reports, to name on the page. */
@@ -50,6 +50,7 @@ function reportSection(ctx: PageContext, resource: DatastoreResource): SafeHtml 
   ${report.encoding ? html` · ${t('datastore.encoding')}: ${report.encoding}` : ''}
   ${report.delimiter ? html` · ${t('datastore.delimiter')}: ${t(`datastore.delimiters.${{ ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' }[report.delimiter]}`)}` : ''}
   · ${t('datastore.rows', { count: report.stats.rows })}</p>
+${report.errors.some((e) => e.type === 'type-error') ? html`<p class="hint">${t('datastore.type_errors_note', { share: Math.round(DOMINANT_SHARE * 100) })}</p>` : ''}
 ${
   report.errors.length
     ? html`<table class="responsive report">
@@ -141,6 +142,72 @@ export interface PreviewState {
   limit: number;
 }
 
+const GEOMETRY_TYPES = new Set([
+  'Point',
+  'MultiPoint',
+  'LineString',
+  'MultiLineString',
+  'Polygon',
+  'MultiPolygon',
+  'GeometryCollection',
+]);
+
+/** The positions of a GeoJSON geometry's coordinates (any nesting), or -1 when they are not positions. */
+function countPositions(coordinates: unknown): number {
+  if (!Array.isArray(coordinates)) return -1;
+  if (typeof coordinates[0] === 'number') return 1;
+  let count = 0;
+  for (const item of coordinates) {
+    const n = countPositions(item);
+    if (n < 0) return -1;
+    count += n;
+  }
+  return count;
+}
+
+const coordinate = (value: unknown) => (typeof value === 'number' ? String(Math.round(value * 1e5) / 1e5) : '?');
+
+/**
+ * A GeoJSON geometry in a few words ("Point 24.03, 49.84", "Polygon, 12 points",
+ * "MultiPolygon, 3 parts, 120 points"); undefined when the text is not one.
+ */
+export function geometrySummary(ctx: Pick<PageContext, 't'>, text: string): string | undefined {
+  if (!text.startsWith('{') || !text.includes('"type"')) return undefined;
+  let geometry: { type?: unknown; coordinates?: unknown; geometries?: unknown };
+  try {
+    geometry = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const type = geometry?.type;
+  if (typeof type !== 'string' || !GEOMETRY_TYPES.has(type)) return undefined;
+  if (type === 'GeometryCollection') {
+    const parts = Array.isArray(geometry.geometries) ? geometry.geometries.length : 0;
+    return `${type}, ${ctx.t('datastore.geometry_parts', { count: parts })}`;
+  }
+  const coordinates = geometry.coordinates;
+  if (type === 'Point' && Array.isArray(coordinates))
+    return `${type} ${coordinate(coordinates[0])}, ${coordinate(coordinates[1])}`;
+  const points = countPositions(coordinates);
+  if (points < 0) return undefined;
+  const parts =
+    type.startsWith('Multi') && Array.isArray(coordinates)
+      ? `, ${ctx.t('datastore.geometry_parts', { count: coordinates.length })}`
+      : '';
+  return `${type}${parts}, ${ctx.t('datastore.geometry_points', { count: points })}`;
+}
+
+/** A cell as a reader wants it: numbers and yes/no in the page's language, geometries summed up (downloads keep raw values). */
+function previewCell(ctx: PageContext, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return formatNumber(ctx.locale, value);
+  if (typeof value === 'boolean') return ctx.t(value ? 'datastore.yes' : 'datastore.no');
+  if (typeof value === 'string') return geometrySummary(ctx, value) ?? value;
+  return typeof value === 'object'
+    ? (geometrySummary(ctx, JSON.stringify(value)) ?? JSON.stringify(value))
+    : String(value);
+}
+
 function previewSection(
   ctx: PageContext,
   base: string,
@@ -175,13 +242,7 @@ function previewSection(
     (r) =>
       html`<tr>${fields.map(
         (f) =>
-          html`<td${f.type === 'integer' || f.type === 'number' ? html` class="number"` : ''}>${
-            r[f.id] === null
-              ? ''
-              : typeof r[f.id] === 'number'
-                ? formatNumber(ctx.locale, r[f.id] as number)
-                : String(r[f.id])
-          }</td>`,
+          html`<td${f.type === 'integer' || f.type === 'number' ? html` class="number"` : ''}>${previewCell(ctx, r[f.id])}</td>`,
       )}</tr>`,
   )}</tbody>
 </table></div>
@@ -252,6 +313,42 @@ function dictionaryForm(
 </form>`;
 }
 
+/** Why the load failed, in the page's language, when the report says (job errors are stored in English). */
+export function loadFailure(ctx: Pick<PageContext, 't'>, resource: DatastoreResource): string | undefined {
+  const sourceError = resource.validation_report?.errors.find((e) => e.type === 'source-error');
+  return sourceError ? describeProblem(ctx.t, sourceError) : undefined;
+}
+
+/** A load still to finish: its page follows it (an island polling the status, or a refresh without JavaScript). */
+export function loadPending(job: JobStatus): boolean {
+  return job.state === 'queued' || job.state === 'running';
+}
+
+/** Seconds between reloads of a page whose load is pending, for browsers without JavaScript. */
+export const STATUS_REFRESH_SECONDS = 5;
+
+/**
+ * The state of a resource's latest load: phase, rows read or loaded (of how many, with a bar, while
+ * loading), why it failed, when it finished. The page shows it, and the status endpoint sends it
+ * to the page's island as it changes.
+ */
+export function jobStatus(ctx: PageContext, job: JobStatus, failure?: string): SafeHtml {
+  const { t } = ctx;
+  const { phase, rows, total } = job.progress;
+  const counting = job.state === 'running' && phase === 'loading' && rows !== undefined && total;
+  return html`<span id="job-state" data-state="${job.state}">${t(`datastore.job.${job.state}`)}</span>${
+    job.state === 'running' && PHASES.has(phase ?? '') ? html` · ${t(`datastore.phases.${phase}`)}` : ''
+  }${
+    counting
+      ? html` · ${t('datastore.rows_of', { done: formatNumber(ctx.locale, rows), total: t('datastore.rows', { count: total }) })} <progress max="${total}" value="${Math.min(rows, total)}" aria-label="${t('datastore.load')}"></progress>`
+      : rows
+        ? html` · ${t('datastore.rows', { count: rows })}`
+        : ''
+  }${job.error ? html` — ${failure ?? job.error}` : ''}${
+    job.finished_at ? html` · ${formatDateTime(ctx.locale, job.finished_at)}` : ''
+  }`;
+}
+
 export function resourcePage(
   ctx: PageContext,
   dataset: Dataset,
@@ -264,9 +361,7 @@ export function resourcePage(
 ): SafeHtml {
   const { t } = ctx;
   const base = `/datasets/${dataset.name}/resources/${resource.id}`;
-  // Why the load failed, in the page's language, when the report says (job errors are stored in English).
-  const sourceError = resource.validation_report?.errors.find((e) => e.type === 'source-error');
-  const failure = sourceError ? describeProblem(t, sourceError) : undefined;
+  const failure = loadFailure(ctx, resource);
   return html`<p><a href="/datasets/${dataset.name}">← ${localTitle(dataset, ctx.locale)}</a></p>
 <h1>${resource.name} ${resource.format ? html`<span class="badge">${resource.format}</span>` : ''}</h1>
 ${resource.description ? html`<p>${resource.description}</p>` : ''}
@@ -280,19 +375,13 @@ ${resource.description ? html`<p>${resource.description}</p>` : ''}
   ${resource.url ? html`<dt>${t('catalog.resource_url')}</dt><dd><a href="${resource.url}" rel="noopener nofollow">${resource.url}</a></dd>` : ''}
   ${
     job
-      ? html`<dt>${t('datastore.load')}</dt><dd><span id="job-state" data-state="${job.state}">${t(`datastore.job.${job.state}`)}</span>${
-          job.state === 'running' && PHASES.has(job.progress.phase ?? '')
-            ? html` · ${t(`datastore.phases.${job.progress.phase}`)}`
-            : ''
-        }${
-          job.progress.rows ? html` · ${t('datastore.rows', { count: job.progress.rows })}` : ''
-        }${job.error ? html` — ${failure ?? job.error}` : ''}${
-          job.finished_at ? html` · ${formatDateTime(ctx.locale, job.finished_at)}` : ''
-        }</dd>`
+      ? html`<dt>${t('datastore.load')}</dt><dd id="job-status"${
+          loadPending(job) ? html` data-status-url="${base}/status"` : ''
+        }>${jobStatus(ctx, job, failure)}</dd>`
       : ''
   }
 </dl>
-${job && (job.state === 'queued' || job.state === 'running') ? html`<p class="notice" role="status">${t('datastore.loading_note')} <a href="${base}">${t('datastore.refresh')}</a></p>` : ''}
+${job && loadPending(job) ? html`<p class="notice" role="status">${t('datastore.loading_note')} <a href="${base}">${t('datastore.refresh')}</a></p>` : ''}
 ${reportSection(ctx, resource)}
 ${
   mapsGeoJson(resource)

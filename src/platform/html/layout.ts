@@ -24,6 +24,8 @@ export interface Page {
   /** Extra scripts (bundled islands) and stylesheets this page needs, by URL under /static. */
   scripts?: string[];
   styles?: string[];
+  /** Reload the page every so many seconds when JavaScript is off (a page following work in progress). */
+  refreshSeconds?: number;
   /** Alternate machine-readable representations, as <link rel="alternate">. */
   alternates?: { href: string; type: string; title?: string }[];
   /** Structured data for search engines (schema.org), embedded as a JSON-LD data block. */
@@ -73,6 +75,7 @@ ${page.description ? html`<meta name="description" content="${page.description}"
 <link rel="stylesheet" href="${assetUrl('/static/app.css')}">
 ${(page.styles ?? []).map((href) => html`<link rel="stylesheet" href="${assetUrl(href)}">`)}
 ${(page.scripts ?? []).map((src) => html`<script src="${assetUrl(src)}" defer></script>`)}
+${page.refreshSeconds ? html`<noscript><meta http-equiv="refresh" content="${page.refreshSeconds}"></noscript>` : ''}
 ${(page.alternates ?? []).map((a) => html`<link rel="alternate" type="${a.type}" href="${a.href}"${a.title ? html` title="${a.title}"` : ''}>`)}
 ${page.jsonLd ? html`<script type="application/ld+json">${trustedHtml(jsonForHtml(page.jsonLd))}</script>` : ''}
 </head>

@@ -17,6 +17,7 @@ export const CLIENT_ISLANDS = [
   'ranking-map',
   'ranking-autosave',
   'facet-panel',
+  'load-status',
   'ballot-meter',
 ] as const;
 
