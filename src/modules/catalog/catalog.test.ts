@@ -60,6 +60,28 @@ for (const engine of ENGINES) {
       assert.match(filtered, /<summary class="button">Фільтри \(1\)<\/summary>/);
     });
 
+    test('the list page folds each per-city series into one entry, and a series, a city or a search shows each', async () => {
+      const entries = (body: string) => body.match(/<li>\s*<h2><a href="\/datasets\//g)?.length ?? 0;
+      const ranking = await app.db.one<{ n: number }>(
+        `SELECT count(*)::int AS n FROM datasets WHERE name LIKE '%-transparency-ranking' AND state = 'published'`,
+      );
+      assert.ok(ranking!.n > 20);
+      const all = (await app.inject('/datasets')).body;
+      assert.equal((all.match(/>Рейтинг прозорості: /g) ?? []).length, 1, 'the ranking series is one entry');
+      assert.match(all, new RegExp(`Одна з серії: ${ranking!.n} наб`));
+      assert.match(all, /href="\/datasets\?series=transparency-ranking"/);
+      const published = (await app.inject('/api/v1/datasets?limit=1')).json().total;
+      assert.match(all, new RegExp(`Знайдено ${published} `), 'the status still counts datasets');
+      const series = (await app.inject('/datasets?series=transparency-ranking')).body;
+      assert.match(series, new RegExp(`Знайдено ${ranking!.n} `));
+      assert.equal(entries(series), 20, 'a page of the series, each city’s dataset');
+      assert.match(series, /серія «transparency-ranking» ✕/);
+      const lviv = (await app.inject('/datasets?city=lviv')).body;
+      assert.match(lviv, /Рейтинг прозорості: Львів/);
+      assert.doesNotMatch(lviv, /Одна з серії/);
+      assert.equal((await app.inject('/datasets?series=..%2Fx')).statusCode, 400);
+    });
+
     test('search: words in any language, typos tolerated, facets counted, drafts hidden', async () => {
       const budget = (await app.inject('/api/v1/datasets?q=бюджет')).json();
       assert.deepEqual(

@@ -253,13 +253,19 @@ async function routes(app: FastifyInstance) {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { ...searchProperties, offset: paginationQuery.offset },
+          properties: {
+            ...searchProperties,
+            series: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,99}$' },
+            offset: paginationQuery.offset,
+          },
         },
       },
     },
     async (request, reply) => {
       const state: ListState = { ...request.query, limit: PAGE_SIZE };
-      const result = await searchDatasets(db, { ...state, visibility: visibilityFor(request.user) });
+      // Browsing, a series of per-city datasets is one entry; a search or a city's or series' list shows each.
+      const collapseSeries = !state.q && !state.city && !state.series;
+      const result = await searchDatasets(db, { ...state, collapseSeries, visibility: visibilityFor(request.user) });
       const resources = await listResources(
         db,
         result.items.map((d) => d.id),

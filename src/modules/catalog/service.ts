@@ -158,6 +158,10 @@ export interface DatasetQuery {
   format?: string;
   license?: string;
   keyword?: string;
+  /** Only the datasets of one series (see SERIES_SQL). */
+  series?: string;
+  /** One entry per series in the page and the total (the catalog's list page); facets still count datasets. */
+  collapseSeries?: boolean;
   sort?: DatasetSort;
   /** A sort as CKAN's `sort` gives it; overrides `sort`. */
   order?: SortTerm[];
@@ -176,6 +180,10 @@ export interface Facet {
 export interface SearchResult {
   items: Dataset[];
   total: number;
+  /** With collapseSeries: for each item standing for a series of several datasets, its key and size. */
+  series?: Map<number, { key: string; size: number }>;
+  /** With collapseSeries, the datasets found (`total` then counts entries, a series as one). */
+  datasets?: number;
   facets: { city: Facet[]; theme: Facet[]; format: Facet[]; license: Facet[]; keyword: Facet[] };
 }
 
@@ -222,6 +230,13 @@ const queryWords = (q: string | undefined) =>
     .slice(0, 8);
 
 /** One search; `alternatives` maps a query word to close catalog words that may stand for it (typos). */
+/**
+ * A dataset's series: datasets generated per city under one name (`kyiv-transparency-ranking`,
+ * `lviv-transparency-ranking`…) share their name without the city's slug; any other dataset is a
+ * series of its own.
+ */
+const SERIES_SQL = `CASE WHEN left(d.name, length(c.slug) + 1) = c.slug || '-' THEN substr(d.name, length(c.slug) + 2) ELSE d.name END`;
+
 async function searchPass(
   db: Queryable,
   query: DatasetQuery,
@@ -264,6 +279,7 @@ async function searchPass(
   filter('d.license_id = ?', query.license);
   filter('? = ANY(d.keywords)', query.keyword);
   filter('EXISTS (SELECT 1 FROM resources r WHERE r.dataset_id = d.id AND upper(r.format) = upper(?))', query.format);
+  filter(`${SERIES_SQL} = ?`, query.series);
   const whereSql = `WHERE ${where.join(' AND ')}`;
   const sort = query.sort ?? (words.length ? 'relevance' : '-modified');
   // Literal matches in a title rank above those only in the description or keywords.
@@ -302,11 +318,15 @@ async function searchPass(
   const summary = await db.query<{ facet: string; value: string; count: number }>(
     `WITH f AS MATERIALIZED (
        SELECT d.id, d.uuid, d.name, d.modified_at, d.created_at, d.title_uk, d.themes, d.keywords, d.license_id, c.slug AS city,
-         ${countResources} AS num_resources, ${relevance.length ? relevance.join(' + ') : '0'} AS rank
-       FROM datasets d JOIN cities c ON c.id = d.city_id ${whereSql})
-     SELECT * FROM (SELECT 'page' AS facet, id::text AS value, row_number() OVER (ORDER BY ${orderSql})::int AS count
-       FROM f ORDER BY ${orderSql} LIMIT $${params.length - 1} OFFSET $${params.length}) p
-     UNION ALL SELECT 'total', '', count(*)::int FROM f
+         ${countResources} AS num_resources, ${relevance.length ? relevance.join(' + ') : '0'} AS rank, ${SERIES_SQL} AS series
+       FROM datasets d JOIN cities c ON c.id = d.city_id ${whereSql}),
+     -- The page's entries: every dataset, or with collapseSeries the first of each series in the order asked.
+     listed AS (SELECT * FROM (SELECT f.*, row_number() OVER (PARTITION BY ${query.collapseSeries ? 'series' : 'id'} ORDER BY ${orderSql}) AS nth,
+         count(*) OVER (PARTITION BY ${query.collapseSeries ? 'series' : 'id'})::int AS series_size FROM f) s WHERE nth = 1)
+     SELECT * FROM (SELECT 'page' AS facet, id::text || ' ' || series_size || ' ' || series AS value, row_number() OVER (ORDER BY ${orderSql})::int AS count
+       FROM listed ORDER BY ${orderSql} LIMIT $${params.length - 1} OFFSET $${params.length}) p
+     UNION ALL SELECT 'total', '', count(*)::int FROM listed
+     UNION ALL SELECT 'datasets', '', count(*)::int FROM f
      UNION ALL SELECT * FROM (SELECT 'city', city, count(*)::int FROM f GROUP BY city ORDER BY 3 DESC, 2 LIMIT 50) a
      UNION ALL SELECT * FROM (SELECT 'theme', t, count(*)::int FROM f, unnest(f.themes) t GROUP BY t) b
      UNION ALL SELECT * FROM (SELECT 'format', upper(r.format), count(DISTINCT f.id)::int FROM f JOIN resources r ON r.dataset_id = f.id
@@ -315,17 +335,21 @@ async function searchPass(
      UNION ALL SELECT * FROM (SELECT 'keyword', k, count(*)::int FROM f, unnest(f.keywords) k GROUP BY k ORDER BY 3 DESC, 2 LIMIT 30) e`,
     params,
   );
-  const pageIds = summary
+  const page = summary
     .filter((r) => r.facet === 'page')
     .sort((a, b) => a.count - b.count)
-    .map((r) => Number(r.value));
+    .map((r) => {
+      const [id, size, ...key] = r.value.split(' ');
+      return { id: Number(id), size: Number(size), key: key.join(' ') };
+    });
+  const pageIds = page.map((p) => p.id);
   const total = summary.find((r) => r.facet === 'total')?.count ?? 0;
   const byId = new Map(
     (pageIds.length ? await db.query<Dataset>(`${DATASET_SELECT} WHERE d.id = ANY($1::int[])`, [pageIds]) : []).map(
       (d) => [d.id, d],
     ),
   );
-  const facetRows = summary.filter((r) => r.facet !== 'page' && r.facet !== 'total');
+  const facetRows = summary.filter((r) => !['page', 'total', 'datasets'].includes(r.facet));
   const facetOf = (name: string) =>
     facetRows
       .filter((r) => r.facet === name)
@@ -334,6 +358,10 @@ async function searchPass(
   return {
     items: pageIds.map((id) => byId.get(id)!).filter(Boolean),
     total,
+    series: query.collapseSeries
+      ? new Map(page.filter((p) => p.size > 1).map((p) => [p.id, { key: p.key, size: p.size }]))
+      : undefined,
+    datasets: query.collapseSeries ? summary.find((r) => r.facet === 'datasets')?.count : undefined,
     facets: {
       city: facetOf('city'),
       theme: facetOf('theme'),

@@ -25,7 +25,7 @@ import {
 } from './service.ts';
 
 export type FacetName = 'city' | 'theme' | 'format' | 'license' | 'keyword';
-export type ListState = Pick<DatasetQuery, FacetName | 'q' | 'sort' | 'offset' | 'limit'>;
+export type ListState = Pick<DatasetQuery, FacetName | 'q' | 'sort' | 'offset' | 'limit' | 'series'>;
 
 function badges(ctx: PageContext, dataset: Dataset): SafeHtml {
   const { t } = ctx;
@@ -49,7 +49,7 @@ export function datasetListPage(
   const query = (changes: Partial<ListState>) => {
     const next = { ...state, ...changes, offset: changes.offset ?? 0 };
     const params = new URLSearchParams();
-    for (const key of ['q', 'city', 'theme', 'format', 'license', 'keyword', 'sort'] as const) {
+    for (const key of ['q', 'city', 'theme', 'format', 'license', 'keyword', 'series', 'sort'] as const) {
       const value = next[key];
       if (value) params.set(key, String(value));
     }
@@ -93,6 +93,7 @@ ${canCreate ? html`<p><a class="button" href="/datasets/new">${t('catalog.new_da
 <form method="get" action="/datasets" class="filters" role="search">
   <label for="q">${t('catalog.search')}<input type="search" id="q" name="q" value="${state.q ?? ''}" maxlength="200"></label>
   ${active.map((f) => html`<input type="hidden" name="${f}" value="${state[f] ?? ''}">`)}
+  ${state.series ? html`<input type="hidden" name="series" value="${state.series}">` : ''}
   <label for="sort">${t('cities.sort')}
     <select id="sort" name="sort">
       ${(['relevance', '-modified', 'modified', 'name'] as const).map((s) => html`<option value="${s}"${s === (state.sort ?? (state.q ? 'relevance' : '-modified')) ? html` selected` : ''}>${t(`catalog.sorts.${s}`)}</option>`)}
@@ -100,11 +101,15 @@ ${canCreate ? html`<p><a class="button" href="/datasets/new">${t('catalog.new_da
   <button type="submit">${t('catalog.search_button')}</button>
 </form>
 ${
-  active.length
+  active.length || state.series
     ? html`<p class="active-filters">${t('catalog.active_filters')}: ${active.map(
         (f) =>
           html`<a class="badge" href="${query({ [f]: undefined })}">${label(f, state[f]!)} ✕<span class="visually-hidden"> ${t('catalog.remove_filter')}</span></a>`,
-      )}</p>`
+      )}${
+        state.series
+          ? html` <a class="badge" href="${query({ series: undefined })}">${t('catalog.series_filter', { series: state.series })} ✕<span class="visually-hidden"> ${t('catalog.remove_filter')}</span></a>`
+          : ''
+      }</p>`
     : ''
 }
 <div class="with-sidebar">
@@ -119,7 +124,11 @@ ${
   </nav>
   </details>
   <div>
-    <p role="status">${t('catalog.found', { count: result.total })}</p>
+    <p role="status">${t('catalog.found', { count: result.datasets ?? result.total })}${
+      result.datasets !== undefined && result.datasets > result.total
+        ? html` ${t('catalog.series_folded', { count: result.total })}`
+        : ''
+    }</p>
     ${
       result.items.length === 0
         ? html`<p>${t('catalog.none')}</p>`
@@ -129,6 +138,11 @@ ${
         <h2><a href="/datasets/${d.name}">${localTitle(d, ctx.locale)}</a></h2>
         <p class="hint">${cities.get(d.city_slug) ? localName(cities.get(d.city_slug)!, ctx.locale) : d.city_slug} · ${t('catalog.modified')}: ${formatDateTime(ctx.locale, d.modified_at)}</p>
         <p>${badges(ctx, d)} ${(formats.get(d.id) ?? []).map((f) => html`<span class="badge">${f}</span> `)}</p>
+        ${
+          result.series?.has(d.id)
+            ? html`<p class="series-note">${t('catalog.series_of', { count: result.series.get(d.id)!.size })} <a href="${query({ series: result.series.get(d.id)!.key })}">${t('catalog.series_all')}</a></p>`
+            : ''
+        }
         <p>${localDescription(d, ctx.locale).slice(0, 240)}${localDescription(d, ctx.locale).length > 240 ? '…' : ''}</p>
       </li>`,
       )}
@@ -144,6 +158,7 @@ ${
         format: state.format,
         license: state.license,
         keyword: state.keyword,
+        series: state.series,
         sort: state.sort,
       },
       { total: result.total, limit: state.limit, offset: state.offset },
