@@ -136,7 +136,12 @@ ${
       ${result.items.map(
         (d) => html`<li>
         <h2><a href="/datasets/${d.name}">${localTitle(d, ctx.locale)}</a></h2>
-        <p class="hint">${cities.get(d.city_slug) ? localName(cities.get(d.city_slug)!, ctx.locale) : d.city_slug} · ${t('catalog.modified')}: ${formatDateTime(ctx.locale, d.modified_at)}</p>
+        <p class="hint">${cities.get(d.city_slug) ? localName(cities.get(d.city_slug)!, ctx.locale) : d.city_slug} · ${
+          // The date the overdue mark is measured from: the data's, not the description's.
+          d.data_updated_at || d.published_at
+            ? html`${t('catalog.data_updated')}: ${formatDateTime(ctx.locale, (d.data_updated_at ?? d.published_at)!)}`
+            : html`${t('catalog.modified')}: ${formatDateTime(ctx.locale, d.modified_at)}`
+        }</p>
         <p>${badges(ctx, d)} ${(formats.get(d.id) ?? []).map((f) => html`<span class="badge">${f}</span> `)}</p>
         ${
           result.series?.has(d.id)
