@@ -8,11 +8,18 @@ const SLOWEST = 30_000;
 
 if (box && url) {
   let delay = QUICK;
+  // Once the page is being left (a reload, a link followed), its own reload would only race that navigation.
+  let leaving = false;
+  window.addEventListener('beforeunload', () => {
+    leaving = true;
+  });
   const poll = async () => {
+    if (leaving) return;
     try {
       const response = await fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
       if (response.ok) {
         const body = (await response.json()) as { pending?: boolean; html?: string };
+        if (leaving) return;
         if (!body.pending) {
           window.location.reload();
           return;

@@ -209,7 +209,8 @@ export class TypeTracker {
         return true;
       }
       case 'boolean':
-        if (raw.length > 12 || readBoolean(raw) === undefined) return false;
+        // The longest boolean word ("хибність") has 8 letters: longer text needs no reading unless padded.
+        if ((raw.length > 8 && raw.trim().length > 8) || readBoolean(raw) === undefined) return false;
         this.booleans++;
         return true;
       case 'date':
