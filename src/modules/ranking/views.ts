@@ -1,6 +1,7 @@
 // The public pages of the transparency ranking: the table with its map, a city's profile, the
 // comparison, an indicator, the best-practices library, a city's recommendations report and
 // the methodology of each year.
+import { brandHeading, type CityBrand } from '../cities/brand-view.ts';
 import { html, jsonForHtml, type SafeHtml } from '../../platform/html/html.ts';
 import { csrfField, type PageContext } from '../../platform/html/layout.ts';
 import { selectField, textAreaField, type FieldValues } from '../../platform/html/fields.ts';
@@ -329,6 +330,8 @@ export function cityPage(
     appealValues?: FieldValues;
     appealErrors?: Errors;
     notice?: string;
+    /** The city's logo and accent colour, when the page shows them. */
+    brand?: CityBrand | null;
   },
 ): SafeHtml {
   const { t } = ctx;
@@ -339,7 +342,7 @@ export function cityPage(
   return html`
 <p><a href="${base}">← ${campaignTitle(ctx, campaign)}</a></p>
 ${options.notice ? html`<p class="notice success" role="status">${options.notice}</p>` : ''}
-<h1>${name}: ${t('ranking.transparency')}</h1>
+${options.brand ? brandHeading(ctx, options.brand, `${name}: ${t('ranking.transparency')}`) : html`<h1>${name}: ${t('ranking.transparency')}</h1>`}
 ${campaignStatus(ctx, board)}
 <div class="cards ranking-summary">
   <div class="card"><h2>${t('ranking.total')}</h2><p class="stat">${score(ctx, row.total)}</p><p>${t('ranking.of_100')}</p></div>
@@ -443,6 +446,10 @@ function appealForm(ctx: PageContext, board: Board, row: BoardRow, values: Field
 
 // ---- Compare, indicator, practices, recommendations, methodology ----
 
+/** A cell's tint by the share of points it got (full, partial, none); the numbers stay in the cell. */
+const levelClass = (share: number | null) =>
+  share === null ? '' : share >= 0.8 ? 'level-high' : share >= 0.5 ? 'level-mid' : 'level-low';
+
 export function comparePage(
   ctx: PageContext,
   board: Board,
@@ -471,12 +478,12 @@ ${
 <tbody>
 <tr><th scope="row">${t('ranking.total')}</th>${chosen.map((r) => html`<td class="number"><strong>${score(ctx, r.total)}</strong></td>`)}</tr>
 <tr><th scope="row">${t('ranking.place')}</th>${chosen.map((r) => html`<td class="number">${r.place ?? '—'}</td>`)}</tr>
-<tr><th scope="row">${t('ranking.status')}</th>${chosen.map((r) => html`<td class="number">${bandLabel(ctx, r.band)}</td>`)}</tr>
+<tr><th scope="row">${t('ranking.status')}</th>${chosen.map((r) => html`<td class="number">${bandBadge(ctx, r.band)}</td>`)}</tr>
 ${board.methodology.areas.map(
   (area) =>
     html`<tr><th scope="row">${local(ctx, area.name)}</th>${chosen.map((r) => {
       const a = r.areas.find((x) => x.area === area.code);
-      return html`<td class="number">${score(ctx, a?.score)} / ${score(ctx, a?.max)}</td>`;
+      return html`<td class="number ${levelClass(a?.percent === undefined || a?.percent === null ? null : a.percent / 100)}">${score(ctx, a?.score)} / ${score(ctx, a?.max)}</td>`;
     })}</tr>`,
 )}
 </tbody></table></div>
@@ -487,7 +494,7 @@ ${board.methodology.areas.map(
           html`<tr><th scope="row"><a href="${base}/indicators/${i.code}">${i.code}</a> ${local(ctx, i.question)}</th>${chosen.map(
             (r) => {
               const s = scores.get(r.cityId)?.get(i.code);
-              return html`<td class="number">${!s ? '—' : s.not_applicable ? t('ranking.na_short') : score(ctx, (s.value ?? 0) * i.points)}</td>`;
+              return html`<td class="number ${levelClass(!s || s.not_applicable ? null : (s.value ?? 0))}">${!s ? '—' : s.not_applicable ? t('ranking.na_short') : html`${score(ctx, (s.value ?? 0) * i.points)} / ${score(ctx, i.points)}`}</td>`;
             },
           )}</tr>`,
       )}</tbody></table></div>`
