@@ -9,11 +9,9 @@ import { allow, signedIn } from '../../platform/http/guards.ts';
 import { uploadRateLimit } from '../../platform/http/rate-limits.ts';
 import { slugParam } from '../../platform/http/schemas.ts';
 import { BrandError, checkPng, MAX_LOGO_BYTES, parseAccent, sanitizeSvg } from './brand.ts';
-import { brandFormPage } from './brand-view.ts';
+import { brandFormPage, brandStyles, cityBrandOf } from './brand-view.ts';
 import { canBrandCity } from './policy.ts';
 import { getCity, localName, setCityBrand, type City } from './service.ts';
-
-export { brandStyles, cityBrandOf } from './brand-view.ts';
 
 /** What the logo's own response may do if opened directly: draw, with inline styles, and nothing else. */
 const LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'";
@@ -42,6 +40,7 @@ export async function brandRoutes(app: FastifyInstance): Promise<void> {
       {
         title: request.t('cities.brand.title', { city: localName(city, request.locale) }),
         nav: 'cities',
+        styles: brandStyles(cityBrandOf(city)),
         body: brandFormPage(request.pageContext(), city, { accent }, errors, notice),
       },
       status,

@@ -69,14 +69,14 @@ ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 <p>${t('cities.brand.intro')}</p>
 <form method="post" action="/cities/${city.slug}/brand" enctype="multipart/form-data">
   ${csrfField(ctx)}
-  <label for="accent">${t('cities.brand.accent')}</label>
+  <div><label for="accent">${t('cities.brand.accent')}</label>
   <p class="hint">${t('cities.brand.accent_hint', { min: MIN_CONTRAST })}</p>
   <input type="text" id="accent" name="accent" value="${values.accent}" placeholder="#0b4f8a" maxlength="7" autocomplete="off"${describedBy(errors, 'accent')}>
-  ${fieldError(errors, 'accent')}
-  <label for="file">${t('cities.brand.logo')}</label>
+  ${fieldError(errors, 'accent')}</div>
+  <div><label for="file">${t('cities.brand.logo')}</label>
   <p class="hint">${t('cities.brand.logo_hint', { kb: MAX_LOGO_BYTES / 1024 })}</p>
   <input type="file" id="file" name="file" accept="image/png,image/svg+xml,.png,.svg"${describedBy(errors, 'file')}>
-  ${fieldError(errors, 'file')}
+  ${fieldError(errors, 'file')}</div>
   ${brand.logo ? html`<p><label><input type="checkbox" name="remove_logo" value="1"> ${t('cities.brand.remove_logo')}</label></p>` : ''}
   <p><button type="submit" class="button">${t('cities.brand.save')}</button></p>
 </form>`;

@@ -204,6 +204,12 @@ for (const engine of ENGINES) {
       assert.match(served.headers['cache-control'] as string, /immutable/);
       assert.doesNotMatch(served.body, /onload|onclick|script/i);
       assert.match(served.body, /<rect width="1" height="1">/);
+      const ranking = await app.inject('/ranking/campaigns/2/cities/lviv');
+      assert.match(
+        ranking.body,
+        /<header class="city-brand[^"]*">\s*<img class="city-brand-logo" src="\/cities\/lviv\/logo\?v=/,
+      );
+      assert.match(ranking.body, /href="\/cities\/lviv\/brand\.css\?v=0b4f8a"/, 'the ranking profile has the colour');
       const css = await app.inject('/cities/lviv/brand.css');
       assert.equal(css.headers['content-type'], 'text/css; charset=utf-8');
       assert.match(css.body, /--city-accent: #0b4f8a;/);

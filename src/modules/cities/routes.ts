@@ -36,7 +36,8 @@ import {
 } from './service.ts';
 import { adminCityListPage, cityFormPage, cityListPage, cityMapPage, cityProfilePage } from './views.ts';
 import { canBrandCity, canManageCities } from './policy.ts';
-import { brandRoutes, brandStyles, cityBrandOf } from './brand-routes.ts';
+import { brandRoutes } from './brand-routes.ts';
+import { brandStyles, cityBrandOf } from './brand-view.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const HTML_TYPE = 'text/html; charset=utf-8';

@@ -43,7 +43,7 @@ import {
   type ChartState,
   type PreviewState,
 } from './views.ts';
-import { chartSvg } from './chart.ts';
+import { chartSvg, chartTitle, defaultChartGroup } from './chart.ts';
 import { checkSelect, SqlRefused } from './sql-guard.ts';
 import { SandboxError, SqlSandbox } from './sql-sandbox.ts';
 import { writeXlsx } from './xlsx.ts';
@@ -290,7 +290,9 @@ async function routes(app: FastifyInstance) {
           };
         }
       }
-      let chart: ChartState | null = null;
+      let chart: ChartState | { defaultGroup: string | null } | null = null;
+      if (resource.datastore_table && !query['chart.group'] && resource.datastore_fields)
+        chart = { defaultGroup: await defaultChartGroup(db, resource.datastore_table, resource.datastore_fields) };
       if (resource.datastore_table && query['chart.group']) {
         const state = {
           type: (CHART_TYPES as readonly string[]).includes(query['chart.type'] ?? '')
@@ -379,11 +381,12 @@ async function routes(app: FastifyInstance) {
       if (dataset.name !== request.params.name) throw new NotFoundError('resource');
       const { type, group, value, op } = request.query;
       const points = await aggregateDatastore(db, resource, { group, value, op });
-      const title = op === 'count' ? `${group}` : `${op}(${value}) / ${group}`;
+      const title = chartTitle(request.t, resource.datastore_fields ?? [], { group, value, op });
       return reply
         .type('image/svg+xml; charset=utf-8')
         .header('cache-control', 'public, max-age=60')
-        .send(chartSvg(type, points, title));
+        .header('vary', 'cookie')
+        .send(chartSvg(type, points, title, request.locale));
     },
   );
 

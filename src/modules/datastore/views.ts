@@ -1,5 +1,6 @@
 // Pages of the DataStore: the upload form and a resource's page (file, load status, validation
 // report, data dictionary, and the paginated, sortable, filterable preview).
+import { chartSize, chartTitle, fieldName } from './chart.ts';
 import { html, type SafeHtml } from '../../platform/html/html.ts';
 import { csrfField, pagination, type PageContext } from '../../platform/html/layout.ts';
 import {
@@ -94,9 +95,24 @@ export interface ChartState {
   error?: string;
 }
 
-function chartSection(ctx: PageContext, base: string, resource: DatastoreResource, chart: ChartState | null): SafeHtml {
+function chartSection(
+  ctx: PageContext,
+  base: string,
+  resource: DatastoreResource,
+  form: ChartState | { defaultGroup: string | null } | null,
+): SafeHtml {
   const { t } = ctx;
   const fields = resource.datastore_fields ?? [];
+  // Before a chart is drawn the builder offers the column worth grouping by (chart.ts), never `_id`.
+  const chart = form && 'points' in form ? form : null;
+  const group = chart?.group ?? (form && 'defaultGroup' in form ? (form.defaultGroup ?? undefined) : undefined);
+  const title = chart ? chartTitle(t, fields, chart) : '';
+  const size = chart
+    ? chartSize(
+        chart.type,
+        chart.points.map((p) => p.label),
+      )
+    : null;
   const numeric = fields.filter((f) => f.type === 'integer' || f.type === 'number');
   const option = (value: string, label: string, current: string | undefined) =>
     html`<option value="${value}"${value === current ? html` selected` : ''}>${label}</option>`;
@@ -113,7 +129,7 @@ function chartSection(ctx: PageContext, base: string, resource: DatastoreResourc
   <label for="chart-type">${t('datastore.chart_type')}<select id="chart-type" name="chart.type">
     ${(['bar', 'line', 'pie'] as const).map((type) => option(type, t(`datastore.charts.${type}`), chart?.type))}</select></label>
   <label for="chart-group">${t('datastore.chart_group')}<select id="chart-group" name="chart.group">
-    ${fields.map((f) => option(f.id, f.label ?? f.id, chart?.group))}</select></label>
+    ${fields.map((f) => option(f.id, f.label ?? f.id, group))}</select></label>
   <label for="chart-op">${t('datastore.chart_op')}<select id="chart-op" name="chart.op">
     ${(['count', 'sum', 'avg'] as const).map((op) => option(op, t(`datastore.ops.${op}`), chart?.op))}</select></label>
   <label for="chart-value">${t('datastore.chart_value')}<select id="chart-value" name="chart.value"><option value="">—</option>
@@ -124,9 +140,9 @@ ${chart?.error ? html`<p class="notice error" role="alert">${chart.error}</p>` :
 ${
   chart && !chart.error
     ? html`<figure class="chart">
-  <img src="${base}/chart.svg?${imageQuery}" alt="${t('datastore.chart_alt', { group: chart.group })}" width="900" height="420">
+  <img src="${base}/chart.svg?${imageQuery}" alt="${t('datastore.chart_alt', { group: title })}" width="${size!.width}" height="${size!.height}">
   <figcaption><details><summary>${t('datastore.chart_data')}</summary>
-    <table><thead><tr><th scope="col">${chart.group}</th><th scope="col" class="number">${t(`datastore.ops.${chart.op}`)}${chart.value ? ` (${chart.value})` : ''}</th></tr></thead>
+    <table><thead><tr><th scope="col">${fieldName(fields, chart.group)}</th><th scope="col" class="number">${t(`datastore.ops.${chart.op}`)}${chart.value ? ` (${fieldName(fields, chart.value)})` : ''}</th></tr></thead>
     <tbody>${chart.points.map((p) => html`<tr><td>${p.label}</td><td class="number">${formatNumber(ctx.locale, Math.round(p.value * 100) / 100)}</td></tr>`)}</tbody></table>
   </details></figcaption>
 </figure>`
@@ -357,7 +373,7 @@ export function resourcePage(
   preview: { result: DatastoreResult; state: PreviewState } | null,
   canEdit: boolean,
   form?: { values: FieldValues; errors: FieldErrors },
-  chart: ChartState | null = null,
+  chart: ChartState | { defaultGroup: string | null } | null = null,
 ): SafeHtml {
   const { t } = ctx;
   const base = `/datasets/${dataset.name}/resources/${resource.id}`;

@@ -2,6 +2,7 @@
 // the average of all cities, and a city's total over the years. The numbers are also in tables
 // beside them, for screen readers and for copying.
 import * as echarts from 'echarts';
+import { formatNumber, type Locale } from '../../platform/i18n/locales.ts';
 
 const CITY = '#0b4f8a';
 const AVERAGE = '#b06f00';
@@ -18,10 +19,16 @@ function render(width: number, height: number, option: echarts.EChartsCoreOption
   return svg;
 }
 
+/** Numbers as the page writes them: 88,5 on Ukrainian pages, 88.5 on English ones. */
+const number = (locale: Locale) => (value: number) => formatNumber(locale, value);
+const valueOf = (locale: Locale) => (p: { value: unknown }) =>
+  typeof p.value === 'number' ? formatNumber(locale, p.value) : '';
+
 /** Horizontal bars: the city's percent per area beside the average, 0–100. */
 export function areasChartSvg(
   areas: { label: string; city: number | null; average: number | null }[],
   names: { city: string; average: string },
+  locale: Locale = 'uk',
 ): string {
   const labels = areas.map((a) => a.label).reverse();
   const values = (key: 'city' | 'average') =>
@@ -29,7 +36,7 @@ export function areasChartSvg(
   return render(900, 120 + areas.length * 34, {
     legend: { top: 5, data: [names.city, names.average] },
     grid: { left: 330, right: 40, top: 40, bottom: 30 },
-    xAxis: { type: 'value', min: 0, max: 100 },
+    xAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: number(locale) } },
     yAxis: { type: 'category', data: labels, axisLabel: { width: 310, overflow: 'truncate' } },
     series: [
       {
@@ -37,7 +44,7 @@ export function areasChartSvg(
         type: 'bar',
         data: values('city'),
         itemStyle: { color: CITY },
-        label: { show: true, position: 'right', fontSize: 10 },
+        label: { show: true, position: 'right', fontSize: 10, formatter: valueOf(locale) },
       },
       { name: names.average, type: 'bar', data: values('average'), itemStyle: { color: AVERAGE } },
     ],
@@ -45,18 +52,22 @@ export function areasChartSvg(
 }
 
 /** A line of the city's total (0–100) per campaign year. */
-export function dynamicsChartSvg(points: { year: number; total: number | null }[], title: string): string {
+export function dynamicsChartSvg(
+  points: { year: number; total: number | null }[],
+  title: string,
+  locale: Locale = 'uk',
+): string {
   return render(900, 320, {
     title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
     grid: { left: 60, right: 30, top: 50, bottom: 40 },
     xAxis: { type: 'category', data: points.map((p) => String(p.year)) },
-    yAxis: { type: 'value', min: 0, max: 100 },
+    yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: number(locale) } },
     series: [
       {
         type: 'line',
         data: points.map((p) => (p.total === null ? null : Math.round(p.total * 10) / 10)),
         itemStyle: { color: CITY },
-        label: { show: true },
+        label: { show: true, formatter: valueOf(locale) },
       },
     ],
   });

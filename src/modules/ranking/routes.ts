@@ -2,6 +2,7 @@
 // comparison, indicator pages, the best-practices library, recommendations reports, the
 // methodology of each year, appeals (filed by anyone signed in during the window), the open
 // exports (CSV, XLSX, JSON) and /api/v1. Results are public from the provisional phase on.
+import { brandStyles, cityBrandById } from '../cities/brand-view.ts';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { neutraliseFormula } from '../../platform/csv.ts';
@@ -324,11 +325,15 @@ async function routes(app: FastifyInstance) {
     const years = await cityHistory(db, row.cityId);
     const appealsPublic =
       campaign.phase === 'published' || seesCity(await campaignRoles(db, request.user, campaign.id), row.city);
+    // The city's own logo and colour (set by its editors) head its ranking profile too.
+    const brand = await cityBrandById(db, row.cityId);
     return reply.page(
       {
         title: `${localName(row.city, request.locale)}: ${request.t('ranking.transparency')}`,
         nav: 'ranking',
+        styles: brandStyles(brand),
         body: cityPage(request.pageContext(), board, row, {
+          brand,
           scores: await indicatorScores(db, campaign.id, { cityId: row.cityId }),
           files: await evidenceFiles(db, campaign.id, row.cityId),
           appeals: appealsPublic ? await loadAppeals(db, campaign.id, row.cityId) : [],
@@ -436,6 +441,7 @@ async function routes(app: FastifyInstance) {
           average: board.areaMeans.get(area.code) ?? null,
         })),
         { city: localName(row.city, request.locale), average: request.t('ranking.average') },
+        request.locale,
       );
       return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'public, max-age=60').send(svg);
     },
@@ -459,7 +465,7 @@ async function routes(app: FastifyInstance) {
       return reply
         .type('image/svg+xml; charset=utf-8')
         .header('cache-control', 'public, max-age=60')
-        .send(dynamicsChartSvg(points, request.t('ranking.dynamics')));
+        .send(dynamicsChartSvg(points, request.t('ranking.dynamics'), request.locale));
     },
   );
 
