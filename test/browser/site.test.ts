@@ -427,12 +427,28 @@ describe('Hromada in Chromium', () => {
     await editor.waitForURL(projectUrl);
     await shift(10); // voting
     await resident.goto(`${site.baseUrl}/budgets/${cycleId}/ballot`);
+    // A card with its category, image and cost; the meter follows the ticks before anything is sent.
+    assert.equal(await resident.locator('.ballot-card img').getAttribute('alt'), 'Сквер біля школи зараз');
+    assert.equal(await resident.locator('#ballot-meter-text').textContent(), 'Обрано 0 з 2 проєктів');
     await resident.getByLabel(/Лавки в сквері/).check();
+    assert.equal(await resident.locator('#ballot-meter-text').textContent(), 'Обрано 1 з 2 проєктів');
+    assert.equal(await resident.locator('#ballot-meter').evaluate((p: HTMLProgressElement) => p.value), 1);
     await resident.getByLabel('Рік народження').fill('1990');
     await resident.getByLabel('Я мешкаю в цьому місті').check();
+    assert.equal(describeViolations(await axeViolations(resident)), '');
+    // Casting goes through the review page; Back to edit keeps the choice.
+    await resident.getByRole('button', { name: 'Переглянути й подати' }).click();
+    await resident.waitForURL(/\/ballot\/review$/);
+    assert.match((await resident.locator('.ballot-choices').textContent()) ?? '', /Лавки в сквері[\s\S]*180\s000 грн/);
+    assert.equal(describeViolations(await axeViolations(resident)), '');
+    await resident.screenshot({ path: `${SCREENSHOT_DIR}/budget-ballot-review.png`, fullPage: true });
+    await resident.getByRole('link', { name: 'Повернутися до вибору' }).click();
+    assert.equal(await resident.getByLabel(/Лавки в сквері/).isChecked(), true);
+    await resident.getByRole('button', { name: 'Переглянути й подати' }).click();
     await resident.getByRole('button', { name: 'Подати бюлетень' }).click();
     await resident.waitForURL(/done=confirmed/);
     await resident.waitForSelector('#confirmed');
+    assert.equal(await resident.locator('main .notice').count(), 1, 'one confirmation');
     assert.equal(describeViolations(await axeViolations(resident)), '');
     await resident.screenshot({ path: `${SCREENSHOT_DIR}/budget-ballot.png`, fullPage: true });
     await shift(20); // results

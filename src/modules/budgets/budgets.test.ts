@@ -758,6 +758,10 @@ for (const engine of ENGINES) {
       const districts = await send([first!.id, other], { review: 'on' });
       assert.equal(districts.statusCode, 422);
       assert.match(districts.body, /ви обрали проєкти в районах Сихівський, Галицький/);
+      assert.match(
+        districts.body,
+        /<p id="ballot-meter-text" aria-live="polite">Обрані проєкти в різних районах\.<\/p>/,
+      );
       const unknown = await send([first!.id, 2_000_000_000_000], { review: 'on' });
       assert.equal(unknown.statusCode, 422);
       assert.match(unknown.body, /«#2000000000000» обрати не можна/);

@@ -56,4 +56,16 @@ test('approval: the number chosen against the most allowed', () => {
   });
   const over = meterState(rule, pick(3), amounts);
   assert.deepEqual([over.key, over.value, over.over], ['meter_too_many', 2, true]);
+  assert.equal(
+    meterState(
+      rule,
+      [
+        { cost: 1, district: 1 },
+        { cost: 1, district: 2 },
+      ],
+      amounts,
+    ).key,
+    'meter_two_districts',
+    'one district under approval too',
+  );
 });

@@ -22,6 +22,8 @@ export function meterState(
   chosen: readonly MeterChoice[],
   districtAmounts: ReadonlyMap<number, number>,
 ): MeterState {
+  const districts = new Set(chosen.map((c) => c.district));
+  if (districts.size > 1) return { value: 0, max: 1, key: 'meter_two_districts', params: {}, over: true };
   if (rule.kind === 'approval') {
     const count = chosen.length;
     const over = count > rule.maxChoices;
@@ -33,8 +35,6 @@ export function meterState(
       over,
     };
   }
-  const districts = new Set(chosen.map((c) => c.district));
-  if (districts.size > 1) return { value: 0, max: 1, key: 'meter_two_districts', params: {}, over: true };
   if (districts.size === 0) return { value: 0, max: 1, key: 'meter_empty', params: {}, over: false };
   const district = chosen[0]!.district;
   const amount = districtAmounts.get(district) ?? 0;

@@ -432,23 +432,20 @@ ${errors ? html`<div class="notice error" role="alert">${Object.values(errors).m
 </form>`;
 }
 
-/** The chosen projects with their district, category and cost, and the total. */
-function choicesTable(ctx: PageContext, cycle: Cycle, chosen: Project[]): SafeHtml {
+/** The chosen projects with their district, category and cost, and the total: a list that fits a phone. */
+function choicesList(ctx: PageContext, cycle: Cycle, chosen: Project[]): SafeHtml {
   const { t } = ctx;
   const name = (list: { id: number; name: string }[], id: number) => list.find((x) => x.id === id)?.name ?? '—';
-  return html`<div class="table-wrap"><table><thead><tr><th scope="col">${t('budgets.project')}</th><th scope="col">${t('budgets.district')}</th>
-<th scope="col">${t('budgets.category')}</th><th scope="col" class="number">${t('budgets.cost')}</th></tr></thead>
-<tbody>${chosen.map(
-    (
-      p,
-    ) => html`<tr><td><a href="/budgets/${cycle.id}/projects/${p.id}">${p.title}</a></td><td>${name(cycle.districts, p.district_id)}</td>
-  <td>${name(cycle.categories, p.category_id)}</td><td class="number">${money(ctx, votedCost(p), cycle.currency)}</td></tr>`,
-  )}</tbody>
-<tfoot><tr><th scope="row" colspan="3">${t('budgets.total')}</th><td class="number"><strong>${money(
+  return html`<ul class="ballot-choices">${chosen.map(
+    (p) => html`<li><span><a href="/budgets/${cycle.id}/projects/${p.id}">${p.title}</a>
+  <span class="hint">${name(cycle.districts, p.district_id)} · ${name(cycle.categories, p.category_id)}</span></span>
+  <strong>${money(ctx, votedCost(p), cycle.currency)}</strong></li>`,
+  )}
+<li class="ballot-total"><span>${t('budgets.total')}</span><strong>${money(
     ctx,
     chosen.reduce((sum, p) => sum + votedCost(p), 0),
     cycle.currency,
-  )}</strong></td></tr></tfoot></table></div>`;
+  )}</strong></li></ul>`;
 }
 
 /** The step before casting: the saved choices, the total, the warning, and Cast or Back to edit. */
@@ -460,12 +457,12 @@ export function ballotReviewPage(ctx: PageContext, cycle: Cycle, projects: Proje
 <h1>${t('budgets.ballot.review_title')}</h1>
 <p class="lead">${t('budgets.ballot.review_intro')}</p>
 <h2>${t('budgets.ballot.your_choices')}</h2>
-${choicesTable(ctx, cycle, chosen)}
+${choicesList(ctx, cycle, chosen)}
 <p>${t('budgets.ballot.declared', {
     year: String(ballot.declared_birth_year ?? '—'),
     resident: ballot.declared_resident ? t('budgets.ballot.declared_resident') : '',
   })}</p>
-<p class="notice" id="irreversible">${t('budgets.ballot.irreversible')}</p>
+<p class="notice warning" id="irreversible">${t('budgets.ballot.irreversible')}</p>
 <form method="post" action="/budgets/${cycle.id}/ballot" class="actions">
   ${csrfField(ctx)}
   ${chosen.map((p) => html`<input type="hidden" name="projects" value="${p.id}">`)}
@@ -484,7 +481,7 @@ function castPage(ctx: PageContext, cycle: Cycle, projects: Project[], ballot: B
 <h1>${t('budgets.ballot.title')}</h1>
 <p class="notice success" role="status" id="confirmed">${t('budgets.ballot.is_confirmed', { when: formatDateTime(ctx.locale, ballot.confirmed_at!) })}</p>
 <h2>${t('budgets.ballot.your_choices')}</h2>
-${choicesTable(
+${choicesList(
   ctx,
   cycle,
   projects.filter((p) => ballot.choices.includes(p.id)),
