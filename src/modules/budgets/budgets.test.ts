@@ -835,6 +835,56 @@ for (const engine of ENGINES) {
       assert.doesNotMatch(done.body, /name="projects"/, 'nothing left to tick');
       assert.equal((await voter.get(`${url}/review`)).headers.location, url, 'no review of a cast ballot');
       assert.equal((await send([first!.id], { save: '1' })).statusCode, 409);
+
+      // Under the knapsack rule the meter weighs the cost against the district's money (Kyiv, moved to voting).
+      const kyiv = await getCycle(
+        app.db,
+        (await app.db.one<{ id: number }>(`SELECT id FROM budget_cycles WHERE slug = 'hromadskyi-proekt'`))!.id,
+      );
+      const phases = ['information', 'proposals', 'review', 'voting', 'ballot_review', 'results', 'implementation'];
+      const shift = (days: number) =>
+        app.db.query(
+          `UPDATE budget_cycles SET ${phases.map((p) => `${p}_at = ${p}_at + $2 * interval '1 day'`).join(', ')} WHERE id = $1`,
+          [kyiv.id, days],
+        );
+      const back = Math.ceil((Date.now() - kyiv.starts.voting.getTime()) / 86_400_000) - 1;
+      await shift(back);
+      try {
+        const kyivUrl = `/budgets/${kyiv.id}/ballot`;
+        const fresh = await voter.get(kyivUrl);
+        assert.match(fresh.body, /<progress id="ballot-meter" max="1" value="0"/);
+        assert.match(fresh.body, /Ще нічого не обрано\./);
+        assert.match(
+          fresh.body,
+          /&quot;meter_cost&quot;:&quot;Обрано на {spent} грн з {amount} грн \({district}\)&quot;/,
+        );
+        const obolon = kyiv.districts.find((d) => d.name === 'Оболонський')!;
+        const pick = (await app.db.one<{ id: number; cost: number }>(
+          `SELECT id, coalesce(adjusted_cost, cost)::float8 AS cost FROM budget_projects
+           WHERE cycle_id = $1 AND district_id = $2 AND review_state = 'feasible' ORDER BY id LIMIT 1`,
+          [kyiv.id, obolon.id],
+        ))!;
+        await voter.get(kyivUrl);
+        const body = new URLSearchParams({ _csrf: voter.csrfToken(), birth_year: '1990', resident: 'on', save: '1' });
+        body.append('projects', String(pick.id));
+        const saved = await app.inject({
+          method: 'POST',
+          url: kyivUrl,
+          payload: body.toString(),
+          remoteAddress: voter.remoteAddress,
+          headers: { cookie: voter.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+        });
+        assert.equal(saved.statusCode, 303, saved.body);
+        const draft = await voter.get(kyivUrl);
+        const format = (n: number) => new Intl.NumberFormat('uk').format(n);
+        assert.match(draft.body, new RegExp(`<progress id="ballot-meter" max="2000000" value="${pick.cost}"`));
+        assert.ok(
+          draft.body.includes(`Обрано на ${format(pick.cost)} грн з ${format(2_000_000)} грн (Оболонський)`),
+          'the meter after Save, without JavaScript',
+        );
+      } finally {
+        await shift(-back);
+      }
     });
   });
 }
