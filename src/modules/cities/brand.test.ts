@@ -210,6 +210,14 @@ for (const engine of ENGINES) {
         /<header class="city-brand[^"]*">\s*<img class="city-brand-logo" src="\/cities\/lviv\/logo\?v=/,
       );
       assert.match(ranking.body, /href="\/cities\/lviv\/brand\.css\?v=0b4f8a"/, 'the ranking profile has the colour');
+      const petitions = await app.inject('/petitions?city=lviv');
+      assert.match(petitions.body, /<img class="city-brand-logo"[^>]*alt="Герб: Львів"/, 'one city’s petitions');
+      assert.match(petitions.body, /<h1>Електронні петиції: Львів<\/h1>/);
+      assert.doesNotMatch(
+        (await app.inject('/petitions')).body,
+        /city-brand/,
+        'all cities’ petitions: the platform’s look',
+      );
       const css = await app.inject('/cities/lviv/brand.css');
       assert.equal(css.headers['content-type'], 'text/css; charset=utf-8');
       assert.match(css.body, /--city-accent: #0b4f8a;/);

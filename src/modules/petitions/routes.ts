@@ -1,6 +1,7 @@
 // e-Petitions: public pages, the author's drafts, moderation, signing, the rules form, the
 // Atom feed, the anonymised open-data export and /api/v1. Permissions are decided in service.ts
 // (canModerate, canSee and the assert* checks every change goes through).
+import { brandStyles, cityBrandOf } from '../cities/brand-view.ts';
 import fp from 'fastify-plugin';
 import { csvCell } from '../../platform/csv.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -279,9 +280,12 @@ async function routes(app: FastifyInstance) {
     const query = parseQuery(request.query, 20, offset);
     const city = await cityFromSlug(request.query.city);
     const result = await listPetitions(db, { ...query, cityId: city?.id });
+    // One city's petitions carry its logo and colour, as its own portal would.
+    const brand = city ? cityBrandOf(city) : null;
     return reply.page({
       title: request.t('petitions.title'),
       nav: 'petitions',
+      styles: brandStyles(brand),
       alternates: [{ href: '/petitions/feed.atom', type: 'application/atom+xml', title: request.t('petitions.feed') }],
       body: listPage(
         request.pageContext(),
@@ -290,6 +294,7 @@ async function routes(app: FastifyInstance) {
         await allCities(request),
         clock.now(),
         city ? await cityPetitionStats(db, city.id) : null,
+        brand,
       ),
     });
   });

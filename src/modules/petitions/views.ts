@@ -1,4 +1,5 @@
 // Pages of the e-petitions module.
+import { brandHeading, type CityBrand } from '../cities/brand-view.ts';
 import { html, paragraphs, type SafeHtml } from '../../platform/html/html.ts';
 import { csrfField, fieldError, pagination, type PageContext } from '../../platform/html/layout.ts';
 import { selectField, textAreaField, textField, type FieldValues } from '../../platform/html/fields.ts';
@@ -59,6 +60,7 @@ export function listPage(
   cities: City[],
   now: Date,
   stats: PetitionStats | null,
+  brand: CityBrand | null = null,
 ): SafeHtml {
   const { t } = ctx;
   const values: FieldValues = {
@@ -69,7 +71,7 @@ export function listPage(
     sort: query.sort ?? 'signatures',
   };
   return html`
-<h1>${t('petitions.title')}</h1>
+${brand ? brandHeading(ctx, brand, `${t('petitions.title')}: ${localName(brand.names, ctx.locale)}`) : html`<h1>${t('petitions.title')}</h1>`}
 <p class="lead">${t('petitions.intro')}</p>
 <p class="actions"><a class="button" href="/petitions/new">${t('petitions.new')}</a>
   ${ctx.user ? html`<a href="/petitions/mine">${t('petitions.mine')}</a>` : ''}
