@@ -21,7 +21,7 @@ function render(width: number, height: number, option: echarts.EChartsCoreOption
 
 /** Numbers as the page writes them: 88,5 on Ukrainian pages, 88.5 on English ones. */
 const number = (locale: Locale) => (value: number) => formatNumber(locale, value);
-const valueOf = (locale: Locale) => (p: { value: unknown }) =>
+const labelOf = (locale: Locale) => (p: { value: unknown }) =>
   typeof p.value === 'number' ? formatNumber(locale, p.value) : '';
 
 /** Horizontal bars: the city's percent per area beside the average, 0–100. */
@@ -44,7 +44,7 @@ export function areasChartSvg(
         type: 'bar',
         data: values('city'),
         itemStyle: { color: CITY },
-        label: { show: true, position: 'right', fontSize: 10, formatter: valueOf(locale) },
+        label: { show: true, position: 'right', fontSize: 10, formatter: labelOf(locale) },
       },
       { name: names.average, type: 'bar', data: values('average'), itemStyle: { color: AVERAGE } },
     ],
@@ -67,7 +67,7 @@ export function dynamicsChartSvg(
         type: 'line',
         data: points.map((p) => (p.total === null ? null : Math.round(p.total * 10) / 10)),
         itemStyle: { color: CITY },
-        label: { show: true, formatter: valueOf(locale) },
+        label: { show: true, formatter: labelOf(locale) },
       },
     ],
   });

@@ -443,7 +443,12 @@ async function routes(app: FastifyInstance) {
         { city: localName(row.city, request.locale), average: request.t('ranking.average') },
         request.locale,
       );
-      return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'public, max-age=60').send(svg);
+      // Its numbers and labels are in the reader's language (cookie or Accept-Language): caches keep one per language.
+      return reply
+        .type('image/svg+xml; charset=utf-8')
+        .header('cache-control', 'public, max-age=60')
+        .header('vary', 'Cookie, Accept-Language')
+        .send(svg);
     },
   );
 
@@ -465,6 +470,7 @@ async function routes(app: FastifyInstance) {
       return reply
         .type('image/svg+xml; charset=utf-8')
         .header('cache-control', 'public, max-age=60')
+        .header('vary', 'Cookie, Accept-Language')
         .send(dynamicsChartSvg(points, request.t('ranking.dynamics'), request.locale));
     },
   );
