@@ -72,6 +72,27 @@ for (const engine of ENGINES) {
         [...places].sort((a, b) => a - b),
         'sorted by place',
       );
+      // Averages: regions from the highest mean down, population bands smallest first.
+      const averages = (title: string) => {
+        const table = board.body.slice(board.body.indexOf(title)).split('</table>')[0]!;
+        return [...table.matchAll(/<tr><td>([^<]*)<\/td><td class="number">([\d,]+)<\/td>/g)].map((m) => ({
+          name: m[1]!,
+          mean: Number(m[2]!.replace(',', '.')),
+        }));
+      };
+      const byOblast = averages('За областями');
+      assert.ok(byOblast.length > 5);
+      assert.deepEqual(
+        byOblast.map((r) => r.mean),
+        byOblast.map((r) => r.mean).sort((a, b) => b - a),
+      );
+      const bands = averages('За населенням').map((r) => Number(r.name.split(/[–+]/)[0]!.replace(/\D/g, '')));
+      assert.ok(bands.length > 2);
+      assert.deepEqual(
+        bands,
+        [...bands].sort((a, b) => a - b),
+        'bands in their own order',
+      );
       const filtered = await visitor.get('/ranking/campaigns/2?oblast=lvivska');
       assert.match(filtered.body, /Львів/);
       assert.doesNotMatch(filtered.body, />Київ<\/a><\/th>/);

@@ -217,6 +217,7 @@ ${board.rows.some((r) => !r.change.comparable && r.change.points !== null) ? htm
     bands
       .filter((b) => board.byPopulation.has(b))
       .map((b) => [populationLabel(ctx, b), board.byPopulation.get(b)!] as const),
+    'given',
   )}</div>
 </div>
 
@@ -257,9 +258,12 @@ function averagesTable(
   ctx: PageContext,
   label: string,
   rows: readonly (readonly [string, { mean: number; count: number }])[],
+  /** Regions read best from the highest mean down; population bands in their own order, smallest first. */
+  order: 'mean' | 'given' = 'mean',
 ): SafeHtml {
+  const sorted = order === 'mean' ? [...rows].sort((a, b) => b[1].mean - a[1].mean) : rows;
   return html`<div class="table-wrap"><table><thead><tr><th scope="col">${label}</th><th scope="col" class="number">${ctx.t('ranking.mean')}</th><th scope="col" class="number">${ctx.t('ranking.cities_count')}</th></tr></thead>
-  <tbody>${[...rows].sort((a, b) => b[1].mean - a[1].mean).map(([name, v]) => html`<tr><td>${name}</td><td class="number">${score(ctx, v.mean)}</td><td class="number">${v.count}</td></tr>`)}</tbody></table></div>`;
+  <tbody>${sorted.map(([name, v]) => html`<tr><td>${name}</td><td class="number">${score(ctx, v.mean)}</td><td class="number">${v.count}</td></tr>`)}</tbody></table></div>`;
 }
 
 export function populationLabel(ctx: PageContext, band: string): string {
@@ -658,14 +662,14 @@ export function homeRankingSection(ctx: PageContext, board: Board, top: number):
   const base = `/ranking/campaigns/${board.campaign.id}`;
   return html`<section class="home-section" id="home-ranking" aria-labelledby="home-ranking-title">
 <h2 id="home-ranking-title">${campaignTitle(ctx, board.campaign)}</h2>
-<div class="table-wrap"><table><caption>${t('home.ranking_leaders', { count: leaders.length })}</caption>
+<div class="table-wrap"><table class="responsive"><caption>${t('home.ranking_leaders', { count: leaders.length })}</caption>
 <thead><tr><th scope="col" class="number">${t('ranking.place')}</th><th scope="col">${t('ranking.city')}</th>
 <th scope="col" class="number">${t('ranking.total')}</th><th scope="col">${t('ranking.status')}</th></tr></thead>
 <tbody>${leaders.map(
     (
       r,
-    ) => html`<tr><td class="number">${r.place}</td><th scope="row"><a href="${base}/cities/${r.city.slug}">${localName(r.city, ctx.locale)}</a></th>
-<td class="number">${score(ctx, r.total)}</td><td>${bandBadge(ctx, r.band)}</td></tr>`,
+    ) => html`<tr><td class="number" data-label="${t('ranking.place')}">${r.place}</td><th scope="row"><a href="${base}/cities/${r.city.slug}">${localName(r.city, ctx.locale)}</a></th>
+<td class="number" data-label="${t('ranking.total')}">${score(ctx, r.total)}</td><td data-label="${t('ranking.status')}">${bandBadge(ctx, r.band)}</td></tr>`,
   )}</tbody></table></div>
 <p><a href="${base}">${t('home.full_ranking', { count: board.rows.length })}</a></p>
 </section>`;
