@@ -20,8 +20,30 @@ export type Translate = (key: string, params?: Params) => string;
 
 const LOCALES_DIR = path.resolve(import.meta.dirname, '../../../locales');
 
+function readCatalog(file: string): Messages {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Messages;
+}
+
+/**
+ * locales/{locale}.json, plus locales/<module>/{locale}.json for each module that keeps its texts
+ * beside the shared ones (open budget, procurement, ...): a module's top-level keys are its own, and
+ * a key defined twice is an error at start-up rather than a silent override.
+ */
 function load(locale: Locale): Messages {
-  return JSON.parse(fs.readFileSync(path.join(LOCALES_DIR, `${locale}.json`), 'utf8')) as Messages;
+  const messages = readCatalog(path.join(LOCALES_DIR, `${locale}.json`));
+  const moduleDirs = fs
+    .readdirSync(LOCALES_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  for (const dir of moduleDirs) {
+    const file = path.join(LOCALES_DIR, dir, `${locale}.json`);
+    for (const [key, value] of Object.entries(readCatalog(file))) {
+      if (key in messages) throw new Error(`${file}: the key "${key}" is already defined in another locale file`);
+      messages[key] = value;
+    }
+  }
+  return messages;
 }
 
 const catalogs: Record<Locale, Messages> = { uk: load('uk'), en: load('en'), bg: load('bg') };
