@@ -195,6 +195,17 @@ for (const engine of ENGINES) {
       assert.equal(expired.headers.location, '/login?next=%2Faccount');
     });
 
+    test('signing in from a long filtered URL comes back to it; an overlong one comes back to its path', async () => {
+      const anonymous = new Client(app);
+      const longView = `/account?view=${'x'.repeat(1500)}`;
+      const toLogin = await anonymous.get(longView);
+      assert.equal(toLogin.statusCode, 302);
+      assert.equal(toLogin.headers.location, `/login?next=${encodeURIComponent(longView)}`);
+      assert.equal((await anonymous.get(String(toLogin.headers.location))).statusCode, 200);
+      const overlong = await anonymous.get(`/account?view=${'x'.repeat(2500)}`);
+      assert.equal(overlong.headers.location, '/login?next=%2Faccount');
+    });
+
     test('a forgotten password is reset through the e-mailed link, which ends other sessions and every API token', async () => {
       const other = new Client(app);
       await other.login('citizen@hromada.demo', DEMO_PASSWORD);

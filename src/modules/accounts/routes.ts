@@ -2,7 +2,7 @@
 // with personal API tokens, and GET /api/v1/me.
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { allow, signedIn } from '../../platform/http/guards.ts';
+import { allow, MAX_RETURN_PATH, signedIn } from '../../platform/http/guards.ts';
 import { fieldMessages } from '../../platform/http/forms.ts';
 import { accountFormRateLimit, apiRateLimit, formRateLimit } from '../../platform/http/rate-limits.ts';
 import { ValidationError } from '../../platform/errors.ts';
@@ -105,7 +105,7 @@ async function routes(app: FastifyInstance) {
       schema: {
         querystring: {
           type: 'object',
-          properties: { next: { type: 'string', maxLength: 500 }, reset: { type: 'string' } },
+          properties: { next: { type: 'string', maxLength: MAX_RETURN_PATH }, reset: { type: 'string' } },
         },
       },
     },
