@@ -18,7 +18,7 @@ import { openFileStore, type FileStore } from './platform/files.ts';
 import { SharedCounter, sharedStore } from './platform/http/rate-limits.ts';
 import { DataVersions } from './platform/data-version.ts';
 import { isApiRequest, isCkanRequest, requestContext } from './platform/http/context.ts';
-import { strictFormParser } from './platform/http/input.ts';
+import { strictFormParser, strictJsonParser } from './platform/http/input.ts';
 import { staticAssets } from './platform/http/static.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
@@ -149,8 +149,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       reply.header('cross-origin-resource-policy', 'cross-origin');
   });
   await app.register(cookie, { secret: cookieSecret(config) });
-  // Form bodies that are not valid percent-encoded UTF-8 are refused as they are parsed.
+  // Form and JSON bodies that are not valid (percent-encoded) UTF-8 are refused as they are parsed.
   await app.register(formbody, { parser: strictFormParser });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(app));
   await app.register(csrf, {
     cookieKey: 'hromada_csrf',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies, signed: true },

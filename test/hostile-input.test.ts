@@ -725,6 +725,16 @@ describe(`hostile input on every route (${ENGINE})`, () => {
     assert.equal(notJson.json().error.__type, 'Bad request');
     assert.match(notJson.json().error.message, /^Bad request - JSON Error/);
 
+    // A JSON body whose bytes are not UTF-8 is refused, not stored with U+FFFD in place of the bytes.
+    const notUtf8 = await app.inject({
+      method: 'POST',
+      url: '/api/3/action/package_search',
+      headers: { 'content-type': 'application/json' },
+      payload: Buffer.from([0x7b, 0x22, 0x71, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+    });
+    assert.equal(notUtf8.statusCode, 409);
+    assert.deepEqual(notUtf8.json().error.body, ['Is not valid UTF-8.']);
+
     // A form body: the same, in the page's words.
     const form = await app.inject({
       method: 'POST',

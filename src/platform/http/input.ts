@@ -8,7 +8,7 @@
 //   (handlers expect one string);
 // - a number that is not finite: JSON's 1e999 is Infinity, and Ajv coerces "1e999" in a query or
 //   path to Infinity without applying the schema's minimum and maximum.
-import type { FastifyRequest } from 'fastify';
+import type { FastifyBodyParser, FastifyInstance, FastifyRequest } from 'fastify';
 import querystring from 'node:querystring';
 import { ValidationError, type FieldProblem } from '../errors.ts';
 
@@ -137,6 +137,26 @@ export async function refuseNonFiniteNumbers(request: FastifyRequest): Promise<v
     ...valueProblems(request.params, 'path'),
     ...valueProblems(request.body, 'body'),
   ]);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The JSON-body parser: Fastify's own (prototype-poisoning checks and all), after the bytes are
+ * checked to be UTF-8; decoding them loosely turned invalid bytes into U+FFFD and stored those.
+ */
+export function strictJsonParser(fastify: FastifyInstance): FastifyBodyParser<Buffer> {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  return (request, body, done) => {
+    let text: string;
+    try {
+      text = strictUtf8.decode(body);
+    } catch {
+      done(new ValidationError([{ field: 'body', message: 'validation.not_utf8', in: 'body' }], 400), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  };
 }
 
 /** The form-body parser: as @fastify/formbody's, but a body that is not valid UTF-8 is refused. */
