@@ -3,7 +3,7 @@
 // the methodology of each year.
 import { brandHeading, type CityBrand } from '../cities/brand-view.ts';
 import { html, jsonForHtml, type SafeHtml } from '../../platform/html/html.ts';
-import { csrfField, type PageContext } from '../../platform/html/layout.ts';
+import { csrfField, pagination, type PageContext } from '../../platform/html/layout.ts';
 import { selectField, textAreaField, type FieldValues } from '../../platform/html/fields.ts';
 import { formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
 import { collationKey } from '../../platform/i18n/collation.ts';
@@ -13,6 +13,13 @@ import { indicatorList } from './board.ts';
 import { statusBand } from './scoring.ts';
 import type { Campaign } from './campaigns.ts';
 import type { MethodologyDocument } from './methodology.ts';
+import {
+  PRACTICE_FACETS,
+  type FacetValue,
+  type PracticeFacetName,
+  type PracticeFilter,
+  type PracticePage,
+} from './practices.ts';
 
 type Errors = Record<string, string> | undefined;
 type Localized = { uk: string; en: string; bg: string };
@@ -548,34 +555,95 @@ ${
 }`;
 }
 
-export interface Practice {
-  campaign_id: number;
-  year: number;
-  city_slug: string;
-  city: Localized;
-  code: string;
-  question: Localized;
-  comment: string;
-  evidence_links: string[];
-}
+/** How many values of a practices facet show before the rest fold into "show more". */
+const PRACTICE_FACET_VALUES_SHOWN = 8;
 
-export function practicesPage(ctx: PageContext, q: string, practices: Practice[], total: number): SafeHtml {
+export function practicesPage(ctx: PageContext, filter: PracticeFilter, result: PracticePage): SafeHtml {
   const { t } = ctx;
+  const state = {
+    q: filter.q || undefined,
+    year: filter.year === undefined ? undefined : String(filter.year),
+    area: filter.area,
+    city: filter.city,
+    indicator: filter.indicator,
+  };
+  // A link to this page with some filters changed (and the first page of the new list).
+  const link = (changes: Partial<typeof state>) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries({ ...state, ...changes })) if (value) params.set(key, value);
+    const qs = params.toString();
+    return qs ? `/ranking/practices?${qs}` : '/ranking/practices';
+  };
+  const label = (facet: PracticeFacetName, value: FacetValue) =>
+    facet === 'indicator' ? `${value.value} ${local(ctx, value.name)}` : local(ctx, value.name);
+  const activeLabel = (facet: PracticeFacetName) => {
+    const value = state[facet]!;
+    const known = result.facets[facet].find((v) => v.value === value);
+    return known ? label(facet, known) : value;
+  };
+  // Facet links are nofollow: crawlers need not walk every combination of filters.
+  const facetGroup = (facet: PracticeFacetName) => {
+    const values = result.facets[facet];
+    if (values.length === 0) return '';
+    const item = (v: FacetValue) => {
+      const active = state[facet] === v.value;
+      return html`<li><a rel="nofollow" href="${link({ [facet]: active ? undefined : v.value })}"${active ? html` aria-current="true"` : ''}>${label(facet, v)}</a> (${formatNumber(ctx.locale, v.count)})</li>`;
+    };
+    const shown = values.slice(0, PRACTICE_FACET_VALUES_SHOWN);
+    const folded = values.slice(PRACTICE_FACET_VALUES_SHOWN);
+    const activeFolded = folded.filter((v) => state[facet] === v.value);
+    const title = t(`ranking.practices.facet_${facet}`);
+    return html`<h2>${title}</h2><ul>${[...shown, ...activeFolded].map(item)}</ul>${
+      folded.length > activeFolded.length
+        ? html`<details class="more-values"><summary>${t('ranking.practices.more_values', { count: folded.length - activeFolded.length })}<span class="visually-hidden">: ${title}</span></summary>
+<ul>${folded.filter((v) => state[facet] !== v.value).map(item)}</ul></details>`
+        : ''
+    }`;
+  };
+  const active = PRACTICE_FACETS.filter((f) => state[f]);
   return html`
 <p><a href="/ranking">← ${t('ranking.title')}</a></p>
 <h1>${t('ranking.practices.title')}</h1>
 <p class="lead">${t('ranking.practices.intro')}</p>
 <form method="get" action="/ranking/practices" class="filters" role="search">
-  <label for="practices-q">${t('ranking.practices.search')}</label><input type="search" id="practices-q" name="q" value="${q}">
+  <label for="practices-q">${t('ranking.practices.search')}</label><input type="search" id="practices-q" name="q" value="${filter.q ?? ''}" maxlength="200">
+  ${active.map((f) => html`<input type="hidden" name="${f}" value="${state[f] ?? ''}">`)}
   <button type="submit">${t('ranking.practices.find')}</button>
 </form>
-<p role="status">${t('ranking.practices.found', { count: total })}</p>
-<ul class="results practices">${practices.map(
-    (p) => html`<li>
+${
+  active.length
+    ? html`<p class="active-filters">${t('ranking.practices.active_filters')}: ${active.map(
+        (f) =>
+          html`<a class="badge" rel="nofollow" href="${link({ [f]: undefined })}">${activeLabel(f)} ✕<span class="visually-hidden"> ${t('ranking.practices.remove_filter')}</span></a>`,
+      )}</p>`
+    : ''
+}
+<div class="with-sidebar">
+  <details class="facet-panel" open>
+  <summary class="button">${t('ranking.practices.filters')}${active.length ? ` (${active.length})` : ''}</summary>
+  <nav class="facets" aria-label="${t('ranking.practices.filters')}">
+    ${PRACTICE_FACETS.map(facetGroup)}
+  </nav>
+  </details>
+  <div>
+    <p role="status">${t('ranking.practices.found', { count: result.total })}</p>
+    ${
+      result.items.length === 0
+        ? html`<div class="empty-state"><p>${t('ranking.practices.nothing_found')}</p>${
+            active.length || filter.q
+              ? html`<p><a href="/ranking/practices">${t('ranking.practices.show_all')}</a></p>`
+              : ''
+          }</div>`
+        : html`<ul class="results practices">${result.items.map(
+            (p) => html`<li>
   <h2><a href="/ranking/campaigns/${p.campaign_id}/cities/${p.city_slug}#indicator-${p.code}">${local(ctx, p.city)}, ${p.year}</a></h2>
-  <p><a href="/ranking/campaigns/${p.campaign_id}/indicators/${p.code}">${p.code}</a> ${local(ctx, p.question)}</p>
+  <p><a href="/ranking/campaigns/${p.campaign_id}/indicators/${p.code}">${p.code}</a> ${local(ctx, p.question)} <span class="hint">(${local(ctx, p.area)})</span></p>
   <p>${p.comment}</p>${evidenceList(ctx, p.evidence_links, [], p.campaign_id)}</li>`,
-  )}</ul>`;
+          )}</ul>`
+    }
+    ${pagination(ctx, '/ranking/practices', state, { total: result.total, limit: filter.limit, offset: filter.offset })}
+  </div>
+</div>`;
 }
 
 export function recommendationsPage(ctx: PageContext, board: Board, row: BoardRow, scores: IndicatorScore[]): SafeHtml {
