@@ -360,7 +360,7 @@ ${
   state.trends.length
     ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t('petitions.trend_source')}</th><th scope="col">${t('petitions.trend_hour')}</th><th scope="col" class="number">${t('petitions.trend_count')}</th></tr></thead>
 <tbody>${state.trends.map((tr) => html`<tr><td>${tr.kind === 'ip' ? t('petitions.ip_block') : t('petitions.email_domain')}: <code>${tr.value}</code></td><td>${formatDateTime(ctx.locale, tr.hour)}</td><td class="number">${tr.signatures}</td></tr>`)}</tbody></table></div>`
-    : html`<p>${t('petitions.no_trends')}</p>`
+    : html`<div class="empty-state"><p>${t('petitions.no_trends')}</p></div>`
 }
 <form method="post" action="/petitions/${petition.id}/invalidate" class="stacked wide">${csrfField(ctx)}
   <h3>${t('petitions.invalidate')}</h3>
@@ -403,7 +403,7 @@ ${
         ) => html`<tr><td><a href="/petitions/${p.id}">${p.title}</a>${flagged.has(p.id) ? html` <span class="badge overdue">${t('petitions.flagged')}</span>` : ''}</td>
 <td>${cityName(ctx, p)}</td><td>${stateBadge(ctx, p, now)}</td><td>${(p.moderation_due ?? p.response_due) ? formatDate(ctx.locale, (p.moderation_due ?? p.response_due)!) : '—'}</td></tr>`,
       )}</tbody></table></div>`
-    : html`<p>${t('petitions.queue_empty')}</p>`
+    : html`<div class="empty-state"><p>${t('petitions.queue_empty')}</p></div>`
 }
 ${
   trends.length
@@ -426,7 +426,7 @@ export function minePage(ctx: PageContext, items: Petition[], now: Date): SafeHt
 ${
   items.length
     ? html`<ul class="results">${items.map((p) => html`<li><h2><a href="/petitions/${p.id}">${p.title}</a></h2><p>${stateBadge(ctx, p, now)} · ${cityName(ctx, p)}</p></li>`)}</ul>`
-    : html`<p>${t('petitions.none_yet')}</p>`
+    : html`<div class="empty-state"><p>${t('petitions.none_yet')}</p></div>`
 }`;
 }
 

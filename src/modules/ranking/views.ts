@@ -45,15 +45,15 @@ const BAND_COLOURS = ['#1e6b33', '#d39e00', '#a4161a', '#5b4db0'];
 const bandBadge = (ctx: PageContext, key: string | null) =>
   html`<span class="badge band-${key ?? 'none'}">${bandLabel(ctx, key)}</span>`;
 
-function changeCell(ctx: PageContext, row: BoardRow): SafeHtml {
+function changeCell(ctx: PageContext, row: BoardRow, label: string): SafeHtml {
   const { change } = row;
-  if (change.points === null) return html`<td class="number">—</td>`;
+  if (change.points === null) return html`<td class="number change" data-label="${label}">—</td>`;
   const sign = (n: number) => (n > 0 ? '+' : n < 0 ? '−' : '±');
   const places =
     change.places === null
       ? ''
       : ` (${sign(change.places)}${formatNumber(ctx.locale, Math.abs(change.places))} ${ctx.t('ranking.places_short')})`;
-  return html`<td class="number">${sign(change.points)}${score(ctx, Math.abs(change.points))}${places}${change.comparable ? '' : html` <abbr title="${ctx.t('ranking.not_comparable')}">*</abbr>`}</td>`;
+  return html`<td class="number change" data-label="${label}">${sign(change.points)}${score(ctx, Math.abs(change.points))}${places}${change.comparable ? '' : html` <abbr title="${ctx.t('ranking.not_comparable')}">*</abbr>`}</td>`;
 }
 
 export function campaignStatus(ctx: PageContext, board: Pick<Board, 'campaign' | 'revision'>): SafeHtml {
@@ -116,6 +116,17 @@ export function boardPage(
     numeric = false,
   ) => html`<th scope="col"${numeric ? html` class="number"` : ''}${filters.sort === key ? html` aria-sort="${key === 'name' || key === 'place' ? 'ascending' : 'descending'}"` : ''}>
     <a href="${query(key)}">${label}</a></th>`;
+  const changeLabel = board.previous
+    ? t('ranking.change_since', { year: String(board.previous.year) })
+    : t('ranking.change');
+  const sortLabel = (key: (typeof SORTS)[number]) =>
+    ({
+      place: t('ranking.place'),
+      name: t('ranking.city'),
+      total: t('ranking.total'),
+      change: changeLabel,
+      population: t('cities.population'),
+    })[key];
   const oblastName = (slug: string) => {
     const o = options.oblasts.find((x) => x.slug === slug);
     return o ? localName(o, ctx.locale) : slug;
@@ -181,7 +192,9 @@ ${campaignStatus(ctx, board)}
     filters.status,
     campaign.bands.map((b) => ({ value: b.key, label: bandLabel(ctx, b.key) })),
   )}
-  <input type="hidden" name="sort" value="${filters.sort}">
+  <label>${t('cities.sort')}<select name="sort">${SORTS.map(
+    (key) => html`<option value="${key}"${filters.sort === key ? html` selected` : ''}>${sortLabel(key)}</option>`,
+  )}</select></label>
   <button type="submit">${t('ranking.apply')}</button>
 </form>
 
@@ -197,16 +210,17 @@ ${
 <caption>${t('ranking.table_caption', { count: options.rows.length })}</caption>
 <thead><tr>${header('place', t('ranking.place'), true)}${header('name', t('ranking.city'))}<th scope="col">${t('cities.oblast')}</th>
   ${header('population', t('cities.population'), true)}${header('total', t('ranking.total'), true)}<th scope="col">${t('ranking.status')}</th>
-  ${header('change', board.previous ? t('ranking.change_since', { year: String(board.previous.year) }) : t('ranking.change'), true)}</tr></thead>
+  ${header('change', changeLabel, true)}</tr></thead>
 <tbody>${options.rows.map(
+    // On phones each row is a card (place, city and score on its first line); the labels name the rest.
     (r) => html`<tr>
-  <td class="number">${r.place ?? '—'}</td>
-  <th scope="row"><a href="${base}/cities/${r.city.slug}">${localName(r.city, ctx.locale)}</a></th>
-  <td>${oblastName(r.city.oblast_slug)}</td>
-  <td class="number">${r.city.population === null ? '—' : formatNumber(ctx.locale, r.city.population)}</td>
-  <td class="number"><strong>${score(ctx, r.total)}</strong></td>
-  <td>${bandBadge(ctx, r.band)}</td>
-  ${changeCell(ctx, r)}
+  <td class="number place">${r.place ?? '—'}</td>
+  <th scope="row" class="city"><a href="${base}/cities/${r.city.slug}">${localName(r.city, ctx.locale)}</a></th>
+  <td class="oblast">${oblastName(r.city.oblast_slug)}</td>
+  <td class="number population" data-label="${t('cities.population')}">${r.city.population === null ? '—' : formatNumber(ctx.locale, r.city.population)}</td>
+  <td class="number total"><strong>${score(ctx, r.total)}</strong><span class="visually-hidden"> ${t('ranking.points_short')}</span></td>
+  <td class="status">${bandBadge(ctx, r.band)}</td>
+  ${changeCell(ctx, r, changeLabel)}
 </tr>`,
   )}</tbody></table></div>
 ${board.rows.some((r) => !r.change.comparable && r.change.points !== null) ? html`<p class="hint">* ${t('ranking.not_comparable')}</p>` : ''}
@@ -269,7 +283,7 @@ function averagesTable(
   order: 'mean' | 'given' = 'mean',
 ): SafeHtml {
   const sorted = order === 'mean' ? [...rows].sort((a, b) => b[1].mean - a[1].mean) : rows;
-  return html`<div class="table-wrap"><table><thead><tr><th scope="col">${label}</th><th scope="col" class="number">${ctx.t('ranking.mean')}</th><th scope="col" class="number">${ctx.t('ranking.cities_count')}</th></tr></thead>
+  return html`<div class="table-wrap"><table class="compact"><thead><tr><th scope="col">${label}</th><th scope="col" class="number">${ctx.t('ranking.mean')}</th><th scope="col" class="number">${ctx.t('ranking.cities_count')}</th></tr></thead>
   <tbody>${sorted.map(([name, v]) => html`<tr><td>${name}</td><td class="number">${score(ctx, v.mean)}</td><td class="number">${v.count}</td></tr>`)}</tbody></table></div>`;
 }
 
@@ -475,6 +489,8 @@ export function comparePage(
   }));
   const picker = (i: number) => html`<label>${t('ranking.compare.city', { n: i + 1 })}
     <select name="cities"><option value="">—</option>${cityChoices.map((c) => html`<option value="${c.value}"${chosen[i]?.city.slug === c.value ? html` selected` : ''}>${c.label}</option>`)}</select></label>`;
+  const cityName = (r: BoardRow) => localName(r.city, ctx.locale);
+  // On phones each row (an area, an indicator) is a card listing every compared city by name.
   const cols = chosen.map(
     (r) =>
       html`<th scope="col" class="number"><a href="${base}/cities/${r.city.slug}">${localName(r.city, ctx.locale)}</a></th>`,
@@ -485,31 +501,31 @@ export function comparePage(
 <form method="get" action="${base}/compare" class="filters">${[0, 1, 2].map(picker)}<button type="submit">${t('ranking.compare.go')}</button></form>
 ${
   chosen.length
-    ? html`<div class="table-wrap"><table class="compare"><thead><tr><th scope="col">${t('ranking.area')}</th>${cols}</tr></thead>
+    ? html`<div class="table-wrap"><table class="compare responsive"><thead><tr><th scope="col">${t('ranking.area')}</th>${cols}</tr></thead>
 <tbody>
-<tr><th scope="row">${t('ranking.total')}</th>${chosen.map((r) => html`<td class="number"><strong>${score(ctx, r.total)}</strong></td>`)}</tr>
-<tr><th scope="row">${t('ranking.place')}</th>${chosen.map((r) => html`<td class="number">${r.place ?? '—'}</td>`)}</tr>
-<tr><th scope="row">${t('ranking.status')}</th>${chosen.map((r) => html`<td class="number">${bandBadge(ctx, r.band)}</td>`)}</tr>
+<tr><th scope="row">${t('ranking.total')}</th>${chosen.map((r) => html`<td class="number" data-label="${cityName(r)}"><strong>${score(ctx, r.total)}</strong></td>`)}</tr>
+<tr><th scope="row">${t('ranking.place')}</th>${chosen.map((r) => html`<td class="number" data-label="${cityName(r)}">${r.place ?? '—'}</td>`)}</tr>
+<tr><th scope="row">${t('ranking.status')}</th>${chosen.map((r) => html`<td class="number" data-label="${cityName(r)}">${bandBadge(ctx, r.band)}</td>`)}</tr>
 ${board.methodology.areas.map(
   (area) =>
     html`<tr><th scope="row">${local(ctx, area.name)}</th>${chosen.map((r) => {
       const a = r.areas.find((x) => x.area === area.code);
-      return html`<td class="number ${levelClass(a?.percent === undefined || a?.percent === null ? null : a.percent / 100)}">${score(ctx, a?.score)} / ${score(ctx, a?.max)}</td>`;
+      return html`<td class="number ${levelClass(a?.percent === undefined || a?.percent === null ? null : a.percent / 100)}" data-label="${cityName(r)}">${score(ctx, a?.score)} / ${score(ctx, a?.max)}</td>`;
     })}</tr>`,
 )}
 </tbody></table></div>
 <h2>${t('ranking.indicators')}</h2>
-<div class="table-wrap"><table class="compare"><thead><tr><th scope="col">${t('ranking.indicator')}</th>${cols}</tr></thead>
+<div class="table-wrap"><table class="compare responsive"><thead><tr><th scope="col">${t('ranking.indicator')}</th>${cols}</tr></thead>
 <tbody>${indicatorList(board.methodology).map(
         (i) =>
           html`<tr><th scope="row"><a href="${base}/indicators/${i.code}">${i.code}</a> ${local(ctx, i.question)}</th>${chosen.map(
             (r) => {
               const s = scores.get(r.cityId)?.get(i.code);
-              return html`<td class="number ${levelClass(!s || s.not_applicable ? null : (s.value ?? 0))}">${!s ? '—' : s.not_applicable ? t('ranking.na_short') : html`${score(ctx, (s.value ?? 0) * i.points)} / ${score(ctx, i.points)}`}</td>`;
+              return html`<td class="number ${levelClass(!s || s.not_applicable ? null : (s.value ?? 0))}" data-label="${cityName(r)}">${!s ? '—' : s.not_applicable ? t('ranking.na_short') : html`${score(ctx, (s.value ?? 0) * i.points)} / ${score(ctx, i.points)}`}</td>`;
             },
           )}</tr>`,
       )}</tbody></table></div>`
-    : html`<p>${t('ranking.compare.pick')}</p>`
+    : html`<div class="empty-state"><p>${t('ranking.compare.pick')}</p></div>`
 }`;
 }
 
@@ -551,7 +567,7 @@ ${
         return html`<li><strong><a href="${base}/cities/${r.city.slug}#indicator-${indicator.code}">${localName(r.city, ctx.locale)}</a></strong>: ${s.comment}
       ${evidenceList(ctx, s.evidence_links, [], board.campaign.id)}</li>`;
       })}</ul>`
-    : html`<p>${t('ranking.practices.none')}</p>`
+    : html`<div class="empty-state"><p>${t('ranking.practices.none')}</p></div>`
 }`;
 }
 
@@ -714,7 +730,7 @@ ${methodology.areas.map(
 
 export function emptyRankingPage(ctx: PageContext, campaigns: Campaign[], canManage: boolean): SafeHtml {
   const { t } = ctx;
-  return html`<h1>${t('ranking.title')}</h1><p class="lead">${t('ranking.intro')}</p><p>${t('ranking.none')}</p>
+  return html`<h1>${t('ranking.title')}</h1><p class="lead">${t('ranking.intro')}</p><div class="empty-state"><p>${t('ranking.none')}</p></div>
 ${campaigns.length ? html`<ul>${campaigns.map((c) => html`<li><a href="/ranking/campaigns/${c.id}">${campaignTitle(ctx, c)}</a> — ${t(`ranking.phases.${c.phase}`)}</li>`)}</ul>` : ''}
 ${canManage ? html`<p><a class="button" href="/ranking/manage">${t('ranking.manage.title')}</a></p>` : ''}`;
 }
