@@ -42,7 +42,8 @@ try {
       }
       for (const target of positionals) {
         const response = await page.goto(`${values.base}${target}`, { waitUntil: 'networkidle' });
-        const name = `${target.replace(/[^a-z0-9]+/gi, '_')}-${width}-${lang}-${Date.now()}.png`;
+        // Long addresses (a chart's query) are cut: a file name may have at most 255 bytes.
+        const name = `${target.replace(/[^a-z0-9]+/gi, '_').slice(0, 120)}-${width}-${lang}-${Date.now()}.png`;
         const file = path.join(values.out, name);
         const element = values.selector ? page.locator(values.selector).first() : null;
         if (element && (await element.count()) > 0) await element.screenshot({ path: file });

@@ -66,6 +66,11 @@ describe('chart drawing', () => {
     const english = chartSvg('bar', long, 'Total', 'en');
     assert.match(english, /1,234,567\.5/);
     assert.match(english, /5B/);
+    // A phone's chart is drawn at the phone's width, its bars labelled with short numbers.
+    const narrow = chartSvg('bar', long, 'Касові видатки, грн — сума за «Розпорядник»', 'uk', true);
+    assert.match(narrow, /<svg[^>]*width="340"/);
+    assert.doesNotMatch(narrow, /1\s234\s567,5/);
+    assert.match(narrow, /1,2\sмлн/);
   });
 
   test('ranking charts write numbers as the page does', () => {
