@@ -81,6 +81,15 @@ describe('chart drawing', () => {
     );
     assert.match(areas, /88,5/);
     assert.doesNotMatch(areas, /88\.5/);
+    const narrowAreas = areasChartSvg(
+      [{ label: '1. Відкритість', city: 88.46, average: 61.2 }],
+      { city: 'Львів', average: 'Середнє' },
+      'uk',
+      true,
+    );
+    assert.match(narrowAreas, /<svg[^>]*width="340"/, 'drawn at a phone’s width');
+    assert.match(narrowAreas, /88,5/);
+    assert.match(dynamicsChartSvg([{ year: 2025, total: 77.94 }], 'Динаміка', 'uk', true), /<svg[^>]*width="340"/);
     const years = dynamicsChartSvg([{ year: 2025, total: 77.94 }], 'Динаміка', 'uk');
     assert.match(years, /77,9/);
     assert.match(dynamicsChartSvg([{ year: 2025, total: 77.94 }], 'Dynamics', 'en'), /77\.9/);

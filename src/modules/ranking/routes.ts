@@ -68,6 +68,12 @@ const cityParams = {
   properties: { id: int, slug: { type: 'string', pattern: '^[a-z0-9-]{1,80}$' } },
   required: ['id', 'slug'],
 } as const;
+/** `?size=narrow`: a chart drawn for a phone's width. */
+const chartSizeQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { size: { type: 'string', enum: ['narrow'] } },
+} as const;
 const formatParams = {
   type: 'object',
   properties: { id: int, format: { type: 'string', enum: ['csv', 'xlsx', 'json'] } },
@@ -427,9 +433,9 @@ async function routes(app: FastifyInstance) {
     },
   );
 
-  app.get<{ Params: { id: number; slug: string } }>(
+  app.get<{ Params: { id: number; slug: string }; Querystring: { size?: 'narrow' } }>(
     '/ranking/campaigns/:id/cities/:slug/areas.svg',
-    { schema: { params: cityParams } },
+    { schema: { params: cityParams, querystring: chartSizeQuery } },
     async (request, reply) => {
       const board = await boardFor(request, request.params.id);
       const row = rowOf(board, request.params.slug);
@@ -442,6 +448,7 @@ async function routes(app: FastifyInstance) {
         })),
         { city: localName(row.city, request.locale), average: request.t('ranking.average') },
         request.locale,
+        request.query.size === 'narrow',
       );
       // Its numbers and labels are in the reader's language (cookie or Accept-Language): caches keep one per language.
       return reply
@@ -452,7 +459,7 @@ async function routes(app: FastifyInstance) {
     },
   );
 
-  app.get<{ Params: { slug: string } }>(
+  app.get<{ Params: { slug: string }; Querystring: { size?: 'narrow' } }>(
     '/ranking/cities/:slug/dynamics.svg',
     {
       schema: {
@@ -461,6 +468,7 @@ async function routes(app: FastifyInstance) {
           properties: { slug: { type: 'string', pattern: '^[a-z0-9-]{1,80}$' } },
           required: ['slug'],
         },
+        querystring: chartSizeQuery,
       },
     },
     async (request, reply) => {
@@ -471,7 +479,7 @@ async function routes(app: FastifyInstance) {
         .type('image/svg+xml; charset=utf-8')
         .header('cache-control', 'public, max-age=60')
         .header('vary', 'Cookie, Accept-Language')
-        .send(dynamicsChartSvg(points, request.t('ranking.dynamics'), request.locale));
+        .send(dynamicsChartSvg(points, request.t('ranking.dynamics'), request.locale, request.query.size === 'narrow'));
     },
   );
 

@@ -11,6 +11,7 @@ import { localName, type Oblast } from '../cities/service.ts';
 import type { Board, BoardRow, CityYear, IndicatorScore } from './board.ts';
 import { indicatorList } from './board.ts';
 import { statusBand } from './scoring.ts';
+import { areasChartSize, NARROW_WIDTH } from './charts.ts';
 import type { Campaign } from './campaigns.ts';
 import type { MethodologyDocument } from './methodology.ts';
 import {
@@ -383,7 +384,10 @@ ${campaignStatus(ctx, board)}
   <a href="${base}/compare?cities=${row.city.slug}">${t('ranking.compare.title')}</a> · <a href="/cities/${row.city.slug}">${t('ranking.city_page')}</a></p>
 
 <h2>${t('ranking.by_area')}</h2>
-<figure class="chart"><img src="${base}/cities/${row.city.slug}/areas.svg" alt="${t('ranking.areas_chart_alt', { city: name })}" width="900" height="${120 + board.methodology.areas.length * 34}"></figure>
+<figure class="chart"><picture>
+  <source media="(max-width: 40rem)" srcset="${base}/cities/${row.city.slug}/areas.svg?size=narrow" width="${areasChartSize(board.methodology.areas.length, true).width}" height="${areasChartSize(board.methodology.areas.length, true).height}">
+  <img src="${base}/cities/${row.city.slug}/areas.svg" alt="${t('ranking.areas_chart_alt', { city: name })}" width="900" height="${areasChartSize(board.methodology.areas.length).height}">
+</picture></figure>
 <div class="table-wrap"><table><thead><tr><th scope="col">${t('ranking.area')}</th><th scope="col" class="number">${t('ranking.points')}</th>
   <th scope="col" class="number">${t('ranking.percent')}</th><th scope="col" class="number">${t('ranking.average_percent')}</th></tr></thead>
 <tbody>${board.methodology.areas.map((area) => {
@@ -396,7 +400,10 @@ ${campaignStatus(ctx, board)}
 ${
   options.years.length > 1
     ? html`<h2>${t('ranking.dynamics')}</h2>
-<figure class="chart"><img src="/ranking/cities/${row.city.slug}/dynamics.svg" alt="${t('ranking.dynamics_alt', { city: name })}" width="900" height="320"></figure>
+<figure class="chart"><picture>
+  <source media="(max-width: 40rem)" srcset="/ranking/cities/${row.city.slug}/dynamics.svg?size=narrow" width="${NARROW_WIDTH}" height="260">
+  <img src="/ranking/cities/${row.city.slug}/dynamics.svg" alt="${t('ranking.dynamics_alt', { city: name })}" width="900" height="320">
+</picture></figure>
 <table><thead><tr><th scope="col">${t('ranking.year')}</th><th scope="col" class="number">${t('ranking.total')}</th><th scope="col" class="number">${t('ranking.place')}</th></tr></thead>
 <tbody>${options.years.map((y) => html`<tr><td><a href="/ranking/campaigns/${y.campaign.id}/cities/${row.city.slug}">${y.campaign.year}</a></td><td class="number">${score(ctx, y.total)}</td><td class="number">${y.place ?? '—'}</td></tr>`)}</tbody></table>`
     : ''
