@@ -53,12 +53,14 @@ ${adminTabs(ctx, 'users')}
   <label for="q">${t('admin.search_users')}<input type="search" id="q" name="q" value="${q}" maxlength="200"></label>
   <button type="submit">${t('cities.apply')}</button>
 </form>
-<div class="table-wrap"><table>
+<div class="table-wrap"><table class="responsive">
   <thead><tr><th scope="col">${t('accounts.email')}</th><th scope="col">${t('accounts.display_name')}</th><th scope="col">${t('admin.status')}</th><th scope="col">${t('accounts.created')}</th></tr></thead>
   <tbody>${users.map(
-    (u) => html`<tr><td><a href="/admin/users/${u.id}">${u.email}</a></td><td>${u.display_name}</td>
-    <td>${u.disabled_at ? t('admin.disabled') : u.email_confirmed_at ? t('accounts.email_confirmed') : t('accounts.email_unconfirmed')}</td>
-    <td>${formatDateTime(ctx.locale, u.created_at)}</td></tr>`,
+    (
+      u,
+    ) => html`<tr><th scope="row"><a href="/admin/users/${u.id}">${u.email}</a></th><td data-label="${t('accounts.display_name')}">${u.display_name}</td>
+    <td data-label="${t('admin.status')}">${u.disabled_at ? t('admin.disabled') : u.email_confirmed_at ? t('accounts.email_confirmed') : t('accounts.email_unconfirmed')}</td>
+    <td data-label="${t('accounts.created')}">${formatDateTime(ctx.locale, u.created_at)}</td></tr>`,
   )}</tbody>
 </table></div>
 ${pagination(ctx, '/admin/users', { q }, page)}`;

@@ -162,11 +162,13 @@ export function adminCityListPage(
 ${adminTabs(ctx, 'cities')}
 ${notice ? html`<p class="notice success" role="status">${notice}</p>` : ''}
 <p><a class="button" href="/admin/cities/new">${t('admin.new_city')}</a></p>
-<div class="table-wrap"><table>
+<div class="table-wrap"><table class="responsive">
   <thead><tr><th scope="col">${t('cities.name')}</th><th scope="col">${t('admin.slug_column')}</th><th scope="col" class="number">${t('cities.population')}</th><th scope="col">${t('admin.actions')}</th></tr></thead>
   <tbody>${cities.map(
-    (c) => html`<tr><td>${localName(c, ctx.locale)}</td><td>${c.slug}</td>
-    <td class="number">${c.population === null ? '—' : formatNumber(ctx.locale, c.population)}</td>
+    (
+      c,
+    ) => html`<tr><th scope="row">${localName(c, ctx.locale)}</th><td data-label="${t('admin.slug_column')}">${c.slug}</td>
+    <td class="number" data-label="${t('cities.population')}">${c.population === null ? '—' : formatNumber(ctx.locale, c.population)}</td>
     <td><a href="/admin/cities/${c.slug}/edit">${t('admin.edit')}<span class="visually-hidden"> ${localName(c, ctx.locale)}</span></a></td></tr>`,
   )}</tbody>
 </table></div>
