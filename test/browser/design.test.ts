@@ -9,6 +9,16 @@ import type { Page } from 'playwright-core';
 import { axeViolations, describeViolations, startSite, watchProblems, type Site } from './browser.ts';
 import { DEMO_PASSWORD } from '../helpers.ts';
 import { contrastOnWhite } from '../../src/modules/cities/brand.ts';
+import { runQueuedJobs } from '../../src/platform/jobs.ts';
+import { ingestHandler, INGEST_JOB } from '../../src/modules/datastore/service.ts';
+
+// Spending by department: long names, so the chart lays its bars on their side.
+const SPENDING_CSV = `Розпорядник,Касові видатки
+Департамент освіти і науки,4443051014.29
+Департамент міського господарства,2344893377.82
+Департамент охорони здоров'я,871601595.6
+Управління транспорту та зв'язку,648872593.74
+`;
 
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
 const DESKTOP = { viewport: { width: 1366, height: 900 } };
@@ -63,7 +73,7 @@ describe('layouts for phones and a city’s own look, in Chromium', () => {
       const total = (await row.locator('td.total').boundingBox())!;
       assert.ok(card.x >= 0 && card.x + card.width <= 360, `card ${index} fits the screen`);
       assert.ok(total.x >= card.x && total.x + total.width <= card.x + card.width, `score ${index} inside its card`);
-      assert.match((await row.locator('td.total').innerText()).trim(), /^\d+(,\d)?/);
+      assert.match(((await row.locator('td.total').textContent()) ?? '').trim(), /^\d+(,\d)?/);
     }
     // Sorting, once in the column headers, is a field of the filters' form.
     await page.getByLabel('Сортування').selectOption('name');
@@ -104,7 +114,7 @@ describe('layouts for phones and a city’s own look, in Chromium', () => {
     await page.getByText('Фільтри', { exact: true }).click();
     await page.locator('.facets').getByRole('link', { name: '2020', exact: true }).click();
     await page.waitForURL(/year=2020/);
-    assert.match(await page.locator('[role=status]').innerText(), /Знайдено [\d\s]+ практик/);
+    assert.match((await page.locator('[role=status]').textContent()) ?? '', /Знайдено [\d\s]+ практик/);
     await page.locator('a[rel=next]').click();
     await page.waitForURL(/year=2020&offset=20/);
     assert.equal(await page.locator('ul.practices > li').count(), 20);
@@ -126,7 +136,7 @@ describe('layouts for phones and a city’s own look, in Chromium', () => {
     const cities = menu.getByRole('link', { name: 'Міста' });
     assert.equal(await cities.isVisible(), false, 'folded on a phone');
     const button = menu.locator('summary');
-    assert.match(await button.innerText(), /Меню: Рейтинг/);
+    assert.match((await button.textContent()) ?? '', /Меню: Рейтинг/);
     const header = (await page.locator('header.site-header').boundingBox())!;
     assert.ok(header.height < 110, `the header takes ${header.height}px, not three rows of links`);
     await button.click();
@@ -149,6 +159,66 @@ describe('layouts for phones and a city’s own look, in Chromium', () => {
     await nav.getByRole('link', { name: 'Петиції', exact: true }).click();
     await desktop.waitForURL(/\/petitions$/);
     await desktop.close();
+  });
+
+  test('on a phone: charts drawn for its width, a preview’s filters folded, admin lists as cards, tabs, no sideways scrolling', async () => {
+    const context = await site.browser.newContext(PHONE);
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    // A city's editor uploads spending by department; the background load runs; then the chart.
+    await login(page, site.baseUrl, 'editor.lviv@hromada.demo');
+    await page.goto(`${site.baseUrl}/datasets/lviv-budget-2024/resources/upload`);
+    await page.getByLabel('Назва ресурсу').fill('Видатки за розпорядниками');
+    await page.getByLabel('Файл', { exact: true }).setInputFiles({
+      name: 'spending.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(SPENDING_CSV),
+    });
+    await page.getByRole('button', { name: 'Завантажити', exact: true }).click();
+    await page.waitForSelector('#job-state[data-state="queued"]');
+    await runQueuedJobs(site.app.db, { [INGEST_JOB]: ingestHandler(site.app.db, site.app.config.dataDir) });
+    await page.reload();
+    await page.waitForSelector('#chart-group');
+    assert.equal(await page.locator('#preview + details.facet-panel form').isVisible(), false, 'column filters folded');
+    await page.locator('#chart-op').selectOption('sum');
+    await page.locator('#chart-value').selectOption({ index: 1 });
+    await page.locator('#chart-group').evaluate((select) => (select as HTMLSelectElement).form!.submit());
+    await page.waitForSelector('figure.chart img');
+    const chart = page.locator('figure.chart img');
+    await chart.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => (document.querySelector('figure.chart img') as HTMLImageElement)?.complete);
+    assert.match(await chart.evaluate((img) => (img as HTMLImageElement).currentSrc), /size=narrow/);
+    assert.equal(await chart.evaluate((img) => (img as HTMLImageElement).naturalWidth), 340);
+    await assertClean(page, 'a resource with its chart at 360 px');
+
+    await page.goto(`${site.baseUrl}/ranking/campaigns/2/cities/lviv`);
+    const areas = page.locator('figure.chart img').first();
+    await areas.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => (document.querySelector('figure.chart img') as HTMLImageElement)?.complete);
+    assert.match(await areas.evaluate((img) => (img as HTMLImageElement).currentSrc), /areas\.svg\?size=narrow/);
+    await assertClean(page, 'a city’s ranking profile at 360 px');
+
+    await page.context().clearCookies();
+    await login(page, site.baseUrl, 'admin@hromada.demo');
+    for (const path of [
+      '/dashboard',
+      '/admin',
+      '/admin/cities',
+      '/admin/users',
+      '/petitions',
+      '/petitions/moderation',
+      '/account',
+      '/api/docs',
+    ]) {
+      await page.goto(site.baseUrl + path);
+      await assertClean(page, `${path} at 360 px`);
+    }
+    await page.goto(`${site.baseUrl}/admin/users`);
+    assert.equal(await page.locator('nav.tabs a[aria-current="page"]').textContent(), 'Користувачі');
+    await page.goto(`${site.baseUrl}/petitions/moderation`);
+    assert.equal(await page.locator('nav.tabs a[aria-current="page"]').textContent(), 'Модерація');
+    assert.deepEqual(problems, []);
+    await context.close();
   });
 
   test('a city with its own logo and colour, set by its editor, passes axe on every page that shows them', async () => {
