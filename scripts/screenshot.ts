@@ -1,6 +1,7 @@
 // Screenshots of a running Hromada, to look at pages as people see them (not part of the tests).
 //   npx node scripts/screenshot.ts --base http://127.0.0.1:3000 --widths 360,1366 --langs uk,en /path /other
 // Options: --login email:password (signs in first), --full (whole page, not just the first screen),
+// --selector CSS (only the first element it matches, e.g. a table far down a long page),
 // --out DIR (default /tmp/shots). Each file is named after the path, width, language and the time,
 // so a viewer that caches by file name never shows an old picture.
 import fs from 'node:fs';
@@ -16,6 +17,7 @@ const { values, positionals } = parseArgs({
     langs: { type: 'string', default: 'uk,en' },
     login: { type: 'string' },
     full: { type: 'boolean', default: false },
+    selector: { type: 'string' },
     out: { type: 'string', default: '/tmp/shots' },
   },
 });
@@ -40,9 +42,12 @@ try {
       }
       for (const target of positionals) {
         const response = await page.goto(`${values.base}${target}`, { waitUntil: 'networkidle' });
-        const name = `${target.replace(/[^a-z0-9]+/gi, '_')}-${width}-${lang}-${Date.now()}.png`;
+        // Long addresses (a chart's query) are cut: a file name may have at most 255 bytes.
+        const name = `${target.replace(/[^a-z0-9]+/gi, '_').slice(0, 120)}-${width}-${lang}-${Date.now()}.png`;
         const file = path.join(values.out, name);
-        await page.screenshot({ path: file, fullPage: values.full });
+        const element = values.selector ? page.locator(values.selector).first() : null;
+        if (element && (await element.count()) > 0) await element.screenshot({ path: file });
+        else await page.screenshot({ path: file, fullPage: values.full });
         const sideways = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
         console.log(`${response?.status()} ${file}${sideways ? '  SCROLLS SIDEWAYS' : ''}`);
       }

@@ -636,6 +636,8 @@ describe('Hromada in Chromium', () => {
       '/ranking/campaigns/2/cities/lviv',
       '/ranking/campaigns/2/compare?cities=lviv&cities=kyiv&cities=odesa',
       '/ranking/methodologies/1',
+      '/ranking/practices',
+      '/ranking/practices?city=lviv&offset=20',
     ]) {
       await page.goto(site.baseUrl + path);
       const overflow = await page.evaluate(

@@ -132,7 +132,7 @@ ${user.emailConfirmed ? '' : html`<form method="post" action="/account/resend-co
 ${options.newToken ? html`<div class="notice success" role="status"><p>${t('accounts.token_created')}</p><p class="token" id="new-token">${options.newToken}</p></div>` : ''}
 ${
   tokens.length === 0
-    ? html`<p>${t('accounts.no_tokens')}</p>`
+    ? html`<div class="empty-state"><p>${t('accounts.no_tokens')}</p></div>`
     : html`<div class="table-wrap"><table>
   <thead><tr><th scope="col">${t('accounts.token_name')}</th><th scope="col">${t('accounts.token_prefix')}</th><th scope="col">${t('accounts.created')}</th><th scope="col">${t('accounts.last_used')}</th><th scope="col">${t('admin.actions')}</th></tr></thead>
   <tbody>${tokens.map(

@@ -1,6 +1,6 @@
 // Admin pages: dashboard, users and their roles, the audit log, the mail outbox.
 import { html, type SafeHtml } from '../../platform/html/html.ts';
-import { csrfField, describedBy, fieldError, pagination, type PageContext } from '../../platform/html/layout.ts';
+import { csrfField, describedBy, fieldError, pagination, tabs, type PageContext } from '../../platform/html/layout.ts';
 import { selectField, textField } from '../../platform/html/fields.ts';
 import { formatDateTime, formatNumber, LOCALES, LOCALE_NAMES } from '../../platform/i18n/locales.ts';
 import { ROLES } from '../../platform/auth.ts';
@@ -12,11 +12,28 @@ import type { Organization } from '../organizations/service.ts';
 
 type Page = { total: number; limit: number; offset: number };
 
+/** The admin's sections as tabs above each of their lists (cities and organizations use it too). */
+export function adminTabs(
+  ctx: PageContext,
+  current: 'overview' | 'cities' | 'organizations' | 'users' | 'audit' | 'outbox',
+): SafeHtml {
+  const { t } = ctx;
+  return tabs(t('admin.title'), [
+    { href: '/admin', label: t('admin.overview'), current: current === 'overview' },
+    { href: '/admin/cities', label: t('admin.cities'), current: current === 'cities' },
+    { href: '/admin/organizations', label: t('admin.organizations'), current: current === 'organizations' },
+    { href: '/admin/users', label: t('admin.users'), current: current === 'users' },
+    { href: '/admin/audit', label: t('admin.audit'), current: current === 'audit' },
+    { href: '/admin/outbox', label: t('admin.outbox'), current: current === 'outbox' },
+  ]);
+}
+
 export function dashboardPage(ctx: PageContext, counts: Record<string, number>): SafeHtml {
   const { t } = ctx;
   const card = (href: string, label: string, count: number | undefined) =>
     html`<li class="card"><h2><a href="${href}">${label}</a></h2>${count === undefined ? '' : html`<span class="stat">${formatNumber(ctx.locale, count)}</span>`}</li>`;
   return html`<h1>${t('admin.title')}</h1>
+${adminTabs(ctx, 'overview')}
 <ul class="cards">
   ${card('/admin/cities', t('admin.cities'), counts.cities)}
   ${card('/admin/organizations', t('admin.organizations'), counts.organizations)}
@@ -29,19 +46,21 @@ export function dashboardPage(ctx: PageContext, counts: Record<string, number>):
 
 export function userListPage(ctx: PageContext, users: UserRow[], q: string, page: Page): SafeHtml {
   const { t } = ctx;
-  return html`<p><a href="/admin">← ${t('admin.title')}</a></p>
-<h1>${t('admin.users')}</h1>
+  return html`<h1>${t('admin.users')}</h1>
+${adminTabs(ctx, 'users')}
 <p><a class="button" href="/admin/users/new">${t('admin.invite_user')}</a></p>
 <form method="get" action="/admin/users" class="filters" role="search">
   <label for="q">${t('admin.search_users')}<input type="search" id="q" name="q" value="${q}" maxlength="200"></label>
   <button type="submit">${t('cities.apply')}</button>
 </form>
-<div class="table-wrap"><table>
+<div class="table-wrap"><table class="responsive">
   <thead><tr><th scope="col">${t('accounts.email')}</th><th scope="col">${t('accounts.display_name')}</th><th scope="col">${t('admin.status')}</th><th scope="col">${t('accounts.created')}</th></tr></thead>
   <tbody>${users.map(
-    (u) => html`<tr><td><a href="/admin/users/${u.id}">${u.email}</a></td><td>${u.display_name}</td>
-    <td>${u.disabled_at ? t('admin.disabled') : u.email_confirmed_at ? t('accounts.email_confirmed') : t('accounts.email_unconfirmed')}</td>
-    <td>${formatDateTime(ctx.locale, u.created_at)}</td></tr>`,
+    (
+      u,
+    ) => html`<tr><th scope="row"><a href="/admin/users/${u.id}">${u.email}</a></th><td data-label="${t('accounts.display_name')}">${u.display_name}</td>
+    <td data-label="${t('admin.status')}">${u.disabled_at ? t('admin.disabled') : u.email_confirmed_at ? t('accounts.email_confirmed') : t('accounts.email_unconfirmed')}</td>
+    <td data-label="${t('accounts.created')}">${formatDateTime(ctx.locale, u.created_at)}</td></tr>`,
   )}</tbody>
 </table></div>
 ${pagination(ctx, '/admin/users', { q }, page)}`;
@@ -152,8 +171,8 @@ export function auditPage(
   page: Page,
 ): SafeHtml {
   const { t } = ctx;
-  return html`<p><a href="/admin">← ${t('admin.title')}</a></p>
-<h1>${t('admin.audit')}</h1>
+  return html`<h1>${t('admin.audit')}</h1>
+${adminTabs(ctx, 'audit')}
 <form method="get" action="/admin/audit" class="filters">
   <label for="entity_type">${t('admin.entity_type')}
     <select id="entity_type" name="entity_type"><option value="">—</option>
@@ -183,8 +202,8 @@ ${pagination(ctx, '/admin/audit', filter, page)}`;
 
 export function outboxPage(ctx: PageContext, messages: OutboxMessage[], page: Page, smtpConfigured: boolean): SafeHtml {
   const { t } = ctx;
-  return html`<p><a href="/admin">← ${t('admin.title')}</a></p>
-<h1>${t('admin.outbox')}</h1>
+  return html`<h1>${t('admin.outbox')}</h1>
+${adminTabs(ctx, 'outbox')}
 <p class="lead">${smtpConfigured ? t('admin.outbox_smtp') : t('admin.outbox_no_smtp')}</p>
 <div class="table-wrap"><table>
   <thead><tr><th scope="col">${t('admin.when')}</th><th scope="col">${t('admin.to')}</th><th scope="col">${t('admin.subject')}</th><th scope="col">${t('admin.status')}</th></tr></thead>

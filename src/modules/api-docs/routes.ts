@@ -106,9 +106,9 @@ ${operations.map(
   ${needsToken(op) ? html`<p class="hint">${t('api.needs_token')}</p>` : ''}
   ${
     op.parameters?.length
-      ? html`<div class="table-wrap"><table>
+      ? html`<div class="table-wrap"><table class="responsive">
     <thead><tr><th scope="col">${t('api.parameter')}</th><th scope="col">${t('api.in')}</th><th scope="col">${t('api.type')}</th><th scope="col">${t('api.description')}</th></tr></thead>
-    <tbody>${op.parameters.map((p) => html`<tr><td><code>${p.name}</code>${p.required ? html` <span class="badge">${t('api.required')}</span>` : ''}</td><td>${p.in}</td><td>${typeOf(p.schema)}</td><td>${parameterText(op, p) ?? ''}</td></tr>`)}</tbody>
+    <tbody>${op.parameters.map((p) => html`<tr><th scope="row"><code>${p.name}</code>${p.required ? html` <span class="badge">${t('api.required')}</span>` : ''}</th><td data-label="${t('api.in')}">${p.in}</td><td data-label="${t('api.type')}">${typeOf(p.schema)}</td><td>${parameterText(op, p) ?? ''}</td></tr>`)}</tbody>
   </table></div>`
       : ''
   }

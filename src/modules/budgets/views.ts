@@ -39,7 +39,7 @@ ${
   <p>${phaseBadge(ctx, phaseAt(c.starts, now))} · <a href="/cities/${c.city_slug}">${c.city_slug}</a> · ${money(ctx, c.total_amount, c.currency)}</p>
 </li>`,
       )}</ul>`
-    : html`<p>${t('budgets.none')}</p>`
+    : html`<div class="empty-state"><p>${t('budgets.none')}</p></div>`
 }`;
 }
 
@@ -142,7 +142,7 @@ ${
     state.votes ? html`<td class="number">${formatNumber(ctx.locale, state.votes.get(p.id) ?? 0)}</td>` : ''
   }</tr>`,
         )}</tbody></table></div>`
-    : html`<p>${t('budgets.no_projects')}</p>`
+    : html`<div class="empty-state"><p>${t('budgets.no_projects')}</p></div>`
 }
 <p class="actions"><a href="/api/v1/budgets/${cycle.id}">${t('budgets.as_json')}</a>${
     resultsOut

@@ -131,7 +131,7 @@ ${
     }</p>
     ${
       result.items.length === 0
-        ? html`<p>${t('catalog.none')}</p>`
+        ? html`<div class="empty-state"><p>${t('catalog.none')}</p></div>`
         : html`<ul class="results">
       ${result.items.map(
         (d) => html`<li>
@@ -199,7 +199,7 @@ ${paragraphs(localDescription(dataset, ctx.locale))}
 <h2>${t('catalog.resources')}</h2>
 ${
   resources.length === 0
-    ? html`<p>${t('catalog.no_resources')}</p>`
+    ? html`<div class="empty-state"><p>${t('catalog.no_resources')}</p></div>`
     : html`<ul class="results">
   ${resources.map(
     (

@@ -5,6 +5,7 @@ import { selectField, textField } from '../../platform/html/fields.ts';
 import { formatNumber } from '../../platform/i18n/locales.ts';
 import { brandHeading, cityBrandOf, type CityBrand } from './brand-view.ts';
 import { localName, type City, type CitySort, type Oblast } from './service.ts';
+import { adminTabs } from '../admin/views.ts';
 
 export interface CityListState {
   q: string;
@@ -51,7 +52,7 @@ export function cityListPage(
 <p role="status">${t('cities.found', { count: result.total })}</p>
 ${
   result.items.length === 0
-    ? html`<p>${t('cities.none')}</p>`
+    ? html`<div class="empty-state"><p>${t('cities.none')}</p></div>`
     : html`
 <div class="table-wrap"><table class="responsive">
   <caption class="visually-hidden">${t('cities.title')}</caption>
@@ -141,7 +142,7 @@ ${participation}
 <h2>${t('cities.organizations')}</h2>
 ${
   organizations.length === 0
-    ? html`<p>${t('cities.no_organizations')}</p>`
+    ? html`<div class="empty-state"><p>${t('cities.no_organizations')}</p></div>`
     : html`<ul>
   ${organizations.map((o) => html`<li>${o.name} <span class="badge">${t(`organizations.kind.${o.kind}`)}</span></li>`)}
 </ul>`
@@ -157,15 +158,17 @@ export function adminCityListPage(
 ): SafeHtml {
   const { t } = ctx;
   return html`
-<p><a href="/admin">← ${t('admin.title')}</a></p>
 <h1>${t('admin.cities')}</h1>
+${adminTabs(ctx, 'cities')}
 ${notice ? html`<p class="notice success" role="status">${notice}</p>` : ''}
 <p><a class="button" href="/admin/cities/new">${t('admin.new_city')}</a></p>
-<div class="table-wrap"><table>
+<div class="table-wrap"><table class="responsive">
   <thead><tr><th scope="col">${t('cities.name')}</th><th scope="col">${t('admin.slug_column')}</th><th scope="col" class="number">${t('cities.population')}</th><th scope="col">${t('admin.actions')}</th></tr></thead>
   <tbody>${cities.map(
-    (c) => html`<tr><td>${localName(c, ctx.locale)}</td><td>${c.slug}</td>
-    <td class="number">${c.population === null ? '—' : formatNumber(ctx.locale, c.population)}</td>
+    (
+      c,
+    ) => html`<tr><th scope="row">${localName(c, ctx.locale)}</th><td data-label="${t('admin.slug_column')}">${c.slug}</td>
+    <td class="number" data-label="${t('cities.population')}">${c.population === null ? '—' : formatNumber(ctx.locale, c.population)}</td>
     <td><a href="/admin/cities/${c.slug}/edit">${t('admin.edit')}<span class="visually-hidden"> ${localName(c, ctx.locale)}</span></a></td></tr>`,
   )}</tbody>
 </table></div>

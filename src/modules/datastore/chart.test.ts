@@ -66,6 +66,11 @@ describe('chart drawing', () => {
     const english = chartSvg('bar', long, 'Total', 'en');
     assert.match(english, /1,234,567\.5/);
     assert.match(english, /5B/);
+    // A phone's chart is drawn at the phone's width, its bars labelled with short numbers.
+    const narrow = chartSvg('bar', long, 'Касові видатки, грн — сума за «Розпорядник»', 'uk', true);
+    assert.match(narrow, /<svg[^>]*width="340"/);
+    assert.doesNotMatch(narrow, /1\s234\s567,5/);
+    assert.match(narrow, /1,2\sмлн/);
   });
 
   test('ranking charts write numbers as the page does', () => {
@@ -76,6 +81,15 @@ describe('chart drawing', () => {
     );
     assert.match(areas, /88,5/);
     assert.doesNotMatch(areas, /88\.5/);
+    const narrowAreas = areasChartSvg(
+      [{ label: '1. Відкритість', city: 88.46, average: 61.2 }],
+      { city: 'Львів', average: 'Середнє' },
+      'uk',
+      true,
+    );
+    assert.match(narrowAreas, /<svg[^>]*width="340"/, 'drawn at a phone’s width');
+    assert.match(narrowAreas, /88,5/);
+    assert.match(dynamicsChartSvg([{ year: 2025, total: 77.94 }], 'Динаміка', 'uk', true), /<svg[^>]*width="340"/);
     const years = dynamicsChartSvg([{ year: 2025, total: 77.94 }], 'Динаміка', 'uk');
     assert.match(years, /77,9/);
     assert.match(dynamicsChartSvg([{ year: 2025, total: 77.94 }], 'Dynamics', 'en'), /77\.9/);

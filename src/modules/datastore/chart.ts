@@ -12,15 +12,20 @@ import type { Aggregate, ChartType } from './service.ts';
 const PALETTE = ['#0b4f8a', '#d39e00', '#1e6b33', '#a4161a', '#5b4db0', '#00727a', '#8a4a00', '#4a5360'];
 const TEXT = '#1b1f24';
 const WIDTH = 900;
+/** A phone's chart: drawn at the width it is shown at, so its text stays 11–13 px instead of shrinking to 5. */
+const NARROW_WIDTH = 340;
 
 /** Bars lie on their side when there are more than 8 or a label is longer than 12 characters. */
 export function horizontalBars(type: ChartType, labels: string[]): boolean {
   return type === 'bar' && (labels.length > 8 || labels.some((l) => [...l].length > 12));
 }
 
-/** The image's size: horizontal bars get a row each. */
-export function chartSize(type: ChartType, labels: string[]): { width: number; height: number } {
-  return { width: WIDTH, height: horizontalBars(type, labels) ? Math.max(240, 90 + labels.length * 28) : 420 };
+/** The image's size: horizontal bars get a row each; a narrow chart is for phones. */
+export function chartSize(type: ChartType, labels: string[], narrow = false): { width: number; height: number } {
+  const width = narrow ? NARROW_WIDTH : WIDTH;
+  if (horizontalBars(type, labels))
+    return { width, height: narrow ? 90 + labels.length * 44 : Math.max(240, 90 + labels.length * 28) };
+  return { width, height: narrow ? 320 : 420 };
 }
 
 /** Axis numbers: short (5 млрд, 12 тис.) in the page's locale. */
@@ -37,16 +42,18 @@ export function chartSvg(
   points: { label: string; value: number }[],
   title: string,
   locale: Locale = 'uk',
+  narrow = false,
 ): string {
   const labels = points.map((p) => p.label);
-  const { width, height } = chartSize(type, labels);
+  const { width, height } = chartSize(type, labels, narrow);
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   const axisLabel = { color: TEXT, formatter: compact(locale) };
   const valueLabel = {
     show: points.length <= 30,
     color: TEXT,
     fontSize: 11,
-    formatter: (p: { value: number }) => full(locale)(p.value),
+    // A phone's bars have room for short numbers only; the table under the chart has them whole.
+    formatter: (p: { value: number }) => (narrow ? compact(locale) : full(locale))(p.value),
   };
   const series = (position: 'top' | 'right') => ({
     type,
@@ -72,11 +79,34 @@ export function chartSvg(
           },
         ],
       };
+    if (horizontalBars(type, labels) && narrow) {
+      // On a phone each bar's name stands on its own line above the bar, as wide as the image.
+      return {
+        grid: { left: 8, right: 64, top: 70, bottom: 10 },
+        yAxis: {
+          type: 'category',
+          inverse: true,
+          data: labels,
+          axisTick: { show: false },
+          axisLabel: {
+            color: TEXT,
+            inside: true,
+            verticalAlign: 'bottom',
+            padding: [0, 0, 10, 0],
+            width: NARROW_WIDTH - 24,
+            overflow: 'truncate',
+            interval: 0,
+          },
+        },
+        xAxis: { type: 'value', axisLabel: { show: false } },
+        series: [{ ...series('right'), barWidth: 12 }],
+      };
+    }
     if (horizontalBars(type, labels)) {
       // Labels on the left, as wide as the longest needs (up to 360 px, then cut: the table has them whole); first on top.
-      const labelWidth = Math.min(360, Math.max(60, longest));
+      const labelWidth = Math.min(narrow ? 120 : 360, Math.max(60, longest));
       return {
-        grid: { left: labelWidth + 20, right: 80, top: 50, bottom: 30 },
+        grid: { left: labelWidth + (narrow ? 10 : 20), right: narrow ? 56 : 80, top: narrow ? 70 : 50, bottom: 30 },
         yAxis: {
           type: 'category',
           inverse: true,
@@ -88,7 +118,7 @@ export function chartSvg(
       };
     }
     return {
-      grid: { left: 80, right: 30, top: 50, bottom: 50 },
+      grid: { left: narrow ? 56 : 80, right: narrow ? 16 : 30, top: narrow ? 70 : 50, bottom: 50 },
       xAxis: { type: 'category', data: labels, axisLabel: { color: TEXT, interval: 0 } },
       yAxis: { type: 'value', axisLabel },
       series: [series('top')],
@@ -97,7 +127,12 @@ export function chartSvg(
   chart.setOption({
     animation: false,
     color: PALETTE,
-    title: { text: title, left: 'center', textStyle: { fontSize: 15, color: TEXT } },
+    // A long title breaks onto a second line on a phone rather than running off the image.
+    title: {
+      text: title,
+      left: 'center',
+      textStyle: { fontSize: narrow ? 13 : 15, color: TEXT, width: width - 20, overflow: 'break' },
+    },
     textStyle: { fontFamily: 'DejaVu Sans, sans-serif' },
     ...option,
   });

@@ -320,6 +320,8 @@ async function routes(app: FastifyInstance) {
         scripts: [
           ...(mapped ? ['/static/build/rows-map.js'] : []),
           ...(pending ? ['/static/build/load-status.js'] : []),
+          // On a phone the column filters fold behind their button, so the rows come first.
+          ...(preview !== null ? ['/static/build/facet-panel.js'] : []),
         ],
         styles: mapped ? ['/static/vendor/leaflet/leaflet.css'] : [],
         ...(pending ? { refreshSeconds: STATUS_REFRESH_SECONDS } : {}),
@@ -367,12 +369,13 @@ async function routes(app: FastifyInstance) {
       group: { type: 'string', minLength: 1, maxLength: 200 },
       value: { type: 'string', maxLength: 200 },
       op: { type: 'string', enum: [...AGGREGATES], default: 'count' },
+      size: { type: 'string', enum: ['narrow'] },
     },
   } as const;
 
   app.get<{
     Params: { name: string; id: string };
-    Querystring: { type: ChartType; group: string; value?: string; op: Aggregate };
+    Querystring: { type: ChartType; group: string; value?: string; op: Aggregate; size?: 'narrow' };
   }>(
     '/datasets/:name/resources/:id/chart.svg',
     { schema: { params, querystring: chartQuery } },
@@ -386,7 +389,7 @@ async function routes(app: FastifyInstance) {
         .type('image/svg+xml; charset=utf-8')
         .header('cache-control', 'public, max-age=60')
         .header('vary', 'cookie')
-        .send(chartSvg(type, points, title, request.locale));
+        .send(chartSvg(type, points, title, request.locale, request.query.size === 'narrow'));
     },
   );
 

@@ -113,6 +113,13 @@ function chartSection(
         chart.points.map((p) => p.label),
       )
     : null;
+  const narrowSize = chart
+    ? chartSize(
+        chart.type,
+        chart.points.map((p) => p.label),
+        true,
+      )
+    : null;
   const numeric = fields.filter((f) => f.type === 'integer' || f.type === 'number');
   const option = (value: string, label: string, current: string | undefined) =>
     html`<option value="${value}"${value === current ? html` selected` : ''}>${label}</option>`;
@@ -140,7 +147,10 @@ ${chart?.error ? html`<p class="notice error" role="alert">${chart.error}</p>` :
 ${
   chart && !chart.error
     ? html`<figure class="chart">
-  <img src="${base}/chart.svg?${imageQuery}" alt="${t('datastore.chart_alt', { group: title })}" width="${size!.width}" height="${size!.height}">
+  <picture>
+    <source media="(max-width: 40rem)" srcset="${base}/chart.svg?${imageQuery}&amp;size=narrow" width="${narrowSize!.width}" height="${narrowSize!.height}">
+    <img src="${base}/chart.svg?${imageQuery}" alt="${t('datastore.chart_alt', { group: title })}" width="${size!.width}" height="${size!.height}">
+  </picture>
   <figcaption><details><summary>${t('datastore.chart_data')}</summary>
     <table><thead><tr><th scope="col">${fieldName(fields, chart.group)}</th><th scope="col" class="number">${t(`datastore.ops.${chart.op}`)}${chart.value ? ` (${fieldName(fields, chart.value)})` : ''}</th></tr></thead>
     <tbody>${chart.points.map((p) => html`<tr><td>${p.label}</td><td class="number">${formatNumber(ctx.locale, Math.round(p.value * 100) / 100)}</td></tr>`)}</tbody></table>
@@ -243,11 +253,14 @@ function previewSection(
     return `${base}?${params.toString()}#preview`;
   };
   return html`<h2 id="preview">${t('datastore.preview')}</h2>
+<details class="facet-panel" open>
+<summary class="button">${t('datastore.column_filters')}${Object.values(state.filters).filter(Boolean).length ? ` (${Object.values(state.filters).filter(Boolean).length})` : ''}</summary>
 <form method="get" action="${base}#preview" class="filters">
   ${fields.slice(0, 6).map((f, i) => html`<label for="filter-${i}">${f.info?.label ?? f.id}<input type="text" id="filter-${i}" name="f.${f.id}" value="${state.filters[f.id] ?? ''}" maxlength="200"></label>`)}
   ${state.sort ? html`<input type="hidden" name="sort" value="${state.sort}">` : ''}
   <button type="submit">${t('datastore.filter')}</button>
 </form>
+</details>
 <p role="status">${t('datastore.rows', { count: result.total ?? 0 })}</p>
 <div class="table-wrap"><table class="preview">
   <thead><tr>${fields.map((f) => {
@@ -384,7 +397,7 @@ ${resource.description ? html`<p>${resource.description}</p>` : ''}
 <dl class="facts">
   ${
     resource.file_name
-      ? html`<dt>${t('datastore.file')}</dt><dd><a href="${base}/download">${resource.file_name}</a> (${formatNumber(ctx.locale, resource.size_bytes ?? 0)} B)</dd>
+      ? html`<dt>${t('datastore.file')}</dt><dd><a href="${base}/download">${resource.file_name}</a> (${formatNumber(ctx.locale, resource.size_bytes ?? 0)} ${t('datastore.bytes')})</dd>
   <dt>SHA-256</dt><dd><code>${resource.sha256}</code></dd>`
       : ''
   }

@@ -101,7 +101,7 @@ ${sections}
         title: q ? t('search.title_for', { q }) : t('search.title'),
         body: html`<h1>${t('search.title')}</h1>
 ${searchForm(t, q)}
-${q ? (results.value.trim() ? results : html`<p role="status">${t('search.none', { q })}</p>`) : ''}`,
+${q ? (results.value.trim() ? results : html`<div class="empty-state" role="status"><p>${t('search.none', { q })}</p></div>`) : ''}`,
       });
     },
   );

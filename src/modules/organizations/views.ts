@@ -4,6 +4,7 @@ import { csrfField, pagination, type PageContext } from '../../platform/html/lay
 import { selectField, textField } from '../../platform/html/fields.ts';
 import { localName, type City } from '../cities/service.ts';
 import { ORGANIZATION_KINDS, type Organization } from './service.ts';
+import { adminTabs } from '../admin/views.ts';
 
 export function adminOrganizationListPage(
   ctx: PageContext,
@@ -13,8 +14,8 @@ export function adminOrganizationListPage(
 ): SafeHtml {
   const { t } = ctx;
   return html`
-<p><a href="/admin">← ${t('admin.title')}</a></p>
 <h1>${t('admin.organizations')}</h1>
+${adminTabs(ctx, 'organizations')}
 ${notice ? html`<p class="notice success" role="status">${notice}</p>` : ''}
 <p><a class="button" href="/admin/organizations/new">${t('admin.new_organization')}</a></p>
 <div class="table-wrap"><table>

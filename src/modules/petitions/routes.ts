@@ -286,6 +286,7 @@ async function routes(app: FastifyInstance) {
       title: request.t('petitions.title'),
       nav: 'petitions',
       styles: brandStyles(brand),
+      scripts: ['/static/build/facet-panel.js'],
       alternates: [{ href: '/petitions/feed.atom', type: 'application/atom+xml', title: request.t('petitions.feed') }],
       body: listPage(
         request.pageContext(),

@@ -1,7 +1,7 @@
 // Pages of the e-petitions module.
 import { brandHeading, type CityBrand } from '../cities/brand-view.ts';
 import { html, paragraphs, type SafeHtml } from '../../platform/html/html.ts';
-import { csrfField, fieldError, pagination, type PageContext } from '../../platform/html/layout.ts';
+import { csrfField, fieldError, pagination, tabs, type PageContext } from '../../platform/html/layout.ts';
 import { selectField, textAreaField, textField, type FieldValues } from '../../platform/html/fields.ts';
 import { formatDate, formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
 import { localName, type City } from '../cities/service.ts';
@@ -73,11 +73,12 @@ export function listPage(
   return html`
 ${brand ? brandHeading(ctx, brand, `${t('petitions.title')}: ${localName(brand.names, ctx.locale)}`) : html`<h1>${t('petitions.title')}</h1>`}
 <p class="lead">${t('petitions.intro')}</p>
+${petitionTabs(ctx, 'all')}
 <p class="actions"><a class="button" href="/petitions/new">${t('petitions.new')}</a>
-  ${ctx.user ? html`<a href="/petitions/mine">${t('petitions.mine')}</a>` : ''}
-  ${ctx.user && (ctx.user.isAdmin || ctx.user.memberships.some((m) => m.role === 'city_editor')) ? html`<a href="/petitions/moderation">${t('petitions.moderation')}</a>` : ''}
   <a href="/petitions/feed.atom">${t('petitions.feed')}</a></p>
 ${stats ? statsCards(ctx, stats) : ''}
+<details class="facet-panel" open>
+<summary class="button">${t('petitions.filters')}${[query.city, query.state, query.topic, query.q].filter(Boolean).length ? ` (${[query.city, query.state, query.topic, query.q].filter(Boolean).length})` : ''}</summary>
 <form method="get" action="/petitions" class="filters" role="search">
   <label>${t('petitions.search')}<input type="search" name="q" value="${query.q ?? ''}" maxlength="200"></label>
   <label>${t('petitions.city')}<select name="city"><option value="">${t('petitions.all_cities')}</option>${cities.map(
@@ -97,6 +98,7 @@ ${stats ? statsCards(ctx, stats) : ''}
   )}</select></label>
   <button type="submit">${t('petitions.apply')}</button>
 </form>
+</details>
 <p role="status">${t('petitions.found', { count: result.total })}</p>
 <ul class="results">${result.items.map(
     (p) => html`<li>
@@ -360,7 +362,7 @@ ${
   state.trends.length
     ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t('petitions.trend_source')}</th><th scope="col">${t('petitions.trend_hour')}</th><th scope="col" class="number">${t('petitions.trend_count')}</th></tr></thead>
 <tbody>${state.trends.map((tr) => html`<tr><td>${tr.kind === 'ip' ? t('petitions.ip_block') : t('petitions.email_domain')}: <code>${tr.value}</code></td><td>${formatDateTime(ctx.locale, tr.hour)}</td><td class="number">${tr.signatures}</td></tr>`)}</tbody></table></div>`
-    : html`<p>${t('petitions.no_trends')}</p>`
+    : html`<div class="empty-state"><p>${t('petitions.no_trends')}</p></div>`
 }
 <form method="post" action="/petitions/${petition.id}/invalidate" class="stacked wide">${csrfField(ctx)}
   <h3>${t('petitions.invalidate')}</h3>
@@ -386,12 +388,26 @@ ${
 </section>`;
 }
 
+/** A signed-in person's views of the petitions as tabs: all, their own and (editors) the moderation queue. */
+function petitionTabs(ctx: PageContext, current: 'all' | 'mine' | 'moderation'): SafeHtml | string {
+  const { t, user } = ctx;
+  if (!user) return '';
+  const moderates = user.isAdmin || user.memberships.some((m) => m.role === 'city_editor');
+  return tabs(t('petitions.title'), [
+    { href: '/petitions', label: t('petitions.all'), current: current === 'all' },
+    { href: '/petitions/mine', label: t('petitions.mine'), current: current === 'mine' },
+    ...(moderates
+      ? [{ href: '/petitions/moderation', label: t('petitions.moderation'), current: current === 'moderation' }]
+      : []),
+  ]);
+}
+
 export function moderationPage(ctx: PageContext, queue: Petition[], trends: Trend[], now: Date): SafeHtml {
   const { t } = ctx;
   const flagged = new Set(trends.map((tr) => tr.petition_id));
   return html`
-<p><a href="/petitions">← ${t('petitions.title')}</a></p>
 <h1>${t('petitions.moderation')}</h1>
+${petitionTabs(ctx, 'moderation')}
 <p class="lead">${t('petitions.moderation_intro')}</p>
 ${
   queue.length
@@ -403,7 +419,7 @@ ${
         ) => html`<tr><td><a href="/petitions/${p.id}">${p.title}</a>${flagged.has(p.id) ? html` <span class="badge overdue">${t('petitions.flagged')}</span>` : ''}</td>
 <td>${cityName(ctx, p)}</td><td>${stateBadge(ctx, p, now)}</td><td>${(p.moderation_due ?? p.response_due) ? formatDate(ctx.locale, (p.moderation_due ?? p.response_due)!) : '—'}</td></tr>`,
       )}</tbody></table></div>`
-    : html`<p>${t('petitions.queue_empty')}</p>`
+    : html`<div class="empty-state"><p>${t('petitions.queue_empty')}</p></div>`
 }
 ${
   trends.length
@@ -420,13 +436,13 @@ ${
 export function minePage(ctx: PageContext, items: Petition[], now: Date): SafeHtml {
   const { t } = ctx;
   return html`
-<p><a href="/petitions">← ${t('petitions.title')}</a></p>
 <h1>${t('petitions.mine')}</h1>
+${petitionTabs(ctx, 'mine')}
 <p><a class="button" href="/petitions/new">${t('petitions.new')}</a></p>
 ${
   items.length
     ? html`<ul class="results">${items.map((p) => html`<li><h2><a href="/petitions/${p.id}">${p.title}</a></h2><p>${stateBadge(ctx, p, now)} · ${cityName(ctx, p)}</p></li>`)}</ul>`
-    : html`<p>${t('petitions.none_yet')}</p>`
+    : html`<div class="empty-state"><p>${t('petitions.none_yet')}</p></div>`
 }`;
 }
 

@@ -65,7 +65,7 @@ for (const engine of ENGINES) {
       assert.equal(board.statusCode, 200);
       assert.match(board.body, /Прозорі міста 2021/);
       assert.match(board.body, /id="ranking-map"[^>]*data-points="\[/);
-      const places = [...board.body.matchAll(/<tr>\s*<td class="number">(\d+)<\/td>/g)].map((m) => Number(m[1]));
+      const places = [...board.body.matchAll(/<tr>\s*<td class="number place">(\d+)<\/td>/g)].map((m) => Number(m[1]));
       assert.equal(places.length, 40);
       assert.deepEqual(
         places,

@@ -20,7 +20,7 @@ import {
   sniffFileType,
 } from '../../platform/files.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { likePattern, type Queryable } from '../../platform/db/index.ts';
+import type { Queryable } from '../../platform/db/index.ts';
 import { localName, listOblasts } from '../cities/service.ts';
 import { writeXlsx } from '../datastore/xlsx.ts';
 import { getCampaign, listCampaigns, type Campaign } from './campaigns.ts';
@@ -55,8 +55,8 @@ import {
   type Appeal,
   type BoardFilters,
   type EvidenceFile,
-  type Practice,
 } from './views.ts';
+import { PRACTICES_PER_PAGE, searchPractices, type PracticeFilter } from './practices.ts';
 import { registerRankingSections } from './sections.ts';
 
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
@@ -67,6 +67,12 @@ const cityParams = {
   type: 'object',
   properties: { id: int, slug: { type: 'string', pattern: '^[a-z0-9-]{1,80}$' } },
   required: ['id', 'slug'],
+} as const;
+/** `?size=narrow`: a chart drawn for a phone's width. */
+const chartSizeQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { size: { type: 'string', enum: ['narrow'] } },
 } as const;
 const formatParams = {
   type: 'object',
@@ -427,9 +433,9 @@ async function routes(app: FastifyInstance) {
     },
   );
 
-  app.get<{ Params: { id: number; slug: string } }>(
+  app.get<{ Params: { id: number; slug: string }; Querystring: { size?: 'narrow' } }>(
     '/ranking/campaigns/:id/cities/:slug/areas.svg',
-    { schema: { params: cityParams } },
+    { schema: { params: cityParams, querystring: chartSizeQuery } },
     async (request, reply) => {
       const board = await boardFor(request, request.params.id);
       const row = rowOf(board, request.params.slug);
@@ -442,6 +448,7 @@ async function routes(app: FastifyInstance) {
         })),
         { city: localName(row.city, request.locale), average: request.t('ranking.average') },
         request.locale,
+        request.query.size === 'narrow',
       );
       // Its numbers and labels are in the reader's language (cookie or Accept-Language): caches keep one per language.
       return reply
@@ -452,7 +459,7 @@ async function routes(app: FastifyInstance) {
     },
   );
 
-  app.get<{ Params: { slug: string } }>(
+  app.get<{ Params: { slug: string }; Querystring: { size?: 'narrow' } }>(
     '/ranking/cities/:slug/dynamics.svg',
     {
       schema: {
@@ -461,6 +468,7 @@ async function routes(app: FastifyInstance) {
           properties: { slug: { type: 'string', pattern: '^[a-z0-9-]{1,80}$' } },
           required: ['slug'],
         },
+        querystring: chartSizeQuery,
       },
     },
     async (request, reply) => {
@@ -471,7 +479,7 @@ async function routes(app: FastifyInstance) {
         .type('image/svg+xml; charset=utf-8')
         .header('cache-control', 'public, max-age=60')
         .header('vary', 'Cookie, Accept-Language')
-        .send(dynamicsChartSvg(points, request.t('ranking.dynamics'), request.locale));
+        .send(dynamicsChartSvg(points, request.t('ranking.dynamics'), request.locale, request.query.size === 'narrow'));
     },
   );
 
@@ -560,38 +568,41 @@ async function routes(app: FastifyInstance) {
     },
   );
 
-  // The library: full marks with the assessor's description, from published campaigns.
-  app.get<{ Querystring: { q?: string } }>(
+  // The library: full marks with the assessor's description, from published campaigns, 20 a page.
+  app.get<{
+    Querystring: { q?: string; year?: number; area?: string; city?: string; indicator?: string; offset?: number };
+  }>(
     '/ranking/practices',
     {
-      schema: { querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 200 } } } },
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            q: { type: 'string', maxLength: 200 },
+            year: { type: 'integer', minimum: 1990, maximum: 2100 },
+            area: { type: 'string', pattern: '^[A-Za-z0-9._-]{0,20}$' },
+            city: { type: 'string', pattern: '^[a-z0-9-]{0,80}$' },
+            indicator: { type: 'string', pattern: '^[A-Za-z0-9._-]{0,20}$' },
+            offset: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+          },
+        },
+      },
     },
     async (request, reply) => {
-      const q = (request.query.q ?? '').trim();
-      const pattern = q ? likePattern(q.toLowerCase()) : null;
-      const where = `FROM ranking_scores s JOIN ranking_campaigns c ON c.id = s.campaign_id AND c.phase = 'published'
-      JOIN ranking_indicators i ON i.id = s.indicator_id JOIN cities ci ON ci.id = s.city_id
-      WHERE coalesce(s.verified_value, s.level_value) = 1 AND NOT coalesce(s.verified_not_applicable, s.not_applicable) AND s.comment <> ''
-        AND ($1::text IS NULL OR lower(s.comment || ' ' || i.question_uk || ' ' || i.question_en || ' ' || i.question_bg || ' ' || ci.name_uk || ' ' || ci.name_en || ' ' || ci.name_bg) LIKE $1)`;
-      const [rows, count] = await Promise.all([
-        db.query<
-          Practice & { city_uk: string; city_en: string; city_bg: string; q_uk: string; q_en: string; q_bg: string }
-        >(
-          `SELECT c.id AS campaign_id, c.year, ci.slug AS city_slug, ci.name_uk AS city_uk, ci.name_en AS city_en, ci.name_bg AS city_bg, i.code,
-           i.question_uk AS q_uk, i.question_en AS q_en, i.question_bg AS q_bg, s.comment, s.evidence_links ${where} ORDER BY c.year DESC, i.position, ci.slug LIMIT 100`,
-          [pattern],
-        ),
-        db.one<{ n: number }>(`SELECT count(*)::int AS n ${where}`, [pattern]),
-      ]);
-      const practices = rows.map((r) => ({
-        ...r,
-        city: { uk: r.city_uk, en: r.city_en, bg: r.city_bg },
-        question: { uk: r.q_uk, en: r.q_en, bg: r.q_bg },
-      }));
+      const filter: PracticeFilter = {
+        q: (request.query.q ?? '').trim(),
+        year: request.query.year,
+        area: request.query.area || undefined,
+        city: request.query.city || undefined,
+        indicator: request.query.indicator || undefined,
+        offset: request.query.offset ?? 0,
+        limit: PRACTICES_PER_PAGE,
+      };
       return reply.page({
         title: request.t('ranking.practices.title'),
         nav: 'ranking',
-        body: practicesPage(request.pageContext(), q, practices, count!.n),
+        scripts: ['/static/build/facet-panel.js'],
+        body: practicesPage(request.pageContext(), filter, await searchPractices(db, filter)),
       });
     },
   );

@@ -3,7 +3,7 @@
 // the methodology of each year.
 import { brandHeading, type CityBrand } from '../cities/brand-view.ts';
 import { html, jsonForHtml, type SafeHtml } from '../../platform/html/html.ts';
-import { csrfField, type PageContext } from '../../platform/html/layout.ts';
+import { csrfField, pagination, type PageContext } from '../../platform/html/layout.ts';
 import { selectField, textAreaField, type FieldValues } from '../../platform/html/fields.ts';
 import { formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
 import { collationKey } from '../../platform/i18n/collation.ts';
@@ -11,8 +11,16 @@ import { localName, type Oblast } from '../cities/service.ts';
 import type { Board, BoardRow, CityYear, IndicatorScore } from './board.ts';
 import { indicatorList } from './board.ts';
 import { statusBand } from './scoring.ts';
+import { areasChartSize, NARROW_WIDTH } from './charts.ts';
 import type { Campaign } from './campaigns.ts';
 import type { MethodologyDocument } from './methodology.ts';
+import {
+  PRACTICE_FACETS,
+  type FacetValue,
+  type PracticeFacetName,
+  type PracticeFilter,
+  type PracticePage,
+} from './practices.ts';
 
 type Errors = Record<string, string> | undefined;
 type Localized = { uk: string; en: string; bg: string };
@@ -38,15 +46,15 @@ const BAND_COLOURS = ['#1e6b33', '#d39e00', '#a4161a', '#5b4db0'];
 const bandBadge = (ctx: PageContext, key: string | null) =>
   html`<span class="badge band-${key ?? 'none'}">${bandLabel(ctx, key)}</span>`;
 
-function changeCell(ctx: PageContext, row: BoardRow): SafeHtml {
+function changeCell(ctx: PageContext, row: BoardRow, label: string): SafeHtml {
   const { change } = row;
-  if (change.points === null) return html`<td class="number">—</td>`;
+  if (change.points === null) return html`<td class="number change" data-label="${label}">—</td>`;
   const sign = (n: number) => (n > 0 ? '+' : n < 0 ? '−' : '±');
   const places =
     change.places === null
       ? ''
       : ` (${sign(change.places)}${formatNumber(ctx.locale, Math.abs(change.places))} ${ctx.t('ranking.places_short')})`;
-  return html`<td class="number">${sign(change.points)}${score(ctx, Math.abs(change.points))}${places}${change.comparable ? '' : html` <abbr title="${ctx.t('ranking.not_comparable')}">*</abbr>`}</td>`;
+  return html`<td class="number change" data-label="${label}">${sign(change.points)}${score(ctx, Math.abs(change.points))}${places}${change.comparable ? '' : html` <abbr title="${ctx.t('ranking.not_comparable')}">*</abbr>`}</td>`;
 }
 
 export function campaignStatus(ctx: PageContext, board: Pick<Board, 'campaign' | 'revision'>): SafeHtml {
@@ -109,6 +117,17 @@ export function boardPage(
     numeric = false,
   ) => html`<th scope="col"${numeric ? html` class="number"` : ''}${filters.sort === key ? html` aria-sort="${key === 'name' || key === 'place' ? 'ascending' : 'descending'}"` : ''}>
     <a href="${query(key)}">${label}</a></th>`;
+  const changeLabel = board.previous
+    ? t('ranking.change_since', { year: String(board.previous.year) })
+    : t('ranking.change');
+  const sortLabel = (key: (typeof SORTS)[number]) =>
+    ({
+      place: t('ranking.place'),
+      name: t('ranking.city'),
+      total: t('ranking.total'),
+      change: changeLabel,
+      population: t('cities.population'),
+    })[key];
   const oblastName = (slug: string) => {
     const o = options.oblasts.find((x) => x.slug === slug);
     return o ? localName(o, ctx.locale) : slug;
@@ -174,7 +193,9 @@ ${campaignStatus(ctx, board)}
     filters.status,
     campaign.bands.map((b) => ({ value: b.key, label: bandLabel(ctx, b.key) })),
   )}
-  <input type="hidden" name="sort" value="${filters.sort}">
+  <label>${t('cities.sort')}<select name="sort">${SORTS.map(
+    (key) => html`<option value="${key}"${filters.sort === key ? html` selected` : ''}>${sortLabel(key)}</option>`,
+  )}</select></label>
   <button type="submit">${t('ranking.apply')}</button>
 </form>
 
@@ -190,16 +211,17 @@ ${
 <caption>${t('ranking.table_caption', { count: options.rows.length })}</caption>
 <thead><tr>${header('place', t('ranking.place'), true)}${header('name', t('ranking.city'))}<th scope="col">${t('cities.oblast')}</th>
   ${header('population', t('cities.population'), true)}${header('total', t('ranking.total'), true)}<th scope="col">${t('ranking.status')}</th>
-  ${header('change', board.previous ? t('ranking.change_since', { year: String(board.previous.year) }) : t('ranking.change'), true)}</tr></thead>
+  ${header('change', changeLabel, true)}</tr></thead>
 <tbody>${options.rows.map(
+    // On phones each row is a card (place, city and score on its first line); the labels name the rest.
     (r) => html`<tr>
-  <td class="number">${r.place ?? '—'}</td>
-  <th scope="row"><a href="${base}/cities/${r.city.slug}">${localName(r.city, ctx.locale)}</a></th>
-  <td>${oblastName(r.city.oblast_slug)}</td>
-  <td class="number">${r.city.population === null ? '—' : formatNumber(ctx.locale, r.city.population)}</td>
-  <td class="number"><strong>${score(ctx, r.total)}</strong></td>
-  <td>${bandBadge(ctx, r.band)}</td>
-  ${changeCell(ctx, r)}
+  <td class="number place">${r.place ?? '—'}</td>
+  <th scope="row" class="city"><a href="${base}/cities/${r.city.slug}">${localName(r.city, ctx.locale)}</a></th>
+  <td class="oblast">${oblastName(r.city.oblast_slug)}</td>
+  <td class="number population" data-label="${t('cities.population')}">${r.city.population === null ? '—' : formatNumber(ctx.locale, r.city.population)}</td>
+  <td class="number total"><strong>${score(ctx, r.total)}</strong><span class="visually-hidden"> ${t('ranking.points_short')}</span></td>
+  <td class="status">${bandBadge(ctx, r.band)}</td>
+  ${changeCell(ctx, r, changeLabel)}
 </tr>`,
   )}</tbody></table></div>
 ${board.rows.some((r) => !r.change.comparable && r.change.points !== null) ? html`<p class="hint">* ${t('ranking.not_comparable')}</p>` : ''}
@@ -262,7 +284,7 @@ function averagesTable(
   order: 'mean' | 'given' = 'mean',
 ): SafeHtml {
   const sorted = order === 'mean' ? [...rows].sort((a, b) => b[1].mean - a[1].mean) : rows;
-  return html`<div class="table-wrap"><table><thead><tr><th scope="col">${label}</th><th scope="col" class="number">${ctx.t('ranking.mean')}</th><th scope="col" class="number">${ctx.t('ranking.cities_count')}</th></tr></thead>
+  return html`<div class="table-wrap"><table class="compact"><thead><tr><th scope="col">${label}</th><th scope="col" class="number">${ctx.t('ranking.mean')}</th><th scope="col" class="number">${ctx.t('ranking.cities_count')}</th></tr></thead>
   <tbody>${sorted.map(([name, v]) => html`<tr><td>${name}</td><td class="number">${score(ctx, v.mean)}</td><td class="number">${v.count}</td></tr>`)}</tbody></table></div>`;
 }
 
@@ -362,7 +384,10 @@ ${campaignStatus(ctx, board)}
   <a href="${base}/compare?cities=${row.city.slug}">${t('ranking.compare.title')}</a> · <a href="/cities/${row.city.slug}">${t('ranking.city_page')}</a></p>
 
 <h2>${t('ranking.by_area')}</h2>
-<figure class="chart"><img src="${base}/cities/${row.city.slug}/areas.svg" alt="${t('ranking.areas_chart_alt', { city: name })}" width="900" height="${120 + board.methodology.areas.length * 34}"></figure>
+<figure class="chart"><picture>
+  <source media="(max-width: 40rem)" srcset="${base}/cities/${row.city.slug}/areas.svg?size=narrow" width="${areasChartSize(board.methodology.areas.length, true).width}" height="${areasChartSize(board.methodology.areas.length, true).height}">
+  <img src="${base}/cities/${row.city.slug}/areas.svg" alt="${t('ranking.areas_chart_alt', { city: name })}" width="900" height="${areasChartSize(board.methodology.areas.length).height}">
+</picture></figure>
 <div class="table-wrap"><table><thead><tr><th scope="col">${t('ranking.area')}</th><th scope="col" class="number">${t('ranking.points')}</th>
   <th scope="col" class="number">${t('ranking.percent')}</th><th scope="col" class="number">${t('ranking.average_percent')}</th></tr></thead>
 <tbody>${board.methodology.areas.map((area) => {
@@ -375,7 +400,10 @@ ${campaignStatus(ctx, board)}
 ${
   options.years.length > 1
     ? html`<h2>${t('ranking.dynamics')}</h2>
-<figure class="chart"><img src="/ranking/cities/${row.city.slug}/dynamics.svg" alt="${t('ranking.dynamics_alt', { city: name })}" width="900" height="320"></figure>
+<figure class="chart"><picture>
+  <source media="(max-width: 40rem)" srcset="/ranking/cities/${row.city.slug}/dynamics.svg?size=narrow" width="${NARROW_WIDTH}" height="260">
+  <img src="/ranking/cities/${row.city.slug}/dynamics.svg" alt="${t('ranking.dynamics_alt', { city: name })}" width="900" height="320">
+</picture></figure>
 <table><thead><tr><th scope="col">${t('ranking.year')}</th><th scope="col" class="number">${t('ranking.total')}</th><th scope="col" class="number">${t('ranking.place')}</th></tr></thead>
 <tbody>${options.years.map((y) => html`<tr><td><a href="/ranking/campaigns/${y.campaign.id}/cities/${row.city.slug}">${y.campaign.year}</a></td><td class="number">${score(ctx, y.total)}</td><td class="number">${y.place ?? '—'}</td></tr>`)}</tbody></table>`
     : ''
@@ -468,6 +496,8 @@ export function comparePage(
   }));
   const picker = (i: number) => html`<label>${t('ranking.compare.city', { n: i + 1 })}
     <select name="cities"><option value="">—</option>${cityChoices.map((c) => html`<option value="${c.value}"${chosen[i]?.city.slug === c.value ? html` selected` : ''}>${c.label}</option>`)}</select></label>`;
+  const cityName = (r: BoardRow) => localName(r.city, ctx.locale);
+  // On phones each row (an area, an indicator) is a card listing every compared city by name.
   const cols = chosen.map(
     (r) =>
       html`<th scope="col" class="number"><a href="${base}/cities/${r.city.slug}">${localName(r.city, ctx.locale)}</a></th>`,
@@ -478,31 +508,31 @@ export function comparePage(
 <form method="get" action="${base}/compare" class="filters">${[0, 1, 2].map(picker)}<button type="submit">${t('ranking.compare.go')}</button></form>
 ${
   chosen.length
-    ? html`<div class="table-wrap"><table class="compare"><thead><tr><th scope="col">${t('ranking.area')}</th>${cols}</tr></thead>
+    ? html`<div class="table-wrap"><table class="compare responsive"><thead><tr><th scope="col">${t('ranking.area')}</th>${cols}</tr></thead>
 <tbody>
-<tr><th scope="row">${t('ranking.total')}</th>${chosen.map((r) => html`<td class="number"><strong>${score(ctx, r.total)}</strong></td>`)}</tr>
-<tr><th scope="row">${t('ranking.place')}</th>${chosen.map((r) => html`<td class="number">${r.place ?? '—'}</td>`)}</tr>
-<tr><th scope="row">${t('ranking.status')}</th>${chosen.map((r) => html`<td class="number">${bandBadge(ctx, r.band)}</td>`)}</tr>
+<tr><th scope="row">${t('ranking.total')}</th>${chosen.map((r) => html`<td class="number" data-label="${cityName(r)}"><strong>${score(ctx, r.total)}</strong></td>`)}</tr>
+<tr><th scope="row">${t('ranking.place')}</th>${chosen.map((r) => html`<td class="number" data-label="${cityName(r)}">${r.place ?? '—'}</td>`)}</tr>
+<tr><th scope="row">${t('ranking.status')}</th>${chosen.map((r) => html`<td class="number" data-label="${cityName(r)}">${bandBadge(ctx, r.band)}</td>`)}</tr>
 ${board.methodology.areas.map(
   (area) =>
     html`<tr><th scope="row">${local(ctx, area.name)}</th>${chosen.map((r) => {
       const a = r.areas.find((x) => x.area === area.code);
-      return html`<td class="number ${levelClass(a?.percent === undefined || a?.percent === null ? null : a.percent / 100)}">${score(ctx, a?.score)} / ${score(ctx, a?.max)}</td>`;
+      return html`<td class="number ${levelClass(a?.percent === undefined || a?.percent === null ? null : a.percent / 100)}" data-label="${cityName(r)}">${score(ctx, a?.score)} / ${score(ctx, a?.max)}</td>`;
     })}</tr>`,
 )}
 </tbody></table></div>
 <h2>${t('ranking.indicators')}</h2>
-<div class="table-wrap"><table class="compare"><thead><tr><th scope="col">${t('ranking.indicator')}</th>${cols}</tr></thead>
+<div class="table-wrap"><table class="compare responsive"><thead><tr><th scope="col">${t('ranking.indicator')}</th>${cols}</tr></thead>
 <tbody>${indicatorList(board.methodology).map(
         (i) =>
           html`<tr><th scope="row"><a href="${base}/indicators/${i.code}">${i.code}</a> ${local(ctx, i.question)}</th>${chosen.map(
             (r) => {
               const s = scores.get(r.cityId)?.get(i.code);
-              return html`<td class="number ${levelClass(!s || s.not_applicable ? null : (s.value ?? 0))}">${!s ? '—' : s.not_applicable ? t('ranking.na_short') : html`${score(ctx, (s.value ?? 0) * i.points)} / ${score(ctx, i.points)}`}</td>`;
+              return html`<td class="number ${levelClass(!s || s.not_applicable ? null : (s.value ?? 0))}" data-label="${cityName(r)}">${!s ? '—' : s.not_applicable ? t('ranking.na_short') : html`${score(ctx, (s.value ?? 0) * i.points)} / ${score(ctx, i.points)}`}</td>`;
             },
           )}</tr>`,
       )}</tbody></table></div>`
-    : html`<p>${t('ranking.compare.pick')}</p>`
+    : html`<div class="empty-state"><p>${t('ranking.compare.pick')}</p></div>`
 }`;
 }
 
@@ -544,38 +574,99 @@ ${
         return html`<li><strong><a href="${base}/cities/${r.city.slug}#indicator-${indicator.code}">${localName(r.city, ctx.locale)}</a></strong>: ${s.comment}
       ${evidenceList(ctx, s.evidence_links, [], board.campaign.id)}</li>`;
       })}</ul>`
-    : html`<p>${t('ranking.practices.none')}</p>`
+    : html`<div class="empty-state"><p>${t('ranking.practices.none')}</p></div>`
 }`;
 }
 
-export interface Practice {
-  campaign_id: number;
-  year: number;
-  city_slug: string;
-  city: Localized;
-  code: string;
-  question: Localized;
-  comment: string;
-  evidence_links: string[];
-}
+/** How many values of a practices facet show before the rest fold into "show more". */
+const PRACTICE_FACET_VALUES_SHOWN = 8;
 
-export function practicesPage(ctx: PageContext, q: string, practices: Practice[], total: number): SafeHtml {
+export function practicesPage(ctx: PageContext, filter: PracticeFilter, result: PracticePage): SafeHtml {
   const { t } = ctx;
+  const state = {
+    q: filter.q || undefined,
+    year: filter.year === undefined ? undefined : String(filter.year),
+    area: filter.area,
+    city: filter.city,
+    indicator: filter.indicator,
+  };
+  // A link to this page with some filters changed (and the first page of the new list).
+  const link = (changes: Partial<typeof state>) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries({ ...state, ...changes })) if (value) params.set(key, value);
+    const qs = params.toString();
+    return qs ? `/ranking/practices?${qs}` : '/ranking/practices';
+  };
+  const label = (facet: PracticeFacetName, value: FacetValue) =>
+    facet === 'indicator' ? `${value.value} ${local(ctx, value.name)}` : local(ctx, value.name);
+  const activeLabel = (facet: PracticeFacetName) => {
+    const value = state[facet]!;
+    const known = result.facets[facet].find((v) => v.value === value);
+    return known ? label(facet, known) : value;
+  };
+  // Facet links are nofollow: crawlers need not walk every combination of filters.
+  const facetGroup = (facet: PracticeFacetName) => {
+    const values = result.facets[facet];
+    if (values.length === 0) return '';
+    const item = (v: FacetValue) => {
+      const active = state[facet] === v.value;
+      return html`<li><a rel="nofollow" href="${link({ [facet]: active ? undefined : v.value })}"${active ? html` aria-current="true"` : ''}>${label(facet, v)}</a> (${formatNumber(ctx.locale, v.count)})</li>`;
+    };
+    const shown = values.slice(0, PRACTICE_FACET_VALUES_SHOWN);
+    const folded = values.slice(PRACTICE_FACET_VALUES_SHOWN);
+    const activeFolded = folded.filter((v) => state[facet] === v.value);
+    const title = t(`ranking.practices.facet_${facet}`);
+    return html`<h2>${title}</h2><ul>${[...shown, ...activeFolded].map(item)}</ul>${
+      folded.length > activeFolded.length
+        ? html`<details class="more-values"><summary>${t('ranking.practices.more_values', { count: folded.length - activeFolded.length })}<span class="visually-hidden">: ${title}</span></summary>
+<ul>${folded.filter((v) => state[facet] !== v.value).map(item)}</ul></details>`
+        : ''
+    }`;
+  };
+  const active = PRACTICE_FACETS.filter((f) => state[f]);
   return html`
 <p><a href="/ranking">← ${t('ranking.title')}</a></p>
 <h1>${t('ranking.practices.title')}</h1>
 <p class="lead">${t('ranking.practices.intro')}</p>
 <form method="get" action="/ranking/practices" class="filters" role="search">
-  <label for="practices-q">${t('ranking.practices.search')}</label><input type="search" id="practices-q" name="q" value="${q}">
+  <label for="practices-q">${t('ranking.practices.search')}</label><input type="search" id="practices-q" name="q" value="${filter.q ?? ''}" maxlength="200">
+  ${active.map((f) => html`<input type="hidden" name="${f}" value="${state[f] ?? ''}">`)}
   <button type="submit">${t('ranking.practices.find')}</button>
 </form>
-<p role="status">${t('ranking.practices.found', { count: total })}</p>
-<ul class="results practices">${practices.map(
-    (p) => html`<li>
+${
+  active.length
+    ? html`<p class="active-filters">${t('ranking.practices.active_filters')}: ${active.map(
+        (f) =>
+          html`<a class="badge" rel="nofollow" href="${link({ [f]: undefined })}">${activeLabel(f)} ✕<span class="visually-hidden"> ${t('ranking.practices.remove_filter')}</span></a>`,
+      )}</p>`
+    : ''
+}
+<div class="with-sidebar">
+  <details class="facet-panel" open>
+  <summary class="button">${t('ranking.practices.filters')}${active.length ? ` (${active.length})` : ''}</summary>
+  <nav class="facets" aria-label="${t('ranking.practices.filters')}">
+    ${PRACTICE_FACETS.map(facetGroup)}
+  </nav>
+  </details>
+  <div>
+    <p role="status">${t('ranking.practices.found', { count: result.total })}</p>
+    ${
+      result.items.length === 0
+        ? html`<div class="empty-state"><p>${t('ranking.practices.nothing_found')}</p>${
+            active.length || filter.q
+              ? html`<p><a href="/ranking/practices">${t('ranking.practices.show_all')}</a></p>`
+              : ''
+          }</div>`
+        : html`<ul class="results practices">${result.items.map(
+            (p) => html`<li>
   <h2><a href="/ranking/campaigns/${p.campaign_id}/cities/${p.city_slug}#indicator-${p.code}">${local(ctx, p.city)}, ${p.year}</a></h2>
-  <p><a href="/ranking/campaigns/${p.campaign_id}/indicators/${p.code}">${p.code}</a> ${local(ctx, p.question)}</p>
+  <p><a href="/ranking/campaigns/${p.campaign_id}/indicators/${p.code}">${p.code}</a> ${local(ctx, p.question)} <span class="hint">(${local(ctx, p.area)})</span></p>
   <p>${p.comment}</p>${evidenceList(ctx, p.evidence_links, [], p.campaign_id)}</li>`,
-  )}</ul>`;
+          )}</ul>`
+    }
+    ${pagination(ctx, '/ranking/practices', state, { total: result.total, limit: filter.limit, offset: filter.offset })}
+  </div>
+</div>`;
 }
 
 export function recommendationsPage(ctx: PageContext, board: Board, row: BoardRow, scores: IndicatorScore[]): SafeHtml {
@@ -646,7 +737,7 @@ ${methodology.areas.map(
 
 export function emptyRankingPage(ctx: PageContext, campaigns: Campaign[], canManage: boolean): SafeHtml {
   const { t } = ctx;
-  return html`<h1>${t('ranking.title')}</h1><p class="lead">${t('ranking.intro')}</p><p>${t('ranking.none')}</p>
+  return html`<h1>${t('ranking.title')}</h1><p class="lead">${t('ranking.intro')}</p><div class="empty-state"><p>${t('ranking.none')}</p></div>
 ${campaigns.length ? html`<ul>${campaigns.map((c) => html`<li><a href="/ranking/campaigns/${c.id}">${campaignTitle(ctx, c)}</a> — ${t(`ranking.phases.${c.phase}`)}</li>`)}</ul>` : ''}
 ${canManage ? html`<p><a class="button" href="/ranking/manage">${t('ranking.manage.title')}</a></p>` : ''}`;
 }

@@ -224,7 +224,7 @@ ${
 <td class="number"><progress max="${indicatorCount}" value="${r.scored}" aria-label="${t('ranking.manage.scored')}">${r.scored}</progress> ${r.scored} / ${indicatorCount}</td>
 <td class="number">${r.verified}</td><td class="number">${r.returned}</td></tr>`,
       )}</tbody></table></div>`
-    : html`<p>${t('ranking.work.none')}</p>`
+    : html`<div class="empty-state"><p>${t('ranking.work.none')}</p></div>`
 }
 ${pendingAppeals ? html`<p><a href="${base}/appeals">${t('ranking.work.appeals', { count: pendingAppeals })}</a></p>` : ''}`;
 }
@@ -407,7 +407,7 @@ ${
   }
 </li>`,
       )}</ul>`
-    : html`<p>${t('ranking.appeals.none')}</p>`
+    : html`<div class="empty-state"><p>${t('ranking.appeals.none')}</p></div>`
 }
 <p class="hint">${t('ranking.appeals.public_after', { date: campaign.published_at ? formatDateTime(ctx.locale, campaign.published_at) : '—' })}</p>`;
 }

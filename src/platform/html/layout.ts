@@ -1,7 +1,7 @@
 // The page shell every HTML page shares: skip link, header with navigation and the language
 // switcher, main content, footer. Scripts are external files only (strict CSP).
 import { html, jsonForHtml, trustedHtml, type SafeHtml } from './html.ts';
-import { LOCALES, LOCALE_NAMES, type Locale, type Translate } from '../i18n/locales.ts';
+import { LOCALES, LOCALE_NAMES, LOCALE_SHORT_NAMES, type Locale, type Translate } from '../i18n/locales.ts';
 import type { CurrentUser } from '../auth.ts';
 import { assetUrl } from '../http/static.ts';
 
@@ -51,18 +51,33 @@ export function csrfField(ctx: PageContext): SafeHtml {
 
 export function layout(ctx: PageContext, page: Page): string {
   const { t, user } = ctx;
-  const navItem = (key: NonNullable<Page['nav']>, href: string, label: string) =>
-    html`<li><a href="${href}"${page.nav === key ? html` aria-current="page"` : ''}>${label}</a></li>`;
+  // The section the page belongs to, named beside the phone's "Menu" button.
+  let currentLabel = '';
+  const navItem = (key: NonNullable<Page['nav']>, href: string, label: string) => {
+    if (page.nav === key) currentLabel = label;
+    return html`<li><a href="${href}"${page.nav === key ? html` aria-current="page"` : ''}>${label}</a></li>`;
+  };
   const languageLinks = LOCALES.map(
     (code: Locale) =>
       html`<li><a href="/lang/${code}?next=${encodeURIComponent(ctx.url)}" lang="${code}" hreflang="${code}"${
         code === ctx.locale ? html` aria-current="true"` : ''
-      }>${LOCALE_NAMES[code]}</a></li>`,
+      }><span class="language-name">${LOCALE_NAMES[code]}</span><span class="language-short" aria-hidden="true">${LOCALE_SHORT_NAMES[code]}</span></a></li>`,
   );
   const account = user
     ? html`${navItem('dashboard', '/dashboard', t('nav.dashboard'))}${navItem('account', '/account', user.displayName)}
         <li><form method="post" action="/logout" class="inline-form">${csrfField(ctx)}<button type="submit" class="link-button">${t('nav.logout')}</button></form></li>`
     : html`<li><a href="/login">${t('nav.login')}</a></li><li><a href="/register">${t('nav.register')}</a></li>`;
+  const navItems = html`
+      ${navItem('home', '/', t('nav.home'))}
+      ${navItem('datasets', '/datasets', t('nav.datasets'))}
+      ${navItem('petitions', '/petitions', t('nav.petitions'))}
+      ${navItem('budgets', '/budgets', t('nav.budgets'))}
+      ${navItem('ranking', '/ranking', t('nav.ranking'))}
+      ${navItem('cities', '/cities', t('nav.cities'))}
+      ${navItem('map', '/cities/map', t('nav.map'))}
+      ${navItem('api', '/api/docs', t('nav.api'))}
+      ${user?.isAdmin ? navItem('admin', '/admin', t('nav.admin')) : ''}
+      ${account}`;
   return (
     '<!doctype html>\n' +
     html`<html lang="${ctx.locale}">
@@ -87,18 +102,11 @@ ${page.jsonLd ? html`<script type="application/ld+json">${trustedHtml(jsonForHtm
     <nav aria-label="${t('nav.languages')}" class="languages"><ul>${languageLinks}</ul></nav>
   </div>
   <nav aria-label="${t('nav.main')}" class="main-nav">
-    <ul>
-      ${navItem('home', '/', t('nav.home'))}
-      ${navItem('datasets', '/datasets', t('nav.datasets'))}
-      ${navItem('petitions', '/petitions', t('nav.petitions'))}
-      ${navItem('budgets', '/budgets', t('nav.budgets'))}
-      ${navItem('ranking', '/ranking', t('nav.ranking'))}
-      ${navItem('cities', '/cities', t('nav.cities'))}
-      ${navItem('map', '/cities/map', t('nav.map'))}
-      ${navItem('api', '/api/docs', t('nav.api'))}
-      ${user?.isAdmin ? navItem('admin', '/admin', t('nav.admin')) : ''}
-      ${account}
+    <details class="menu">
+    <summary>${t('nav.menu')}${currentLabel ? html`<span class="menu-current">: ${currentLabel}</span>` : ''}</summary>
+    <ul>${navItems}
     </ul>
+    </details>
   </nav>
 </header>
 <main id="main" tabindex="-1">
@@ -111,6 +119,13 @@ ${page.body}
 </body>
 </html>`.value
   );
+}
+
+/** Tabs: links to the sibling views of one thing, the current one marked for the eye and for screen readers. */
+export function tabs(label: string, items: { href: string; label: string; current?: boolean }[]): SafeHtml {
+  return html`<nav class="tabs" aria-label="${label}"><ul>${items.map(
+    (item) => html`<li><a href="${item.href}"${item.current ? html` aria-current="page"` : ''}>${item.label}</a></li>`,
+  )}</ul></nav>`;
 }
 
 /** Previous/next links for a paginated list, keeping the other query parameters. */

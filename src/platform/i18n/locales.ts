@@ -9,6 +9,8 @@ export const DEFAULT_LOCALE: Locale = 'uk';
 
 /** The language names as their speakers write them, for the switcher. */
 export const LOCALE_NAMES: Record<Locale, string> = { uk: 'Українська', en: 'English', bg: 'Български' };
+/** The same names shortened for a phone's header, each the start of its full name (which screen readers hear). */
+export const LOCALE_SHORT_NAMES: Record<Locale, string> = { uk: 'Укр', en: 'Eng', bg: 'Бълг' };
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
