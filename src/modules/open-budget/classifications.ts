@@ -75,14 +75,18 @@ function clearLastGroup(code: string, groups: [number, number][]): string | null
  *   11010101 → 11010100 → 11010000 → 11000000 → 10000000 → null.
  * - economic (КЕКВ) and credit (КЕККБ), 4 digits: each digit is a level —
  *   2111 → 2110 → 2100 → 2000 → null; 4112 → 4110 → 4100 → 4000 → null.
- * - functional (КФКВК) and the typical programme code (ТПКВКМБ), 4 digits: section = first two
- *   digits, then the third, then the fourth — 0111 → 0110 → 0100 → null; 1021 → 1020 → 1000.
- * - program, 7 digits (КПКВКМБ): 2 digits of the budget's main spending unit, 1 digit of its
- *   level, then the ТПКВКМБ. A programme's parent is its ТПКВКМБ (0611021 → 1021), which is the
- *   same for every city and so joins programmes across cities; the spending-unit rows the files
- *   carry (0610000, 0600000) form their own chain: 0610000 → 0600000 → null.
- * - financing (6 digits): section first digit, then digits 2–3, 4, 5–6 —
- *   208100 → 208000 → 200000 → null.
+ * - functional (КФКВК), 4 digits: section = first two digits, then the third (group), then the
+ *   fourth (subgroup) — 0111 → 0110 → 0100 → null.
+ * - program, 4 digits (typical programme, ТПКВКМБ): its section is the first digit (1000
+ *   Education … 9000 Transfers; 0100 Public administration for 01xx) — 1021 → 1000 → null,
+ *   0160 → 0100 → null. Intermediate codes are not a level of their own in the list.
+ * - program, 7 digits (local programme, КПКВКМБ): 2 digits of the budget's main spending unit,
+ *   1 digit of its level, then the ТПКВКМБ. A programme's parent is its ТПКВКМБ (0611021 →
+ *   1021), which is the same for every city and so joins programmes across cities; the
+ *   spending-unit rows the files carry (0610000, 0600000) form their own chain:
+ *   0610000 → 0600000 → null.
+ * - financing (6 digits): section first digit, then digits 2–3, the 4th, the 5th, the 6th —
+ *   201110 → 201100 → 201000 → 200000 → null.
  */
 export function parentOf(kind: ClassificationKind, code: string): string | null {
   if (!isWellFormedCode(kind, code)) return null;
@@ -107,11 +111,10 @@ export function parentOf(kind: ClassificationKind, code: string): string | null 
         [3, 4],
       ]);
     case 'program': {
-      if (code.length === 4)
-        return clearLastGroup(code, [
-          [2, 3],
-          [3, 4],
-        ]);
+      if (code.length === 4) {
+        const section = code.startsWith('0') ? `${code.slice(0, 2)}00` : `${code[0]}000`;
+        return section === code ? null : section;
+      }
       const typical = code.slice(3);
       if (typical !== '0000') return typical;
       return clearLastGroup(code, [[2, 3]]);
@@ -120,7 +123,8 @@ export function parentOf(kind: ClassificationKind, code: string): string | null 
       return clearLastGroup(code, [
         [1, 3],
         [3, 4],
-        [4, 6],
+        [4, 5],
+        [5, 6],
       ]);
   }
 }
