@@ -11,7 +11,13 @@ import { ValidationError } from '../../platform/errors.ts';
 import { getCity, localName, type City } from '../cities/service.ts';
 import { cityCodes, parseCityCodesInput, saveCityCodes } from './city-codes.ts';
 import { canEditCityCodes, canEditTaxParameters } from './reference-policy.ts';
-import { cityCodesFormPage, cityCodesFormValues, cityCodesSection, taxParametersPage } from './reference-views.ts';
+import {
+  cityCodesFormPage,
+  cityCodesFormValues,
+  cityCodesSection,
+  dashboardReferenceSection,
+  taxParametersPage,
+} from './reference-views.ts';
 import { listTaxParameters, parseTaxParameterInput, saveTaxParameter } from './tax-shares.ts';
 
 const params = { type: 'object', properties: { slug: slugParam }, required: ['slug'] } as const;
@@ -40,6 +46,28 @@ async function budgetReference(app: FastifyInstance): Promise<void> {
         city.slug,
         await cityCodes(db, city.id),
         canEditCityCodes(request.user, city.id),
+      );
+    },
+  });
+
+  // On a signed-in person's dashboard: the codes of the cities they edit; for admins, also the
+  // income-tax parameters.
+  app.sections.add('dashboard', {
+    id: 'budget-reference',
+    order: 85,
+    async render(request, user) {
+      const cities = user.isAdmin
+        ? []
+        : await db.query<{ slug: string; name_uk: string; name_en: string; name_bg: string }>(
+            `SELECT DISTINCT c.slug, c.name_uk, c.name_en, c.name_bg FROM cities c
+              WHERE c.id = ANY($1::int[]) ORDER BY c.slug`,
+            [user.memberships.filter((m) => m.role === 'city_editor' && m.cityId !== null).map((m) => m.cityId)],
+          );
+      if (!user.isAdmin && !cities.length) return null;
+      return dashboardReferenceSection(
+        request.pageContext(),
+        cities.map((c) => ({ slug: c.slug, name: localName(c, request.locale) })),
+        canEditTaxParameters(user),
       );
     },
   });

@@ -28,14 +28,18 @@ export function cityCodesSection(
 ${
   empty
     ? html`<p class="empty-state">${t('budgetRef.codes.none')}</p>`
-    : html`<dl class="facts">
+    : html`${
+        codes.katottg || codes.council?.edrpou
+          ? html`<dl class="facts">
   ${codes.katottg ? html`<dt>${t('budgetRef.codes.katottg')}</dt><dd><code>${codes.katottg}</code></dd>` : ''}
   ${codes.council?.edrpou ? html`<dt>${t('budgetRef.codes.council_edrpou')}</dt><dd><code>${codes.council.edrpou}</code></dd>` : ''}
-</dl>
+</dl>`
+          : ''
+      }
 ${
   codes.budgetCodes.length
     ? html`<div class="table-wrap"><table class="responsive">
-  <caption>${t('budgetRef.codes.budget_codes')}</caption>
+  <caption class="visually-hidden">${t('budgetRef.codes.budget_codes')}</caption>
   <thead><tr><th scope="col">${t('budgetRef.codes.budget_code')}</th><th scope="col">${t('budgetRef.codes.validity')}</th></tr></thead>
   <tbody>${codes.budgetCodes.map(
     (c) => html`<tr><th scope="row" data-label="${t('budgetRef.codes.budget_code')}"><code>${c.budgetCode}</code></th>
@@ -96,7 +100,7 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
     (_, row) => html`<fieldset class="budget-code-row">
     <legend>${t('budgetRef.codes.row', { n: row + 1 })}</legend>
     ${field(`budget_code_${row}`, t('budgetRef.codes.budget_code'), html` inputmode="numeric" autocomplete="off"`)}
-    ${field(`valid_from_${row}`, t('budgetRef.codes.valid_from'), html` placeholder="2021-01-01" autocomplete="off"`)}
+    ${field(`valid_from_${row}`, t('budgetRef.codes.valid_from'), html` placeholder="${t('budgetRef.codes.date_format')}" autocomplete="off"`)}
     ${field(`valid_to_${row}`, t('budgetRef.codes.valid_to'), html` placeholder="${t('budgetRef.codes.open_ended')}" autocomplete="off"`)}
   </fieldset>`,
   )}
@@ -159,4 +163,21 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
   ${textField({ name: 'source_url', label: t('budgetRef.tax.source_url'), type: 'url', values, errors })}
   <button type="submit" class="primary">${t('admin.save')}</button>
 </form>`;
+}
+
+/** The dashboard block: links to the codes of the cities this person edits, and for admins the tax parameters. */
+export function dashboardReferenceSection(
+  ctx: PageContext,
+  cities: { slug: string; name: string }[],
+  mayEditTax: boolean,
+): SafeHtml {
+  const { t } = ctx;
+  return sectionBlock(
+    'dash-budget-reference',
+    t('budgetRef.dashboard.title'),
+    html`<ul>
+  ${cities.map((c) => html`<li><a href="/cities/${c.slug}/codes">${t('budgetRef.codes.form_title', { city: c.name })}</a></li>`)}
+  ${mayEditTax ? html`<li><a href="/admin/budget-tax-parameters">${t('budgetRef.tax.title')}</a></li>` : ''}
+</ul>`,
+  );
 }
