@@ -108,6 +108,16 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
 </form>`;
 }
 
+/** The parameters grouped by year, the latest first. */
+function byYear(rows: TaxParameterRow[]): [number, Map<string, TaxParameterRow>][] {
+  const years = new Map<number, Map<string, TaxParameterRow>>();
+  for (const row of rows) {
+    if (!years.has(row.year)) years.set(row.year, new Map());
+    years.get(row.year)!.set(row.parameter, row);
+  }
+  return [...years].sort((a, b) => b[0] - a[0]);
+}
+
 function percent(ctx: PageContext, share: number): string {
   return `${formatNumber(ctx.locale, Math.round(share * 100000) / 1000)} %`;
 }
@@ -132,12 +142,18 @@ ${
   rows.length
     ? html`<div class="table-wrap"><table class="responsive">
   <caption>${t('budgetRef.tax.recorded')}</caption>
-  <thead><tr><th scope="col">${t('budgetRef.tax.year')}</th><th scope="col">${t('budgetRef.tax.parameter')}</th><th scope="col" class="number">${t('budgetRef.tax.value')}</th><th scope="col">${t('budgetRef.tax.source')}</th></tr></thead>
-  <tbody>${rows.map(
-    (r) => html`<tr><th scope="row" data-label="${t('budgetRef.tax.year')}">${String(r.year)}</th>
-    <td data-label="${t('budgetRef.tax.parameter')}">${t(`budgetRef.tax.${r.parameter}`)}</td>
-    <td class="number" data-label="${t('budgetRef.tax.value')}">${percent(ctx, r.share)}</td>
-    <td data-label="${t('budgetRef.tax.source')}">${r.sourceUrl ? html`<a href="${r.sourceUrl}" rel="noopener nofollow">${r.source}</a>` : r.source}</td></tr>`,
+  <thead><tr><th scope="col">${t('budgetRef.tax.year')}</th>${TAX_PARAMETERS.map((p) => html`<th scope="col">${t(`budgetRef.tax.${p}`)}</th>`)}</tr></thead>
+  <tbody>${byYear(rows).map(
+    ([year, values]) => html`<tr><th scope="row" data-label="${t('budgetRef.tax.year')}">${String(year)}</th>
+    ${TAX_PARAMETERS.map((p) => {
+      const r = values.get(p);
+      return html`<td data-label="${t(`budgetRef.tax.${p}`)}">${
+        r
+          ? html`<strong>${percent(ctx, r.share)}</strong>
+      <p class="hint">${r.sourceUrl ? html`<a href="${r.sourceUrl}" rel="noopener nofollow">${r.source}</a>` : r.source}</p>`
+          : '—'
+      }</td>`;
+    })}</tr>`,
   )}</tbody>
 </table></div>`
     : html`<p class="empty-state">${t('budgetRef.tax.none')}</p>`
