@@ -16,6 +16,10 @@ CREATE INDEX city_budget_codes_city_idx ON city_budget_codes (city_id);
 
 CREATE FUNCTION city_budget_codes_no_overlap() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  -- A range that ends before it starts is the CHECK constraint's to refuse (it runs after this).
+  IF NEW.valid_to IS NOT NULL AND NEW.valid_to < NEW.valid_from THEN
+    RETURN NEW;
+  END IF;
   PERFORM pg_advisory_xact_lock(hashtext('city_budget_codes:' || NEW.budget_code));
   IF EXISTS (
     SELECT 1 FROM city_budget_codes o
