@@ -77,7 +77,7 @@ const cityJson = {
             type: 'object',
             required: ['budget_code', 'valid_from', 'valid_to'],
             properties: {
-              budget_code: { type: 'string', examples: ['13201100000'] },
+              budget_code: { type: 'string', examples: ['13563000000'] },
               valid_from: { type: 'string', format: 'date' },
               valid_to: { type: ['string', 'null'], format: 'date' },
             },

@@ -30,7 +30,7 @@ test('КАТОТТГ and budget code formats', () => {
   assert.equal(isKatottg('ua12345678901234567'), false);
   assert.equal(isKatottg('UA12345678901234567 '), false);
   assert.ok(isBudgetCode('1356300000'));
-  assert.ok(isBudgetCode('13201100000'));
+  assert.ok(isBudgetCode('13563000000'));
   assert.equal(isBudgetCode('132011000'), false);
   assert.equal(isBudgetCode('132011000000'), false);
   assert.equal(isBudgetCode('1320110000x'), false);
@@ -60,11 +60,11 @@ for (const engine of ENGINES) {
 
     test('the demo gives Lviv its budget code from 2021; cityForBudgetCode answers by date', async () => {
       assert.deepEqual(await budgetCodesOf(app.db, lvivId), [
-        { budgetCode: '13201100000', validFrom: '2021-01-01', validTo: null },
+        { budgetCode: '13563000000', validFrom: '2021-01-01', validTo: null },
       ]);
-      assert.equal(await cityForBudgetCode(app.db, '13201100000', '2021-01-01'), lvivId);
-      assert.equal(await cityForBudgetCode(app.db, '13201100000', '2025-06-30'), lvivId);
-      assert.equal(await cityForBudgetCode(app.db, '13201100000', '2020-12-31'), null);
+      assert.equal(await cityForBudgetCode(app.db, '13563000000', '2021-01-01'), lvivId);
+      assert.equal(await cityForBudgetCode(app.db, '13563000000', '2025-06-30'), lvivId);
+      assert.equal(await cityForBudgetCode(app.db, '13563000000', '2020-12-31'), null);
       assert.equal(await cityForBudgetCode(app.db, '99999999999', '2025-06-30'), null);
     });
 
@@ -107,12 +107,12 @@ for (const engine of ENGINES) {
 
     test("the city's editor saves codes: audited, shown on the profile and in the API", async () => {
       await editor.get('/cities/lviv/codes');
-      assert.match(editor.lastBody, /name="budget_code_0" value="13201100000"/);
+      assert.match(editor.lastBody, /name="budget_code_0" value="13563000000"/);
       const response = await editor.post('/cities/lviv/codes', {
         _csrf: editor.csrfToken(),
         katottg: 'ua12345678901234567',
         council_edrpou: '00032129',
-        budget_code_0: '13201100000',
+        budget_code_0: '13563000000',
         valid_from_0: '2021-01-01',
         valid_to_0: '',
         budget_code_1: '1356300000',
@@ -122,7 +122,7 @@ for (const engine of ENGINES) {
       assert.equal(response.statusCode, 303, response.body);
       assert.equal(response.headers.location, '/cities/lviv/codes?saved=1');
       assert.deepEqual(await budgetCodesOf(app.db, lvivId), [
-        { budgetCode: '13201100000', validFrom: '2021-01-01', validTo: null },
+        { budgetCode: '13563000000', validFrom: '2021-01-01', validTo: null },
         { budgetCode: '1356300000', validFrom: '2015-01-01', validTo: '2020-12-31' },
       ]);
       assert.equal(await cityForBudgetCode(app.db, '1356300000', '2018-03-01'), lvivId);
@@ -153,7 +153,7 @@ for (const engine of ENGINES) {
       assert.equal(body.codes.katottg, 'UA12345678901234567');
       assert.equal(body.codes.council_edrpou, '00032129');
       assert.deepEqual(body.codes.budget_codes, [
-        { budget_code: '13201100000', valid_from: '2021-01-01', valid_to: null },
+        { budget_code: '13563000000', valid_from: '2021-01-01', valid_to: null },
         { budget_code: '1356300000', valid_from: '2015-01-01', valid_to: '2020-12-31' },
       ]);
     });
@@ -165,9 +165,9 @@ for (const engine of ENGINES) {
         _csrf: editor.csrfToken(),
         katottg: 'UA123',
         council_edrpou: '00032128',
-        budget_code_0: '13201100000',
+        budget_code_0: '13563000000',
         valid_from_0: '2021-02-30',
-        budget_code_1: '13201100000',
+        budget_code_1: '13563000000',
         valid_from_1: '2020-01-01',
         valid_to_1: '2019-01-01',
         budget_code_2: '12',
@@ -199,7 +199,7 @@ for (const engine of ENGINES) {
       await editor.get('/cities/lviv/codes');
       const response = await editor.post('/cities/lviv/codes', {
         _csrf: editor.csrfToken(),
-        budget_code_0: '13201100000',
+        budget_code_0: '13563000000',
         valid_from_0: '2021-01-01',
         budget_code_1: '0655100000',
         valid_from_1: '2024-01-01',
@@ -210,9 +210,9 @@ for (const engine of ENGINES) {
       // The same code twice in the form for meeting periods.
       const twice = await editor.post('/cities/lviv/codes', {
         _csrf: editor.csrfToken(),
-        budget_code_0: '13201100000',
+        budget_code_0: '13563000000',
         valid_from_0: '2021-01-01',
-        budget_code_1: '13201100000',
+        budget_code_1: '13563000000',
         valid_from_1: '2023-01-01',
       });
       assert.equal(twice.statusCode, 422);
