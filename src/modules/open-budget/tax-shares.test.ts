@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { Client, createTestApp, DEMO_PASSWORD, ENGINES } from '../../../test/helpers.ts';
+import { readMigrations } from '../../platform/db/migrate.ts';
 import { incomeTaxRate, incomeTaxShare, parseTaxParameterInput } from './tax-shares.ts';
 
 test('the form input: percent to a fraction, year and parameter checked, errors per field', () => {
@@ -59,6 +60,40 @@ for (const engine of ENGINES) {
       assert.ok((await incomeTaxShare(app.db, 2024))?.sourceUrl?.startsWith('https://'));
       assert.equal(await incomeTaxShare(app.db, 2023), null);
       assert.equal(await incomeTaxShare(app.db, 1999), null);
+    });
+
+    test('2025: 64 % to the community by art. 49 of the State Budget Law for 2025, and the 18 % rate', async () => {
+      const share = await incomeTaxShare(app.db, 2025);
+      assert.equal(share?.share, 0.64);
+      assert.match(share!.source, /«Про Державний бюджет України на 2025 рік» № 4059-IX/);
+      assert.match(share!.source, /стаття 49/);
+      assert.match(share!.source, /крім ПДФО з грошового забезпечення військовослужбовців/);
+      assert.equal(share?.sourceUrl, 'https://zakon.rada.gov.ua/laws/show/4059-20');
+      assert.equal((await incomeTaxRate(app.db, 2025))?.share, 0.18);
+      assert.match((await incomeTaxRate(app.db, 2025))!.source, /ст\. 167\.1/);
+    });
+
+    test('migration 0048 leaves a 2025 value an admin recorded before it alone', async () => {
+      const migration = readMigrations().find((m) => m.version === '0048');
+      assert.ok(migration, 'migration 0048 exists');
+      const share = await incomeTaxShare(app.db, 2025);
+      await app.db.query(
+        "UPDATE budget_tax_parameters SET value = 0.6, source = 'admin' WHERE parameter = 'pit_city_share' AND year = 2025",
+      );
+      await app.db.query("DELETE FROM budget_tax_parameters WHERE parameter = 'pit_rate' AND year = 2025");
+      try {
+        await app.db.execScript(migration.sql);
+        assert.deepEqual(
+          { ...(await incomeTaxShare(app.db, 2025)) },
+          { share: 0.6, source: 'admin', sourceUrl: share!.sourceUrl },
+        );
+        assert.equal((await incomeTaxRate(app.db, 2025))?.share, 0.18, 'a missing rate is added');
+      } finally {
+        await app.db.query(
+          "UPDATE budget_tax_parameters SET value = $1, source = $2 WHERE parameter = 'pit_city_share' AND year = 2025",
+          [share!.share, share!.source],
+        );
+      }
     });
 
     test('an admin records a year with its source, audited; a second save replaces it', async () => {
