@@ -42,6 +42,7 @@ for (const engine of ENGINES) {
     let lvivId: number;
     let zhytomyrId: number;
     let editor: Client;
+    let admin: Client;
 
     before(async () => {
       app = await createTestApp(engine);
@@ -55,6 +56,8 @@ for (const engine of ENGINES) {
       });
       editor = new Client(app);
       await editor.login('editor.lviv@hromada.demo', DEMO_PASSWORD);
+      admin = new Client(app);
+      await admin.login('admin@hromada.demo', DEMO_PASSWORD);
     });
     after(() => app.close());
 
@@ -105,45 +108,68 @@ for (const engine of ENGINES) {
       );
     }
 
-    test("the city's editor saves codes: audited, shown on the profile and in the API", async () => {
-      await editor.get('/cities/lviv/codes');
-      assert.match(editor.lastBody, /name="budget_code_0" value="13563000000"/);
+    test("the city's editor saves its КАТОТТГ and ЄДРПОУ, an admin its budget codes: audited, shown on the profile and in the API", async () => {
+      const form = await editor.get('/cities/lviv/codes');
+      assert.equal(form.statusCode, 200);
+      assert.doesNotMatch(form.body, /name="budget_code_0"/, 'editors get no budget-code fields');
+      assert.match(form.body, /<code>13563000000<\/code>/, 'they see the codes');
+      assert.match(form.body, /адміністратор платформи/);
       const response = await editor.post('/cities/lviv/codes', {
         _csrf: editor.csrfToken(),
         katottg: 'ua12345678901234567',
         council_edrpou: '00032129',
-        budget_code_0: '13563000000',
-        valid_from_0: '2021-01-01',
-        valid_to_0: '',
-        budget_code_1: '1356300000',
-        valid_from_1: '2015-01-01',
-        valid_to_1: '2020-12-31',
       });
       assert.equal(response.statusCode, 303, response.body);
       assert.equal(response.headers.location, '/cities/lviv/codes?saved=1');
-      assert.deepEqual(await budgetCodesOf(app.db, lvivId), [
-        { budgetCode: '13563000000', validFrom: '2021-01-01', validTo: null },
-        { budgetCode: '1356300000', validFrom: '2015-01-01', validTo: '2020-12-31' },
-      ]);
-      assert.equal(await cityForBudgetCode(app.db, '1356300000', '2018-03-01'), lvivId);
+      assert.deepEqual(
+        await budgetCodesOf(app.db, lvivId),
+        [{ budgetCode: '13563000000', validFrom: '2021-01-01', validTo: null }],
+        "an editor's save keeps the budget codes",
+      );
       const city = await app.db.one<{ katottg: string }>('SELECT katottg FROM cities WHERE id = $1', [lvivId]);
       assert.equal(city?.katottg, 'UA12345678901234567', 'stored upper-cased');
       const council = await app.db.one<{ edrpou: string }>(
         "SELECT edrpou FROM organizations WHERE slug = 'lviv-city-council'",
       );
       assert.equal(council?.edrpou, '00032129');
-      const audit = await app.db.one<{
+
+      const adminForm = await admin.get('/cities/lviv/codes');
+      assert.match(adminForm.body, /name="budget_code_0" value="13563000000"/);
+      const saved = await admin.post('/cities/lviv/codes', {
+        _csrf: admin.csrfToken(),
+        katottg: 'UA12345678901234567',
+        council_edrpou: '00032129',
+        budget_code_0: '13563000000',
+        valid_from_0: '2021-01-01',
+        valid_to_0: '',
+        budget_code_1: '1300000001',
+        valid_from_1: '2015-01-01',
+        valid_to_1: '2020-12-31',
+      });
+      assert.equal(saved.statusCode, 303, saved.body);
+      assert.deepEqual(await budgetCodesOf(app.db, lvivId), [
+        { budgetCode: '13563000000', validFrom: '2021-01-01', validTo: null },
+        { budgetCode: '1300000001', validFrom: '2015-01-01', validTo: '2020-12-31' },
+      ]);
+      assert.equal(await cityForBudgetCode(app.db, '1300000001', '2018-03-01'), lvivId);
+      const audit = await app.db.query<{
         actor_label: string;
-        before: { budget_codes: unknown[] };
-        after: { budget_codes: unknown[] };
-      }>("SELECT actor_label, before, after FROM audit_events WHERE action = 'city.codes' ORDER BY id DESC LIMIT 1");
-      assert.equal(audit?.actor_label, 'editor.lviv@hromada.demo');
-      assert.equal(audit?.before.budget_codes.length, 1);
-      assert.equal(audit?.after.budget_codes.length, 2);
+        before: { budget_codes: unknown[]; council_edrpou: string | null };
+        after: { budget_codes: unknown[]; council_edrpou: string | null };
+      }>("SELECT actor_label, before, after FROM audit_events WHERE action = 'city.codes' ORDER BY id DESC LIMIT 2");
+      assert.deepEqual(
+        audit.map((a) => [a.actor_label, a.before.budget_codes.length, a.after.budget_codes.length]),
+        [
+          ['admin@hromada.demo', 1, 2],
+          ['editor.lviv@hromada.demo', 1, 1],
+        ],
+      );
+      assert.equal(audit[1]?.before.council_edrpou, null);
+      assert.equal(audit[1]?.after.council_edrpou, '00032129');
 
       const profile = await app.inject('/cities/lviv');
       assert.match(profile.body, /id="budget-codes"/);
-      assert.match(profile.body, /<code>1356300000<\/code>/);
+      assert.match(profile.body, /<code>1300000001<\/code>/);
       assert.match(profile.body, /<code>00032129<\/code>/);
       assert.doesNotMatch(profile.body, /href="\/cities\/lviv\/codes"/, 'anonymous visitors get no edit link');
 
@@ -154,15 +180,42 @@ for (const engine of ENGINES) {
       assert.equal(body.codes.council_edrpou, '00032129');
       assert.deepEqual(body.codes.budget_codes, [
         { budget_code: '13563000000', valid_from: '2021-01-01', valid_to: null },
-        { budget_code: '1356300000', valid_from: '2015-01-01', valid_to: '2020-12-31' },
+        { budget_code: '1300000001', valid_from: '2015-01-01', valid_to: '2020-12-31' },
       ]);
+    });
+
+    test("an editor may not assign budget codes, not even another city's real one; nothing changes", async () => {
+      const zhytomyrBefore = await budgetCodesOf(app.db, zhytomyrId);
+      const lvivBefore = await budgetCodesOf(app.db, lvivId);
+      const zhytomyrEditor = new Client(app);
+      await zhytomyrEditor.login('editor.zhytomyr@example.org', DEMO_PASSWORD);
+      const form = await zhytomyrEditor.get('/cities/zhytomyr/codes');
+      assert.equal(form.statusCode, 200);
+      assert.doesNotMatch(form.body, /name="budget_code_/);
+      const attempts: Record<string, string>[] = [
+        // Lviv's code, for dates it does not hold it, so only the right stops it.
+        { budget_code_0: '13563000000', valid_from_0: '2015-01-01', valid_to_0: '2020-12-31' },
+        { budget_code_0: '0655100000', valid_from_0: '2021-01-01' },
+        // An empty row still means "replace the budget codes" (by none).
+        { budget_code_0: '', valid_from_0: '' },
+      ];
+      for (const fields of attempts) {
+        const response = await zhytomyrEditor.post('/cities/zhytomyr/codes', {
+          _csrf: zhytomyrEditor.csrfToken(),
+          ...fields,
+        });
+        assert.equal(response.statusCode, 403, JSON.stringify(fields));
+      }
+      assert.deepEqual(await budgetCodesOf(app.db, zhytomyrId), zhytomyrBefore);
+      assert.deepEqual(await budgetCodesOf(app.db, lvivId), lvivBefore);
+      assert.equal(await cityForBudgetCode(app.db, '13563000000', '2018-01-01'), null);
     });
 
     test('bad input is refused with the message next to the field, and nothing changes', async () => {
       const before = await budgetCodesOf(app.db, lvivId);
-      await editor.get('/cities/lviv/codes');
-      const response = await editor.post('/cities/lviv/codes', {
-        _csrf: editor.csrfToken(),
+      await admin.get('/cities/lviv/codes');
+      const response = await admin.post('/cities/lviv/codes', {
+        _csrf: admin.csrfToken(),
         katottg: 'UA123',
         council_edrpou: '00032128',
         budget_code_0: '13563000000',
@@ -196,9 +249,9 @@ for (const engine of ENGINES) {
         [zhytomyrId],
       );
       const before = await budgetCodesOf(app.db, lvivId);
-      await editor.get('/cities/lviv/codes');
-      const response = await editor.post('/cities/lviv/codes', {
-        _csrf: editor.csrfToken(),
+      await admin.get('/cities/lviv/codes');
+      const response = await admin.post('/cities/lviv/codes', {
+        _csrf: admin.csrfToken(),
         budget_code_0: '13563000000',
         valid_from_0: '2021-01-01',
         budget_code_1: '0655100000',
@@ -208,8 +261,8 @@ for (const engine of ENGINES) {
       assert.match(response.body, /id="budget_code_1-error"[^>]*>[^<]*zhytomyr/);
       assert.deepEqual(await budgetCodesOf(app.db, lvivId), before);
       // The same code twice in the form for meeting periods.
-      const twice = await editor.post('/cities/lviv/codes', {
-        _csrf: editor.csrfToken(),
+      const twice = await admin.post('/cities/lviv/codes', {
+        _csrf: admin.csrfToken(),
         budget_code_0: '13563000000',
         valid_from_0: '2021-01-01',
         budget_code_1: '13563000000',
@@ -235,8 +288,6 @@ for (const engine of ENGINES) {
       assert.equal((await editor.post('/cities/lviv/codes', fields)).statusCode, 403, 'no CSRF token');
       assert.deepEqual(await budgetCodesOf(app.db, lvivId), before);
 
-      const admin = new Client(app);
-      await admin.login('admin@hromada.demo', DEMO_PASSWORD);
       const saved = await admin.submit('/cities/zhytomyr/codes', '/cities/zhytomyr/codes', {
         budget_code_0: '0655100000',
         valid_from_0: '2021-01-01',
@@ -247,8 +298,6 @@ for (const engine of ENGINES) {
     });
 
     test('admin forms for cities and organisations check КАТОТТГ and ЄДРПОУ too', async () => {
-      const admin = new Client(app);
-      await admin.login('admin@hromada.demo', DEMO_PASSWORD);
       await admin.get('/admin/cities/lviv/edit');
       const city = await admin.post('/admin/cities/lviv/edit', {
         _csrf: admin.csrfToken(),

@@ -2,8 +2,9 @@
 // 0045), plus the format checks of the other codes a city carries: КАТОТТГ and ЄДРПОУ.
 import { type Actor, recordAudit } from '../../platform/audit.ts';
 import type { Queryable } from '../../platform/db/index.ts';
-import { type FieldProblem, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { type FieldProblem, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validate.ts';
+import type { CityCodesRights } from './reference-policy.ts';
 
 /** КАТОТТГ: "UA" and 17 digits. */
 export function isKatottg(value: string): boolean {
@@ -78,7 +79,8 @@ export interface CityCodes {
 export interface CityCodesInput {
   katottg: string | null;
   councilEdrpou: string | null;
-  budgetCodes: (BudgetCodeValidity & { row: number })[];
+  /** null when the form had no budget-code fields (an editor's form has none). */
+  budgetCodes: (BudgetCodeValidity & { row: number })[] | null;
 }
 
 async function councilOf(db: Queryable, cityId: number): Promise<CityCodes['council']> {
@@ -105,10 +107,15 @@ function isIsoDate(value: string): boolean {
 
 /**
  * Reads the form: katottg, council_edrpou, and rows budget_code_N / valid_from_N / valid_to_N
- * (a row with an empty code is dropped). Every problem names its field.
+ * (a row with an empty code is dropped; no such field at all gives null). Every problem names
+ * its field.
  */
 export function parseCityCodesInput(body: unknown): CityCodesInput {
   const check = new Checker(body);
+  const sentBudgetCodes =
+    typeof body === 'object' &&
+    body !== null &&
+    Object.keys(body).some((key) => /^(budget_code|valid_from|valid_to)_\d+$/.test(key));
   const katottg = check.optionalText('katottg', 40)?.toUpperCase() ?? null;
   if (katottg && !isKatottg(katottg)) check.fail('katottg', 'budgetRef.codes.error.katottg');
   const councilEdrpou = check.optionalText('council_edrpou', 20);
@@ -144,7 +151,7 @@ export function parseCityCodesInput(body: unknown): CityCodesInput {
     }
   }
   check.done();
-  return { katottg, councilEdrpou, budgetCodes };
+  return { katottg, councilEdrpou, budgetCodes: sentBudgetCodes ? budgetCodes : null };
 }
 
 function overlaps(a: BudgetCodeValidity, b: BudgetCodeValidity): boolean {
@@ -153,11 +160,21 @@ function overlaps(a: BudgetCodeValidity, b: BudgetCodeValidity): boolean {
 }
 
 /**
- * Replaces a city's КАТОТТГ, its council's ЄДРПОУ and its budget codes, audited. Runs inside the
- * caller's transaction; a code another city holds for an overlapping period is refused naming
- * the row (the table's trigger refuses it too, should two editors save at the same moment).
+ * Replaces a city's КАТОТТГ, its council's ЄДРПОУ and (for those with the right) its budget
+ * codes, audited. Runs inside the caller's transaction; a code another city holds for an
+ * overlapping period is refused naming the row (the table's trigger refuses it too, should two
+ * admins save at the same moment). Budget codes sent without the right are refused whole.
  */
-export async function saveCityCodes(tx: Queryable, actor: Actor, cityId: number, input: CityCodesInput): Promise<void> {
+export async function saveCityCodes(
+  tx: Queryable,
+  actor: Actor,
+  rights: CityCodesRights,
+  cityId: number,
+  input: CityCodesInput,
+): Promise<void> {
+  if (input.budgetCodes && !rights.assignBudgetCodes)
+    throw new ForbiddenError('only platform admins assign budget codes');
+  const budgetCodes = input.budgetCodes ?? [];
   const city = await tx.one<{ katottg: string | null }>('SELECT katottg FROM cities WHERE id = $1 FOR UPDATE', [
     cityId,
   ]);
@@ -171,7 +188,7 @@ export async function saveCityCodes(tx: Queryable, actor: Actor, cityId: number,
   const problems: FieldProblem[] = [];
   if (input.councilEdrpou && !council)
     problems.push({ field: 'council_edrpou', message: 'budgetRef.codes.error.no_council' });
-  for (const row of input.budgetCodes) {
+  for (const row of budgetCodes) {
     const other = await tx.one<{ slug: string; valid_from: string; valid_to: string | null }>(
       `SELECT c.slug, to_char(b.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(b.valid_to, 'YYYY-MM-DD') AS valid_to
          FROM city_budget_codes b JOIN cities c ON c.id = b.city_id
@@ -195,12 +212,14 @@ export async function saveCityCodes(tx: Queryable, actor: Actor, cityId: number,
       council.id,
       input.councilEdrpou,
     ]);
-  await tx.query('DELETE FROM city_budget_codes WHERE city_id = $1', [cityId]);
-  for (const row of input.budgetCodes) {
-    await tx.query(
-      'INSERT INTO city_budget_codes (city_id, budget_code, valid_from, valid_to) VALUES ($1, $2, $3, $4)',
-      [cityId, row.budgetCode, row.validFrom, row.validTo],
-    );
+  if (input.budgetCodes) {
+    await tx.query('DELETE FROM city_budget_codes WHERE city_id = $1', [cityId]);
+    for (const row of budgetCodes) {
+      await tx.query(
+        'INSERT INTO city_budget_codes (city_id, budget_code, valid_from, valid_to) VALUES ($1, $2, $3, $4)',
+        [cityId, row.budgetCode, row.validFrom, row.validTo],
+      );
+    }
   }
   const after = {
     katottg: input.katottg,

@@ -10,7 +10,7 @@ import { slugParam } from '../../platform/http/schemas.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import { getCity, localName, type City } from '../cities/service.ts';
 import { cityCodes, parseCityCodesInput, saveCityCodes } from './city-codes.ts';
-import { canEditCityCodes, canEditTaxParameters } from './reference-policy.ts';
+import { canEditCityCodes, canEditTaxParameters, cityCodesRights } from './reference-policy.ts';
 import {
   cityCodesFormPage,
   cityCodesFormValues,
@@ -86,6 +86,7 @@ async function budgetReference(app: FastifyInstance): Promise<void> {
           request.pageContext(),
           { slug: city.slug, name },
           codes,
+          cityCodesRights(request.user!),
           cityCodesFormValues(codes),
           undefined,
           request.query.saved ? request.t('admin.saved') : undefined,
@@ -102,7 +103,9 @@ async function budgetReference(app: FastifyInstance): Promise<void> {
       const name = localName(city, request.locale);
       try {
         const input = parseCityCodesInput(request.body);
-        await db.transaction((tx) => saveCityCodes(tx, actorOf(request), city.id, input));
+        await db.transaction((tx) =>
+          saveCityCodes(tx, actorOf(request), cityCodesRights(request.user!), city.id, input),
+        );
         return reply.redirect(`/cities/${city.slug}/codes?saved=1`, 303);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
@@ -115,6 +118,7 @@ async function budgetReference(app: FastifyInstance): Promise<void> {
               request.pageContext(),
               { slug: city.slug, name },
               codes,
+              cityCodesRights(request.user!),
               request.body ?? {},
               fieldMessages(request.t, error),
             ),

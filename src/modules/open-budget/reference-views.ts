@@ -6,12 +6,25 @@ import { csrfField, type PageContext } from '../../platform/html/layout.ts';
 import { formatDate, formatNumber } from '../../platform/i18n/locales.ts';
 import { sectionBlock } from '../../platform/sections.ts';
 import { type CityCodes, MAX_BUDGET_CODE_ROWS } from './city-codes.ts';
+import type { CityCodesRights } from './reference-policy.ts';
 import { TAX_PARAMETERS, type TaxParameterRow } from './tax-shares.ts';
 
 function validity(ctx: PageContext, from: string, to: string | null): string {
   return to
     ? ctx.t('budgetRef.codes.valid_range', { from: formatDate(ctx.locale, from), to: formatDate(ctx.locale, to) })
     : ctx.t('budgetRef.codes.valid_since', { from: formatDate(ctx.locale, from) });
+}
+
+function budgetCodesTable(ctx: PageContext, budgetCodes: CityCodes['budgetCodes']): SafeHtml {
+  const { t } = ctx;
+  return html`<div class="table-wrap"><table class="responsive">
+  <caption class="visually-hidden">${t('budgetRef.codes.budget_codes')}</caption>
+  <thead><tr><th scope="col">${t('budgetRef.codes.budget_code')}</th><th scope="col">${t('budgetRef.codes.validity')}</th></tr></thead>
+  <tbody>${budgetCodes.map(
+    (c) => html`<tr><th scope="row" data-label="${t('budgetRef.codes.budget_code')}"><code>${c.budgetCode}</code></th>
+    <td data-label="${t('budgetRef.codes.validity')}">${validity(ctx, c.validFrom, c.validTo)}</td></tr>`,
+  )}</tbody>
+</table></div>`;
 }
 
 /** The "Codes" block of a city's profile; null when there is nothing to show nor to edit. */
@@ -36,18 +49,7 @@ ${
 </dl>`
           : ''
       }
-${
-  codes.budgetCodes.length
-    ? html`<div class="table-wrap"><table class="responsive">
-  <caption class="visually-hidden">${t('budgetRef.codes.budget_codes')}</caption>
-  <thead><tr><th scope="col">${t('budgetRef.codes.budget_code')}</th><th scope="col">${t('budgetRef.codes.validity')}</th></tr></thead>
-  <tbody>${codes.budgetCodes.map(
-    (c) => html`<tr><th scope="row" data-label="${t('budgetRef.codes.budget_code')}"><code>${c.budgetCode}</code></th>
-    <td data-label="${t('budgetRef.codes.validity')}">${validity(ctx, c.validFrom, c.validTo)}</td></tr>`,
-  )}</tbody>
-</table></div>`
-    : ''
-}`
+${codes.budgetCodes.length ? budgetCodesTable(ctx, codes.budgetCodes) : ''}`
 }
 ${mayEdit ? html`<p><a class="button secondary" href="/cities/${citySlug}/codes">${t('budgetRef.codes.edit')}</a></p>` : ''}`;
   return sectionBlock('budget-codes', t('budgetRef.codes.title'), body);
@@ -68,6 +70,7 @@ export function cityCodesFormPage(
   ctx: PageContext,
   city: { slug: string; name: string },
   codes: CityCodes,
+  rights: CityCodesRights,
   values: FieldValues,
   errors?: FieldErrors,
   notice?: string,
@@ -94,7 +97,9 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
       : html`<p class="notice info">${t('budgetRef.codes.no_council')}</p>`
   }
   <h2>${t('budgetRef.codes.budget_codes')}</h2>
-  <p class="hint">${t('budgetRef.codes.budget_codes_hint')}</p>
+  ${
+    rights.assignBudgetCodes
+      ? html`<p class="hint">${t('budgetRef.codes.budget_codes_hint')}</p>
   ${Array.from(
     { length: rows },
     (_, row) => html`<fieldset class="budget-code-row">
@@ -103,7 +108,10 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
     ${field(`valid_from_${row}`, t('budgetRef.codes.valid_from'), html` placeholder="${t('budgetRef.codes.date_format')}" autocomplete="off"`)}
     ${field(`valid_to_${row}`, t('budgetRef.codes.valid_to'), html` placeholder="${t('budgetRef.codes.open_ended')}" autocomplete="off"`)}
   </fieldset>`,
-  )}
+  )}`
+      : html`<p class="notice info">${t('budgetRef.codes.budget_codes_admin_only')}</p>
+  ${codes.budgetCodes.length ? budgetCodesTable(ctx, codes.budgetCodes) : html`<p class="empty-state">${t('budgetRef.codes.no_budget_codes')}</p>`}`
+  }
   <button type="submit" class="primary">${t('admin.save')}</button>
 </form>`;
 }
