@@ -1,5 +1,6 @@
 // Fills an empty database with demo content: cities, organisations and one user per role.
 // Runs only when there are no cities yet, so it never touches real data.
+import { seedDemoBudgetReference } from './budget-reference.ts';
 import { Readable } from 'node:stream';
 import type { Database } from '../platform/db/index.ts';
 import type { Actor } from '../platform/audit.ts';
@@ -155,6 +156,7 @@ export async function seedDemo(db: Database, files?: FileStore | string): Promis
         edrpou: null,
       });
     }
+    await seedDemoBudgetReference(tx, cityIds);
     for (const d of DEMO_DATASETS) {
       const input: DatasetInput = {
         name: d.name,

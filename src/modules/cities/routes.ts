@@ -19,6 +19,7 @@ import {
 import { LOCALES, type Locale } from '../../platform/i18n/locales.ts';
 import { listOrganizations } from '../organizations/service.ts';
 import { cityOpenDataSummary } from '../catalog/service.ts';
+import { cityCodes } from '../open-budget/city-codes.ts';
 import { geoRoutes } from './geo.ts';
 import { localName } from './service.ts';
 import {
@@ -62,7 +63,27 @@ const cityJson = {
     website: { type: ['string', 'null'] },
     codes: {
       type: 'object',
-      properties: { katottg: { type: ['string', 'null'] }, edrpou: { type: ['string', 'null'] } },
+      properties: {
+        katottg: { type: ['string', 'null'], description: 'КАТОТТГ: "UA" and 17 digits.' },
+        edrpou: { type: ['string', 'null'] },
+        council_edrpou: {
+          type: ['string', 'null'],
+          description: 'ЄДРПОУ of the city council organisation (only in the single-city response).',
+        },
+        budget_codes: {
+          type: 'array',
+          description: 'Treasury budget codes (COD_BUDGET) with their validity (only in the single-city response).',
+          items: {
+            type: 'object',
+            required: ['budget_code', 'valid_from', 'valid_to'],
+            properties: {
+              budget_code: { type: 'string', examples: ['13563000000'] },
+              valid_from: { type: 'string', format: 'date' },
+              valid_to: { type: ['string', 'null'], format: 'date' },
+            },
+          },
+        },
+      },
     },
     url: { type: 'string', description: 'The city profile page.' },
     updated_at: { type: 'string', format: 'date-time' },
@@ -184,7 +205,21 @@ async function routes(app: FastifyInstance) {
     },
     async (request) => {
       const city = await getCity(db, request.params.slug);
-      return presentCity(city, await oblastMap('uk'), app.config.publicUrl);
+      const presented = presentCity(city, await oblastMap('uk'), app.config.publicUrl);
+      // The open budget's reference codes (open-budget/city-codes.ts).
+      const { council, budgetCodes } = await cityCodes(db, city.id);
+      return {
+        ...presented,
+        codes: {
+          ...presented.codes,
+          council_edrpou: council?.edrpou ?? null,
+          budget_codes: budgetCodes.map((c) => ({
+            budget_code: c.budgetCode,
+            valid_from: c.validFrom,
+            valid_to: c.validTo,
+          })),
+        },
+      };
     },
   );
 

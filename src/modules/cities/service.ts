@@ -1,4 +1,5 @@
 // Cities (the tenants of the platform) and oblasts: queries and changes, with the audit log.
+import { isKatottg } from '../open-budget/city-codes.ts';
 import type { Queryable } from '../../platform/db/index.ts';
 import { likePattern } from '../../platform/db/index.ts';
 import { collationKey, searchFold } from '../../platform/i18n/collation.ts';
@@ -145,6 +146,8 @@ export async function parseCityInput(db: Queryable, body: unknown): Promise<City
   if (input.oblast_slug && !(await db.one('SELECT 1 FROM oblasts WHERE slug = $1', [input.oblast_slug]))) {
     check.fail('oblast_slug', 'validation.one_of');
   }
+  // КАТОТТГ: "UA" and 17 digits (the table checks it too, since migration 0045).
+  if (input.katottg && !isKatottg(input.katottg)) check.fail('katottg', 'budgetRef.codes.error.katottg');
   if ((input.latitude === null) !== (input.longitude === null)) {
     check.fail(input.latitude === null ? 'latitude' : 'longitude', 'validation.coordinates_pair');
   }

@@ -1,4 +1,5 @@
 // Organisations: city councils, civil-society organisations (CSOs) and the platform operator.
+import { isEdrpou } from '../open-budget/city-codes.ts';
 import type { Queryable } from '../../platform/db/index.ts';
 import { Checker, assertUnique } from '../../platform/validate.ts';
 import { NotFoundError } from '../../platform/errors.ts';
@@ -78,6 +79,13 @@ export async function parseOrganizationInput(db: Queryable, body: unknown): Prom
     const city = await db.one<{ id: number }>('SELECT id FROM cities WHERE slug = $1', [citySlug]);
     if (city) input.city_id = city.id;
     else check.fail('city_slug', 'validation.one_of');
+  }
+  // ЄДРПОУ: 8 digits with a valid check digit (the table checks the 8 digits since migration 0045).
+  if (input.edrpou && !isEdrpou(input.edrpou)) {
+    check.fail(
+      'edrpou',
+      /^\d{8}$/.test(input.edrpou) ? 'budgetRef.codes.error.edrpou_check' : 'budgetRef.codes.error.edrpou',
+    );
   }
   if (input.kind === 'city_council' && !citySlug) check.fail('city_slug', 'validation.council_needs_city');
   check.done();
