@@ -34,15 +34,40 @@ const ECONOMIC: [string, string, number][] = [
 
 /** Revenue codes (ККД): leaves with their parents, the share of the year's revenue, and the fund. */
 const INCOMES: [string, string, number, 'C' | 'S'][] = [
-  ['11010100', 'Податок на доходи фізичних осіб, що сплачується податковими агентами, із доходів платника податку у вигляді заробітної плати', 0.52, 'C'],
-  ['11010400', 'Податок на доходи фізичних осіб, що сплачується податковими агентами, із доходів платника податку інших ніж заробітна плата', 0.05, 'C'],
-  ['11010500', 'Податок на доходи фізичних осіб, що сплачується фізичними особами за результатами річного декларування', 0.01, 'C'],
-  ['14040200', 'Акцизний податок з реалізації суб’єктами господарювання роздрібної торгівлі підакцизних товарів', 0.04, 'C'],
+  [
+    '11010100',
+    'Податок на доходи фізичних осіб, що сплачується податковими агентами, із доходів платника податку у вигляді заробітної плати',
+    0.52,
+    'C',
+  ],
+  [
+    '11010400',
+    'Податок на доходи фізичних осіб, що сплачується податковими агентами, із доходів платника податку інших ніж заробітна плата',
+    0.05,
+    'C',
+  ],
+  [
+    '11010500',
+    'Податок на доходи фізичних осіб, що сплачується фізичними особами за результатами річного декларування',
+    0.01,
+    'C',
+  ],
+  [
+    '14040200',
+    'Акцизний податок з реалізації суб’єктами господарювання роздрібної торгівлі підакцизних товарів',
+    0.04,
+    'C',
+  ],
   ['18010500', 'Земельний податок з юридичних осіб', 0.03, 'C'],
   ['18010600', 'Орендна плата з юридичних осіб', 0.04, 'C'],
   ['18050300', 'Єдиний податок з юридичних осіб', 0.02, 'C'],
   ['18050400', 'Єдиний податок з фізичних осіб', 0.1, 'C'],
-  ['24062100', 'Грошові стягнення за шкоду, заподіяну порушенням законодавства про охорону навколишнього природного середовища', 0.01, 'S'],
+  [
+    '24062100',
+    'Грошові стягнення за шкоду, заподіяну порушенням законодавства про охорону навколишнього природного середовища',
+    0.01,
+    'S',
+  ],
   ['25010100', 'Плата за послуги, що надаються бюджетними установами згідно з їх основною діяльністю', 0.03, 'S'],
   ['41033900', 'Освітня субвенція з державного бюджету місцевим бюджетам', 0.15, 'C'],
 ];
@@ -78,7 +103,9 @@ export function incomesFile(budgetCode: string, year: number, months: number, an
       const toDate = plan * (m / 12);
       const done = Math.round(plan * doneBy(m, index + year) * 100) / 100;
       for (const f of [fund, 'T'] as const)
-        lines.push(`${period};${f};${budgetCode};${code};${quote(name)};${money(plan)};${money(toDate)};${money(done)}`);
+        lines.push(
+          `${period};${f};${budgetCode};${code};${quote(name)};${money(plan)};${money(toDate)};${money(done)}`,
+        );
       if (code.startsWith('1101')) {
         for (const parent of INCOME_PARENTS) {
           const p = parents.get(parent[0])!;
@@ -92,7 +119,9 @@ export function incomesFile(budgetCode: string, year: number, months: number, an
     for (const [code, name] of INCOME_PARENTS) {
       const p = parents.get(code)!;
       for (const f of ['C', 'T'])
-        lines.push(`${period};${f};${budgetCode};${code};${quote(name)};${money(p.plan)};${money(p.toDate)};${money(p.done)}`);
+        lines.push(
+          `${period};${f};${budgetCode};${code};${quote(name)};${money(p.plan)};${money(p.toDate)};${money(p.done)}`,
+        );
     }
   }
   return { text: `${lines.join('\r\n')}\r\n`, rows: lines.length - 1 };
@@ -135,7 +164,10 @@ export function programExpensesFile(
           ['T', general + special],
         ];
         for (const [fund, amount] of rows) {
-          const done = fund === 'T' ? Math.round(general * f * 100) / 100 + Math.round(special * f * 100) / 100 : Math.round(amount * f * 100) / 100;
+          const done =
+            fund === 'T'
+              ? Math.round(general * f * 100) / 100 + Math.round(special * f * 100) / 100
+              : Math.round(amount * f * 100) / 100;
           lines.push(
             `${period};${fund};${budgetCode};${pk};${quote(name)};${fk};"";${ek};${quote(ekName)};${money(amount)};${money((amount * m) / 12)};${money(done)};0.00;0.00;0.00;0.00`,
           );
@@ -145,3 +177,6 @@ export function programExpensesFile(
   }
   return { text: `${lines.join('\r\n')}\r\n`, rows: lines.length - 1 };
 }
+
+/** Lviv's budget code in the demo (the reference data's seed uses the same). */
+export const DEMO_BUDGET_CODE = '13201100000';

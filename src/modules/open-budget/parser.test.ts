@@ -15,7 +15,10 @@ test('a generated incomes file reads clean: parents kept but not leaves, section
   const file = incomesFile('13201100000', 2025, 3, 1_000_000);
   const parsed = parseBudgetFile(bytes(file.text), 'inc.csv', INCOMES, 2025);
   assert.deepEqual(problems(parsed.report), []);
-  assert.deepEqual(problems(parsed.report, 'warning').filter((p) => p !== 'unknown_code' && p !== 'more'), []);
+  assert.deepEqual(
+    problems(parsed.report, 'warning').filter((p) => p !== 'unknown_code' && p !== 'more'),
+    [],
+  );
   assert.equal(parsed.facts.length, file.rows);
   assert.deepEqual(parsed.months, [1, 2, 3]);
   const pit = parsed.facts.find((f) => f.code === '11010000' && f.month === 1 && f.fund === 'T')!;
@@ -32,7 +35,18 @@ test('windows-1251, quotes with ; and "" inside, CRLF: read as written', () => {
     [...text].map((ch) => {
       const code = ch.charCodeAt(0);
       if (code < 128) return code;
-      const map: Record<string, number> = { П: 0xcf, Д: 0xc4, Ф: 0xd4, О: 0xce, з: 0xe7, а: 0xe0, р: 0xf0, п: 0xef, л: 0xeb, т: 0xf2 };
+      const map: Record<string, number> = {
+        П: 0xcf,
+        Д: 0xc4,
+        Ф: 0xd4,
+        О: 0xce,
+        з: 0xe7,
+        а: 0xe0,
+        р: 0xf0,
+        п: 0xef,
+        л: 0xeb,
+        т: 0xf2,
+      };
       return map[ch]!;
     }),
   );
@@ -55,15 +69,29 @@ test('errors name the row and column: text in amounts, comma decimals, bad perio
   ].join('\r\n');
   const { report } = parseBudgetFile(bytes(text), 'bad.csv', INCOMES);
   const find = (problem: string) => report.find((r) => r.problem === problem);
-  assert.deepEqual(find('not_a_number'), { severity: 'error', problem: 'not_a_number', file: 'bad.csv', row: 2, column: 'ZAT_AMT', params: { value: 'abc' } });
+  assert.deepEqual(find('not_a_number'), {
+    severity: 'error',
+    problem: 'not_a_number',
+    file: 'bad.csv',
+    row: 2,
+    column: 'ZAT_AMT',
+    params: { value: 'abc' },
+  });
   assert.equal(report.filter((r) => r.problem === 'not_a_number')[1]!.row, 3);
   assert.equal(find('bad_period')!.row, 4);
   assert.equal(find('bad_fund')!.column, 'FUND_TYP');
   assert.deepEqual(find('duplicate_row')!.params, { first: 6 });
   assert.equal(find('duplicate_row')!.row, 7);
 
-  const missing = parseBudgetFile(bytes('REP_PERIOD;FUND_TYP;COD_BUDGET;COD_INCO;ZAT_AMT;PLANS_AMT\r\n'), 'm.csv', INCOMES);
-  assert.deepEqual(missing.report.map((r) => [r.problem, r.column]), [['missing_column', 'FAKT_AMT']]);
+  const missing = parseBudgetFile(
+    bytes('REP_PERIOD;FUND_TYP;COD_BUDGET;COD_INCO;ZAT_AMT;PLANS_AMT\r\n'),
+    'm.csv',
+    INCOMES,
+  );
+  assert.deepEqual(
+    missing.report.map((r) => [r.problem, r.column]),
+    [['missing_column', 'FAKT_AMT']],
+  );
 });
 
 test('the wrong item for the chosen kind is named', () => {
@@ -78,7 +106,12 @@ test('the wrong item for the chosen kind is named', () => {
 
 test('mixed encodings are refused: UTF-8 text with windows-1251 bytes in it', () => {
   const utf8 = Buffer.from(`${HEADER}\r\n01.2025;T;13201100000;11010100;"Податок на доходи";1.00;1.00;1.00\r\n`);
-  const mixed = Buffer.concat([utf8, Buffer.from('01.2025;C;13201100000;11010100;"'), Buffer.from([0xcf, 0xee, 0xe4]), Buffer.from('";1.00;1.00;1.00\r\n')]);
+  const mixed = Buffer.concat([
+    utf8,
+    Buffer.from('01.2025;C;13201100000;11010100;"'),
+    Buffer.from([0xcf, 0xee, 0xe4]),
+    Buffer.from('";1.00;1.00;1.00\r\n'),
+  ]);
   const { report } = parseBudgetFile(mixed, 'mixed.csv', INCOMES);
   assert.deepEqual(problems(report), ['mixed_encoding']);
 });

@@ -6,7 +6,7 @@
 // Parent rows are kept and marked: totals are always sums of leaves, never parent + children.
 import { CsvError, CsvTokenizer } from '../datastore/csv.ts';
 import { detectEncoding } from '../datastore/detect.ts';
-import { type ClassificationKind, lookupCode, parentOf } from './reference.ts';
+import { type ClassificationKind, lookupCode, parentOf } from './classifications.ts';
 
 export const ITEMS = ['INCOMES', 'EXPENSES'] as const;
 export type Item = (typeof ITEMS)[number];
@@ -81,7 +81,8 @@ const AMOUNTS = ['ZAT_AMT', 'PLANS_AMT', 'FAKT_AMT'] as const;
 function primaryOf(kind: FileKind): { column: string; name: string; list: ClassificationKind } {
   if (kind.item === 'INCOMES') return { column: 'COD_INCO', name: 'NAME_INC', list: 'income' };
   const column = CODE_COLUMNS[kind.classification as keyof typeof CODE_COLUMNS];
-  const list = kind.classification === 'PROGRAM' ? 'program' : kind.classification === 'FUNCTIONAL' ? 'functional' : 'economic';
+  const list =
+    kind.classification === 'PROGRAM' ? 'program' : kind.classification === 'FUNCTIONAL' ? 'functional' : 'economic';
   return { column, name: `${column}_NAME`, list };
 }
 
@@ -147,7 +148,12 @@ export function parseBudgetFile(
   const result = (facts: Fact[], encoding: string, year: number | null, months: number[], budgetCodes = new Map()) => {
     for (const [problem, count] of counts)
       if (count > MAX_PER_PROBLEM)
-        report.push({ severity: 'warning', problem: 'more', file: fileName, params: { problem, count: count - MAX_PER_PROBLEM } });
+        report.push({
+          severity: 'warning',
+          problem: 'more',
+          file: fileName,
+          params: { problem, count: count - MAX_PER_PROBLEM },
+        });
     return { facts, report, encoding, year, months, budgetCodes };
   };
 
@@ -183,8 +189,11 @@ export function parseBudgetFile(
   const primary = primaryOf(kind);
   // The wrong item for the chosen kind: the file's own code column tells what it is.
   if (!columns.has(primary.column)) {
-    const looksLike =
-      columns.has('COD_INCO') ? 'INCOMES' : columns.has('COD_CONS_MB_PK') || columns.has('COD_CONS_EK') ? 'EXPENSES' : null;
+    const looksLike = columns.has('COD_INCO')
+      ? 'INCOMES'
+      : columns.has('COD_CONS_MB_PK') || columns.has('COD_CONS_EK')
+        ? 'EXPENSES'
+        : null;
     if (looksLike && looksLike !== kind.item)
       add({ severity: 'error', problem: 'wrong_item', row: 1, params: { chosen: kindKey(kind), found: looksLike } });
   }
@@ -205,13 +214,24 @@ export function parseBudgetFile(
     const { cells, line: row } = record;
     if (cells.length === 1 && cells[0]!.trim() === '') continue; // a blank line
     if (cells.length !== header.cells.length) {
-      add({ severity: 'error', problem: 'field_count', row, params: { found: cells.length, expected: header.cells.length } });
+      add({
+        severity: 'error',
+        problem: 'field_count',
+        row,
+        params: { found: cells.length, expected: header.cells.length },
+      });
       continue;
     }
     const period = /^(\d{2})\.(\d{4})$/.exec(at(cells, 'REP_PERIOD'));
     const month = period ? Number(period[1]) : 0;
     if (!period || month < 1 || month > 12) {
-      add({ severity: 'error', problem: 'bad_period', row, column: 'REP_PERIOD', params: { value: at(cells, 'REP_PERIOD').slice(0, 40) } });
+      add({
+        severity: 'error',
+        problem: 'bad_period',
+        row,
+        column: 'REP_PERIOD',
+        params: { value: at(cells, 'REP_PERIOD').slice(0, 40) },
+      });
       continue;
     }
     const year = Number(period[2]);
@@ -223,13 +243,25 @@ export function parseBudgetFile(
     }
     const budgetCode = at(cells, 'COD_BUDGET');
     if (!/^\d{10,11}$/.test(budgetCode)) {
-      add({ severity: 'error', problem: 'bad_budget_code', row, column: 'COD_BUDGET', params: { value: budgetCode.slice(0, 40) } });
+      add({
+        severity: 'error',
+        problem: 'bad_budget_code',
+        row,
+        column: 'COD_BUDGET',
+        params: { value: budgetCode.slice(0, 40) },
+      });
       continue;
     }
     if (!budgetCodes.has(budgetCode)) budgetCodes.set(budgetCode, row);
     const code = at(cells, primary.column);
     if (!/^\d{1,12}$/.test(code)) {
-      add({ severity: 'error', problem: 'bad_code', row, column: primary.column, params: { value: code.slice(0, 40) } });
+      add({
+        severity: 'error',
+        problem: 'bad_code',
+        row,
+        column: primary.column,
+        params: { value: code.slice(0, 40) },
+      });
       continue;
     }
     const amounts: (string | null)[] = [];
@@ -271,11 +303,23 @@ export function parseBudgetFile(
   if (facts.length === 0 && !report.some((r) => r.severity === 'error')) add({ severity: 'error', problem: 'no_rows' });
   if (years.size > 1) {
     const [, second] = [...years.entries()].sort((a, b) => a[1] - b[1]);
-    add({ severity: 'error', problem: 'mixed_years', row: second![1], column: 'REP_PERIOD', params: { years: [...years.keys()].join(', ') } });
+    add({
+      severity: 'error',
+      problem: 'mixed_years',
+      row: second![1],
+      column: 'REP_PERIOD',
+      params: { years: [...years.keys()].join(', ') },
+    });
   }
   const year = years.size ? [...years.keys()][0]! : null;
   if (year !== null && expectedYear !== undefined && year !== expectedYear)
-    add({ severity: 'error', problem: 'wrong_year', row: years.get(year)!, column: 'REP_PERIOD', params: { found: year, expected: expectedYear } });
+    add({
+      severity: 'error',
+      problem: 'wrong_year',
+      row: years.get(year)!,
+      column: 'REP_PERIOD',
+      params: { found: year, expected: expectedYear },
+    });
   const months = [...new Set(facts.map((f) => f.month))].sort((a, b) => a - b);
   if (report.some((r) => r.severity === 'error')) return result([], encoding, year, months, budgetCodes);
 
@@ -296,7 +340,12 @@ function checkFacts(
   const quarterly = months.every((m) => m % 3 === 0);
   const last = months[months.length - 1]!;
   for (let m = quarterly ? 3 : 1; m <= last; m += quarterly ? 3 : 1)
-    if (!months.includes(m)) add({ severity: 'warning', problem: 'missing_period', params: { period: `${String(m).padStart(2, '0')}.${year}` } });
+    if (!months.includes(m))
+      add({
+        severity: 'warning',
+        problem: 'missing_period',
+        params: { period: `${String(m).padStart(2, '0')}.${year}` },
+      });
 
   // Unknown codes are kept and flagged, once per code.
   const known = new Map<string, boolean>();
@@ -305,7 +354,14 @@ function checkFacts(
     if (isKnown === undefined) {
       isKnown = lookupCode(primary.list, fact.code, year) !== undefined;
       known.set(fact.code, isKnown);
-      if (!isKnown) add({ severity: 'warning', problem: 'unknown_code', row: fact.row, column: primary.column, params: { code: fact.code } });
+      if (!isKnown)
+        add({
+          severity: 'warning',
+          problem: 'unknown_code',
+          row: fact.row,
+          column: primary.column,
+          params: { code: fact.code },
+        });
     }
     fact.knownCode = isKnown;
     // Expenses are summed by function where the file names functions (the comparison of cities needs it).
@@ -382,7 +438,13 @@ function checkFacts(
     for (const [column, field] of amountColumns) {
       const parts = Number(C?.[field] ?? 0) + Number(S?.[field] ?? 0);
       if (Math.abs(Number(T[field] ?? 0) - parts) > CENT)
-        add({ severity: 'warning', problem: 't_not_c_plus_s', row: T.row, column, params: { total: T[field] ?? '', sum: parts.toFixed(2) } });
+        add({
+          severity: 'warning',
+          problem: 't_not_c_plus_s',
+          row: T.row,
+          column,
+          params: { total: T[field] ?? '', sum: parts.toFixed(2) },
+        });
     }
   }
 

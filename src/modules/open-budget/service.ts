@@ -8,8 +8,16 @@ import { enqueueJob, holdsJob, type Job, type JobHandler } from '../../platform/
 import { fileStoreOf, type FileStore } from '../../platform/files.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { csvLine } from '../../platform/csv.ts';
-import { type Classification, type Fact, type FileKind, type Item, parseBudgetFile, type ReportEntry } from './parser.ts';
-import { cityForBudgetCode, parentOf, type ClassificationKind } from './reference.ts';
+import {
+  type Classification,
+  type Fact,
+  type FileKind,
+  type Item,
+  parseBudgetFile,
+  type ReportEntry,
+} from './parser.ts';
+import { parentOf, type ClassificationKind } from './classifications.ts';
+import { cityForBudgetCode } from './city-codes.ts';
 
 export const IMPORT_JOB = 'open-budget.import';
 export const IMPORT_SOURCES = ['upload', 'datastore', 'openbudget'] as const;
@@ -60,12 +68,29 @@ export async function listImports(db: Queryable, filter: { cityIds?: number[] | 
 export async function createImport(
   db: Queryable,
   actor: Actor,
-  input: { cityId: number; year: number; kind: FileKind; source: ImportSource; sourceRef: string; fileKey: string | null },
+  input: {
+    cityId: number;
+    year: number;
+    kind: FileKind;
+    source: ImportSource;
+    sourceRef: string;
+    fileKey: string | null;
+  },
+  options: { queue?: boolean } = {},
 ): Promise<number> {
   const { id } = (await db.one<{ id: number }>(
     `INSERT INTO open_budget_imports (city_id, year, item, classification, source, source_ref, file_key, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-    [input.cityId, input.year, input.kind.item, input.kind.classification, input.source, input.sourceRef, input.fileKey, actor.userId],
+    [
+      input.cityId,
+      input.year,
+      input.kind.item,
+      input.kind.classification,
+      input.source,
+      input.sourceRef,
+      input.fileKey,
+      actor.userId,
+    ],
   ))!;
   await recordAudit(db, actor, 'open_budget.import', 'city', input.cityId, null, {
     import: id,
@@ -75,7 +100,7 @@ export async function createImport(
     source: input.source,
     ref: input.sourceRef,
   });
-  await enqueueJob(db, IMPORT_JOB, String(id));
+  if (options.queue ?? true) await enqueueJob(db, IMPORT_JOB, String(id));
   return id;
 }
 
@@ -130,11 +155,12 @@ async function fileOf(db: Queryable, files: FileStore, imp: BudgetImport): Promi
 
 /** A reason to refuse the whole file that is about the source, not a row. */
 class ImportRejected extends Error {
-  constructor(
-    readonly problem: string,
-    readonly params: Record<string, string | number> = {},
-  ) {
+  readonly problem: string;
+  readonly params: Record<string, string | number>;
+  constructor(problem: string, params: Record<string, string | number> = {}) {
     super(problem);
+    this.problem = problem;
+    this.params = params;
   }
 }
 
@@ -161,7 +187,10 @@ const FACT_COLUMNS = [
 ];
 
 /** CSV for COPY, in pieces of whole rows. */
-function* factChunks(facts: Fact[], fixed: { cityId: number; year: number; item: string; classification: string; importId: number }) {
+function* factChunks(
+  facts: Fact[],
+  fixed: { cityId: number; year: number; item: string; classification: string; importId: number },
+) {
   let chunk = '';
   for (const f of facts) {
     chunk += `${fixed.cityId},${f.budgetCode},${fixed.year},${f.month},${fixed.item},${fixed.classification},${f.fund},${f.code},${f.programCode},${f.functionalCode},${f.economicCode},${csvQuote(f.name)},${f.sectionCode},${f.isLeaf ? 't' : 'f'},${f.knownCode ? 't' : 'f'},${f.planYear ?? ''},${f.planPeriod ?? ''},${f.executed ?? ''},${fixed.importId}\n`;
@@ -195,32 +224,55 @@ export async function runImport(
   const imp = await getImport(db, importId);
   if (imp.status === 'done' || imp.status === 'rejected') return imp;
   await db.query(`UPDATE open_budget_imports SET status = 'running' WHERE id = $1`, [importId]);
-  const kind: FileKind = { item: imp.item, classification: imp.classification };
   const fileName = imp.source === 'openbudget' ? 'openbudget.gov.ua' : imp.source_ref;
-  let parsed: ReturnType<typeof parseBudgetFile>;
+  let bytes: Buffer;
   try {
-    parsed = parseBudgetFile(await fileOf(db, files, imp), fileName, kind, imp.year);
+    bytes = await fileOf(db, files, imp);
   } catch (error) {
     if (!(error instanceof ImportRejected)) throw error;
     return finish(db, importId, 'rejected', [
       { severity: 'error', problem: error.problem, file: fileName, params: error.params },
     ]);
   }
+  return importBytes(db, imp, bytes, stillHeld);
+}
+
+/**
+ * Checks the bytes and, without an error, swaps the months they carry in. `db` is a Database (the
+ * swap gets its own transaction) or a transaction already open (the demo seed's).
+ */
+export async function importBytes(
+  db: Database | Queryable,
+  imp: BudgetImport,
+  bytes: Uint8Array,
+  stillHeld: (tx: Queryable) => Promise<boolean> = async () => true,
+): Promise<BudgetImport> {
+  const importId = imp.id;
+  const kind: FileKind = { item: imp.item, classification: imp.classification };
+  const fileName = imp.source === 'openbudget' ? 'openbudget.gov.ua' : imp.source_ref;
+  const parsed = parseBudgetFile(bytes, fileName, kind, imp.year);
   const report = parsed.report;
   // Each budget code must be the city's on the first day of each month the file carries.
   for (const [budgetCode, row] of parsed.budgetCodes) {
     for (const month of parsed.months.length ? parsed.months : [1]) {
       const owner = await cityForBudgetCode(db, budgetCode, `${imp.year}-${String(month).padStart(2, '0')}-01`);
       if (owner !== imp.city_id) {
-        report.push({ severity: 'error', problem: 'other_city_budget', file: fileName, row, column: 'COD_BUDGET', params: { code: budgetCode } });
+        report.push({
+          severity: 'error',
+          problem: 'other_city_budget',
+          file: fileName,
+          row,
+          column: 'COD_BUDGET',
+          params: { code: budgetCode },
+        });
         break;
       }
     }
   }
   if (report.some((r) => r.severity === 'error')) return finish(db, importId, 'rejected', report, parsed);
 
-  await db.transaction(async (tx) => {
-    // One import of a city's year and item at a time: a second waits here and then replaces the first.
+  const swap = async (tx: Queryable) => {
+    // One import of a city's year at a time: a second waits here and then replaces the first.
     await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [imp.city_id, imp.year]);
     const key = [imp.city_id, imp.year, imp.item, imp.classification, parsed.months];
     await tx.query(
@@ -255,7 +307,9 @@ export async function runImport(
     );
     if (!(await stillHeld(tx))) throw new Error('the import job was taken over by another process');
     await finish(tx, importId, 'done', report, parsed);
-  });
+  };
+  if ('transaction' in db) await db.transaction(swap);
+  else await swap(db);
   return getImport(db, importId);
 }
 
@@ -268,7 +322,14 @@ async function finish(
 ): Promise<BudgetImport> {
   await db.query(
     `UPDATE open_budget_imports SET status = $2, report = $3, row_count = $4, months = $5, encoding = $6, finished_at = now() WHERE id = $1`,
-    [importId, status, JSON.stringify(report), parsed?.facts.length ?? null, parsed?.months ?? null, parsed?.encoding ?? null],
+    [
+      importId,
+      status,
+      JSON.stringify(report),
+      parsed?.facts.length ?? null,
+      parsed?.months ?? null,
+      parsed?.encoding ?? null,
+    ],
   );
   return getImport(db, importId);
 }
@@ -321,7 +382,15 @@ export async function budgetYears(db: Queryable, cityId: number): Promise<number
 
 /** The cities that have an imported budget, with their latest year. */
 export async function citiesWithBudgets(db: Queryable) {
-  return db.query<{ id: number; slug: string; name_uk: string; name_en: string; name_bg: string; population: number | null; latest: number }>(
+  return db.query<{
+    id: number;
+    slug: string;
+    name_uk: string;
+    name_en: string;
+    name_bg: string;
+    population: number | null;
+    latest: number;
+  }>(
     `SELECT c.id, c.slug, c.name_uk, c.name_en, c.name_bg, c.population, max(s.year)::int AS latest
      FROM cities c JOIN (SELECT DISTINCT city_id, year FROM open_budget_sections) s ON s.city_id = c.id
      GROUP BY c.id ORDER BY c.name_uk`,
@@ -331,7 +400,11 @@ export async function citiesWithBudgets(db: Queryable) {
 const num = (v: unknown) => Number(v ?? 0);
 
 /** Revenues and spending of a city's year: latest month's totals per fund, by section, and the monthly curve. */
-export async function yearSummary(db: Queryable, cityId: number, year: number): Promise<{ incomes?: ItemSummary; expenses?: ItemSummary }> {
+export async function yearSummary(
+  db: Queryable,
+  cityId: number,
+  year: number,
+): Promise<{ incomes?: ItemSummary; expenses?: ItemSummary }> {
   const rows = await db.query<{
     item: Item;
     classification: Classification;
@@ -388,11 +461,15 @@ export async function yearSummary(db: Queryable, cityId: number, year: number): 
       classification,
       month,
       funds,
-      sections: [...sectionMap].map(([code, totals]) => ({ code, totals })).sort((a, b) => b.totals.executed - a.totals.executed),
+      sections: [...sectionMap]
+        .map(([code, totals]) => ({ code, totals }))
+        .sort((a, b) => b.totals.executed - a.totals.executed),
       curve: [...curveMap].map(([m, c]) => ({ month: m, ...c })).sort((a, b) => a.month - b.month),
     };
   };
-  const expenseClassification = EXPENSE_PREFERENCE.find((c) => rows.some((r) => r.item === 'EXPENSES' && r.classification === c));
+  const expenseClassification = EXPENSE_PREFERENCE.find((c) =>
+    rows.some((r) => r.item === 'EXPENSES' && r.classification === c),
+  );
   return {
     incomes: summarise('INCOMES', ''),
     expenses: expenseClassification ? summarise('EXPENSES', expenseClassification) : undefined,
@@ -401,7 +478,14 @@ export async function yearSummary(db: Queryable, cityId: number, year: number): 
 
 /** Each year's revenue and spending (total fund, latest month of the year), for the change against previous years. */
 export async function yearlyTotals(db: Queryable, cityId: number) {
-  const rows = await db.query<{ year: number; item: Item; classification: string; executed: string; plan_year: string; month: number }>(
+  const rows = await db.query<{
+    year: number;
+    item: Item;
+    classification: string;
+    executed: string;
+    plan_year: string;
+    month: number;
+  }>(
     `WITH latest AS (
        SELECT year, item, classification, max(month) AS month FROM open_budget_sections WHERE city_id = $1 GROUP BY year, item, classification)
      SELECT s.year, s.item, s.classification, l.month, sum(s.executed) AS executed, sum(s.plan_year) AS plan_year
@@ -414,7 +498,8 @@ export async function yearlyTotals(db: Queryable, cityId: number) {
   for (const r of rows) {
     const y = years.get(r.year) ?? { year: r.year, month: r.month };
     if (r.item === 'INCOMES') y.incomes = num(r.executed);
-    else if (y.expenses === undefined || EXPENSE_PREFERENCE.indexOf(r.classification as never) === 0) y.expenses = num(r.executed);
+    else if (y.expenses === undefined || EXPENSE_PREFERENCE.indexOf(r.classification as never) === 0)
+      y.expenses = num(r.executed);
     y.month = Math.max(y.month, r.month);
     years.set(r.year, y);
   }
@@ -453,7 +538,14 @@ export async function classificationTree(
     [cityId, year, item, classification],
   );
   if (!latest?.month) return null;
-  const leaves = await db.query<{ code: string; name: string; known_code: boolean; plan_year: string; plan_period: string; executed: string }>(
+  const leaves = await db.query<{
+    code: string;
+    name: string;
+    known_code: boolean;
+    plan_year: string;
+    plan_period: string;
+    executed: string;
+  }>(
     `SELECT code, max(name) AS name, bool_and(known_code) AS known_code, sum(plan_year) AS plan_year,
        sum(plan_period) AS plan_period, sum(executed) AS executed
      FROM open_budget_facts
@@ -478,7 +570,13 @@ export async function classificationTree(
   const node = (code: string, name: string, known: boolean): TreeNode => {
     let found = nodes.get(code);
     if (!found) {
-      found = { code, name: name || named.get(code) || '', totals: { planYear: 0, planPeriod: 0, executed: 0 }, children: [], known };
+      found = {
+        code,
+        name: name || named.get(code) || '',
+        totals: { planYear: 0, planPeriod: 0, executed: 0 },
+        children: [],
+        known,
+      };
       nodes.set(code, found);
       const parent = parentOf(list, code);
       if (parent && parent !== code) node(parent, '', true).children.push(found);
@@ -488,7 +586,10 @@ export async function classificationTree(
   };
   for (const leaf of leaves) {
     const totals = { planYear: num(leaf.plan_year), planPeriod: num(leaf.plan_period), executed: num(leaf.executed) };
-    for (let n: TreeNode | undefined = node(leaf.code, leaf.name, leaf.known_code), code: string | null = leaf.code; n; ) {
+    for (
+      let n: TreeNode | undefined = node(leaf.code, leaf.name, leaf.known_code), code: string | null = leaf.code;
+      n;
+    ) {
       n.totals.planYear += totals.planYear;
       n.totals.planPeriod += totals.planPeriod;
       n.totals.executed += totals.executed;
@@ -549,7 +650,17 @@ export async function compareCities(db: Queryable, year: number) {
   );
   const cities = new Map<
     number,
-    { id: number; slug: string; names: Record<'uk' | 'en' | 'bg', string>; population: number | null; month: number; incomes: number; expenses: number; byFunction: Map<string, number>; classification: string }
+    {
+      id: number;
+      slug: string;
+      names: Record<'uk' | 'en' | 'bg', string>;
+      population: number | null;
+      month: number;
+      incomes: number;
+      expenses: number;
+      byFunction: Map<string, number>;
+      classification: string;
+    }
   >();
   for (const r of rows) {
     let city = cities.get(r.city_id);
@@ -628,11 +739,13 @@ export async function setApproved(
   input: { year: number; item: string; code: string; fund: string; amount: string; decision: string },
 ): Promise<void> {
   const problems = [];
-  if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100) problems.push({ field: 'year', message: 'validation.invalid' });
+  if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100)
+    problems.push({ field: 'year', message: 'validation.invalid' });
   if (!['INCOMES', 'EXPENSES'].includes(input.item)) problems.push({ field: 'item', message: 'validation.invalid' });
   if (!/^\d{4,8}$/.test(input.code)) problems.push({ field: 'code', message: 'openBudget.approved.bad_code' });
   if (!['C', 'S', 'T'].includes(input.fund)) problems.push({ field: 'fund', message: 'validation.invalid' });
-  if (!/^\d{1,16}(\.\d{1,2})?$/.test(input.amount)) problems.push({ field: 'amount', message: 'openBudget.approved.bad_amount' });
+  if (!/^\d{1,16}(\.\d{1,2})?$/.test(input.amount))
+    problems.push({ field: 'amount', message: 'openBudget.approved.bad_amount' });
   if (problems.length) throw new ValidationError(problems);
   const before = await db.one(
     'SELECT amount, decision FROM open_budget_approved WHERE city_id = $1 AND year = $2 AND item = $3 AND code = $4 AND fund = $5',
