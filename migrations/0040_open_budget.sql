@@ -23,8 +23,11 @@ CREATE TABLE open_budget_imports (
   encoding text,
   created_by int REFERENCES users(id) ON DELETE SET NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
-  finished_at timestamptz
+  finished_at timestamptz,
+  -- The durable job that runs it (jobs.resource_id names DataStore resources only).
+  job_id bigint REFERENCES jobs(id) ON DELETE SET NULL
 );
+CREATE UNIQUE INDEX open_budget_imports_job ON open_budget_imports (job_id);
 CREATE INDEX open_budget_imports_city ON open_budget_imports (city_id, created_at DESC);
 CREATE INDEX open_budget_imports_by ON open_budget_imports (created_by, created_at DESC);
 

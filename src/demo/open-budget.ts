@@ -21,6 +21,9 @@ const PROGRAMMES: [string, string, string][] = [
   ['1217461', '0456', 'Утримання та розвиток автомобільних доріг та дорожньої інфраструктури'],
 ];
 
+/** The programmes' relative sizes, in the order above. */
+const PROGRAMME_WEIGHTS = [3, 0.6, 9, 14, 2, 8, 3, 0.4, 4, 1.5, 1.2, 5, 3.5, 6];
+
 const ECONOMIC: [string, string, number][] = [
   ['2111', 'Заробітна плата', 0.42],
   ['2120', 'Нарахування на оплату праці', 0.09],
@@ -149,10 +152,13 @@ export function programExpensesFile(
     // Further copies go to spending units 20, 21, … so every programme code stays distinct.
     return [unit === 0 ? pk : `${String(20 + unit).padStart(2, '0')}${pk.slice(2)}`, fk, name] as const;
   });
-  const perProgramme = annual / programmes;
+  // Programmes of different sizes: schools and hospitals large, communications benefits small.
+  const weights = list.map((_, i) => PROGRAMME_WEIGHTS[i % PROGRAMME_WEIGHTS.length]!);
+  const weightSum = weights.reduce((a, b) => a + b, 0);
   for (let m = 1; m <= months; m++) {
     const period = `${String(m).padStart(2, '0')}.${year}`;
     for (const [p, [pk, fk, name]] of list.entries()) {
+      const perProgramme = (annual * weights[p]!) / weightSum;
       for (const [e, [ek, ekName, share]] of ECONOMIC.entries()) {
         const plan = Math.round(perProgramme * share * 100) / 100;
         const special = ek.startsWith('3') ? plan : Math.round(plan * 0.08 * 100) / 100;

@@ -3,7 +3,6 @@
 // Permissions are decided in policy.ts.
 import { Readable } from 'node:stream';
 import fp from 'fastify-plugin';
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { allow } from '../../platform/http/guards.ts';
 import { actorOf, csrfBeforeFile, fieldMessages } from '../../platform/http/forms.ts';
@@ -74,9 +73,6 @@ const itemJson = {
 async function routes(app: FastifyInstance) {
   registerOpenBudgetSections(app);
   const { db } = app;
-  await app.register(multipart, {
-    limits: { fileSize: app.config.uploadLimitBytes, files: 1, fields: 10, fieldSize: 1000 },
-  });
 
   const cityOf = (slug: string) => getCity(db, slug);
   const demoCity = async (city: City) =>
@@ -245,7 +241,7 @@ async function routes(app: FastifyInstance) {
         find(tree.roots, []);
       }
       return reply.page({
-        title: request.t('openBudget.city_title', { city: localName(city, request.locale), year }),
+        title: request.t('openBudget.city_title', { city: localName(city, request.locale), year: String(year) }),
         alternates: [
           {
             href: `/city-budget/${city.slug}/${year}/datapackage.json`,

@@ -27,7 +27,7 @@ export function registerOpenBudgetSections(app: FastifyInstance): void {
       return sectionBlock(
         'city-budget',
         t('openBudget.title'),
-        html`<p>${t('openBudget.profile_line', { year, revenues: share(incomes), spending: share(expenses), month: Math.max(incomes?.month ?? 0, expenses?.month ?? 0) })}</p>
+        html`<p>${t('openBudget.profile_line', { year: String(year), revenues: share(incomes), spending: share(expenses), month: Math.max(incomes?.month ?? 0, expenses?.month ?? 0) })}</p>
 <p><a href="/city-budget/${city.slug}/${year}">${t('openBudget.profile_link')}</a></p>`,
       );
     },
@@ -48,7 +48,7 @@ export function registerOpenBudgetSections(app: FastifyInstance): void {
         'search-city-budget',
         t('openBudget.title'),
         cities.length
-          ? html`<ul>${cities.map((c) => html`<li><a href="/city-budget/${c.slug}/${c.latest}">${t('openBudget.city_title', { city: localName(c, locale), year: c.latest })}</a></li>`)}</ul>`
+          ? html`<ul>${cities.map((c) => html`<li><a href="/city-budget/${c.slug}/${c.latest}">${t('openBudget.city_title', { city: localName(c, locale), year: String(c.latest) })}</a></li>`)}</ul>`
           : html`<p><a href="/city-budget">${t('openBudget.title')}</a></p>`,
       );
     },

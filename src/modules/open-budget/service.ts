@@ -100,7 +100,11 @@ export async function createImport(
     source: input.source,
     ref: input.sourceRef,
   });
-  if (options.queue ?? true) await enqueueJob(db, IMPORT_JOB, String(id));
+  if (options.queue ?? true)
+    await db.query('UPDATE open_budget_imports SET job_id = $2 WHERE id = $1', [
+      id,
+      await enqueueJob(db, IMPORT_JOB, null),
+    ]);
   return id;
 }
 
@@ -193,7 +197,7 @@ function* factChunks(
 ) {
   let chunk = '';
   for (const f of facts) {
-    chunk += `${fixed.cityId},${f.budgetCode},${fixed.year},${f.month},${fixed.item},${fixed.classification},${f.fund},${f.code},${f.programCode},${f.functionalCode},${f.economicCode},${csvQuote(f.name)},${f.sectionCode},${f.isLeaf ? 't' : 'f'},${f.knownCode ? 't' : 'f'},${f.planYear ?? ''},${f.planPeriod ?? ''},${f.executed ?? ''},${fixed.importId}\n`;
+    chunk += `${fixed.cityId},${f.budgetCode},${fixed.year},${f.month},${fixed.item},"${fixed.classification}",${f.fund},${f.code},"${f.programCode}","${f.functionalCode}","${f.economicCode}",${csvQuote(f.name)},${f.sectionCode},${f.isLeaf ? 't' : 'f'},${f.knownCode ? 't' : 'f'},${f.planYear ?? ''},${f.planPeriod ?? ''},${f.executed ?? ''},${fixed.importId}\n`;
     if (chunk.length > 1 << 20) {
       yield chunk;
       chunk = '';
@@ -342,8 +346,9 @@ export function importHandler(
 ): JobHandler {
   const files = fileStoreOf(filesOrDir);
   return async (job: Job) => {
-    const id = Number(job.resource_id);
-    const imp = await runImport(db, files, id, (tx) => holdsJob(tx, job));
+    const row = await db.one<{ id: number }>('SELECT id FROM open_budget_imports WHERE job_id = $1', [job.id]);
+    if (!row) throw new Error(`no city budget import for job ${job.id}`);
+    const imp = await runImport(db, files, row.id, (tx) => holdsJob(tx, job));
     if (imp.status === 'done' && afterImport) await afterImport(imp);
   };
 }

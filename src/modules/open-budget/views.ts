@@ -59,7 +59,7 @@ ${
   cities.length
     ? html`<ul class="cards">${cities.map(
         (c) =>
-          html`<li class="card"><h2><a href="/city-budget/${c.slug}/${c.latest}">${localName(c, locale)}</a></h2><p>${t('openBudget.latest_year', { year: c.latest })}</p></li>`,
+          html`<li class="card"><h2><a href="/city-budget/${c.slug}/${c.latest}">${localName(c, locale)}</a></h2><p>${t('openBudget.latest_year', { year: String(c.latest) })}</p></li>`,
       )}</ul>`
     : html`<p class="empty-state">${t('openBudget.none_yet')}</p>`
 }`;
@@ -94,7 +94,7 @@ export function yearPage(ctx: PageContext, d: YearPageData): SafeHtml {
   const level = d.focus ? d.focus.children : (d.tree?.roots ?? []);
   const nodeName = (n: TreeNode) => codeName(locale, list, n.code, d.year, n.name);
   const levelTotal = level.reduce((s, n) => s + n.totals.executed, 0);
-  return html`<h1>${t('openBudget.city_title', { city: name, year: d.year })}</h1>
+  return html`<h1>${t('openBudget.city_title', { city: name, year: String(d.year) })}</h1>
 ${d.demo ? html`<p class="notice info">${t('openBudget.demo_notice')}</p>` : ''}
 <nav class="tabs" aria-label="${t('openBudget.years')}"><ul>${d.years.map(
     (y) =>
@@ -239,14 +239,14 @@ export function comparePage(
   const per = (value: number, population: number | null) =>
     population ? formatNumber(locale, Math.round(value / population)) : '—';
   return html`<h1>${t('openBudget.compare.title')}</h1>
-<p class="lead">${t('openBudget.compare.intro', { year })}</p>
+<p class="lead">${t('openBudget.compare.intro', { year: String(year) })}</p>
 <form method="get" action="/city-budget/compare" class="inline"><label for="cmp-year">${t('openBudget.year')}</label>
 <select id="cmp-year" name="year">${years.map((y) => html`<option value="${y}"${y === year ? html` selected` : ''}>${y}</option>`)}</select>
 <button type="submit" class="secondary">${t('openBudget.compare.show')}</button></form>
 ${
   cities.length
     ? html`<div class="table-wrap"><table class="responsive">
-<caption>${t('openBudget.compare.caption', { year })}</caption>
+<caption>${t('openBudget.compare.caption', { year: String(year) })}</caption>
 <thead><tr><th scope="col">${t('openBudget.city')}</th><th scope="col" class="number">${t('openBudget.population')}</th><th scope="col" class="number">${t('openBudget.compare.months')}</th><th scope="col" class="number">${t('openBudget.compare.revenues_pr')}</th><th scope="col" class="number">${t('openBudget.compare.spending_pr')}</th>${sections.map(
         (s) => html`<th scope="col" class="number">${codeName(locale, 'functional', s, year)}</th>`,
       )}</tr></thead>
@@ -288,8 +288,8 @@ ${form.error ? html`<p class="field-error" id="tx-salary-error">${form.error}</p
 ${
   result
     ? !result.rate || !result.share
-      ? html`<p class="notice warning">${t('openBudget.taxes.no_parameters', { year: result.year })}</p>`
-      : html`<section aria-labelledby="tx-result"><h2 id="tx-result">${t('openBudget.taxes.result', { year: result.year })}</h2>
+      ? html`<p class="notice warning">${t('openBudget.taxes.no_parameters', { year: String(result.year) })}</p>`
+      : html`<section aria-labelledby="tx-result"><h2 id="tx-result">${t('openBudget.taxes.result', { year: String(result.year) })}</h2>
 <p>${t('openBudget.taxes.explain', {
           rate: formatNumber(locale, result.rate.share * 100),
           share: formatNumber(locale, Math.round(result.share.share * 1000) / 10),
