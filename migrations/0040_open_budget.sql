@@ -106,3 +106,10 @@ CREATE TABLE open_budget_approved (
   created_at timestamptz NOT NULL DEFAULT now(),
   UNIQUE (city_id, year, item, code, fund)
 );
+
+-- Anonymous visitors' budget pages are rendered once per change (platform/data-version.ts).
+INSERT INTO data_versions (name) VALUES ('city_budgets');
+CREATE TRIGGER open_budget_sections_data_version AFTER INSERT OR UPDATE OR DELETE ON open_budget_sections
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('city_budgets');
+CREATE TRIGGER open_budget_approved_data_version AFTER INSERT OR UPDATE OR DELETE ON open_budget_approved
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('city_budgets');

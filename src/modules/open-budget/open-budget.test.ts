@@ -102,6 +102,9 @@ for (const engine of ENGINES) {
 
     test('re-importing a period replaces it; a later month supersedes', async () => {
       const before = await factCount(2026);
+      // Anonymous answers come from the rendered-page cache; an import must reach them at once.
+      const apiMonth = async () => (await app.inject({ url: '/api/v1/city-budgets/lviv/2026' })).json().expenses.month;
+      assert.equal(await apiMonth(), 10);
       const later = programExpensesFile(DEMO_BUDGET_CODE, 2026, 11, 15_000_000_000);
       const key = await app.files.put(Readable.from([Buffer.from(later.text)]), 1e9);
       const id = await createImport(app.db, ACTOR, {
@@ -117,6 +120,7 @@ for (const engine of ENGINES) {
       assert.deepEqual(done.months, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
       const summary = await yearSummary(app.db, lviv, 2026);
       assert.equal(summary.expenses!.month, 11);
+      assert.equal(await apiMonth(), 11);
       // The ten months are replaced (not added to), and the eleventh is new.
       const programmeRows = (await app.db.one<{ n: number }>(
         `SELECT count(*)::int AS n FROM open_budget_facts WHERE city_id = $1 AND year = 2026 AND item = 'EXPENSES'`,

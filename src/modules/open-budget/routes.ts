@@ -3,12 +3,14 @@
 // Permissions are decided in policy.ts.
 import { Readable } from 'node:stream';
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allow } from '../../platform/http/guards.ts';
 import { actorOf, csrfBeforeFile, fieldMessages } from '../../platform/http/forms.ts';
 import { FileTooLargeError, receiveUpload, safeFileName } from '../../platform/files.ts';
 import { apiRateLimit, formRateLimit, uploadRateLimit } from '../../platform/http/rate-limits.ts';
-import { errorResponses, slugParam } from '../../platform/http/schemas.ts';
+import { errorResponses, problemSchema, slugParam } from '../../platform/http/schemas.ts';
+import { AnonymousCache } from '../../platform/http/anonymous-cache.ts';
+import { layout, type Page } from '../../platform/html/layout.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { getCity, localName, type City } from '../cities/service.ts';
 import { editsSomeCity } from '../catalog/policy.ts';
@@ -75,6 +77,19 @@ async function routes(app: FastifyInstance) {
   const { db } = app;
 
   const cityOf = (slug: string) => getCity(db, slug);
+  // Anonymous visitors' pages and API answers, rendered once per change of budgets or cities.
+  const anonymous = new AnonymousCache(app.versions);
+  const VERSIONED = ['cities', 'city_budgets'] as const;
+  const cachedPage = (request: FastifyRequest, reply: FastifyReply, render: () => Promise<Page>) =>
+    anonymous.send(request, reply, [...VERSIONED], async () => ({
+      type: 'text/html; charset=utf-8',
+      body: layout(request.pageContext(), await render()),
+    }));
+  const cachedJson = (request: FastifyRequest, reply: FastifyReply, render: () => Promise<unknown>) =>
+    anonymous.send(request, reply, [...VERSIONED], async () => ({
+      type: 'application/json; charset=utf-8',
+      body: String(reply.serialize(await render())),
+    }));
   const demoCity = async (city: City) =>
     Boolean(
       await db.one(`SELECT 1 FROM open_budget_imports WHERE city_id = $1 AND source_ref LIKE 'demo-%' LIMIT 1`, [
@@ -192,81 +207,82 @@ async function routes(app: FastifyInstance) {
         },
       },
     },
-    async (request, reply) => {
-      const city = await cityOf(request.params.city);
-      const { year } = request.params;
-      const years = await budgetYears(db, city.id);
-      if (!years.includes(year)) throw new NotFoundError('no budget for this year');
-      const available = (
-        await db.query<{ item: string; classification: string }>(
-          'SELECT DISTINCT item, classification FROM open_budget_sections WHERE city_id = $1 AND year = $2',
-          [city.id, year],
-        )
-      ).map((r) => r.classification || r.item);
-      const views = VIEWS.filter((v) => available.includes(v));
-      const view = (
-        request.query.view && views.includes(request.query.view as never) ? request.query.view : views[0]
-      ) as (typeof VIEWS)[number];
-      const [summary, tree, largest, history, approved, demo] = await Promise.all([
-        yearSummary(db, city.id, year),
-        view
-          ? classificationTree(
-              db,
-              city.id,
-              year,
-              view === 'INCOMES' ? 'INCOMES' : 'EXPENSES',
-              view === 'INCOMES' ? '' : view,
-            )
-          : null,
-        largestProgrammes(db, city.id, year),
-        yearlyTotals(db, city.id),
-        approvedOf(db, city.id, year),
-        demoCity(city),
-      ]);
-      // The drill-down's node and the path to it.
-      const path: TreeNode[] = [];
-      let focus: TreeNode | null = null;
-      if (tree && request.query.code) {
-        const find = (nodes: TreeNode[], trail: TreeNode[]): boolean => {
-          for (const n of nodes) {
-            if (n.code === request.query.code) {
-              focus = n;
-              path.push(...trail, n);
-              return true;
+    async (request, reply) =>
+      cachedPage(request, reply, async () => {
+        const city = await cityOf(request.params.city);
+        const { year } = request.params;
+        const years = await budgetYears(db, city.id);
+        if (!years.includes(year)) throw new NotFoundError('no budget for this year');
+        const available = (
+          await db.query<{ item: string; classification: string }>(
+            'SELECT DISTINCT item, classification FROM open_budget_sections WHERE city_id = $1 AND year = $2',
+            [city.id, year],
+          )
+        ).map((r) => r.classification || r.item);
+        const views = VIEWS.filter((v) => available.includes(v));
+        const view = (
+          request.query.view && views.includes(request.query.view as never) ? request.query.view : views[0]
+        ) as (typeof VIEWS)[number];
+        const [summary, tree, largest, history, approved, demo] = await Promise.all([
+          yearSummary(db, city.id, year),
+          view
+            ? classificationTree(
+                db,
+                city.id,
+                year,
+                view === 'INCOMES' ? 'INCOMES' : 'EXPENSES',
+                view === 'INCOMES' ? '' : view,
+              )
+            : null,
+          largestProgrammes(db, city.id, year),
+          yearlyTotals(db, city.id),
+          approvedOf(db, city.id, year),
+          demoCity(city),
+        ]);
+        // The drill-down's node and the path to it.
+        const path: TreeNode[] = [];
+        let focus: TreeNode | null = null;
+        if (tree && request.query.code) {
+          const find = (nodes: TreeNode[], trail: TreeNode[]): boolean => {
+            for (const n of nodes) {
+              if (n.code === request.query.code) {
+                focus = n;
+                path.push(...trail, n);
+                return true;
+              }
+              if (find(n.children, [...trail, n])) return true;
             }
-            if (find(n.children, [...trail, n])) return true;
-          }
-          return false;
+            return false;
+          };
+          find(tree.roots, []);
+        }
+        return {
+          title: request.t('openBudget.city_title', { city: localName(city, request.locale), year: String(year) }),
+          alternates: [
+            {
+              href: `/city-budget/${city.slug}/${year}/datapackage.json`,
+              type: 'application/json',
+              title: 'Fiscal Data Package',
+            },
+          ],
+          body: yearPage(request.pageContext(), {
+            city,
+            year,
+            years,
+            summary,
+            view: view ?? 'PROGRAM',
+            views,
+            tree,
+            focus,
+            path,
+            largest,
+            history,
+            approved,
+            canEdit: canImportBudget(request.user, city.id),
+            demo,
+          }),
         };
-        find(tree.roots, []);
-      }
-      return reply.page({
-        title: request.t('openBudget.city_title', { city: localName(city, request.locale), year: String(year) }),
-        alternates: [
-          {
-            href: `/city-budget/${city.slug}/${year}/datapackage.json`,
-            type: 'application/json',
-            title: 'Fiscal Data Package',
-          },
-        ],
-        body: yearPage(request.pageContext(), {
-          city,
-          year,
-          years,
-          summary,
-          view: view ?? 'PROGRAM',
-          views,
-          tree,
-          focus,
-          path,
-          largest,
-          history,
-          approved,
-          canEdit: canImportBudget(request.user, city.id),
-          demo,
-        }),
-      });
-    },
+      }),
   );
 
   app.get<{ Params: { city: string; year: number } }>(
@@ -530,6 +546,7 @@ async function routes(app: FastifyInstance) {
       ...api,
       schema: {
         tags: ['city budgets'],
+        operationId: 'listCityBudgets',
         summary: 'Cities with an imported budget (Treasury execution files) and their latest year',
         response: {
           200: {
@@ -568,6 +585,7 @@ async function routes(app: FastifyInstance) {
       ...api,
       schema: {
         tags: ['city budgets'],
+        operationId: 'getCityBudgetYear',
         summary: "A city's budget year: plan against execution by fund and section, and the monthly execution curve",
         params: cityYearParams,
         response: {
@@ -584,26 +602,28 @@ async function routes(app: FastifyInstance) {
               csv: { type: 'string' },
             },
           },
+          404: problemSchema,
           ...errorResponses,
         },
       },
     },
-    async (request) => {
-      const city = await cityOf(request.params.city);
-      const { year } = request.params;
-      if (!(await budgetYears(db, city.id)).includes(year)) throw new NotFoundError('no budget for this year');
-      const summary = await yearSummary(db, city.id, year);
-      return {
-        city: city.slug,
-        year,
-        population: city.population,
-        currency: 'UAH',
-        incomes: summary.incomes ?? null,
-        expenses: summary.expenses ?? null,
-        datapackage: `${app.config.publicUrl}/city-budget/${city.slug}/${year}/datapackage.json`,
-        csv: `${app.config.publicUrl}/city-budget/${city.slug}/${year}/facts.csv`,
-      };
-    },
+    async (request, reply) =>
+      cachedJson(request, reply, async () => {
+        const city = await cityOf(request.params.city);
+        const { year } = request.params;
+        if (!(await budgetYears(db, city.id)).includes(year)) throw new NotFoundError('no budget for this year');
+        const summary = await yearSummary(db, city.id, year);
+        return {
+          city: city.slug,
+          year,
+          population: city.population,
+          currency: 'UAH',
+          incomes: summary.incomes ?? null,
+          expenses: summary.expenses ?? null,
+          datapackage: `${app.config.publicUrl}/city-budget/${city.slug}/${year}/datapackage.json`,
+          csv: `${app.config.publicUrl}/city-budget/${city.slug}/${year}/facts.csv`,
+        };
+      }),
   );
 
   app.get<{ Querystring: { year: number } }>(

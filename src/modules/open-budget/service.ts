@@ -224,6 +224,7 @@ export async function runImport(
   files: FileStore,
   importId: number,
   stillHeld: (tx: Queryable) => Promise<boolean> = async () => true,
+  onPhase: (phase: 'reading' | 'swapping') => Promise<void> = async () => {},
 ): Promise<BudgetImport> {
   const imp = await getImport(db, importId);
   if (imp.status === 'done' || imp.status === 'rejected') return imp;
@@ -238,7 +239,7 @@ export async function runImport(
       { severity: 'error', problem: error.problem, file: fileName, params: error.params },
     ]);
   }
-  return importBytes(db, imp, bytes, stillHeld);
+  return importBytes(db, imp, bytes, stillHeld, onPhase);
 }
 
 /**
@@ -250,8 +251,10 @@ export async function importBytes(
   imp: BudgetImport,
   bytes: Uint8Array,
   stillHeld: (tx: Queryable) => Promise<boolean> = async () => true,
+  onPhase: (phase: 'reading' | 'swapping') => Promise<void> = async () => {},
 ): Promise<BudgetImport> {
   const importId = imp.id;
+  await onPhase('reading');
   const kind: FileKind = { item: imp.item, classification: imp.classification };
   const fileName = imp.source === 'openbudget' ? 'openbudget.gov.ua' : imp.source_ref;
   const parsed = parseBudgetFile(bytes, fileName, kind, imp.year);
@@ -275,6 +278,7 @@ export async function importBytes(
   }
   if (report.some((r) => r.severity === 'error')) return finish(db, importId, 'rejected', report, parsed);
 
+  await onPhase('swapping');
   const swap = async (tx: Queryable) => {
     // One import of a city's year at a time: a second waits here and then replaces the first.
     await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [imp.city_id, imp.year]);
@@ -345,10 +349,16 @@ export function importHandler(
   afterImport?: (imp: BudgetImport) => Promise<void>,
 ): JobHandler {
   const files = fileStoreOf(filesOrDir);
-  return async (job: Job) => {
+  return async (job: Job, heartbeat) => {
     const row = await db.one<{ id: number }>('SELECT id FROM open_budget_imports WHERE job_id = $1', [job.id]);
     if (!row) throw new Error(`no city budget import for job ${job.id}`);
-    const imp = await runImport(db, files, row.id, (tx) => holdsJob(tx, job));
+    const imp = await runImport(
+      db,
+      files,
+      row.id,
+      (tx) => holdsJob(tx, job),
+      (phase) => heartbeat({ phase }),
+    );
     if (imp.status === 'done' && afterImport) await afterImport(imp);
   };
 }
