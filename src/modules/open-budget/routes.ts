@@ -632,6 +632,7 @@ async function routes(app: FastifyInstance) {
       ...api,
       schema: {
         tags: ['city budgets'],
+        operationId: 'compareCityBudgets',
         summary:
           'Per-resident revenues and spending by function (КФКВК section) of every city with a budget for the year',
         querystring: { type: 'object', properties: { year: yearParam }, required: ['year'] },
