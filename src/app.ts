@@ -41,6 +41,7 @@ import { datastoreWriteModule } from './modules/datastore/write-api.ts';
 import { petitionsModule } from './modules/petitions/routes.ts';
 import { budgetsModule } from './modules/budgets/routes.ts';
 import { budgetReferenceModule } from './modules/open-budget/reference-routes.ts';
+import { openBudgetModule } from './modules/open-budget/routes.ts';
 import { rankingModule } from './modules/ranking/routes.ts';
 import { rankingWorkModule } from './modules/ranking/work-routes.ts';
 
@@ -194,6 +195,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(petitionsModule);
   await app.register(budgetsModule);
   await app.register(budgetReferenceModule);
+  await app.register(openBudgetModule);
   await app.register(rankingModule);
   await app.register(rankingWorkModule);
   await app.register(ckanModule);

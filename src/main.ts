@@ -15,6 +15,7 @@ import { startJobWorker } from './platform/jobs.ts';
 import { FILE_BACKENDS, openFileStore, removeAbandonedFiles, type FileBackend } from './platform/files.ts';
 import { migrateFiles } from './platform/file-migration.ts';
 import { dropOrphanTables, ingestHandler, INGEST_JOB } from './modules/datastore/service.ts';
+import { IMPORT_JOB as OPEN_BUDGET_IMPORT_JOB, openBudgetImportHandler } from './modules/open-budget/jobs.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts';
 
 const HELP = `Hromada — open-government platform for cities
@@ -93,7 +94,7 @@ async function serve(config: Config, demo: boolean): Promise<void> {
   fileTimer.unref();
   const worker = startJobWorker(
     db,
-    { [INGEST_JOB]: ingestHandler(db, app.files) },
+    { [INGEST_JOB]: ingestHandler(db, app.files), [OPEN_BUDGET_IMPORT_JOB]: openBudgetImportHandler(db, app.files) },
     (error) => app.log.error({ err: error }, 'job worker failed'),
     { staleSeconds: config.jobStaleSeconds },
   );

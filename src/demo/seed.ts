@@ -1,6 +1,7 @@
 // Fills an empty database with demo content: cities, organisations and one user per role.
 // Runs only when there are no cities yet, so it never touches real data.
 import { seedDemoBudgetReference } from './budget-reference.ts';
+import { seedDemoCityBudget } from './city-budget.ts';
 import { Readable } from 'node:stream';
 import type { Database } from '../platform/db/index.ts';
 import type { Actor } from '../platform/audit.ts';
@@ -214,6 +215,7 @@ export async function seedDemo(db: Database, files?: FileStore | string): Promis
     const admin = await tx.one<{ id: number }>('SELECT id FROM users WHERE email = $1', ['admin@hromada.demo']);
     await seedDemoBudgets(tx, DEMO_ACTOR, admin!.id, citizen!.id);
     await seedDemoRanking(tx, DEMO_ACTOR, admin!.id, store);
+    await seedDemoCityBudget(tx, DEMO_ACTOR, cityIds.get('lviv')!, store);
     return true;
   });
 }

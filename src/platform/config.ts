@@ -40,6 +40,8 @@ export interface Config {
    * licence asks for; unset, maps draw the offline base of oblast boundaries. */
   mapTilesUrl: string | undefined;
   mapTilesAttribution: string;
+  /** The openbudget.gov.ua public API's address template for a budget file (city budget imports). */
+  openBudgetApiUrl: string;
 }
 
 function integer(name: string, fallback: number): number {
@@ -76,6 +78,9 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     sqlPoolSize: integer('SQL_POOL_SIZE', 3),
     mapTilesUrl: process.env.MAP_TILES_URL || undefined,
     mapTilesAttribution: process.env.MAP_TILES_ATTRIBUTION || '',
+    openBudgetApiUrl:
+      process.env.OPENBUDGET_API_URL ||
+      'https://api.openbudget.gov.ua/api/public/localBudgetData?budgetCode={budgetCode}&budgetItem={budgetItem}&classificationType={classificationType}&period=MONTH&year={year}',
     ...overrides,
   };
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {

@@ -239,6 +239,10 @@ for (const engine of ENGINES) {
         '/api/v1/resources/{id}/records': withTable.map((id) => ({ id })),
         '/api/v1/petitions/{id}': petitions.map(({ id }) => ({ id })),
         '/api/v1/budgets/{id}': budgets.map(({ id }) => ({ id })),
+        '/api/v1/city-budgets/{city}/{year}': [
+          { city: 'lviv', year: 2025 },
+          { city: 'lviv', year: 2026 },
+        ],
         '/api/v1/budgets/{id}/projects': budgets.map(({ id }) => ({ id })),
         '/api/v1/ranking/campaigns/{id}': campaigns.map(({ id }) => ({ id })),
         '/api/v1/ranking/campaigns/{id}/results': published.map(({ id }) => ({ id })),
