@@ -228,7 +228,12 @@ export function demoProcurementReleases(): Obj[] {
   const rand = random(2026);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
   const specs: Spec[] = [];
-  const [council, education, hospital, utility] = DEMO_BUYERS as unknown as [Spec['buyer'], Spec['buyer'], Spec['buyer'], Spec['buyer']];
+  const [council, education, hospital, utility] = DEMO_BUYERS as unknown as [
+    Spec['buyer'],
+    Spec['buyer'],
+    Spec['buyer'],
+    Spec['buyer'],
+  ];
   const at = (month: number, dayOfMonth: number) => new Date(Date.UTC(2026, month - 1, dayOfMonth, 8));
 
   // Ordinary competitive procedures: two to four bids, the lowest wins, gaps between 4% and 12%.
@@ -236,28 +241,38 @@ export function demoProcurementReleases(): Obj[] {
     const cpv = pick(CPV);
     const value = Math.round((cpv[2] === 'works' ? 2_000_000 : 450_000) * (0.6 + rand()));
     const bidders = 2 + Math.floor(rand() * 3);
-    const first = Math.floor(rand() * 9);
+    // Winners and rivals from the suppliers that are not the regular price-quotation winners.
+    const pool = [0, 1, 5, 7, 8, 9, 11, 12, 13];
+    const first = Math.floor(rand() * pool.length);
     const winning = Math.round(value * (0.85 + rand() * 0.1));
-    const bids = Array.from({ length: bidders }, (_, b) => ({
-      s: (first + b) % 9,
+    const bids: NonNullable<Spec['bids']> = Array.from({ length: bidders }, (_, b) => ({
+      s: pool[(first + b) % pool.length]!,
       amount: b === 0 ? winning : Math.round(winning * (1.04 + 0.08 * rand() + 0.03 * b)),
     }));
     const buyer = [council, education, hospital][i % 3]!;
     // The hospital disqualifies bids more than any other buyer (R038).
     if (buyer === hospital) {
-      bids.push({ s: (first + bidders) % 9, amount: Math.round(winning * 1.2) });
+      bids.push({ s: pool[(first + bidders) % pool.length]!, amount: Math.round(winning * 1.2) });
       bids[bids.length - 1]!.status = 'disqualified';
     }
-    specs.push({ buyer, methodType: i % 5 === 0 ? 'belowThreshold' : 'aboveThresholdUA', cpv, start: at(1 + (i % 11), 3 + (i % 20)), value, bids, winner: first });
+    specs.push({
+      buyer,
+      methodType: i % 5 === 0 ? 'belowThreshold' : 'aboveThresholdUA',
+      cpv,
+      start: at(1 + (i % 11), 3 + (i % 20)),
+      value,
+      bids,
+      winner: pool[first]!,
+    });
   }
   // Small purchases through price quotations: five regular suppliers win at least 20 each (R048
   // compares suppliers with 20 or more); "Все для всіх" (14) supplies everything from fuel to software.
   const regular: [number, number[]][] = [
     [3, [1]],
     [4, [3]],
-    [6, [5, 0]],
+    [6, [5, 8]],
     [14, [0, 1, 2, 3, 4, 5, 8, 9, 10, 11]],
-    [2, [2]],
+    [2, [2, 3]],
   ];
   for (const [supplier, cpvs] of regular)
     for (let i = 0; i < 20; i++) {
@@ -265,57 +280,230 @@ export function demoProcurementReleases(): Obj[] {
       const value = Math.round(20_000 + rand() * 150_000);
       const winning = Math.round(value * 0.9);
       specs.push({
-        buyer: [council, education, utility][i % 3]!,
-        methodType: 'priceQuotation',
+        buyer: supplier === 14 ? utility : [council, education, utility][i % 3]!,
+        methodType: supplier === 14 ? 'reporting' : 'priceQuotation',
         cpv,
         start: at(1 + (i % 12), 1 + ((i * 7) % 27)),
         value,
-        bids: [
-          { s: supplier, amount: winning },
-          { s: supplier === 3 ? 4 : 3, amount: Math.round(winning * (1.05 + 0.05 * rand())) },
-        ],
+        bids:
+          supplier === 14
+            ? undefined
+            : [
+                { s: supplier, amount: winning },
+                { s: supplier === 3 ? 4 : 3, amount: Math.round(winning * (1.05 + 0.05 * rand())) },
+              ],
         winner: supplier,
       });
     }
   // The utility buys the rest directly (reporting), a different class each time: its share of
   // non-competitive procedures is far above the other buyers'.
   for (let i = 0; i < 8; i++)
-    specs.push({ buyer: utility, methodType: 'reporting', cpv: CPV[[0, 2, 3, 5, 7, 9, 10, 11][i]!]!, start: at(1 + i, 12), value: Math.round(30_000 + rand() * 100_000), winner: [8, 11, 0, 6, 7, 9, 10, 12][i]! });
+    specs.push({
+      buyer: utility,
+      methodType: 'reporting',
+      cpv: CPV[[0, 2, 3, 5, 7, 9, 10, 11][i]!]!,
+      start: at(1 + i, 12),
+      value: Math.round(30_000 + rand() * 100_000),
+      winner: [8, 11, 0, 6, 7, 9, 10, 12][i]!,
+    });
   // The utility buys only without competition (its share of non-competitive procedures is an outlier).
   const goods = CPV[1]!;
   const works = CPV[7]!;
   const medicine = CPV[2]!;
   // R003: five days to bid.
-  specs.push({ buyer: council, methodType: 'aboveThresholdUA', cpv: CPV[9]!, start: at(2, 10), value: 900_000, tenderDays: 5, bids: [{ s: 9, amount: 850_000 }, { s: 3, amount: 890_000 }], winner: 9, title: 'Супровід програмного забезпечення ЦНАП (демо)' });
+  specs.push({
+    buyer: council,
+    methodType: 'aboveThresholdUA',
+    cpv: CPV[9]!,
+    start: at(2, 10),
+    value: 900_000,
+    tenderDays: 5,
+    bids: [
+      { s: 9, amount: 850_000 },
+      { s: 3, amount: 890_000 },
+    ],
+    winner: 9,
+    title: 'Супровід програмного забезпечення ЦНАП (демо)',
+  });
   // R018: one bidder in an open tender.
-  specs.push({ buyer: education, methodType: 'aboveThresholdUA', cpv: CPV[4]!, start: at(3, 2), value: 1_200_000, bids: [{ s: 13, amount: 1_195_000 }], winner: 13, title: 'Шкільні меблі для ліцеїв (демо)' });
+  specs.push({
+    buyer: education,
+    methodType: 'aboveThresholdUA',
+    cpv: CPV[4]!,
+    start: at(3, 2),
+    value: 1_200_000,
+    bids: [{ s: 13, amount: 1_195_000 }],
+    winner: 13,
+    title: 'Шкільні меблі для ліцеїв (демо)',
+  });
   // R024: the second bid 0.1% above the winner's.
-  specs.push({ buyer: council, methodType: 'aboveThresholdUA', cpv: CPV[0]!, start: at(4, 6), value: 3_000_000, bids: [{ s: 12, amount: 2_900_000 }, { s: 0, amount: 2_902_900 }], winner: 12, title: 'Бензин А-95 для комунального транспорту (демо)' });
+  specs.push({
+    buyer: council,
+    methodType: 'aboveThresholdUA',
+    cpv: CPV[0]!,
+    start: at(4, 6),
+    value: 3_000_000,
+    bids: [
+      { s: 12, amount: 2_900_000 },
+      { s: 0, amount: 2_902_900 },
+    ],
+    winner: 12,
+    title: 'Бензин А-95 для комунального транспорту (демо)',
+  });
   // R058: the second bid 80% above the winner's.
-  specs.push({ buyer: hospital, methodType: 'aboveThresholdUA', cpv: medicine, start: at(4, 20), value: 2_000_000, bids: [{ s: 2, amount: 1_000_000 }, { s: 1, amount: 1_800_000 }], winner: 2, title: 'Лікарські засоби (демо)' });
+  specs.push({
+    buyer: hospital,
+    methodType: 'aboveThresholdUA',
+    cpv: medicine,
+    start: at(4, 20),
+    value: 2_000_000,
+    bids: [
+      { s: 2, amount: 1_000_000 },
+      { s: 1, amount: 1_800_000 },
+    ],
+    winner: 2,
+    title: 'Лікарські засоби (демо)',
+  });
   // R028: two tenderers, the same price to the hryvnia.
-  specs.push({ buyer: council, methodType: 'aboveThresholdUA', cpv: CPV[11]!, start: at(5, 4), value: 800_000, bids: [{ s: 11, amount: 777_000 }, { s: 7, amount: 777_000 }, { s: 8, amount: 790_000 }], winner: 11, title: 'Охорона адмінбудинків (демо)' });
+  specs.push({
+    buyer: council,
+    methodType: 'aboveThresholdUA',
+    cpv: CPV[11]!,
+    start: at(5, 4),
+    value: 800_000,
+    bids: [
+      { s: 11, amount: 777_000 },
+      { s: 7, amount: 777_000 },
+      { s: 8, amount: 790_000 },
+    ],
+    winner: 11,
+    title: 'Охорона адмінбудинків (демо)',
+  });
   // R030: the winning bid came a day after the deadline.
-  specs.push({ buyer: education, methodType: 'aboveThresholdUA', cpv: CPV[3]!, start: at(5, 18), value: 600_000, bids: [{ s: 4, amount: 560_000, late: true }, { s: 5, amount: 590_000 }], winner: 4, title: 'Хліб для шкільних їдалень (демо)' });
+  specs.push({
+    buyer: education,
+    methodType: 'aboveThresholdUA',
+    cpv: CPV[3]!,
+    start: at(5, 18),
+    value: 600_000,
+    bids: [
+      { s: 4, amount: 560_000, late: true },
+      { s: 5, amount: 590_000 },
+    ],
+    winner: 4,
+    title: 'Хліб для шкільних їдалень (демо)',
+  });
   // R035 and sas24-3-2: all bids but the winner's disqualified (two disqualified suppliers).
-  specs.push({ buyer: hospital, methodType: 'aboveThresholdUA', cpv: goods, start: at(6, 3), value: 700_000, bids: [{ s: 1, amount: 600_000, status: 'disqualified' }, { s: 0, amount: 620_000, status: 'disqualified' }, { s: 3, amount: 690_000 }], unsuccessful: [1, 0], winner: 3, title: 'Оргтехніка для відділень (демо)' });
+  specs.push({
+    buyer: hospital,
+    methodType: 'aboveThresholdUA',
+    cpv: goods,
+    start: at(6, 3),
+    value: 700_000,
+    bids: [
+      { s: 1, amount: 600_000, status: 'disqualified' },
+      { s: 0, amount: 620_000, status: 'disqualified' },
+      { s: 3, amount: 690_000 },
+    ],
+    unsuccessful: [1, 0],
+    winner: 3,
+    title: 'Оргтехніка для відділень (демо)',
+  });
   // R036: the lowest bid disqualified.
-  specs.push({ buyer: council, methodType: 'aboveThresholdUA', cpv: CPV[8]!, start: at(6, 20), value: 900_000, bids: [{ s: 8, amount: 700_000, status: 'disqualified' }, { s: 7, amount: 880_000 }], winner: 7, title: 'Прибирання територій (демо)' });
+  specs.push({
+    buyer: council,
+    methodType: 'aboveThresholdUA',
+    cpv: CPV[8]!,
+    start: at(6, 20),
+    value: 900_000,
+    bids: [
+      { s: 8, amount: 700_000, status: 'disqualified' },
+      { s: 7, amount: 880_000 },
+    ],
+    winner: 7,
+    title: 'Прибирання територій (демо)',
+  });
   // ari-1-1: three changes to one contract.
-  specs.push({ buyer: council, methodType: 'aboveThresholdUA', cpv: CPV[5]!, start: at(1, 20), value: 5_000_000, bids: [{ s: 6, amount: 4_800_000 }, { s: 0, amount: 4_990_000 }], winner: 6, title: 'Електрична енергія (демо)', changes: [{ types: ['itemPriceVariation'], rationale: 'Зміна ціни за одиницю' }, { types: ['itemPriceVariation'], rationale: 'Зміна ціни за одиницю' }, { types: ['volumeCuts'], rationale: 'Зменшення обсягу' }] });
+  specs.push({
+    buyer: council,
+    methodType: 'aboveThresholdUA',
+    cpv: CPV[5]!,
+    start: at(1, 20),
+    value: 5_000_000,
+    bids: [
+      { s: 6, amount: 4_800_000 },
+      { s: 0, amount: 4_990_000 },
+    ],
+    winner: 6,
+    title: 'Електрична енергія (демо)',
+    changes: [
+      { types: ['itemPriceVariation'], rationale: 'Зміна ціни за одиницю' },
+      { types: ['itemPriceVariation'], rationale: 'Зміна ціни за одиницю' },
+      { types: ['volumeCuts'], rationale: 'Зменшення обсягу' },
+    ],
+  });
   // sas24-3-4: a price increase together with a longer term.
-  specs.push({ buyer: education, methodType: 'aboveThresholdUA', cpv: CPV[0]!, start: at(2, 24), value: 1_100_000, bids: [{ s: 12, amount: 1_000_000 }, { s: 0, amount: 1_080_000 }], winner: 12, title: 'Дизельне паливо (демо)', changes: [{ types: ['itemPriceVariation', 'durationExtension'], rationale: 'Підвищення ціни та продовження строку' }] });
+  specs.push({
+    buyer: education,
+    methodType: 'aboveThresholdUA',
+    cpv: CPV[0]!,
+    start: at(2, 24),
+    value: 1_100_000,
+    bids: [
+      { s: 12, amount: 1_000_000 },
+      { s: 0, amount: 1_080_000 },
+    ],
+    winner: 12,
+    title: 'Дизельне паливо (демо)',
+    changes: [
+      { types: ['itemPriceVariation', 'durationExtension'], rationale: 'Підвищення ціни та продовження строку' },
+    ],
+  });
   // sas24-3-7: works for 1.9 million to be done in 30 days.
-  specs.push({ buyer: council, methodType: 'aboveThresholdUA', cpv: works, start: at(7, 1), value: 1_900_000, bids: [{ s: 1, amount: 1_850_000 }, { s: 7, amount: 1_890_000 }], winner: 1, contractDays: 30, title: 'Капітальний ремонт даху школи №12 (демо)' });
+  specs.push({
+    buyer: council,
+    methodType: 'aboveThresholdUA',
+    cpv: works,
+    start: at(7, 1),
+    value: 1_900_000,
+    bids: [
+      { s: 1, amount: 1_850_000 },
+      { s: 7, amount: 1_890_000 },
+    ],
+    winner: 1,
+    contractDays: 30,
+    title: 'Капітальний ремонт даху школи №12 (демо)',
+  });
   // sas24-3-1: a complaint the review body satisfied, still not acted on after 30 days.
-  specs.push({ buyer: council, methodType: 'aboveThresholdUA', cpv: CPV[6]!, start: at(3, 15), value: 12_000_000, bids: [{ s: 7, amount: 11_500_000 }, { s: 1, amount: 11_900_000 }], winner: 7, complaint: { status: 'satisfied', decidedDaysAfterStart: 14 }, title: 'Ремонт вулиці Городоцької (демо)' });
+  specs.push({
+    buyer: council,
+    methodType: 'aboveThresholdUA',
+    cpv: CPV[6]!,
+    start: at(3, 15),
+    value: 12_000_000,
+    bids: [
+      { s: 7, amount: 11_500_000 },
+      { s: 1, amount: 11_900_000 },
+    ],
+    winner: 7,
+    complaint: { status: 'satisfied', decidedDaysAfterStart: 14 },
+    title: 'Ремонт вулиці Городоцької (демо)',
+  });
   // Split purchases: three reporting purchases of office supplies (class 3019) within 60 days.
   for (const [month, dayOfMonth] of [
     [9, 1],
     [9, 25],
     [10, 20],
   ] as const)
-    specs.push({ buyer: education, methodType: 'reporting', cpv: goods, start: at(month, dayOfMonth), value: 49_000, winner: 10, title: 'Канцелярське приладдя (демо)' });
+    specs.push({
+      buyer: education,
+      methodType: 'reporting',
+      cpv: goods,
+      start: at(month, dayOfMonth),
+      value: 49_000,
+      winner: 10,
+      title: 'Канцелярське приладдя (демо)',
+    });
   return specs.map((spec, i) => build(spec, i + 1));
 }
 
@@ -331,9 +519,24 @@ export async function seedDemoProcurement(db: Queryable, now: Date): Promise<voi
   );
   if (!council) return;
   const institutions: [string, string, string, string][] = [
-    ['lviv-education-department-demo', 'Управління освіти Львівської міської ради (демо)', 'Lviv Education Department (demo)', 'Управление „Образование“ на Лвов (демо)'],
-    ['lviv-hospital-9-demo', 'КНП «Міська лікарня №9» (демо)', 'City Hospital No. 9 (demo)', 'Градска болница №9 (демо)'],
-    ['lviv-green-city-demo', 'ЛКП «Зелене місто» (демо)', 'Green City utility (demo)', 'Общинско предприятие „Зелен град“ (демо)'],
+    [
+      'lviv-education-department-demo',
+      'Управління освіти Львівської міської ради (демо)',
+      'Lviv Education Department (demo)',
+      'Управление „Образование“ на Лвов (демо)',
+    ],
+    [
+      'lviv-hospital-9-demo',
+      'КНП «Міська лікарня №9» (демо)',
+      'City Hospital No. 9 (demo)',
+      'Градска болница №9 (демо)',
+    ],
+    [
+      'lviv-green-city-demo',
+      'ЛКП «Зелене місто» (демо)',
+      'Green City utility (demo)',
+      'Общинско предприятие „Зелен град“ (демо)',
+    ],
   ];
   for (const [i, [slug, uk, en, bg]] of institutions.entries())
     await db.query(
@@ -344,7 +547,12 @@ export async function seedDemoProcurement(db: Queryable, now: Date): Promise<voi
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-procurement-demo-'));
   const file = path.join(dir, 'lviv-2026.jsonl');
   try {
-    fs.writeFileSync(file, `${demoProcurementReleases().map((r) => JSON.stringify(r)).join('\n')}\n`);
+    fs.writeFileSync(
+      file,
+      `${demoProcurementReleases()
+        .map((r) => JSON.stringify(r))
+        .join('\n')}\n`,
+    );
     const row = await db.one<{ id: number }>(
       `INSERT INTO procurement_imports (source, file_name, state) VALUES ('demo', 'lviv-2026.jsonl', 'running') RETURNING id`,
     );

@@ -195,7 +195,8 @@ export const INDICATORS: Indicator[] = [
     id: 'R038',
     subject: 'buyer',
     rule: "For each buyer, the ratio is numberOfBidsDisqualifiedByBuyer / numberOfBidsSubmittedToBuyer across all contracting processes. A buyer is flagged if its ratio is greater than or equal to the upper fence of Q3 + 1.5(IQR) of the buyers' ratios.",
-    source: 'open-contracting/cardinal-rs, docs/cli/indicators/R/038.md (buyers; a buyer that disqualified no bid is not flagged)',
+    source:
+      'open-contracting/cardinal-rs, docs/cli/indicators/R/038.md (buyers; a buyer that disqualified no bid is not flagged)',
     sourceUrl: `${CARDINAL}038.md`,
     needs: ['buyer', 'bids.details.status'],
     sql: `${INSERT}
@@ -242,7 +243,13 @@ export const INDICATORS: Indicator[] = [
     rule: "Якщо в договорі є 3 і більш зміни data.changes і data.changes.status='active', індикатор приймає значення 1. (Договір active; procurementMethodType з переліку правила; вартість: товари/послуги ≥ 400 000, роботи ≥ 1 500 000.)",
     source: 'ProzorroUKR/prozorro-risks, src/prozorro/risks/rules/ari_1_1.py',
     sourceUrl: `${RISKS}ari_1_1.py`,
-    needs: ['contracts.status', 'contracts.amendments (changes).status', 'tender.procurementMethodType', 'tender.value', 'tender.mainProcurementCategory'],
+    needs: [
+      'contracts.status',
+      'contracts.amendments (changes).status',
+      'tender.procurementMethodType',
+      'tender.value',
+      'tender.mainProcurementCategory',
+    ],
     sql: `${INSERT}
       SELECT 'ari-1-1', 'contract', c.ocid || '/' || c.contract_id, c.ocid, count(*),
         jsonb_build_object('contract', c.contract_id, 'supplier', c.supplier_name, 'amount', c.amount,
@@ -298,7 +305,14 @@ export const INDICATORS: Indicator[] = [
     rule: 'Якщо є “Переможець” i “Дискваліфікації” не менше двох, індикатор приймає значення “1” (дискваліфікації: унікальні постачальники data.awards зі status = unsuccessful; товари або послуги; вартість ≥ 400 000).',
     source: 'ProzorroUKR/prozorro-risks, src/prozorro/risks/rules/sas24_3_2.py',
     sourceUrl: `${RISKS}sas24_3_2.py`,
-    needs: ['awards.status', 'awards.suppliers', 'tender.status', 'tender.procurementMethodType', 'tender.mainProcurementCategory', 'tender.value'],
+    needs: [
+      'awards.status',
+      'awards.suppliers',
+      'tender.status',
+      'tender.procurementMethodType',
+      'tender.mainProcurementCategory',
+      'tender.value',
+    ],
     sql: `${INSERT}
       SELECT 'sas24-3-2', 'procedure', p.ocid, p.ocid, d.n,
         jsonb_build_object('disqualified', d.names, 'winner', (SELECT min(a.supplier_name) FROM procurement_awards a WHERE a.ocid = p.ocid AND a.status = 'active'))
@@ -319,7 +333,13 @@ export const INDICATORS: Indicator[] = [
     rule: "Якщо в процедурі присутні блоки data.complaints, data.awards.complaints … що мають complaints.status = 'satisfied', то для кожного такого блоку порівнюємо complaints.dateDecision з поточною датою. Якщо від complaints.dateDecision до поточної дати пройшло більше 30 днів, індикатор дорівнює 1.",
     source: 'ProzorroUKR/prozorro-risks, src/prozorro/risks/rules/sas24_3_1.py (DECISION_LIMIT = 30)',
     sourceUrl: `${RISKS}sas24_3_1.py`,
-    needs: ['tender.complaints', 'awards.complaints', 'complaints.status', 'complaints.dateDecision', 'tender.procurementMethodType'],
+    needs: [
+      'tender.complaints',
+      'awards.complaints',
+      'complaints.status',
+      'complaints.dateDecision',
+      'tender.procurementMethodType',
+    ],
     sql: `${INSERT}
       SELECT DISTINCT ON (p.ocid) 'sas24-3-1', 'procedure', p.ocid, p.ocid, 1,
         jsonb_build_object('complaint', c.title, 'dateDecision', c.date_decision, 'limitDays', 30, 'evaluatedAt', $1::timestamptz)
@@ -368,7 +388,8 @@ export const INDICATORS: Indicator[] = [
     id: 'non-competitive-share',
     subject: 'buyer',
     rule: "The buyer's share of non-competitive procedures (procurementMethod 'limited' or procurementMethodType 'reporting'/'negotiation…') in all its procedures; flagged when it is a high outlier, at or above Q3 + 1.5(IQR) of all buyers' shares (the outlier rule of cardinal-rs R038).",
-    source: 'DOZORRO users, as written in Hromada issue 16; outlier rule from open-contracting/cardinal-rs docs/cli/indicators/R/038.md',
+    source:
+      'DOZORRO users, as written in Hromada issue 16; outlier rule from open-contracting/cardinal-rs docs/cli/indicators/R/038.md',
     sourceUrl: `${CARDINAL}038.md`,
     needs: ['buyer', 'tender.procurementMethod', 'tender.procurementMethodType'],
     sql: `${INSERT}

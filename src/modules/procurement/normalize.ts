@@ -113,16 +113,19 @@ const BID_STATUS: Record<string, string> = {
   withdrawn: 'withdrawn',
 };
 
-const obj = (value: unknown): Obj => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : {});
+const obj = (value: unknown): Obj =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : {};
 const arr = (value: unknown): Obj[] => (Array.isArray(value) ? value.map(obj) : []);
-const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null);
+const str = (value: unknown): string | null =>
+  typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
 /** Checks what the importer relies on; throws with the JSON pointer of the first problem. */
 export function checkRelease(release: Obj, where: string): void {
   const ocid = release.ocid;
   if (typeof ocid !== 'string' || ocid === '') throw new OcdsInputError(`${where}/ocid`, 'a release without "ocid"');
-  if (!OCID.test(ocid)) throw new OcdsInputError(`${where}/ocid`, `"${ocid.slice(0, 80)}" is not an OCDS ocid (ocds-xxxxxx-…)`);
+  if (!OCID.test(ocid))
+    throw new OcdsInputError(`${where}/ocid`, `"${ocid.slice(0, 80)}" is not an OCDS ocid (ocds-xxxxxx-…)`);
   if (typeof release.date !== 'string' || Number.isNaN(Date.parse(release.date)))
     throw new OcdsInputError(`${where}/date`, 'a release needs its "date" as an ISO 8601 date-time');
   const tenderCurrency = str(obj(obj(release.tender).value).currency);
@@ -140,9 +143,15 @@ function walk(value: unknown, pointer: string, tenderCurrency: string | null): v
   if ('amount' in object && 'currency' in object) {
     const currency = object.currency;
     if (currency !== null && (typeof currency !== 'string' || !CURRENCIES.has(currency)))
-      throw new OcdsInputError(`${pointer}/currency`, `"${String(currency).slice(0, 20)}" is not an ISO 4217 currency code`);
+      throw new OcdsInputError(
+        `${pointer}/currency`,
+        `"${String(currency).slice(0, 20)}" is not an ISO 4217 currency code`,
+      );
     if (tenderCurrency && currency && currency !== tenderCurrency && !pointer.includes('/planning/'))
-      throw new OcdsInputError(`${pointer}/currency`, `${currency} differs from the tender's currency ${tenderCurrency}`);
+      throw new OcdsInputError(
+        `${pointer}/currency`,
+        `${currency} differs from the tender's currency ${tenderCurrency}`,
+      );
     if (object.amount !== null && num(object.amount) === null)
       throw new OcdsInputError(`${pointer}/amount`, 'an amount must be a number');
   }
@@ -288,7 +297,9 @@ export function normalize(compiled: Obj): ProcedureRows {
     unit: str(obj(item.unit).name),
   }));
 
-  const submitted = bidRows.filter((b) => b.status === 'valid' || b.status === 'disqualified' || b.status === 'pending');
+  const submitted = bidRows.filter(
+    (b) => b.status === 'valid' || b.status === 'disqualified' || b.status === 'pending',
+  );
   const bidders = new Set(submitted.map((b) => b.tenderer_edrpou ?? b.bid_id)).size;
   const activeContracts = contractRows.filter((c) => c.status === 'active' || c.status === 'terminated');
   const spend = activeContracts.length

@@ -55,16 +55,27 @@ function* elementsOf(value: unknown, where: string): Generator<OcdsElement> {
   const object = value as Record<string, unknown>;
   if (Array.isArray(object.releases) && !('ocid' in object)) {
     for (let i = 0; i < object.releases.length; i++)
-      yield { kind: 'release', value: asObject(object.releases[i], `${where}, /releases/${i}`), where: `${where}, /releases/${i}` };
+      yield {
+        kind: 'release',
+        value: asObject(object.releases[i], `${where}, /releases/${i}`),
+        where: `${where}, /releases/${i}`,
+      };
   } else if (Array.isArray(object.records)) {
     for (let i = 0; i < object.records.length; i++)
-      yield { kind: 'record', value: asObject(object.records[i], `${where}, /records/${i}`), where: `${where}, /records/${i}` };
+      yield {
+        kind: 'record',
+        value: asObject(object.records[i], `${where}, /records/${i}`),
+        where: `${where}, /records/${i}`,
+      };
   } else if ('compiledRelease' in object || (Array.isArray(object.releases) && 'ocid' in object)) {
     yield { kind: 'record', value: object, where };
   } else if ('ocid' in object || 'tag' in object || 'tender' in object) {
     yield { kind: 'release', value: object, where };
   } else {
-    throw new OcdsInputError(where, 'not OCDS: neither a release, a record, nor a package with "releases" or "records"');
+    throw new OcdsInputError(
+      where,
+      'not OCDS: neither a release, a record, nor a package with "releases" or "records"',
+    );
   }
 }
 
@@ -191,7 +202,11 @@ export async function* readJsonPackage(file: string): AsyncGenerator<OcdsElement
               } catch (error) {
                 throw new OcdsInputError(where, `not valid JSON (${(error as Error).message})`);
               }
-              found.push({ kind: arrayKey === 'releases' ? 'release' : 'record', value: asObject(value, where), where });
+              found.push({
+                kind: arrayKey === 'releases' ? 'release' : 'record',
+                value: asObject(value, where),
+                where,
+              });
               index++;
               element = '';
               collecting = false;
@@ -308,7 +323,9 @@ export async function* readJsonPackage(file: string): AsyncGenerator<OcdsElement
   if (state !== 'done' || depth > 0 || inArray || inString)
     throw new OcdsInputError(
       `character ${offset}`,
-      inArray || depth > 0 ? `the file ends inside /${arrayKey ?? ''}${arrayKey ? `/${index}` : ''}: truncated` : 'the file ends before the package does: truncated',
+      inArray || depth > 0
+        ? `the file ends inside /${arrayKey ?? ''}${arrayKey ? `/${index}` : ''}: truncated`
+        : 'the file ends before the package does: truncated',
     );
   if (!sawArray) throw new OcdsInputError('/', 'not OCDS: the package has no "releases" or "records" array');
 }

@@ -18,9 +18,15 @@ export async function runImport(
   clock: Clock,
   importId: number,
   file: string,
-  options: { demo?: boolean; holds?: (tx: Queryable) => Promise<boolean>; onProgress?: (c: ImportCounts) => Promise<void> } = {},
+  options: {
+    demo?: boolean;
+    holds?: (tx: Queryable) => Promise<boolean>;
+    onProgress?: (c: ImportCounts) => Promise<void>;
+  } = {},
 ): Promise<{ counts: ImportCounts; changed: string[] }> {
-  const row = await db.one<{ file_name: string }>('SELECT file_name FROM procurement_imports WHERE id = $1', [importId]);
+  const row = await db.one<{ file_name: string }>('SELECT file_name FROM procurement_imports WHERE id = $1', [
+    importId,
+  ]);
   if (!row) throw new NotFoundError('no such import');
   await db.query(`UPDATE procurement_imports SET state = 'running' WHERE id = $1`, [importId]);
   try {
@@ -134,7 +140,13 @@ export async function cityFigures(db: Queryable, filter: CityYearFilter) {
   const params: unknown[] = [];
   const where = filterSql(filter, params);
   const [totals, byMethod, byDivision, suppliers] = await Promise.all([
-    db.one<{ procedures: number; spend: number; competitive_share: number | null; avg_bidders: number | null; flagged_spend: number }>(
+    db.one<{
+      procedures: number;
+      spend: number;
+      competitive_share: number | null;
+      avg_bidders: number | null;
+      flagged_spend: number;
+    }>(
       `SELECT count(*)::int AS procedures, coalesce(sum(p.spend), 0)::float8 AS spend,
          (count(*) FILTER (WHERE p.method IN ('open', 'selective'))::float8 / nullif(count(*), 0)) AS competitive_share,
          avg(p.bidders) FILTER (WHERE p.method IN ('open', 'selective'))::float8 AS avg_bidders,
@@ -186,7 +198,10 @@ export async function listProcedures(db: Queryable, filter: CityYearFilter, limi
      ORDER BY p.spend DESC, p.ocid LIMIT ${limit | 0} OFFSET ${offset | 0}`,
     params,
   );
-  const total = await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM procurement_procedures p WHERE ${where}`, params);
+  const total = await db.one<{ n: number }>(
+    `SELECT count(*)::int AS n FROM procurement_procedures p WHERE ${where}`,
+    params,
+  );
   return { items, total: total!.n };
 }
 
@@ -217,10 +232,9 @@ export async function cityYears(db: Queryable, cityId: number): Promise<number[]
 }
 
 export async function getProcedure(db: Queryable, ocid: string) {
-  const procedure = await db.one<Record<string, unknown> & { ocid: string; compiled: Record<string, unknown>; city_id: number | null }>(
-    'SELECT * FROM procurement_procedures WHERE ocid = $1',
-    [ocid],
-  );
+  const procedure = await db.one<
+    Record<string, unknown> & { ocid: string; compiled: Record<string, unknown>; city_id: number | null }
+  >('SELECT * FROM procurement_procedures WHERE ocid = $1', [ocid]);
   if (!procedure) throw new NotFoundError('no such procedure');
   const [lots, items, bids, awards, contracts, changes, complaints, flags] = await Promise.all(
     [
@@ -234,12 +248,25 @@ export async function getProcedure(db: Queryable, ocid: string) {
       'SELECT indicator, subject_type, subject_id, value::float8 AS value, evidence FROM procurement_flags WHERE ocid = $1 ORDER BY indicator, subject_id',
     ].map((sql) => db.query<Record<string, unknown>>(sql, [ocid])),
   );
-  return { procedure, lots: lots!, items: items!, bids: bids!, awards: awards!, contracts: contracts!, changes: changes!, complaints: complaints!, flags: flags! };
+  return {
+    procedure,
+    lots: lots!,
+    items: items!,
+    bids: bids!,
+    awards: awards!,
+    contracts: contracts!,
+    changes: changes!,
+    complaints: complaints!,
+    flags: flags!,
+  };
 }
 
 /** A supplier across every city, or a buyer: who they are, their procedures and their flags. */
 export async function partyProfile(db: Queryable, role: 'supplier' | 'buyer', edrpou: string) {
-  const party = await db.one<{ edrpou: string; name: string }>('SELECT edrpou, name FROM procurement_parties WHERE edrpou = $1', [edrpou]);
+  const party = await db.one<{ edrpou: string; name: string }>(
+    'SELECT edrpou, name FROM procurement_parties WHERE edrpou = $1',
+    [edrpou],
+  );
   if (!party) throw new NotFoundError('no such party');
   const procedures =
     role === 'buyer'
@@ -267,7 +294,13 @@ export async function partyProfile(db: Queryable, role: 'supplier' | 'buyer', ed
   return { party, procedures, flags, total: procedures.reduce((s, p) => s + p.amount, 0) };
 }
 
-export async function setWatch(db: Queryable, userId: number, type: 'procedure' | 'buyer' | 'supplier', id: string, on: boolean) {
+export async function setWatch(
+  db: Queryable,
+  userId: number,
+  type: 'procedure' | 'buyer' | 'supplier',
+  id: string,
+  on: boolean,
+) {
   if (on)
     await db.query(
       'INSERT INTO procurement_watches (user_id, subject_type, subject_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
@@ -281,9 +314,18 @@ export async function setWatch(db: Queryable, userId: number, type: 'procedure' 
     ]);
 }
 
-export async function isWatching(db: Queryable, userId: number | undefined, type: string, id: string): Promise<boolean> {
+export async function isWatching(
+  db: Queryable,
+  userId: number | undefined,
+  type: string,
+  id: string,
+): Promise<boolean> {
   if (!userId) return false;
   return Boolean(
-    await db.one('SELECT 1 FROM procurement_watches WHERE user_id = $1 AND subject_type = $2 AND subject_id = $3', [userId, type, id]),
+    await db.one('SELECT 1 FROM procurement_watches WHERE user_id = $1 AND subject_type = $2 AND subject_id = $3', [
+      userId,
+      type,
+      id,
+    ]),
   );
 }
