@@ -7,7 +7,7 @@ import { actorOf, csrfBeforeFile } from '../../platform/http/forms.ts';
 import { receiveUpload } from '../../platform/files.ts';
 import { enqueueJob } from '../../platform/jobs.ts';
 import { apiRateLimit, formRateLimit, uploadRateLimit } from '../../platform/http/rate-limits.ts';
-import { errorResponses, slugParam } from '../../platform/http/schemas.ts';
+import { errorResponses, problemSchema, slugParam } from '../../platform/http/schemas.ts';
 import { ForbiddenError, ValidationError } from '../../platform/errors.ts';
 import { html } from '../../platform/html/html.ts';
 import { sectionBlock } from '../../platform/sections.ts';
@@ -42,7 +42,7 @@ const cityQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    year: { type: 'integer', minimum: 2015, maximum: 2100 },
+    year: { type: 'integer', minimum: 1, maximum: 9999 },
     q: { type: 'string', maxLength: 200 },
     method: { type: 'string', maxLength: 60 },
     flagged: { type: 'string', enum: ['', '1'] },
@@ -252,6 +252,7 @@ async function routes(app: FastifyInstance) {
     {
       config: apiRateLimit(app),
       schema: {
+        operationId: 'listProcurementProcedures',
         tags: ['procurement'],
         summary: "A city's procurement procedures in a year, with filters",
         params: { type: 'object', properties: { slug: slugParam }, required: ['slug'] },
@@ -265,6 +266,7 @@ async function routes(app: FastifyInstance) {
               items: { type: 'array', items: procedureJson },
             },
           },
+          404: problemSchema,
           ...errorResponses,
         },
       },
@@ -293,6 +295,7 @@ async function routes(app: FastifyInstance) {
     {
       config: apiRateLimit(app),
       schema: {
+        operationId: 'getProcurementProcedure',
         tags: ['procurement'],
         summary: 'One procedure: its compiled release (OCDS) and its red flags with evidence',
         params: ocidParams,
@@ -304,6 +307,7 @@ async function routes(app: FastifyInstance) {
               flags: { type: 'array', items: { type: 'object', additionalProperties: true } },
             },
           },
+          404: problemSchema,
           ...errorResponses,
         },
       },
@@ -319,15 +323,16 @@ async function routes(app: FastifyInstance) {
     {
       config: apiRateLimit(app),
       schema: {
+        operationId: 'getProcurementRecords',
         tags: ['procurement'],
         summary: "A city's procedures of a year as an OCDS 1.1 record package",
         params: { type: 'object', properties: { slug: slugParam }, required: ['slug'] },
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { year: { type: 'integer', minimum: 2015, maximum: 2100 } },
+          properties: { year: { type: 'integer', minimum: 1, maximum: 9999 } },
         },
-        response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses },
+        response: { 200: { type: 'object', additionalProperties: true }, 404: problemSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
