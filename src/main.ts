@@ -13,6 +13,7 @@ import { createConfirmedUser, findUserByEmail } from './modules/accounts/service
 import { buildApp } from './app.ts';
 import { startJobWorker } from './platform/jobs.ts';
 import { IMPORT_JOB, importHandler } from './modules/procurement/service.ts';
+import { FEED_JOB, feedHandler } from './modules/procurement/feed.ts';
 import { FILE_BACKENDS, openFileStore, removeAbandonedFiles, type FileBackend } from './platform/files.ts';
 import { migrateFiles } from './platform/file-migration.ts';
 import { dropOrphanTables, ingestHandler, INGEST_JOB } from './modules/datastore/service.ts';
@@ -94,7 +95,11 @@ async function serve(config: Config, demo: boolean): Promise<void> {
   fileTimer.unref();
   const worker = startJobWorker(
     db,
-    { [INGEST_JOB]: ingestHandler(db, app.files), [IMPORT_JOB]: importHandler(db, app.files, app.clock) },
+    {
+      [INGEST_JOB]: ingestHandler(db, app.files),
+      [IMPORT_JOB]: importHandler(db, app.files, app.clock),
+      [FEED_JOB]: feedHandler(db, app.clock),
+    },
     (error) => app.log.error({ err: error }, 'job worker failed'),
     { staleSeconds: config.jobStaleSeconds },
   );

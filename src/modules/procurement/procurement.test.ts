@@ -134,7 +134,7 @@ for (const engine of ENGINES) {
     });
 
     test('bad input is refused whole with its place: no ocid, wrong currency, dates out of order', async () => {
-      const good = {
+      const good: Record<string, unknown> = {
         ...demoProcurementReleases()[1]!,
         date: '2030-01-01T00:00:00Z',
         tender: { ...(demoProcurementReleases()[1]!.tender as object), title: 'Не має зʼявитися' },

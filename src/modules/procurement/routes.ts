@@ -2,13 +2,15 @@
 // uploads run as durable jobs, watching, and /api/v1/procurement with OCDS record packages.
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { allow } from '../../platform/http/guards.ts';
+import { allow, isAdmin } from '../../platform/http/guards.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { FEED_JOB } from './feed.ts';
 import { actorOf, csrfBeforeFile } from '../../platform/http/forms.ts';
 import { receiveUpload } from '../../platform/files.ts';
 import { enqueueJob } from '../../platform/jobs.ts';
 import { apiRateLimit, formRateLimit, uploadRateLimit } from '../../platform/http/rate-limits.ts';
 import { errorResponses, problemSchema, slugParam } from '../../platform/http/schemas.ts';
-import { ForbiddenError, ValidationError } from '../../platform/errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { html } from '../../platform/html/html.ts';
 import { sectionBlock } from '../../platform/sections.ts';
 import { getCity } from '../cities/service.ts';
@@ -24,7 +26,7 @@ import {
   partyProfile,
   setWatch,
 } from './service.ts';
-import { cityPage, importPage, methodologyPage, partyPage, procedurePage } from './views.ts';
+import { cityPage, feedsPage, importPage, methodologyPage, partyPage, procedurePage } from './views.ts';
 
 const MAX_OCDS_BYTES = 2 * 1024 * 1024 * 1024;
 const PAGE = 50;
@@ -223,6 +225,90 @@ async function routes(app: FastifyInstance) {
         return importId;
       });
       return reply.redirect(`/procurement/imports#import-${id}`, 303);
+    },
+  );
+
+  // ---- Prozorro feeds (admin) ----
+  const feeds = () =>
+    db.query<Record<string, unknown>>(
+      'SELECT id, name, base_url, resource, next_offset, pause_ms, last_run_at, last_error FROM procurement_feeds ORDER BY id',
+    );
+  app.get('/procurement/feeds', { preHandler: allow(isAdmin) }, async (request, reply) =>
+    reply.page({
+      title: request.t('procurement.feeds'),
+      nav: 'admin',
+      body: feedsPage(request.pageContext(), await feeds()),
+    }),
+  );
+  app.post<{ Body: Record<string, string | undefined> }>(
+    '/procurement/feeds',
+    { preHandler: allow(isAdmin), config: formRateLimit(30) },
+    async (request, reply) => {
+      const { name, base_url: baseUrl, resource, pause_ms: pause } = request.body ?? {};
+      const problems: { field: string; message: string }[] = [];
+      if (!name?.trim() || name.length > 200) problems.push({ field: 'name', message: 'validation.required' });
+      if (!baseUrl || !/^https?:\/\/\S+$/.test(baseUrl) || baseUrl.length > 500)
+        problems.push({ field: 'base_url', message: 'validation.invalid' });
+      if (resource !== 'tenders' && resource !== 'contracts')
+        problems.push({ field: 'resource', message: 'validation.invalid' });
+      const pauseMs = Number(pause ?? 1000);
+      if (!Number.isInteger(pauseMs) || pauseMs < 100 || pauseMs > 60000)
+        problems.push({ field: 'pause_ms', message: 'validation.invalid' });
+      if (problems.length) {
+        const errors = Object.fromEntries(problems.map((p) => [p.field, request.t(p.message)]));
+        return reply.page(
+          {
+            title: request.t('procurement.feeds'),
+            nav: 'admin',
+            body: feedsPage(request.pageContext(), await feeds(), errors),
+          },
+          422,
+        );
+      }
+      await db.transaction(async (tx) => {
+        const row = await tx.one<{ id: number }>(
+          'INSERT INTO procurement_feeds (name, base_url, resource, pause_ms) VALUES ($1, $2, $3, $4) RETURNING id',
+          [name!.trim(), baseUrl, resource, pauseMs],
+        );
+        await recordAudit(tx, actorOf(request), 'procurement.feed.create', 'procurement_feed', row!.id, null, {
+          name,
+          base_url: baseUrl,
+          resource,
+          pause_ms: pauseMs,
+        });
+      });
+      return reply.redirect('/procurement/feeds', 303);
+    },
+  );
+  app.post<{ Params: { id: number } }>(
+    '/procurement/feeds/:id/run',
+    {
+      preHandler: allow(isAdmin),
+      config: formRateLimit(30),
+      schema: {
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      await db.transaction(async (tx) => {
+        if (!(await tx.one('SELECT 1 FROM procurement_feeds WHERE id = $1', [request.params.id])))
+          throw new NotFoundError('no such feed');
+        await enqueueJob(tx, FEED_JOB, String(request.params.id));
+        await recordAudit(
+          tx,
+          actorOf(request),
+          'procurement.feed.run',
+          'procurement_feed',
+          request.params.id,
+          null,
+          null,
+        );
+      });
+      return reply.redirect('/procurement/feeds', 303);
     },
   );
 

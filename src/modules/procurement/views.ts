@@ -264,3 +264,25 @@ ${error ? html`<p class="notice error" role="alert">${error}</p>` : ''}
 <td data-label="${t('procurement.state')}">${t(`procurement.state_${String(i.state)}`)}${error ? html`<br>${t('procurement.error_at', { where: error.where, message: error.message })}` : ''}${i.counts ? html`<br><small>${JSON.stringify(i.counts)}</small>` : ''}</td></tr>`;
   })}</tbody></table>`;
 }
+
+export function feedsPage(ctx: PageContext, feeds: Row[], errors: Record<string, string> = {}): SafeHtml {
+  const { t } = ctx;
+  const field = (name: string, label: string, input: SafeHtml) =>
+    html`<p><label for="feed-${name}">${label}</label> ${input}${errors[name] ? html` <span class="field-error">${errors[name]}</span>` : ''}</p>`;
+  return html`<h1>${t('procurement.feeds')}</h1><p>${t('procurement.feeds_help')}</p>
+<table class="responsive"><thead><tr><th scope="col">${t('procurement.feed_name')}</th><th scope="col">${t('procurement.feed_url')}</th><th scope="col">${t('procurement.feed_offset')}</th><th scope="col">${t('procurement.state')}</th><th scope="col"><span class="visually-hidden">${t('procurement.feed_run')}</span></th></tr></thead>
+<tbody>${feeds.map(
+    (
+      f,
+    ) => html`<tr><td data-label="${t('procurement.feed_name')}">${String(f.name)} (${String(f.resource)})</td><td data-label="${t('procurement.feed_url')}">${String(f.base_url)}</td>
+<td data-label="${t('procurement.feed_offset')}">${String(f.next_offset) || '—'}</td><td data-label="${t('procurement.state')}">${f.last_error ? String(f.last_error) : when(ctx, f.last_run_at)}</td>
+<td><form method="post" action="/procurement/feeds/${String(f.id)}/run" class="inline-form">${csrfField(ctx)}<button type="submit" class="secondary">${t('procurement.feed_run')}</button></form></td></tr>`,
+  )}</tbody></table>
+<h2>${t('procurement.feed_add')}</h2>
+<form method="post" action="/procurement/feeds">${csrfField(ctx)}
+${field('name', t('procurement.feed_name'), html`<input id="feed-name" name="name" maxlength="200" required>`)}
+${field('base_url', t('procurement.feed_url'), html`<input id="feed-base_url" name="base_url" type="url" value="https://public-api.prozorro.gov.ua/api/2.5" required>`)}
+${field('resource', t('procurement.feed_resource'), html`<select id="feed-resource" name="resource"><option value="tenders">tenders</option><option value="contracts">contracts</option></select>`)}
+${field('pause_ms', t('procurement.feed_pause'), html`<input id="feed-pause_ms" name="pause_ms" type="number" min="100" max="60000" value="1000">`)}
+<button type="submit" class="primary">${t('procurement.feed_add')}</button></form>`;
+}
