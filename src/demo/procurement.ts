@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Queryable } from '../platform/db/index.ts';
 import { importOcdsFile } from '../modules/procurement/import.ts';
 import { recomputeFlags } from '../modules/procurement/flags.ts';
+import { publishProcurementDatasets } from '../modules/procurement/open-data.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -556,7 +557,8 @@ export async function seedDemoProcurement(db: Queryable, now: Date): Promise<voi
     const row = await db.one<{ id: number }>(
       `INSERT INTO procurement_imports (source, file_name, state) VALUES ('demo', 'lviv-2026.jsonl', 'running') RETURNING id`,
     );
-    const { counts } = await importOcdsFile(db, file, 'lviv-2026.jsonl', { importId: row!.id, demo: true });
+    const { counts, changed } = await importOcdsFile(db, file, 'lviv-2026.jsonl', { importId: row!.id, demo: true });
+    await publishProcurementDatasets(db, { userId: null, label: 'demo-seed' }, changed);
     await recomputeFlags(db, now);
     await db.query(`UPDATE procurement_imports SET state = 'done', finished_at = now(), counts = $2 WHERE id = $1`, [
       row!.id,

@@ -198,6 +198,13 @@ for (const engine of ENGINES) {
       assert.equal(pkg.statusCode, 200);
       assert.equal(pkg.json().records.length, demoProcurementReleases().length);
       assert.equal((await client.get('/procurement/procedures/ocds-be6bcu-UA-nope')).statusCode, 404);
+      // Open data: a dataset of the portal whose resources are the exports.
+      const dataset = await client.get('/api/v1/datasets/lviv-procurement');
+      assert.equal(dataset.statusCode, 200);
+      const csv = await client.get('/cities/lviv/procurement.csv?year=2026');
+      assert.equal(csv.statusCode, 200);
+      assert.equal(csv.body.trim().split('\r\n').length, demoProcurementReleases().length + 1);
+      assert.match(csv.body, /R036/);
     });
 
     test('watching a procedure: a change mails the watcher', async () => {
@@ -220,6 +227,22 @@ for (const engine of ENGINES) {
         [target.ocid],
       );
       assert.equal(mail!.n, 1);
+      // The dashboard lists what the person watches.
+      assert.match(
+        (await client.get('/dashboard')).body,
+        /id="dash-procurement"[\s\S]*Procurement you watch|id="dash-procurement"/,
+      );
+    });
+
+    test("the site's search finds procedures and suppliers; a city's profile links its procurement", async () => {
+      const client = new Client(app);
+      const found = await client.get(`/search?q=${encodeURIComponent('бензин')}`);
+      assert.match(found.body, /id="search-procurement"/);
+      assert.match(found.body, /Бензин А-95/);
+      const supplier = await client.get(`/search?q=${encodeURIComponent('все для всіх')}`);
+      assert.match(supplier.body, /\/procurement\/suppliers\/91000015/);
+      const profile = await client.get('/cities/lviv');
+      assert.match(profile.body, /href="\/cities\/lviv\/procurement\?year=2026"/);
     });
   });
 }

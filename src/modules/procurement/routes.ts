@@ -1,6 +1,7 @@
 // Procurement: a city's year, procedure / supplier / buyer pages, the flags' methodology, OCDS
 // uploads run as durable jobs, watching, and /api/v1/procurement with OCDS record packages.
 import fp from 'fastify-plugin';
+import { csvCell } from '../../platform/csv.ts';
 import type { FastifyInstance } from 'fastify';
 import { allow, isAdmin } from '../../platform/http/guards.ts';
 import { recordAudit } from '../../platform/audit.ts';
@@ -11,8 +12,7 @@ import { enqueueJob } from '../../platform/jobs.ts';
 import { apiRateLimit, formRateLimit, uploadRateLimit } from '../../platform/http/rate-limits.ts';
 import { errorResponses, problemSchema, slugParam } from '../../platform/http/schemas.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { html } from '../../platform/html/html.ts';
-import { sectionBlock } from '../../platform/sections.ts';
+import { registerProcurementSections } from './sections.ts';
 import { getCity } from '../cities/service.ts';
 import { canImport, canWatch } from './policy.ts';
 import {
@@ -59,21 +59,7 @@ async function routes(app: FastifyInstance) {
   const yearFor = async (cityId: number, year?: number) =>
     year ?? (await cityYears(db, cityId))[0] ?? clock.now().getUTCFullYear();
 
-  app.sections.add('city', {
-    id: 'procurement',
-    order: 40,
-    async render(request, city) {
-      const years = await cityYears(db, city.id);
-      if (!years.length) return null;
-      const year = years[0]!;
-      const { total } = await listProcedures(db, { cityId: city.id, year }, 1, 0);
-      return sectionBlock(
-        'city-procurement',
-        request.t('procurement.section_title'),
-        html`<p><a href="/cities/${city.slug}/procurement?year=${year}">${request.t('procurement.section_link', { year: String(year), count: total })}</a></p>`,
-      );
-    },
-  });
+  registerProcurementSections(app);
 
   app.get<{
     Params: { slug: string };
@@ -128,6 +114,59 @@ async function routes(app: FastifyInstance) {
           },
         ),
       });
+    },
+  );
+
+  app.get<{ Params: { slug: string }; Querystring: { year?: number } }>(
+    '/cities/:slug/procurement.csv',
+    {
+      schema: {
+        params: { type: 'object', properties: { slug: slugParam }, required: ['slug'] },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { year: { type: 'integer', minimum: 1, maximum: 9999 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const city = await getCity(db, request.params.slug);
+      const params: unknown[] = [city.id];
+      const year = request.query.year ? ` AND p.year = $${params.push(request.query.year)}` : '';
+      const rows = await db.query<Record<string, unknown>>(
+        `SELECT p.ocid, p.tender_id, p.year, p.title, p.buyer_edrpou, p.buyer_name, p.method, p.method_type, p.status,
+           p.value_amount, p.currency, p.spend, p.bidders, p.started_at,
+           (SELECT string_agg(f.indicator, ' ' ORDER BY f.indicator) FROM procurement_flags f WHERE f.ocid = p.ocid) AS flags
+         FROM procurement_procedures p WHERE p.city_id = $1${year} ORDER BY p.started_at, p.ocid`,
+        params,
+      );
+      const header = [
+        'ocid',
+        'tender_id',
+        'year',
+        'title',
+        'buyer_edrpou',
+        'buyer_name',
+        'method',
+        'method_type',
+        'status',
+        'value_amount',
+        'currency',
+        'spend',
+        'bidders',
+        'started_at',
+        'flags',
+      ];
+      const body = [
+        header.join(','),
+        ...rows.map((r) =>
+          header.map((h) => csvCell(r[h] instanceof Date ? (r[h] as Date).toISOString() : (r[h] ?? ''))).join(','),
+        ),
+      ].join('\r\n');
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${city.slug}-procurement.csv"`)
+        .send(`${body}\r\n`);
     },
   );
 

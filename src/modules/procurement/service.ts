@@ -2,7 +2,8 @@
 import type { Database, Queryable } from '../../platform/db/index.ts';
 import { holdsJob, type JobHandler } from '../../platform/jobs.ts';
 import type { FileStore } from '../../platform/files.ts';
-import { recordAudit, type Actor } from '../../platform/audit.ts';
+import { recordAudit, SYSTEM_ACTOR, type Actor } from '../../platform/audit.ts';
+import { publishProcurementDatasets } from './open-data.ts';
 import { queueMail } from '../../platform/mail.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { NotFoundError } from '../../platform/errors.ts';
@@ -38,6 +39,7 @@ export async function runImport(
       });
       await recomputeFlags(tx, clock.now());
       await notifyWatchers(tx, imported.changed);
+      await publishProcurementDatasets(tx, SYSTEM_ACTOR, imported.changed);
       if (options.holds && !(await options.holds(tx))) throw new Error('this import was taken over by another process');
       await tx.query(
         `UPDATE procurement_imports SET state = 'done', finished_at = now(), counts = $2, error = NULL WHERE id = $1`,
