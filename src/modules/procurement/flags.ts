@@ -3,6 +3,9 @@
 // explanations for people are in locales/procurement (procurement.flag.<id>); the rule as written,
 // its source and the data it needs are here and shown on the page as they are.
 //
+// The fences (quartiles over a whole set) are MATERIALIZED CTEs: computed once, not once per row
+// they are compared with.
+//
 // Sources:
 // - open-contracting/cardinal-rs, docs/cli/indicators/R/<nnn>.md (OCP's red-flags guide), defaults as documented.
 //   Quartiles are PostgreSQL's percentile_cont (linear interpolation).
@@ -45,20 +48,22 @@ const PRICE_GAPS = `
     HAVING count(*) FILTER (WHERE a.status = 'active') = 1
       AND count(*) FILTER (WHERE a.status = 'pending') = 0
       AND bool_and(a.status <> 'active' OR a.suppliers = 1)
-  ), valid_bids AS (
-    SELECT b.* FROM procurement_bids b JOIN single_winner w ON w.ocid = b.ocid
+  ), ranked AS (
+    -- Valid bids in price order; each with the next one's amount (lead), so no self-join is needed.
+    SELECT b.ocid, b.amount, b.tenderer_edrpou, b.tenderer_name, w.winner,
+      row_number() OVER by_price AS rank,
+      lead(b.amount) OVER by_price AS second, lead(b.tenderer_edrpou) OVER by_price AS second_edrpou,
+      lead(b.tenderer_name) OVER by_price AS second_name
+    FROM procurement_bids b JOIN single_winner w ON w.ocid = b.ocid
     WHERE b.status = 'valid' AND b.amount IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM procurement_bids m WHERE m.ocid = b.ocid AND m.tenderers > 1)
-  ), ranked AS (
-    SELECT v.*, row_number() OVER (PARTITION BY v.ocid ORDER BY v.amount, v.bid_id) AS rank, w.winner
-    FROM valid_bids v JOIN single_winner w ON w.ocid = v.ocid
+    WINDOW by_price AS (PARTITION BY b.ocid ORDER BY b.amount, b.bid_id)
   ), gaps AS (
-    SELECT first.ocid, first.amount AS winning, second.amount AS second, first.tenderer_edrpou AS winner_edrpou,
-      first.tenderer_name AS winner_name, second.tenderer_edrpou AS second_edrpou, second.tenderer_name AS second_name,
-      (second.amount - first.amount) / first.amount AS difference
-    FROM ranked first JOIN ranked second ON second.ocid = first.ocid AND second.rank = 2
-    WHERE first.rank = 1 AND first.tenderer_edrpou = first.winner AND first.amount > 0
-  ), fences AS (
+    SELECT r.ocid, r.amount AS winning, r.second, r.tenderer_edrpou AS winner_edrpou, r.tenderer_name AS winner_name,
+      r.second_edrpou, r.second_name, (r.second - r.amount) / r.amount AS difference
+    FROM ranked r
+    WHERE r.rank = 1 AND r.second IS NOT NULL AND r.tenderer_edrpou = r.winner AND r.amount > 0
+  ), fences AS MATERIALIZED (
     SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY difference) AS q1,
            percentile_cont(0.75) WITHIN GROUP (ORDER BY difference) AS q3, count(*) AS n FROM gaps
   )`;
@@ -206,7 +211,7 @@ export const INDICATORS: Indicator[] = [
           count(*) FILTER (WHERE b.status = 'disqualified')::numeric / count(*) AS ratio
         FROM procurement_procedures p JOIN procurement_bids b ON b.ocid = p.ocid AND b.${SUBMITTED}
         WHERE p.buyer_edrpou IS NOT NULL GROUP BY p.buyer_edrpou
-      ), fence AS (
+      ), fence AS MATERIALIZED (
         SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY ratio) AS q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY ratio) AS q3, count(*) AS n FROM ratios
       )
       SELECT 'R038', 'buyer', r.buyer_edrpou, NULL, r.ratio,
@@ -229,7 +234,7 @@ export const INDICATORS: Indicator[] = [
         JOIN procurement_items i ON i.ocid = a.ocid AND (a.lot_id IS NULL OR i.lot_id IS NULL OR i.lot_id = a.lot_id)
         WHERE a.status = 'active' AND a.suppliers = 1 AND a.supplier_edrpou IS NOT NULL AND i.cpv IS NOT NULL
         GROUP BY a.supplier_edrpou HAVING count(DISTINCT a.ocid) >= 20
-      ), fence AS (
+      ), fence AS MATERIALIZED (
         SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY variety) AS q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY variety) AS q3, count(*) AS n FROM awarded
       )
       SELECT 'R048', 'supplier', w.supplier_edrpou, NULL, w.variety,
@@ -377,12 +382,20 @@ export const INDICATORS: Indicator[] = [
         SELECT DISTINCT p.ocid, p.buyer_edrpou, left(i.cpv, 4) AS cpv_class, p.started_at, p.spend, p.title
         FROM procurement_procedures p JOIN procurement_items i ON i.ocid = p.ocid
         WHERE p.method_type IN ('belowThreshold', 'reporting') AND p.buyer_edrpou IS NOT NULL AND i.cpv IS NOT NULL AND p.started_at IS NOT NULL
+      ), windowed AS (
+        -- Every purchase of the same buyer and class within 90 days either side (a window, not a
+        -- self-join): how many, how much, from when to when.
+        SELECT s.ocid, s.cpv_class, count(*) OVER near AS purchases, sum(s.spend) OVER near AS amount,
+          min(s.started_at) OVER near AS first_date, max(s.started_at) OVER near AS last_date
+        FROM small s
+        WINDOW near AS (PARTITION BY s.buyer_edrpou, s.cpv_class ORDER BY s.started_at
+          RANGE BETWEEN interval '90 days' PRECEDING AND interval '90 days' FOLLOWING)
       )
-      SELECT 'split-purchase', 'procedure', s.ocid, s.ocid, count(*) + 1,
-        jsonb_build_object('cpvClass', min(s.cpv_class), 'others', jsonb_agg(jsonb_build_object('ocid', o.ocid, 'date', o.started_at, 'amount', o.spend, 'title', o.title) ORDER BY o.started_at), 'windowDays', 90)
-      FROM small s JOIN small o ON o.buyer_edrpou = s.buyer_edrpou AND o.cpv_class = s.cpv_class AND o.ocid <> s.ocid
-        AND o.started_at BETWEEN s.started_at - interval '90 days' AND s.started_at + interval '90 days'
-      GROUP BY s.ocid`,
+      SELECT DISTINCT ON (w.ocid) 'split-purchase', 'procedure', w.ocid, w.ocid, w.purchases,
+        jsonb_build_object('cpvClass', w.cpv_class, 'purchases', w.purchases, 'amount', w.amount,
+          'firstDate', w.first_date, 'lastDate', w.last_date, 'windowDays', 90)
+      FROM windowed w WHERE w.purchases > 1
+      ORDER BY w.ocid, w.purchases DESC`,
   },
   {
     id: 'non-competitive-share',
@@ -398,7 +411,7 @@ export const INDICATORS: Indicator[] = [
           count(*) FILTER (WHERE p.method = 'limited' OR p.method_type IN ('reporting', 'negotiation', 'negotiation.quick')) AS non_competitive
         FROM procurement_procedures p WHERE p.buyer_edrpou IS NOT NULL GROUP BY p.buyer_edrpou
       ), ratios AS (SELECT *, non_competitive::numeric / procedures AS share FROM shares),
-      fence AS (SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY share) AS q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY share) AS q3, count(*) AS n FROM ratios)
+      fence AS MATERIALIZED (SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY share) AS q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY share) AS q3, count(*) AS n FROM ratios)
       SELECT 'non-competitive-share', 'buyer', r.buyer_edrpou, NULL, r.share,
         jsonb_build_object('name', r.name, 'procedures', r.procedures, 'nonCompetitive', r.non_competitive, 'share', r.share,
           'upperFence', f.q3 + 1.5 * (f.q3 - f.q1), 'buyers', f.n)
@@ -411,6 +424,10 @@ export const INDICATOR_BY_ID = new Map(INDICATORS.map((i) => [i.id, i]));
 /** Recomputes every flag from the stored data (inside the caller's transaction). Returns flags per indicator. */
 export async function recomputeFlags(db: Queryable, now: Date): Promise<Record<string, number>> {
   await db.query('DELETE FROM procurement_flags');
+  // Fresh statistics after an import, so the planner sees the tables' real sizes.
+  await db.query(
+    'ANALYZE procurement_procedures, procurement_bids, procurement_awards, procurement_items, procurement_contracts, procurement_contract_changes, procurement_complaints',
+  );
   for (const indicator of INDICATORS) await db.query(indicator.sql, indicator.sql.includes('$1') ? [now] : []);
   const rows = await db.query<{ indicator: string; n: number }>(
     'SELECT indicator, count(*)::int AS n FROM procurement_flags GROUP BY indicator',

@@ -161,11 +161,12 @@ export async function cityFigures(db: Queryable, filter: CityYearFilter) {
        FROM procurement_procedures p WHERE ${where} GROUP BY 1 ORDER BY 3 DESC`,
       params,
     ),
-    db.query<{ division: string; procedures: number; spend: number }>(
-      // A procedure's spend goes to the division of its first item (ДК 021 division: first two digits).
-      `SELECT coalesce(d.division, '') AS division, count(*)::int AS procedures, coalesce(sum(p.spend), 0)::float8 AS spend
+    db.query<{ division: string; example: string; procedures: number; spend: number }>(
+      // A procedure's spend goes to the division of its first item (ДК 021 division: first two
+      // digits), named by the first of its item descriptions in alphabetical order (the data's own words).
+      `SELECT coalesce(d.division, '') AS division, coalesce(min(d.description), '') AS example, count(*)::int AS procedures, coalesce(sum(p.spend), 0)::float8 AS spend
        FROM procurement_procedures p
-       LEFT JOIN LATERAL (SELECT left(i.cpv, 2) AS division FROM procurement_items i WHERE i.ocid = p.ocid AND i.cpv IS NOT NULL ORDER BY i.item_id LIMIT 1) d ON true
+       LEFT JOIN LATERAL (SELECT left(i.cpv, 2) AS division, i.description FROM procurement_items i WHERE i.ocid = p.ocid AND i.cpv IS NOT NULL ORDER BY i.item_id LIMIT 1) d ON true
        WHERE ${where} GROUP BY 1 ORDER BY 3 DESC LIMIT 15`,
       params,
     ),

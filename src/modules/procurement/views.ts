@@ -45,20 +45,20 @@ ${demo ? html`<p class="notice">${t('procurement.demo_notice')}</p>` : ''}
   <label>${t('procurement.year')} <select name="year">${data.years.map((y) => html`<option value="${y}"${y === data.year ? html` selected` : ''}>${y}</option>`)}</select></label>
   <label>${t('procurement.search')} <input type="search" name="q" value="${data.q}" maxlength="200"></label>
   <label>${t('procurement.method_type')} <select name="method"><option value="">${t('procurement.any')}</option>${data.methods.map((m) => html`<option value="${m}"${m === data.method ? html` selected` : ''}>${m}</option>`)}</select></label>
-  <label><input type="checkbox" name="flagged" value="1"${data.flagged ? html` checked` : ''}> ${t('procurement.flagged_only')}</label>
+  <span class="checkbox"><input type="checkbox" id="flagged" name="flagged" value="1"${data.flagged ? html` checked` : ''}> <label for="flagged">${t('procurement.flagged_only')}</label></span>
   <button type="submit" class="secondary">${t('procurement.apply')}</button>
 </form>
-<dl class="stats">
-  <div><dt>${t('procurement.procedures')}</dt><dd>${formatNumber(ctx.locale, f.totals.procedures)}</dd></div>
-  <div><dt>${t('procurement.spend')}</dt><dd>${money(ctx, f.totals.spend)}</dd></div>
-  <div><dt>${t('procurement.competitive_share')}</dt><dd>${percent(ctx, f.totals.competitive_share)}</dd></div>
-  <div><dt>${t('procurement.avg_bidders')}</dt><dd>${f.totals.avg_bidders === null ? '—' : formatNumber(ctx.locale, Math.round(f.totals.avg_bidders * 10) / 10)}</dd></div>
-  <div><dt>${t('procurement.flagged_share')}</dt><dd>${percent(ctx, f.totals.spend ? f.totals.flagged_spend / f.totals.spend : null)}</dd></div>
-  <div><dt>${t('procurement.hhi')}</dt><dd>${f.hhi === null ? '—' : formatNumber(ctx.locale, Math.round(f.hhi))}</dd></div>
-</dl>
+<ul class="cards">
+  <li class="card"><p>${t('procurement.procedures')}</p><span class="stat">${formatNumber(ctx.locale, f.totals.procedures)}</span></li>
+  <li class="card"><p>${t('procurement.spend')}</p><span class="stat">${money(ctx, f.totals.spend)}</span></li>
+  <li class="card"><p>${t('procurement.competitive_share')}</p><span class="stat">${percent(ctx, f.totals.competitive_share)}</span></li>
+  <li class="card"><p>${t('procurement.avg_bidders')}</p><span class="stat">${f.totals.avg_bidders === null ? '—' : formatNumber(ctx.locale, Math.round(f.totals.avg_bidders * 10) / 10)}</span></li>
+  <li class="card"><p>${t('procurement.flagged_share')}</p><span class="stat">${percent(ctx, f.totals.spend ? f.totals.flagged_spend / f.totals.spend : null)}</span></li>
+  <li class="card"><p>${t('procurement.hhi')}</p><span class="stat">${f.hhi === null ? '—' : formatNumber(ctx.locale, Math.round(f.hhi))}</span></li>
+</ul>
 <h2>${t('procurement.by_division')}</h2>
 <table class="responsive"><thead><tr><th scope="col">${t('procurement.division')}</th><th scope="col">${t('procurement.procedures')}</th><th scope="col">${t('procurement.spend')}</th></tr></thead>
-<tbody>${f.byDivision.map((d) => html`<tr><td data-label="${t('procurement.division')}">${d.division || '—'}</td><td data-label="${t('procurement.procedures')}">${d.procedures}</td><td data-label="${t('procurement.spend')}">${money(ctx, d.spend)}</td></tr>`)}</tbody></table>
+<tbody>${f.byDivision.map((d) => html`<tr><td data-label="${t('procurement.division')}">${d.division ? html`${d.division} · ${d.example}` : '—'}</td><td data-label="${t('procurement.procedures')}">${d.procedures}</td><td data-label="${t('procurement.spend')}">${money(ctx, d.spend)}</td></tr>`)}</tbody></table>
 <h2>${t('procurement.by_method')}</h2>
 <table class="responsive"><thead><tr><th scope="col">${t('procurement.method_type')}</th><th scope="col">${t('procurement.procedures')}</th><th scope="col">${t('procurement.spend')}</th></tr></thead>
 <tbody>${f.byMethod.map((m) => html`<tr><td data-label="${t('procurement.method_type')}">${m.method_type || '—'}</td><td data-label="${t('procurement.procedures')}">${m.procedures}</td><td data-label="${t('procurement.spend')}">${money(ctx, m.spend)}</td></tr>`)}</tbody></table>
