@@ -98,17 +98,24 @@ ${indicator ? html`<p><small>${t('procurement.source')}: <a href="${indicator.so
   })}`;
 }
 
-/** The evidence object as a definition list (nested lists and objects as text). */
+/** A value of the evidence as words: objects as "key: value" pairs with spaces, so that they wrap on a phone. */
+function evidenceText(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (Array.isArray(value)) return value.map(evidenceText).join('; ');
+  if (typeof value === 'object')
+    return Object.entries(value as Row)
+      .map(([k, v]) => `${k}: ${evidenceText(v)}`)
+      .join(', ');
+  return String(value);
+}
+
+/** The evidence object as a definition list; lists of things as a list. */
 function evidence(value: Row): SafeHtml {
-  return html`<dl class="evidence">${Object.entries(value ?? {}).map(
+  return html`<dl class="facts">${Object.entries(value ?? {}).map(
     ([key, v]) =>
-      html`<div><dt>${key}</dt><dd>${
-        Array.isArray(v)
-          ? html`<ul>${v.map((x) => html`<li>${typeof x === 'object' ? JSON.stringify(x) : String(x)}</li>`)}</ul>`
-          : typeof v === 'object' && v !== null
-            ? JSON.stringify(v)
-            : String(v)
-      }</dd></div>`,
+      html`<dt>${key}</dt><dd>${
+        Array.isArray(v) ? html`<ul>${v.map((x) => html`<li>${evidenceText(x)}</li>`)}</ul>` : evidenceText(v)
+      }</dd>`,
   )}</dl>`;
 }
 
