@@ -44,6 +44,7 @@ import { budgetReferenceModule } from './modules/open-budget/reference-routes.ts
 import { openBudgetModule } from './modules/open-budget/routes.ts';
 import { rankingModule } from './modules/ranking/routes.ts';
 import { rankingWorkModule } from './modules/ranking/work-routes.ts';
+import { procurementModule } from './modules/procurement/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -198,6 +199,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(openBudgetModule);
   await app.register(rankingModule);
   await app.register(rankingWorkModule);
+  await app.register(procurementModule);
   await app.register(ckanModule);
   await app.register(ckanOrganizationsModule);
   await app.register(ckanSiteModule);

@@ -12,6 +12,8 @@ import { translator } from './platform/i18n/locales.ts';
 import { createConfirmedUser, findUserByEmail } from './modules/accounts/service.ts';
 import { buildApp } from './app.ts';
 import { startJobWorker } from './platform/jobs.ts';
+import { IMPORT_JOB, importHandler } from './modules/procurement/service.ts';
+import { FEED_JOB, feedHandler } from './modules/procurement/feed.ts';
 import { FILE_BACKENDS, openFileStore, removeAbandonedFiles, type FileBackend } from './platform/files.ts';
 import { migrateFiles } from './platform/file-migration.ts';
 import { dropOrphanTables, ingestHandler, INGEST_JOB } from './modules/datastore/service.ts';
@@ -95,6 +97,11 @@ async function serve(config: Config, demo: boolean): Promise<void> {
   const worker = startJobWorker(
     db,
     { [INGEST_JOB]: ingestHandler(db, app.files), [OPEN_BUDGET_IMPORT_JOB]: openBudgetImportHandler(db, app.files) },
+    {
+      [INGEST_JOB]: ingestHandler(db, app.files),
+      [IMPORT_JOB]: importHandler(db, app.files, app.clock),
+      [FEED_JOB]: feedHandler(db, app.clock),
+    },
     (error) => app.log.error({ err: error }, 'job worker failed'),
     { staleSeconds: config.jobStaleSeconds },
   );

@@ -17,6 +17,7 @@ import { DEMO_DATASETS } from './datasets.ts';
 import { seedDemoPetitions } from './petitions.ts';
 import { seedDemoBudgets } from './budgets.ts';
 import { seedDemoRanking } from './ranking.ts';
+import { seedDemoProcurement } from './procurement.ts';
 
 export const DEMO_PASSWORD = 'hromada-demo-2026';
 
@@ -216,6 +217,7 @@ export async function seedDemo(db: Database, files?: FileStore | string): Promis
     await seedDemoBudgets(tx, DEMO_ACTOR, admin!.id, citizen!.id);
     await seedDemoRanking(tx, DEMO_ACTOR, admin!.id, store);
     await seedDemoCityBudget(tx, DEMO_ACTOR, cityIds.get('lviv')!, store);
+    await seedDemoProcurement(tx, new Date());
     return true;
   });
 }

@@ -247,6 +247,13 @@ for (const engine of ENGINES) {
         '/api/v1/ranking/campaigns/{id}': campaigns.map(({ id }) => ({ id })),
         '/api/v1/ranking/campaigns/{id}/results': published.map(({ id }) => ({ id })),
         '/api/v1/ranking/campaigns/{id}/scores': published.map(({ id }) => ({ id })),
+        '/api/v1/procurement/cities/{slug}/procedures': cities.map((slug) => ({ slug })),
+        '/api/v1/procurement/cities/{slug}/records': cities.map((slug) => ({ slug })),
+        '/api/v1/procurement/procedures/{ocid}': (
+          (await json('/api/v1/procurement/cities/lviv/procedures')).items as { ocid: string }[]
+        )
+          .slice(0, 3)
+          .map(({ ocid }) => ({ ocid })),
         '/api/v1/ranking/methodologies/{id}': [...new Set(campaigns.map((c) => c.methodology_id))].map((id) => ({
           id,
         })),
@@ -280,7 +287,14 @@ for (const engine of ENGINES) {
         return examples[name] ?? [];
       }
       const examples: Record<string, string[]> = {
-        q: operationId === 'listCities' ? ['львів', 'Kyiv'] : operationId === 'listDatasets' ? ['бюджет'] : ['парк'],
+        q:
+          operationId === 'listCities'
+            ? ['львів', 'Kyiv']
+            : operationId === 'listDatasets'
+              ? ['бюджет']
+              : operationId === 'listProcurementProcedures'
+                ? ['бензин']
+                : ['парк'],
         oblast: ['lvivska'],
         city: ['lviv', 'kyiv'],
         publisher: ['lviv'],
@@ -289,7 +303,9 @@ for (const engine of ENGINES) {
         keyword: ['transparency'],
         format: ['CSV'],
         license: ['CC-BY-4.0'],
-        year: ['2021'],
+        year:
+          operationId.startsWith('listProcurement') || operationId === 'getProcurementRecords' ? ['2026'] : ['2021'],
+        method: ['aboveThresholdUA', 'reporting'],
       };
       return examples[name] ?? [];
     }
@@ -339,10 +355,11 @@ for (const engine of ENGINES) {
           const missing = fillPath(path, {
             slug: 'no-such-thing',
             name: 'no-such-dataset',
+            ocid: 'ocds-be6bcu-UA-2026-01-01-999999-a',
             id: path.includes('resources') ? '00000000-0000-4000-8000-000000000000' : 999999,
           });
           conformance.check('get', path, await call({ url: missing, headers: auth }), 404);
-          const malformed = fillPath(path, { slug: 'Not A Slug!', name: 'Not A Name!', id: 'x' });
+          const malformed = fillPath(path, { slug: 'Not A Slug!', name: 'Not A Name!', id: 'x', ocid: 'not-an-ocid' });
           conformance.check('get', path, await call({ url: malformed, headers: auth }), 400);
         }
         // A token the platform does not know.

@@ -5,7 +5,9 @@ import { Checker, assertUnique } from '../../platform/validate.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 
-export const ORGANIZATION_KINDS = ['city_council', 'cso', 'operator'] as const;
+// A budget institution (a school, a hospital, a utility) belongs to a city council (parent_id): its
+// purchases count as the city's (procurement matches buyers by ЄДРПОУ).
+export const ORGANIZATION_KINDS = ['city_council', 'cso', 'operator', 'budget_institution'] as const;
 export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
 
 export interface Organization {

@@ -1,0 +1,238 @@
+// The connector for Prozorro's public API (openprocurement.api, /api/2.5): the feed of tenders or
+// contracts is read page by page (`GET /tenders?offset=…` answers `{data: [{id, dateModified}],
+// next_page: {offset}}`), each object is fetched (`GET /tenders/{id}` → `{data: {…}}`), turned
+// into an OCDS release and imported. A page's releases, the flags and the feed's next offset are
+// saved in one transaction, so a run that crashes resumes at the page it was on, repeating none.
+// Requests are spaced by the feed's pause (the API's documentation asks for a gentle pace).
+import type { Database } from '../../platform/db/index.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { JobHandler } from '../../platform/jobs.ts';
+import { importOcdsElements } from './import.ts';
+import { recomputeFlags } from './flags.ts';
+import type { OcdsElement } from './ocds-stream.ts';
+
+export const FEED_JOB = 'procurement-feed';
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+const arr = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj) : []);
+
+export interface Feed {
+  id: number;
+  name: string;
+  base_url: string;
+  resource: 'tenders' | 'contracts';
+  next_offset: string;
+  pause_ms: number;
+}
+
+/** An organisation of Prozorro's API as an OCDS party reference, identified UA-EDR-<ЄДРПОУ>. */
+function organisation(org: Obj, parties: Map<string, Obj>, role: string): Obj {
+  const identifier = obj(org.identifier);
+  const id = `${String(identifier.scheme ?? 'UA-EDR')}-${String(identifier.id ?? '')}`;
+  const party = parties.get(id) ?? {
+    id,
+    name: String(org.name ?? identifier.legalName ?? ''),
+    identifier: {
+      scheme: identifier.scheme ?? 'UA-EDR',
+      id: String(identifier.id ?? ''),
+      legalName: identifier.legalName,
+    },
+    roles: [],
+  };
+  if (!(party.roles as string[]).includes(role)) (party.roles as string[]).push(role);
+  parties.set(id, party);
+  return { id, name: party.name };
+}
+
+/** A tender of Prozorro's API as an OCDS release (the shape of Prozorro's own OCDS publication). */
+export function tenderToRelease(tender: Obj): Obj {
+  const tenderID = String(tender.tenderID);
+  const ocid = `ocds-be6bcu-${tenderID}`;
+  const date = String(tender.dateModified ?? tender.date);
+  const parties = new Map<string, Obj>();
+  const procuringEntity = obj(tender.procuringEntity);
+  const buyer = organisation(procuringEntity, parties, 'buyer');
+  const bids = arr(tender.bids).map((bid) => ({
+    id: bid.id,
+    date: bid.date,
+    status: bid.status,
+    tenderers: arr(bid.tenderers).map((t) => organisation(t, parties, 'tenderer')),
+    value: bid.value ?? obj(arr(bid.lotValues)[0]).value,
+    ...(arr(bid.lotValues).length ? { relatedLots: arr(bid.lotValues).map((l) => l.relatedLot) } : {}),
+  }));
+  const awards = arr(tender.awards).map((award) => ({
+    id: award.id,
+    status: award.status,
+    date: award.date,
+    value: award.value,
+    suppliers: arr(award.suppliers).map((s) => organisation(s, parties, 'supplier')),
+    ...(award.bid_id ? { relatedBid: award.bid_id } : {}),
+    ...(award.lotID ? { relatedLots: [award.lotID] } : {}),
+    ...(arr(award.complaints).length ? { complaints: award.complaints } : {}),
+  }));
+  const contracts = arr(tender.contracts).map((contract) => ({
+    id: contract.id,
+    awardID: contract.awardID,
+    status: contract.status,
+    value: contract.value,
+    dateSigned: contract.dateSigned,
+    ...(contract.period ? { period: contract.period } : {}),
+  }));
+  return {
+    ocid,
+    id: `${ocid}-${date}`,
+    date,
+    tag: ['tender'],
+    initiationType: 'tender',
+    parties: [...parties.values()],
+    buyer,
+    tender: {
+      id: tender.id,
+      title: tender.title,
+      status: tender.status,
+      procuringEntity: { ...buyer, kind: procuringEntity.kind },
+      procurementMethod: tender.procurementMethod,
+      procurementMethodType: tender.procurementMethodType,
+      mainProcurementCategory: tender.mainProcurementCategory,
+      value: tender.value,
+      datePublished: tender.date ?? tender.dateCreated,
+      ...(tender.tenderPeriod ? { tenderPeriod: tender.tenderPeriod } : {}),
+      items: arr(tender.items).map((item) => ({
+        id: item.id,
+        description: item.description,
+        classification: item.classification,
+        quantity: item.quantity,
+        unit: item.unit,
+        ...(item.relatedLot ? { relatedLot: item.relatedLot } : {}),
+      })),
+      ...(arr(tender.lots).length ? { lots: tender.lots } : {}),
+      ...(arr(tender.complaints).length ? { complaints: tender.complaints } : {}),
+    },
+    ...(bids.length ? { bids: { details: bids } } : {}),
+    ...(awards.length ? { awards } : {}),
+    ...(contracts.length ? { contracts } : {}),
+  };
+}
+
+/**
+ * A contract of Prozorro's contracting API as an OCDS release of its tender's process: its
+ * changes become amendments (with Prozorro's rationaleTypes); merged with the tender's release.
+ * contractID is the tender's id with a suffix (UA-2026-01-01-000001-a-a1).
+ */
+export function contractToRelease(contract: Obj): Obj {
+  const tenderID = String(contract.contractID).replace(/-[a-z]\d+$/, '');
+  const ocid = `ocds-be6bcu-${tenderID}`;
+  const date = String(contract.dateModified ?? contract.dateSigned);
+  return {
+    ocid,
+    id: `${ocid}-contract-${String(contract.id)}-${date}`,
+    date,
+    tag: ['contractUpdate'],
+    initiationType: 'tender',
+    contracts: [
+      {
+        id: contract.id,
+        awardID: contract.awardID,
+        status: contract.status,
+        value: contract.value,
+        dateSigned: contract.dateSigned,
+        ...(contract.period ? { period: contract.period } : {}),
+        ...(arr(contract.changes).length
+          ? {
+              amendments: arr(contract.changes).map((c) => ({
+                id: c.id,
+                date: c.dateSigned ?? c.date,
+                rationale: c.rationale,
+                rationaleTypes: c.rationaleTypes,
+                status: c.status,
+              })),
+            }
+          : {}),
+      },
+    ],
+  };
+}
+
+export interface FeedOptions {
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  /** Stop after this many pages (a run's budget); the next run goes on from there. */
+  maxPages?: number;
+}
+
+async function getJson(fetcher: typeof fetch, url: string): Promise<Obj> {
+  const response = await fetcher(url, { headers: { accept: 'application/json' } });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return obj(await response.json());
+}
+
+/** Reads the feed from its stored offset until a page comes back empty (or maxPages). Returns pages read. */
+export async function runFeed(db: Database, clock: Clock, feedId: number, options: FeedOptions = {}): Promise<number> {
+  const fetcher = options.fetch ?? fetch;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const feed = await db.one<Feed>('SELECT * FROM procurement_feeds WHERE id = $1', [feedId]);
+  if (!feed) throw new Error(`no feed ${feedId}`);
+  const base = feed.base_url.replace(/\/$/, '');
+  let offset = feed.next_offset;
+  let pages = 0;
+  try {
+    while (options.maxPages === undefined || pages < options.maxPages) {
+      const url = `${base}/${feed.resource}?${new URLSearchParams({ ...(offset ? { offset } : {}), limit: '100' })}`;
+      const page = await getJson(fetcher, url);
+      const entries = arr(page.data);
+      if (!entries.length) break;
+      const releases: OcdsElement[] = [];
+      for (const entry of entries) {
+        await sleep(feed.pause_ms);
+        const object = obj(
+          (await getJson(fetcher, `${base}/${feed.resource}/${encodeURIComponent(String(entry.id))}`)).data,
+        );
+        const release = feed.resource === 'tenders' ? tenderToRelease(object) : contractToRelease(object);
+        releases.push({ kind: 'release', value: release, where: `${feed.resource}/${String(entry.id)}` });
+      }
+      const next = String(obj(page.next_page).offset ?? '');
+      await db.transaction(async (tx) => {
+        const row = await tx.one<{ id: number }>(
+          `INSERT INTO procurement_imports (source, file_name, state) VALUES ('feed', $1, 'running') RETURNING id`,
+          [`${feed.name}: ${offset || 'start'}`],
+        );
+        const { counts } = await importOcdsElements(
+          tx,
+          (async function* () {
+            yield* releases;
+          })(),
+          { importId: row!.id },
+        );
+        await recomputeFlags(tx, clock.now());
+        await tx.query(
+          `UPDATE procurement_imports SET state = 'done', finished_at = now(), counts = $2 WHERE id = $1`,
+          [row!.id, JSON.stringify(counts)],
+        );
+        // The offset moves with the page's data: after a crash the run resumes here.
+        await tx.query(
+          'UPDATE procurement_feeds SET next_offset = $2, last_run_at = now(), last_error = NULL WHERE id = $1',
+          [feedId, next],
+        );
+      });
+      pages++;
+      if (!next || next === offset) break;
+      offset = next;
+      await sleep(feed.pause_ms);
+    }
+  } catch (error) {
+    await db.query('UPDATE procurement_feeds SET last_error = $2, last_run_at = now() WHERE id = $1', [
+      feedId,
+      (error as Error).message.slice(0, 1000),
+    ]);
+    throw error;
+  }
+  return pages;
+}
+
+export function feedHandler(db: Database, clock: Clock): JobHandler {
+  // A run reads at most 50 pages; the admin (or the next run) goes on from the stored offset.
+  return async (job) => {
+    await runFeed(db, clock, Number(job.resource_id), { maxPages: 50 });
+  };
+}

@@ -1,0 +1,250 @@
+// Imports an OCDS file into the procurement tables, whole or not at all (one transaction), in
+// batches, so that memory stays bounded whatever the file's size. Upsert by ocid: a compiled
+// release replaces the stored one only when its date is later; an equal or older one changes
+// nothing, so importing the same file twice leaves everything as it was. Individual releases are
+// kept and merged (merge.ts) with every release already stored for their ocid.
+import type { Queryable } from '../../platform/db/index.ts';
+import { compileReleases } from './merge.ts';
+import { normalize, checkRelease, type ProcedureRows } from './normalize.ts';
+import { OcdsInputError, readOcdsFile, type OcdsElement } from './ocds-stream.ts';
+
+type Obj = Record<string, unknown>;
+
+export interface ImportCounts {
+  releases: number;
+  records: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+const BATCH = 250;
+
+/** Rows as a JSON array for jsonb_to_recordset, keeping one row per key (the last). */
+function unique<T>(rows: T[], key: (row: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const row of rows) byKey.set(key(row), row);
+  return [...byKey.values()];
+}
+
+const TABLES = {
+  procurement_lots: {
+    columns: 'ocid text, lot_id text, title text, status text, value_amount numeric',
+    rows: (r: ProcedureRows) => unique(r.lots, (x) => x.lot_id),
+  },
+  procurement_items: {
+    columns: 'ocid text, item_id text, lot_id text, description text, cpv text, quantity numeric, unit text',
+    rows: (r: ProcedureRows) => unique(r.items, (x) => x.item_id),
+  },
+  procurement_bids: {
+    columns:
+      'ocid text, bid_id text, tenderer_edrpou text, tenderer_name text, tenderers integer, status text, amount numeric, date timestamptz, lot_id text',
+    rows: (r: ProcedureRows) => unique(r.bids, (x) => x.bid_id),
+  },
+  procurement_awards: {
+    columns:
+      'ocid text, award_id text, lot_id text, bid_id text, status text, supplier_edrpou text, supplier_name text, suppliers integer, amount numeric, date timestamptz',
+    rows: (r: ProcedureRows) => unique(r.awards, (x) => x.award_id),
+  },
+  procurement_contracts: {
+    columns:
+      'ocid text, contract_id text, award_id text, status text, supplier_edrpou text, supplier_name text, amount numeric, date_signed timestamptz, period_start timestamptz, period_end timestamptz',
+    rows: (r: ProcedureRows) => unique(r.contracts, (x) => x.contract_id),
+  },
+  procurement_contract_changes: {
+    columns:
+      'ocid text, contract_id text, change_id text, status text, rationale text, rationale_types text[], date timestamptz',
+    rows: (r: ProcedureRows) => unique(r.changes, (x) => `${x.contract_id}\u0000${x.change_id}`),
+  },
+  procurement_complaints: {
+    columns:
+      'ocid text, complaint_id text, scope text, related_id text, type text, status text, title text, date_submitted timestamptz, date_decision timestamptz',
+    rows: (r: ProcedureRows) => unique(r.complaints, (x) => x.complaint_id),
+  },
+} as const;
+
+const PROCEDURE_COLUMNS =
+  'ocid text, tender_id text, title text, buyer_edrpou text, buyer_name text, buyer_kind text, method text, method_type text, main_category text, status text, value_amount numeric, currency text, tender_start timestamptz, tender_end timestamptz, started_at timestamptz, year integer, release_date timestamptz, bidders integer, spend numeric, search_text text';
+const PROCEDURE_NAMES = PROCEDURE_COLUMNS.split(', ').map((c) => c.split(' ')[0]!);
+
+/** The city whose council or budget institution has this ЄДРПОУ (organisations first, then the city's own code). */
+export const CITY_OF_BUYER = `coalesce(
+  (SELECT coalesce(o.city_id, parent.city_id) FROM organizations o LEFT JOIN organizations parent ON parent.id = o.parent_id
+   WHERE o.edrpou = x.buyer_edrpou AND coalesce(o.city_id, parent.city_id) IS NOT NULL ORDER BY o.id LIMIT 1),
+  (SELECT c.id FROM cities c WHERE c.edrpou = x.buyer_edrpou ORDER BY c.id LIMIT 1))`;
+
+/** Writes compiled releases (already checked) whose date is later than what is stored. Returns what changed. */
+async function storeCompiled(
+  db: Queryable,
+  batch: Obj[],
+  importId: number | null,
+  demo: boolean,
+  counts: ImportCounts,
+  changed: string[],
+): Promise<void> {
+  // Within one batch the latest release of an ocid wins.
+  const latest = new Map<string, Obj>();
+  for (const compiled of batch) {
+    const ocid = String(compiled.ocid);
+    const before = latest.get(ocid);
+    if (!before || Date.parse(String(compiled.date)) > Date.parse(String(before.date))) latest.set(ocid, compiled);
+  }
+  const ocids = [...latest.keys()];
+  const stored = new Map(
+    (
+      await db.query<{ ocid: string; release_date: Date }>(
+        'SELECT ocid, release_date FROM procurement_procedures WHERE ocid = ANY($1::text[])',
+        [ocids],
+      )
+    ).map((row) => [row.ocid, row.release_date.getTime()]),
+  );
+  const fresh: { rows: ProcedureRows; compiled: Obj }[] = [];
+  for (const [ocid, compiled] of latest) {
+    const before = stored.get(ocid);
+    if (before !== undefined && before >= Date.parse(String(compiled.date))) {
+      counts.unchanged++;
+      continue;
+    }
+    if (before === undefined) counts.created++;
+    else counts.updated++;
+    fresh.push({ rows: normalize(compiled), compiled });
+    changed.push(ocid);
+  }
+  counts.unchanged += batch.length - latest.size;
+  if (!fresh.length) return;
+  const freshOcids = fresh.map((f) => f.rows.procedure.ocid);
+  // A newer version replaces the procedure and all its parts.
+  await db.query('DELETE FROM procurement_procedures WHERE ocid = ANY($1::text[])', [freshOcids]);
+  await db.query(
+    `INSERT INTO procurement_procedures (${PROCEDURE_NAMES.join(', ')}, city_id, compiled, demo, import_id)
+     SELECT ${PROCEDURE_NAMES.map((n) => `x.${n}`).join(', ')}, ${CITY_OF_BUYER}, c.compiled, $3, $4
+     FROM jsonb_to_recordset($1::jsonb) AS x(${PROCEDURE_COLUMNS})
+     JOIN jsonb_to_recordset($2::jsonb) AS c(ocid text, compiled jsonb) ON c.ocid = x.ocid`,
+    [
+      JSON.stringify(fresh.map((f) => f.rows.procedure)),
+      JSON.stringify(fresh.map((f) => ({ ocid: f.rows.procedure.ocid, compiled: f.compiled }))),
+      demo,
+      importId,
+    ],
+  );
+  for (const [table, spec] of Object.entries(TABLES)) {
+    const rows = fresh.flatMap((f) => spec.rows(f.rows) as object[]);
+    if (!rows.length) continue;
+    const names = spec.columns.split(', ').map((c) => c.split(' ')[0]!);
+    await db.query(
+      `INSERT INTO ${table} (${names.join(', ')}) SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${spec.columns})`,
+      [JSON.stringify(rows)],
+    );
+  }
+  const parties = unique(
+    fresh.flatMap((f) => f.rows.parties),
+    (p) => p.edrpou,
+  );
+  if (parties.length)
+    await db.query(
+      `INSERT INTO procurement_parties (edrpou, name)
+       SELECT edrpou, name FROM jsonb_to_recordset($1::jsonb) AS x(edrpou text, name text)
+       ON CONFLICT (edrpou) DO UPDATE SET name = excluded.name, updated_at = now()
+       WHERE procurement_parties.name <> excluded.name`,
+      [JSON.stringify(parties)],
+    );
+}
+
+/** Whether a record's releases are whole releases (not only links to them). */
+const isFullRelease = (release: Obj) => typeof release.ocid === 'string' && ('tag' in release || 'tender' in release);
+
+/**
+ * Imports every release and record of one file inside the caller's transaction. Throws
+ * OcdsInputError naming the place of the first problem (the caller rolls back).
+ */
+export async function importOcdsElements(
+  db: Queryable,
+  elements: AsyncIterable<OcdsElement>,
+  options: { importId: number | null; demo?: boolean; onProgress?: (counts: ImportCounts) => Promise<void> },
+): Promise<{ counts: ImportCounts; changed: string[] }> {
+  const counts: ImportCounts = { releases: 0, records: 0, created: 0, updated: 0, unchanged: 0 };
+  const changed: string[] = [];
+  let batch: Obj[] = [];
+  // Ocids that got individual releases: compiled again from all their stored releases at the end.
+  const toCompile = new Set<string>();
+  const flush = async () => {
+    if (!batch.length) return;
+    await storeCompiled(db, batch, options.importId, options.demo ?? false, counts, changed);
+    batch = [];
+    await options.onProgress?.(counts);
+  };
+  const keepRelease = async (release: Obj, where: string) => {
+    checkRelease(release, where);
+    if (typeof release.id !== 'string' && typeof release.id !== 'number')
+      throw new OcdsInputError(`${where}/id`, 'a release needs its "id"');
+    const inserted = await db.query(
+      `INSERT INTO procurement_releases (ocid, release_id, date, data) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (ocid, release_id) DO NOTHING RETURNING 1`,
+      [release.ocid, String(release.id), release.date, JSON.stringify(release)],
+    );
+    if (inserted.length) toCompile.add(String(release.ocid));
+  };
+  for await (const element of elements) {
+    const value = element.value;
+    if (element.kind === 'release') {
+      counts.releases++;
+      const tags = Array.isArray(value.tag) ? value.tag : [];
+      if (tags.includes('compiled')) {
+        checkRelease(value, element.where);
+        batch.push(value);
+      } else await keepRelease(value, element.where);
+    } else {
+      counts.records++;
+      if (typeof value.ocid !== 'string' || value.ocid === '')
+        throw new OcdsInputError(`${element.where}/ocid`, 'a record without "ocid"');
+      const releases = Array.isArray(value.releases) ? (value.releases as Obj[]) : [];
+      for (let i = 0; i < releases.length; i++)
+        if (isFullRelease(releases[i]!)) await keepRelease(releases[i]!, `${element.where}/releases/${i}`);
+      if (value.compiledRelease && typeof value.compiledRelease === 'object') {
+        const compiled = value.compiledRelease as Obj;
+        checkRelease(compiled, `${element.where}/compiledRelease`);
+        if (compiled.ocid !== value.ocid)
+          throw new OcdsInputError(`${element.where}/compiledRelease/ocid`, 'differs from the record\'s "ocid"');
+        batch.push(compiled);
+        toCompile.delete(value.ocid);
+      } else if (!releases.some(isFullRelease)) {
+        throw new OcdsInputError(
+          `${element.where}`,
+          'a record needs a "compiledRelease" or whole releases to merge (linked releases alone cannot be imported)',
+        );
+      }
+    }
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  // Releases merged by OCDS's merge rules with all the releases stored for the same ocid.
+  for (const ocid of toCompile) {
+    const releases = await db.query<{ data: Obj }>(
+      'SELECT data FROM procurement_releases WHERE ocid = $1 ORDER BY date, release_id',
+      [ocid],
+    );
+    batch.push(compileReleases(releases.map((r) => r.data)));
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  return { counts, changed };
+}
+
+/** Imports one file (JSON or JSON Lines, by its name and content). */
+export async function importOcdsFile(
+  db: Queryable,
+  file: string,
+  name: string,
+  options: { importId: number | null; demo?: boolean; onProgress?: (counts: ImportCounts) => Promise<void> },
+) {
+  return importOcdsElements(db, readOcdsFile(file, name), options);
+}
+
+/** Matches every procedure's buyer to a city again (after an organisation's ЄДРПОУ or parent changed). */
+export async function rematchCities(db: Queryable): Promise<void> {
+  await db.query(
+    `UPDATE procurement_procedures p SET city_id = m.city_id
+     FROM (SELECT x.ocid, ${CITY_OF_BUYER} AS city_id FROM procurement_procedures x) m
+     WHERE m.ocid = p.ocid AND m.city_id IS DISTINCT FROM p.city_id`,
+  );
+}

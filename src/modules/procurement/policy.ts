@@ -1,0 +1,9 @@
+// Who may do what in procurement: the one place these checks live.
+import type { CurrentUser } from '../../platform/auth.ts';
+import { editsSomeCity } from '../catalog/policy.ts';
+
+/** Uploading OCDS files: a platform admin or a city editor. */
+export const canImport = (user: CurrentUser): boolean => user.isAdmin || editsSomeCity(user);
+
+/** Watching needs only an account with a confirmed address (mail goes to it). */
+export const canWatch = (user: CurrentUser | null): boolean => user?.emailConfirmed === true;
