@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createTestApp, ENGINES } from '../../../test/helpers.ts';
+import { Client, createTestApp, DEMO_PASSWORD, ENGINES, multipartBody } from '../../../test/helpers.ts';
 import { runImport, createImport } from './service.ts';
-import { OcdsInputError } from './ocds-stream.ts';
+import { OcdsInputError, readJsonLines, readJsonPackage } from './ocds-stream.ts';
 import { demoProcurementReleases } from '../../demo/procurement.ts';
 
 type Obj = Record<string, unknown>;
@@ -35,6 +35,43 @@ const boughtByKyiv = (release: Obj): Obj => {
   const buyer = String((release.buyer as Obj).id).replace('UA-EDR-', '');
   return JSON.parse(JSON.stringify(release).replaceAll(buyer, KYIV_COUNCIL_EDRPOU));
 };
+
+/** Reads every element of a file; the error when refused. */
+const readAll = async (reader: AsyncIterable<unknown>) => {
+  try {
+    for await (const _ of reader);
+    return null;
+  } catch (error) {
+    assert.ok(error instanceof OcdsInputError, String(error));
+    return error.message;
+  }
+};
+
+describe('finding 2: one line or element longer than the cap is refused, naming it', () => {
+  const long = { ocid: 'ocds-be6bcu-long', tender: { title: 'x'.repeat(5000) } };
+  const short = { ocid: 'ocds-be6bcu-short', tender: { title: 'short' } };
+  test('JSON Lines: the line over the cap, also one without a newline at all', async () => {
+    const file = jsonl(short, long, short);
+    assert.equal(await readAll(readJsonLines(file, 10_000)), null);
+    assert.match((await readAll(readJsonLines(file, 1000))) ?? '', /^line 2: longer than 1,000 characters/);
+    const endless = path.join(tmp, 'endless.jsonl');
+    // A single line far bigger than one read chunk, never ended: refused before it is all in memory.
+    fs.writeFileSync(endless, `{"ocid": "${'y'.repeat(3 * 1024 * 1024)}`);
+    assert.match((await readAll(readJsonLines(endless, 1024 * 1024))) ?? '', /^line 1: longer than/);
+  });
+  test('a package: the element over the cap, also one spanning read chunks', async () => {
+    const file = path.join(tmp, 'package.json');
+    fs.writeFileSync(file, JSON.stringify({ version: '1.1', releases: [short, long, short] }));
+    assert.equal(await readAll(readJsonPackage(file, 10_000)), null);
+    assert.match((await readAll(readJsonPackage(file, 1000))) ?? '', /^\/releases\/1: longer than 1,000 characters/);
+    const big = path.join(tmp, 'big-package.json');
+    fs.writeFileSync(
+      big,
+      JSON.stringify({ records: [{ ocid: 'ocds-be6bcu-a', compiledRelease: { t: 'z'.repeat(3 * 1024 * 1024) } }] }),
+    );
+    assert.match((await readAll(readJsonPackage(big, 1024 * 1024))) ?? '', /^\/records\/0: longer than/);
+  });
+});
 
 for (const engine of ENGINES) {
   describe(`procurement security on ${engine}`, () => {
@@ -138,6 +175,29 @@ for (const engine of ENGINES) {
       assert.equal(await titleOf(lviv.ocid), 'З Prozorro');
       assert.equal(await upload(admin, jsonl(newer(lviv, '2030-01-01T00:00:00Z', 'Від адміна'))), null);
       assert.equal(await titleOf(lviv.ocid), 'Від адміна');
+    });
+
+    test("finding 2: an OCDS upload over the operator's upload limit is refused", async () => {
+      const client = new Client(app);
+      await client.login('editor.lviv@hromada.demo', DEMO_PASSWORD);
+      await client.get('/procurement/imports');
+      const post = (content: string) => {
+        const form = multipartBody({ _csrf: client.csrfToken() }, { name: 'big.jsonl', content });
+        return app.inject({
+          method: 'POST',
+          url: '/procurement/imports',
+          payload: form.payload,
+          headers: { 'content-type': form.contentType, cookie: client.cookieHeader },
+        });
+      };
+      const limit = app.config.uploadLimitBytes;
+      app.config.uploadLimitBytes = 4096;
+      try {
+        assert.equal((await post('x'.repeat(8192))).statusCode, 413);
+      } finally {
+        app.config.uploadLimitBytes = limit;
+      }
+      assert.notEqual((await post('x'.repeat(8192))).statusCode, 413, 'the same file under the usual limit');
     });
 
     test('finding 1: uploads do not rename known parties (the feed does)', async () => {
