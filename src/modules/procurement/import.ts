@@ -20,6 +20,65 @@ export interface ImportCounts {
 
 const BATCH = 250;
 
+/**
+ * What an import may write. The Prozorro feed, the command line and the demo (`operator`) write
+ * anything. An upload never renames a known party; a city editor's upload (`cityIds` listed; an
+ * admin's is null) must be about buyers of the cities they edit and may not replace a procedure of
+ * another city or one read from the Prozorro feed.
+ */
+export type ImportScope = { kind: 'operator' } | { kind: 'upload'; cityIds: number[] | null };
+
+/** A compiled release waiting in a batch, with its place in the file for error reports. */
+type Pending = { compiled: Obj; where: string };
+
+/** Refuses the file when a release's buyer is not one of the cities the uploader edits. */
+async function checkUploadBuyers(db: Queryable, batch: Pending[], cityIds: number[]): Promise<void> {
+  const buyers = batch.map((b, i) => ({ i, buyer_edrpou: normalize(b.compiled).procedure.buyer_edrpou }));
+  const rows = await db.query<{ i: number; city_id: number | null }>(
+    `SELECT x.i, ${CITY_OF_BUYER} AS city_id FROM jsonb_to_recordset($1::jsonb) AS x(i integer, buyer_edrpou text)`,
+    [JSON.stringify(buyers)],
+  );
+  for (const row of rows) {
+    if (row.city_id !== null && cityIds.includes(row.city_id)) continue;
+    const { where } = batch[row.i]!;
+    const buyer = buyers[row.i]!.buyer_edrpou;
+    throw new OcdsInputError(
+      `${where}/buyer`,
+      `the buyer ${buyer ? `ЄДРПОУ ${buyer}` : '(no ЄДРПОУ)'} is not a council or institution of a city you edit; nothing was imported`,
+    );
+  }
+}
+
+/** Refuses a city editor's upload that would change a procedure of another city or one from the Prozorro feed. */
+function assertUploadMayReplace(
+  stored: { city_id: number | null; source: string | null } | undefined,
+  cityIds: number[],
+  ocid: string,
+  where: string,
+): void {
+  if (!stored) return;
+  if (stored.source === 'feed')
+    throw new OcdsInputError(
+      where,
+      `${ocid} was read from the Prozorro feed; only the feed or an admin may change it; nothing was imported`,
+    );
+  if (stored.city_id === null || !cityIds.includes(stored.city_id))
+    throw new OcdsInputError(where, `${ocid} belongs to another city; nothing was imported`);
+}
+
+/** The stored procedures of these ocids: release date, city and where they came from. */
+const storedProcedures = async (db: Queryable, ocids: string[]) =>
+  new Map(
+    (
+      await db.query<{ ocid: string; release_date: Date; city_id: number | null; source: string | null }>(
+        `SELECT p.ocid, p.release_date, p.city_id, i.source
+         FROM procurement_procedures p LEFT JOIN procurement_imports i ON i.id = p.import_id
+         WHERE p.ocid = ANY($1::text[])`,
+        [ocids],
+      )
+    ).map((row) => [row.ocid, row]),
+  );
+
 /** Rows as a JSON array for jsonb_to_recordset, keeping one row per key (the last). */
 function unique<T>(rows: T[], key: (row: T) => string): T[] {
   const byKey = new Map<string, T>();
@@ -76,35 +135,32 @@ export const CITY_OF_BUYER = `coalesce(
 /** Writes compiled releases (already checked) whose date is later than what is stored. Returns what changed. */
 async function storeCompiled(
   db: Queryable,
-  batch: Obj[],
+  batch: Pending[],
   importId: number | null,
   demo: boolean,
+  scope: ImportScope,
   counts: ImportCounts,
   changed: string[],
 ): Promise<void> {
+  const editorCities = scope.kind === 'upload' ? scope.cityIds : null;
+  if (editorCities) await checkUploadBuyers(db, batch, editorCities);
   // Within one batch the latest release of an ocid wins.
-  const latest = new Map<string, Obj>();
-  for (const compiled of batch) {
-    const ocid = String(compiled.ocid);
+  const latest = new Map<string, Pending>();
+  for (const pending of batch) {
+    const ocid = String(pending.compiled.ocid);
     const before = latest.get(ocid);
-    if (!before || Date.parse(String(compiled.date)) > Date.parse(String(before.date))) latest.set(ocid, compiled);
+    if (!before || Date.parse(String(pending.compiled.date)) > Date.parse(String(before.compiled.date)))
+      latest.set(ocid, pending);
   }
-  const ocids = [...latest.keys()];
-  const stored = new Map(
-    (
-      await db.query<{ ocid: string; release_date: Date }>(
-        'SELECT ocid, release_date FROM procurement_procedures WHERE ocid = ANY($1::text[])',
-        [ocids],
-      )
-    ).map((row) => [row.ocid, row.release_date.getTime()]),
-  );
+  const stored = await storedProcedures(db, [...latest.keys()]);
   const fresh: { rows: ProcedureRows; compiled: Obj }[] = [];
-  for (const [ocid, compiled] of latest) {
-    const before = stored.get(ocid);
+  for (const [ocid, { compiled, where }] of latest) {
+    const before = stored.get(ocid)?.release_date.getTime();
     if (before !== undefined && before >= Date.parse(String(compiled.date))) {
       counts.unchanged++;
       continue;
     }
+    if (editorCities) assertUploadMayReplace(stored.get(ocid), editorCities, ocid, where);
     if (before === undefined) counts.created++;
     else counts.updated++;
     fresh.push({ rows: normalize(compiled), compiled });
@@ -140,14 +196,27 @@ async function storeCompiled(
     fresh.flatMap((f) => f.rows.parties),
     (p) => p.edrpou,
   );
+  // Only the feed (or the operator) renames a known party: an upload could otherwise rename any company.
   if (parties.length)
     await db.query(
       `INSERT INTO procurement_parties (edrpou, name)
        SELECT edrpou, name FROM jsonb_to_recordset($1::jsonb) AS x(edrpou text, name text)
-       ON CONFLICT (edrpou) DO UPDATE SET name = excluded.name, updated_at = now()
-       WHERE procurement_parties.name <> excluded.name`,
+       ${
+         scope.kind === 'operator'
+           ? `ON CONFLICT (edrpou) DO UPDATE SET name = excluded.name, updated_at = now()
+       WHERE procurement_parties.name <> excluded.name`
+           : 'ON CONFLICT (edrpou) DO NOTHING'
+       }`,
       [JSON.stringify(parties)],
     );
+}
+
+export interface ImportOptions {
+  importId: number | null;
+  demo?: boolean;
+  /** Who may write what; the operator's (anything) when not given. */
+  scope?: ImportScope;
+  onProgress?: (counts: ImportCounts) => Promise<void>;
 }
 
 /** Whether a record's releases are whole releases (not only links to them). */
@@ -160,16 +229,19 @@ const isFullRelease = (release: Obj) => typeof release.ocid === 'string' && ('ta
 export async function importOcdsElements(
   db: Queryable,
   elements: AsyncIterable<OcdsElement>,
-  options: { importId: number | null; demo?: boolean; onProgress?: (counts: ImportCounts) => Promise<void> },
+  options: ImportOptions,
 ): Promise<{ counts: ImportCounts; changed: string[] }> {
   const counts: ImportCounts = { releases: 0, records: 0, created: 0, updated: 0, unchanged: 0 };
   const changed: string[] = [];
-  let batch: Obj[] = [];
-  // Ocids that got individual releases: compiled again from all their stored releases at the end.
-  const toCompile = new Set<string>();
+  const scope = options.scope ?? { kind: 'operator' };
+  const editorCities = scope.kind === 'upload' ? scope.cityIds : null;
+  let batch: Pending[] = [];
+  // Ocids that got individual releases: compiled again from all their stored releases at the end
+  // (with the place of the first such release, for reports).
+  const toCompile = new Map<string, string>();
   const flush = async () => {
     if (!batch.length) return;
-    await storeCompiled(db, batch, options.importId, options.demo ?? false, counts, changed);
+    await storeCompiled(db, batch, options.importId, options.demo ?? false, scope, counts, changed);
     batch = [];
     await options.onProgress?.(counts);
   };
@@ -182,7 +254,11 @@ export async function importOcdsElements(
        ON CONFLICT (ocid, release_id) DO NOTHING RETURNING 1`,
       [release.ocid, String(release.id), release.date, JSON.stringify(release)],
     );
-    if (inserted.length) toCompile.add(String(release.ocid));
+    if (!inserted.length) return;
+    const ocid = String(release.ocid);
+    // A new release merges into the stored procedure even when older than it: a city editor may not add one to another city's.
+    if (editorCities) assertUploadMayReplace((await storedProcedures(db, [ocid])).get(ocid), editorCities, ocid, where);
+    if (!toCompile.has(ocid)) toCompile.set(ocid, where);
   };
   for await (const element of elements) {
     const value = element.value;
@@ -191,7 +267,7 @@ export async function importOcdsElements(
       const tags = Array.isArray(value.tag) ? value.tag : [];
       if (tags.includes('compiled')) {
         checkRelease(value, element.where);
-        batch.push(value);
+        batch.push({ compiled: value, where: element.where });
       } else await keepRelease(value, element.where);
     } else {
       counts.records++;
@@ -205,7 +281,7 @@ export async function importOcdsElements(
         checkRelease(compiled, `${element.where}/compiledRelease`);
         if (compiled.ocid !== value.ocid)
           throw new OcdsInputError(`${element.where}/compiledRelease/ocid`, 'differs from the record\'s "ocid"');
-        batch.push(compiled);
+        batch.push({ compiled, where: `${element.where}/compiledRelease` });
         toCompile.delete(value.ocid);
       } else if (!releases.some(isFullRelease)) {
         throw new OcdsInputError(
@@ -218,12 +294,12 @@ export async function importOcdsElements(
   }
   await flush();
   // Releases merged by OCDS's merge rules with all the releases stored for the same ocid.
-  for (const ocid of toCompile) {
+  for (const [ocid, where] of toCompile) {
     const releases = await db.query<{ data: Obj }>(
       'SELECT data FROM procurement_releases WHERE ocid = $1 ORDER BY date, release_id',
       [ocid],
     );
-    batch.push(compileReleases(releases.map((r) => r.data)));
+    batch.push({ compiled: compileReleases(releases.map((r) => r.data)), where });
     if (batch.length >= BATCH) await flush();
   }
   await flush();
@@ -231,12 +307,7 @@ export async function importOcdsElements(
 }
 
 /** Imports one file (JSON or JSON Lines, by its name and content). */
-export async function importOcdsFile(
-  db: Queryable,
-  file: string,
-  name: string,
-  options: { importId: number | null; demo?: boolean; onProgress?: (counts: ImportCounts) => Promise<void> },
-) {
+export async function importOcdsFile(db: Queryable, file: string, name: string, options: ImportOptions) {
   return importOcdsElements(db, readOcdsFile(file, name), options);
 }
 

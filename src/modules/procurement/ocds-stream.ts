@@ -26,6 +26,19 @@ export interface OcdsElement {
 
 const CHUNK = 1 << 20;
 
+/**
+ * The longest line of JSON Lines, or element of a package's releases/records, read into memory
+ * (in characters: about 50 MB of text). Prozorro's largest compiled releases are a few MB; a longer
+ * one is refused rather than letting one upload exhaust the server's memory.
+ */
+export const MAX_ELEMENT_CHARS = 50 * 1024 * 1024;
+
+const tooLong = (where: string, maxChars: number) =>
+  new OcdsInputError(
+    where,
+    `longer than ${maxChars.toLocaleString('en')} characters, the most one release, record or line may have`,
+  );
+
 /** Whether the file is JSON Lines: by its name, else by whether its first line is a whole JSON value followed by more. */
 export async function isJsonLines(file: string, name: string): Promise<boolean> {
   if (/\.(jsonl|ndjson)$/i.test(name)) return true;
@@ -86,7 +99,7 @@ function asObject(value: unknown, where: string): Record<string, unknown> {
 }
 
 /** Lines of a file, decoded as UTF-8, one at a time. */
-async function* lines(file: string): AsyncGenerator<{ line: string; number: number }> {
+async function* lines(file: string, maxChars: number): AsyncGenerator<{ line: string; number: number }> {
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let number = 0;
@@ -95,17 +108,19 @@ async function* lines(file: string): AsyncGenerator<{ line: string; number: numb
     let start = 0;
     for (let newline = rest.indexOf('\n'); newline >= 0; newline = rest.indexOf('\n', start)) {
       number++;
+      if (newline - start > maxChars) throw tooLong(`line ${number}`, maxChars);
       yield { line: rest.slice(start, newline), number };
       start = newline + 1;
     }
     rest = rest.slice(start);
+    if (rest.length > maxChars) throw tooLong(`line ${number + 1}`, maxChars);
   }
   rest += decoder.end();
   if (rest.length) yield { line: rest, number: number + 1 };
 }
 
-export async function* readJsonLines(file: string): AsyncGenerator<OcdsElement> {
-  for await (const { line, number } of lines(file)) {
+export async function* readJsonLines(file: string, maxChars = MAX_ELEMENT_CHARS): AsyncGenerator<OcdsElement> {
+  for await (const { line, number } of lines(file, maxChars)) {
     if (!line.trim()) continue;
     let value: unknown;
     try {
@@ -122,7 +137,7 @@ export async function* readJsonLines(file: string): AsyncGenerator<OcdsElement> 
  * `releases` or `records` are cut out one at a time and parsed alone. Other top-level values
  * (uri, publisher, version…) are skipped. Throws with the byte offset on a truncated file.
  */
-export async function* readJsonPackage(file: string): AsyncGenerator<OcdsElement> {
+export async function* readJsonPackage(file: string, maxChars = MAX_ELEMENT_CHARS): AsyncGenerator<OcdsElement> {
   const decoder = new StringDecoder('utf8');
   // Scanner state: where we are in the top-level object.
   type State = 'start' | 'key' | 'colon' | 'value' | 'comma' | 'done';
@@ -155,6 +170,7 @@ export async function* readJsonPackage(file: string): AsyncGenerator<OcdsElement
         const end = text.indexOf('"', i);
         if (end < 0) {
           keyText += text.slice(i);
+          if (keyText.length > maxChars) throw fail(offset + i, 'a property name without end');
           i = n;
           continue;
         }
@@ -196,6 +212,7 @@ export async function* readJsonPackage(file: string): AsyncGenerator<OcdsElement
             if (collecting) {
               element += text.slice(elementStart, i + 1);
               const where = `/${arrayKey}/${index}`;
+              if (element.length > maxChars) throw tooLong(where, maxChars);
               let value: unknown;
               try {
                 value = JSON.parse(element);
@@ -316,7 +333,10 @@ export async function* readJsonPackage(file: string): AsyncGenerator<OcdsElement
         throw fail(offset + i, 'unexpected content after the end of the package');
       }
     }
-    if (collecting && elementStart >= 0) element += text.slice(elementStart);
+    if (collecting && elementStart >= 0) {
+      element += text.slice(elementStart);
+      if (element.length > maxChars) throw tooLong(`/${arrayKey}/${index}`, maxChars);
+    }
     offset += n;
     for (const item of found) yield item;
   }
@@ -331,7 +351,11 @@ export async function* readJsonPackage(file: string): AsyncGenerator<OcdsElement
 }
 
 /** The elements of an OCDS file, whatever its form. */
-export async function* readOcdsFile(file: string, name: string): AsyncGenerator<OcdsElement> {
-  if (await isJsonLines(file, name)) yield* readJsonLines(file);
-  else yield* readJsonPackage(file);
+export async function* readOcdsFile(
+  file: string,
+  name: string,
+  maxChars = MAX_ELEMENT_CHARS,
+): AsyncGenerator<OcdsElement> {
+  if (await isJsonLines(file, name)) yield* readJsonLines(file, maxChars);
+  else yield* readJsonPackage(file, maxChars);
 }

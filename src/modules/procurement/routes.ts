@@ -28,7 +28,6 @@ import {
 } from './service.ts';
 import { cityPage, feedsPage, importPage, methodologyPage, partyPage, procedurePage } from './views.ts';
 
-const MAX_OCDS_BYTES = 2 * 1024 * 1024 * 1024;
 const PAGE = 50;
 const ocidParams = {
   type: 'object',
@@ -244,7 +243,7 @@ async function routes(app: FastifyInstance) {
       const upload = await receiveUpload(
         request as never,
         app.files,
-        MAX_OCDS_BYTES,
+        app.config.uploadLimitBytes,
         csrfBeforeFile(app, request, reply),
       );
       if (!upload.stored)

@@ -7,7 +7,9 @@ import { publishProcurementDatasets } from './open-data.ts';
 import { queueMail } from '../../platform/mail.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { NotFoundError } from '../../platform/errors.ts';
-import { importOcdsFile, type ImportCounts } from './import.ts';
+import { importOcdsFile, type ImportCounts, type ImportScope } from './import.ts';
+import { loadUser } from '../../platform/auth.ts';
+import { uploadCities } from './policy.ts';
 import { recomputeFlags } from './flags.ts';
 import { OcdsInputError } from './ocds-stream.ts';
 
@@ -25,16 +27,26 @@ export async function runImport(
     onProgress?: (c: ImportCounts) => Promise<void>;
   } = {},
 ): Promise<{ counts: ImportCounts; changed: string[] }> {
-  const row = await db.one<{ file_name: string }>('SELECT file_name FROM procurement_imports WHERE id = $1', [
-    importId,
-  ]);
+  const row = await db.one<{ file_name: string; source: string; created_by: number | null }>(
+    'SELECT file_name, source, created_by FROM procurement_imports WHERE id = $1',
+    [importId],
+  );
   if (!row) throw new NotFoundError('no such import');
+  // An upload writes what its uploader may, as they are when it runs (a removed editor, nothing).
+  const scope: ImportScope =
+    row.source === 'upload'
+      ? {
+          kind: 'upload',
+          cityIds: uploadCities(row.created_by === null ? null : await loadUser(db, row.created_by, 'session')),
+        }
+      : { kind: 'operator' };
   await db.query(`UPDATE procurement_imports SET state = 'running' WHERE id = $1`, [importId]);
   try {
     const result = await db.transaction(async (tx) => {
       const imported = await importOcdsFile(tx, file, row.file_name, {
         importId,
         demo: options.demo,
+        scope,
         onProgress: options.onProgress,
       });
       await recomputeFlags(tx, clock.now());
