@@ -12,6 +12,7 @@ import { translator } from './platform/i18n/locales.ts';
 import { createConfirmedUser, findUserByEmail } from './modules/accounts/service.ts';
 import { buildApp } from './app.ts';
 import { startJobWorker } from './platform/jobs.ts';
+import { sendDueReminders } from './modules/community/service.ts';
 import { FILE_BACKENDS, openFileStore, removeAbandonedFiles, type FileBackend } from './platform/files.ts';
 import { migrateFiles } from './platform/file-migration.ts';
 import { dropOrphanTables, ingestHandler, INGEST_JOB } from './modules/datastore/service.ts';
@@ -97,6 +98,14 @@ async function serve(config: Config, demo: boolean): Promise<void> {
     (error) => app.log.error({ err: error }, 'job worker failed'),
     { staleSeconds: config.jobStaleSeconds },
   );
+  // Reminders of events starting within a day: each registration is claimed by the UPDATE that
+  // marks it, so every server may run this without sending one twice.
+  const remindTimer = setInterval(() => {
+    sendDueReminders(db, { publicUrl: config.publicUrl }, app.clock.now()).catch((error) =>
+      app.log.error({ err: error }, 'event reminders failed'),
+    );
+  }, 60_000);
+  remindTimer.unref();
   let mailTimer: NodeJS.Timeout | undefined;
   if (config.smtpUrl) {
     const smtpUrl = config.smtpUrl;
@@ -113,6 +122,7 @@ async function serve(config: Config, demo: boolean): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     clearInterval(mailTimer);
     clearInterval(fileTimer);
+    clearInterval(remindTimer);
     await worker.stop();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
