@@ -13,6 +13,7 @@ import { errorResponses, pageOf, problemSchema, slugParam } from '../../platform
 import {
   FileTooLargeError,
   MIME_TYPES,
+  type ReceivedUpload,
   receiveUpload,
   safeFileName,
   sendStoredFile,
