@@ -368,7 +368,10 @@ for (const engine of ENGINES) {
       assert.doesNotMatch(trainings.body, /Онлайн-зустріч/);
       const past = await app.inject('/events?when=past&city=lviv');
       assert.match(past.body, /Зустріч спільноти відкритих даних Львова/);
-      assert.equal((await app.inject('/events?city=atlantis')).statusCode, 404);
+      assert.equal((await app.inject('/events?city=atlantis')).statusCode, 400);
+      const unknownCity = await app.inject('/api/v1/events?city=atlantis');
+      assert.equal(unknownCity.statusCode, 400);
+      assert.equal(unknownCity.json().errors[0].pointer, '/city');
 
       const api = (await app.inject('/api/v1/events?kind=training')).json();
       const academy = api.items.find((e: { title: string }) => /Академія даних/.test(e.title));

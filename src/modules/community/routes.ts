@@ -72,8 +72,8 @@ const listQuery = {
     when: {
       type: 'string',
       enum: ['upcoming', 'past', 'all'],
-      default: 'upcoming',
-      description: 'Upcoming (not yet ended, soonest first), past (ended, latest first) or all.',
+      default: 'all',
+      description: 'Upcoming (not yet ended, soonest first), past (ended, latest first) or all (by start).',
     },
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 50, description: 'How many items to return (1–500).' },
     offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0, description: 'How many items to skip.' },
@@ -144,7 +144,12 @@ const eventJson = {
 async function routes(app: FastifyInstance) {
   registerCommunitySections(app);
   const { db, clock } = app;
-  const site = { publicUrl: app.config.publicUrl };
+  // Read when used: the address may be set after the routes are (a test server's port).
+  const site = {
+    get publicUrl() {
+      return app.config.publicUrl;
+    },
+  };
   // Registering and cancelling write, mail and audit: one account may do it only so often.
   const registrations = new WindowCounter('community-registration', 3_600_000, 30);
   const messages = new WindowCounter('community-message', 3_600_000, 10);
@@ -193,17 +198,24 @@ async function routes(app: FastifyInstance) {
     };
   }
 
-  /** Resolves the list filters given by slug; an unknown slug is a 404 rather than "no events". */
+  /** Resolves the list filters given by slug; an unknown slug is a bad parameter (400), not "no events". */
   async function filterOf(query: { kind?: string; city?: string; organization?: string }) {
     const filter: { kind?: EventKind; cityId?: number; organizationId?: number } = {};
     if (query.kind && (EVENT_KINDS as readonly string[]).includes(query.kind)) filter.kind = query.kind as EventKind;
+    const unknown = (field: string) =>
+      new ValidationError([{ field, message: `community.error.unknown_${field}`, in: 'query' }], 400);
     if (query.city) {
       const city = await db.one<{ id: number }>('SELECT id FROM cities WHERE slug = $1', [query.city]);
-      if (!city)
-        throw new ValidationError([{ field: 'city', message: 'community.error.unknown_city', in: 'query' }], 404);
+      if (!city) throw unknown('city');
       filter.cityId = city.id;
     }
-    if (query.organization) filter.organizationId = (await getOrganization(db, query.organization)).id;
+    if (query.organization) {
+      const organization = await db.one<{ id: number }>('SELECT id FROM organizations WHERE slug = $1', [
+        query.organization,
+      ]);
+      if (!organization) throw unknown('organization');
+      filter.organizationId = organization.id;
+    }
     return filter;
   }
 
@@ -812,7 +824,7 @@ async function routes(app: FastifyInstance) {
         operationId: 'listEvents',
         summary: 'Community events: meetups, training courses, datathons and forums',
         querystring: listQuery,
-        response: { 200: pageOf(eventJson), 404: problemSchema, ...errorResponses },
+        response: { 200: pageOf(eventJson), ...errorResponses },
       },
     },
     async (request) => {
