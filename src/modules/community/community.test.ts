@@ -396,6 +396,27 @@ for (const engine of ENGINES) {
       assert.match(orgFeed.body.replace(/\r\n /g, ''), /Зустріч спільноти відкритих даних Львова/);
       assert.equal((await app.inject('/events/calendar/organizations/nobody.ics')).statusCode, 404);
 
+      // Open data: each city with events has a dataset whose resources are the live exports.
+      const dataset = (await app.inject('/api/v1/datasets/kyiv-community-events')).json();
+      assert.deepEqual(
+        dataset.resources.map((r: { format: string }) => r.format),
+        ['CSV', 'ICS'],
+      );
+      const csv = await app.inject('/events.csv?city=lviv');
+      assert.match(csv.headers['content-type'] as string, /^text\/csv/);
+      const [header, ...rows] = csv.body.trim().split('\r\n');
+      assert.equal(
+        header,
+        'id,kind,title,city,online,venue,latitude,longitude,time_zone,starts_at,ends_at,capacity,registered,waiting,attended,cancelled,organizers,url',
+      );
+      assert.ok(
+        rows.some((r) =>
+          /Зустріч спільноти відкритих даних Львова.*,3,0,2,false,lviv-city-council civic-lviv,/.test(r),
+        ),
+        rows.join('\n'),
+      );
+      assert.doesNotMatch(csv.body, /@/, 'no personal data');
+
       const missing = await app.inject('/api/v1/events/999999');
       assert.equal(missing.statusCode, 404);
       assert.match(missing.headers['content-type'] as string, /problem\+json/);

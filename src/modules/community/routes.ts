@@ -25,6 +25,8 @@ import { getOrganization } from '../organizations/service.ts';
 import { assertCanOrganize, canCreateEvents, canOrganize, canRegister, organizingOrganizationIds } from './policy.ts';
 import {
   addMaterialLink,
+  attendanceCounts,
+  eventUrl,
   calendarFeed,
   cancelEvent,
   cancelRegistration,
@@ -308,6 +310,73 @@ async function routes(app: FastifyInstance) {
       return renderEvent(request, reply, event, {
         notice: done && notices.includes(done) ? request.t(`community.done.${done}`) : undefined,
       });
+    },
+  );
+
+  // Every event matching the filters as CSV (no personal data): the resource of the city's dataset.
+  app.get<{ Querystring: { kind?: string; city?: string; organization?: string } }>(
+    '/events.csv',
+    { schema: { querystring: pageQuery } },
+    async (request, reply) => {
+      const filter = await filterOf(request.query);
+      const { items } = await listEvents(
+        db,
+        { ...filter, when: 'all', withCancelled: true, limit: 100_000, offset: 0 },
+        clock.now(),
+      );
+      const attended = await attendanceCounts(
+        db,
+        items.map((e) => e.id),
+      );
+      const header = [
+        'id',
+        'kind',
+        'title',
+        'city',
+        'online',
+        'venue',
+        'latitude',
+        'longitude',
+        'time_zone',
+        'starts_at',
+        'ends_at',
+        'capacity',
+        'registered',
+        'waiting',
+        'attended',
+        'cancelled',
+        'organizers',
+        'url',
+      ];
+      const lines = items.map((e) =>
+        csvLine([
+          e.id,
+          e.kind,
+          e.title,
+          e.city_slug ?? '',
+          e.online,
+          e.venue ?? '',
+          e.latitude ?? '',
+          e.longitude ?? '',
+          e.time_zone,
+          e.starts_at.toISOString(),
+          e.ends_at.toISOString(),
+          e.capacity ?? '',
+          e.confirmed_count,
+          e.waitlisted_count,
+          attended.get(e.id) ?? 0,
+          e.cancelled_at !== null,
+          e.organizers.map((o) => o.slug).join(' '),
+          eventUrl(site, e.id),
+        ]),
+      );
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="events${request.query.city ? `-${request.query.city}` : ''}.csv"`,
+        )
+        .send(`${[csvLine(header), ...lines].join('\r\n')}\r\n`);
     },
   );
 

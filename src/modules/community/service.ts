@@ -11,6 +11,7 @@ import { queueMail } from '../../platform/mail.ts';
 import { isLocale, translator, type Locale } from '../../platform/i18n/locales.ts';
 import { Checker } from '../../platform/validate.ts';
 import { calendar, type CalendarEvent } from './ical.ts';
+import { publishCityEventsDataset } from './open-data.ts';
 import { organizingOrganizationIds } from './policy.ts';
 import { formatSpan, fromZonedLocal, TIME_ZONES, type TimeZone } from './time.ts';
 
@@ -115,6 +116,16 @@ export async function listEvents(
     params,
   );
   return { items, total: count!.total };
+}
+
+/** How many came to each event, once attendance is marked. */
+export async function attendanceCounts(db: Queryable, eventIds: number[]): Promise<Map<number, number>> {
+  const rows = await db.query<{ event_id: number; n: number }>(
+    `SELECT event_id, count(*)::int AS n FROM community_registrations WHERE event_id = ANY($1::int[]) AND attended
+     GROUP BY event_id`,
+    [eventIds],
+  );
+  return new Map(rows.map((r) => [r.event_id, r.n]));
 }
 
 export async function listSessions(db: Queryable, eventId: number): Promise<EventSession[]> {
@@ -305,6 +316,7 @@ export async function createEvent(db: Transactional, actor: Actor, input: EventI
     );
     await saveOrganizersAndSessions(tx, row!.id, input);
     const event = await getEvent(tx, row!.id);
+    if (event.city_id !== null) await publishCityEventsDataset(tx, actor, event.city_id);
     await recordAudit(tx, actor, 'community.event.create', 'community_event', event.id, null, input);
     return event;
   });
@@ -332,6 +344,7 @@ export async function updateEvent(
     );
     await saveOrganizersAndSessions(tx, id, input);
     const event = await getEvent(tx, id);
+    if (event.city_id !== null) await publishCityEventsDataset(tx, actor, event.city_id);
     // More seats than before: the waiting list moves up now.
     await fillFreeSeats(tx, site, event, now);
     await recordAudit(tx, actor, 'community.event.update', 'community_event', id, before, input);

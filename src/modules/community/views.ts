@@ -376,7 +376,7 @@ ${state.materials.length ? html`<ul>${state.materials.map((m) => materialLine(ct
   <button type="submit">${t('community.upload')}</button>
 </form>
 ${
-  e.cancelled_at
+  e.cancelled_at || started
     ? ''
     : html`<h2>${t('community.cancel_event')}</h2>
 <form method="post" action="/events/${e.id}/cancel" class="inline-form">${csrfField(ctx)}<button type="submit" class="button danger">${t('community.cancel_event')}</button></form>`
