@@ -6,7 +6,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
 import type { FastifyInstance } from 'fastify';
-import { Client, createTestApp, DEMO_PASSWORD, ENGINES } from '../../../test/helpers.ts';
+import { Client, createTestApp, DEMO_PASSWORD, ENGINES, multipartBody } from '../../../test/helpers.ts';
 import type { CurrentUser } from '../../platform/auth.ts';
 import { FakeClock } from '../../platform/clock.ts';
 import { ValidationError } from '../../platform/errors.ts';
@@ -495,6 +495,53 @@ for (const engine of ENGINES) {
       });
       assert.equal(report.statusCode, 303);
       assert.match((await app.inject(`/events/${lviv.id}`)).body, /Thirty people came\./);
+
+      // Photos of the report and files among the materials: checked by their bytes, organisers only.
+      const upload = async (
+        client: Client,
+        path: string,
+        fields: Record<string, string>,
+        name: string,
+        content: Uint8Array | string,
+      ) => {
+        await client.get(`/events/${lviv.id}/manage`);
+        const form = multipartBody({ _csrf: client.csrfToken(), ...fields }, { name, content });
+        return app.inject({
+          method: 'POST',
+          url: `/events/${lviv.id}/${path}`,
+          payload: form.payload,
+          headers: { 'content-type': form.contentType, cookie: client.cookieHeader },
+          remoteAddress: client.remoteAddress,
+        });
+      };
+      const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+      const pdf = '%PDF-1.4\n%test\n';
+      assert.equal(
+        (await upload(editor, 'photos', { caption: 'The room' }, 'room.png', '<svg onload="alert(1)"/>')).statusCode,
+        422,
+      );
+      assert.equal(
+        (await upload(editor, 'photos', { caption: '' }, 'room.png', png)).statusCode,
+        422,
+        'a caption is required',
+      );
+      assert.equal((await upload(editor, 'photos', { caption: 'The room' }, 'room.png', png)).statusCode, 303);
+      assert.equal(
+        (await upload(editor, 'materials/file', { file_title: 'Slides' }, 'slides.pdf', pdf)).statusCode,
+        303,
+      );
+      assert.equal((await upload(assessor, 'photos', { caption: 'Not mine' }, 'x.png', png)).statusCode, 403);
+      const page = (await app.inject(`/events/${lviv.id}`)).body;
+      const photo = /<img src="(\/events\/\d+\/photos\/\d+)" alt="The room"/.exec(page);
+      assert.ok(photo, 'the photo is in the report');
+      const image = await app.inject(photo[1]!);
+      assert.equal(image.headers['content-type'], 'image/png');
+      assert.deepEqual(new Uint8Array(image.rawPayload), png);
+      const file = /<a href="(\/events\/\d+\/materials\/\d+)">Slides<\/a>/.exec(page);
+      assert.ok(file, 'the file is among the materials');
+      const download = await app.inject(file[1]!);
+      assert.equal(download.headers['content-type'], 'application/pdf');
+      assert.match(download.headers['content-disposition'] as string, /attachment; filename="slides\.pdf"/);
     });
 
     test('an organisation’s member creates an event through the form', async () => {
