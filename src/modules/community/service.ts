@@ -382,6 +382,30 @@ export async function cancelEvent(db: Transactional, actor: Actor, site: Site, i
   });
 }
 
+/**
+ * Locks the event's row and reads what deciding on a seat needs, fresh: the capacity, the times
+ * and the seats taken (an index count). Kept lean: every registration waits for this lock.
+ */
+async function lockSeats(tx: Queryable, id: number) {
+  const seats = await tx.one<
+    Pick<CommunityEvent, 'capacity' | 'cancelled_at' | 'starts_at' | 'registration_opens_at' | 'registration_closes_at'>
+  >(
+    `SELECT capacity, cancelled_at, starts_at, registration_opens_at, registration_closes_at
+     FROM community_events WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
+  if (!seats) throw new NotFoundError(`event ${id}`);
+  return { ...seats, confirmed: await seatsTaken(tx, id) };
+}
+
+async function seatsTaken(tx: Queryable, eventId: number): Promise<number> {
+  const row = await tx.one<{ n: number }>(
+    `SELECT count(*)::int AS n FROM community_registrations WHERE event_id = $1 AND status = 'confirmed'`,
+    [eventId],
+  );
+  return row!.n;
+}
+
 async function lockEvent(tx: Queryable, id: number): Promise<CommunityEvent> {
   const locked = await tx.one('SELECT id FROM community_events WHERE id = $1 FOR UPDATE', [id]);
   if (!locked) throw new NotFoundError(`event ${id}`);
@@ -403,7 +427,10 @@ export interface Registration {
 
 export type RegistrationWindow = 'not_open' | 'open' | 'closed' | 'cancelled';
 
-export function registrationWindow(event: CommunityEvent, now: Date): RegistrationWindow {
+export function registrationWindow(
+  event: Pick<CommunityEvent, 'cancelled_at' | 'registration_opens_at' | 'registration_closes_at' | 'starts_at'>,
+  now: Date,
+): RegistrationWindow {
   if (event.cancelled_at) return 'cancelled';
   if (now < event.registration_opens_at) return 'not_open';
   if (now >= event.registration_closes_at || now >= event.starts_at) return 'closed';
@@ -451,15 +478,18 @@ export async function register(
   user: { id: number; email: string; label?: string },
   now: Date,
 ): Promise<Registration> {
+  // What the mail shows is read before the lock; what decides the seat, under it.
+  const event = await getEvent(db, eventId);
+  const sessions = await listSessions(db, eventId);
   return db.transaction(async (tx) => {
-    const event = await lockEvent(tx, eventId);
-    const window = registrationWindow(event, now);
+    const seats = await lockSeats(tx, eventId);
+    const window = registrationWindow(seats, now);
     if (window !== 'open')
       throw new ValidationError([{ field: 'registration', message: `community.error.registration_${window}` }], 409);
     const existing = await registrationOf(tx, eventId, user.id);
     if (existing && existing.status !== 'cancelled') return existing;
     const status: RegistrationStatus =
-      event.capacity === null || event.confirmed_count < event.capacity ? 'confirmed' : 'waitlisted';
+      seats.capacity === null || seats.confirmed < seats.capacity ? 'confirmed' : 'waitlisted';
     const registration = (await tx.one<Registration>(
       `INSERT INTO community_registrations (event_id, user_id, status, registered_at, status_changed_at)
        VALUES ($1, $2, $3, $4, $4)
@@ -468,7 +498,7 @@ export async function register(
        RETURNING *`,
       [eventId, user.id, status, now],
     ))!;
-    await mailRegistrant(tx, site, event, user.id, status === 'confirmed' ? 'confirmed' : 'waitlisted');
+    await mailRegistrant(tx, site, event, user.id, status === 'confirmed' ? 'confirmed' : 'waitlisted', sessions);
     await recordAudit(
       tx,
       { userId: user.id, label: user.label ?? user.email },
@@ -490,9 +520,11 @@ export async function cancelRegistration(
   user: { id: number; email: string; label?: string },
   now: Date,
 ): Promise<Registration[]> {
+  const event = await getEvent(db, eventId);
+  const sessions = await listSessions(db, eventId);
   return db.transaction(async (tx) => {
-    const event = await lockEvent(tx, eventId);
-    if (now >= event.starts_at)
+    const seats = await lockSeats(tx, eventId);
+    if (now >= seats.starts_at)
       throw new ValidationError([{ field: 'registration', message: 'community.error.already_started' }], 409);
     const existing = await registrationOf(tx, eventId, user.id);
     if (!existing || existing.status === 'cancelled')
@@ -510,7 +542,7 @@ export async function cancelRegistration(
       { user_id: user.id, status: existing.status },
       { user_id: user.id, status: 'cancelled' },
     );
-    return fillFreeSeats(tx, site, await getEvent(tx, eventId), now);
+    return fillFreeSeats(tx, site, { ...event, ...seats }, now, sessions);
   });
 }
 
@@ -523,9 +555,10 @@ export async function fillFreeSeats(
   site: Site,
   event: CommunityEvent,
   now: Date,
+  sessions?: EventSession[],
 ): Promise<Registration[]> {
   if (event.cancelled_at || now >= event.starts_at) return [];
-  const free = event.capacity === null ? null : event.capacity - event.confirmed_count;
+  const free = event.capacity === null ? null : event.capacity - (await seatsTaken(tx, event.id));
   if (free !== null && free <= 0) return [];
   const promoted = await tx.query<Registration>(
     `UPDATE community_registrations SET status = 'confirmed', status_changed_at = $2
@@ -535,7 +568,7 @@ export async function fillFreeSeats(
     [event.id, now, free ?? 2_147_483_647],
   );
   for (const registration of promoted) {
-    await mailRegistrant(tx, site, event, registration.user_id, 'promoted');
+    await mailRegistrant(tx, site, event, registration.user_id, 'promoted', sessions);
     await recordAudit(
       tx,
       { userId: null, label: 'system' },
@@ -564,6 +597,7 @@ async function mailRegistrant(
   event: CommunityEvent,
   userId: number,
   what: 'confirmed' | 'waitlisted' | 'promoted' | 'reminder',
+  sessions?: EventSession[],
 ): Promise<void> {
   const person = await tx.one<{ email: string; locale: string }>('SELECT email, locale FROM users WHERE id = $1', [
     userId,
@@ -578,7 +612,8 @@ async function mailRegistrant(
     url: eventUrl(site, event.id),
   };
   // A place on the waiting list is not yet a date for the calendar.
-  const attachments = what === 'waitlisted' ? [] : [invitation(site, event, await listSessions(tx, event.id))];
+  const attachments =
+    what === 'waitlisted' ? [] : [invitation(site, event, sessions ?? (await listSessions(tx, event.id)))];
   await queueMail(
     tx,
     person.email,
