@@ -544,6 +544,22 @@ for (const engine of ENGINES) {
       assert.match(download.headers['content-disposition'] as string, /attachment; filename="slides\.pdf"/);
     });
 
+    test('registering and cancelling are limited per account: the 31st change in an hour is refused', async () => {
+      clock.set(new Date());
+      const academy = (await app.inject('/api/v1/events?kind=training')).json().items[0] as { id: number };
+      const person = new Client(app, '10.0.0.31');
+      await person.login('coordinator.lviv@hromada.demo', DEMO_PASSWORD);
+      await person.get(`/events/${academy.id}`);
+      const token = person.csrfToken();
+      const statuses: number[] = [];
+      for (let i = 0; i < 31; i++) {
+        const action = i % 2 === 0 ? 'register' : 'cancel-registration';
+        statuses.push((await person.post(`/events/${academy.id}/${action}`, { _csrf: token })).statusCode);
+      }
+      assert.deepEqual(statuses.slice(0, 30), Array(30).fill(303));
+      assert.equal(statuses[30], 429);
+    });
+
     test('an organisation’s member creates an event through the form', async () => {
       clock.set('2031-05-01T09:00:00Z');
       const assessor = new Client(app, '10.0.0.24');
