@@ -9,6 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { Client, createTestApp, DEMO_PASSWORD, ENGINES, multipartBody } from '../../../test/helpers.ts';
 import type { CurrentUser } from '../../platform/auth.ts';
 import { FakeClock } from '../../platform/clock.ts';
+import { deliverOutbox } from '../../platform/mail.ts';
+import { startSmtpSink } from '../../../test/smtp-sink.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import {
   cancelEvent,
@@ -267,6 +269,30 @@ for (const engine of ENGINES) {
         [b!.id, c!.id, d!.id],
       );
       assert.equal((await getEvent(app.db, event.id)).revision, 1, 'the change is a new iCalendar SEQUENCE');
+    });
+
+    test('the .ics invitation reaches the mail server as a text/calendar attachment', async () => {
+      const sink = await startSmtpSink();
+      try {
+        const person = people[4]!; // registered and seated in the test above
+        while ((await deliverOutbox(app.db, sink.url, 'Hromada <no-reply@example.org>', { limit: 500 })) > 0);
+        const raw = sink.received.find(
+          (m) => m.includes(`To: ${person.email}`) && /filename=event-\d+\.ics|filename="event-\d+\.ics"/.test(m),
+        );
+        assert.ok(raw, 'a mail with the invitation was delivered');
+        assert.match(raw, /Content-Type: text\/calendar; charset=utf-8; method=PUBLISH/i);
+        const part = raw.split(/\r?\n--/).find((p) => /Content-Type: text\/calendar/i.test(p))!;
+        const [head, ...body] = part.split(/\r?\n\r?\n/);
+        const encoded = body.join('\n\n').trim();
+        const text = /base64/i.test(head!) ? Buffer.from(encoded, 'base64').toString('utf8') : encoded;
+        const calendar = new ICAL.Component(ICAL.parse(text));
+        assert.equal(
+          calendar.getFirstSubcomponent('vevent')!.getFirstPropertyValue('summary'),
+          'Meetup: budgets, contracts; and data',
+        );
+      } finally {
+        await sink.close();
+      }
     });
 
     test('registrations at the same moment never give away more seats than the capacity', async () => {
