@@ -45,6 +45,7 @@ import { openBudgetModule } from './modules/open-budget/routes.ts';
 import { rankingModule } from './modules/ranking/routes.ts';
 import { rankingWorkModule } from './modules/ranking/work-routes.ts';
 import { procurementModule } from './modules/procurement/routes.ts';
+import { communityModule } from './modules/community/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -200,6 +201,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rankingModule);
   await app.register(rankingWorkModule);
   await app.register(procurementModule);
+  await app.register(communityModule);
   await app.register(ckanModule);
   await app.register(ckanOrganizationsModule);
   await app.register(ckanSiteModule);

@@ -14,6 +14,7 @@ import { buildApp } from './app.ts';
 import { startJobWorker } from './platform/jobs.ts';
 import { IMPORT_JOB, importHandler } from './modules/procurement/service.ts';
 import { FEED_JOB, feedHandler } from './modules/procurement/feed.ts';
+import { sendDueReminders } from './modules/community/service.ts';
 import { FILE_BACKENDS, openFileStore, removeAbandonedFiles, type FileBackend } from './platform/files.ts';
 import { migrateFiles } from './platform/file-migration.ts';
 import { dropOrphanTables, ingestHandler, INGEST_JOB } from './modules/datastore/service.ts';
@@ -105,6 +106,14 @@ async function serve(config: Config, demo: boolean): Promise<void> {
     (error) => app.log.error({ err: error }, 'job worker failed'),
     { staleSeconds: config.jobStaleSeconds },
   );
+  // Reminders of events starting within a day: each registration is claimed by the UPDATE that
+  // marks it, so every server may run this without sending one twice.
+  const remindTimer = setInterval(() => {
+    sendDueReminders(db, { publicUrl: config.publicUrl }, app.clock.now()).catch((error) =>
+      app.log.error({ err: error }, 'event reminders failed'),
+    );
+  }, 60_000);
+  remindTimer.unref();
   let mailTimer: NodeJS.Timeout | undefined;
   if (config.smtpUrl) {
     const smtpUrl = config.smtpUrl;
@@ -121,6 +130,7 @@ async function serve(config: Config, demo: boolean): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     clearInterval(mailTimer);
     clearInterval(fileTimer);
+    clearInterval(remindTimer);
     await worker.stop();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();

@@ -18,6 +18,7 @@ import { seedDemoPetitions } from './petitions.ts';
 import { seedDemoBudgets } from './budgets.ts';
 import { seedDemoRanking } from './ranking.ts';
 import { seedDemoProcurement } from './procurement.ts';
+import { seedDemoCommunity } from './community.ts';
 
 export const DEMO_PASSWORD = 'hromada-demo-2026';
 
@@ -218,6 +219,7 @@ export async function seedDemo(db: Database, files?: FileStore | string): Promis
     await seedDemoRanking(tx, DEMO_ACTOR, admin!.id, store);
     await seedDemoCityBudget(tx, DEMO_ACTOR, cityIds.get('lviv')!, store);
     await seedDemoProcurement(tx, new Date());
+    await seedDemoCommunity(tx, DEMO_ACTOR);
     return true;
   });
 }

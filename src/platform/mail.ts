@@ -12,12 +12,26 @@ export interface OutboxMessage {
   sent_at: Date | null;
   attempts: number;
   last_error: string | null;
+  attachments: MailAttachment[] | null;
 }
 
-export async function queueMail(db: Queryable, to: string, subject: string, body: string): Promise<number> {
+/** A small text attachment kept with the message (an event's .ics invitation). */
+export interface MailAttachment {
+  filename: string;
+  content_type: string;
+  content: string;
+}
+
+export async function queueMail(
+  db: Queryable,
+  to: string,
+  subject: string,
+  body: string,
+  attachments: MailAttachment[] = [],
+): Promise<number> {
   const row = await db.one<{ id: number }>(
-    'INSERT INTO outbox (to_address, subject, body_text) VALUES ($1, $2, $3) RETURNING id',
-    [to, subject, body],
+    'INSERT INTO outbox (to_address, subject, body_text, attachments) VALUES ($1, $2, $3, $4) RETURNING id',
+    [to, subject, body, attachments.length ? JSON.stringify(attachments) : null],
   );
   return row!.id;
 }
@@ -82,7 +96,17 @@ export async function deliverOutbox(
       const message = await claimMessage(db);
       if (!message) break;
       try {
-        await transport.sendMail({ from, to: message.to_address, subject: message.subject, text: message.body_text });
+        await transport.sendMail({
+          from,
+          to: message.to_address,
+          subject: message.subject,
+          text: message.body_text,
+          attachments: (message.attachments ?? []).map((a) => ({
+            filename: a.filename,
+            contentType: a.content_type,
+            content: a.content,
+          })),
+        });
         await db.query('UPDATE outbox SET sent_at = now(), claimed_until = NULL, last_error = NULL WHERE id = $1', [
           message.id,
         ]);

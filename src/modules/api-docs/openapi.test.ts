@@ -229,6 +229,7 @@ for (const engine of ENGINES) {
       // Results and scores of a campaign still being assessed are a 404 until published.
       const published = campaigns.filter((c) => c.results_public);
       const organizations = (await json('/api/v1/organizations?limit=500')).items as { slug: string }[];
+      const events = (await json('/api/v1/events?when=all&limit=500')).items as { id: number }[];
       const cities = ['lviv', 'kyiv', 'zhytomyr', 'kharkiv'];
       return {
         '/api/v1/cities/{slug}': cities.map((slug) => ({ slug })),
@@ -243,6 +244,7 @@ for (const engine of ENGINES) {
           { city: 'lviv', year: 2025 },
           { city: 'lviv', year: 2026 },
         ],
+        '/api/v1/events/{id}': events.map(({ id }) => ({ id })),
         '/api/v1/budgets/{id}/projects': budgets.map(({ id }) => ({ id })),
         '/api/v1/ranking/campaigns/{id}': campaigns.map(({ id }) => ({ id })),
         '/api/v1/ranking/campaigns/{id}/results': published.map(({ id }) => ({ id })),
