@@ -12,7 +12,7 @@ import { isLocale, translator, type Locale } from '../../platform/i18n/locales.t
 import { Checker } from '../../platform/validate.ts';
 import { calendar, type CalendarEvent } from './ical.ts';
 import { publishCityEventsDataset } from './open-data.ts';
-import { organizingOrganizationIds } from './policy.ts';
+import { mayOrganizeFor } from './policy.ts';
 import { formatSpan, fromZonedLocal, TIME_ZONES, type TimeZone } from './time.ts';
 
 export const EVENT_KINDS = ['meetup', 'training', 'datathon', 'forum'] as const;
@@ -196,7 +196,13 @@ export function parseSessionLines(
   return { sessions, problems };
 }
 
-export async function parseEventInput(db: Queryable, body: unknown, user: CurrentUser): Promise<EventInput> {
+/** `currentOrganizerIds`: when editing, the event's organisers now (they may stay; see mayOrganizeFor). */
+export async function parseEventInput(
+  db: Queryable,
+  body: unknown,
+  user: CurrentUser,
+  currentOrganizerIds: readonly number[] = [],
+): Promise<EventInput> {
   const check = new Checker(body);
   const input = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const kind = check.oneOf('kind', EVENT_KINDS) ?? 'meetup';
@@ -242,8 +248,7 @@ export async function parseEventInput(db: Queryable, body: unknown, user: Curren
       organizerIds,
     ]);
     if (known.length !== organizerIds.length) check.fail('organizers', 'community.error.organizers');
-    const mine = organizingOrganizationIds(user);
-    if (mine !== null && !organizerIds.some((id) => mine.includes(id)))
+    if (!mayOrganizeFor(user, organizerIds, currentOrganizerIds))
       check.fail('organizers', 'community.error.organizers_yours');
   }
   const sessionText = typeof input.sessions === 'string' ? input.sessions : '';
