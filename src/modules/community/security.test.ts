@@ -8,7 +8,7 @@ import { Client, createTestApp, DEMO_PASSWORD, ENGINES } from '../../../test/hel
 import { loadUser, type CurrentUser } from '../../platform/auth.ts';
 import { FakeClock } from '../../platform/clock.ts';
 import { ValidationError } from '../../platform/errors.ts';
-import { createEvent, parseEventInput, updateEvent } from './service.ts';
+import { cancelEvent, createEvent, parseEventInput, register, updateEvent } from './service.ts';
 
 const SITE = { publicUrl: 'https://hromada.example.org' };
 const ACTOR = { userId: null, label: 'test' };
@@ -130,6 +130,80 @@ for (const engine of ENGINES) {
         [lvivCouncil, watch].sort((a, b) => a - b),
         'nothing changed',
       );
+    });
+
+    test('finding 2: the online join link goes only to people with a seat, never into public pages or feeds', async () => {
+      const secret = 'https://meet.example.org/secret-room-42';
+      const watch = org['transparency-watch']!;
+      const event = await createEvent(
+        app.db,
+        ACTOR,
+        await parseEventInput(
+          app.db,
+          fields({ organizers: String(watch), online: 'on', online_url: secret, capacity: '1' }),
+          admin,
+        ),
+      );
+      const [seated, waiting] = await app.db.query<{ id: number; email: string }>(
+        `INSERT INTO users (email, display_name, password_hash, email_confirmed_at, locale)
+         VALUES ('seated@example.org', 'Seated', 'x', now(), 'en'), ('waiting@example.org', 'Waiting', 'x', now(), 'en')
+         RETURNING id, email`,
+      );
+      assert.equal((await register(app.db, SITE, event.id, seated!, clock.now())).status, 'confirmed');
+      assert.equal((await register(app.db, SITE, event.id, waiting!, clock.now())).status, 'waitlisted');
+      const mailsTo = (email: string) =>
+        app.db.query<{ body_text: string; attachments: { content: string }[] | null }>(
+          'SELECT body_text, attachments FROM outbox WHERE to_address = $1 ORDER BY id',
+          [email],
+        );
+      const unfold = (text: string) => text.replace(/\r\n /g, '');
+      // The seat's mail and its invitation carry the link.
+      const seatMail = (await mailsTo(seated!.email)).at(-1)!;
+      assert.ok(seatMail.body_text.includes(secret), seatMail.body_text);
+      assert.ok(unfold(seatMail.attachments![0]!.content).includes(secret));
+      // A place in the queue does not.
+      const queueMail = (await mailsTo(waiting!.email)).at(-1)!;
+      assert.ok(!queueMail.body_text.includes(secret), queueMail.body_text);
+      assert.ok(queueMail.body_text.includes(`/events/${event.id}`), 'the event’s page instead');
+
+      // Public: the page (JSON-LD), the event's .ics, the city's and the organisation's feeds.
+      const page = await app.inject(`/events/${event.id}`);
+      assert.equal(page.statusCode, 200);
+      assert.ok(!page.body.includes(secret), 'not on the public page');
+      const jsonLd = JSON.parse(/<script type="application\/ld\+json">([^<]+)<\/script>/.exec(page.body)![1]!);
+      const virtual = jsonLd.location.find((l: { '@type': string }) => l['@type'] === 'VirtualLocation');
+      assert.equal(virtual.url, jsonLd.url, 'the virtual location is the event’s page');
+      const ics = unfold((await app.inject(`/events/${event.id}/event.ics`)).body);
+      assert.ok(!ics.includes(secret), ics);
+      assert.match(ics, new RegExp(`LOCATION:.*/events/${event.id}`));
+      for (const feed of [
+        '/events/calendar/cities/lviv.ics',
+        '/events/calendar/organizations/transparency-watch.ics',
+      ]) {
+        const body = unfold((await app.inject(feed)).body);
+        assert.match(body, /Security review meetup/, feed);
+        assert.ok(!body.includes(secret), feed);
+        assert.ok(!body.includes('meet.example.org'), `${feed}: neither the demo event’s link`);
+      }
+
+      // The event's page shows the link to a confirmed registrant only (the demo online event:
+      // the Lviv editor has a seat, the citizen is waiting).
+      const demo = (await app.db.one<{ id: number; online_url: string }>(
+        'SELECT id, online_url FROM community_events WHERE online_url IS NOT NULL AND id <> $1 ORDER BY id LIMIT 1',
+        [event.id],
+      ))!;
+      const editor = new Client(app, '10.0.1.2');
+      await editor.login('editor.lviv@hromada.demo', DEMO_PASSWORD);
+      assert.ok((await editor.get(`/events/${demo.id}`)).body.includes(demo.online_url));
+      const citizen = new Client(app, '10.0.1.3');
+      await citizen.login('citizen@hromada.demo', DEMO_PASSWORD);
+      assert.ok(!(await citizen.get(`/events/${demo.id}`)).body.includes(demo.online_url));
+
+      // Cancelling mails everyone, the queue too: that calendar file has no link.
+      await cancelEvent(app.db, ACTOR, SITE, event.id, clock.now());
+      const cancelled = (await mailsTo(waiting!.email)).at(-1)!;
+      assert.ok(!unfold(cancelled.attachments![0]!.content).includes(secret));
+      assert.ok(!cancelled.body_text.includes(secret));
     });
   });
 }

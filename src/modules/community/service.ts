@@ -380,7 +380,7 @@ export async function cancelEvent(db: Transactional, actor: Actor, site: Site, i
         person.email,
         t('community.mail.cancelled_subject', { title: event.title }),
         t('community.mail.cancelled_body', { title: event.title, url: eventUrl(site, id) }),
-        [invitation(site, cancelled, sessions)],
+        [invitation(site, cancelled, sessions, { joinLink: false })],
       );
     }
     await recordAudit(tx, actor, 'community.event.cancel', 'community_event', id, null, { cancelled_at: now });
@@ -587,12 +587,16 @@ export async function fillFreeSeats(
   return promoted;
 }
 
-/** The .ics attachment for one event (every session a VEVENT of its own). */
-export function invitation(site: Site, event: CommunityEvent, sessions: EventSession[]) {
+/**
+ * The .ics for one event (every session a VEVENT of its own). `joinLink`: only the invitation
+ * mailed to someone with a seat carries the online join link; every other copy points to the
+ * event's page, which shows the link to confirmed registrants only.
+ */
+export function invitation(site: Site, event: CommunityEvent, sessions: EventSession[], { joinLink = false } = {}) {
   return {
     filename: `event-${event.id}.ics`,
     content_type: 'text/calendar; charset=utf-8; method=PUBLISH',
-    content: calendar({ name: event.title, events: calendarEntries(site, event, sessions) }),
+    content: calendar({ name: event.title, events: calendarEntries(site, event, sessions, { joinLink }) }),
   };
 }
 
@@ -610,15 +614,18 @@ async function mailRegistrant(
   if (!person) return;
   const locale = localeOf(person.locale);
   const t = translator(locale);
+  // The join link is for people with a seat; someone waiting gets the event's page.
+  const joinLink = what !== 'waitlisted';
   const params = {
     title: event.title,
     when: formatSpan(locale, event.starts_at, event.ends_at, event.time_zone),
-    where: [event.venue, event.online ? event.online_url : null].filter(Boolean).join(' · ') || '—',
+    where: eventLocation(site, event, { joinLink }) ?? '—',
     url: eventUrl(site, event.id),
   };
   // A place on the waiting list is not yet a date for the calendar.
-  const attachments =
-    what === 'waitlisted' ? [] : [invitation(site, event, sessions ?? (await listSessions(tx, event.id)))];
+  const attachments = joinLink
+    ? [invitation(site, event, sessions ?? (await listSessions(tx, event.id)), { joinLink })]
+    : [];
   await queueMail(
     tx,
     person.email,
@@ -789,9 +796,24 @@ export async function saveReport(db: Queryable, actor: Actor, event: CommunityEv
 
 // ---- Calendars ----
 
-export function calendarEntries(site: Site, event: CommunityEvent, sessions: EventSession[]): CalendarEvent[] {
+/**
+ * Where the event takes place, as text: the venue and, for an online event, the join link when
+ * `joinLink` (mails to people with a seat), else the event's page (everything public).
+ */
+export function eventLocation(site: Site, event: CommunityEvent, { joinLink = false } = {}): string | null {
+  const online = event.online ? (joinLink && event.online_url) || eventUrl(site, event.id) : null;
+  return [event.venue, online].filter(Boolean).join(' · ') || null;
+}
+
+/** `joinLink`: only for the invitation mailed to someone with a seat (see invitation). */
+export function calendarEntries(
+  site: Site,
+  event: CommunityEvent,
+  sessions: EventSession[],
+  { joinLink = false } = {},
+): CalendarEvent[] {
   const host = new URL(site.publicUrl).hostname;
-  const location = [event.venue, event.online ? event.online_url : null].filter(Boolean).join(' · ') || null;
+  const location = eventLocation(site, event, { joinLink });
   const base = {
     sequence: event.revision,
     stamp: event.updated_at,
