@@ -28,10 +28,18 @@ export function assertCanOrganize(user: CurrentUser | null, event: { organizer_i
   if (!canOrganize(user, event)) throw new ForbiddenError('only the organisers of this event may do this');
 }
 
-/** Whether the user may name these organisations as an event's organisers. */
-export function mayOrganizeFor(user: CurrentUser, organizationIds: number[]): boolean {
+/**
+ * Whether the user may name these organisations as an event's organisers: every one must be an
+ * organisation they belong to (admins: any). When editing, organisations already organising the
+ * event may stay, so co-organisers are kept, but none the user does not belong to may be added.
+ */
+export function mayOrganizeFor(
+  user: CurrentUser,
+  organizationIds: number[],
+  alreadyOrganizing: readonly number[] = [],
+): boolean {
   const ids = organizingOrganizationIds(user);
-  return ids === null || organizationIds.every((id) => ids.includes(id));
+  return ids === null || organizationIds.every((id) => ids.includes(id) || alreadyOrganizing.includes(id));
 }
 
 /** Registering takes an account whose e-mail is confirmed: the mails about the seat must arrive. */

@@ -160,11 +160,16 @@ async function routes(app: FastifyInstance) {
     db.query<CityChoice>(
       'SELECT slug, name_uk, name_en, name_bg, latitude, longitude FROM cities ORDER BY sort_key_uk',
     );
-  const organizationChoices = (request: FastifyRequest) => {
+  /** The user's organisations, and when editing also the event's current organisers (they may stay). */
+  const organizationChoices = (request: FastifyRequest, eventId: number | null) => {
     const mine = organizingOrganizationIds(request.user);
     return db.query<{ id: number; name_uk: string; name_en: string; name_bg: string }>(
-      `SELECT id, name_uk, name_en, name_bg FROM organizations ${mine === null ? '' : 'WHERE id = ANY($1::int[])'} ORDER BY kind, slug`,
-      mine === null ? [] : [mine],
+      `SELECT id, name_uk, name_en, name_bg FROM organizations ${
+        mine === null
+          ? ''
+          : 'WHERE id = ANY($1::int[]) OR id IN (SELECT organization_id FROM community_event_organizers WHERE event_id = $2)'
+      } ORDER BY kind, slug`,
+      mine === null ? [] : [mine, eventId ?? 0],
     );
   };
 
@@ -525,7 +530,7 @@ async function routes(app: FastifyInstance) {
           values,
           errors,
           cities: await cityChoices(),
-          organizations: await organizationChoices(request),
+          organizations: await organizationChoices(request, id),
         }),
       },
       status,
@@ -591,7 +596,7 @@ async function routes(app: FastifyInstance) {
     async (request, reply) => {
       const event = await organizedEvent(request);
       try {
-        const input = await parseEventInput(db, request.body, request.user!);
+        const input = await parseEventInput(db, request.body, request.user!, event.organizer_ids);
         await updateEvent(db, actorOf(request), site, event.id, input, clock.now());
         return reply.redirect(`/events/${event.id}?done=saved`, 303);
       } catch (error) {

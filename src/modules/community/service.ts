@@ -12,7 +12,7 @@ import { isLocale, translator, type Locale } from '../../platform/i18n/locales.t
 import { Checker } from '../../platform/validate.ts';
 import { calendar, type CalendarEvent } from './ical.ts';
 import { publishCityEventsDataset } from './open-data.ts';
-import { organizingOrganizationIds } from './policy.ts';
+import { mayOrganizeFor } from './policy.ts';
 import { formatSpan, fromZonedLocal, TIME_ZONES, type TimeZone } from './time.ts';
 
 export const EVENT_KINDS = ['meetup', 'training', 'datathon', 'forum'] as const;
@@ -196,7 +196,13 @@ export function parseSessionLines(
   return { sessions, problems };
 }
 
-export async function parseEventInput(db: Queryable, body: unknown, user: CurrentUser): Promise<EventInput> {
+/** `currentOrganizerIds`: when editing, the event's organisers now (they may stay; see mayOrganizeFor). */
+export async function parseEventInput(
+  db: Queryable,
+  body: unknown,
+  user: CurrentUser,
+  currentOrganizerIds: readonly number[] = [],
+): Promise<EventInput> {
   const check = new Checker(body);
   const input = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const kind = check.oneOf('kind', EVENT_KINDS) ?? 'meetup';
@@ -242,8 +248,7 @@ export async function parseEventInput(db: Queryable, body: unknown, user: Curren
       organizerIds,
     ]);
     if (known.length !== organizerIds.length) check.fail('organizers', 'community.error.organizers');
-    const mine = organizingOrganizationIds(user);
-    if (mine !== null && !organizerIds.some((id) => mine.includes(id)))
+    if (!mayOrganizeFor(user, organizerIds, currentOrganizerIds))
       check.fail('organizers', 'community.error.organizers_yours');
   }
   const sessionText = typeof input.sessions === 'string' ? input.sessions : '';
@@ -375,7 +380,7 @@ export async function cancelEvent(db: Transactional, actor: Actor, site: Site, i
         person.email,
         t('community.mail.cancelled_subject', { title: event.title }),
         t('community.mail.cancelled_body', { title: event.title, url: eventUrl(site, id) }),
-        [invitation(site, cancelled, sessions)],
+        [invitation(site, cancelled, sessions, { joinLink: false })],
       );
     }
     await recordAudit(tx, actor, 'community.event.cancel', 'community_event', id, null, { cancelled_at: now });
@@ -582,12 +587,16 @@ export async function fillFreeSeats(
   return promoted;
 }
 
-/** The .ics attachment for one event (every session a VEVENT of its own). */
-export function invitation(site: Site, event: CommunityEvent, sessions: EventSession[]) {
+/**
+ * The .ics for one event (every session a VEVENT of its own). `joinLink`: only the invitation
+ * mailed to someone with a seat carries the online join link; every other copy points to the
+ * event's page, which shows the link to confirmed registrants only.
+ */
+export function invitation(site: Site, event: CommunityEvent, sessions: EventSession[], { joinLink = false } = {}) {
   return {
     filename: `event-${event.id}.ics`,
     content_type: 'text/calendar; charset=utf-8; method=PUBLISH',
-    content: calendar({ name: event.title, events: calendarEntries(site, event, sessions) }),
+    content: calendar({ name: event.title, events: calendarEntries(site, event, sessions, { joinLink }) }),
   };
 }
 
@@ -605,15 +614,18 @@ async function mailRegistrant(
   if (!person) return;
   const locale = localeOf(person.locale);
   const t = translator(locale);
+  // The join link is for people with a seat; someone waiting gets the event's page.
+  const joinLink = what !== 'waitlisted';
   const params = {
     title: event.title,
     when: formatSpan(locale, event.starts_at, event.ends_at, event.time_zone),
-    where: [event.venue, event.online ? event.online_url : null].filter(Boolean).join(' · ') || '—',
+    where: eventLocation(site, event, { joinLink }) ?? '—',
     url: eventUrl(site, event.id),
   };
   // A place on the waiting list is not yet a date for the calendar.
-  const attachments =
-    what === 'waitlisted' ? [] : [invitation(site, event, sessions ?? (await listSessions(tx, event.id)))];
+  const attachments = joinLink
+    ? [invitation(site, event, sessions ?? (await listSessions(tx, event.id)), { joinLink })]
+    : [];
   await queueMail(
     tx,
     person.email,
@@ -784,9 +796,24 @@ export async function saveReport(db: Queryable, actor: Actor, event: CommunityEv
 
 // ---- Calendars ----
 
-export function calendarEntries(site: Site, event: CommunityEvent, sessions: EventSession[]): CalendarEvent[] {
+/**
+ * Where the event takes place, as text: the venue and, for an online event, the join link when
+ * `joinLink` (mails to people with a seat), else the event's page (everything public).
+ */
+export function eventLocation(site: Site, event: CommunityEvent, { joinLink = false } = {}): string | null {
+  const online = event.online ? (joinLink && event.online_url) || eventUrl(site, event.id) : null;
+  return [event.venue, online].filter(Boolean).join(' · ') || null;
+}
+
+/** `joinLink`: only for the invitation mailed to someone with a seat (see invitation). */
+export function calendarEntries(
+  site: Site,
+  event: CommunityEvent,
+  sessions: EventSession[],
+  { joinLink = false } = {},
+): CalendarEvent[] {
   const host = new URL(site.publicUrl).hostname;
-  const location = [event.venue, event.online ? event.online_url : null].filter(Boolean).join(' · ') || null;
+  const location = eventLocation(site, event, { joinLink });
   const base = {
     sequence: event.revision,
     stamp: event.updated_at,

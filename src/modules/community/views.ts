@@ -437,7 +437,8 @@ export function eventJsonLd(e: CommunityEvent, publicUrl: string, locale: Locale
           : {}),
       }
     : null;
-  const online = e.online ? { '@type': 'VirtualLocation', url: e.online_url ?? url } : null;
+  // The event's page, never the join link: the page shows that to confirmed registrants only.
+  const online = e.online ? { '@type': 'VirtualLocation', url } : null;
   return {
     '@context': 'https://schema.org',
     '@type': 'Event',
