@@ -42,6 +42,7 @@ import { petitionsModule } from './modules/petitions/routes.ts';
 import { budgetsModule } from './modules/budgets/routes.ts';
 import { rankingModule } from './modules/ranking/routes.ts';
 import { rankingWorkModule } from './modules/ranking/work-routes.ts';
+import { dataProgrammeModule } from './modules/data-programme/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -192,6 +193,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(budgetsModule);
   await app.register(rankingModule);
   await app.register(rankingWorkModule);
+  await app.register(dataProgrammeModule);
   await app.register(ckanModule);
   await app.register(ckanOrganizationsModule);
   await app.register(ckanSiteModule);

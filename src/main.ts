@@ -12,6 +12,7 @@ import { translator } from './platform/i18n/locales.ts';
 import { createConfirmedUser, findUserByEmail } from './modules/accounts/service.ts';
 import { buildApp } from './app.ts';
 import { startJobWorker } from './platform/jobs.ts';
+import { takeDailySnapshots } from './modules/data-programme/service.ts';
 import { FILE_BACKENDS, openFileStore, removeAbandonedFiles, type FileBackend } from './platform/files.ts';
 import { migrateFiles } from './platform/file-migration.ts';
 import { dropOrphanTables, ingestHandler, INGEST_JOB } from './modules/datastore/service.ts';
@@ -91,6 +92,15 @@ async function serve(config: Config, demo: boolean): Promise<void> {
   await sweepFiles();
   const fileTimer = setInterval(sweepFiles, 60 * 60 * 1000);
   fileTimer.unref();
+  // Each city's compliance is recorded once a day (a row per city and day; servers that run this
+  // together insert it once), besides on every change of a declaration.
+  const snapshotCompliance = () =>
+    takeDailySnapshots(db, app.clock.now()).catch((error) =>
+      app.log.error({ err: error }, 'recording the daily compliance failed'),
+    );
+  await snapshotCompliance();
+  const complianceTimer = setInterval(snapshotCompliance, 60 * 60 * 1000);
+  complianceTimer.unref();
   const worker = startJobWorker(
     db,
     { [INGEST_JOB]: ingestHandler(db, app.files) },
@@ -113,6 +123,7 @@ async function serve(config: Config, demo: boolean): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     clearInterval(mailTimer);
     clearInterval(fileTimer);
+    clearInterval(complianceTimer);
     await worker.stop();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
