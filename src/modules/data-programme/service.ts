@@ -57,7 +57,7 @@ export type MandatoryItemInput = Omit<MandatoryItem, 'id'>;
 /** An admin's form or API body for a list item; every problem named by its field. */
 export function parseItemInput(body: unknown): MandatoryItemInput {
   const check = new Checker(body);
-  const country = check.text('country', { required: true, max: 2 }).toUpperCase();
+  const country = check.text('country', { required: true, max: 100 }).toUpperCase();
   if (country && !/^[A-Z]{2}$/.test(country)) check.fail('country', 'dataProgramme.errors.country');
   const input: MandatoryItemInput = {
     country,

@@ -202,9 +202,8 @@ export function cityPage(
   const missing = compliance.items.filter((i) => !i.checks.published);
   return html`<p><a href="/cities/${city.slug}">${name}</a> · <a href="/data-programme">${t('dataProgramme.title')}</a></p>
 <h1>${t('dataProgramme.city_title', { city: name })}</h1>
-<div class="ranking-summary"><p class="stat">${t('dataProgramme.score')}: ${scoreBadge(ctx, compliance.score)}</p>
-<p>${t('dataProgramme.city_summary', { published: compliance.published, total: compliance.items.length })}</p>
-<progress max="${compliance.items.length || 1}" value="${compliance.published}" aria-label="${t('dataProgramme.published_items')}"></progress></div>
+<p class="lead">${t('dataProgramme.score')}: ${scoreBadge(ctx, compliance.score)} · ${t('dataProgramme.city_summary', { published: compliance.published, total: compliance.items.length })}</p>
+<progress max="${compliance.items.length || 1}" value="${compliance.published}" aria-label="${t('dataProgramme.published_items')}"></progress>
 ${ruleText(ctx)}
 <div class="notice info"><p>${t('dataProgramme.cite_hint')}</p><p class="token">${citeUrl}</p></div>
 <h2>${t('dataProgramme.items_title')}</h2>
