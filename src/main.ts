@@ -13,6 +13,7 @@ import { createConfirmedUser, findUserByEmail } from './modules/accounts/service
 import { buildApp } from './app.ts';
 import { startJobWorker } from './platform/jobs.ts';
 import { takeDailySnapshots } from './modules/data-programme/service.ts';
+import { sendPlanReminders } from './modules/data-programme/inventory.ts';
 import { FILE_BACKENDS, openFileStore, removeAbandonedFiles, type FileBackend } from './platform/files.ts';
 import { migrateFiles } from './platform/file-migration.ts';
 import { dropOrphanTables, ingestHandler, INGEST_JOB } from './modules/datastore/service.ts';
@@ -94,10 +95,11 @@ async function serve(config: Config, demo: boolean): Promise<void> {
   fileTimer.unref();
   // Each city's compliance is recorded once a day (a row per city and day; servers that run this
   // together insert it once), besides on every change of a declaration.
+  // The same round mails the inventory plan's reminders (each entry at most once a week).
   const snapshotCompliance = () =>
-    takeDailySnapshots(db, app.clock.now()).catch((error) =>
-      app.log.error({ err: error }, 'recording the daily compliance failed'),
-    );
+    takeDailySnapshots(db, app.clock.now())
+      .then(() => db.transaction((tx) => sendPlanReminders(tx, app.clock.now(), config.publicUrl)))
+      .catch((error) => app.log.error({ err: error }, 'recording the daily compliance or plan reminders failed'));
   await snapshotCompliance();
   const complianceTimer = setInterval(snapshotCompliance, 60 * 60 * 1000);
   complianceTimer.unref();

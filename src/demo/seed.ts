@@ -14,7 +14,7 @@ import { DEMO_CITIES } from './cities.ts';
 import { DEMO_DATASETS } from './datasets.ts';
 import { seedDemoPetitions } from './petitions.ts';
 import { seedDemoBudgets } from './budgets.ts';
-import { seedDemoProgramme } from './programme.ts';
+import { seedDemoInventory, seedDemoProgramme } from './programme.ts';
 import { seedDemoRanking } from './ranking.ts';
 
 export const DEMO_PASSWORD = 'hromada-demo-2026';
@@ -214,6 +214,7 @@ export async function seedDemo(db: Database, files?: FileStore | string): Promis
     await seedDemoBudgets(tx, DEMO_ACTOR, admin!.id, citizen!.id);
     await seedDemoRanking(tx, DEMO_ACTOR, admin!.id, store);
     await seedDemoProgramme(tx, DEMO_ACTOR, new Date());
+    await seedDemoInventory(tx, DEMO_ACTOR, 'lviv', new Date());
     return true;
   });
 }

@@ -15,3 +15,8 @@ export function canDeclareFor(user: CurrentUser | null, dataset: { city_id: numb
 export function assertCanDeclareFor(user: CurrentUser | null, dataset: { city_id: number }): void {
   if (!canDeclareFor(user, dataset)) throw new ForbiddenError('not an editor of this city');
 }
+
+/** A city's register is kept by its editors (and admins); reading it is public. */
+export function canEditInventory(user: CurrentUser | null, cityId: number): boolean {
+  return user !== null && canEditCity(user, cityId);
+}

@@ -32,6 +32,7 @@ import {
 } from './service.ts';
 import { cityPage, itemForm, listPage, nationalPage } from './views.ts';
 import { registerProgrammeSections } from './sections.ts';
+import { registerInventoryRoutes } from './inventory-routes.ts';
 
 const idParams = {
   type: 'object',
@@ -139,6 +140,7 @@ const presentItem = (i: MandatoryItem) => ({
 
 async function routes(app: FastifyInstance) {
   registerProgrammeSections(app);
+  registerInventoryRoutes(app);
   const { db, clock } = app;
   const admin = { preHandler: allow(canManageLists) };
   const pageUrl = (slug: string) => `${app.config.publicUrl}/cities/${slug}/compliance`;

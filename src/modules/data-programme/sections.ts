@@ -9,6 +9,9 @@ import { editableCityIds } from '../catalog/policy.ts';
 import { canDeclareFor } from './policy.ts';
 import { cityCompliance, itemName, itemsOfDataset, listMandatoryItems } from './service.ts';
 import { citySection, datasetSection, scoreBadge } from './views.ts';
+import { listInventory, overdueEntries, planOf } from './inventory.ts';
+import { inventorySummary } from './inventory-views.ts';
+import { formatDate } from '../../platform/i18n/locales.ts';
 
 export function registerProgrammeSections(app: FastifyInstance): void {
   const { db } = app;
@@ -17,11 +20,13 @@ export function registerProgrammeSections(app: FastifyInstance): void {
     order: 25,
     async render(request, subject) {
       const city = await getCity(db, subject.slug);
-      const compliance = await cityCompliance(db, city.id, app.clock.now());
+      const now = app.clock.now();
+      const [compliance, inventory] = await Promise.all([cityCompliance(db, city.id, now), listInventory(db, city.id)]);
+      const ctx = request.pageContext();
       return sectionBlock(
         'city-compliance',
         request.t('dataProgramme.city_section'),
-        citySection(request.pageContext(), city, compliance),
+        html`${citySection(ctx, city, compliance)}${inventorySummary(ctx, city, planOf(inventory, now))}`,
       );
     },
   });
@@ -49,7 +54,14 @@ ${
 }`;
         }),
       );
-      return sectionBlock('dash-data-programme', request.t('dataProgramme.title'), html`${parts}`);
+      const overdue = await overdueEntries(db, cities, app.clock.now());
+      const overdueList = overdue.length
+        ? html`<h3>${ctx.t('dataProgramme.inventory.overdue_count', { count: overdue.length })}</h3><ul>${overdue.map(
+            (e) =>
+              html`<li><a href="/cities/${e.city_slug}/inventory/${e.id}/edit">${e.name}</a> — ${ctx.t('dataProgramme.inventory.due', { date: formatDate(ctx.locale, e.planned_on!) })}</li>`,
+          )}</ul>`
+        : '';
+      return sectionBlock('dash-data-programme', request.t('dataProgramme.title'), html`${overdueList}${parts}`);
     },
   });
   app.sections.add('dataset', {
