@@ -344,7 +344,7 @@ export function registerInventoryRoutes(app: FastifyInstance): void {
           },
           status,
         );
-      let upload;
+      let upload: Awaited<ReturnType<typeof receiveUpload>>;
       try {
         upload = await receiveUpload(
           request as never,
