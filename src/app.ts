@@ -43,6 +43,7 @@ import { budgetsModule } from './modules/budgets/routes.ts';
 import { rankingModule } from './modules/ranking/routes.ts';
 import { rankingWorkModule } from './modules/ranking/work-routes.ts';
 import { dataProgrammeModule } from './modules/data-programme/routes.ts';
+import { handbookModule } from './modules/handbook/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -194,6 +195,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rankingModule);
   await app.register(rankingWorkModule);
   await app.register(dataProgrammeModule);
+  await app.register(handbookModule);
   await app.register(ckanModule);
   await app.register(ckanOrganizationsModule);
   await app.register(ckanSiteModule);

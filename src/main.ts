@@ -14,6 +14,8 @@ import { buildApp } from './app.ts';
 import { startJobWorker } from './platform/jobs.ts';
 import { takeDailySnapshots } from './modules/data-programme/service.ts';
 import { sendPlanReminders } from './modules/data-programme/inventory.ts';
+import { seedHandbook } from './modules/handbook/chapters.ts';
+import { SYSTEM_ACTOR } from './platform/audit.ts';
 import { FILE_BACKENDS, openFileStore, removeAbandonedFiles, type FileBackend } from './platform/files.ts';
 import { migrateFiles } from './platform/file-migration.ts';
 import { dropOrphanTables, ingestHandler, INGEST_JOB } from './modules/datastore/service.ts';
@@ -81,6 +83,8 @@ async function serve(config: Config, demo: boolean): Promise<void> {
       'demo content created',
     );
   }
+  // The handbook's first chapters, on any platform whose handbook is still empty.
+  if (await db.transaction((tx) => seedHandbook(tx, SYSTEM_ACTOR))) app.log.info('handbook: first chapters stored');
   const dropped = await dropOrphanTables(db, config.jobStaleSeconds);
   if (dropped.length) app.log.warn({ tables: dropped }, 'dropped DataStore tables left by an interrupted load');
   // Files a process began to store in the database and never finished (it died mid-upload).

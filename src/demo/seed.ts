@@ -15,6 +15,7 @@ import { DEMO_DATASETS } from './datasets.ts';
 import { seedDemoPetitions } from './petitions.ts';
 import { seedDemoBudgets } from './budgets.ts';
 import { seedDemoInventory, seedDemoProgramme } from './programme.ts';
+import { seedHandbook } from '../modules/handbook/chapters.ts';
 import { seedDemoRanking } from './ranking.ts';
 
 export const DEMO_PASSWORD = 'hromada-demo-2026';
@@ -215,6 +216,7 @@ export async function seedDemo(db: Database, files?: FileStore | string): Promis
     await seedDemoRanking(tx, DEMO_ACTOR, admin!.id, store);
     await seedDemoProgramme(tx, DEMO_ACTOR, new Date());
     await seedDemoInventory(tx, DEMO_ACTOR, 'lviv', new Date());
+    await seedHandbook(tx, DEMO_ACTOR);
     return true;
   });
 }

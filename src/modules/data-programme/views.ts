@@ -40,6 +40,7 @@ function tabs(ctx: PageContext, current: 'national' | 'list'): SafeHtml {
   return html`<nav class="tabs" aria-label="${t('dataProgramme.title')}"><ul>
   ${tab('national', '/data-programme', t('dataProgramme.national_title'))}
   ${tab('list', '/data-programme/list', t('dataProgramme.list_title'))}
+  ${tab('handbook', '/handbook', t('handbook.nav'))}
 </ul></nav>`;
 }
 
