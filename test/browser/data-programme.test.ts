@@ -1,5 +1,5 @@
 // In Chromium: the data programme's pages (national compliance with its map, a city's compliance,
-// the mandatory list, a city's inventory, and as the Lviv editor the entry form, the import form
+// the mandatory list, a city's inventory, the handbook, and as the Lviv editor the entry form, the import form
 // and a dataset's declaration form) pass axe-core's WCAG 2.1 A/AA rules in Ukrainian and English,
 // show no CSP violation or script error, and fit a phone's width; an editor declares a list item
 // on a dataset's page and sees the city's score change.
@@ -15,6 +15,12 @@ const PUBLIC_PAGES = [
   '/cities/lviv/compliance',
   '/cities/lviv/inventory',
   '/cities/lviv',
+  '/handbook',
+  '/handbook?q=CSV',
+  '/handbook/preparing-a-csv',
+  '/handbook/using-the-api',
+  '/handbook/print',
+  '/handbook/what-is-open-data/history',
 ];
 const EDITOR_PAGES = [
   '/cities/lviv/inventory/new',
@@ -22,6 +28,8 @@ const EDITOR_PAGES = [
   '/cities/lviv/inventory/import',
   '/datasets/lviv-budget-2024',
   '/dashboard',
+  '/handbook/publishing-in-hromada/edit',
+  '/handbook/new',
 ];
 
 describe('data programme pages in Chromium', () => {

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { allow } from '../../platform/http/guards.ts';
 import { actorOf, submitForm } from '../../platform/http/forms.ts';
 import { apiRateLimit, formRateLimit } from '../../platform/http/rate-limits.ts';
-import { errorResponses, problemSchema } from '../../platform/http/schemas.ts';
+import { errorResponses } from '../../platform/http/schemas.ts';
 import { isLocale, type Locale } from '../../platform/i18n/locales.ts';
 import { canEditHandbook } from './policy.ts';
 import {
@@ -202,7 +202,6 @@ async function routes(app: FastifyInstance) {
               },
             },
           },
-          404: problemSchema,
           ...errorResponses,
         },
       },
