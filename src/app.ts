@@ -46,6 +46,8 @@ import { rankingModule } from './modules/ranking/routes.ts';
 import { rankingWorkModule } from './modules/ranking/work-routes.ts';
 import { procurementModule } from './modules/procurement/routes.ts';
 import { communityModule } from './modules/community/routes.ts';
+import { dataProgrammeModule } from './modules/data-programme/routes.ts';
+import { handbookModule } from './modules/handbook/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -202,6 +204,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rankingWorkModule);
   await app.register(procurementModule);
   await app.register(communityModule);
+  await app.register(dataProgrammeModule);
+  await app.register(handbookModule);
   await app.register(ckanModule);
   await app.register(ckanOrganizationsModule);
   await app.register(ckanSiteModule);

@@ -15,6 +15,10 @@ import { startJobWorker } from './platform/jobs.ts';
 import { IMPORT_JOB, importHandler } from './modules/procurement/service.ts';
 import { FEED_JOB, feedHandler } from './modules/procurement/feed.ts';
 import { sendDueReminders } from './modules/community/service.ts';
+import { takeDailySnapshots } from './modules/data-programme/service.ts';
+import { sendPlanReminders } from './modules/data-programme/inventory.ts';
+import { seedHandbook } from './modules/handbook/chapters.ts';
+import { SYSTEM_ACTOR } from './platform/audit.ts';
 import { FILE_BACKENDS, openFileStore, removeAbandonedFiles, type FileBackend } from './platform/files.ts';
 import { migrateFiles } from './platform/file-migration.ts';
 import { dropOrphanTables, ingestHandler, INGEST_JOB } from './modules/datastore/service.ts';
@@ -83,6 +87,8 @@ async function serve(config: Config, demo: boolean): Promise<void> {
       'demo content created',
     );
   }
+  // The handbook's first chapters, on any platform whose handbook is still empty.
+  if (await db.transaction((tx) => seedHandbook(tx, SYSTEM_ACTOR))) app.log.info('handbook: first chapters stored');
   const dropped = await dropOrphanTables(db, config.jobStaleSeconds);
   if (dropped.length) app.log.warn({ tables: dropped }, 'dropped DataStore tables left by an interrupted load');
   // Files a process began to store in the database and never finished (it died mid-upload).
@@ -95,6 +101,16 @@ async function serve(config: Config, demo: boolean): Promise<void> {
   await sweepFiles();
   const fileTimer = setInterval(sweepFiles, 60 * 60 * 1000);
   fileTimer.unref();
+  // Each city's compliance is recorded once a day (a row per city and day; servers that run this
+  // together insert it once), besides on every change of a declaration.
+  // The same round mails the inventory plan's reminders (each entry at most once a week).
+  const snapshotCompliance = () =>
+    takeDailySnapshots(db, app.clock.now())
+      .then(() => db.transaction((tx) => sendPlanReminders(tx, app.clock.now(), config.publicUrl)))
+      .catch((error) => app.log.error({ err: error }, 'recording the daily compliance or plan reminders failed'));
+  await snapshotCompliance();
+  const complianceTimer = setInterval(snapshotCompliance, 60 * 60 * 1000);
+  complianceTimer.unref();
   const worker = startJobWorker(
     db,
     { [INGEST_JOB]: ingestHandler(db, app.files), [OPEN_BUDGET_IMPORT_JOB]: openBudgetImportHandler(db, app.files) },
@@ -131,6 +147,7 @@ async function serve(config: Config, demo: boolean): Promise<void> {
     clearInterval(mailTimer);
     clearInterval(fileTimer);
     clearInterval(remindTimer);
+    clearInterval(complianceTimer);
     await worker.stop();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();

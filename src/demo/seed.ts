@@ -16,6 +16,8 @@ import { DEMO_CITIES } from './cities.ts';
 import { DEMO_DATASETS } from './datasets.ts';
 import { seedDemoPetitions } from './petitions.ts';
 import { seedDemoBudgets } from './budgets.ts';
+import { seedDemoInventory, seedDemoProgramme } from './programme.ts';
+import { seedHandbook } from '../modules/handbook/chapters.ts';
 import { seedDemoRanking } from './ranking.ts';
 import { seedDemoProcurement } from './procurement.ts';
 import { seedDemoCommunity } from './community.ts';
@@ -220,6 +222,9 @@ export async function seedDemo(db: Database, files?: FileStore | string): Promis
     await seedDemoCityBudget(tx, DEMO_ACTOR, cityIds.get('lviv')!, store);
     await seedDemoProcurement(tx, new Date());
     await seedDemoCommunity(tx, DEMO_ACTOR);
+    await seedDemoProgramme(tx, DEMO_ACTOR, new Date());
+    await seedDemoInventory(tx, DEMO_ACTOR, 'lviv', new Date());
+    await seedHandbook(tx, DEMO_ACTOR);
     return true;
   });
 }

@@ -14,6 +14,8 @@ export interface SectionSubjects {
   search: { q: string };
   /** A signed-in person's starting point: each module shows what this person has to do or follow there. */
   dashboard: CurrentUser;
+  /** A catalog dataset's page: what other modules say about this dataset (e.g. the list item it fulfils). */
+  dataset: { id: number; name: string; city_id: number; state: string };
 }
 
 export type SectionPlace = keyof SectionSubjects;
@@ -36,7 +38,13 @@ export interface Deadline {
 }
 
 export class Sections {
-  private readonly byPlace: { [P in SectionPlace]: Section<P>[] } = { home: [], city: [], search: [], dashboard: [] };
+  private readonly byPlace: { [P in SectionPlace]: Section<P>[] } = {
+    home: [],
+    city: [],
+    search: [],
+    dashboard: [],
+    dataset: [],
+  };
   private readonly deadlineSources: ((request: FastifyRequest, until: Date) => Promise<Deadline[]>)[] = [];
 
   add<P extends SectionPlace>(place: P, section: Section<P>): void {

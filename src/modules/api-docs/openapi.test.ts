@@ -234,6 +234,8 @@ for (const engine of ENGINES) {
       return {
         '/api/v1/cities/{slug}': cities.map((slug) => ({ slug })),
         '/api/v1/cities/{slug}/petition-stats': cities.map((slug) => ({ slug })),
+        '/api/v1/cities/{slug}/compliance': cities.map((slug) => ({ slug })),
+        '/api/v1/cities/{slug}/inventory': cities.map((slug) => ({ slug })),
         '/api/v1/organizations/{slug}': organizations.map(({ slug }) => ({ slug })),
         '/api/v1/datasets/{name}': datasets.map(({ name }) => ({ name })),
         '/api/v1/resources/{id}': resources.map((id) => ({ id })),

@@ -2,6 +2,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { allow } from '../../platform/http/guards.ts';
+import { html } from '../../platform/html/html.ts';
 import { actorOf, submitForm } from '../../platform/http/forms.ts';
 import { apiRateLimit } from '../../platform/http/rate-limits.ts';
 import { errorResponses, localizedText, paginationQuery, problemSchema } from '../../platform/http/schemas.ts';
@@ -349,14 +350,14 @@ async function routes(app: FastifyInstance) {
         ],
         jsonLd:
           dataset.state === 'published' ? schemaOrgDataset(dataset, resources, city, app.config.publicUrl) : undefined,
-        body: datasetPage(
+        body: html`${datasetPage(
           request.pageContext(),
           dataset,
           resources,
           city,
           qualityScore(dataset, resources),
           canEditDataset(request.user, dataset),
-        ),
+        )}${await app.sections.render('dataset', request, dataset)}`,
       });
     },
   );

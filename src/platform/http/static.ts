@@ -15,6 +15,7 @@ export const CLIENT_ISLANDS = [
   'rows-map',
   'point-picker',
   'ranking-map',
+  'compliance-map',
   'ranking-autosave',
   'facet-panel',
   'load-status',
