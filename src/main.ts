@@ -113,9 +113,9 @@ async function serve(config: Config, demo: boolean): Promise<void> {
   complianceTimer.unref();
   const worker = startJobWorker(
     db,
-    { [INGEST_JOB]: ingestHandler(db, app.files), [OPEN_BUDGET_IMPORT_JOB]: openBudgetImportHandler(db, app.files) },
     {
       [INGEST_JOB]: ingestHandler(db, app.files),
+      [OPEN_BUDGET_IMPORT_JOB]: openBudgetImportHandler(db, app.files),
       [IMPORT_JOB]: importHandler(db, app.files, app.clock),
       [FEED_JOB]: feedHandler(db, app.clock),
     },
