@@ -185,4 +185,4 @@ export function programExpensesFile(
 }
 
 /** Lviv's budget code in the demo (the reference data's seed uses the same). */
-export const DEMO_BUDGET_CODE = '13201100000';
+export const DEMO_BUDGET_CODE = '13563000000';
