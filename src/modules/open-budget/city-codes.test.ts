@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { Client, createTestApp, DEMO_PASSWORD, ENGINES } from '../../../test/helpers.ts';
+import { Client, createTestApp, createTestDatabase, DEMO_PASSWORD, ENGINES } from '../../../test/helpers.ts';
 import { SYSTEM_ACTOR } from '../../platform/audit.ts';
+import { migrate, readMigrations } from '../../platform/db/migrate.ts';
 import { createConfirmedUser } from '../accounts/service.ts';
-import { budgetCodesOf, cityForBudgetCode, isBudgetCode, isEdrpou, isKatottg } from './city-codes.ts';
+import { budgetCodesOf, cityForBudgetCode, isBudgetCode, isEdrpou, isEdrpouTaken, isKatottg } from './city-codes.ts';
 
 test('ЄДРПОУ: 8 digits whose last is the check digit, both weightings and the second pass', () => {
   // Real codes of legal entities (state banks) exercise the algorithm.
@@ -323,6 +324,98 @@ for (const engine of ENGINES) {
       });
       assert.equal(org.statusCode, 422);
       assert.match(org.body, /id="edrpou-error"/);
+    });
+
+    test("the council's ЄДРПОУ: one organisation per code (409 naming the holder); editors set it only while empty", async () => {
+      const edrpouOf = async (slug: string) =>
+        (await app.db.one<{ edrpou: string | null }>('SELECT edrpou FROM organizations WHERE slug = $1', [slug]))
+          ?.edrpou ?? null;
+      assert.equal(await edrpouOf('lviv-city-council'), '00032129', 'set by the earlier test');
+      assert.equal(await edrpouOf('zhytomyr-city-council'), null);
+      const zhytomyrEditor = new Client(app);
+      await zhytomyrEditor.login('editor.zhytomyr@example.org', DEMO_PASSWORD);
+      const save = (client: Client, fields: Record<string, string>) =>
+        client.submit('/cities/zhytomyr/codes', '/cities/zhytomyr/codes', fields);
+
+      // Lviv's council's code is refused for Zhytomyr's, naming the organisation that has it.
+      const taken = await save(zhytomyrEditor, { council_edrpou: '00032129' });
+      assert.equal(taken.statusCode, 409);
+      assert.match(taken.body, /id="council_edrpou-error"[^>]*>[^<]*\(lviv-city-council\)/);
+      assert.equal(await edrpouOf('zhytomyr-city-council'), null);
+
+      // While empty, the editor sets it; then it is shown, not offered, and changing or clearing
+      // it is refused; a save without the field keeps it.
+      assert.equal((await save(zhytomyrEditor, { council_edrpou: '14360570' })).statusCode, 303);
+      assert.equal(await edrpouOf('zhytomyr-city-council'), '14360570');
+      const form = await zhytomyrEditor.get('/cities/zhytomyr/codes');
+      assert.doesNotMatch(form.body, /name="council_edrpou"/);
+      assert.match(form.body, /<code>14360570<\/code>/);
+      assert.match(form.body, /лише адміністратор платформи/);
+      for (const value of ['00032106', '']) {
+        const refused = await save(zhytomyrEditor, { council_edrpou: value });
+        assert.equal(refused.statusCode, 403, value);
+      }
+      assert.equal((await save(zhytomyrEditor, { katottg: 'UA12345678901234560' })).statusCode, 303);
+      assert.equal(await edrpouOf('zhytomyr-city-council'), '14360570');
+
+      // An admin changes it, but not to a code another organisation has.
+      const adminTaken = await save(admin, { council_edrpou: '00032129' });
+      assert.equal(adminTaken.statusCode, 409);
+      assert.match(adminTaken.body, /lviv-city-council/);
+      assert.equal((await save(admin, { council_edrpou: '00032106' })).statusCode, 303);
+      assert.equal(await edrpouOf('zhytomyr-city-council'), '00032106');
+
+      // The admins' organisation form refuses a taken code too, naming the holder.
+      await admin.get('/admin/organizations/civic-lviv/edit');
+      const org = await admin.post('/admin/organizations/civic-lviv/edit', {
+        _csrf: admin.csrfToken(),
+        slug: 'civic-lviv',
+        kind: 'cso',
+        name_uk: 'Ікс',
+        name_en: 'X',
+        name_bg: 'Икс',
+        city_slug: 'lviv',
+        edrpou: '00032106',
+      });
+      assert.equal(org.statusCode, 409);
+      assert.match(org.body, /id="edrpou-error"[^>]*>[^<]*\(zhytomyr-city-council\)/);
+      assert.equal(await edrpouOf('civic-lviv'), null);
+
+      // The table refuses a second holder whatever path a write takes, and the error is recognised.
+      const error = await app.db
+        .query("UPDATE organizations SET edrpou = '00032106' WHERE slug = 'lviv-city-council'")
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      assert.ok(error, 'the unique index refused the update');
+      assert.ok(isEdrpouTaken(error), String(error));
+      assert.equal(await edrpouOf('lviv-city-council'), '00032129');
+    });
+
+    test('migration 0047 stops naming the organisations that already share an ЄДРПОУ', async () => {
+      const db = await createTestDatabase(engine);
+      try {
+        const migrations = readMigrations();
+        await migrate(
+          db,
+          migrations.filter((m) => m.version < '0047'),
+        );
+        await db.query(
+          `INSERT INTO organizations (slug, kind, name_uk, name_en, name_bg, edrpou) VALUES
+             ('first-holder', 'cso', 'А', 'A', 'А', '00032129'), ('second-holder', 'cso', 'Б', 'B', 'Б', '00032129'),
+             ('no-code-1', 'cso', 'В', 'C', 'В', NULL), ('no-code-2', 'cso', 'Г', 'D', 'Г', NULL)`,
+        );
+        await assert.rejects(migrate(db, migrations), /first-holder, second-holder share the ЄДРПОУ 00032129/);
+        await db.query("UPDATE organizations SET edrpou = NULL WHERE slug = 'second-holder'");
+        await migrate(db, migrations);
+        await assert.rejects(
+          db.query("UPDATE organizations SET edrpou = '00032129' WHERE slug = 'second-holder'"),
+          /organizations_edrpou_unique/,
+        );
+      } finally {
+        await db.close();
+      }
     });
   });
 }

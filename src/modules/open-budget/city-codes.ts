@@ -78,17 +78,56 @@ export interface CityCodes {
 
 export interface CityCodesInput {
   katottg: string | null;
-  councilEdrpou: string | null;
+  /** undefined when the form had no such field (an editor's form, once the code is set). */
+  councilEdrpou: string | null | undefined;
   /** null when the form had no budget-code fields (an editor's form has none). */
   budgetCodes: (BudgetCodeValidity & { row: number })[] | null;
 }
 
-async function councilOf(db: Queryable, cityId: number): Promise<CityCodes['council']> {
+async function councilOf(db: Queryable, cityId: number, lock = false): Promise<CityCodes['council']> {
   return (
     (await db.one<{ id: number; slug: string; edrpou: string | null }>(
-      `SELECT id, slug, edrpou FROM organizations WHERE city_id = $1 AND kind = 'city_council' ORDER BY id LIMIT 1`,
+      `SELECT id, slug, edrpou FROM organizations WHERE city_id = $1 AND kind = 'city_council' ORDER BY id LIMIT 1
+       ${lock ? 'FOR UPDATE' : ''}`,
       [cityId],
     )) ?? null
+  );
+}
+
+/**
+ * Refuses (409, naming the holder on `field`) an ЄДРПОУ another organisation already carries:
+ * procurement maps buyers to cities by it. The unique index of migration 0047 backs this up.
+ */
+export async function assertEdrpouFree(
+  db: Queryable,
+  edrpou: string,
+  exceptOrganizationId: number | null,
+  field: string,
+): Promise<void> {
+  const holder = await db.one<{ slug: string; name_uk: string }>(
+    'SELECT slug, name_uk FROM organizations WHERE edrpou = $1 AND id IS DISTINCT FROM $2 LIMIT 1',
+    [edrpou, exceptOrganizationId],
+  );
+  if (holder) {
+    throw new ValidationError(
+      [
+        {
+          field,
+          message: 'budgetRef.codes.error.edrpou_taken',
+          params: { organization: `${holder.name_uk} (${holder.slug})` },
+        },
+      ],
+      409,
+    );
+  }
+}
+
+/** A save that lost the race for an ЄДРПОУ to another one: the unique index refused it. */
+export function isEdrpouTaken(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string };
+  return (
+    e?.code === '23505' &&
+    (e.constraint === 'organizations_edrpou_unique' || /organizations_edrpou_unique/.test(e.message ?? ''))
   );
 }
 
@@ -118,7 +157,8 @@ export function parseCityCodesInput(body: unknown): CityCodesInput {
     Object.keys(body).some((key) => /^(budget_code|valid_from|valid_to)_\d+$/.test(key));
   const katottg = check.optionalText('katottg', 40)?.toUpperCase() ?? null;
   if (katottg && !isKatottg(katottg)) check.fail('katottg', 'budgetRef.codes.error.katottg');
-  const councilEdrpou = check.optionalText('council_edrpou', 20);
+  const sent = (key: string) => typeof body === 'object' && body !== null && key in body;
+  const councilEdrpou = sent('council_edrpou') ? check.optionalText('council_edrpou', 20) : undefined;
   if (councilEdrpou && !isEdrpou(councilEdrpou)) {
     check.fail(
       'council_edrpou',
@@ -179,15 +219,28 @@ export async function saveCityCodes(
     cityId,
   ]);
   if (!city) throw new NotFoundError('no such city');
-  const council = await councilOf(tx, cityId);
+  const council = await councilOf(tx, cityId, true);
+  // The council's ЄДРПОУ: kept when the form had no such field; set freely while empty; changed
+  // or cleared once set only by those with the right.
+  const councilEdrpou = input.councilEdrpou === undefined ? (council?.edrpou ?? null) : input.councilEdrpou;
+  if (council?.edrpou && councilEdrpou !== council.edrpou && !rights.replaceCouncilEdrpou)
+    throw new ForbiddenError('only platform admins change a council’s ЄДРПОУ once it is set');
   const before = {
     katottg: city.katottg,
     council_edrpou: council?.edrpou ?? null,
     budget_codes: await budgetCodesOf(tx, cityId),
   };
   const problems: FieldProblem[] = [];
-  if (input.councilEdrpou && !council)
+  if (councilEdrpou && !council)
     problems.push({ field: 'council_edrpou', message: 'budgetRef.codes.error.no_council' });
+  if (councilEdrpou && council && councilEdrpou !== council.edrpou) {
+    try {
+      await assertEdrpouFree(tx, councilEdrpou, council.id, 'council_edrpou');
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
   for (const row of budgetCodes) {
     const other = await tx.one<{ slug: string; valid_from: string; valid_to: string | null }>(
       `SELECT c.slug, to_char(b.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(b.valid_to, 'YYYY-MM-DD') AS valid_to
@@ -207,11 +260,17 @@ export async function saveCityCodes(
   }
   if (problems.length) throw new ValidationError(problems, 409);
   await tx.query('UPDATE cities SET katottg = $2, updated_at = now() WHERE id = $1', [cityId, input.katottg]);
-  if (council)
-    await tx.query('UPDATE organizations SET edrpou = $2, updated_at = now() WHERE id = $1', [
-      council.id,
-      input.councilEdrpou,
-    ]);
+  if (council && councilEdrpou !== council.edrpou) {
+    try {
+      await tx.query('UPDATE organizations SET edrpou = $2, updated_at = now() WHERE id = $1', [
+        council.id,
+        councilEdrpou,
+      ]);
+    } catch (error) {
+      if (!isEdrpouTaken(error)) throw error;
+      throw new ValidationError([{ field: 'council_edrpou', message: 'budgetRef.codes.error.edrpou_taken_now' }], 409);
+    }
+  }
   if (input.budgetCodes) {
     await tx.query('DELETE FROM city_budget_codes WHERE city_id = $1', [cityId]);
     for (const row of budgetCodes) {
@@ -223,7 +282,7 @@ export async function saveCityCodes(
   }
   const after = {
     katottg: input.katottg,
-    council_edrpou: council ? input.councilEdrpou : null,
+    council_edrpou: council ? councilEdrpou : null,
     budget_codes: await budgetCodesOf(tx, cityId),
   };
   await recordAudit(tx, actor, 'city.codes', 'city', cityId, before, after);

@@ -91,10 +91,13 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
   ${field('katottg', t('budgetRef.codes.katottg'), html` autocomplete="off" spellcheck="false"`)}
   <p class="hint">${t('budgetRef.codes.katottg_hint')}</p>
   ${
-    codes.council
-      ? html`${field('council_edrpou', t('budgetRef.codes.council_edrpou'), html` inputmode="numeric" autocomplete="off"`)}
+    !codes.council
+      ? html`<p class="notice info">${t('budgetRef.codes.no_council')}</p>`
+      : codes.council.edrpou && !rights.replaceCouncilEdrpou
+        ? html`<dl class="facts"><dt>${t('budgetRef.codes.council_edrpou')}</dt><dd><code>${codes.council.edrpou}</code></dd></dl>
+  <p class="hint">${t('budgetRef.codes.council_edrpou_admin_only')}</p>`
+        : html`${field('council_edrpou', t('budgetRef.codes.council_edrpou'), html` inputmode="numeric" autocomplete="off"`)}
   <p class="hint">${t('budgetRef.codes.council_edrpou_hint')}</p>`
-      : html`<p class="notice info">${t('budgetRef.codes.no_council')}</p>`
   }
   <h2>${t('budgetRef.codes.budget_codes')}</h2>
   ${

@@ -1,5 +1,5 @@
 // Organisations: city councils, civil-society organisations (CSOs) and the platform operator.
-import { isEdrpou } from '../open-budget/city-codes.ts';
+import { assertEdrpouFree, isEdrpou } from '../open-budget/city-codes.ts';
 import type { Queryable } from '../../platform/db/index.ts';
 import { Checker, assertUnique } from '../../platform/validate.ts';
 import { NotFoundError } from '../../platform/errors.ts';
@@ -102,6 +102,7 @@ function auditView(o: Organization | OrganizationInput) {
 
 export async function createOrganization(db: Queryable, actor: Actor, input: OrganizationInput): Promise<Organization> {
   await assertUnique(db, 'organizations', 'slug', input.slug, null);
+  if (input.edrpou) await assertEdrpouFree(db, input.edrpou, null, 'edrpou');
   const row = (await db.one<{ id: number }>(
     `INSERT INTO organizations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
     COLUMNS.map((c) => input[c]),
@@ -119,6 +120,7 @@ export async function updateOrganization(
 ): Promise<Organization> {
   const before = await getOrganization(db, slug);
   await assertUnique(db, 'organizations', 'slug', input.slug, before.id);
+  if (input.edrpou) await assertEdrpouFree(db, input.edrpou, before.id, 'edrpou');
   await db.query(
     `UPDATE organizations SET ${COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(', ')}, updated_at = now() WHERE id = $${COLUMNS.length + 1}`,
     [...COLUMNS.map((c) => input[c]), before.id],
