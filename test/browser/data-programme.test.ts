@@ -55,7 +55,8 @@ describe('data programme pages in Chromium', () => {
     const problems = watchProblems(page);
     await page.setViewportSize({ width, height: 800 });
     await page.goto(`${site.baseUrl}/lang/${locale}?next=${encodeURIComponent(path)}`);
-    assert.ok(new URL(page.url()).pathname === path, `${path} reached`);
+    const reached = new URL(page.url());
+    assert.equal(reached.pathname + reached.search, path, `${path} reached`);
     if (path === '/data-programme') await page.waitForSelector('#compliance-map[data-ready]', { timeout: 15_000 });
     const violations = await axeViolations(page);
     assert.equal(violations.length, 0, `${path} (${locale}, ${width}px):\n${describeViolations(violations)}`);

@@ -32,7 +32,9 @@ markdown.core.ruler.push('handbook_rules', (state) => {
 
 export function renderMarkdown(text: string): SafeHtml {
   // markdown-it escapes all text and refuses raw HTML (html: false); its output is safe to embed.
-  return trustedHtml(markdown.render(text));
+  // Code blocks may scroll sideways on a phone: focusable, so the keyboard can scroll them too
+  // (a literal "<pre>" in the text is escaped, so only real blocks match).
+  return trustedHtml(markdown.render(text).replaceAll('<pre>', '<pre tabindex="0">'));
 }
 
 /** The addresses of a text's links and images that the rules refuse, for the editor's message. */
