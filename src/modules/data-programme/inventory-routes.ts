@@ -100,7 +100,7 @@ export function registerInventoryRoutes(app: FastifyInstance): void {
   async function formChoices(city: City, locale: 'uk' | 'en' | 'bg') {
     const [datasets, items] = await Promise.all([
       db.query<{ name: string; title_uk: string; title_en: string; title_bg: string }>(
-        `SELECT name, title_uk, title_en, title_bg FROM datasets WHERE city_id = $1 AND state <> 'deleted' ORDER BY name`,
+        `SELECT name, title_uk, title_en, title_bg FROM datasets WHERE city_id = $1 AND state = 'published' ORDER BY name`,
         [city.id],
       ),
       listMandatoryItems(db),

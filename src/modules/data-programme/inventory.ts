@@ -50,7 +50,7 @@ const SELECT = `SELECT i.id, i.city_id, i.name, i.description, i.unit, i.contact
   i.legal_limits, i.demand, i.impact, i.readiness, i.status, to_char(i.planned_on, 'YYYY-MM-DD') AS planned_on,
   i.responsible_name, i.responsible_email, i.dataset_id, d.name AS dataset_name, i.restriction_reason,
   i.mandatory_item_id, m.code AS mandatory_code, i.updated_at
-  FROM inventory_items i LEFT JOIN datasets d ON d.id = i.dataset_id AND d.state <> 'deleted'
+  FROM inventory_items i LEFT JOIN datasets d ON d.id = i.dataset_id AND d.state = 'published'
   LEFT JOIN mandatory_items m ON m.id = i.mandatory_item_id`;
 
 export async function listInventory(db: Queryable, cityId: number): Promise<InventoryItem[]> {
@@ -170,7 +170,8 @@ async function references(db: Queryable, cityId: number, input: InventoryInput) 
   let itemId: number | null = null;
   if (input.dataset) {
     const dataset = await db.one<{ id: number }>(
-      `SELECT id FROM datasets WHERE name = $1 AND city_id = $2 AND state <> 'deleted'`,
+      // Only a published dataset: the register is public, and a draft's name is not.
+      `SELECT id FROM datasets WHERE name = $1 AND city_id = $2 AND state = 'published'`,
       [input.dataset, cityId],
     );
     if (dataset) datasetId = dataset.id;

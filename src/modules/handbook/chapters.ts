@@ -391,6 +391,8 @@ GET /api/3/action/datastore_search_sql?sql=SELECT kategoriia, sum(suma) FROM "<i
 
 /** Stores the first chapters when the handbook is empty; returns whether it did. */
 export async function seedHandbook(db: Queryable, actor: Actor): Promise<boolean> {
+  // Servers starting together on an empty database take turns: the second sees the first's chapters.
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('hromada.handbook.seed'))`);
   const existing = await db.one<{ n: number }>('SELECT count(*)::int AS n FROM handbook_chapters');
   if (existing!.n > 0) return false;
   for (const [index, chapter] of FIRST_CHAPTERS.entries())
