@@ -422,8 +422,8 @@ for (const engine of ENGINES) {
       assert.match(orgFeed.body.replace(/\r\n /g, ''), /Зустріч спільноти відкритих даних Львова/);
       assert.equal((await app.inject('/events/calendar/organizations/nobody.ics')).statusCode, 404);
 
-      // Open data: each city with events has a dataset whose resources are the live exports.
-      const dataset = (await app.inject('/api/v1/datasets/kyiv-community-events')).json();
+      // Open data: a city whose council organises events has a dataset whose resources are the live exports.
+      const dataset = (await app.inject('/api/v1/datasets/lviv-community-events')).json();
       assert.deepEqual(
         dataset.resources.map((r: { format: string }) => r.format),
         ['CSV', 'ICS'],

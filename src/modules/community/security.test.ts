@@ -205,5 +205,59 @@ for (const engine of ENGINES) {
       assert.ok(!unfold(cancelled.attachments![0]!.content).includes(secret));
       assert.ok(!cancelled.body_text.includes(secret));
     });
+
+    test('finding 3: only the city council’s events are published in the city’s catalog', async () => {
+      const datasetOf = (city: string) =>
+        app.db.one<{ id: number }>('SELECT id FROM datasets WHERE name = $1', [`${city}-community-events`]);
+      // A member of a civic organisation creating an event in Odesa publishes nothing in Odesa's catalog.
+      const client = new Client(app, '10.0.1.4');
+      await client.login('assessor@hromada.demo', DEMO_PASSWORD);
+      await client.get('/events/new');
+      const created = await client.post('/events/new', {
+        _csrf: client.csrfToken(),
+        ...(fields({ city: 'odesa', title: 'Watch meetup in Odesa' }) as Record<string, string>),
+        organizers: String(org['transparency-watch']),
+      });
+      assert.equal(created.statusCode, 303);
+      assert.equal(await datasetOf('odesa'), undefined, 'no dataset in Odesa’s catalog');
+      // Neither did the demo's Kyiv course, organised by the operator and Transparency Watch.
+      assert.equal(await datasetOf('kyiv'), undefined);
+
+      // The Lviv council's events published Lviv's dataset; its resources list the council's
+      // events only, not one of a civic organisation in the same city.
+      await createEvent(
+        app.db,
+        ACTOR,
+        await parseEventInput(
+          app.db,
+          fields({ organizers: String(org['lviv-city-council']), title: 'Council meetup in Lviv' }),
+          admin,
+        ),
+      );
+      await createEvent(
+        app.db,
+        ACTOR,
+        await parseEventInput(
+          app.db,
+          fields({ organizers: String(org['transparency-watch']), title: 'Watch-only meetup in Lviv' }),
+          assessor,
+        ),
+      );
+      const lviv = await datasetOf('lviv');
+      assert.ok(lviv, 'the council’s events are published');
+      const resources = await app.db.query<{ format: string; url: string }>(
+        'SELECT format, url FROM resources WHERE dataset_id = $1 ORDER BY position',
+        [lviv.id],
+      );
+      assert.deepEqual(
+        resources.map((r) => r.format),
+        ['CSV', 'ICS'],
+      );
+      for (const resource of resources) {
+        const body = (await app.inject(resource.url)).body.replace(/\r\n /g, '');
+        assert.match(body, /Council meetup in Lviv/, resource.url);
+        assert.doesNotMatch(body, /Watch-only meetup/, resource.url);
+      }
+    });
   });
 }

@@ -321,7 +321,7 @@ export async function createEvent(db: Transactional, actor: Actor, input: EventI
     );
     await saveOrganizersAndSessions(tx, row!.id, input);
     const event = await getEvent(tx, row!.id);
-    if (event.city_id !== null) await publishCityEventsDataset(tx, actor, event.city_id);
+    await publishCityEventsDataset(tx, actor, event.id);
     await recordAudit(tx, actor, 'community.event.create', 'community_event', event.id, null, input);
     return event;
   });
@@ -349,7 +349,7 @@ export async function updateEvent(
     );
     await saveOrganizersAndSessions(tx, id, input);
     const event = await getEvent(tx, id);
-    if (event.city_id !== null) await publishCityEventsDataset(tx, actor, event.city_id);
+    await publishCityEventsDataset(tx, actor, event.id);
     // More seats than before: the waiting list moves up now.
     await fillFreeSeats(tx, site, event, now);
     await recordAudit(tx, actor, 'community.event.update', 'community_event', id, before, input);
