@@ -15,7 +15,8 @@ import { errorResponses, problemSchema, slugParam } from '../../platform/http/sc
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { registerProcurementSections } from './sections.ts';
 import { getCity } from '../cities/service.ts';
-import { canImport, canWatch } from './policy.ts';
+import { canImport, canWatch, uploadCities } from './policy.ts';
+import type { CurrentUser } from '../../platform/auth.ts';
 import {
   IMPORT_JOB,
   cityFigures,
@@ -246,14 +247,28 @@ async function routes(app: FastifyInstance) {
     },
   );
 
-  const imports = () =>
-    db.query<Record<string, unknown>>(
-      'SELECT id, file_name, state, created_at, counts, error FROM procurement_imports ORDER BY id DESC LIMIT 30',
+  // An admin sees every import; a city editor those of their cities: uploaded by them or another
+  // editor of those cities, or that wrote procedures of those cities (the feed's, for example).
+  const imports = (user: CurrentUser | null) => {
+    const cityIds = uploadCities(user);
+    return db.query<Record<string, unknown>>(
+      `SELECT i.id, i.file_name, i.state, i.created_at, i.counts, i.error FROM procurement_imports i
+       ${
+         cityIds === null
+           ? ''
+           : `WHERE i.created_by = $1
+         OR i.created_by IN (SELECT m.user_id FROM memberships m JOIN organizations o ON o.id = m.organization_id
+                             WHERE m.role = 'city_editor' AND o.city_id = ANY($2::int[]))
+         OR EXISTS (SELECT 1 FROM procurement_procedures p WHERE p.import_id = i.id AND p.city_id = ANY($2::int[]))`
+       }
+       ORDER BY i.id DESC LIMIT 30`,
+      cityIds === null ? [] : [user?.id ?? null, cityIds],
     );
+  };
   app.get('/procurement/imports', { preHandler: allow(canImport) }, async (request, reply) =>
     reply.page({
       title: request.t('procurement.import_title'),
-      body: importPage(request.pageContext(), await imports()),
+      body: importPage(request.pageContext(), await imports(request.user)),
     }),
   );
   app.post(
@@ -273,7 +288,7 @@ async function routes(app: FastifyInstance) {
         return reply.page(
           {
             title: request.t('procurement.import_title'),
-            body: importPage(request.pageContext(), await imports(), request.t('procurement.no_file')),
+            body: importPage(request.pageContext(), await imports(request.user), request.t('procurement.no_file')),
           },
           422,
         );

@@ -113,7 +113,8 @@ for (const engine of ENGINES) {
         [kyiv, KYIV_COUNCIL_EDRPOU],
       );
       kyivEditor = await id(
-        `INSERT INTO users (email, display_name, password_hash) VALUES ('editor.kyiv@test', 'Kyiv editor', 'x') RETURNING id`,
+        `INSERT INTO users (email, display_name, password_hash)
+         SELECT 'editor.kyiv@test', 'Kyiv editor', password_hash FROM users WHERE email = 'editor.lviv@hromada.demo' RETURNING id`,
       );
       await app.db.query(`INSERT INTO memberships (user_id, role, organization_id) VALUES ($1, 'city_editor', $2)`, [
         kyivEditor,
@@ -248,6 +249,33 @@ for (const engine of ENGINES) {
         true,
         'those without a start last',
       );
+    });
+
+    test("finding 5: a city editor sees their cities' imports only, an admin all", async () => {
+      await createImport(app.db, { userId: lvivEditor, label: 'test' }, 'upload', {
+        key: null,
+        name: 'lviv-only.jsonl',
+      });
+      await createImport(app.db, { userId: kyivEditor, label: 'test' }, 'upload', {
+        key: null,
+        name: 'kyiv-only.jsonl',
+      });
+      const pageOf = async (email: string) => {
+        const client = new Client(app);
+        await client.login(email, DEMO_PASSWORD);
+        const page = await client.get('/procurement/imports');
+        assert.equal(page.statusCode, 200);
+        return page.body;
+      };
+      const kyiv = await pageOf('editor.kyiv@test');
+      assert.match(kyiv, /kyiv-only\.jsonl/);
+      assert.doesNotMatch(kyiv, /lviv-only\.jsonl/);
+      const lviv = await pageOf('editor.lviv@hromada.demo');
+      assert.match(lviv, /lviv-only\.jsonl/);
+      assert.doesNotMatch(lviv, /kyiv-only\.jsonl/);
+      const all = await pageOf('admin@hromada.demo');
+      assert.match(all, /lviv-only\.jsonl/);
+      assert.match(all, /kyiv-only\.jsonl/);
     });
 
     test('finding 1: uploads do not rename known parties (the feed does)', async () => {
