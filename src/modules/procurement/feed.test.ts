@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp, ENGINES } from '../../../test/helpers.ts';
-import { runFeed } from './feed.ts';
+import { assertPublicHost, runFeed } from './feed.ts';
 
 const org = (edrpou: string, name: string, kind?: string) => ({
   name,
@@ -136,7 +136,7 @@ for (const engine of ENGINES) {
       };
       // The server fails on the third tender: the first page is in, the offset stays at page two.
       failOn = TENDERS[2]!.id;
-      await assert.rejects(runFeed(app.db, app.clock, feed!.id, { sleep }), /HTTP 503/);
+      await assert.rejects(runFeed(app.db, app.clock, feed!.id, { sleep, allowPrivateHosts: true }), /HTTP 503/);
       const stored = await app.db.one<{ next_offset: string; last_error: string }>(
         'SELECT next_offset, last_error FROM procurement_feeds WHERE id = $1',
         [feed!.id],
@@ -147,7 +147,7 @@ for (const engine of ENGINES) {
       // Resumed: the second page, then an empty one; nothing of page one fetched again.
       failOn = null;
       requested.length = 0;
-      assert.equal(await runFeed(app.db, app.clock, feed!.id, { sleep }), 1);
+      assert.equal(await runFeed(app.db, app.clock, feed!.id, { sleep, allowPrivateHosts: true }), 1);
       assert.ok(!requested.some((r) => r.includes(TENDERS[0]!.id)), requested.join(' '));
       assert.equal(requested[0], '/api/2.5/tenders?offset=1764000000.1&limit=100');
       const rows = await app.db.query<{ ocid: string; bidders: number; spend: string; buyer_edrpou: string }>(
@@ -159,6 +159,31 @@ for (const engine of ENGINES) {
       );
       assert.ok(rows.every((r) => r.bidders === 2 && Number(r.spend) === 400000 && r.buyer_edrpou === '04055896'));
       assert.ok(pauses.length > 0 && pauses.every((ms) => ms === 100), 'every request waits the feed’s pause');
+    });
+
+    test('security finding 4: a private address is refused by default; answers are capped in time and size', async () => {
+      const feed = await app.db.one<{ id: number }>(
+        `INSERT INTO procurement_feeds (name, base_url, resource, pause_ms) VALUES ('limits', $1, 'tenders', 100) RETURNING id`,
+        [base],
+      );
+      const sleep = async () => {};
+      requested.length = 0;
+      await assert.rejects(runFeed(app.db, app.clock, feed!.id, { sleep }), /127\.0\.0\.1 is a loopback or private/);
+      assert.deepEqual(requested, [], 'nothing was requested');
+      await assert.rejects(assertPublicHost('http://[::1]:80/api', false), /loopback or private/);
+      await assert.rejects(assertPublicHost('http://192.168.1.10/api', false), /loopback or private/);
+      await assertPublicHost('http://93.184.216.34/api', false);
+      await assert.rejects(
+        runFeed(app.db, app.clock, feed!.id, { sleep, allowPrivateHosts: true, maxResponseBytes: 10 }),
+        /larger than 10 bytes/,
+      );
+      // A server that never answers: the request is abandoned after the timeout.
+      const silent: typeof fetch = (_url, init) =>
+        new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+      await assert.rejects(
+        runFeed(app.db, app.clock, feed!.id, { sleep, allowPrivateHosts: true, timeoutMs: 50, fetch: silent }),
+        /timeout|aborted/i,
+      );
     });
   });
 }

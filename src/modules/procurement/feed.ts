@@ -4,6 +4,8 @@
 // into an OCDS release and imported. A page's releases, the flags and the feed's next offset are
 // saved in one transaction, so a run that crashes resumes at the page it was on, repeating none.
 // Requests are spaced by the feed's pause (the API's documentation asks for a gentle pace).
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
 import type { Database } from '../../platform/db/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { JobHandler } from '../../platform/jobs.ts';
@@ -159,12 +161,82 @@ export interface FeedOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Stop after this many pages (a run's budget); the next run goes on from there. */
   maxPages?: number;
+  /**
+   * Whether a feed on a loopback or private address may be read (tests' local servers). Refused
+   * by default, so that an admin's feed URL cannot reach the servers' own network; an operator
+   * allows it with PROCUREMENT_FEED_ALLOW_PRIVATE=1.
+   */
+  allowPrivateHosts?: boolean;
+  /** The longest wait for one response, and its largest body. */
+  timeoutMs?: number;
+  maxResponseBytes?: number;
 }
 
-async function getJson(fetcher: typeof fetch, url: string): Promise<Obj> {
-  const response = await fetcher(url, { headers: { accept: 'application/json' } });
+const FEED_TIMEOUT_MS = 30_000;
+/** Prozorro's pages and single tenders are well under 10 MB; a bigger answer is refused. */
+const MAX_FEED_RESPONSE_BYTES = 20 * 1024 * 1024;
+
+/** Loopback, private, link-local and other non-public ranges (IPv4, IPv6 and IPv4-mapped IPv6). */
+const PRIVATE_RANGES = (() => {
+  const list = new BlockList();
+  for (const [net, bits] of [
+    ['0.0.0.0', 8],
+    ['10.0.0.0', 8],
+    ['100.64.0.0', 10],
+    ['127.0.0.0', 8],
+    ['169.254.0.0', 16],
+    ['172.16.0.0', 12],
+    ['192.168.0.0', 16],
+  ] as const) {
+    list.addSubnet(net, bits, 'ipv4');
+    list.addSubnet(`::ffff:${net}`, 96 + bits, 'ipv6');
+  }
+  list.addAddress('::', 'ipv6');
+  list.addAddress('::1', 'ipv6');
+  list.addSubnet('fc00::', 7, 'ipv6');
+  list.addSubnet('fe80::', 10, 'ipv6');
+  return list;
+})();
+
+/** Refuses a feed whose host is (or resolves to) a loopback or private address, unless allowed. */
+export async function assertPublicHost(baseUrl: string, allowPrivate: boolean): Promise<void> {
+  if (allowPrivate) return;
+  const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '');
+  const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true });
+  for (const { address, family } of addresses)
+    if (PRIVATE_RANGES.check(address, family === 6 ? 'ipv6' : 'ipv4'))
+      throw new Error(`${baseUrl}: ${host} is a loopback or private address (${address}); feeds must be public`);
+}
+
+async function getJson(
+  fetcher: typeof fetch,
+  url: string,
+  limits: { timeoutMs: number; maxBytes: number },
+): Promise<Obj> {
+  const response = await fetcher(url, {
+    headers: { accept: 'application/json' },
+    signal: AbortSignal.timeout(limits.timeoutMs),
+    // A redirect could lead to a private address: not followed.
+    redirect: 'error',
+  });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return obj(await response.json());
+  // Read up to the cap, not the whole answer, whatever its Content-Length says.
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (response.body)
+    for await (const chunk of response.body) {
+      size += chunk.byteLength;
+      if (size > limits.maxBytes) {
+        await response.body.cancel().catch(() => {});
+        throw new Error(`${url}: the answer is larger than ${limits.maxBytes} bytes`);
+      }
+      chunks.push(chunk);
+    }
+  try {
+    return obj(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+  } catch (error) {
+    throw new Error(`${url}: not JSON (${(error as Error).message})`);
+  }
 }
 
 /** Reads the feed from its stored offset until a page comes back empty (or maxPages). Returns pages read. */
@@ -174,19 +246,24 @@ export async function runFeed(db: Database, clock: Clock, feedId: number, option
   const feed = await db.one<Feed>('SELECT * FROM procurement_feeds WHERE id = $1', [feedId]);
   if (!feed) throw new Error(`no feed ${feedId}`);
   const base = feed.base_url.replace(/\/$/, '');
+  const limits = {
+    timeoutMs: options.timeoutMs ?? FEED_TIMEOUT_MS,
+    maxBytes: options.maxResponseBytes ?? MAX_FEED_RESPONSE_BYTES,
+  };
   let offset = feed.next_offset;
   let pages = 0;
   try {
+    await assertPublicHost(base, options.allowPrivateHosts ?? process.env.PROCUREMENT_FEED_ALLOW_PRIVATE === '1');
     while (options.maxPages === undefined || pages < options.maxPages) {
       const url = `${base}/${feed.resource}?${new URLSearchParams({ ...(offset ? { offset } : {}), limit: '100' })}`;
-      const page = await getJson(fetcher, url);
+      const page = await getJson(fetcher, url, limits);
       const entries = arr(page.data);
       if (!entries.length) break;
       const releases: OcdsElement[] = [];
       for (const entry of entries) {
         await sleep(feed.pause_ms);
         const object = obj(
-          (await getJson(fetcher, `${base}/${feed.resource}/${encodeURIComponent(String(entry.id))}`)).data,
+          (await getJson(fetcher, `${base}/${feed.resource}/${encodeURIComponent(String(entry.id))}`, limits)).data,
         );
         const release = feed.resource === 'tenders' ? tenderToRelease(object) : contractToRelease(object);
         releases.push({ kind: 'release', value: release, where: `${feed.resource}/${String(entry.id)}` });

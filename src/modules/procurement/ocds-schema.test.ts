@@ -65,6 +65,11 @@ describe('OCDS 1.1 schemas', () => {
         const pkg = response.json();
         assert.ok(pkg.records.length > 100);
         assert.ok(records(pkg), errorsOf(records));
+        // A page of a paged package is a record package as well.
+        const page = (await app.inject('/api/v1/procurement/cities/lviv/records?year=2026&limit=20&offset=20')).json();
+        assert.equal(page.records.length, 20);
+        assert.ok(page.links.next && page.links.prev);
+        assert.ok(records(page), errorsOf(records));
       });
     });
   }

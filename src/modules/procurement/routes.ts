@@ -1,5 +1,6 @@
 // Procurement: a city's year, procedure / supplier / buyer pages, the flags' methodology, OCDS
 // uploads run as durable jobs, watching, and /api/v1/procurement with OCDS record packages.
+import { Readable } from 'node:stream';
 import fp from 'fastify-plugin';
 import { csvCell } from '../../platform/csv.ts';
 import type { FastifyInstance } from 'fastify';
@@ -14,7 +15,8 @@ import { errorResponses, problemSchema, slugParam } from '../../platform/http/sc
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { registerProcurementSections } from './sections.ts';
 import { getCity } from '../cities/service.ts';
-import { canImport, canWatch } from './policy.ts';
+import { canImport, canWatch, uploadCities } from './policy.ts';
+import type { CurrentUser } from '../../platform/auth.ts';
 import {
   IMPORT_JOB,
   cityFigures,
@@ -29,6 +31,11 @@ import {
 import { cityPage, feedsPage, importPage, methodologyPage, partyPage, procedurePage } from './views.ts';
 
 const PAGE = 50;
+/** Records per page of the API's record package: by default, and at most. */
+const RECORDS_PAGE = 250;
+const RECORDS_MAX = 1000;
+/** Rows read from the database at a time while the CSV streams out. */
+const CSV_BATCH = 1000;
 const ocidParams = {
   type: 'object',
   required: ['ocid'],
@@ -50,6 +57,9 @@ const cityQuery = {
     offset: { type: 'integer', minimum: 0, maximum: 1_000_000 },
   },
 } as const;
+
+/** The CSV's order: when a procedure began (as a number, those without a start last). */
+const CSV_KEY = `coalesce(extract(epoch FROM p.started_at), 'Infinity'::numeric)`;
 
 async function routes(app: FastifyInstance) {
   const { db, clock } = app;
@@ -130,15 +140,6 @@ async function routes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const city = await getCity(db, request.params.slug);
-      const params: unknown[] = [city.id];
-      const year = request.query.year ? ` AND p.year = $${params.push(request.query.year)}` : '';
-      const rows = await db.query<Record<string, unknown>>(
-        `SELECT p.ocid, p.tender_id, p.year, p.title, p.buyer_edrpou, p.buyer_name, p.method, p.method_type, p.status,
-           p.value_amount, p.currency, p.spend, p.bidders, p.started_at,
-           (SELECT string_agg(f.indicator, ' ' ORDER BY f.indicator) FROM procurement_flags f WHERE f.ocid = p.ocid) AS flags
-         FROM procurement_procedures p WHERE p.city_id = $1${year} ORDER BY p.started_at, p.ocid`,
-        params,
-      );
       const header = [
         'ocid',
         'tender_id',
@@ -156,16 +157,39 @@ async function routes(app: FastifyInstance) {
         'started_at',
         'flags',
       ];
-      const body = [
-        header.join(','),
-        ...rows.map((r) =>
-          header.map((h) => csvCell(r[h] instanceof Date ? (r[h] as Date).toISOString() : (r[h] ?? ''))).join(','),
-        ),
-      ].join('\r\n');
+      // Streamed in batches by keyset (start, ocid), procedures without a start last: memory
+      // holds one batch whatever the city's size.
+      const batch = async (after: { key: string; ocid: string } | null) => {
+        const params: unknown[] = [city.id];
+        const year = request.query.year ? ` AND p.year = $${params.push(request.query.year)}` : '';
+        const from = after
+          ? ` AND (${CSV_KEY}, p.ocid) > ($${params.push(after.key)}::numeric, $${params.push(after.ocid)})`
+          : '';
+        return db.query<Record<string, unknown> & { sort_key: string; ocid: string }>(
+          `SELECT p.ocid, p.tender_id, p.year, p.title, p.buyer_edrpou, p.buyer_name, p.method, p.method_type, p.status,
+             p.value_amount, p.currency, p.spend, p.bidders, p.started_at, ${CSV_KEY}::text AS sort_key,
+             (SELECT string_agg(f.indicator, ' ' ORDER BY f.indicator) FROM procurement_flags f WHERE f.ocid = p.ocid) AS flags
+           FROM procurement_procedures p WHERE p.city_id = $1${year}${from} ORDER BY ${CSV_KEY}, p.ocid LIMIT ${CSV_BATCH}`,
+          params,
+        );
+      };
+      const line = (r: Record<string, unknown>) =>
+        `${header.map((h) => csvCell(r[h] instanceof Date ? (r[h] as Date).toISOString() : (r[h] ?? ''))).join(',')}\r\n`;
+      // The first batch is read before the answer starts, so that a database error is an error page.
+      const first = await batch(null);
+      async function* body() {
+        yield `${header.join(',')}\r\n`;
+        for (let rows = first; rows.length; ) {
+          yield rows.map(line).join('');
+          if (rows.length < CSV_BATCH) break;
+          const last = rows.at(-1)!;
+          rows = await batch({ key: last.sort_key, ocid: last.ocid });
+        }
+      }
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${city.slug}-procurement.csv"`)
-        .send(`${body}\r\n`);
+        .send(Readable.from(body()));
     },
   );
 
@@ -223,14 +247,28 @@ async function routes(app: FastifyInstance) {
     },
   );
 
-  const imports = () =>
-    db.query<Record<string, unknown>>(
-      'SELECT id, file_name, state, created_at, counts, error FROM procurement_imports ORDER BY id DESC LIMIT 30',
+  // An admin sees every import; a city editor those of their cities: uploaded by them or another
+  // editor of those cities, or that wrote procedures of those cities (the feed's, for example).
+  const imports = (user: CurrentUser | null) => {
+    const cityIds = uploadCities(user);
+    return db.query<Record<string, unknown>>(
+      `SELECT i.id, i.file_name, i.state, i.created_at, i.counts, i.error FROM procurement_imports i
+       ${
+         cityIds === null
+           ? ''
+           : `WHERE i.created_by = $1
+         OR i.created_by IN (SELECT m.user_id FROM memberships m JOIN organizations o ON o.id = m.organization_id
+                             WHERE m.role = 'city_editor' AND o.city_id = ANY($2::int[]))
+         OR EXISTS (SELECT 1 FROM procurement_procedures p WHERE p.import_id = i.id AND p.city_id = ANY($2::int[]))`
+       }
+       ORDER BY i.id DESC LIMIT 30`,
+      cityIds === null ? [] : [user?.id ?? null, cityIds],
     );
+  };
   app.get('/procurement/imports', { preHandler: allow(canImport) }, async (request, reply) =>
     reply.page({
       title: request.t('procurement.import_title'),
-      body: importPage(request.pageContext(), await imports()),
+      body: importPage(request.pageContext(), await imports(request.user)),
     }),
   );
   app.post(
@@ -250,7 +288,7 @@ async function routes(app: FastifyInstance) {
         return reply.page(
           {
             title: request.t('procurement.import_title'),
-            body: importPage(request.pageContext(), await imports(), request.t('procurement.no_file')),
+            body: importPage(request.pageContext(), await imports(request.user), request.t('procurement.no_file')),
           },
           422,
         );
@@ -442,19 +480,23 @@ async function routes(app: FastifyInstance) {
     },
   );
 
-  app.get<{ Params: { slug: string }; Querystring: { year?: number } }>(
+  app.get<{ Params: { slug: string }; Querystring: { year?: number; limit?: number; offset?: number } }>(
     '/api/v1/procurement/cities/:slug/records',
     {
       config: apiRateLimit(app),
       schema: {
         operationId: 'getProcurementRecords',
         tags: ['procurement'],
-        summary: "A city's procedures of a year as an OCDS 1.1 record package",
+        summary: `A city's procedures of a year as OCDS 1.1 record packages, ${RECORDS_PAGE} records a page (at most ${RECORDS_MAX}); links.next is the next page`,
         params: { type: 'object', properties: { slug: slugParam }, required: ['slug'] },
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { year: { type: 'integer', minimum: 1, maximum: 9999 } },
+          properties: {
+            year: { type: 'integer', minimum: 1, maximum: 9999 },
+            limit: { type: 'integer', minimum: 1, maximum: RECORDS_MAX, default: RECORDS_PAGE },
+            offset: { type: 'integer', minimum: 0, maximum: 10_000_000, default: 0 },
+          },
         },
         response: { 200: { type: 'object', additionalProperties: true }, 404: problemSchema, ...errorResponses },
       },
@@ -462,16 +504,34 @@ async function routes(app: FastifyInstance) {
     async (request, reply) => {
       const city = await getCity(db, request.params.slug);
       const year = await yearFor(city.id, request.query.year);
-      const rows = await db.query<{ ocid: string; compiled: Record<string, unknown>; release_date: Date }>(
-        'SELECT ocid, compiled, release_date FROM procurement_procedures WHERE city_id = $1 AND year = $2 ORDER BY ocid',
-        [city.id, year],
-      );
+      const limit = request.query.limit ?? RECORDS_PAGE;
+      const offset = request.query.offset ?? 0;
+      const [rows, count] = await Promise.all([
+        db.query<{ ocid: string; compiled: Record<string, unknown>; release_date: Date }>(
+          'SELECT ocid, compiled, release_date FROM procurement_procedures WHERE city_id = $1 AND year = $2 ORDER BY ocid LIMIT $3 OFFSET $4',
+          [city.id, year, limit, offset],
+        ),
+        db.one<{ n: number }>(
+          'SELECT count(*)::int AS n FROM procurement_procedures WHERE city_id = $1 AND year = $2',
+          [city.id, year],
+        ),
+      ]);
+      const total = count!.n;
       const base = app.config.publicUrl.replace(/\/$/, '');
+      const pageUrl = (at: number) =>
+        `${base}/api/v1/procurement/cities/${city.slug}/records?year=${year}&limit=${limit}&offset=${at}`;
+      // Pages linked as OCDS's pagination does (links.next / links.prev); total counts every record of the year.
+      const links = {
+        ...(offset + rows.length < total ? { next: pageUrl(offset + limit) } : {}),
+        ...(offset > 0 ? { prev: pageUrl(Math.max(0, offset - limit)) } : {}),
+      };
       return reply.type('application/json').send({
-        uri: `${base}/api/v1/procurement/cities/${city.slug}/records?year=${year}`,
+        uri: pageUrl(offset),
         version: '1.1',
         publishedDate: clock.now().toISOString(),
         publisher: { name: 'Hromada' },
+        total,
+        ...(Object.keys(links).length ? { links } : {}),
         records: rows.map((r) => ({
           ocid: r.ocid,
           releases: [

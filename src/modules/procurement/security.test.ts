@@ -113,7 +113,8 @@ for (const engine of ENGINES) {
         [kyiv, KYIV_COUNCIL_EDRPOU],
       );
       kyivEditor = await id(
-        `INSERT INTO users (email, display_name, password_hash) VALUES ('editor.kyiv@test', 'Kyiv editor', 'x') RETURNING id`,
+        `INSERT INTO users (email, display_name, password_hash)
+         SELECT 'editor.kyiv@test', 'Kyiv editor', password_hash FROM users WHERE email = 'editor.lviv@hromada.demo' RETURNING id`,
       );
       await app.db.query(`INSERT INTO memberships (user_id, role, organization_id) VALUES ($1, 'city_editor', $2)`, [
         kyivEditor,
@@ -198,6 +199,83 @@ for (const engine of ENGINES) {
         app.config.uploadLimitBytes = limit;
       }
       assert.notEqual((await post('x'.repeat(8192))).statusCode, 413, 'the same file under the usual limit');
+    });
+
+    test("finding 3: a city's record package comes in pages with total and links; the CSV streams in batches", async () => {
+      const total = demoProcurementReleases().length;
+      const first = await app.inject('/api/v1/procurement/cities/lviv/records?year=2026&limit=50');
+      assert.equal(first.statusCode, 200);
+      assert.equal(first.json().records.length, 50);
+      assert.equal(first.json().total, total);
+      assert.equal(first.json().links.prev, undefined);
+      const seen = new Set<string>();
+      let pages = 0;
+      for (let url: string | undefined = first.json().links.next; ; pages++) {
+        const page = first.json() as { records: { ocid: string }[]; links?: { next?: string } };
+        if (pages === 0) for (const r of page.records) seen.add(r.ocid);
+        if (!url) break;
+        const next = (await app.inject(url.replace(app.config.publicUrl.replace(/\/$/, ''), ''))).json();
+        for (const r of next.records as { ocid: string }[]) seen.add(r.ocid);
+        url = next.links?.next;
+        if (pages > 10) assert.fail('the pages never end');
+      }
+      assert.equal(seen.size, total, 'every record once, by following links.next');
+      assert.equal((await app.inject('/api/v1/procurement/cities/lviv/records?limit=1001')).statusCode, 400);
+      assert.equal(
+        (await app.inject('/api/v1/procurement/cities/lviv/records?year=2026')).json().records.length,
+        total,
+      );
+
+      // More procedures than one CSV batch (1,000), some with no start: all come out once, in order, streamed.
+      const kyiv = (await app.db.one<{ id: number }>(`SELECT id FROM cities WHERE slug = 'kyiv'`))!.id;
+      await app.db.query(
+        `INSERT INTO procurement_procedures (ocid, title, city_id, year, release_date, compiled, started_at)
+         SELECT 'ocds-be6bcu-CSV-' || i, 'Закупівля ' || i, $1, 2031, now(), '{}'::jsonb,
+           CASE WHEN i % 10 = 0 THEN NULL ELSE timestamptz '2031-01-01' + (i % 97) * interval '1 hour' END
+         FROM generate_series(1, 2345) AS i`,
+        [kyiv],
+      );
+      const csv = await app.inject('/cities/kyiv/procurement.csv?year=2031');
+      assert.equal(csv.statusCode, 200);
+      assert.equal(csv.headers['content-length'], undefined, 'streamed, not built whole');
+      const lines = csv.body.trim().split('\r\n').slice(1);
+      assert.equal(lines.length, 2345);
+      assert.equal(new Set(lines.map((l) => l.split(',')[0])).size, 2345);
+      const starts = lines.map((l) => l.split(',')[13]);
+      const dated = starts.filter((s) => s !== '');
+      assert.deepEqual(dated, [...dated].sort(), 'by start');
+      assert.equal(
+        starts.slice(dated.length).every((s) => s === ''),
+        true,
+        'those without a start last',
+      );
+    });
+
+    test("finding 5: a city editor sees their cities' imports only, an admin all", async () => {
+      await createImport(app.db, { userId: lvivEditor, label: 'test' }, 'upload', {
+        key: null,
+        name: 'lviv-only.jsonl',
+      });
+      await createImport(app.db, { userId: kyivEditor, label: 'test' }, 'upload', {
+        key: null,
+        name: 'kyiv-only.jsonl',
+      });
+      const pageOf = async (email: string) => {
+        const client = new Client(app);
+        await client.login(email, DEMO_PASSWORD);
+        const page = await client.get('/procurement/imports');
+        assert.equal(page.statusCode, 200);
+        return page.body;
+      };
+      const kyiv = await pageOf('editor.kyiv@test');
+      assert.match(kyiv, /kyiv-only\.jsonl/);
+      assert.doesNotMatch(kyiv, /lviv-only\.jsonl/);
+      const lviv = await pageOf('editor.lviv@hromada.demo');
+      assert.match(lviv, /lviv-only\.jsonl/);
+      assert.doesNotMatch(lviv, /kyiv-only\.jsonl/);
+      const all = await pageOf('admin@hromada.demo');
+      assert.match(all, /lviv-only\.jsonl/);
+      assert.match(all, /kyiv-only\.jsonl/);
     });
 
     test('finding 1: uploads do not rename known parties (the feed does)', async () => {
