@@ -45,6 +45,7 @@ import { openBudgetModule } from './modules/open-budget/routes.ts';
 import { rankingModule } from './modules/ranking/routes.ts';
 import { rankingWorkModule } from './modules/ranking/work-routes.ts';
 import { procurementModule } from './modules/procurement/routes.ts';
+import { procurementOverviewModule } from './modules/procurement/overview.ts';
 import { communityModule } from './modules/community/routes.ts';
 import { dataProgrammeModule } from './modules/data-programme/routes.ts';
 import { handbookModule } from './modules/handbook/routes.ts';
@@ -203,6 +204,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rankingModule);
   await app.register(rankingWorkModule);
   await app.register(procurementModule);
+  await app.register(procurementOverviewModule);
   await app.register(communityModule);
   await app.register(dataProgrammeModule);
   await app.register(handbookModule);

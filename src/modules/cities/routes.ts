@@ -299,7 +299,7 @@ async function routes(app: FastifyInstance) {
     ]);
     return reply.page({
       title: request.t('map.title'),
-      nav: 'map',
+      nav: 'cities',
       body: cityMapPage(request.pageContext(), result.items, oblasts),
       scripts: ['/static/build/cities-map.js'],
       styles: ['/static/vendor/leaflet/leaflet.css'],

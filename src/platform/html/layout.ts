@@ -39,6 +39,10 @@ export interface Page {
     | 'petitions'
     | 'budgets'
     | 'ranking'
+    | 'city-budget'
+    | 'procurement'
+    | 'events'
+    | 'handbook'
     | 'api'
     | 'admin'
     | 'dashboard'
@@ -49,13 +53,23 @@ export function csrfField(ctx: PageContext): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${ctx.csrfToken()}">`;
 }
 
+/** The menu item of pages that name none, by where they are (the newer modules' pages). */
+const NAV_BY_PATH: [RegExp, NonNullable<Page['nav']>][] = [
+  [/^\/city-budget(\/|\?|$)/, 'city-budget'],
+  [/^\/(procurement(\/|\?|$)|cities\/[^/]+\/procurement)/, 'procurement'],
+  [/^\/events(\/|\?|$)/, 'events'],
+  [/^\/handbook(\/|\?|$)/, 'handbook'],
+  [/^\/data-programme(\/|\?|$)/, 'datasets'],
+];
+
 export function layout(ctx: PageContext, page: Page): string {
   const { t, user } = ctx;
+  const current = NAV_BY_PATH.find(([pattern]) => pattern.test(ctx.url))?.[1] ?? page.nav;
   // The section the page belongs to, named beside the phone's "Menu" button.
   let currentLabel = '';
   const navItem = (key: NonNullable<Page['nav']>, href: string, label: string) => {
-    if (page.nav === key) currentLabel = label;
-    return html`<li><a href="${href}"${page.nav === key ? html` aria-current="page"` : ''}>${label}</a></li>`;
+    if (current === key) currentLabel = label;
+    return html`<li><a href="${href}"${current === key ? html` aria-current="page"` : ''}>${label}</a></li>`;
   };
   const languageLinks = LOCALES.map(
     (code: Locale) =>
@@ -70,11 +84,14 @@ export function layout(ctx: PageContext, page: Page): string {
   const navItems = html`
       ${navItem('home', '/', t('nav.home'))}
       ${navItem('datasets', '/datasets', t('nav.datasets'))}
+      ${navItem('city-budget', '/city-budget', t('nav.city_budget'))}
+      ${navItem('procurement', '/procurement', t('nav.procurement'))}
       ${navItem('petitions', '/petitions', t('nav.petitions'))}
       ${navItem('budgets', '/budgets', t('nav.budgets'))}
       ${navItem('ranking', '/ranking', t('nav.ranking'))}
+      ${navItem('events', '/events', t('nav.events'))}
       ${navItem('cities', '/cities', t('nav.cities'))}
-      ${navItem('map', '/cities/map', t('nav.map'))}
+      ${navItem('handbook', '/handbook', t('nav.handbook'))}
       ${navItem('api', '/api/docs', t('nav.api'))}
       ${user?.isAdmin ? navItem('admin', '/admin', t('nav.admin')) : ''}
       ${account}`;
