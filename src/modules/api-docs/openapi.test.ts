@@ -273,6 +273,8 @@ for (const engine of ENGINES) {
       name: string,
       params: Record<string, string | number>,
     ): Promise<string[]> {
+      // The demo's city budget years.
+      if (operationId === 'compareCityBudgets' && name === 'year') return ['2025', '2026'];
       if (operationId === 'queryRecords') {
         const sample = await json(`/api/v1/resources/${params.id}/records?limit=1`);
         const column = (sample.fields as { id: string; type: string }[]).find((f) => f.id !== '_id')!;
@@ -361,9 +363,18 @@ for (const engine of ENGINES) {
             name: 'no-such-dataset',
             ocid: 'ocds-be6bcu-UA-2026-01-01-999999-a',
             id: path.includes('resources') ? '00000000-0000-4000-8000-000000000000' : 999999,
+            city: 'no-such-city',
+            year: 2001,
           });
           conformance.check('get', path, await call({ url: missing, headers: auth }), 404);
-          const malformed = fillPath(path, { slug: 'Not A Slug!', name: 'Not A Name!', id: 'x', ocid: 'not-an-ocid' });
+          const malformed = fillPath(path, {
+            slug: 'Not A Slug!',
+            name: 'Not A Name!',
+            id: 'x',
+            ocid: 'not-an-ocid',
+            city: 'Not A Slug!',
+            year: 'x',
+          });
           conformance.check('get', path, await call({ url: malformed, headers: auth }), 400);
         }
         // A token the platform does not know.

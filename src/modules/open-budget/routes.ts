@@ -626,7 +626,7 @@ async function routes(app: FastifyInstance) {
       }),
   );
 
-  app.get<{ Querystring: { year: number } }>(
+  app.get<{ Querystring: { year?: number } }>(
     '/api/v1/city-budgets/compare',
     {
       ...api,
@@ -635,7 +635,17 @@ async function routes(app: FastifyInstance) {
         operationId: 'compareCityBudgets',
         summary:
           'Per-resident revenues and spending by function (КФКВК section) of every city with a budget for the year',
-        querystring: { type: 'object', properties: { year: yearParam }, required: ['year'] },
+        querystring: {
+          type: 'object',
+          properties: {
+            year: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 9999,
+              description: 'The year; by default the latest with any city budget',
+            },
+          },
+        },
         response: {
           200: {
             type: 'object',
@@ -664,9 +674,13 @@ async function routes(app: FastifyInstance) {
     async (request) => {
       const per = (value: number, population: number | null) =>
         population ? Math.round((value / population) * 100) / 100 : null;
+      const year =
+        request.query.year ??
+        (await db.one<{ year: number | null }>('SELECT max(year)::int AS year FROM open_budget_sections'))?.year ??
+        app.clock.now().getUTCFullYear();
       return {
-        year: request.query.year,
-        items: (await compareCities(db, request.query.year)).map((c) => ({
+        year,
+        items: (await compareCities(db, year)).map((c) => ({
           city: c.slug,
           population: c.population,
           month: c.month,
