@@ -259,9 +259,10 @@ for (const engine of ENGINES) {
       assert.equal(notLviv.statusCode, 422);
 
       // A file already in the catalog.
-      const dataset = await app.db.one<{ name: string }>('SELECT name FROM datasets WHERE city_id = $1 LIMIT 1', [
-        lviv,
-      ]);
+      const dataset = await app.db.one<{ name: string }>(
+        "SELECT name FROM datasets WHERE city_id = $1 AND state = 'published' ORDER BY id LIMIT 1",
+        [lviv],
+      );
       const stored = await app.files.put(
         Readable.from([Buffer.from(programExpensesFile(DEMO_BUDGET_CODE, 2024, 12, 9e9).text)]),
         1e9,
@@ -289,6 +290,17 @@ for (const engine of ENGINES) {
         'done',
       );
       assert.equal((await yearSummary(app.db, lviv, 2024)).expenses!.month, 12);
+
+      // A draft's file is not imported: the imported year is published, the draft is not.
+      await app.db.query("UPDATE datasets SET state = 'draft' WHERE name = $1", [dataset!.name]);
+      const fromDraft = await editor.submit('/city-budget/lviv/imports', '/city-budget/lviv/imports/datastore', {
+        kind: 'EXPENSES/PROGRAM',
+        year: '2024',
+        resource: resourceId,
+      });
+      await app.db.query("UPDATE datasets SET state = 'published' WHERE name = $1", [dataset!.name]);
+      assert.equal(fromDraft.statusCode, 422);
+      assert.match(fromDraft.body, /опублікованих наборів міста немає такого файлу/);
     });
 
     test('only the city’s editors import: a citizen is refused, another city’s editor too', async () => {

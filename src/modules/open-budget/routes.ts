@@ -30,6 +30,7 @@ import {
   getImport,
   largestProgrammes,
   listImports,
+  MAX_TREASURY_FILE_BYTES,
   openBudgetUrl,
   setApproved,
   yearlyTotals,
@@ -384,7 +385,7 @@ async function routes(app: FastifyInstance) {
         upload = await receiveUpload(
           request as never,
           app.files,
-          app.config.uploadLimitBytes,
+          Math.min(app.config.uploadLimitBytes, MAX_TREASURY_FILE_BYTES),
           csrfBeforeFile(app, request, reply),
         );
       } catch (error) {
@@ -431,11 +432,12 @@ async function routes(app: FastifyInstance) {
       try {
         const { kind, year } = kindAndYear(request.body ?? {});
         const resourceId = String(request.body?.resource ?? '').trim();
-        // Only a file of this city's own datasets.
+        // Only a file of this city's own published datasets: the imported year is published as
+        // open data, which must not make a draft or private file public.
         const resource = /^[0-9a-f-]{36}$/.test(resourceId)
           ? await db.one(
               `SELECT 1 FROM resources r JOIN datasets d ON d.id = r.dataset_id
-               WHERE r.id = $1 AND d.city_id = $2 AND r.file_key IS NOT NULL AND d.state <> 'deleted'`,
+               WHERE r.id = $1 AND d.city_id = $2 AND r.file_key IS NOT NULL AND d.state = 'published'`,
               [resourceId, city.id],
             )
           : undefined;
