@@ -116,8 +116,8 @@ for (const engine of ENGINES) {
       const lvivFacet = all.facets.city.find((f: { value: string }) => f.value === 'lviv');
       assert.equal(
         lvivFacet.count,
-        5,
-        'budget, stops, the petitions export, the participatory budget and the transparency ranking',
+        7,
+        'budget, stops, the petitions export, the participatory budget, the transparency ranking, procurement and community events',
       );
       const csv = (await app.inject('/api/v1/datasets?format=csv')).json();
       assert.equal(csv.total, all.facets.format.find((f: { value: string }) => f.value === 'CSV').count);

@@ -85,7 +85,7 @@ for (const engine of ENGINES) {
       assert.equal((await as.anonymous('package_autocomplete', { q: 'lviv', limit: 1 })).result.length, 1);
       assertCkanError(await as.anonymous('package_autocomplete', {}), 409, 'Validation Error', 'q');
       assertCkanError(await as.anonymous('package_autocomplete', { q: 'a', limit: -1 }), 409, 'Validation Error');
-      assert.deepEqual((await as.anonymous('format_autocomplete', { q: 'cs' }, 'GET')).result, ['csv']);
+      assert.deepEqual((await as.anonymous('format_autocomplete', { q: 'cs' }, 'GET')).result, ['csv', 'ics']);
       const formats = (await as.anonymous('format_autocomplete', { q: 's' })).result;
       assert.ok(formats.includes('csv') && formats.includes('json'));
       assert.equal(formats[0], 'csv', 'the most used first');

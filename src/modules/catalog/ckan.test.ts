@@ -50,7 +50,7 @@ for (const engine of ENGINES) {
       });
       assert.equal(response.statusCode, 200);
       const result = response.json().result;
-      assert.equal(result.count, 2, 'the city budget and the participatory budget');
+      assert.equal(result.count, 3, 'the city budget, the participatory budget and procurement ("бюджетних установ")');
       const budget = result.results.find((r: { name: string }) => r.name === 'lviv-budget-2024');
       assert.equal(budget.organization.name, 'lviv');
       assert.equal(budget.num_resources, 2);
