@@ -11,6 +11,8 @@ export interface Job {
   id: number;
   kind: string;
   resource_id: string | null;
+  /** What a job that is not a DataStore load works on (an import's id, a feed's id). */
+  subject: string | null;
   attempts: number;
 }
 
@@ -19,11 +21,16 @@ export type JobHandler = (job: Job, heartbeat: (progress: Record<string, unknown
 const MAX_ATTEMPTS = 3;
 const STALE_SECONDS = 60;
 
-export async function enqueueJob(db: Pick<Database, 'one'>, kind: string, resourceId: string | null): Promise<number> {
-  return (await db.one<{ id: number }>('INSERT INTO jobs (kind, resource_id) VALUES ($1, $2) RETURNING id', [
-    kind,
-    resourceId,
-  ]))!.id;
+export async function enqueueJob(
+  db: Pick<Database, 'one'>,
+  kind: string,
+  resourceId: string | null,
+  subject: string | null = null,
+): Promise<number> {
+  return (await db.one<{ id: number }>(
+    'INSERT INTO jobs (kind, resource_id, subject) VALUES ($1, $2, $3) RETURNING id',
+    [kind, resourceId, subject],
+  ))!.id;
 }
 
 /** Jobs whose process stopped: queued again, or failed once they have been tried too often. */
@@ -53,7 +60,7 @@ async function claim(db: Database): Promise<Job | undefined> {
   return db.one<Job>(
     `UPDATE jobs SET state = 'running', started_at = now(), heartbeat_at = now(), attempts = attempts + 1
      WHERE id = (SELECT id FROM jobs WHERE state = 'queued' ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
-     RETURNING id, kind, resource_id, attempts`,
+     RETURNING id, kind, resource_id, subject, attempts`,
   );
 }
 

@@ -748,7 +748,7 @@ for (const engine of ENGINES) {
       assert.deepEqual(await dropOrphanTables(app.db, 60), [`r_${hex}_${job.id}_1`]);
       // A paused process whose lease was re-claimed meanwhile cannot swap its table in.
       await recoverStaleJobs(app.db, 60);
-      const stale = { id: job.id, kind: INGEST_JOB, resource_id: id!, attempts: 1 };
+      const stale = { id: job.id, kind: INGEST_JOB, resource_id: id!, subject: null, attempts: 1 };
       await app.db.query(`UPDATE jobs SET state = 'running', attempts = 2, heartbeat_at = now() WHERE id = $1`, [
         job.id,
       ]);

@@ -310,6 +310,6 @@ export async function runFeed(db: Database, clock: Clock, feedId: number, option
 export function feedHandler(db: Database, clock: Clock): JobHandler {
   // A run reads at most 50 pages; the admin (or the next run) goes on from the stored offset.
   return async (job) => {
-    await runFeed(db, clock, Number(job.resource_id), { maxPages: 50 });
+    await runFeed(db, clock, Number(job.subject), { maxPages: 50 });
   };
 }

@@ -297,7 +297,7 @@ async function routes(app: FastifyInstance) {
           key: upload.stored!.file.key,
           name: upload.stored!.fileName,
         });
-        await enqueueJob(tx, IMPORT_JOB, String(importId));
+        await enqueueJob(tx, IMPORT_JOB, null, String(importId));
         return importId;
       });
       return reply.redirect(`/procurement/imports#import-${id}`, 303);
@@ -373,7 +373,7 @@ async function routes(app: FastifyInstance) {
       await db.transaction(async (tx) => {
         if (!(await tx.one('SELECT 1 FROM procurement_feeds WHERE id = $1', [request.params.id])))
           throw new NotFoundError('no such feed');
-        await enqueueJob(tx, FEED_JOB, String(request.params.id));
+        await enqueueJob(tx, FEED_JOB, null, String(request.params.id));
         await recordAudit(
           tx,
           actorOf(request),

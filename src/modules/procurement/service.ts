@@ -90,7 +90,7 @@ export async function createImport(
 
 export function importHandler(db: Database, files: FileStore, clock: Clock): JobHandler {
   return async (job, heartbeat) => {
-    const importId = Number(job.resource_id);
+    const importId = Number(job.subject);
     const row = await db.one<{ file_key: string | null }>('SELECT file_key FROM procurement_imports WHERE id = $1', [
       importId,
     ]);
