@@ -20,6 +20,11 @@ const FILE_REFERENCES = [
   { table: 'petition_files', key: 'file_key', size: 'size_bytes', sha256: 'sha256' },
   { table: 'budget_files', key: 'file_key', size: 'size_bytes', sha256: 'sha256' },
   { table: 'ranking_evidence_files', key: 'file_key', size: 'size_bytes', sha256: 'sha256' },
+  { table: 'cities', key: 'logo_key', size: 'NULL', sha256: 'logo_sha256' },
+  { table: 'open_budget_imports', key: 'file_key', size: 'NULL', sha256: 'NULL' },
+  { table: 'procurement_imports', key: 'file_key', size: 'NULL', sha256: 'NULL' },
+  { table: 'community_event_materials', key: 'file_key', size: 'size_bytes', sha256: 'NULL' },
+  { table: 'community_event_photos', key: 'file_key', size: 'size_bytes', sha256: 'NULL' },
 ] as const;
 
 export interface ReferencedFile {
@@ -32,7 +37,7 @@ export interface ReferencedFile {
 export async function referencedFiles(db: Database): Promise<ReferencedFile[]> {
   const union = FILE_REFERENCES.map(
     (r) =>
-      `SELECT ${r.key} AS key, ${r.size}::bigint AS size, ${r.sha256} AS sha256 FROM ${r.table} WHERE ${r.key} IS NOT NULL`,
+      `SELECT ${r.key} AS key, ${r.size}::bigint AS size, ${r.sha256}::text AS sha256 FROM ${r.table} WHERE ${r.key} IS NOT NULL`,
   ).join(' UNION ALL ');
   return db.query<ReferencedFile>(`SELECT DISTINCT ON (key) key, size, sha256 FROM (${union}) f ORDER BY key`);
 }

@@ -213,7 +213,11 @@ for (const engine of ENGINES) {
       const first = await migrateFiles(db, { dataDir, to: 'postgres' });
       assert.deepEqual(first, { copied: total, present: 0, deleted: 0, problems: [] });
       for (const file of await referencedFiles(db)) {
-        assert.deepEqual(await postgres.stat(file.key), { size: Number(file.size), sha256: file.sha256 });
+        // Imports' files record neither size nor hash; the rest are checked against what was recorded.
+        const copy = await postgres.stat(file.key);
+        assert.ok(copy, file.key);
+        if (file.size !== null) assert.equal(copy.size, Number(file.size), file.key);
+        if (file.sha256 !== null) assert.equal(copy.sha256, file.sha256, file.key);
         assert.ok(await local.stat(file.key), 'the source keeps its files');
       }
       assert.ok((await readAll((await postgres.open(bigKey)).stream)).equals(big));
