@@ -133,7 +133,7 @@ describe('layouts for phones and a city’s own look, in Chromium', () => {
     const page = await phone.newPage();
     await page.goto(`${site.baseUrl}/ranking`);
     const menu = page.getByRole('navigation', { name: 'Головне меню' });
-    const cities = menu.getByRole('link', { name: 'Міста' });
+    const cities = menu.getByRole('link', { name: 'Міста', exact: true });
     assert.equal(await cities.isVisible(), false, 'folded on a phone');
     const button = menu.locator('summary');
     assert.match((await button.textContent()) ?? '', /Меню: Рейтинг/);

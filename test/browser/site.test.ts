@@ -138,7 +138,10 @@ describe('Hromada in Chromium', () => {
     const problems = watchProblems(page);
     await page.goto(site.baseUrl);
     assert.equal(await page.getAttribute('html', 'lang'), 'uk');
-    await page.getByRole('navigation', { name: 'Головне меню' }).getByRole('link', { name: 'Міста' }).click();
+    await page
+      .getByRole('navigation', { name: 'Головне меню' })
+      .getByRole('link', { name: 'Міста', exact: true })
+      .click();
     await page.getByLabel('Область').selectOption('lvivska');
     await page.getByLabel('Сортування').selectOption('-population');
     await page.getByRole('button', { name: 'Показати' }).click();
