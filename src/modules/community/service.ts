@@ -241,7 +241,10 @@ export async function parseEventInput(
     check.fail('registration_closes_at', 'community.error.closes_before_opens');
   if (closesAt && endsAt && closesAt > endsAt) check.fail('registration_closes_at', 'community.error.closes_after_end');
   const capacity = check.number('capacity', { min: 1, max: 100000, integer: true });
-  const organizerIds = [...new Set(listOf(input.organizers).map(Number))].filter(Number.isInteger);
+  // Ids beyond PostgreSQL's integer are no organisation's (and would fail the query).
+  const organizerIds = [...new Set(listOf(input.organizers).map(Number))].filter(
+    (id) => Number.isInteger(id) && id > 0 && id <= 2_147_483_647,
+  );
   if (!organizerIds.length) check.fail('organizers', 'community.error.organizers');
   else {
     const known = await db.query<{ id: number }>('SELECT id FROM organizations WHERE id = ANY($1::int[])', [

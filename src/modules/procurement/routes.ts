@@ -320,7 +320,10 @@ async function routes(app: FastifyInstance) {
     '/procurement/feeds',
     { preHandler: allow(isAdmin), config: formRateLimit(30) },
     async (request, reply) => {
-      const { name, base_url: baseUrl, resource, pause_ms: pause } = request.body ?? {};
+      // Only text counts (a JSON body may send numbers, lists or objects in these fields).
+      const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+      const body = request.body ?? {};
+      const [name, baseUrl, resource, pause] = [body.name, body.base_url, body.resource, body.pause_ms].map(text);
       const problems: { field: string; message: string }[] = [];
       if (!name?.trim() || name.length > 200) problems.push({ field: 'name', message: 'validation.required' });
       if (!baseUrl || !/^https?:\/\/\S+$/.test(baseUrl) || baseUrl.length > 500)
