@@ -4,7 +4,7 @@ import { loadConfig, type Config } from './platform/config.ts';
 import { openDatabase, type Database } from './platform/db/index.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { checkDatabaseRoles } from './modules/datastore/sql-roles.ts';
-import { deliverOutbox } from './platform/mail.ts';
+import { startMailSender } from './platform/mail.ts';
 import { createApiToken, ROLES, type Role } from './platform/auth.ts';
 import { recordAudit } from './platform/audit.ts';
 import { ValidationError } from './platform/errors.ts';
@@ -130,25 +130,20 @@ async function serve(config: Config, demo: boolean): Promise<void> {
     );
   }, 60_000);
   remindTimer.unref();
-  let mailTimer: NodeJS.Timeout | undefined;
-  if (config.smtpUrl) {
-    const smtpUrl = config.smtpUrl;
-    mailTimer = setInterval(() => {
-      deliverOutbox(db, smtpUrl, config.mailFrom).catch((error) =>
+  const mailSender = config.smtpUrl
+    ? startMailSender(db, config.smtpUrl, config.mailFrom, (error) =>
         app.log.error({ err: error }, 'mail delivery failed'),
-      );
-    }, 10_000);
-  }
+      )
+    : undefined;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    clearInterval(mailTimer);
     clearInterval(fileTimer);
     clearInterval(remindTimer);
     clearInterval(complianceTimer);
-    await worker.stop();
+    await Promise.all([worker.stop(), mailSender?.stop()]);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await app.close(); // stops accepting, finishes in-flight requests, closes the database

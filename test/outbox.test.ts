@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDatabase, type Database } from '../src/platform/db/index.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
-import { deliverOutbox, queueMail } from '../src/platform/mail.ts';
+import { deliverOutbox, queueMail, startMailSender } from '../src/platform/mail.ts';
 import { createPostgresDatabase } from './helpers.ts';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
 
@@ -83,5 +83,26 @@ describe('outbox on PostgreSQL with two senders', { skip: !process.env.TEST_POST
     await serverA.query(`UPDATE outbox SET claimed_until = now() - interval '1 second' WHERE id = $1`, [id]);
     assert.equal(await deliverOutbox(serverB, sink.url, 'no-reply@example.org'), 1);
     assert.deepEqual(subjects(sink), ['orphaned']);
+  });
+
+  test('a server stopping for a deploy finishes the message it is sending and claims no more', async () => {
+    sink.received.length = 0;
+    await serverA.query('DELETE FROM outbox');
+    for (let i = 0; i < 30; i++) await queueMail(serverA, `deploy${i}@example.org`, `deploy ${i}`, 'body');
+    const errors: unknown[] = [];
+    const sender = startMailSender(serverA, sink.url, 'no-reply@example.org', (e) => errors.push(e), 5);
+    while (sink.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    await sender.stop();
+    const rows = await serverA.query<{ sent: boolean; claimed: boolean }>(
+      'SELECT sent_at IS NOT NULL AS sent, claimed_until IS NOT NULL AS claimed FROM outbox',
+    );
+    assert.deepEqual(errors, []);
+    assert.equal(rows.filter((row) => row.claimed).length, 0, 'nothing left claimed for another server to wait on');
+    const sent = rows.filter((row) => row.sent).length;
+    assert.ok(sent > 0 && sent < 30, `stopped part-way (${sent} of 30 sent)`);
+    assert.equal(sink.received.length, sent, 'each message the outbox calls sent reached the SMTP server');
+    const stillSent = sink.received.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(sink.received.length, stillSent, 'nothing is sent after stop()');
   });
 });

@@ -88,7 +88,9 @@ describe('several servers on one PostgreSQL', { skip: !process.env.TEST_POSTGRES
     );
     await waitFor(
       'the outbox to empty',
-      async () => (await db.query('SELECT 1 FROM outbox WHERE sent_at IS NULL')).rowCount === 0,
+      // This test's messages only: the demo's own mail is not what is measured here.
+      async () =>
+        (await db.query(`SELECT 1 FROM outbox WHERE sent_at IS NULL AND subject LIKE 'message %'`)).rowCount === 0,
       60,
     );
     const subjects = sink.received

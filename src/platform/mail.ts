@@ -81,7 +81,7 @@ export async function deliverOutbox(
   db: Database,
   smtpUrl: string,
   from: string,
-  options: { limit?: number } = {},
+  options: { limit?: number; stopping?: () => boolean } = {},
 ): Promise<number> {
   // Short timeouts keep one send well inside the lease.
   const transport = nodemailer.createTransport({
@@ -92,7 +92,7 @@ export async function deliverOutbox(
   });
   let sent = 0;
   try {
-    for (let i = 0; i < (options.limit ?? 50); i++) {
+    for (let i = 0; i < (options.limit ?? 50) && !options.stopping?.(); i++) {
       const message = await claimMessage(db);
       if (!message) break;
       try {
@@ -123,4 +123,32 @@ export async function deliverOutbox(
     transport.close();
   }
   return sent;
+}
+
+/**
+ * Delivers the outbox every `intervalMs`, one round at a time. `stop()` claims nothing more and
+ * waits for the message being sent: a server stopped for a deploy must not leave a message
+ * claimed, which would hold it back from every other server until its lease ran out.
+ */
+export function startMailSender(
+  db: Database,
+  smtpUrl: string,
+  from: string,
+  onError: (error: unknown) => void,
+  intervalMs = 10_000,
+): { stop(): Promise<void> } {
+  let stopping = false;
+  let round: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    round = round
+      .then(() => (stopping ? 0 : deliverOutbox(db, smtpUrl, from, { stopping: () => stopping })))
+      .catch(onError);
+  }, intervalMs);
+  return {
+    async stop() {
+      stopping = true;
+      clearInterval(timer);
+      await round;
+    },
+  };
 }
