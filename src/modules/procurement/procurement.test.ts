@@ -185,6 +185,11 @@ for (const engine of ENGINES) {
       const city = await client.get('/cities/lviv/procurement?year=2026');
       assert.equal(city.statusCode, 200);
       assert.match(city.body, /HHI/);
+      // Procedure types by their names in Prozorro's own documentation, not by code.
+      assert.match(city.body, /Спрощена закупівля/);
+      assert.doesNotMatch(city.body, />belowThreshold</);
+      const english = await app.inject({ url: '/cities/lviv/procurement?year=2026', cookies: { hromada_lang: 'en' } });
+      assert.match(english.body, /Below-threshold procedure/);
       const flagged = await app.db.one<{ ocid: string }>(`SELECT ocid FROM procurement_flags WHERE indicator = 'R036'`);
       const page = await client.get(`/procurement/procedures/${flagged!.ocid}`);
       assert.equal(page.statusCode, 200);

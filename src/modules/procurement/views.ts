@@ -3,6 +3,7 @@ import { html, type SafeHtml } from '../../platform/html/html.ts';
 import { csrfField, pagination, type PageContext } from '../../platform/html/layout.ts';
 import { formatDateTime, formatNumber } from '../../platform/i18n/locales.ts';
 import { INDICATOR_BY_ID, INDICATORS } from './flags.ts';
+import { procedureTypeName } from './procedure-types.ts';
 import type { ProcedureSummary } from './service.ts';
 
 type Row = Record<string, unknown>;
@@ -44,7 +45,7 @@ ${demo ? html`<p class="notice">${t('procurement.demo_notice')}</p>` : ''}
 <form method="get" action="${base}" class="filters">
   <label>${t('procurement.year')} <select name="year">${data.years.map((y) => html`<option value="${y}"${y === data.year ? html` selected` : ''}>${y}</option>`)}</select></label>
   <label>${t('procurement.search')} <input type="search" name="q" value="${data.q}" maxlength="200"></label>
-  <label>${t('procurement.method_type')} <select name="method"><option value="">${t('procurement.any')}</option>${data.methods.map((m) => html`<option value="${m}"${m === data.method ? html` selected` : ''}>${m}</option>`)}</select></label>
+  <label>${t('procurement.method_type')} <select name="method"><option value="">${t('procurement.any')}</option>${data.methods.map((m) => html`<option value="${m}"${m === data.method ? html` selected` : ''}>${procedureTypeName(ctx, m)}</option>`)}</select></label>
   <span class="checkbox"><input type="checkbox" id="flagged" name="flagged" value="1"${data.flagged ? html` checked` : ''}> <label for="flagged">${t('procurement.flagged_only')}</label></span>
   <button type="submit" class="secondary">${t('procurement.apply')}</button>
 </form>
@@ -61,7 +62,7 @@ ${demo ? html`<p class="notice">${t('procurement.demo_notice')}</p>` : ''}
 <tbody>${f.byDivision.map((d) => html`<tr><td data-label="${t('procurement.division')}">${d.division ? html`${d.division} · ${d.example}` : '—'}</td><td data-label="${t('procurement.procedures')}">${d.procedures}</td><td data-label="${t('procurement.spend')}">${money(ctx, d.spend)}</td></tr>`)}</tbody></table>
 <h2>${t('procurement.by_method')}</h2>
 <table class="responsive"><thead><tr><th scope="col">${t('procurement.method_type')}</th><th scope="col">${t('procurement.procedures')}</th><th scope="col">${t('procurement.spend')}</th></tr></thead>
-<tbody>${f.byMethod.map((m) => html`<tr><td data-label="${t('procurement.method_type')}">${m.method_type || '—'}</td><td data-label="${t('procurement.procedures')}">${m.procedures}</td><td data-label="${t('procurement.spend')}">${money(ctx, m.spend)}</td></tr>`)}</tbody></table>
+<tbody>${f.byMethod.map((m) => html`<tr><td data-label="${t('procurement.method_type')}">${procedureTypeName(ctx, m.method_type)}</td><td data-label="${t('procurement.procedures')}">${m.procedures}</td><td data-label="${t('procurement.spend')}">${money(ctx, m.spend)}</td></tr>`)}</tbody></table>
 <h2>${t('procurement.top_suppliers')}</h2>
 <table class="responsive"><thead><tr><th scope="col">${t('procurement.supplier')}</th><th scope="col">${t('procurement.amount')}</th><th scope="col">${t('procurement.share')}</th></tr></thead>
 <tbody>${f.topSuppliers.map((s) => html`<tr><td data-label="${t('procurement.supplier')}"><a href="/procurement/suppliers/${s.edrpou}">${s.name}</a></td><td data-label="${t('procurement.amount')}">${money(ctx, s.amount)}</td><td data-label="${t('procurement.share')}">${percent(ctx, s.share)}</td></tr>`)}</tbody></table>
@@ -79,7 +80,7 @@ function procedureTable(ctx: PageContext, items: ProcedureSummary[]): SafeHtml {
       p,
     ) => html`<tr><td data-label="${t('procurement.procedure')}"><a href="${procedureUrl(p.ocid)}">${p.title || p.tender_id}</a><br><small>${p.tender_id}</small>${p.demo ? html` <span class="badge">${t('procurement.demo')}</span>` : ''}</td>
 <td data-label="${t('procurement.buyer')}">${p.buyer_edrpou ? html`<a href="/procurement/buyers/${p.buyer_edrpou}">${p.buyer_name}</a>` : p.buyer_name}</td>
-<td data-label="${t('procurement.method_type')}">${p.method_type ?? '—'}</td>
+<td data-label="${t('procurement.method_type')}">${procedureTypeName(ctx, p.method_type)}</td>
 <td data-label="${t('procurement.spend')}">${money(ctx, p.spend)}</td>
 <td data-label="${t('procurement.flags')}">${p.flags ? html`<span class="badge warning">${p.flags}</span>` : '0'}</td></tr>`,
   )}</tbody></table>`;
@@ -134,7 +135,7 @@ export function procedurePage(
       : html`<h2>${caption}</h2><p>${t('procurement.nothing')}</p>`;
   return html`<h1>${String(p.title || p.tender_id)}</h1>
 ${p.demo ? html`<p class="notice">${t('procurement.demo_notice')}</p>` : ''}
-<p>${String(p.tender_id)} · ${String(p.method_type ?? '')} · ${t('procurement.status')}: ${String(p.status ?? '—')}</p>
+<p>${String(p.tender_id)} · ${procedureTypeName(ctx, p.method_type as string | null)} · ${t('procurement.status')}: ${String(p.status ?? '—')}</p>
 <p>${t('procurement.buyer')}: ${p.buyer_edrpou ? html`<a href="/procurement/buyers/${String(p.buyer_edrpou)}">${String(p.buyer_name)}</a>` : String(p.buyer_name)} · ${t('procurement.expected_value')}: ${money(ctx, p.value_amount)}</p>
 <p><a href="https://prozorro.gov.ua/tender/${String(p.tender_id)}">${t('procurement.on_prozorro')}</a></p>
 ${watchForm(ctx, 'procedure', String(p.ocid), watch)}
