@@ -16,6 +16,8 @@ export interface SectionSubjects {
   dashboard: CurrentUser;
   /** A catalog dataset's page: what other modules say about this dataset (e.g. the list item it fulfils). */
   dataset: { id: number; name: string; city_id: number; state: string };
+  /** A procurement procedure's page: what other modules link to it (the budget project it delivers). */
+  procedure: { ocid: string; city_id: number | null };
 }
 
 export type SectionPlace = keyof SectionSubjects;
@@ -44,6 +46,7 @@ export class Sections {
     search: [],
     dashboard: [],
     dataset: [],
+    procedure: [],
   };
   private readonly deadlineSources: ((request: FastifyRequest, until: Date) => Promise<Deadline[]>)[] = [];
 

@@ -1,6 +1,7 @@
 // Participatory budgeting: the public pages, proposals, the experts' review, the ballot, paper
 // ballots, results, implementation reports, exports (CSV, GeoJSON, Pabulib) and /api/v1.
 // Who may do what is decided in service.ts (canRun and the phase and author checks).
+import { procedureImported } from '../procurement/service.ts';
 import fp from 'fastify-plugin';
 import { csvCell } from '../../platform/csv.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -124,6 +125,10 @@ const projectJson = {
     winner: { type: 'boolean' },
     implementation_status: { type: ['string', 'null'] },
     spent: { type: ['number', 'null'] },
+    procurement_ocid: {
+      type: ['string', 'null'],
+      description: 'The OCDS ocid of the procurement procedure that delivers the project (Prozorro: ocds-be6bcu-UA-…)',
+    },
   },
 } as const;
 
@@ -178,6 +183,7 @@ async function routes(app: FastifyInstance) {
     winner: p.winner,
     implementation_status: p.implementation_status,
     spent: p.spent,
+    procurement_ocid: p.procurement_ocid,
   });
 
   async function renderCycle(
@@ -273,6 +279,7 @@ async function routes(app: FastifyInstance) {
           votes: votesShown(cycle, now) ? ((await countVotes(db, cycle.id)).get(project.id) ?? 0) : null,
           notes,
           files,
+          procedureImported: project.procurement_ocid ? await procedureImported(db, project.procurement_ocid) : false,
           ...form,
         }),
       },

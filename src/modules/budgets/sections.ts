@@ -5,7 +5,7 @@ import { html } from '../../platform/html/html.ts';
 import { sectionBlock } from '../../platform/sections.ts';
 import { editableCityIds } from '../catalog/policy.ts';
 import { PHASES, phaseAt } from './rules.ts';
-import { listCycles } from './service.ts';
+import { listCycles, projectsDeliveredBy } from './service.ts';
 import { cityBudgetsSection, cycleTitle, homeBudgetsSection, phaseBadge } from './views.ts';
 
 /** The phases in which residents act: proposing projects, voting. */
@@ -30,6 +30,24 @@ export function registerBudgetSections(app: FastifyInstance): void {
     order: 30,
     async render(request, city) {
       return cityBudgetsSection(request.pageContext(), await listCycles(db, city.id), app.clock.now());
+    },
+  });
+  // A procurement procedure's page names the participatory-budget project it delivers.
+  app.sections.add('procedure', {
+    id: 'budget-projects',
+    order: 10,
+    async render(request, procedure) {
+      const projects = await projectsDeliveredBy(db, procedure.ocid);
+      if (!projects.length) return null;
+      const ctx = request.pageContext();
+      return sectionBlock(
+        'budget-projects',
+        request.t('budgets.delivers_projects'),
+        html`<ul>${projects.map(
+          (p) =>
+            html`<li><a href="/budgets/${p.cycle_id}/projects/${p.id}">${p.title}</a> — ${cycleTitle(ctx, p)}</li>`,
+        )}</ul>`,
+      );
     },
   });
   app.sections.addDeadlines(async (request, until) => {

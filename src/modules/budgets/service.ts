@@ -2,6 +2,7 @@
 // cycle, enforced by the database; the voting rule checked at every change and at confirmation),
 // paper ballots, results by the greedy rule, implementation. Phases come from the cycle's dates
 // and the application clock.
+import { procedureOcid } from '../procurement/reference.ts';
 import type { Database, Queryable } from '../../platform/db/index.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldProblem } from '../../platform/errors.ts';
@@ -321,12 +322,14 @@ export interface Project {
   winner: boolean;
   implementation_status: string | null;
   spent: number | null;
+  /** The Prozorro procedure that delivers the project, once the city names it. */
+  procurement_ocid: string | null;
   created_at: Date;
 }
 
 const PROJECT_SELECT = `SELECT p.id, p.cycle_id, p.author_id, u.display_name AS author_name, p.title, p.description, p.district_id, p.category_id,
   p.latitude, p.longitude, p.cost::float8 AS cost, p.cost_items, p.review_state, p.review_note, p.adjusted_cost::float8 AS adjusted_cost,
-  p.cost_reason, p.merged_into, p.votes, p.winner, p.implementation_status, p.spent::float8 AS spent, p.created_at
+  p.cost_reason, p.merged_into, p.votes, p.winner, p.implementation_status, p.spent::float8 AS spent, p.procurement_ocid, p.created_at
   FROM budget_projects p LEFT JOIN users u ON u.id = p.author_id`;
 
 /** The cost voters see and the results count: the experts' adjusted cost when there is one. */
@@ -360,6 +363,7 @@ export function parseProposal(
   | 'winner'
   | 'implementation_status'
   | 'spent'
+  | 'procurement_ocid'
   | 'created_at'
 > {
   const check = new Checker(body);
@@ -830,12 +834,14 @@ export async function recordProgress(
   ] as const);
   const spent = check.number('spent', { min: 0, max: MAX_AMOUNT, integer: true });
   const note = check.text('note', { required: true, max: 5000 });
+  const reference = check.optionalText('procurement', 300);
+  const procurementOcid = reference ? procedureOcid(reference) : null;
+  if (reference && !procurementOcid) check.fail('procurement', 'budgets.error.procurement_reference');
   check.done();
-  await db.query('UPDATE budget_projects SET implementation_status = $2, spent = $3 WHERE id = $1', [
-    project.id,
-    status,
-    spent,
-  ]);
+  await db.query(
+    'UPDATE budget_projects SET implementation_status = $2, spent = $3, procurement_ocid = $4 WHERE id = $1',
+    [project.id, status, spent, procurementOcid],
+  );
   await db.query('INSERT INTO budget_progress_notes (project_id, author_id, note) VALUES ($1, $2, $3)', [
     project.id,
     user.id,
@@ -847,7 +853,24 @@ export async function recordProgress(
     'budget.progress',
     'budget_project',
     project.id,
-    { implementation_status: project.implementation_status, spent: project.spent },
-    { implementation_status: status, spent, note },
+    {
+      implementation_status: project.implementation_status,
+      spent: project.spent,
+      procurement_ocid: project.procurement_ocid,
+    },
+    { implementation_status: status, spent, note, procurement_ocid: procurementOcid },
+  );
+}
+
+/** The participatory-budget projects a procurement procedure delivers (for the procedure's page). */
+export async function projectsDeliveredBy(
+  db: Queryable,
+  ocid: string,
+): Promise<{ id: number; cycle_id: number; title: string; title_uk: string; title_en: string; title_bg: string }[]> {
+  return db.query(
+    `SELECT p.id, p.cycle_id, p.title, c.title_uk, c.title_en, c.title_bg
+     FROM budget_projects p JOIN budget_cycles c ON c.id = p.cycle_id
+     WHERE p.procurement_ocid = $1 ORDER BY p.id`,
+    [ocid],
   );
 }

@@ -7,6 +7,7 @@ import { localName, type City } from '../cities/service.ts';
 import { PHASES, phaseAt, type Phase } from './rules.ts';
 import { votedCost, type Ballot, type Cycle, type Project } from './service.ts';
 import { meterState } from './meter.ts';
+import { prozorroTenderId } from '../procurement/reference.ts';
 
 type Errors = Record<string, string> | undefined;
 
@@ -166,6 +167,8 @@ export function projectPage(
     votes: number | null;
     notes: { note: string; created_at: Date }[];
     files: { id: number; kind: 'image' | 'photo'; description: string }[];
+    /** Whether the procedure that delivers the project has been imported here (so it has a page). */
+    procedureImported: boolean;
     values?: FieldValues;
     errors?: Record<string, string>;
   },
@@ -199,6 +202,7 @@ ${
   project.winner
     ? html`<h2>${t('budgets.implementation')}</h2>
 <p>${t(`budgets.implementation_states.${project.implementation_status ?? 'planned'}`)}${project.spent !== null ? html` · ${t('budgets.spent')}: ${money(ctx, project.spent, cycle.currency)}` : ''}</p>
+${project.procurement_ocid ? procurementLink(ctx, project.procurement_ocid, state.procedureImported) : ''}
 ${state.notes.length ? html`<ul>${state.notes.map((n) => html`<li>${formatDateTime(ctx.locale, n.created_at)}: ${n.note}</li>`)}</ul>` : ''}
 ${gallery(
   cycle,
@@ -237,10 +241,22 @@ ${
     })),
   })}
   ${textField({ name: 'spent', label: t('budgets.spent'), values: { spent: project.spent, ...values }, errors, type: 'number' })}
+  ${textField({ name: 'procurement', label: t('budgets.procurement_reference'), extra: html` aria-describedby="procurement-hint"`, values: { procurement: project.procurement_ocid ? (prozorroTenderId(project.procurement_ocid) ?? project.procurement_ocid) : '', ...values }, errors })}
+  <p class="hint" id="procurement-hint">${t('budgets.procurement_reference_hint')}</p>
   ${textAreaField({ name: 'note', label: t('budgets.progress_note'), values, errors, rows: 3 })}
   <button type="submit">${t('budgets.save_progress')}</button></form>`
     : ''
 }`;
+}
+
+/** The procedure that delivers the project: our page of it when imported here, and Prozorro's. */
+function procurementLink(ctx: PageContext, ocid: string, imported: boolean): SafeHtml {
+  const tenderId = prozorroTenderId(ocid);
+  return html`<p>${ctx.t('budgets.procurement')}: ${
+    imported
+      ? html`<a href="/procurement/procedures/${encodeURIComponent(ocid)}">${tenderId ?? ocid}</a>`
+      : html`${tenderId ?? ocid}`
+  }${tenderId ? html` · <a href="https://prozorro.gov.ua/tender/${tenderId}">${ctx.t('budgets.on_prozorro')}</a>` : ''}</p>`;
 }
 
 function gallery(cycle: Cycle, project: Project, files: { id: number; description: string }[]): SafeHtml {

@@ -239,6 +239,54 @@ for (const engine of ENGINES) {
       );
     });
 
+    test('a participatory-budget project names the procedure that delivers it, and the procedure shows the project', async () => {
+      const project = (await app.db.one<{ id: number; cycle_id: number; title: string }>(
+        'SELECT id, cycle_id, title FROM budget_projects WHERE winner ORDER BY id LIMIT 1',
+      ))!;
+      const procedure = (await app.db.one<{ ocid: string; tender_id: string }>(
+        `SELECT ocid, tender_id FROM procurement_procedures ORDER BY ocid LIMIT 1`,
+      ))!;
+      const admin = new Client(app, '203.0.113.77');
+      await admin.login('admin@hromada.demo', DEMO_PASSWORD);
+      const url = `/budgets/${project.cycle_id}/projects/${project.id}`;
+      const progress = async (reference: string) => {
+        await admin.get(url);
+        return admin.post(`${url}/progress`, {
+          _csrf: admin.csrfToken(),
+          implementation_status: 'procurement',
+          spent: '0',
+          note: 'Закупівлю оголошено',
+          procurement: reference,
+        });
+      };
+      const bad = await progress('tender 42');
+      assert.equal(bad.statusCode, 422);
+      assert.match(bad.body, /not a Prozorro procedure number|не номер закупівлі Prozorro/);
+      assert.equal(
+        (await app.db.one<{ o: string | null }>('SELECT procurement_ocid AS o FROM budget_projects WHERE id = $1', [
+          project.id,
+        ]))!.o,
+        null,
+      );
+      // Pasted as Prozorro's address: stored as the ocid.
+      assert.equal((await progress(`https://prozorro.gov.ua/tender/${procedure.tender_id}`)).statusCode, 303);
+      const page = await admin.get(url);
+      assert.ok(
+        page.body.includes(`href="/procurement/procedures/${procedure.ocid}"`),
+        'the project links our page of it',
+      );
+      assert.ok(page.body.includes(`https://prozorro.gov.ua/tender/${procedure.tender_id}`));
+      const procedurePage = await new Client(app).get(`/procurement/procedures/${procedure.ocid}`);
+      assert.match(procedurePage.body, /id="budget-projects"/);
+      assert.ok(procedurePage.body.includes(`href="${url}"`), 'the procedure names the project');
+      // An empty field removes the link.
+      assert.equal((await progress('')).statusCode, 303);
+      assert.doesNotMatch(
+        (await new Client(app).get(`/procurement/procedures/${procedure.ocid}`)).body,
+        /id="budget-projects"/,
+      );
+    });
+
     test("the site's search finds procedures and suppliers; a city's profile links its procurement", async () => {
       const client = new Client(app);
       const found = await client.get(`/search?q=${encodeURIComponent('бензин')}`);

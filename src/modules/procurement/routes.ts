@@ -201,10 +201,18 @@ async function routes(app: FastifyInstance) {
       return reply.page({
         title: String(data.procedure.title || data.procedure.tender_id),
         nav: 'cities',
-        body: procedurePage(request.pageContext(), data, {
-          canWatch: canWatch(request.user),
-          watching: await isWatching(db, request.user?.id, 'procedure', request.params.ocid),
-        }),
+        body: procedurePage(
+          request.pageContext(),
+          data,
+          {
+            canWatch: canWatch(request.user),
+            watching: await isWatching(db, request.user?.id, 'procedure', request.params.ocid),
+          },
+          await app.sections.render('procedure', request, {
+            ocid: String(data.procedure.ocid),
+            city_id: (data.procedure.city_id as number | null) ?? null,
+          }),
+        ),
       });
     },
   );

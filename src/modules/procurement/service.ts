@@ -344,3 +344,8 @@ export async function isWatching(
     ]),
   );
 }
+
+/** Whether a procedure has been imported (other modules link to its page only then). */
+export async function procedureImported(db: Queryable, ocid: string): Promise<boolean> {
+  return !!(await db.one('SELECT 1 FROM procurement_procedures WHERE ocid = $1', [ocid]));
+}

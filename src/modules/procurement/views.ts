@@ -124,6 +124,7 @@ export function procedurePage(
   ctx: PageContext,
   data: Awaited<ReturnType<typeof import('./service.ts').getProcedure>>,
   watch: { watching: boolean; canWatch: boolean },
+  linked: SafeHtml,
 ): SafeHtml {
   const { t } = ctx;
   const p = data.procedure as Row;
@@ -139,6 +140,7 @@ ${p.demo ? html`<p class="notice">${t('procurement.demo_notice')}</p>` : ''}
 <p>${t('procurement.buyer')}: ${p.buyer_edrpou ? html`<a href="/procurement/buyers/${String(p.buyer_edrpou)}">${String(p.buyer_name)}</a>` : String(p.buyer_name)} · ${t('procurement.expected_value')}: ${money(ctx, p.value_amount)}</p>
 <p><a href="https://prozorro.gov.ua/tender/${String(p.tender_id)}">${t('procurement.on_prozorro')}</a></p>
 ${watchForm(ctx, 'procedure', String(p.ocid), watch)}
+${linked}
 <h2>${t('procurement.flags')}</h2>
 ${flagList(ctx, data.flags)}
 <h2>${t('procurement.timeline')}</h2>
