@@ -5,7 +5,7 @@
 // table whenever its listening connection is down (nothing is trusted while it may miss one).
 import type { Database, Queryable } from './db/index.ts';
 
-export type VersionedData = 'cities' | 'city_budgets';
+export type VersionedData = 'cities' | 'city_budgets' | 'procurement';
 
 export async function dataVersion(db: Queryable, name: VersionedData): Promise<number> {
   const row = await db.one<{ version: string | number }>('SELECT version FROM data_versions WHERE name = $1', [name]);

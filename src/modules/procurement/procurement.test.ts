@@ -18,6 +18,14 @@ const write = (name: string, content: string) => {
   return file;
 };
 const ACTOR = { userId: null, label: 'test' };
+/** Asks for a page until it matches: a change reaches another connection's listener a moment later. */
+async function waitForPage(get: () => Promise<{ body: string }>, pattern: RegExp) {
+  for (let i = 0; i < 50; i++) {
+    if (pattern.test((await get()).body)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.match((await get()).body, pattern);
+}
 const OCID = 'ocds-be6bcu-UA-2026-05-01-000001-a';
 const release = (id: string, date: string, tender: Record<string, unknown>) => ({
   ocid: OCID,
@@ -190,6 +198,19 @@ for (const engine of ENGINES) {
       assert.doesNotMatch(city.body, />belowThreshold</);
       const english = await app.inject({ url: '/cities/lviv/procurement?year=2026', cookies: { hromada_lang: 'en' } });
       assert.match(english.body, /Below-threshold procedure/);
+      // Anonymous visitors get the page from a cache that any change of procurement data renews.
+      const first = await app.db.one<{ ocid: string; title: string }>(
+        `SELECT ocid, title FROM procurement_procedures WHERE year = 2026 ORDER BY spend DESC LIMIT 1`,
+      );
+      await app.db.query('UPDATE procurement_procedures SET title = $2 WHERE ocid = $1', [
+        first!.ocid,
+        'Перейменована закупівля',
+      ]);
+      try {
+        await waitForPage(() => client.get('/cities/lviv/procurement?year=2026'), /Перейменована закупівля/);
+      } finally {
+        await app.db.query('UPDATE procurement_procedures SET title = $2 WHERE ocid = $1', [first!.ocid, first!.title]);
+      }
       const flagged = await app.db.one<{ ocid: string }>(`SELECT ocid FROM procurement_flags WHERE indicator = 'R036'`);
       const page = await client.get(`/procurement/procedures/${flagged!.ocid}`);
       assert.equal(page.statusCode, 200);

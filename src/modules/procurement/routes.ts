@@ -14,6 +14,8 @@ import { apiRateLimit, formRateLimit, uploadRateLimit } from '../../platform/htt
 import { errorResponses, problemSchema, slugParam } from '../../platform/http/schemas.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { registerProcurementSections } from './sections.ts';
+import { AnonymousCache } from '../../platform/http/anonymous-cache.ts';
+import { layout } from '../../platform/html/layout.ts';
 import { getCity } from '../cities/service.ts';
 import { canImport, canWatch, uploadCities } from './policy.ts';
 import type { CurrentUser } from '../../platform/auth.ts';
@@ -69,6 +71,9 @@ async function routes(app: FastifyInstance) {
     year ?? (await cityYears(db, cityId))[0] ?? clock.now().getUTCFullYear();
 
   registerProcurementSections(app);
+  // A city's year is a dozen aggregates over every procedure: anonymous visitors get it rendered
+  // once per change of procurement data (any import) or of the cities (their names).
+  const anonymous = new AnonymousCache(app.versions);
 
   app.get<{
     Params: { slug: string };
@@ -82,47 +87,53 @@ async function routes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const city = await getCity(db, request.params.slug);
+      const city = await getCity(db, request.params.slug); // a 404 is never cached
       const ctx = request.pageContext();
-      const name = (city as unknown as Record<string, string>)[`name_${request.locale}`] ?? city.name_uk;
-      const year = await yearFor(city.id, request.query.year);
-      const filter = {
-        cityId: city.id,
-        year,
-        q: request.query.q?.trim() || undefined,
-        methodType: request.query.method || undefined,
-        flagged: request.query.flagged === '1',
+      const render = async () => {
+        const name = (city as unknown as Record<string, string>)[`name_${request.locale}`] ?? city.name_uk;
+        const year = await yearFor(city.id, request.query.year);
+        const filter = {
+          cityId: city.id,
+          year,
+          q: request.query.q?.trim() || undefined,
+          methodType: request.query.method || undefined,
+          flagged: request.query.flagged === '1',
+        };
+        const offset = request.query.offset ?? 0;
+        const [figures, list, years, methods] = await Promise.all([
+          cityFigures(db, filter),
+          listProcedures(db, filter, PAGE, offset),
+          cityYears(db, city.id),
+          db.query<{ m: string }>(
+            'SELECT DISTINCT method_type AS m FROM procurement_procedures WHERE city_id = $1 AND method_type IS NOT NULL ORDER BY 1',
+            [city.id],
+          ),
+        ]);
+        return layout(ctx, {
+          title: request.t('procurement.city_title', { city: name }),
+          nav: 'cities',
+          body: cityPage(
+            ctx,
+            { slug: city.slug, name },
+            {
+              year,
+              years: years.length ? years : [year],
+              q: request.query.q ?? '',
+              method: request.query.method ?? '',
+              flagged: filter.flagged,
+              methods: methods.map((m) => m.m),
+              figures,
+              list,
+              limit: PAGE,
+              offset,
+            },
+          ),
+        });
       };
-      const offset = request.query.offset ?? 0;
-      const [figures, list, years, methods] = await Promise.all([
-        cityFigures(db, filter),
-        listProcedures(db, filter, PAGE, offset),
-        cityYears(db, city.id),
-        db.query<{ m: string }>(
-          'SELECT DISTINCT method_type AS m FROM procurement_procedures WHERE city_id = $1 AND method_type IS NOT NULL ORDER BY 1',
-          [city.id],
-        ),
-      ]);
-      return reply.page({
-        title: request.t('procurement.city_title', { city: name }),
-        nav: 'cities',
-        body: cityPage(
-          ctx,
-          { slug: city.slug, name },
-          {
-            year,
-            years: years.length ? years : [year],
-            q: request.query.q ?? '',
-            method: request.query.method ?? '',
-            flagged: filter.flagged,
-            methods: methods.map((m) => m.m),
-            figures,
-            list,
-            limit: PAGE,
-            offset,
-          },
-        ),
-      });
+      return anonymous.send(request, reply, ['procurement', 'cities'], async () => ({
+        type: 'text/html; charset=utf-8',
+        body: await render(),
+      }));
     },
   );
 
