@@ -13,7 +13,7 @@ import { createConfirmedUser, findUserByEmail } from './modules/accounts/service
 import { buildApp } from './app.ts';
 import { startJobWorker } from './platform/jobs.ts';
 import { IMPORT_JOB, importHandler } from './modules/procurement/service.ts';
-import { FEED_JOB, feedHandler } from './modules/procurement/feed.ts';
+import { FEED_JOB, feedHandler, queueDueFeeds } from './modules/procurement/feed.ts';
 import { sendDueReminders } from './modules/community/service.ts';
 import { takeDailySnapshots } from './modules/data-programme/service.ts';
 import { sendPlanReminders } from './modules/data-programme/inventory.ts';
@@ -130,6 +130,13 @@ async function serve(config: Config, demo: boolean): Promise<void> {
     );
   }, 60_000);
   remindTimer.unref();
+  // Prozorro feeds that run on a schedule: each due run is queued once, whichever server sees it first.
+  const feedTimer = setInterval(() => {
+    queueDueFeeds(db, app.clock.now()).catch((error) =>
+      app.log.error({ err: error }, 'queuing scheduled feeds failed'),
+    );
+  }, 60_000);
+  feedTimer.unref();
   const mailSender = config.smtpUrl
     ? startMailSender(db, config.smtpUrl, config.mailFrom, (error) =>
         app.log.error({ err: error }, 'mail delivery failed'),
@@ -142,6 +149,7 @@ async function serve(config: Config, demo: boolean): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     clearInterval(fileTimer);
     clearInterval(remindTimer);
+    clearInterval(feedTimer);
     clearInterval(complianceTimer);
     await Promise.all([worker.stop(), mailSender?.stop()]);
     const force = setTimeout(() => process.exit(1), 10_000);

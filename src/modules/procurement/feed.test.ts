@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { createTestApp, ENGINES } from '../../../test/helpers.ts';
-import { assertPublicHost, runFeed } from './feed.ts';
+import { Client, createTestApp, ENGINES } from '../../../test/helpers.ts';
+import { createConfirmedUser } from '../accounts/service.ts';
+import { assertPublicHost, FEED_JOB, queueDueFeeds, runFeed } from './feed.ts';
 
 const org = (edrpou: string, name: string, kind?: string) => ({
   name,
@@ -184,6 +185,66 @@ for (const engine of ENGINES) {
         runFeed(app.db, app.clock, feed!.id, { sleep, allowPrivateHosts: true, timeoutMs: 50, fetch: silent }),
         /timeout|aborted/i,
       );
+    });
+
+    test('a scheduled feed is queued once when due, whoever asks, and an admin changes its schedule', async () => {
+      const feed = (await app.db.one<{ id: number }>(
+        `INSERT INTO procurement_feeds (name, base_url, resource, pause_ms) VALUES ('scheduled', $1, 'tenders', 100) RETURNING id`,
+        [base],
+      ))!;
+      const runs = async () =>
+        (await app.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE kind = $1 AND subject = $2`, [
+          FEED_JOB,
+          String(feed.id),
+        ]))!.n;
+      const now = new Date('2026-12-01T10:00:00Z');
+      assert.deepEqual(await queueDueFeeds(app.db, now), [], 'a feed without a schedule runs only by hand');
+      // An admin sets it to run every hour (the form, as a browser sends it).
+      await createConfirmedUser(
+        app.db,
+        { userId: null, label: 'test' },
+        {
+          email: 'feed-admin@example.org',
+          password: 'a long enough password',
+          role: 'admin',
+        },
+      );
+      const admin = new Client(app, '203.0.113.91');
+      assert.equal((await admin.login('feed-admin@example.org', 'a long enough password')).statusCode, 303);
+      const form = async (fields: Record<string, string>) => {
+        await admin.get('/procurement/feeds');
+        return admin.post(`/procurement/feeds/${feed.id}`, { _csrf: admin.csrfToken(), ...fields });
+      };
+      const refused = await form({ name: 'scheduled', pause_ms: '100', interval_minutes: '5', enabled: 'on' });
+      assert.equal(refused.statusCode, 422);
+      assert.match(refused.body, /10[\s,\u00a0\u202f]?080/);
+      assert.equal(
+        (await form({ name: 'Prozorro, щогодини', pause_ms: '200', interval_minutes: '60', enabled: 'on' })).statusCode,
+        303,
+      );
+      const page = await admin.get('/procurement/feeds');
+      assert.match(page.body, /Prozorro, щогодини/);
+      // Two servers asking at once queue one run; asking again before the hour is up queues none.
+      const [a, b] = await Promise.all([queueDueFeeds(app.db, now), queueDueFeeds(app.db, now)]);
+      assert.deepEqual([...a, ...b], [feed.id]);
+      assert.deepEqual(await queueDueFeeds(app.db, new Date(now.getTime() + 59 * 60_000)), []);
+      // Due again while the first run is still queued: no second run piles up behind it.
+      assert.deepEqual(await queueDueFeeds(app.db, new Date(now.getTime() + 61 * 60_000)), []);
+      assert.equal(await runs(), 1);
+      await app.db.query(`UPDATE jobs SET state = 'done' WHERE kind = $1 AND subject = $2`, [
+        FEED_JOB,
+        String(feed.id),
+      ]);
+      assert.deepEqual(await queueDueFeeds(app.db, new Date(now.getTime() + 122 * 60_000)), [feed.id]);
+      assert.equal(await runs(), 2);
+      // Disabled: never queued.
+      assert.equal(
+        (await form({ name: 'Prozorro, щогодини', pause_ms: '200', interval_minutes: '60' })).statusCode,
+        303,
+      );
+      assert.deepEqual(await queueDueFeeds(app.db, new Date(now.getTime() + 1000 * 60_000)), []);
+      const audit = await app.db.query(`SELECT 1 FROM audit_events WHERE action = 'procurement.feed.update'`);
+      assert.equal(audit.length, 2);
     });
   });
 }

@@ -8,7 +8,7 @@ import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import type { Database } from '../../platform/db/index.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { JobHandler } from '../../platform/jobs.ts';
+import { enqueueJob, type JobHandler } from '../../platform/jobs.ts';
 import { importOcdsElements } from './import.ts';
 import { recomputeFlags } from './flags.ts';
 import type { OcdsElement } from './ocds-stream.ts';
@@ -312,4 +312,35 @@ export function feedHandler(db: Database, clock: Clock): JobHandler {
   return async (job) => {
     await runFeed(db, clock, Number(job.subject), { maxPages: 50 });
   };
+}
+
+/**
+ * Queues a run of every enabled feed whose schedule is due, once across all servers: the due rows
+ * are locked and moved to their next time in the statement that finds them, and a feed with a run
+ * still queued or under way gets no second one. Returns the feeds queued.
+ */
+export async function queueDueFeeds(db: Database, now: Date): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    const due = await tx.query<{ id: number }>(
+      `WITH due AS (
+         SELECT id FROM procurement_feeds
+         WHERE enabled AND interval_minutes IS NOT NULL AND (next_run_at IS NULL OR next_run_at <= $1)
+         FOR UPDATE SKIP LOCKED)
+       UPDATE procurement_feeds f SET next_run_at = $1::timestamptz + make_interval(mins => f.interval_minutes)
+       FROM due WHERE f.id = due.id
+       RETURNING f.id`,
+      [now],
+    );
+    const queued: number[] = [];
+    for (const { id } of due) {
+      const busy = await tx.one(
+        `SELECT 1 FROM jobs WHERE kind = $1 AND subject = $2 AND state IN ('queued', 'running')`,
+        [FEED_JOB, String(id)],
+      );
+      if (busy) continue;
+      await enqueueJob(tx, FEED_JOB, null, String(id));
+      queued.push(id);
+    }
+    return queued;
+  });
 }

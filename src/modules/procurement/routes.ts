@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream';
 import fp from 'fastify-plugin';
 import { csvCell } from '../../platform/csv.ts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allow, isAdmin } from '../../platform/http/guards.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { FEED_JOB } from './feed.ts';
@@ -324,9 +324,71 @@ async function routes(app: FastifyInstance) {
   );
 
   // ---- Prozorro feeds (admin) ----
+  const feedParams = {
+    type: 'object',
+    required: ['id'],
+    properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } },
+  } as const;
+  /** A feed's form, new (with its address and kind) or changed. Only text counts: a JSON body may send anything. */
+  function readFeedForm(input: unknown, creating: boolean) {
+    const body = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    const [name, baseUrl, resource, pause, interval] = [
+      body.name,
+      body.base_url,
+      body.resource,
+      body.pause_ms,
+      body.interval_minutes,
+    ].map(text);
+    const problems: { field: string; message: string }[] = [];
+    if (!name?.trim() || name.length > 200) problems.push({ field: 'name', message: 'validation.required' });
+    if (creating && (!baseUrl || !/^https?:\/\/\S+$/.test(baseUrl) || baseUrl.length > 500))
+      problems.push({ field: 'base_url', message: 'validation.invalid' });
+    if (creating && resource !== 'tenders' && resource !== 'contracts')
+      problems.push({ field: 'resource', message: 'validation.invalid' });
+    const pauseMs = Number(pause || 1000);
+    if (!Number.isInteger(pauseMs) || pauseMs < 100 || pauseMs > 60000)
+      problems.push({ field: 'pause_ms', message: 'validation.invalid' });
+    const intervalMinutes = interval?.trim() ? Number(interval) : null;
+    if (
+      intervalMinutes !== null &&
+      (!Number.isInteger(intervalMinutes) || intervalMinutes < 15 || intervalMinutes > 10080)
+    )
+      problems.push({ field: 'interval_minutes', message: 'procurement.feed_interval_invalid' });
+    return {
+      values: {
+        name: name?.trim() ?? '',
+        baseUrl: baseUrl ?? '',
+        resource: resource ?? '',
+        pauseMs,
+        intervalMinutes,
+        enabled: creating || text(body.enabled) === 'on',
+      },
+      problems,
+    };
+  }
+  const feedsFormError = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    problems: { field: string; message: string }[],
+    feedId?: number,
+  ) =>
+    reply.page(
+      {
+        title: request.t('procurement.feeds'),
+        nav: 'admin',
+        body: feedsPage(
+          request.pageContext(),
+          await feeds(),
+          Object.fromEntries(problems.map((p) => [p.field, request.t(p.message)])),
+          feedId,
+        ),
+      },
+      422,
+    );
   const feeds = () =>
     db.query<Record<string, unknown>>(
-      'SELECT id, name, base_url, resource, next_offset, pause_ms, last_run_at, last_error FROM procurement_feeds ORDER BY id',
+      'SELECT id, name, base_url, resource, next_offset, pause_ms, interval_minutes, enabled, next_run_at, last_run_at, last_error FROM procurement_feeds ORDER BY id',
     );
   app.get('/procurement/feeds', { preHandler: allow(isAdmin) }, async (request, reply) =>
     reply.page({
@@ -339,41 +401,61 @@ async function routes(app: FastifyInstance) {
     '/procurement/feeds',
     { preHandler: allow(isAdmin), config: formRateLimit(30) },
     async (request, reply) => {
-      // Only text counts (a JSON body may send numbers, lists or objects in these fields).
-      const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-      const body = request.body ?? {};
-      const [name, baseUrl, resource, pause] = [body.name, body.base_url, body.resource, body.pause_ms].map(text);
-      const problems: { field: string; message: string }[] = [];
-      if (!name?.trim() || name.length > 200) problems.push({ field: 'name', message: 'validation.required' });
-      if (!baseUrl || !/^https?:\/\/\S+$/.test(baseUrl) || baseUrl.length > 500)
-        problems.push({ field: 'base_url', message: 'validation.invalid' });
-      if (resource !== 'tenders' && resource !== 'contracts')
-        problems.push({ field: 'resource', message: 'validation.invalid' });
-      const pauseMs = Number(pause ?? 1000);
-      if (!Number.isInteger(pauseMs) || pauseMs < 100 || pauseMs > 60000)
-        problems.push({ field: 'pause_ms', message: 'validation.invalid' });
-      if (problems.length) {
-        const errors = Object.fromEntries(problems.map((p) => [p.field, request.t(p.message)]));
-        return reply.page(
-          {
-            title: request.t('procurement.feeds'),
-            nav: 'admin',
-            body: feedsPage(request.pageContext(), await feeds(), errors),
-          },
-          422,
-        );
-      }
+      const { values, problems } = readFeedForm(request.body, true);
+      if (problems.length) return feedsFormError(request, reply, problems);
+      const { name, baseUrl, resource, pauseMs, intervalMinutes } = values;
       await db.transaction(async (tx) => {
         const row = await tx.one<{ id: number }>(
-          'INSERT INTO procurement_feeds (name, base_url, resource, pause_ms) VALUES ($1, $2, $3, $4) RETURNING id',
-          [name!.trim(), baseUrl, resource, pauseMs],
+          'INSERT INTO procurement_feeds (name, base_url, resource, pause_ms, interval_minutes) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+          [name, baseUrl, resource, pauseMs, intervalMinutes],
         );
         await recordAudit(tx, actorOf(request), 'procurement.feed.create', 'procurement_feed', row!.id, null, {
           name,
           base_url: baseUrl,
           resource,
           pause_ms: pauseMs,
+          interval_minutes: intervalMinutes,
         });
+      });
+      return reply.redirect('/procurement/feeds', 303);
+    },
+  );
+  // Changing a feed: its name, pace, schedule and whether it runs; where it reads from stays (a new
+  // address is a new feed, with an offset of its own).
+  app.post<{ Params: { id: number }; Body: Record<string, string | undefined> }>(
+    '/procurement/feeds/:id',
+    { preHandler: allow(isAdmin), config: formRateLimit(30), schema: { params: feedParams } },
+    async (request, reply) => {
+      const { values, problems } = readFeedForm(request.body, false);
+      if (problems.length) return feedsFormError(request, reply, problems, request.params.id);
+      await db.transaction(async (tx) => {
+        const before = await tx.one<Record<string, unknown>>(
+          'SELECT name, pause_ms, interval_minutes, enabled FROM procurement_feeds WHERE id = $1 FOR UPDATE',
+          [request.params.id],
+        );
+        if (!before) throw new NotFoundError('no such feed');
+        const after = {
+          name: values.name,
+          pause_ms: values.pauseMs,
+          interval_minutes: values.intervalMinutes,
+          enabled: values.enabled,
+        };
+        // A new schedule starts from now.
+        await tx.query(
+          `UPDATE procurement_feeds SET name = $2, pause_ms = $3, interval_minutes = $4, enabled = $5,
+             next_run_at = CASE WHEN interval_minutes IS DISTINCT FROM $4 THEN NULL ELSE next_run_at END
+           WHERE id = $1`,
+          [request.params.id, after.name, after.pause_ms, after.interval_minutes, after.enabled],
+        );
+        await recordAudit(
+          tx,
+          actorOf(request),
+          'procurement.feed.update',
+          'procurement_feed',
+          request.params.id,
+          before,
+          after,
+        );
       });
       return reply.redirect('/procurement/feeds', 303);
     },
@@ -383,13 +465,7 @@ async function routes(app: FastifyInstance) {
     {
       preHandler: allow(isAdmin),
       config: formRateLimit(30),
-      schema: {
-        params: {
-          type: 'object',
-          required: ['id'],
-          properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } },
-        },
-      },
+      schema: { params: feedParams },
     },
     async (request, reply) => {
       await db.transaction(async (tx) => {

@@ -275,24 +275,50 @@ ${error ? html`<p class="notice error" role="alert">${error}</p>` : ''}
   })}</tbody></table>`;
 }
 
-export function feedsPage(ctx: PageContext, feeds: Row[], errors: Record<string, string> = {}): SafeHtml {
+export function feedsPage(
+  ctx: PageContext,
+  feeds: Row[],
+  errors: Record<string, string> = {},
+  /** The feed whose change was refused (its form opens with the errors); none: the new feed's. */
+  erroneousFeed?: number,
+): SafeHtml {
   const { t } = ctx;
-  const field = (name: string, label: string, input: SafeHtml) =>
-    html`<p><label for="feed-${name}">${label}</label> ${input}${errors[name] ? html` <span class="field-error">${errors[name]}</span>` : ''}</p>`;
+  const errorsOf = (feed: number | undefined) => (feed === erroneousFeed ? errors : {});
+  const field = (id: string, name: string, label: string, input: SafeHtml, fieldErrors: Record<string, string>) =>
+    html`<p><label for="${id}">${label}</label> ${input}${fieldErrors[name] ? html` <span class="field-error" id="${id}-error">${fieldErrors[name]}</span>` : ''}</p>`;
+  const schedule = (f: Row) =>
+    f.interval_minutes
+      ? t('procurement.feed_every', { minutes: Number(f.interval_minutes) })
+      : t('procurement.feed_manual');
+  const editForm = (f: Row) => {
+    const id = Number(f.id);
+    const own = errorsOf(id);
+    return html`<details${Object.keys(own).length ? html` open` : ''}><summary>${t('procurement.feed_edit')}</summary>
+<form method="post" action="/procurement/feeds/${id}">${csrfField(ctx)}
+${field(`feed-${id}-name`, 'name', t('procurement.feed_name'), html`<input id="feed-${id}-name" name="name" maxlength="200" required value="${String(f.name)}">`, own)}
+${field(`feed-${id}-pause_ms`, 'pause_ms', t('procurement.feed_pause'), html`<input id="feed-${id}-pause_ms" name="pause_ms" type="number" min="100" max="60000" value="${String(f.pause_ms)}">`, own)}
+${field(`feed-${id}-interval_minutes`, 'interval_minutes', t('procurement.feed_interval'), html`<input id="feed-${id}-interval_minutes" name="interval_minutes" type="number" min="15" max="10080" value="${f.interval_minutes === null || f.interval_minutes === undefined ? '' : String(f.interval_minutes)}">`, own)}
+<p><label><input type="checkbox" name="enabled"${f.enabled ? html` checked` : ''}> ${t('procurement.feed_enabled')}</label></p>
+<button type="submit">${t('procurement.feed_save')}</button></form></details>`;
+  };
+  const create = errorsOf(undefined);
   return html`<h1>${t('procurement.feeds')}</h1><p>${t('procurement.feeds_help')}</p>
-<table class="responsive"><thead><tr><th scope="col">${t('procurement.feed_name')}</th><th scope="col">${t('procurement.feed_url')}</th><th scope="col">${t('procurement.feed_offset')}</th><th scope="col">${t('procurement.state')}</th><th scope="col"><span class="visually-hidden">${t('procurement.feed_run')}</span></th></tr></thead>
+<table class="responsive"><thead><tr><th scope="col">${t('procurement.feed_name')}</th><th scope="col">${t('procurement.feed_url')}</th><th scope="col">${t('procurement.feed_offset')}</th><th scope="col">${t('procurement.feed_schedule')}</th><th scope="col">${t('procurement.state')}</th><th scope="col"><span class="visually-hidden">${t('procurement.feed_run')}</span></th></tr></thead>
 <tbody>${feeds.map(
     (
       f,
-    ) => html`<tr><td data-label="${t('procurement.feed_name')}">${String(f.name)} (${String(f.resource)})</td><td data-label="${t('procurement.feed_url')}">${String(f.base_url)}</td>
-<td data-label="${t('procurement.feed_offset')}">${String(f.next_offset) || '—'}</td><td data-label="${t('procurement.state')}">${f.last_error ? String(f.last_error) : when(ctx, f.last_run_at)}</td>
+    ) => html`<tr><td data-label="${t('procurement.feed_name')}">${String(f.name)} (${String(f.resource)})${f.enabled ? '' : html` <span class="badge">${t('procurement.feed_disabled')}</span>`}${editForm(f)}</td><td data-label="${t('procurement.feed_url')}">${String(f.base_url)}</td>
+<td data-label="${t('procurement.feed_offset')}">${String(f.next_offset) || '—'}</td>
+<td data-label="${t('procurement.feed_schedule')}">${schedule(f)}${f.interval_minutes && f.enabled && f.next_run_at ? html`<br><span class="hint">${t('procurement.feed_next_run')}: ${when(ctx, f.next_run_at)}</span>` : ''}</td>
+<td data-label="${t('procurement.state')}">${f.last_error ? String(f.last_error) : when(ctx, f.last_run_at)}</td>
 <td><form method="post" action="/procurement/feeds/${String(f.id)}/run" class="inline-form">${csrfField(ctx)}<button type="submit" class="secondary">${t('procurement.feed_run')}</button></form></td></tr>`,
   )}</tbody></table>
 <h2>${t('procurement.feed_add')}</h2>
 <form method="post" action="/procurement/feeds">${csrfField(ctx)}
-${field('name', t('procurement.feed_name'), html`<input id="feed-name" name="name" maxlength="200" required>`)}
-${field('base_url', t('procurement.feed_url'), html`<input id="feed-base_url" name="base_url" type="url" value="https://public-api.prozorro.gov.ua/api/2.5" required>`)}
-${field('resource', t('procurement.feed_resource'), html`<select id="feed-resource" name="resource"><option value="tenders">tenders</option><option value="contracts">contracts</option></select>`)}
-${field('pause_ms', t('procurement.feed_pause'), html`<input id="feed-pause_ms" name="pause_ms" type="number" min="100" max="60000" value="1000">`)}
+${field('feed-name', 'name', t('procurement.feed_name'), html`<input id="feed-name" name="name" maxlength="200" required>`, create)}
+${field('feed-base_url', 'base_url', t('procurement.feed_url'), html`<input id="feed-base_url" name="base_url" type="url" value="https://public-api.prozorro.gov.ua/api/2.5" required>`, create)}
+${field('feed-resource', 'resource', t('procurement.feed_resource'), html`<select id="feed-resource" name="resource"><option value="tenders">tenders</option><option value="contracts">contracts</option></select>`, create)}
+${field('feed-pause_ms', 'pause_ms', t('procurement.feed_pause'), html`<input id="feed-pause_ms" name="pause_ms" type="number" min="100" max="60000" value="1000">`, create)}
+${field('feed-interval_minutes', 'interval_minutes', t('procurement.feed_interval'), html`<input id="feed-interval_minutes" name="interval_minutes" type="number" min="15" max="10080" aria-describedby="feed-interval-hint"> <span class="hint" id="feed-interval-hint">${t('procurement.feed_interval_hint')}</span>`, create)}
 <button type="submit" class="primary">${t('procurement.feed_add')}</button></form>`;
 }
