@@ -29,9 +29,9 @@ export const LVIV_COUNCIL_EDRPOU = '04055896';
 
 export const DEMO_BUYERS = [
   { edrpou: LVIV_COUNCIL_EDRPOU, name: 'Львівська міська рада', kind: 'general', council: true },
-  { edrpou: '90000101', name: 'Управління освіти Львівської міської ради (демо)', kind: 'general', council: false },
-  { edrpou: '90000102', name: 'КНП «Міська лікарня №9» (демо)', kind: 'general', council: false },
-  { edrpou: '90000103', name: 'ЛКП «Зелене місто» (демо)', kind: 'general', council: false },
+  { edrpou: '90000104', name: 'Управління освіти Львівської міської ради (демо)', kind: 'general', council: false },
+  { edrpou: '90000110', name: 'КНП «Міська лікарня №9» (демо)', kind: 'general', council: false },
+  { edrpou: '90000127', name: 'ЛКП «Зелене місто» (демо)', kind: 'general', council: false },
 ];
 
 const SUPPLIERS = [

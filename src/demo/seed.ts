@@ -159,6 +159,7 @@ export async function seedDemo(db: Database, files?: FileStore | string): Promis
         city_id: o.city ? cityIds.get(o.city)! : null,
         website: null,
         edrpou: null,
+        parent_id: null,
       });
     }
     await seedDemoBudgetReference(tx, cityIds);

@@ -37,6 +37,10 @@ const organizationJson = {
     city: { type: ['string', 'null'], description: 'Slug of the city the organisation is based in.' },
     website: { type: ['string', 'null'] },
     edrpou: { type: ['string', 'null'] },
+    parent: {
+      type: ['string', 'null'],
+      description: 'Slug of the city council a budget institution belongs to (its purchases count as that city’s).',
+    },
   },
 } as const;
 
@@ -48,6 +52,7 @@ function present(o: Organization) {
     city: o.city_slug,
     website: o.website,
     edrpou: o.edrpou,
+    parent: o.parent_slug,
   };
 }
 
@@ -103,6 +108,7 @@ async function routes(app: FastifyInstance) {
   );
 
   const admin = { preHandler: allow(canManageOrganizations) };
+  const councils = async () => (await listOrganizations(db, { kind: 'city_council', limit: 1000, offset: 0 })).items;
   const allCities = (request: { locale: 'uk' | 'en' | 'bg' }) =>
     listCities(db, { locale: request.locale, limit: 1000, offset: 0 }).then((r) => r.items);
 
@@ -129,12 +135,19 @@ async function routes(app: FastifyInstance) {
     reply.page({
       title: request.t('admin.new_organization'),
       nav: 'admin',
-      body: organizationFormPage(request.pageContext(), await allCities(request), { kind: 'cso' }, undefined, null),
+      body: organizationFormPage(
+        request.pageContext(),
+        await allCities(request),
+        await councils(),
+        { kind: 'cso' },
+        undefined,
+        null,
+      ),
     }),
   );
 
   app.post<{ Body: Record<string, unknown> }>('/admin/organizations/new', admin, async (request, reply) => {
-    const cities = await allCities(request);
+    const [cities, parents] = [await allCities(request), await councils()];
     return submitForm(request, reply, {
       title: request.t('admin.new_organization'),
       action: async () => {
@@ -142,7 +155,7 @@ async function routes(app: FastifyInstance) {
         await db.transaction((tx) => createOrganization(tx, actorOf(request), input));
         return '/admin/organizations?saved=1';
       },
-      form: (errors) => organizationFormPage(request.pageContext(), cities, request.body ?? {}, errors, null),
+      form: (errors) => organizationFormPage(request.pageContext(), cities, parents, request.body ?? {}, errors, null),
     });
   });
 
@@ -154,6 +167,7 @@ async function routes(app: FastifyInstance) {
       body: organizationFormPage(
         request.pageContext(),
         await allCities(request),
+        await councils(),
         organization as unknown as Record<string, unknown>,
         undefined,
         organization.slug,
@@ -166,7 +180,7 @@ async function routes(app: FastifyInstance) {
     admin,
     async (request, reply) => {
       await getOrganization(db, request.params.slug);
-      const cities = await allCities(request);
+      const [cities, parents] = [await allCities(request), await councils()];
       return submitForm(request, reply, {
         title: request.t('admin.edit_organization'),
         action: async () => {
@@ -175,7 +189,7 @@ async function routes(app: FastifyInstance) {
           return '/admin/organizations?saved=1';
         },
         form: (errors) =>
-          organizationFormPage(request.pageContext(), cities, request.body ?? {}, errors, request.params.slug),
+          organizationFormPage(request.pageContext(), cities, parents, request.body ?? {}, errors, request.params.slug),
       });
     },
   );

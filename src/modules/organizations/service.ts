@@ -4,6 +4,7 @@ import type { Queryable } from '../../platform/db/index.ts';
 import { Checker, assertUnique } from '../../platform/validate.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
+import { rematchCities } from '../procurement/import.ts';
 
 // A budget institution (a school, a hospital, a utility) belongs to a city council (parent_id): its
 // purchases count as the city's (procurement matches buyers by ЄДРПОУ).
@@ -21,10 +22,14 @@ export interface Organization {
   city_slug: string | null;
   website: string | null;
   edrpou: string | null;
+  /** The city council a budget institution belongs to. */
+  parent_id: number | null;
+  parent_slug: string | null;
 }
 
-const SELECT = `SELECT o.id, o.slug, o.kind, o.name_uk, o.name_en, o.name_bg, o.city_id, c.slug AS city_slug, o.website, o.edrpou
-  FROM organizations o LEFT JOIN cities c ON c.id = o.city_id`;
+const SELECT = `SELECT o.id, o.slug, o.kind, o.name_uk, o.name_en, o.name_bg, o.city_id, c.slug AS city_slug, o.website, o.edrpou,
+  o.parent_id, parent.slug AS parent_slug
+  FROM organizations o LEFT JOIN cities c ON c.id = o.city_id LEFT JOIN organizations parent ON parent.id = o.parent_id`;
 
 export async function listOrganizations(
   db: Queryable,
@@ -62,11 +67,12 @@ export async function getOrganizationById(db: Queryable, id: number): Promise<Or
   return db.one<Organization>(`${SELECT} WHERE o.id = $1`, [id]);
 }
 
-export type OrganizationInput = Omit<Organization, 'id' | 'city_slug'>;
+export type OrganizationInput = Omit<Organization, 'id' | 'city_slug' | 'parent_slug'>;
 
 export async function parseOrganizationInput(db: Queryable, body: unknown): Promise<OrganizationInput> {
   const check = new Checker(body);
   const citySlug = check.text('city_slug', { max: 80 });
+  const parentSlug = check.text('parent_slug', { max: 80 });
   const input: OrganizationInput = {
     slug: check.slug('slug'),
     kind: check.oneOf('kind', ORGANIZATION_KINDS) ?? 'cso',
@@ -76,7 +82,17 @@ export async function parseOrganizationInput(db: Queryable, body: unknown): Prom
     city_id: null,
     website: check.url('website'),
     edrpou: check.optionalText('edrpou', 20),
+    parent_id: null,
   };
+  // A budget institution belongs to a city council; its purchases count as that city's.
+  if (parentSlug) {
+    const parent = await db.one<{ id: number }>(
+      `SELECT id FROM organizations WHERE slug = $1 AND kind = 'city_council'`,
+      [parentSlug],
+    );
+    if (parent && parentSlug !== input.slug) input.parent_id = parent.id;
+    else check.fail('parent_slug', 'organizations.error.parent');
+  }
   if (citySlug) {
     const city = await db.one<{ id: number }>('SELECT id FROM cities WHERE slug = $1', [citySlug]);
     if (city) input.city_id = city.id;
@@ -94,7 +110,7 @@ export async function parseOrganizationInput(db: Queryable, body: unknown): Prom
   return input;
 }
 
-const COLUMNS = ['slug', 'kind', 'name_uk', 'name_en', 'name_bg', 'city_id', 'website', 'edrpou'] as const;
+const COLUMNS = ['slug', 'kind', 'name_uk', 'name_en', 'name_bg', 'city_id', 'website', 'edrpou', 'parent_id'] as const;
 
 function auditView(o: Organization | OrganizationInput) {
   return Object.fromEntries(COLUMNS.map((c) => [c, o[c]]));
@@ -109,6 +125,7 @@ export async function createOrganization(db: Queryable, actor: Actor, input: Org
   ))!;
   const created = (await getOrganizationById(db, row.id))!;
   await recordAudit(db, actor, 'organization.create', 'organization', row.id, null, auditView(created));
+  await rematchBuyers(db, [created]);
   return created;
 }
 
@@ -127,11 +144,32 @@ export async function updateOrganization(
   );
   const after = (await getOrganizationById(db, before.id))!;
   await recordAudit(db, actor, 'organization.update', 'organization', before.id, auditView(before), auditView(after));
+  await rematchBuyers(db, [before, after]);
   return after;
 }
 
 export async function deleteOrganization(db: Queryable, actor: Actor, slug: string): Promise<void> {
   const before = await getOrganization(db, slug);
+  const children = await db.query<{ edrpou: string | null }>('SELECT edrpou FROM organizations WHERE parent_id = $1', [
+    before.id,
+  ]);
   await db.query('DELETE FROM organizations WHERE id = $1', [before.id]);
   await recordAudit(db, actor, 'organization.delete', 'organization', before.id, auditView(before), null);
+  await rematchBuyers(db, [before, ...children]);
+}
+
+/**
+ * Procurement counts a buyer's purchases as the city of its organisation (or of that organisation's
+ * council): after a change, the procedures of these organisations and of their institutions are
+ * matched again.
+ */
+async function rematchBuyers(db: Queryable, organizations: { id?: number; edrpou: string | null }[]): Promise<void> {
+  const ids = organizations.map((o) => o.id).filter((id): id is number => !!id);
+  const institutions = ids.length
+    ? await db.query<{ edrpou: string | null }>('SELECT edrpou FROM organizations WHERE parent_id = ANY($1::int[])', [
+        ids,
+      ])
+    : [];
+  const edrpous = [...organizations, ...institutions].map((o) => o.edrpou).filter((e): e is string => !!e);
+  if (edrpous.length) await rematchCities(db, [...new Set(edrpous)]);
 }

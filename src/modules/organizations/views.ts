@@ -32,6 +32,7 @@ ${pagination(ctx, '/admin/organizations', {}, page)}`;
 export function organizationFormPage(
   ctx: PageContext,
   cities: City[],
+  councils: Organization[],
   values: Record<string, unknown>,
   errors: Record<string, string> | undefined,
   existingSlug: string | null,
@@ -67,6 +68,17 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
   })}
   ${input('website', t('cities.website'), 'url')}
   ${input('edrpou', t('cities.edrpou'))}
+  ${selectField({
+    name: 'parent_slug',
+    label: t('organizations.parent'),
+    values,
+    errors,
+    empty: '—',
+    choices: councils
+      .filter((c) => c.slug !== existingSlug)
+      .map((c) => ({ value: c.slug, label: localName(c, ctx.locale) })),
+  })}
+  <p class="hint">${t('organizations.parent_hint')}</p>
   <button type="submit">${t('admin.save')}</button>
 </form>
 ${

@@ -355,11 +355,13 @@ export async function importOcdsFile(db: Queryable, file: string, name: string, 
   return importOcdsElements(db, readOcdsFile(file, name), options);
 }
 
-/** Matches every procedure's buyer to a city again (after an organisation's ЄДРПОУ or parent changed). */
-export async function rematchCities(db: Queryable): Promise<void> {
+/** Matches procedures' buyers to cities again (after an organisation's ЄДРПОУ, city or council changed): those of these buyers, or all. */
+export async function rematchCities(db: Queryable, buyerEdrpous?: string[]): Promise<void> {
   await db.query(
     `UPDATE procurement_procedures p SET city_id = m.city_id
-     FROM (SELECT x.ocid, ${CITY_OF_BUYER} AS city_id FROM procurement_procedures x) m
+     FROM (SELECT x.ocid, ${CITY_OF_BUYER} AS city_id FROM procurement_procedures x
+           WHERE $1::text[] IS NULL OR x.buyer_edrpou = ANY($1::text[])) m
      WHERE m.ocid = p.ocid AND m.city_id IS DISTINCT FROM p.city_id`,
+    [buyerEdrpous ?? null],
   );
 }

@@ -308,6 +308,59 @@ for (const engine of ENGINES) {
       );
     });
 
+    test("an institution's council decides whose procurement it is; changing it moves its procedures", async () => {
+      const hospital = (await app.db.one<{ edrpou: string }>(
+        `SELECT edrpou FROM organizations WHERE slug = 'lviv-hospital-9-demo'`,
+      ))!;
+      const citiesOf = async () =>
+        (
+          await app.db.query<{ slug: string }>(
+            `SELECT DISTINCT c.slug FROM procurement_procedures p JOIN cities c ON c.id = p.city_id WHERE p.buyer_edrpou = $1`,
+            [hospital.edrpou],
+          )
+        ).map((r) => r.slug);
+      assert.deepEqual(await citiesOf(), ['lviv']);
+      const admin = new Client(app, '203.0.113.78');
+      await admin.login('admin@hromada.demo', DEMO_PASSWORD);
+      const edit = async (parent: string) => {
+        const url = '/admin/organizations/lviv-hospital-9-demo/edit';
+        await admin.get(url);
+        return admin.post(url, {
+          _csrf: admin.csrfToken(),
+          slug: 'lviv-hospital-9-demo',
+          kind: 'budget_institution',
+          name_uk: 'КНП «Міська лікарня №9» (демо)',
+          name_en: 'City Hospital No. 9 (demo)',
+          name_bg: 'Градска болница №9 (демо)',
+          edrpou: hospital.edrpou,
+          parent_slug: parent,
+        });
+      };
+      const form = await admin.get('/admin/organizations/lviv-hospital-9-demo/edit');
+      assert.match(form.body, /<option value="lviv-city-council" selected/);
+      // Only a city council can be a parent, never the organisation itself.
+      assert.equal((await edit('transparency-watch')).statusCode, 422);
+      assert.equal((await edit('lviv-hospital-9-demo')).statusCode, 422);
+      assert.deepEqual(await citiesOf(), ['lviv']);
+      try {
+        const moved = await edit('zhytomyr-city-council');
+        assert.equal(moved.statusCode, 303, moved.body.match(/field-error[^<]*<[^<]*/g)?.join(' '));
+        assert.deepEqual(await citiesOf(), ['zhytomyr'], 'its procedures are now Zhytomyr’s');
+        const api = await new Client(app).get('/api/v1/organizations?kind=budget_institution');
+        assert.ok(
+          api
+            .json()
+            .items.some(
+              (o: { slug: string; parent: string }) =>
+                o.slug === 'lviv-hospital-9-demo' && o.parent === 'zhytomyr-city-council',
+            ),
+        );
+      } finally {
+        assert.equal((await edit('lviv-city-council')).statusCode, 303);
+      }
+      assert.deepEqual(await citiesOf(), ['lviv']);
+    });
+
     test("the site's search finds procedures and suppliers; a city's profile links its procurement", async () => {
       const client = new Client(app);
       const found = await client.get(`/search?q=${encodeURIComponent('бензин')}`);
