@@ -253,12 +253,13 @@ for (const engine of ENGINES) {
         assert.equal(form.statusCode, 302);
         assert.match(form.headers.location as string, /^\/login/);
         await anonymous.get('/login');
+        const token = anonymous.csrfToken();
         for (const path of [
           '/data-requests/new',
           `/data-requests/${requestId}/accept`,
           `/data-requests/${requestId}/comments`,
         ]) {
-          const response = await anonymous.post(path, { _csrf: anonymous.csrfToken(), title: 'x', comment: 'x' });
+          const response = await anonymous.post(path, { _csrf: token, title: 'x', comment: 'x' });
           assert.ok([401, 403].includes(response.statusCode), `${path}: ${response.statusCode}`);
         }
       });
@@ -331,9 +332,11 @@ for (const engine of ENGINES) {
           comment: 'Приймаємо.',
         });
         assert.equal(accepted.statusCode, 303);
+        await lviv.get(`/data-requests/${requestId}`);
         const again = await lviv.post(`/data-requests/${requestId}/reopen`, { _csrf: lviv.csrfToken(), comment: 'x' });
         assert.equal(again.statusCode, 409);
         assert.match(again.body, /role="alert"/);
+        await lviv.get(`/data-requests/${requestId}`);
         const comment = await lviv.post(`/data-requests/${requestId}/comments`, {
           _csrf: lviv.csrfToken(),
           comment: 'Офіційне уточнення.',
@@ -353,13 +356,14 @@ for (const engine of ENGINES) {
           purpose: '',
         });
         assert.equal(edited.statusCode, 303);
+        await owner.get(`/data-requests/${requestId}`);
         assert.equal((await getRequest(app.db, requestId)).title, 'Бюджетні запити всіх розпорядників');
         const moderate = await owner.post(`/data-requests/${requestId}/hide`, { _csrf: owner.csrfToken() });
         assert.equal(moderate.statusCode, 403);
       });
 
       test('an admin hides a request and a comment; others no longer see them', async () => {
-        const request = await ask('Спам');
+        const request = await ask('Спам-запит');
         const admin = new Client(app, '10.0.0.9');
         await admin.login('admin@hromada.demo', DEMO_PASSWORD);
         await admin.get(`/data-requests/${request.id}`);
@@ -376,6 +380,7 @@ for (const engine of ENGINES) {
         );
         const anonymous = new Client(app);
         assert.doesNotMatch((await anonymous.get(`/data-requests/${request.id}`)).body, /Коментар, який сховаємо/);
+        await admin.get(`/data-requests/${request.id}`);
         assert.equal(
           (await admin.post(`/data-requests/${request.id}/hide`, { _csrf: admin.csrfToken() })).statusCode,
           303,
