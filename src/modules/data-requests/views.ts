@@ -47,9 +47,11 @@ export function stateBadge(ctx: PageContext, r: Pick<DataRequest, 'state' | 'ans
   }`;
 }
 
+/** A request in a list; on a city's page (withCity false) under that page's section heading. */
 function requestItem(ctx: PageContext, r: DataRequest, now: Date, withCity = true): SafeHtml {
+  const title = html`<a href="/data-requests/${r.id}">${r.title}</a>`;
   return html`<li>
-  <h2><a href="/data-requests/${r.id}">${r.title}</a></h2>
+  ${withCity ? html`<h2>${title}</h2>` : html`<h3>${title}</h3>`}
   <p>${stateBadge(ctx, r, now)} ${r.hidden_at ? html`<span class="badge danger">${ctx.t('data_requests.hidden')}</span>` : ''}</p>
   <p class="hint">${withCity ? html`${cityName(ctx, r)} · ` : ''}${ctx.t('data_requests.asked_on', { date: formatDateTime(ctx.locale, r.created_at) })} · ${ctx.t('data_requests.comments_count', { count: r.comment_count })} · ${ctx.t('data_requests.followers_count', { count: r.follower_count })}</p>
 </li>`;
@@ -89,7 +91,7 @@ export function listPage(
     (s) =>
       html`<option value="${s}"${s === query.state ? html` selected` : ''}>${t(`data_requests.states.${s}`)}</option>`,
   )}</select></label>
-  <span class="checkbox"><input type="checkbox" id="overdue" name="overdue" value="1"${query.overdue ? html` checked` : ''}><label for="overdue">${t('data_requests.only_overdue')}</label></span>
+  <label>${t('data_requests.deadline')}<select name="overdue"><option value="">${t('data_requests.any_deadline')}</option><option value="1"${query.overdue ? html` selected` : ''}>${t('data_requests.only_overdue')}</option></select></label>
   <button type="submit">${t('data_requests.apply')}</button>
 </form>
 <p role="status">${t('data_requests.found', { count: result.total })}</p>
@@ -117,7 +119,7 @@ export interface RequestPageState {
   error?: string;
 }
 
-function answerSummary(ctx: PageContext, r: DataRequest): SafeHtml {
+function answerSummary(ctx: PageContext, r: DataRequest, now: Date): SafeHtml {
   const { t } = ctx;
   if (r.state === 'accepted' && r.planned_date)
     return html`<p class="notice info">${t('data_requests.summary.accepted', { date: formatDate(ctx.locale, r.planned_date) })}</p>`;
@@ -131,7 +133,10 @@ function answerSummary(ctx: PageContext, r: DataRequest): SafeHtml {
         ? html` <a href="/data-requests/${r.duplicate_of}">${t('data_requests.duplicate_link', { id: r.duplicate_of })}</a>`
         : ''
     }</p>`;
-  return html`<p class="notice">${t('data_requests.summary.new', { date: formatDate(ctx.locale, r.answer_due) })}</p>`;
+  const date = formatDate(ctx.locale, r.answer_due);
+  return isOverdue(r, now)
+    ? html`<p class="notice warning">${t('data_requests.summary.overdue', { date })}</p>`
+    : html`<p class="notice">${t('data_requests.summary.new', { date })}</p>`;
 }
 
 function timeline(ctx: PageContext, r: DataRequest, state: RequestPageState): SafeHtml {
@@ -160,7 +165,7 @@ function answerForms(ctx: PageContext, r: DataRequest, state: RequestPageState):
   const open = r.state === 'new' || r.state === 'accepted';
   const block = (form: string, title: string, fields: SafeHtml, button: string) =>
     html`<details class="card"${state.form === form ? html` open` : ''}><summary>${title}</summary>
-<form method="post" action="/data-requests/${r.id}/${form}" novalidate>${csrfField(ctx)}
+<form method="post" action="/data-requests/${r.id}/${form}" class="stacked" novalidate>${csrfField(ctx)}
 ${state.form === form && state.errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors')}</p>` : ''}
 ${fields}
 <button type="submit">${button}</button></form></details>`;
@@ -175,7 +180,7 @@ ${fields}
   // Each form's fields get ids of their own: several forms are on one page.
   // (The markup is already escaped; only attribute values made of field names change.)
   const safe = (form: string, field: SafeHtml) =>
-    trustedHtml(field.toString().replaceAll(/(id|for|aria-describedby)="([a-z_]+)(-error)?"/g, `$1="${form}-$2$3"`));
+    trustedHtml(field.toString().replaceAll(/ (id|for|aria-describedby)="([a-z_]+)(-error)?"/g, ` $1="${form}-$2$3"`));
   if (!open)
     return block(
       'reopen',
@@ -223,7 +228,7 @@ ${state.notice ? html`<p class="notice success" role="status">${state.notice}</p
 ${state.error ? html`<p class="notice error" role="alert">${state.error}</p>` : ''}
 <p>${stateBadge(ctx, r, state.now)} ${r.hidden_at ? html`<span class="badge danger">${t('data_requests.hidden')}</span>` : ''}</p>
 <p class="hint">${t('data_requests.asked_by', { name: r.requester_name ?? t('data_requests.someone'), date: formatDateTime(ctx.locale, r.created_at) })} · ${cityName(ctx, r)}</p>
-${answerSummary(ctx, r)}
+${answerSummary(ctx, r, state.now)}
 <h2>${t('data_requests.what')}</h2>
 ${paragraphs(r.description)}
 ${r.purpose ? html`<h2>${t('data_requests.why')}</h2>${paragraphs(r.purpose)}` : ''}
@@ -246,7 +251,7 @@ ${state.canAnswer ? answerForms(ctx, r, state) : ''}
 ${timeline(ctx, r, state)}
 ${
   state.canComment
-    ? html`<form method="post" action="/data-requests/${r.id}/comments" novalidate>${csrfField(ctx)}
+    ? html`<form method="post" action="/data-requests/${r.id}/comments" class="stacked wide" novalidate>${csrfField(ctx)}
 ${textAreaField({ name: 'comment', label: t(state.canAnswer ? 'data_requests.comment_official' : 'data_requests.comment'), values: state.form === 'comment' ? (state.values ?? {}) : {}, errors: commentErrors, rows: 4 })}
 <button type="submit">${t('data_requests.comment_button')}</button></form>`
     : ctx.user
@@ -265,7 +270,7 @@ export function requestForm(
 <h1>${t(id ? 'data_requests.edit_title' : 'data_requests.new_title')}</h1>
 ${id ? '' : html`<p class="lead">${t('data_requests.new_intro')}</p>`}
 ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors')}</p>` : ''}
-<form method="post" action="${id ? `/data-requests/${id}/edit` : '/data-requests/new'}" novalidate>${csrfField(ctx)}
+<form method="post" action="${id ? `/data-requests/${id}/edit` : '/data-requests/new'}" class="stacked wide" novalidate>${csrfField(ctx)}
 ${
   id
     ? ''
@@ -310,17 +315,19 @@ ${
   result.items.length
     ? html`<div class="table-wrap"><table>
 <caption class="visually-hidden">${t('data_requests.stats_title')}</caption>
-<thead><tr><th scope="col">${t('data_requests.city')}</th><th scope="col" class="number">${t('data_requests.stats.received')}</th><th scope="col" class="number">${t('data_requests.stats.answered')}</th><th scope="col" class="number">${t('data_requests.stats.on_time')}</th><th scope="col" class="number">${t('data_requests.stats.published')}</th><th scope="col" class="number">${t('data_requests.stats.declined')}</th><th scope="col" class="number">${t('data_requests.stats.overdue')}</th><th scope="col" class="number">${t('data_requests.stats.median')}</th></tr></thead>
+<thead><tr><th scope="col">${t('data_requests.city')}</th><th scope="col" class="number">${t('data_requests.stats.period')}</th><th scope="col" class="number">${t('data_requests.stats.received')}</th><th scope="col" class="number">${t('data_requests.stats.answered')}</th><th scope="col" class="number">${t('data_requests.stats.on_time')}</th><th scope="col" class="number">${t('data_requests.stats.published')}</th><th scope="col" class="number">${t('data_requests.stats.declined')}</th><th scope="col" class="number">${t('data_requests.stats.overdue')}</th><th scope="col" class="number">${t('data_requests.stats.median')}</th></tr></thead>
 <tbody>${result.items.map(
         (
           s,
-        ) => html`<tr><th scope="row"><a href="/data-requests?city=${s.city_slug}">${localName({ name_uk: s.city_name_uk, name_en: s.city_name_en, name_bg: s.city_name_bg }, ctx.locale)}</a><br><span class="hint">${t('data_requests.period', { count: s.answer_working_days })}</span></th>
+        ) => html`<tr><th scope="row"><a href="/data-requests?city=${s.city_slug}">${localName({ name_uk: s.city_name_uk, name_en: s.city_name_en, name_bg: s.city_name_bg }, ctx.locale)}</a></th>
+<td class="number">${n(s.answer_working_days)}</td>
 <td class="number">${n(s.received)}</td><td class="number">${n(s.answered)}</td><td class="number">${n(s.answered_on_time)}</td><td class="number">${n(s.published)}</td>
 <td class="number">${n(s.declined)}${
           s.declined
-            ? html`<ul class="hint">${DECLINE_REASONS.filter((reason) => s.declined_by_reason[reason] > 0).map(
-                (reason) => html`<li>${t(`data_requests.reasons.${reason}`)}: ${n(s.declined_by_reason[reason])}</li>`,
-              )}</ul>`
+            ? DECLINE_REASONS.filter((reason) => s.declined_by_reason[reason] > 0).map(
+                (reason) =>
+                  html`<br><span class="hint">${t(`data_requests.reasons.${reason}`)}: ${n(s.declined_by_reason[reason])}</span>`,
+              )
             : ''
         }</td>
 <td class="number">${n(s.overdue)}</td><td class="number">${s.median_days_to_answer === null ? '—' : n(s.median_days_to_answer)}</td></tr>`,
@@ -333,7 +340,7 @@ ${
   configurable
     ? html`<h2>${t('data_requests.period_title')}</h2>
 ${configurable.saved ? html`<p class="notice success" role="status">${t('data_requests.period_saved')}</p>` : ''}
-<form method="post" action="/data-requests/stats/${configurable.citySlug}/period" novalidate>${csrfField(ctx)}
+<form method="post" action="/data-requests/stats/${configurable.citySlug}/period" class="stacked" novalidate>${csrfField(ctx)}
 ${textField({ name: 'answer_working_days', label: t('data_requests.period_label'), values: { answer_working_days: configurable.days }, errors: configurable.errors, type: 'number', extra: html` min="1" max="60" required` })}
 <p class="hint">${t('data_requests.period_hint')}</p>
 <button type="submit">${t('data_requests.save')}</button></form>`
