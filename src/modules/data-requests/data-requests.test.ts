@@ -326,6 +326,10 @@ for (const engine of ENGINES) {
         });
         assert.equal(wrong.statusCode, 422);
         assert.match(wrong.body, /id="accept-planned_date-error"/);
+        assert.match(
+          wrong.body,
+          /id="accept-planned_date" name="planned_date" value="soon" aria-describedby="accept-planned_date-error" aria-invalid="true"/,
+        );
         const accepted = await lviv.post(`/data-requests/${requestId}/accept`, {
           _csrf: lviv.csrfToken(),
           planned_date: '2027-01-20',
@@ -450,8 +454,16 @@ for (const engine of ENGINES) {
         const stats = await client.get('/data-requests/stats');
         assert.equal(stats.statusCode, 200);
         assert.match(stats.body, /Медіана днів до відповіді/);
+        const found = await client.get(`/search?q=${encodeURIComponent('паркувальні')}`);
+        assert.match(found.body, /id="search-data-requests"/);
+        assert.match(found.body, /Паркувальні майданчики/);
         const lviv = new Client(app, '10.0.0.10');
         await lviv.login('editor.lviv@hromada.demo', DEMO_PASSWORD);
+        // The editor's dashboard lists the city's requests awaiting an answer, the overdue marked.
+        const dashboard = await lviv.get('/dashboard');
+        assert.match(dashboard.body, /id="dash-data-requests"/);
+        assert.match(dashboard.body, /Паркувальні майданчики/);
+        assert.doesNotMatch(dashboard.body, /Якість питної води/, 'another city’s request');
         await lviv.get('/data-requests/stats?city=lviv');
         const bad = await lviv.post('/data-requests/stats/lviv/period', {
           _csrf: lviv.csrfToken(),

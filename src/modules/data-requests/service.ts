@@ -173,6 +173,10 @@ export async function getRequest(db: Queryable, id: number): Promise<DataRequest
 
 export interface RequestQuery {
   cityId?: number;
+  /** Requests to any of these cities. */
+  cityIds?: number[];
+  /** Requests this account follows. */
+  followerId?: number;
   state?: RequestState;
   overdue?: boolean;
   q?: string;
@@ -202,6 +206,9 @@ export async function listRequests(
   };
   if (!query.withHidden) where.push('r.hidden_at IS NULL');
   if (query.cityId !== undefined) add('r.city_id = ?', query.cityId);
+  if (query.cityIds !== undefined) add('r.city_id = ANY(?::int[])', query.cityIds);
+  if (query.followerId !== undefined)
+    add('r.id IN (SELECT request_id FROM data_request_followers WHERE user_id = ?)', query.followerId);
   if (query.state) add('r.state = ?', query.state);
   if (query.overdue) add(`r.state = 'new' AND r.answer_due < ?::date`, kyivDate(now));
   if (query.q) add('r.search_text LIKE ?', likePattern(searchFold(query.q)));

@@ -377,3 +377,24 @@ export function datasetSection(ctx: PageContext, items: DataRequest[]): SafeHtml
     html`<ul>${items.map((r) => html`<li><a href="/data-requests/${r.id}">${r.title}</a></li>`)}</ul>`,
   );
 }
+
+/** The dashboard's part: requests awaiting the editor's city's answer (soonest due first), and those the person follows. */
+export function dashboardSection(
+  ctx: PageContext,
+  awaiting: { items: DataRequest[]; total: number },
+  followed: DataRequest[],
+  now: Date,
+): SafeHtml {
+  const { t } = ctx;
+  const line = (r: DataRequest) =>
+    html`<li><a href="/data-requests/${r.id}">${r.title}</a> ${stateBadge(ctx, r, now)} <span class="hint">${cityName(ctx, r)}</span></li>`;
+  return sectionBlock(
+    'dash-data-requests',
+    t('data_requests.title'),
+    html`${
+      awaiting.items.length
+        ? html`<h3>${t('data_requests.dashboard_awaiting', { count: awaiting.total })}</h3><ul>${awaiting.items.map(line)}</ul>`
+        : ''
+    }${followed.length ? html`<h3>${t('data_requests.dashboard_following')}</h3><ul>${followed.map(line)}</ul>` : ''}`,
+  );
+}
