@@ -18,6 +18,10 @@ export async function publishRequestsDataset(db: Queryable, cityId: number): Pro
   if (!city) return;
   const name = requestsDatasetName(city.slug);
   if (await db.one('SELECT 1 FROM datasets WHERE name = $1', [name])) return;
+  // Two first requests to a city on two servers at once: the city's row lock lets one create the
+  // dataset; the other, waiting, then finds it.
+  await db.query('SELECT 1 FROM cities WHERE id = $1 FOR UPDATE', [cityId]);
+  if (await db.one('SELECT 1 FROM datasets WHERE name = $1', [name])) return;
   const dataset = await createDataset(
     db,
     SYSTEM_ACTOR,
