@@ -264,6 +264,41 @@ for (const engine of ENGINES) {
         }
       });
 
+      test('an account whose e-mail is not confirmed may not ask or comment', async () => {
+        const user = await createConfirmedUser(app.db, ACTOR, {
+          email: 'unconfirmed@example.org',
+          password: DEMO_PASSWORD,
+          role: 'citizen',
+        });
+        await app.db.query('UPDATE users SET email_confirmed_at = NULL WHERE id = $1', [user.id]);
+        const client = new Client(app, '10.0.0.4');
+        await client.login('unconfirmed@example.org', DEMO_PASSWORD);
+        const form = await client.get('/data-requests/new');
+        assert.equal(form.statusCode, 403);
+        assert.match(form.body, /підтвердьте адресу/);
+        const page = await client.get(`/data-requests/${requestId}`);
+        assert.doesNotMatch(page.body, /action="\/data-requests\/\d+\/comments"/);
+        const token = client.csrfToken();
+        const asked = await client.post('/data-requests/new', {
+          _csrf: token,
+          city: 'lviv',
+          title: 'Набір даних без пошти',
+          description: 'Опис потрібних даних.',
+        });
+        assert.equal(asked.statusCode, 403);
+        const commented = await client.post(`/data-requests/${requestId}/comments`, {
+          _csrf: token,
+          comment: 'Привіт',
+        });
+        assert.equal(commented.statusCode, 403);
+        assert.equal(
+          (await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM data_requests WHERE requester_id = $1', [
+            user.id,
+          ]))!.n,
+          0,
+        );
+      });
+
       test('a resident asks; bad input is named by field; the rate limit stops a flood', async () => {
         const resident = new Client(app, '10.0.0.5');
         await resident.login('citizen@hromada.demo', DEMO_PASSWORD);

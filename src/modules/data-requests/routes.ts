@@ -11,6 +11,7 @@ import { actorOf, fieldMessages } from '../../platform/http/forms.ts';
 import { apiRateLimit, formRateLimit, WindowCounter } from '../../platform/http/rate-limits.ts';
 import { errorResponses, pageOf, problemSchema, slugParam } from '../../platform/http/schemas.ts';
 import type { FieldValues } from '../../platform/html/fields.ts';
+import { html } from '../../platform/html/html.ts';
 import {
   assertCanAnswer,
   assertCanEditRequest,
@@ -458,12 +459,9 @@ async function routes(app: FastifyInstance) {
         return reply.page(
           {
             title: request.t('data_requests.new_title'),
-            body: requestForm(request.pageContext(), {
-              id: null,
-              values: {},
-              errors: { city: request.t('data_requests.error.confirm_email') },
-              cities: [],
-            }),
+            nav: 'datasets',
+            body: html`<h1>${request.t('data_requests.new_title')}</h1>
+<p class="notice warning">${request.t('data_requests.error.confirm_email')} <a href="/account">${request.t('data_requests.to_account')}</a></p>`,
           },
           403,
         );
