@@ -21,6 +21,7 @@ import { seedHandbook } from '../modules/handbook/chapters.ts';
 import { seedDemoRanking } from './ranking.ts';
 import { seedDemoProcurement } from './procurement.ts';
 import { seedDemoCommunity } from './community.ts';
+import { seedDemoDataRequests } from './data-requests.ts';
 
 export const DEMO_PASSWORD = 'hromada-demo-2026';
 
@@ -226,6 +227,7 @@ export async function seedDemo(db: Database, files?: FileStore | string): Promis
     await seedDemoProgramme(tx, DEMO_ACTOR, new Date());
     await seedDemoInventory(tx, DEMO_ACTOR, 'lviv', new Date());
     await seedHandbook(tx, DEMO_ACTOR);
+    await seedDemoDataRequests(tx, DEMO_ACTOR);
     return true;
   });
 }
