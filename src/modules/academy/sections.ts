@@ -1,0 +1,54 @@
+// What the Data Academy adds to composed pages (platform/sections.ts): a learner's courses and
+// progress on the dashboard, and courses found by the site-wide search. (Composed pages have no
+// place on an event's page yet; a course lists its events on its own page.)
+import type { FastifyInstance } from 'fastify';
+import { html } from '../../platform/html/html.ts';
+import { sectionBlock } from '../../platform/sections.ts';
+import { local, myCourses, progressOf } from './service.ts';
+
+export function registerAcademySections(app: FastifyInstance): void {
+  const { db } = app;
+  app.sections.add('dashboard', {
+    id: 'academy',
+    order: 36,
+    async render(request, user) {
+      const courses = await myCourses(db, user.id);
+      if (!courses.length) return null;
+      const { t, locale } = request;
+      const rows = await Promise.all(
+        courses.map(async (c) => ({ course: c, progress: await progressOf(db, c.course_id, user.id) })),
+      );
+      return sectionBlock(
+        'dash-academy',
+        t('academy.dashboard_title'),
+        html`<ul>${rows.map(
+          ({ course, progress }) =>
+            html`<li><a href="/academy/${course.slug}">${local(course, 'title', locale)}</a> <span class="hint">${t('academy.progress', { done: progress.done, total: progress.total })}</span>${
+              course.certificate_code
+                ? html` <a class="badge success" href="/academy/certificates/${course.certificate_code}">${t('academy.certificate_link')}</a>`
+                : ''
+            }</li>`,
+        )}</ul><p><a href="/academy">${t('academy.all_courses')}</a></p>`,
+      );
+    },
+  });
+  app.sections.add('search', {
+    id: 'academy',
+    order: 70,
+    async render(request, { q }) {
+      const words = q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
+      if (!words.length) return null;
+      const found = await db.query<{ slug: string; title_uk: string; title_en: string; title_bg: string }>(
+        `SELECT slug, title_uk, title_en, title_bg FROM academy_courses
+         WHERE ${words.map((_, i) => `lower(title_uk || ' ' || title_en || ' ' || title_bg || ' ' || description_uk || ' ' || description_en || ' ' || description_bg) LIKE $${i + 1}`).join(' AND ')}
+         ORDER BY id DESC LIMIT 5`,
+        words.map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
+      );
+      if (!found.length) return null;
+      return html`<section class="search-section" aria-labelledby="search-academy">
+<h2 id="search-academy">${request.t('academy.title')}</h2>
+<ul>${found.map((c) => html`<li><a href="/academy/${c.slug}">${local(c, 'title', request.locale)}</a></li>`)}</ul>
+</section>`;
+    },
+  });
+}
