@@ -329,6 +329,11 @@ for (const engine of ENGINES) {
         organization: String(lviv.id),
       });
       assert.equal(edited.statusCode, 303);
+      assert.equal((await citizen.submit('/academy', `${base}/exercises/1/delete`, {})).statusCode, 403);
+      assert.match((await editor.get(base)).body, new RegExp(`action="${base}/exercises/1/delete"`));
+      assert.equal((await editor.submit(base, `${base}/exercises/1/delete`, {})).statusCode, 303);
+      assert.equal((await editor.submit(base, `${base}/exercises/1/delete`, {})).statusCode, 404);
+      assert.equal((await editor.get(`${base}/exercises/1`)).statusCode, 404);
       const actions = await app.db.query<{ action: string }>(
         `SELECT action FROM audit_events WHERE entity_type = 'academy_course' AND actor_label = 'editor.lviv@hromada.demo' ORDER BY id`,
       );
@@ -340,6 +345,7 @@ for (const engine of ENGINES) {
           'academy.lesson_add',
           'academy.exercise_add',
           'academy.course_update',
+          'academy.exercise_remove',
         ],
       );
       assert.equal((await anonymous.get('/api/v1/academy/courses?limit=1')).json().total, 2);

@@ -38,6 +38,7 @@ import {
   parseExerciseInput,
   parseLessonInput,
   progressOf,
+  removeStep,
   updateCourse,
   type Course,
 } from './service.ts';
@@ -428,6 +429,17 @@ async function routes(app: FastifyInstance) {
       },
     );
   }
+
+  for (const kind of ['lessons', 'exercises'] as const)
+    app.post<{ Params: { slug: string; n: number } }>(
+      `/academy/:slug/${kind}/:n/delete`,
+      { ...author, schema: { params: stepParams }, config: formRateLimit(60) },
+      async (request, reply) => {
+        const course = await manageable(request, request.params.slug);
+        await db.transaction((tx) => removeStep(tx, actorOf(request), course, kind, request.params.n));
+        return reply.redirect(`/academy/${course.slug}`, 303);
+      },
+    );
 
   stepForm(
     'lessons',

@@ -445,6 +445,34 @@ export async function addExercise(db: Queryable, actor: Actor, course: Course, i
   });
 }
 
+/**
+ * Removes a lesson or an exercise (with the progress and answers recorded on it); completion
+ * records already issued stay valid. Audited.
+ */
+export async function removeStep(
+  db: Queryable,
+  actor: Actor,
+  course: Course,
+  kind: 'lessons' | 'exercises',
+  position: number,
+): Promise<void> {
+  const table = kind === 'lessons' ? 'academy_lessons' : 'academy_exercises';
+  const removed = await db.one<{ id: number }>(
+    `DELETE FROM ${table} WHERE course_id = $1 AND position = $2 RETURNING id`,
+    [course.id, position],
+  );
+  if (!removed) throw new NotFoundError(kind === 'lessons' ? 'no such lesson' : 'no such exercise');
+  await recordAudit(
+    db,
+    actor,
+    `academy.${kind === 'lessons' ? 'lesson' : 'exercise'}_remove`,
+    'academy_course',
+    course.id,
+    { position },
+    null,
+  );
+}
+
 // ---- Learning ----
 
 export interface Enrolment {

@@ -70,6 +70,10 @@ export function coursePage(
   const { t, locale } = ctx;
   const { enrolment, progress } = learner;
   const base = `/academy/${course.slug}`;
+  const remove = (kind: 'lessons' | 'exercises', position: number, title: string) =>
+    canManage
+      ? html` <form method="post" action="${base}/${kind}/${position}/delete" class="inline-form">${csrfField(ctx)}<button type="submit" class="link-button" aria-label="${t('academy.remove_named', { title })}">${t('academy.remove')}</button></form>`
+      : '';
   const doneMark = (done: boolean) => (done ? html` <span class="badge success">${t('academy.done')}</span>` : '');
   let enrolBlock: SafeHtml;
   if (enrolment && progress) {
@@ -95,7 +99,7 @@ ${
   lessons.length
     ? html`<ol>${lessons.map(
         (l) =>
-          html`<li><a href="${base}/lessons/${l.position}">${l.title}</a>${doneMark(progress?.lessonsDone.has(l.id) ?? false)}</li>`,
+          html`<li><a href="${base}/lessons/${l.position}">${l.title}</a>${doneMark(progress?.lessonsDone.has(l.id) ?? false)}${remove('lessons', l.position, l.title)}</li>`,
       )}</ol>`
     : html`<p class="empty-state">${t('academy.no_lessons')}</p>`
 }
@@ -104,7 +108,7 @@ ${
   exercises.length
     ? html`<ol>${exercises.map(
         (x) =>
-          html`<li><a href="${base}/exercises/${x.position}">${local(x, 'title', locale)}</a>${doneMark(progress?.answers.get(x.id)?.correct ?? false)}</li>`,
+          html`<li><a href="${base}/exercises/${x.position}">${local(x, 'title', locale)}</a>${doneMark(progress?.answers.get(x.id)?.correct ?? false)}${remove('exercises', x.position, local(x, 'title', locale))}</li>`,
       )}</ol>`
     : html`<p class="empty-state">${t('academy.no_exercises')}</p>`
 }
