@@ -248,8 +248,11 @@ for (const engine of ENGINES) {
         ...fields,
         organization: String(lviv.id),
         events: '99999999999',
+        description_en: '![x](https://tracker.example/pixel.png)',
       });
       assert.equal(badEvent.statusCode, 422);
+      assert.match(badEvent.body, /id="events-error"/);
+      assert.match(badEvent.body, /id="description_en-error"[^>]*>[^<]*tracker\.example/);
       const created = await editor.submit('/academy', '/academy/new', {
         ...fields,
         organization: String(lviv.id),

@@ -207,6 +207,12 @@ export async function eventChoices(db: Queryable): Promise<{ id: number; title: 
 
 // ---- Authoring ----
 
+/** Markdown is held to the handbook's rules: a link or image address they refuse is named. */
+function markdownAddresses(check: Checker, field: string, text: string): void {
+  const refused = refusedAddresses(text);
+  if (refused.length) check.fail(field, 'handbook.errors.address', { addresses: refused.join(', ') });
+}
+
 export interface CourseInput extends Localized<'title'>, Localized<'description'> {
   slug: string;
   organization_id: number | null;
@@ -233,6 +239,7 @@ export async function parseCourseInput(
   for (const l of LOCALES) {
     input[`title_${l}`] = check.text(`title_${l}`, { required: true, max: 200 });
     input[`description_${l}`] = check.text(`description_${l}`, { max: 5000 });
+    markdownAddresses(check, `description_${l}`, input[`description_${l}`]);
   }
   const org = check.number('organization', { integer: true, min: 1, max: 2_147_483_647 });
   if (org !== null) {
@@ -321,8 +328,7 @@ export async function parseLessonInput(db: Queryable, body: unknown): Promise<Le
   for (const l of LOCALES) {
     input[`title_${l}`] = check.text(`title_${l}`, { max: 200 });
     input[`body_${l}`] = check.text(`body_${l}`, { max: 100_000 });
-    const refused = refusedAddresses(input[`body_${l}`]);
-    if (refused.length) check.fail(`body_${l}`, 'handbook.errors.address', { addresses: refused.join(', ') });
+    markdownAddresses(check, `body_${l}`, input[`body_${l}`]);
   }
   if (slug) {
     if (!(await db.one('SELECT 1 FROM handbook_chapters WHERE slug = $1', [slug])))
@@ -387,6 +393,7 @@ export async function parseExerciseInput(db: Queryable, body: unknown): Promise<
   for (const l of LOCALES) {
     input[`title_${l}`] = check.text(`title_${l}`, { required: true, max: 200 });
     input[`question_${l}`] = check.text(`question_${l}`, { required: true, max: 5000 });
+    markdownAddresses(check, `question_${l}`, input[`question_${l}`]);
   }
   input.answer_kind = check.oneOf('answer_kind', ['number', 'text'] as const) ?? 'text';
   input.expected_answer = check.text('expected_answer', { required: true, max: 200 });
