@@ -200,6 +200,9 @@ for (const engine of ENGINES) {
       assert.ok(
         lines.some((l) => l.includes('editor.lviv@hromada.demo') && l.includes(`/academy/certificates/${issued}`)),
       );
+      const organiserDashboard = (await admin.get('/dashboard')).body;
+      assert.match(organiserDashboard, new RegExp(`href="${course}/learners"`));
+      assert.doesNotMatch((await learner.get('/dashboard')).body, new RegExp(`href="${course}/learners"`));
       assert.equal((await learner.get(`${course}/learners`)).statusCode, 403);
       assert.equal((await learner.get(`${course}/learners.csv`)).statusCode, 403);
     });

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { html } from '../../platform/html/html.ts';
 import { sectionBlock } from '../../platform/sections.ts';
-import { local, myCourses, progressOf } from './service.ts';
+import { local, myCourses, organisedCourses, progressOf } from './service.ts';
 
 export function registerAcademySections(app: FastifyInstance): void {
   const { db } = app;
@@ -12,8 +12,9 @@ export function registerAcademySections(app: FastifyInstance): void {
     id: 'academy',
     order: 36,
     async render(request, user) {
-      const courses = await myCourses(db, user.id);
-      if (!courses.length) return null;
+      const memberOf = user.memberships.flatMap((m) => (m.organizationId === null ? [] : [m.organizationId]));
+      const [courses, organised] = await Promise.all([myCourses(db, user.id), organisedCourses(db, user.id, memberOf)]);
+      if (!courses.length && !organised.length) return null;
       const { t, locale } = request;
       const rows = await Promise.all(
         courses.map(async (c) => ({ course: c, progress: await progressOf(db, c.course_id, user.id) })),
@@ -21,7 +22,14 @@ export function registerAcademySections(app: FastifyInstance): void {
       return sectionBlock(
         'dash-academy',
         t('academy.dashboard_title'),
-        html`<ul>${rows.map(
+        html`${
+          organised.length
+            ? html`<h3>${t('academy.dashboard_organised')}</h3><ul>${organised.map(
+                (c) =>
+                  html`<li><a href="/academy/${c.slug}">${local(c, 'title', locale)}</a> · <a href="/academy/${c.slug}/learners">${t('academy.learners_link', { count: c.learners })}</a></li>`,
+              )}</ul>`
+            : ''
+        }${courses.length ? html`<h3>${t('academy.dashboard_learning')}</h3>` : ''}<ul>${rows.map(
           ({ course, progress }) =>
             html`<li><a href="/academy/${course.slug}">${local(course, 'title', locale)}</a> <span class="hint">${t('academy.progress', { done: progress.done, total: progress.total })}</span>${
               course.certificate_code

@@ -686,3 +686,18 @@ export async function myCourses(
     [userId],
   );
 }
+
+/** The courses a person organises (through an organisation they belong to, or as the account), for the dashboard. */
+export async function organisedCourses(
+  db: Queryable,
+  userId: number,
+  organizationIds: number[],
+): Promise<(Localized<'title'> & { slug: string; learners: number })[]> {
+  return db.query(
+    `SELECT c.slug, c.title_uk, c.title_en, c.title_bg,
+       (SELECT count(*)::int FROM academy_enrolments e WHERE e.course_id = c.id) AS learners
+     FROM academy_courses c WHERE c.organization_id = ANY($1::int[]) OR c.organizer_user_id = $2
+     ORDER BY c.created_at DESC, c.id DESC LIMIT 20`,
+    [organizationIds, userId],
+  );
+}
