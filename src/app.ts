@@ -50,6 +50,7 @@ import { communityModule } from './modules/community/routes.ts';
 import { dataProgrammeModule } from './modules/data-programme/routes.ts';
 import { handbookModule } from './modules/handbook/routes.ts';
 import { dataRequestsModule } from './modules/data-requests/routes.ts';
+import { academyModule } from './modules/academy/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -210,6 +211,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dataProgrammeModule);
   await app.register(handbookModule);
   await app.register(dataRequestsModule);
+  await app.register(academyModule);
   await app.register(ckanModule);
   await app.register(ckanOrganizationsModule);
   await app.register(ckanSiteModule);

@@ -22,6 +22,7 @@ import { seedDemoRanking } from './ranking.ts';
 import { seedDemoProcurement } from './procurement.ts';
 import { seedDemoCommunity } from './community.ts';
 import { seedDemoDataRequests } from './data-requests.ts';
+import { seedDemoAcademy } from './academy.ts';
 
 export const DEMO_PASSWORD = 'hromada-demo-2026';
 
@@ -228,6 +229,7 @@ export async function seedDemo(db: Database, files?: FileStore | string): Promis
     await seedDemoInventory(tx, DEMO_ACTOR, 'lviv', new Date());
     await seedHandbook(tx, DEMO_ACTOR);
     await seedDemoDataRequests(tx, DEMO_ACTOR);
+    await seedDemoAcademy(tx, DEMO_ACTOR, new Date());
     return true;
   });
 }

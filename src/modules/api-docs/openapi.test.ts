@@ -258,6 +258,12 @@ for (const engine of ENGINES) {
         )
           .slice(0, 3)
           .map(({ ocid }) => ({ ocid })),
+        '/api/v1/academy/courses/{slug}': ((await json('/api/v1/academy/courses')).items as { slug: string }[]).map(
+          ({ slug }) => ({ slug }),
+        ),
+        '/api/v1/academy/certificates/{code}': await app.db.query<{ code: string }>(
+          'SELECT certificate_code AS code FROM academy_enrolments WHERE certificate_code IS NOT NULL',
+        ),
         '/api/v1/ranking/methodologies/{id}': [...new Set(campaigns.map((c) => c.methodology_id))].map((id) => ({
           id,
         })),
@@ -365,6 +371,7 @@ for (const engine of ENGINES) {
             id: path.includes('resources') ? '00000000-0000-4000-8000-000000000000' : 999999,
             city: 'no-such-city',
             year: 2001,
+            code: '0000000000000000',
           });
           conformance.check('get', path, await call({ url: missing, headers: auth }), 404);
           const malformed = fillPath(path, {
@@ -374,6 +381,7 @@ for (const engine of ENGINES) {
             ocid: 'not-an-ocid',
             city: 'Not A Slug!',
             year: 'x',
+            code: 'x',
           });
           conformance.check('get', path, await call({ url: malformed, headers: auth }), 400);
         }

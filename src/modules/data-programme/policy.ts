@@ -20,3 +20,6 @@ export function assertCanDeclareFor(user: CurrentUser | null, dataset: { city_id
 export function canEditInventory(user: CurrentUser | null, cityId: number): boolean {
   return user !== null && canEditCity(user, cityId);
 }
+
+/** A city's compliance is published as a dataset of its catalog by the city's editors (and admins). */
+export const canPublishCompliance = canEditInventory;

@@ -4,7 +4,8 @@
 // Who may do what is decided in policy.ts.
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { allow } from '../../platform/http/guards.ts';
+import { allow, signedIn } from '../../platform/http/guards.ts';
+import { ForbiddenError } from '../../platform/errors.ts';
 import { actorOf, submitForm } from '../../platform/http/forms.ts';
 import { apiRateLimit, formRateLimit } from '../../platform/http/rate-limits.ts';
 import { errorResponses, problemSchema, slugParam } from '../../platform/http/schemas.ts';
@@ -13,7 +14,8 @@ import { Checker } from '../../platform/validate.ts';
 import { getCity, listCities, listOblasts, localName, type City } from '../cities/service.ts';
 import { getDataset } from '../catalog/service.ts';
 import { visibilityFor } from '../catalog/policy.ts';
-import { assertCanDeclareFor, canManageLists } from './policy.ts';
+import { assertCanDeclareFor, canManageLists, canPublishCompliance } from './policy.ts';
+import { complianceCsv, complianceDatasetName, publishCompliance } from './open-data.ts';
 import { historyChartSvg } from './charts.ts';
 import {
   CHECKS,
@@ -287,8 +289,37 @@ async function routes(app: FastifyInstance) {
         title: request.t('dataProgramme.city_title', { city: localName(city, request.locale) }),
         nav: 'datasets',
         alternates: [{ href: `/api/v1/cities/${city.slug}/compliance`, type: 'application/json' }],
-        body: cityPage(request.pageContext(), city, compliance, history, pageUrl(city.slug)),
+        body: cityPage(request.pageContext(), city, compliance, history, pageUrl(city.slug), {
+          canPublish: canPublishCompliance(request.user, city.id),
+          published: (await db.one('SELECT 1 FROM datasets WHERE name = $1', [complianceDatasetName(city.slug)]))
+            ? complianceDatasetName(city.slug)
+            : null,
+        }),
       });
+    },
+  );
+
+  app.get<{ Params: { slug: string } }>(
+    '/cities/:slug/compliance.csv',
+    { schema: { params: cityParams } },
+    async (request, reply) => {
+      const city = await getCity(db, request.params.slug);
+      const compliance = await cityCompliance(db, city.id, clock.now());
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${city.slug}-compliance.csv"`)
+        .send(complianceCsv(compliance, (name) => `${app.config.publicUrl}/datasets/${name}`));
+    },
+  );
+
+  app.post<{ Params: { slug: string } }>(
+    '/cities/:slug/compliance/publish',
+    { preHandler: allow(signedIn), schema: { params: cityParams }, config: formRateLimit(30) },
+    async (request, reply) => {
+      const city = await getCity(db, request.params.slug);
+      if (!canPublishCompliance(request.user, city.id)) throw new ForbiddenError('not an editor of this city');
+      await db.transaction((tx) => publishCompliance(tx, actorOf(request), city, clock.now()));
+      return reply.redirect(`/cities/${city.slug}/compliance`, 303);
     },
   );
 

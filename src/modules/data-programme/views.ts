@@ -197,6 +197,7 @@ export function cityPage(
   compliance: CityCompliance,
   history: Snapshot[],
   citeUrl: string,
+  openData: { canPublish: boolean; published: string | null } = { canPublish: false, published: null },
 ): SafeHtml {
   const { t } = ctx;
   const name = localName(city, ctx.locale);
@@ -224,7 +225,16 @@ ${
       )}</tbody></table>`
     : html`<p class="empty-state">${t('dataProgramme.history_empty')}</p>`
 }
-<p><a href="/api/v1/cities/${city.slug}/compliance">${t('dataProgramme.api_link')}</a></p>`;
+<p class="actions"><a href="/api/v1/cities/${city.slug}/compliance">${t('dataProgramme.api_link')}</a> <a href="/cities/${city.slug}/compliance.csv">${t('dataProgramme.compliance_csv')}</a>${
+    openData.published
+      ? html` <a href="/datasets/${openData.published}">${t('dataProgramme.compliance_published', { name: openData.published })}</a>`
+      : ''
+  }</p>
+${
+  openData.canPublish
+    ? html`<form method="post" action="/cities/${city.slug}/compliance/publish" class="inline-form">${csrfField(ctx)}<button type="submit" class="secondary">${t('dataProgramme.publish_compliance')}</button></form>`
+    : ''
+}`;
 }
 
 /** On a city's profile: the score and a link to the details. */

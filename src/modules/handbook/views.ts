@@ -40,6 +40,7 @@ ${
 }
 <h2>${t('handbook.contents')}</h2>
 <ol>${chapters.map((c) => html`<li><a href="/handbook/${c.slug}">${c.title}</a></li>`)}</ol>
+<p><a href="/academy">${t('academy.title')}</a>: ${t('academy.intro')}</p>
 <p><a href="/handbook/print">${t('handbook.print')}</a>${canEdit ? html` · <a href="/handbook/new">${t('handbook.new')}</a>` : ''}</p>`;
 }
 
