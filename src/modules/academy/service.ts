@@ -224,6 +224,8 @@ const LOCALES: Locale[] = ['uk', 'en', 'bg'];
 const ids = (value: unknown): string[] =>
   (Array.isArray(value) ? value : value === undefined || value === '' ? [] : [value]).map((v) => String(v));
 
+const RESERVED_SLUGS = new Set(['new', 'certificates']);
+
 export async function parseCourseInput(
   db: Queryable,
   body: unknown,
@@ -236,6 +238,8 @@ export async function parseCourseInput(
     organization_id: null as number | null,
     event_ids: [] as number[],
   } as CourseInput;
+  // Addresses of the academy's own pages (/academy/new, /academy/certificates/…) are no course's.
+  if (!existing && RESERVED_SLUGS.has(input.slug)) check.fail('slug', 'validation.slug_taken');
   for (const l of LOCALES) {
     input[`title_${l}`] = check.text(`title_${l}`, { required: true, max: 200 });
     input[`description_${l}`] = check.text(`description_${l}`, { max: 5000 });

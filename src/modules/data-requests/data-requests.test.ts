@@ -338,6 +338,7 @@ for (const engine of ENGINES) {
         assert.equal(csv.statusCode, 200);
         assert.match(csv.body, /^id,city,title,/);
         assert.match(csv.body, /Набір даних номер 0/);
+        assert.doesNotMatch(csv.body, /\r\n\r\n/, 'no blank line between records');
       });
 
       test('another city’s editor may not answer; the city’s editor may; the requester edits, others may not', async () => {
@@ -352,6 +353,17 @@ for (const engine of ENGINES) {
         assert.equal(refused.statusCode, 403);
         assert.equal((await other.get(`/data-requests/${requestId}/edit`)).statusCode, 403);
 
+        const owner = new Client(app, '10.0.0.8');
+        await owner.login('citizen@hromada.demo', DEMO_PASSWORD);
+        await owner.get(`/data-requests/${requestId}/edit`);
+        const edited = await owner.post(`/data-requests/${requestId}/edit`, {
+          _csrf: owner.csrfToken(),
+          title: 'Бюджетні запити всіх розпорядників',
+          description: 'Бюджетні запити за 2027 рік.',
+          purpose: '',
+        });
+        assert.equal(edited.statusCode, 303);
+        assert.equal((await getRequest(app.db, requestId)).title, 'Бюджетні запити всіх розпорядників');
         const lviv = new Client(app, '10.0.0.7');
         await lviv.login('editor.lviv@hromada.demo', DEMO_PASSWORD);
         await lviv.get(`/data-requests/${requestId}`);
@@ -385,17 +397,15 @@ for (const engine of ENGINES) {
         assert.match(page.body, /Офіційне уточнення\./);
         assert.match(page.body, /Відповідь міста/);
 
-        const owner = new Client(app, '10.0.0.8');
-        await owner.login('citizen@hromada.demo', DEMO_PASSWORD);
-        await owner.get(`/data-requests/${requestId}/edit`);
-        const edited = await owner.post(`/data-requests/${requestId}/edit`, {
+        // Once the city has accepted it, the request stays as the city answered it.
+        await owner.get(`/data-requests/${requestId}`);
+        const late = await owner.post(`/data-requests/${requestId}/edit`, {
           _csrf: owner.csrfToken(),
-          title: 'Бюджетні запити всіх розпорядників',
-          description: 'Бюджетні запити за 2027 рік.',
+          title: 'Зовсім інший запит',
+          description: 'Інший текст.',
           purpose: '',
         });
-        assert.equal(edited.statusCode, 303);
-        await owner.get(`/data-requests/${requestId}`);
+        assert.equal(late.statusCode, 403);
         assert.equal((await getRequest(app.db, requestId)).title, 'Бюджетні запити всіх розпорядників');
         const moderate = await owner.post(`/data-requests/${requestId}/hide`, { _csrf: owner.csrfToken() });
         assert.equal(moderate.statusCode, 403);

@@ -27,14 +27,12 @@ export function assertCanAnswer(user: CurrentUser | null, request: Pick<RequestS
   if (!canAnswer(user, request)) throw new ForbiddenError('only the city’s editors answer its data requests');
 }
 
-/** The requester changes what they asked while the request is open (not yet published or declined). */
+/**
+ * The requester changes what they asked until the city answers: once accepted, the city has
+ * promised a dataset for the request as it stood, and followers saw that answer to it.
+ */
 export function canEditRequest(user: CurrentUser | null, request: RequestSubject): boolean {
-  return (
-    user !== null &&
-    request.requester_id === user.id &&
-    request.hidden_at === null &&
-    (request.state === 'new' || request.state === 'accepted')
-  );
+  return user !== null && request.requester_id === user.id && request.hidden_at === null && request.state === 'new';
 }
 
 export function assertCanEditRequest(user: CurrentUser | null, request: RequestSubject): void {

@@ -425,7 +425,7 @@ async function routes(app: FastifyInstance) {
           'content-disposition',
           `attachment; filename="data-requests${request.query.city ? `-${request.query.city}` : ''}.csv"`,
         )
-        .send(`${[csvLine(header), ...lines].join('\r\n')}\r\n`);
+        .send([csvLine(header), ...lines].join('')); // each line ends in CRLF already
     },
   );
 
