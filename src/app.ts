@@ -49,6 +49,7 @@ import { procurementOverviewModule } from './modules/procurement/overview.ts';
 import { communityModule } from './modules/community/routes.ts';
 import { dataProgrammeModule } from './modules/data-programme/routes.ts';
 import { handbookModule } from './modules/handbook/routes.ts';
+import { showcaseModule } from './modules/showcase/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -214,6 +215,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(ckanActivityModule);
   await app.register(adminModule);
   await app.register(apiDocsModule);
+  await app.register(showcaseModule);
   return app;
 }
 

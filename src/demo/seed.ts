@@ -21,6 +21,7 @@ import { seedHandbook } from '../modules/handbook/chapters.ts';
 import { seedDemoRanking } from './ranking.ts';
 import { seedDemoProcurement } from './procurement.ts';
 import { seedDemoCommunity } from './community.ts';
+import { seedDemoShowcase } from './showcase.ts';
 
 export const DEMO_PASSWORD = 'hromada-demo-2026';
 
@@ -225,6 +226,7 @@ export async function seedDemo(db: Database, files?: FileStore | string): Promis
     await seedDemoProgramme(tx, DEMO_ACTOR, new Date());
     await seedDemoInventory(tx, DEMO_ACTOR, 'lviv', new Date());
     await seedHandbook(tx, DEMO_ACTOR);
+    await seedDemoShowcase(tx, DEMO_ACTOR, store);
     return true;
   });
 }
