@@ -40,7 +40,7 @@ const ENTRIES: DemoEntry[] = [
       datasets: 'lviv-public-transport-stops',
       links:
         'site https://zupynky.example.org\nsource https://github.com/example/zupynky-poruch\ndocs https://zupynky.example.org/docs',
-      authors: 'Громадська рада Львова | civic-lviv',
+      authors: 'Тарас Гнатюк | civic-lviv\nОксана Мельник',
       license_id: 'MIT',
     },
     author: 'citizen@hromada.demo',
@@ -52,7 +52,7 @@ const ENTRIES: DemoEntry[] = [
       ['zhytomyr', '2025-06-01', null],
     ],
     wantedBy: ['mykolaiv'],
-    image: { alt: 'Карта з найближчими зупинками та маршрутами, що через них проходять', colour: [31, 97, 141] },
+    image: { alt: 'Стовпчикова діаграма: скільки зупинок у кожному районі міста', colour: [31, 97, 141] },
   },
   {
     body: {
@@ -64,7 +64,7 @@ const ENTRIES: DemoEntry[] = [
         'Карта й графіки концентрацій PM2.5, PM10 і NO₂ за даними міських станцій, з порівнянням із допустимими рівнями. Пілот у Миколаєві.',
       datasets: 'mykolaiv-air-quality',
       links: 'site https://povitria.example.org\nsource https://gitlab.com/example/povitria',
-      authors: 'Відкриті дані Одеси | open-data-odesa',
+      authors: 'Андрій Бондар | open-data-odesa',
       license_id: 'CC-BY-4.0',
     },
     publish: true,

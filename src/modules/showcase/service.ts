@@ -180,7 +180,8 @@ export async function listEntries(db: Queryable, filter: EntryFilter): Promise<{
     );
   const whereSql = `WHERE ${where.join(' AND ')}`;
   const items = await db.query<Entry>(
-    `${SELECT_ENTRY} ${whereSql} ORDER BY e.updated_at DESC, e.id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    `${SELECT_ENTRY} ${whereSql}
+     ORDER BY (SELECT count(DISTINCT ad.city_id) FROM showcase_adoptions ad WHERE ad.entry_id = e.id) DESC, e.updated_at DESC, e.id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, filter.limit, filter.offset],
   );
   const count = await db.one<{ total: number }>(

@@ -375,6 +375,18 @@ ${
 ${pagination(ctx, '/showcase/review', {}, { total: result.total, limit: 20, offset })}`;
 }
 
+/** A short list of entries as cards, for the home page. */
+export function entryCards(ctx: PageContext, entries: Entry[]): SafeHtml {
+  return html`<ul class="cards">${entries.map(
+    (e) => html`<li class="card"><h3><a href="/showcase/${e.name}">${e.title}</a></h3>
+<p>${kindBadge(ctx, e)} ${stageBadge(ctx, e)}</p>${
+      e.adoptions.length
+        ? html`<p class="hint">${ctx.t('showcase.adopted_in_count', { count: new Set(e.adoptions.map((a) => a.id)).size })}</p>`
+        : ''
+    }</li>`,
+  )}</ul>`;
+}
+
 /** A dataset page's "used in": the published entries built on it. */
 export function datasetSection(ctx: PageContext, entries: Entry[], total: number, datasetName: string): SafeHtml {
   const { t } = ctx;
