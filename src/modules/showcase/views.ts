@@ -199,11 +199,20 @@ function cityForms(ctx: PageContext, e: Entry, state: EntryPageState): SafeHtml 
   const wanted = new Set(e.demand.map((c) => c.id));
   return html`<section aria-labelledby="for-city-title" class="card">
 <h2 id="for-city-title">${t('showcase.for_your_city')}</h2>
-<ul class="inline-list">${state.markable.map(
-    (c) => html`<li><form method="post" action="/showcase/${e.name}/demand" class="inline-form">${csrfField(ctx)}
+${
+  state.markable.length <= 3
+    ? html`<ul class="inline-list">${state.markable.map(
+        (c) => html`<li><form method="post" action="/showcase/${e.name}/demand" class="inline-form">${csrfField(ctx)}
   <input type="hidden" name="city" value="${c.slug}"><input type="hidden" name="want" value="${wanted.has(c.id) ? 'no' : 'yes'}">
   <button type="submit" class="button${wanted.has(c.id) ? ' secondary' : ''}">${t(wanted.has(c.id) ? 'showcase.unwant' : 'showcase.want', { city: localName(c, ctx.locale) })}</button></form></li>`,
-  )}</ul>
+      )}</ul>`
+    : html`<form method="post" action="/showcase/${e.name}/demand" class="stacked" novalidate>${csrfField(ctx)}
+  <label for="demand-city">${t('showcase.city')}</label>
+  <select id="demand-city" name="city">${cityChoices.map((c) => html`<option value="${c.value}">${c.label}</option>`)}</select>
+  <p class="actions"><button type="submit" name="want" value="yes">${t('showcase.want_select')}</button>
+  <button type="submit" name="want" value="no" class="button secondary">${t('showcase.unwant_select')}</button></p>
+</form>`
+}
 <h3>${t('showcase.mark_adoption')}</h3>
 <form method="post" action="/showcase/${e.name}/adoptions" class="stacked" novalidate>${csrfField(ctx)}
   ${selectField({ name: 'city', label: t('showcase.city'), values: { city: cityChoices[0]?.value, ...values }, errors, choices: cityChoices })}
@@ -320,7 +329,7 @@ ${entry ? '' : html`<p class="lead">${t('showcase.review_rule')}</p>`}
 ${errors && Object.keys(errors).length ? html`<p class="notice danger" role="alert">${t('showcase.form_errors')}</p>` : ''}
 <form method="post" action="${action}" class="stacked wide" novalidate>${csrfField(ctx)}
   ${textField({ name: 'title', label: t('showcase.field_title'), values, errors, extra: html` required maxlength="200"` })}
-  ${textField({ name: 'name', label: t('showcase.field_name'), values, errors, extra: html` required maxlength="100" pattern="[a-z0-9][a-z0-9_\\-]{1,99}" aria-describedby="name-hint"` })}
+  ${textField({ name: 'name', label: t('showcase.field_name'), values, errors, extra: html` required maxlength="100"${errors?.name ? '' : html` aria-describedby="name-hint"`}` })}
   <p class="hint" id="name-hint">${t('showcase.field_name_hint')}</p>
   ${selectField({ name: 'kind', label: t('showcase.kind'), values, errors, choices: ENTRY_KINDS.map((k) => ({ value: k, label: t(`showcase.kinds.${k}`) })) })}
   ${selectField({ name: 'stage', label: t('showcase.stage'), values, errors, choices: STAGES.map((s) => ({ value: s, label: t(`showcase.stages.${s}`) })) })}
