@@ -1,7 +1,8 @@
 // Who may do what with the showcase, in one place. Reading published entries is public.
 // - Any signed-in account with a confirmed e-mail may submit an entry; it waits for review.
 // - An admin publishes or rejects it (the stated rule: nothing is public before an admin's
-//   review; later edits by its authors stay published, and every change is audited).
+//   review; later edits by its authors stay published, a rejected entry they change goes back
+//   to review, and every change is audited).
 // - The entry's editors are the account that submitted it, the accounts linked as its authors,
 //   and admins. They see it before it is published.
 // - A city's editors (catalog/policy.ts: members of the city's council with the city_editor role)

@@ -410,13 +410,17 @@ export async function createEntry(db: Transactional, actor: Actor, input: EntryI
   });
 }
 
-/** Only the named (not account-linked) authors come from the form; linked ones stay. */
+/**
+ * Only the named (not account-linked) authors come from the form; linked ones stay. A rejected
+ * entry that its authors change goes back to the admins' review queue.
+ */
 export async function updateEntry(db: Transactional, actor: Actor, id: number, input: EntryInput): Promise<Entry> {
   return db.transaction(async (tx) => {
     const before = await tx.one('SELECT * FROM showcase_entries WHERE id = $1 FOR UPDATE', [id]);
     if (!before) throw new NotFoundError(`showcase entry ${id}`);
     await tx.query(
-      `UPDATE showcase_entries SET ${ENTRY_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`,
+      `UPDATE showcase_entries SET ${ENTRY_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now(),
+       status = CASE WHEN status = 'rejected' THEN 'pending' ELSE status END WHERE id = $1`,
       [id, ...ENTRY_COLUMNS.map((c) => input[c])],
     );
     await saveParts(tx, id, input, true);

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { Client, createTestApp, DEMO_PASSWORD, ENGINES, multipartBody } from '../../../test/helpers.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import { demoPng } from '../../demo/showcase.ts';
-import { entryCounts, getEntry, parseEntryInput } from './service.ts';
+import { createEntry, entryCounts, getEntry, parseEntryInput, reviewEntry, updateEntry } from './service.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -247,6 +247,28 @@ for (const engine of ENGINES) {
         audit.map((a) => a.action),
         ['showcase.entry.submit', 'showcase.entry.review', 'showcase.entry.update'],
       );
+    });
+
+    test('a rejected entry its authors change goes back to review; a rejection needs a note', async () => {
+      const actor = { userId: null, label: 'test' };
+      const input = await parseEntryInput(
+        app.db,
+        { name: 'bus-times', title: 'Bus times', kind: 'tool', stage: 'idea' },
+        null,
+      );
+      const entry = await createEntry(app.db, actor, input);
+      assert.equal(entry.status, 'pending');
+      assert.equal(
+        (await problemsOf(reviewEntry(app.db, actor, entry.id, { decision: 'rejected' }, new Date()))).review_note,
+        'validation.required',
+      );
+      await reviewEntry(app.db, actor, entry.id, { decision: 'rejected', review_note: 'No data named' }, new Date());
+      assert.equal((await getEntry(app.db, entry.id)).status, 'rejected');
+      await updateEntry(app.db, actor, entry.id, { ...input, dataset_ids: [] });
+      assert.equal((await getEntry(app.db, entry.id)).status, 'pending');
+      await reviewEntry(app.db, actor, entry.id, { decision: 'published' }, new Date());
+      await updateEntry(app.db, actor, entry.id, { ...input, title: 'Bus times, live' });
+      assert.equal((await getEntry(app.db, 'bus-times')).status, 'published', 'a published entry stays published');
     });
 
     test('adoption and demand: a city editor marks only their own city', async () => {
