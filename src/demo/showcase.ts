@@ -1,6 +1,6 @@
 // Demo showcase: apps on the demo catalog's datasets at every stage. A transport app runs in three
 // cities (Lviv, Vinnytsia, Zhytomyr) and is wanted by Mykolaiv; an air-quality map piloted in
-// Mykolaiv is wanted by Kyiv and Odesa; a budget story, a procurement API, an idea for finding a
+// Mykolaiv is wanted by Kyiv and Odesa; a budget story, a procurement API piloted in Kyiv, an idea for finding a
 // kindergarten, and one entry still waiting for an admin's review. With a file store, the
 // published entries get a generated picture (PNG). Seeding again changes nothing.
 import { Readable } from 'node:stream';
@@ -94,7 +94,7 @@ const ENTRIES: DemoEntry[] = [
       name: 'zakupivli-api',
       title: 'API закупівель міста',
       kind: 'api',
-      stage: 'prototype',
+      stage: 'pilot',
       description:
         'Простий REST API над даними про закупівлі: пошук за постачальником, сумою та датою, вивантаження в CSV.',
       datasets: 'zhytomyr-procurement-2023',
@@ -103,6 +103,7 @@ const ENTRIES: DemoEntry[] = [
       license_id: 'AGPL-3.0-or-later',
     },
     publish: true,
+    adoptions: [['kyiv', '2026-01-15', null]],
     wantedBy: ['vinnytsia'],
   },
   {

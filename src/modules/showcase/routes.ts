@@ -59,9 +59,10 @@ import { registerShowcaseCkanActions } from './ckan.ts';
 const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 const PAGE_SIZE = 20;
 
+// An entry's name (CKAN's rules for a package name) or its id (a lowercase uuid).
 const nameParam = {
   type: 'object',
-  properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
+  properties: { name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{1,99}$' } },
   required: ['name'],
 } as const;
 const idSchema = { type: 'integer', minimum: 1, maximum: 2_147_483_647 } as const;
@@ -731,7 +732,9 @@ async function routes(app: FastifyInstance) {
       schema: {
         tags: ['showcase'],
         operationId: 'listShowcaseEntries',
-        summary: 'Published showcase entries: apps, tools, visualisations, stories and APIs on the data',
+        summary: 'Showcase entries',
+        description:
+          'Published apps, tools, visualisations, stories and APIs built on the cities’ data, the most adopted first.',
         querystring: apiListQuery,
         response: { 200: pageOf(entryJson), ...errorResponses },
       },
@@ -750,7 +753,9 @@ async function routes(app: FastifyInstance) {
       schema: {
         tags: ['showcase'],
         operationId: 'getShowcaseEntry',
-        summary: 'One published showcase entry, by its name or id',
+        summary: 'A showcase entry',
+        description:
+          'One published entry: authors, links, images, datasets, where it runs (with dates) and which cities want it.',
         params: nameParam,
         response: { 200: entryJson, 404: problemSchema, ...errorResponses },
       },
