@@ -51,6 +51,7 @@ import { dataProgrammeModule } from './modules/data-programme/routes.ts';
 import { handbookModule } from './modules/handbook/routes.ts';
 import { dataRequestsModule } from './modules/data-requests/routes.ts';
 import { academyModule } from './modules/academy/routes.ts';
+import { showcaseModule } from './modules/showcase/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -218,6 +219,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(ckanActivityModule);
   await app.register(adminModule);
   await app.register(apiDocsModule);
+  await app.register(showcaseModule);
   return app;
 }
 

@@ -23,6 +23,7 @@ import { seedDemoProcurement } from './procurement.ts';
 import { seedDemoCommunity } from './community.ts';
 import { seedDemoDataRequests } from './data-requests.ts';
 import { seedDemoAcademy } from './academy.ts';
+import { seedDemoShowcase } from './showcase.ts';
 
 export const DEMO_PASSWORD = 'hromada-demo-2026';
 
@@ -230,6 +231,7 @@ export async function seedDemo(db: Database, files?: FileStore | string): Promis
     await seedHandbook(tx, DEMO_ACTOR);
     await seedDemoDataRequests(tx, DEMO_ACTOR);
     await seedDemoAcademy(tx, DEMO_ACTOR, new Date());
+    await seedDemoShowcase(tx, DEMO_ACTOR, store);
     return true;
   });
 }

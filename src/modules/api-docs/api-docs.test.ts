@@ -54,6 +54,8 @@ describe('API document and operator endpoints', () => {
       '/api/v1/ranking/methodologies/{id}',
       '/api/v1/resources/{id}',
       '/api/v1/resources/{id}/records',
+      '/api/v1/showcase',
+      '/api/v1/showcase/{name}',
     ]);
     const list = spec.paths['/api/v1/cities'].get;
     assert.deepEqual(list.parameters.map((p: { name: string }) => p.name).sort(), [

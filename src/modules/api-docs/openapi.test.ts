@@ -247,6 +247,9 @@ for (const engine of ENGINES) {
           { city: 'lviv', year: 2026 },
         ],
         '/api/v1/events/{id}': events.map(({ id }) => ({ id })),
+        '/api/v1/showcase/{name}': (
+          (await json('/api/v1/showcase?limit=500')).items as { name: string; id: string }[]
+        ).flatMap(({ name, id }, index) => (index === 0 ? [{ name }, { name: id }] : [{ name }])),
         '/api/v1/budgets/{id}/projects': budgets.map(({ id }) => ({ id })),
         '/api/v1/ranking/campaigns/{id}': campaigns.map(({ id }) => ({ id })),
         '/api/v1/ranking/campaigns/{id}/results': published.map(({ id }) => ({ id })),
@@ -318,6 +321,8 @@ for (const engine of ENGINES) {
         year:
           operationId.startsWith('listProcurement') || operationId === 'getProcurementRecords' ? ['2026'] : ['2021'],
         method: ['aboveThresholdUA', 'reporting'],
+        wanted_by: ['kyiv', 'odesa'],
+        dataset: ['lviv-public-transport-stops'],
       };
       return examples[name] ?? [];
     }
