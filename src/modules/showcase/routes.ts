@@ -342,7 +342,7 @@ async function routes(app: FastifyInstance) {
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="showcase${suffix ? `-${suffix}` : ''}.csv"`)
-        .send(`${[csvLine(header), ...lines].join('\r\n')}\r\n`);
+        .send([csvLine(header), ...lines].join('')); // each line ends in CRLF already
     },
   );
 
@@ -504,12 +504,18 @@ async function routes(app: FastifyInstance) {
         await app.files.remove(stored.file.key);
         return fail(problem[0]!, problem[1]!, 422, { max: 300 });
       }
-      await addImage(db, actorOf(request), entry.id, {
-        alt,
-        file_key: stored.file.key,
-        mime_type: MIME_TYPES[type!],
-        size_bytes: stored.file.size,
-      });
+      const added = await db.transaction((tx) =>
+        addImage(tx, actorOf(request), entry.id, {
+          alt,
+          file_key: stored.file.key,
+          mime_type: MIME_TYPES[type!],
+          size_bytes: stored.file.size,
+        }),
+      );
+      if (added === null) {
+        await app.files.remove(stored.file.key);
+        return fail('file', 'showcase.too_many_images', 422, { max: MAX_IMAGES });
+      }
       return reply.redirect(`/showcase/${entry.name}/edit?done=image#images`, 303);
     },
   );

@@ -575,7 +575,15 @@ export async function addImage(
   actor: Actor,
   entryId: number,
   image: { alt: string; file_key: string; mime_type: string; size_bytes: number },
-): Promise<number> {
+): Promise<number | null> {
+  // Counted under the entry's row lock: uploads sent side by side (or through several servers)
+  // would each see room for one more and pass the limit together.
+  await db.query('SELECT 1 FROM showcase_entries WHERE id = $1 FOR UPDATE', [entryId]);
+  const count = await db.one<{ n: number }>(
+    'SELECT count(*)::int AS n FROM showcase_entry_images WHERE entry_id = $1',
+    [entryId],
+  );
+  if (count!.n >= MAX_IMAGES) return null;
   const row = await db.one<{ id: number }>(
     `INSERT INTO showcase_entry_images (entry_id, alt, file_key, mime_type, size_bytes)
      VALUES ($1, $2, $3, $4, $5) RETURNING id`,
