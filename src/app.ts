@@ -49,6 +49,7 @@ import { procurementOverviewModule } from './modules/procurement/overview.ts';
 import { communityModule } from './modules/community/routes.ts';
 import { dataProgrammeModule } from './modules/data-programme/routes.ts';
 import { handbookModule } from './modules/handbook/routes.ts';
+import { datathonsModule } from './modules/datathons/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -208,6 +209,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(communityModule);
   await app.register(dataProgrammeModule);
   await app.register(handbookModule);
+  await app.register(datathonsModule);
   await app.register(ckanModule);
   await app.register(ckanOrganizationsModule);
   await app.register(ckanSiteModule);

@@ -1,0 +1,79 @@
+// What datathons add to composed pages (platform/sections.ts): a catalog dataset's page names the
+// challenges that use it ("challenge: …"), and a person's dashboard shows their invitations,
+// their teams and the submissions waiting for their scores.
+import type { FastifyInstance } from 'fastify';
+import { html } from '../../platform/html/html.ts';
+import { sectionBlock } from '../../platform/sections.ts';
+import { challengesUsingDataset, invitationsFor } from './service.ts';
+
+export function registerDatathonSections(app: FastifyInstance): void {
+  const { db } = app;
+  app.sections.add('dataset', {
+    id: 'datathon-challenges',
+    order: 60,
+    async render(request, dataset) {
+      const challenges = await challengesUsingDataset(db, dataset.id);
+      if (!challenges.length) return null;
+      return sectionBlock(
+        'dataset-challenges',
+        request.t('datathons.dataset_section'),
+        html`<ul>${challenges.map(
+          (c) =>
+            html`<li>${request.t('datathons.challenge_prefix')}: <a href="/datathons/${c.event_id}#challenge-${c.id}">${c.title}</a> <span class="hint">(${c.event_title})</span></li>`,
+        )}</ul>`,
+      );
+    },
+  });
+  app.sections.add('dashboard', {
+    id: 'datathons',
+    order: 36,
+    async render(request, user) {
+      const { t } = request;
+      const now = app.clock.now();
+      const [invitations, teams, judging] = await Promise.all([
+        invitationsFor(db, user.id),
+        db.query<{ event_id: number; id: number; name: string; event_title: string }>(
+          `SELECT t.event_id, t.id, t.name, e.title AS event_title FROM datathon_team_members m
+           JOIN datathon_teams t ON t.id = m.team_id JOIN community_events e ON e.id = t.event_id
+           JOIN datathons d ON d.event_id = t.event_id
+           WHERE m.user_id = $1 AND (d.results_published_at IS NULL OR d.results_published_at > $2 - interval '30 days')
+           ORDER BY e.starts_at DESC LIMIT 10`,
+          [user.id, now],
+        ),
+        db.query<{ event_id: number; title: string }>(
+          `SELECT d.event_id, e.title FROM datathon_judges j JOIN datathons d ON d.event_id = j.event_id
+           JOIN community_events e ON e.id = d.event_id
+           WHERE j.user_id = $1 AND d.results_published_at IS NULL ORDER BY d.submission_deadline LIMIT 10`,
+          [user.id],
+        ),
+      ]);
+      if (!invitations.length && !teams.length && !judging.length) return null;
+      return sectionBlock(
+        'dash-datathons',
+        t('datathons.title'),
+        html`${
+          invitations.length
+            ? html`<h3>${t('datathons.invitations')}</h3><ul>${invitations.map(
+                (i) => html`<li>${i.team_name} <span class="hint">(${i.event_title})</span>
+<form method="post" action="/datathons/${i.event_id}/requests/${i.id}/accept" class="inline"><input type="hidden" name="_csrf" value="${request.pageContext().csrfToken()}"><button type="submit">${t('datathons.accept')}</button></form>
+<form method="post" action="/datathons/${i.event_id}/requests/${i.id}/decline" class="inline"><input type="hidden" name="_csrf" value="${request.pageContext().csrfToken()}"><button type="submit" class="secondary">${t('datathons.decline')}</button></form></li>`,
+              )}</ul>`
+            : ''
+        }${
+          teams.length
+            ? html`<h3>${t('datathons.your_teams')}</h3><ul>${teams.map(
+                (team) =>
+                  html`<li><a href="/datathons/${team.event_id}/teams/${team.id}">${team.name}</a> <span class="hint">(${team.event_title})</span></li>`,
+              )}</ul>`
+            : ''
+        }${
+          judging.length
+            ? html`<h3>${t('datathons.your_juries')}</h3><ul>${judging.map(
+                (j) => html`<li><a href="/datathons/${j.event_id}/judging">${j.title}</a></li>`,
+              )}</ul>`
+            : ''
+        }`,
+      );
+    },
+  });
+}
