@@ -19,6 +19,7 @@ import {
   sniffFileType,
 } from '../../platform/files.ts';
 import type { SafeHtml } from '../../platform/html/html.ts';
+import { localName } from '../cities/service.ts';
 import { parseInvalidation } from '../petitions/service.ts';
 import { canManageDatathon, canSeeScoresheet, canSeeSubmission, isJudge, isTeamMember } from './policy.ts';
 import {
@@ -567,13 +568,7 @@ async function routes(app: FastifyInstance) {
         myScores: judge
           ? (await listScores(db, d.event_id, request.user!.id)).filter((x) => x.submission_id === s.id)
           : [],
-        conflict: conflict
-          ? conflict.name_en && request.locale === 'en'
-            ? conflict.name_en
-            : request.locale === 'bg'
-              ? conflict.name_bg
-              : conflict.name_uk
-          : null,
+        conflict: conflict ? localName(conflict, request.locale) : null,
         ...flash,
       }),
     };
@@ -628,6 +623,7 @@ async function routes(app: FastifyInstance) {
             s,
             parseScores(request.body, d.criteria),
             clock.now(),
+            request.locale,
           );
           return `/datathons/${d.event_id}/judging?done=scored`;
         },

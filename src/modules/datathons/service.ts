@@ -7,6 +7,8 @@ import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { CurrentUser } from '../../platform/auth.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validate.ts';
+import type { Locale } from '../../platform/i18n/locales.ts';
+import { localName } from '../cities/service.ts';
 import { getEvent, type CommunityEvent } from '../community/service.ts';
 import { fromZonedLocal } from '../community/time.ts';
 import { isDisposableDomain } from '../petitions/disposable-domains.ts';
@@ -806,6 +808,7 @@ export async function addCriterion(
   const name = check.text('criterion_name', { required: true, max: 100 });
   const weight = check.number('criterion_weight', { integer: true, min: 1, max: 10, required: true });
   check.done();
+  if (datathon.results_published_at) throw conflict('criterion_name', 'datathons.error.results_published');
   try {
     await db.transaction(async (tx) => {
       await tx.one('SELECT event_id FROM datathons WHERE event_id = $1 FOR UPDATE', [datathon.event_id]);
@@ -905,6 +908,7 @@ export async function scoreSubmission(
   submission: Submission,
   scores: ScoreInput[],
   now: Date,
+  locale: Locale = 'uk',
 ): Promise<void> {
   assertJudge(user, datathon);
   if (now < datathon.submission_deadline) throw conflict('scores', 'datathons.error.judging_not_open');
@@ -921,7 +925,7 @@ export async function scoreSubmission(
       organization: shared.id,
     });
     throw new ValidationError(
-      [{ field: 'scores', message: 'datathons.error.conflict', params: { organization: shared.name_en } }],
+      [{ field: 'scores', message: 'datathons.error.conflict', params: { organization: localName(shared, locale) } }],
       403,
     );
   }
