@@ -2,14 +2,14 @@
 // the people's vote), challenges, teams with invitations and join requests, submissions frozen at
 // the deadline, the jury's scores with conflicts of interest, and the people's choice vote.
 // Every time is the application clock's (`now` passed in), so tests move it.
-import type { Database, Queryable } from '../../platform/db/index.ts';
+import type { Queryable } from '../../platform/db/index.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { CurrentUser } from '../../platform/auth.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validate.ts';
 import type { Locale } from '../../platform/i18n/locales.ts';
 import { localName } from '../cities/service.ts';
-import { getEvent, type CommunityEvent } from '../community/service.ts';
+import { getEvent, type CommunityEvent, type Transactional } from '../community/service.ts';
 import { fromZonedLocal } from '../community/time.ts';
 import { isDisposableDomain } from '../petitions/disposable-domains.ts';
 import { addressBlock, type InvalidationInput } from '../petitions/service.ts';
@@ -265,7 +265,7 @@ export async function parseChallenge(db: Queryable, body: unknown): Promise<Chal
 }
 
 export async function saveChallenge(
-  db: Database | Queryable,
+  db: Transactional | Queryable,
   actor: Actor,
   user: CurrentUser | null,
   datathon: Datathon,
@@ -359,7 +359,7 @@ function assertBeforeDeadline(datathon: Datathon, now: Date): void {
 
 /** A person creates a team for a challenge and is its first member. One team per person per datathon. */
 export async function createTeam(
-  db: Database,
+  db: Transactional,
   actor: Actor,
   user: CurrentUser,
   datathon: Datathon,
@@ -492,7 +492,7 @@ export async function pendingRequests(db: Queryable, teamId: number): Promise<Te
  * last seat cannot both win; the unique key keeps a person in one team per datathon.
  */
 export async function decideRequest(
-  db: Database,
+  db: Transactional,
   actor: Actor,
   user: CurrentUser,
   datathon: Datathon,
@@ -547,7 +547,7 @@ export async function decideRequest(
 
 /** A member leaves before the deadline; a team left empty without a submission is removed. */
 export async function leaveTeam(
-  db: Database,
+  db: Transactional,
   actor: Actor,
   user: CurrentUser,
   datathon: Datathon,
@@ -647,7 +647,7 @@ export async function parseSubmission(db: Queryable, body: unknown): Promise<Sub
  * writes (against the datathon's row), so a save that arrives after it changes nothing: 409.
  */
 export async function saveSubmission(
-  db: Database,
+  db: Transactional,
   actor: Actor,
   user: CurrentUser,
   datathon: Datathon,
@@ -797,7 +797,7 @@ export async function removeJudge(
 
 /** Adds a criterion; at most six, counted under the datathon's row lock. */
 export async function addCriterion(
-  db: Database,
+  db: Transactional,
   actor: Actor,
   user: CurrentUser | null,
   datathon: Datathon,
@@ -901,7 +901,7 @@ export function parseScores(body: unknown, criteria: Criterion[]): ScoreInput[] 
  * the team is refused, and the conflict is recorded for the organisers.
  */
 export async function scoreSubmission(
-  db: Database,
+  db: Transactional,
   actor: Actor,
   user: CurrentUser,
   datathon: Datathon,
@@ -1147,7 +1147,7 @@ export async function voteCounts(db: Queryable, eventId: number): Promise<{ subm
 
 /** Invalidates the valid votes matching every given criterion (petitions' form of criteria). Audited. */
 export async function invalidateVotes(
-  db: Database,
+  db: Transactional,
   actor: Actor,
   user: CurrentUser | null,
   datathon: Datathon,
