@@ -724,7 +724,7 @@ for (const engine of ENGINES) {
       const client = new Client(app);
       for (const locale of ['uk', 'en', 'bg'])
         for (const path of ['', '/teams', '/submissions', '/results']) {
-          const page = await client.get(`/datathons/${eventId}${path}`, { cookie: `hromada_locale=${locale}` });
+          const page = await client.get(`/datathons/${eventId}${path}`, { cookie: `hromada_lang=${locale}` });
           assert.equal(page.statusCode, 200, `${locale} ${path}`);
           assert.doesNotMatch(page.body, /datathons\.[a-z_]+/, `untranslated key on ${path} (${locale})`);
         }
