@@ -24,6 +24,38 @@ export function registerDatathonSections(app: FastifyInstance): void {
       );
     },
   });
+  app.sections.addDeadlines(async (request, until) => {
+    const now = app.clock.now();
+    const rows = await db.query<{ event_id: number; title: string; submission_deadline: Date; voting_closes_at: Date }>(
+      `SELECT d.event_id, e.title, d.submission_deadline, d.voting_closes_at FROM datathons d
+       JOIN community_events e ON e.id = d.event_id
+       WHERE e.cancelled_at IS NULL AND d.voting_closes_at > $1 AND d.submission_deadline <= $2
+       ORDER BY d.submission_deadline LIMIT 10`,
+      [now, until],
+    );
+    return rows.flatMap((d) => [
+      ...(d.submission_deadline > now
+        ? [
+            {
+              at: d.submission_deadline,
+              title: d.title,
+              url: `/datathons/${d.event_id}`,
+              what: request.t('datathons.deadline'),
+            },
+          ]
+        : []),
+      ...(d.voting_closes_at <= until
+        ? [
+            {
+              at: d.voting_closes_at,
+              title: d.title,
+              url: `/datathons/${d.event_id}/submissions`,
+              what: request.t('datathons.voting_closes'),
+            },
+          ]
+        : []),
+    ]);
+  });
   app.sections.add('dashboard', {
     id: 'datathons',
     order: 36,
@@ -36,7 +68,7 @@ export function registerDatathonSections(app: FastifyInstance): void {
           `SELECT t.event_id, t.id, t.name, e.title AS event_title FROM datathon_team_members m
            JOIN datathon_teams t ON t.id = m.team_id JOIN community_events e ON e.id = t.event_id
            JOIN datathons d ON d.event_id = t.event_id
-           WHERE m.user_id = $1 AND (d.results_published_at IS NULL OR d.results_published_at > $2 - interval '30 days')
+           WHERE m.user_id = $1 AND (d.results_published_at IS NULL OR d.results_published_at > $2::timestamptz - interval '30 days')
            ORDER BY e.starts_at DESC LIMIT 10`,
           [user.id, now],
         ),
