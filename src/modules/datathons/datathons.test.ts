@@ -744,6 +744,10 @@ for (const engine of ENGINES) {
         challenge: String(challengeId),
       });
       assert.equal(forged.statusCode, 403);
+      // The dashboard lists the person's teams (the citizen is in one here and one in the demo's datathon).
+      const dashboard = await citizen.get('/dashboard');
+      assert.equal(dashboard.statusCode, 200);
+      assert.match(dashboard.body, /id="dash-datathons"/);
     });
   });
 }
