@@ -446,7 +446,7 @@ ${
       : html`<div class="empty-state"><p>${t('datathons.no_submissions')}</p></div>`
     : html`<div class="empty-state"><p>${t('datathons.results_not_yet')}</p></div>`
 }
-<details><summary>${t('datathons.method_title')}</summary>
+<details open><summary>${t('datathons.method_title')}</summary>
 <p>${t('datathons.method_normalise')}</p><p>${t('datathons.method_weights')}</p><p>${t('datathons.method_ties')}</p></details>
 <h2>${t('datathons.peoples_choice')}</h2>
 <p class="hint">${t('datathons.peoples_choice_apart')}</p>
@@ -575,7 +575,7 @@ ${
   d.criteria.length < MAX_CRITERIA
     ? html`<form method="post" action="/datathons/${d.event_id}/criteria" class="stacked" novalidate>${csrfField(ctx)}
 ${textField({ name: 'criterion_name', label: t('datathons.criterion'), values, errors, extra: html` maxlength="100" required` })}
-${textField({ name: 'criterion_weight', label: t('datathons.weight'), values, errors, type: 'number', extra: html` min="1" max="10" required` })}
+${textField({ name: 'criterion_weight', label: t('datathons.weight_label'), values, errors, type: 'number', extra: html` min="1" max="10" required` })}
 <button type="submit">${t('datathons.add_criterion')}</button></form>`
     : ''
 }
