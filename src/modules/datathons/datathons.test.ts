@@ -748,6 +748,9 @@ for (const engine of ENGINES) {
       const dashboard = await citizen.get('/dashboard');
       assert.equal(dashboard.statusCode, 200);
       assert.match(dashboard.body, /id="dash-datathons"/);
+      const search = await client.get('/search?q=buses%20on');
+      assert.match(search.body, /id="search-datathons"/);
+      assert.match(search.body, /Buses on time/);
     });
   });
 }

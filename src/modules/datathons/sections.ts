@@ -1,7 +1,8 @@
 // What datathons add to composed pages (platform/sections.ts): a catalog dataset's page names the
 // challenges that use it ("challenge: …"), and a person's dashboard shows their invitations,
-// their teams and the submissions waiting for their scores.
+// their teams and the juries they sit on; the site-wide search finds challenges.
 import type { FastifyInstance } from 'fastify';
+import { likePattern } from '../../platform/db/index.ts';
 import { html } from '../../platform/html/html.ts';
 import { sectionBlock } from '../../platform/sections.ts';
 import { challengesUsingDataset, invitationsFor } from './service.ts';
@@ -22,6 +23,24 @@ export function registerDatathonSections(app: FastifyInstance): void {
             html`<li>${request.t('datathons.challenge_prefix')}: <a href="/datathons/${c.event_id}#challenge-${c.id}">${c.title}</a> <span class="hint">(${c.event_title})</span></li>`,
         )}</ul>`,
       );
+    },
+  });
+  app.sections.add('search', {
+    id: 'datathon-challenges',
+    order: 36,
+    async render(request, { q }) {
+      const found = await db.query<{ id: number; event_id: number; title: string; event_title: string }>(
+        `SELECT ch.id, ch.event_id, ch.title, e.title AS event_title FROM datathon_challenges ch
+         JOIN community_events e ON e.id = ch.event_id
+         WHERE e.cancelled_at IS NULL AND lower(ch.title || ' ' || ch.statement) LIKE $1
+         ORDER BY e.starts_at DESC, ch.id LIMIT 5`,
+        [`%${likePattern(q.toLowerCase())}%`],
+      );
+      if (!found.length) return null;
+      return html`<section class="search-section" aria-labelledby="search-datathons">
+<h2 id="search-datathons">${request.t('datathons.challenges')}</h2>
+<ul>${found.map((c) => html`<li><a href="/datathons/${c.event_id}#challenge-${c.id}">${c.title}</a> <span class="hint">(${c.event_title})</span></li>`)}</ul>
+</section>`;
     },
   });
   app.sections.addDeadlines(async (request, until) => {
