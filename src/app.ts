@@ -52,6 +52,7 @@ import { handbookModule } from './modules/handbook/routes.ts';
 import { dataRequestsModule } from './modules/data-requests/routes.ts';
 import { academyModule } from './modules/academy/routes.ts';
 import { showcaseModule } from './modules/showcase/routes.ts';
+import { datathonsModule } from './modules/datathons/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -213,6 +214,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(handbookModule);
   await app.register(dataRequestsModule);
   await app.register(academyModule);
+  await app.register(datathonsModule);
   await app.register(ckanModule);
   await app.register(ckanOrganizationsModule);
   await app.register(ckanSiteModule);

@@ -378,6 +378,10 @@ describe(`hostile input on every route (${ENGINE})`, () => {
         "SELECT id AS v FROM ranking_campaigns WHERE phase = 'published' ORDER BY year DESC LIMIT 1",
       ),
       active: await one("SELECT id AS v FROM ranking_campaigns WHERE phase <> 'published' ORDER BY year DESC LIMIT 1"),
+      datathon: await one('SELECT event_id AS v FROM datathons ORDER BY event_id LIMIT 1'),
+      team: await one('SELECT id AS v FROM datathon_teams ORDER BY id LIMIT 1'),
+      submission: await one('SELECT id AS v FROM datathon_submissions ORDER BY id LIMIT 1'),
+      challenge: await one('SELECT id AS v FROM datathon_challenges ORDER BY id LIMIT 1'),
       methodology: await one('SELECT id AS v FROM ranking_methodologies ORDER BY id DESC LIMIT 1'),
       indicator: await one('SELECT code AS v FROM ranking_indicators ORDER BY id LIMIT 1'),
       area: await one('SELECT code AS v FROM ranking_areas ORDER BY id LIMIT 1'),
@@ -451,6 +455,16 @@ describe(`hostile input on every route (${ENGINE})`, () => {
       values.code = url.includes('/areas/') ? base.area! : base.indicator!;
     }
     if (url.startsWith('/ranking/appeals/')) values.id = base.appeal!;
+    if (url.startsWith('/datathons/') || url.startsWith('/api/v1/datathons/'))
+      Object.assign(values, {
+        id: base.datathon!,
+        tid: base.team!,
+        sid: base.submission!,
+        cid: base.challenge!,
+        rid: '999999',
+        uid: '999999',
+        answer: 'accept',
+      });
     if (url.startsWith('/admin/users/')) values.id = base.citizen!;
     if (url.startsWith('/admin/outbox/')) values.id = base.outbox!;
     if (url.startsWith('/account/tokens/')) values.id = '999999'; // not the token the probes use

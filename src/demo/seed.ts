@@ -24,6 +24,7 @@ import { seedDemoCommunity } from './community.ts';
 import { seedDemoDataRequests } from './data-requests.ts';
 import { seedDemoAcademy } from './academy.ts';
 import { seedDemoShowcase } from './showcase.ts';
+import { seedDemoDatathon } from './datathons.ts';
 
 export const DEMO_PASSWORD = 'hromada-demo-2026';
 
@@ -226,6 +227,7 @@ export async function seedDemo(db: Database, files?: FileStore | string): Promis
     await seedDemoCityBudget(tx, DEMO_ACTOR, cityIds.get('lviv')!, store);
     await seedDemoProcurement(tx, new Date());
     await seedDemoCommunity(tx, DEMO_ACTOR);
+    await seedDemoDatathon(tx, DEMO_ACTOR);
     await seedDemoProgramme(tx, DEMO_ACTOR, new Date());
     await seedDemoInventory(tx, DEMO_ACTOR, 'lviv', new Date());
     await seedHandbook(tx, DEMO_ACTOR);

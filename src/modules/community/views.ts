@@ -193,6 +193,7 @@ ${state.error ? html`<p class="notice danger" role="alert">${state.error}</p>` :
 </dl>
 <p class="actions"><a href="/events/${e.id}/event.ics">${t('community.add_to_calendar')}</a>
   ${state.canOrganize ? html`<a href="/events/${e.id}/manage">${t('community.manage')}</a> <a href="/events/${e.id}/edit">${t('community.edit')}</a>` : ''}</p>
+${e.kind === 'datathon' ? html`<p><a class="button" href="/datathons/${e.id}">${t('datathons.hub_link')}</a></p>` : ''}
 ${e.description ? paragraphs(e.description) : ''}
 ${
   state.sessions.length
