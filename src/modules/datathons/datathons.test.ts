@@ -6,7 +6,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { Client, createTestApp, DEMO_PASSWORD, ENGINES, multipartBody } from '../../../test/helpers.ts';
-import type { CurrentUser } from '../../platform/auth.ts';
+import { loadUser, type CurrentUser } from '../../platform/auth.ts';
 import { FakeClock } from '../../platform/clock.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import { createEvent, parseEventInput } from '../community/service.ts';
@@ -531,11 +531,73 @@ for (const engine of ENGINES) {
         'datathons.error.judging_not_open',
         409,
       );
+      // A judge is in no team, and a team member judges no one: neither way round.
+      const challenge = await app.db.one<{ id: number }>(
+        'SELECT id FROM datathon_challenges WHERE event_id = $1 LIMIT 1',
+        [eventId],
+      );
+      await rejectsWith(
+        createTeam(
+          app.db,
+          ACTOR,
+          judges[0]!,
+          jury,
+          { name: 'Суддівська', challenge: String(challenge!.id) },
+          clock.now(),
+        ),
+        'datathons.error.judge_in_team',
+        409,
+      );
+      const member = (await loadUser(app.db, sub1.member_ids[0]!, 'session'))!;
+      await rejectsWith(
+        addJudge(app.db, ACTOR, admin, jury, { judge_email: member.email }),
+        'datathons.error.judge_in_team',
+        409,
+      );
+      // An invitation to an address with no account answers as one to any other (nothing is stored).
+      const requestsBefore = await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM datathon_team_requests');
+      await inviteToTeam(
+        app.db,
+        ACTOR,
+        member,
+        jury,
+        await getTeam(app.db, eventId, sub1.team_id),
+        {
+          email: 'nobody-here@example.org',
+        },
+        clock.now(),
+      );
+      assert.deepEqual(await app.db.one('SELECT count(*)::int AS n FROM datathon_team_requests'), requestsBefore);
       clock.set(jury.submission_deadline);
       await scoreSubmission(app.db, ACTOR, judges[0]!, jury, sub1, scores(5, 5), clock.now());
       await scoreSubmission(app.db, ACTOR, judges[0]!, jury, sub2, scores(3, 3), clock.now());
       await scoreSubmission(app.db, ACTOR, judges[1]!, jury, sub1, scores(2, 1), clock.now());
       await scoreSubmission(app.db, ACTOR, judges[1]!, jury, sub2, scores(1, 2), clock.now());
+      // A judge who is (somehow) on the team never scores its submission.
+      await app.db.query(
+        'INSERT INTO datathon_team_members (team_id, event_id, user_id, joined_at) VALUES ($1, $2, $3, now())',
+        [sub1.team_id, eventId, judges[1]!.id],
+      );
+      try {
+        await rejectsWith(
+          scoreSubmission(
+            app.db,
+            ACTOR,
+            judges[1]!,
+            jury,
+            await getSubmission(app.db, eventId, sub1.id),
+            scores(5, 5),
+            clock.now(),
+          ),
+          'datathons.error.score_own_team',
+          403,
+        );
+      } finally {
+        await app.db.query('DELETE FROM datathon_team_members WHERE team_id = $1 AND user_id = $2', [
+          sub1.team_id,
+          judges[1]!.id,
+        ]);
+      }
       // Not a judge of this datathon.
       await assert.rejects(
         scoreSubmission(app.db, ACTOR, people[10]!, jury, sub1, scores(1, 1), clock.now()),

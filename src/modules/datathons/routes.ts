@@ -885,7 +885,7 @@ async function routes(app: FastifyInstance) {
     reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${name}.csv"`)
-      .send(`${[csvLine(header), ...rows.map((r) => csvLine(r as never))].join('\r\n')}\r\n`);
+      .send([csvLine(header), ...rows.map((r) => csvLine(r as never))].join('')); // each line ends in CRLF
 
   const publicSubmissions = async (d: Datathon) =>
     clock.now() >= d.submission_deadline ? listSubmissions(db, d.event_id, 100_000, 0) : [];

@@ -353,6 +353,11 @@ export async function teamOf(db: Queryable, eventId: number, userId: number): Pr
 
 const memberIds = (team: Team) => team.members.map((m) => m.user_id);
 
+/** Whether the person judges this datathon: a judge is in no team of it. */
+async function isJudge(db: Queryable, eventId: number, userId: number): Promise<boolean> {
+  return !!(await db.one('SELECT 1 FROM datathon_judges WHERE event_id = $1 AND user_id = $2', [eventId, userId]));
+}
+
 function assertBeforeDeadline(datathon: Datathon, now: Date): void {
   if (now >= datathon.submission_deadline) throw conflict('deadline', 'datathons.error.deadline_passed');
 }
@@ -371,6 +376,7 @@ export async function createTeam(
   const challengeId = check.number('challenge', { integer: true, min: 1, max: 2_147_483_647, required: true });
   check.done();
   assertBeforeDeadline(datathon, now);
+  if (await isJudge(db, datathon.event_id, user.id)) throw conflict('name', 'datathons.error.judge_in_team');
   await getChallenge(db, datathon.event_id, challengeId!).catch(() => {
     throw new ValidationError([{ field: 'challenge', message: 'datathons.error.unknown_challenge' }]);
   });
@@ -415,7 +421,10 @@ export async function inviteToTeam(
   check.done();
   assertBeforeDeadline(datathon, now);
   const invitee = await db.one<{ id: number }>('SELECT id FROM users WHERE lower(email) = $1', [email]);
-  if (!invitee) throw new ValidationError([{ field: 'email', message: 'datathons.error.no_account' }]);
+  // The same answer whether or not the address has an account: a team form must not tell anyone
+  // which addresses are registered here.
+  if (!invitee) return;
+  if (await isJudge(db, datathon.event_id, invitee.id)) throw conflict('email', 'datathons.error.judge_in_team');
   if (
     await db.one('SELECT 1 FROM datathon_team_members WHERE event_id = $1 AND user_id = $2', [
       datathon.event_id,
@@ -444,6 +453,7 @@ export async function requestToJoin(
   now: Date,
 ): Promise<void> {
   assertBeforeDeadline(datathon, now);
+  if (await isJudge(db, datathon.event_id, user.id)) throw conflict('team', 'datathons.error.judge_in_team');
   if (await teamOf(db, datathon.event_id, user.id)) throw conflict('team', 'datathons.error.already_in_team');
   const row = await db.one<{ id: number }>(
     `INSERT INTO datathon_team_requests (team_id, user_id, kind, created_at) VALUES ($1, $2, 'request', $3)
@@ -515,6 +525,8 @@ export async function decideRequest(
       if (request.kind === 'request') assertTeamMember(user, memberIds(team));
       if (accept) {
         assertBeforeDeadline(datathon, now);
+        if (await isJudge(tx, datathon.event_id, request.user_id))
+          throw conflict('request', 'datathons.error.judge_in_team');
         if (team.members.length >= datathon.team_max)
           throw conflict('request', 'datathons.error.team_full', { max: datathon.team_max });
         await tx.query(
@@ -761,6 +773,7 @@ export async function addJudge(
   check.done();
   const judge = await db.one<{ id: number }>('SELECT id FROM users WHERE lower(email) = $1', [email]);
   if (!judge) throw new ValidationError([{ field: 'judge_email', message: 'datathons.error.no_account' }]);
+  if (await teamOf(db, datathon.event_id, judge.id)) throw conflict('judge_email', 'datathons.error.judge_in_team');
   await db.query('INSERT INTO datathon_judges (event_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
     datathon.event_id,
     judge.id,
@@ -913,6 +926,15 @@ export async function scoreSubmission(
   assertJudge(user, datathon);
   if (now < datathon.submission_deadline) throw conflict('scores', 'datathons.error.judging_not_open');
   if (datathon.results_published_at) throw conflict('scores', 'datathons.error.results_published');
+  // Never one's own team, whatever else (the rules above keep judges out of teams; this holds
+  // even for a team joined before its member became a judge).
+  if (
+    await db.one('SELECT 1 FROM datathon_team_members WHERE team_id = $1 AND user_id = $2', [
+      submission.team_id,
+      user.id,
+    ])
+  )
+    throw new ValidationError([{ field: 'scores', message: 'datathons.error.score_own_team' }], 403);
   const shared = await sharedOrganization(db, user.id, submission.team_id);
   if (shared) {
     await db.query(
