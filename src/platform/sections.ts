@@ -18,6 +18,8 @@ export interface SectionSubjects {
   dataset: { id: number; name: string; city_id: number; state: string };
   /** A procurement procedure's page: what other modules link to it (the budget project it delivers). */
   procedure: { ocid: string; city_id: number | null };
+  /** The community hub (/community): each module's card (events, datathons, showcase, requests, courses…). */
+  community: undefined;
 }
 
 export type SectionPlace = keyof SectionSubjects;
@@ -47,6 +49,7 @@ export class Sections {
     dashboard: [],
     dataset: [],
     procedure: [],
+    community: [],
   };
   private readonly deadlineSources: ((request: FastifyRequest, until: Date) => Promise<Deadline[]>)[] = [];
 
@@ -86,4 +89,17 @@ export function sectionBlock(id: string, title: string, body: SafeHtml): SafeHtm
 <h2 id="${id}-title">${title}</h2>
 ${body}
 </section>`;
+}
+
+/** A card of the community hub: what the part is, a live figure, and where it is. */
+export function hubCard(card: {
+  id: string;
+  title: string;
+  href: string;
+  figure: string | null;
+  text: string;
+}): SafeHtml {
+  return html`<li class="card" id="hub-${card.id}"><h2><a href="${card.href}">${card.title}</a></h2>${
+    card.figure === null ? '' : html`<span class="stat">${card.figure}</span>`
+  }<p>${card.text}</p></li>`;
 }

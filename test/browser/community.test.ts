@@ -10,6 +10,7 @@ import { DEMO_PASSWORD } from '../helpers.ts';
 // The demo's events in the order it creates them: the Data Academy course (Kyiv, registration
 // open), an online meetup that is full, a forum whose registration opens later, a past meetup.
 const PUBLIC_PAGES = [
+  '/community',
   '/events',
   '/events?when=past',
   '/events?kind=training&city=kyiv',

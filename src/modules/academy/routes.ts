@@ -131,7 +131,7 @@ async function routes(app: FastifyInstance) {
       const page = { limit: PAGE, offset: request.query.offset ?? 0 };
       return reply.page({
         title: request.t('academy.title'),
-        nav: 'handbook',
+        nav: 'community',
         alternates: [{ href: '/api/v1/academy/courses', type: 'application/json' }],
         body: coursesPage(
           request.pageContext(),
@@ -146,7 +146,7 @@ async function routes(app: FastifyInstance) {
   app.get('/academy/new', author, async (request, reply) =>
     reply.page({
       title: request.t('academy.new_course'),
-      nav: 'handbook',
+      nav: 'community',
       body: courseForm(request.pageContext(), {}, undefined, {
         slug: null,
         organizations: await organizationChoices(request),
@@ -186,7 +186,7 @@ async function routes(app: FastifyInstance) {
       const certificate = await getCertificate(db, code);
       return reply.page({
         title: request.t('academy.certificate_title'),
-        nav: 'handbook',
+        nav: 'community',
         body: certificatePage(request.pageContext(), certificate),
       });
     },
@@ -208,7 +208,7 @@ async function routes(app: FastifyInstance) {
       const progress = enrolment ? await progressOf(db, course.id, user!.id) : null;
       return reply.page({
         title: local(course, 'title', request.locale),
-        nav: 'handbook',
+        nav: 'community',
         alternates: [{ href: `/api/v1/academy/courses/${course.slug}`, type: 'application/json' }],
         body: coursePage(
           request.pageContext(),
@@ -252,7 +252,7 @@ async function routes(app: FastifyInstance) {
       const done = enrolment ? (await progressOf(db, course.id, user!.id)).lessonsDone.has(lesson.id) : false;
       return reply.page({
         title: text.title,
-        nav: 'handbook',
+        nav: 'community',
         body: lessonPage(
           request.pageContext(),
           course,
@@ -302,7 +302,7 @@ async function routes(app: FastifyInstance) {
       const previous = enrolment ? (await progressOf(db, course.id, user!.id)).answers.get(exercise.id) : undefined;
       return reply.page({
         title: local(exercise, 'title', request.locale),
-        nav: 'handbook',
+        nav: 'community',
         body: exercisePage(
           request.pageContext(),
           course,
@@ -336,7 +336,7 @@ async function routes(app: FastifyInstance) {
         return reply.page(
           {
             title: local(exercise, 'title', request.locale),
-            nav: 'handbook',
+            nav: 'community',
             body: exercisePage(
               request.pageContext(),
               course,
@@ -362,7 +362,7 @@ async function routes(app: FastifyInstance) {
       const events = await courseEvents(db, course.id);
       return reply.page({
         title: request.t('academy.edit_course'),
-        nav: 'handbook',
+        nav: 'community',
         body: courseForm(
           request.pageContext(),
           { ...course, organization: course.organization_id ?? '', events: events.map((e) => String(e.id)) },
@@ -410,7 +410,7 @@ async function routes(app: FastifyInstance) {
       { ...author, schema: { params: courseParams } },
       async (request, reply) => {
         const course = await manageable(request, request.params.slug);
-        return reply.page({ title: request.t(title), nav: 'handbook', body: await form(request, course, initial) });
+        return reply.page({ title: request.t(title), nav: 'community', body: await form(request, course, initial) });
       },
     );
     app.post<{ Params: { slug: string }; Body: Record<string, unknown> }>(
@@ -424,7 +424,7 @@ async function routes(app: FastifyInstance) {
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
           const body = await form(request, course, request.body ?? {}, fieldMessages(request.t, error));
-          return reply.page({ title: request.t(title), nav: 'handbook', body }, error.statusCode);
+          return reply.page({ title: request.t(title), nav: 'community', body }, error.statusCode);
         }
       },
     );
@@ -478,7 +478,7 @@ async function routes(app: FastifyInstance) {
       const page = { limit: 50, offset: request.query.offset ?? 0 };
       return reply.page({
         title: request.t('academy.learners_title'),
-        nav: 'handbook',
+        nav: 'community',
         body: learnersPage(request.pageContext(), course, await listLearners(db, course.id, page), page),
       });
     },

@@ -3,10 +3,24 @@
 // place on an event's page yet; a course lists its events on its own page.)
 import type { FastifyInstance } from 'fastify';
 import { html } from '../../platform/html/html.ts';
-import { sectionBlock } from '../../platform/sections.ts';
+import { hubCard, sectionBlock } from '../../platform/sections.ts';
 import { local, myCourses, organisedCourses, progressOf } from './service.ts';
 
 export function registerAcademySections(app: FastifyInstance): void {
+  app.sections.add('community', {
+    id: 'academy',
+    order: 50,
+    async render(request) {
+      const n = (await app.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM academy_courses`, []))!.n;
+      return hubCard({
+        id: 'academy',
+        title: request.t('academy.hub.title'),
+        href: '/academy',
+        figure: request.t('academy.hub.figure', { count: n }),
+        text: request.t('academy.hub.text'),
+      });
+    },
+  });
   const { db } = app;
   app.sections.add('dashboard', {
     id: 'academy',

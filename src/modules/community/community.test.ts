@@ -145,6 +145,39 @@ for (const engine of ENGINES) {
         [email],
       );
 
+    test('the community hub shows each part with a live figure, and its pages sit under Community in the menu', async () => {
+      const hub = await app.inject('/community');
+      assert.equal(hub.statusCode, 200);
+      for (const [id, href] of [
+        ['events', '/events'],
+        ['datathons', '/datathons'],
+        ['showcase', '/showcase'],
+        ['data-requests', '/data-requests'],
+        ['academy', '/academy'],
+        ['handbook', '/handbook'],
+      ])
+        assert.match(hub.body, new RegExp(`id="hub-${id}"><h2><a href="${href}">`), id);
+      const upcoming = await app.db.one<{ n: number }>(
+        'SELECT count(*)::int AS n FROM community_events WHERE cancelled_at IS NULL AND ends_at >= $1',
+        [clock.now()],
+      );
+      assert.match(hub.body, new RegExp(`<span class="stat">${upcoming!.n} (подія|події|подій) попереду</span>`));
+      for (const path of [
+        '/community',
+        '/events',
+        '/datathons',
+        '/showcase',
+        '/academy',
+        '/handbook',
+        '/data-requests',
+      ])
+        assert.match(
+          (await app.inject(path)).body,
+          /<a href="\/community" aria-current="page">Спільнота<\/a>/,
+          `${path} is under Community`,
+        );
+    });
+
     test('the form’s input is checked field by field', async () => {
       await assert.rejects(
         parseEventInput(

@@ -2,6 +2,7 @@
 // per organiser), registration and its waiting list, the organisers' pages (form, registrants,
 // CSV export, attendance, messages, materials, photos, report) and /api/v1/events.
 // Who may do what is decided in policy.ts.
+import { html } from '../../platform/html/html.ts';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { csvLine } from '../../platform/csv.ts';
@@ -155,6 +156,19 @@ async function routes(app: FastifyInstance) {
   // Registering and cancelling write, mail and audit: one account may do it only so often.
   const registrations = new WindowCounter('community-registration', 3_600_000, 30);
   const messages = new WindowCounter('community-message', 3_600_000, 10);
+
+  // The community hub: each part of the community (events, datathons, the showcase, data
+  // requests, courses, the handbook) contributes its card through the 'community' section place.
+  app.get('/community', async (request, reply) => {
+    const { t } = request;
+    return reply.page({
+      title: t('community.hub.title'),
+      nav: 'community',
+      body: html`<h1>${t('community.hub.title')}</h1>
+<p class="lead">${t('community.hub.lead')}</p>
+<ul class="cards hub-cards">${await app.sections.render('community', request, undefined)}</ul>`,
+    });
+  });
 
   const cityChoices = () =>
     db.query<CityChoice>(

@@ -3,13 +3,30 @@
 // organise on the dashboard, and events found by the site-wide search.
 import type { FastifyInstance } from 'fastify';
 import { html } from '../../platform/html/html.ts';
-import { sectionBlock } from '../../platform/sections.ts';
+import { hubCard, sectionBlock } from '../../platform/sections.ts';
 import { organizingOrganizationIds } from './policy.ts';
 import { listEvents, type CommunityEvent } from './service.ts';
 import { cityEventsSection, eventCards, homeEventsSection } from './views.ts';
 import { formatInZone } from './time.ts';
 
 export function registerCommunitySections(app: FastifyInstance): void {
+  app.sections.add('community', {
+    id: 'events',
+    order: 10,
+    async render(request) {
+      const n = (await app.db.one<{ n: number }>(
+        `SELECT count(*)::int AS n FROM community_events WHERE cancelled_at IS NULL AND ends_at >= $1`,
+        [app.clock.now()],
+      ))!.n;
+      return hubCard({
+        id: 'events',
+        title: request.t('community.hub_events.title'),
+        href: '/events',
+        figure: request.t('community.hub_events.figure', { count: n }),
+        text: request.t('community.hub_events.text'),
+      });
+    },
+  });
   const { db } = app;
   app.sections.add('home', {
     id: 'events',

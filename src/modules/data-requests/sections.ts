@@ -1,6 +1,7 @@
 // What data requests add to composed pages (platform/sections.ts): a city's latest requests and
 // how the city answers, on a dataset's page the requests it answered, on a person's dashboard the
 // requests awaiting their city's answer (editors) and those they follow, and search results.
+import { hubCard } from '../../platform/sections.ts';
 import type { FastifyInstance } from 'fastify';
 import { html } from '../../platform/html/html.ts';
 import { editableCityIds } from '../catalog/policy.ts';
@@ -8,6 +9,23 @@ import { cityStats, listRequests } from './service.ts';
 import { citySection, dashboardSection, datasetSection } from './views.ts';
 
 export function registerDataRequestSections(app: FastifyInstance): void {
+  app.sections.add('community', {
+    id: 'data-requests',
+    order: 40,
+    async render(request) {
+      const n = (await app.db.one<{ n: number }>(
+        `SELECT count(*)::int AS n FROM data_requests WHERE hidden_at IS NULL AND state IN ('new', 'accepted')`,
+        [],
+      ))!.n;
+      return hubCard({
+        id: 'data-requests',
+        title: request.t('data_requests.hub.title'),
+        href: '/data-requests',
+        figure: request.t('data_requests.hub.figure', { count: n }),
+        text: request.t('data_requests.hub.text'),
+      });
+    },
+  });
   const { db } = app;
   app.sections.add('city', {
     id: 'data-requests',

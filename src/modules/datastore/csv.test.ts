@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CsvError, CsvTokenizer, type CsvRecord } from './csv.ts';
+import { type CsvError, CsvTokenizer, type CsvRecord } from './csv.ts';
 
 /** Tokenizes `text` fed in pieces of `size` characters (all at once by default). */
 function tokenize(text: string, size = text.length || 1, delimiter = ',', max = 1000): CsvRecord[] {

@@ -219,7 +219,7 @@ async function routes(app: FastifyInstance) {
       const result = await listDatathons(db, PAGE, request.query.offset ?? 0);
       return reply.page({
         title: request.t('datathons.title'),
-        nav: 'events',
+        nav: 'community',
         body: listPage(request.pageContext(), result, { limit: PAGE, offset: request.query.offset ?? 0 }),
       });
     },
@@ -227,7 +227,7 @@ async function routes(app: FastifyInstance) {
 
   const challengesView = async (request: FastifyRequest, d: Datathon, flash: Flash = {}) => ({
     title: d.title,
-    nav: 'events' as const,
+    nav: 'community' as const,
     body: challengesPage(request.pageContext(), d, await listChallenges(db, d.event_id), {
       roles: rolesOf(request, d),
       now: clock.now(),
@@ -245,7 +245,7 @@ async function routes(app: FastifyInstance) {
       if (!datathon)
         return reply.page({
           title: event.title,
-          nav: 'events',
+          nav: 'community',
           body: notSetUpPage(request.pageContext(), event, canManageDatathon(request.user, event)),
         });
       return reply.page(await challengesView(request, datathon, { notice: done(request) }));
@@ -263,7 +263,7 @@ async function routes(app: FastifyInstance) {
       ]))!.n;
       return reply.page({
         title: `${request.t('datathons.teams')}: ${d.title}`,
-        nav: 'events',
+        nav: 'community',
         body: teamsPage(request.pageContext(), d, await listTeams(db, d.event_id, PAGE, offset), total, {
           roles: rolesOf(request, d),
           now: clock.now(),
@@ -286,7 +286,7 @@ async function routes(app: FastifyInstance) {
       const visible = now >= d.submission_deadline || roles.organizer || roles.judge;
       return reply.page({
         title: `${request.t('datathons.submissions')}: ${d.title}`,
-        nav: 'events',
+        nav: 'community',
         body: submissionsPage(
           request.pageContext(),
           d,
@@ -305,7 +305,7 @@ async function routes(app: FastifyInstance) {
     const now = clock.now();
     return {
       title: `${request.t('datathons.tab_results')}: ${d.title}`,
-      nav: 'events' as const,
+      nav: 'community' as const,
       body: resultsPage(request.pageContext(), d, {
         roles,
         now,
@@ -337,7 +337,7 @@ async function routes(app: FastifyInstance) {
   };
   const challengeView = async (request: FastifyRequest, d: Datathon, id: number | null, flash: Flash) => ({
     title: request.t(id ? 'datathons.edit_challenge' : 'datathons.new_challenge'),
-    nav: 'events' as const,
+    nav: 'community' as const,
     body: challengeForm(request.pageContext(), d, { id, organizations: await organizations(), ...flash }),
   });
 
@@ -421,7 +421,7 @@ async function routes(app: FastifyInstance) {
     );
     return {
       title: `${request.t('datathons.team')}: ${team.name}`,
-      nav: 'events' as const,
+      nav: 'community' as const,
       body: teamPage(request.pageContext(), d, team, {
         roles: rolesOf(request, d),
         now: clock.now(),
@@ -557,7 +557,7 @@ async function routes(app: FastifyInstance) {
     const conflict = judge ? await sharedOrganization(db, request.user!.id, s.team_id) : undefined;
     return {
       title: s.title,
-      nav: 'events' as const,
+      nav: 'community' as const,
       body: submissionPage(request.pageContext(), d, s, {
         roles: rolesOf(request, d),
         now,
@@ -747,7 +747,7 @@ async function routes(app: FastifyInstance) {
       }
       return reply.page({
         title: `${request.t('datathons.tab_judging')}: ${d.title}`,
-        nav: 'events',
+        nav: 'community',
         body: judgingPage(request.pageContext(), d, {
           roles: rolesOf(request, d),
           now: clock.now(),
@@ -766,7 +766,7 @@ async function routes(app: FastifyInstance) {
     if (!canManageDatathon(request.user, event)) throw new ForbiddenError('only the organisers of this datathon');
     return {
       title: request.t('datathons.tab_manage'),
-      nav: 'events' as const,
+      nav: 'community' as const,
       body: managePage(request.pageContext(), datathon, event, {
         roles: { organizer: true, judge: datathon ? isJudge(request.user, datathon) : false },
         now: clock.now(),

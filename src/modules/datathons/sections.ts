@@ -4,10 +4,27 @@
 import type { FastifyInstance } from 'fastify';
 import { likePattern } from '../../platform/db/index.ts';
 import { html } from '../../platform/html/html.ts';
-import { sectionBlock } from '../../platform/sections.ts';
+import { hubCard, sectionBlock } from '../../platform/sections.ts';
 import { challengesUsingDataset, invitationsFor } from './service.ts';
 
 export function registerDatathonSections(app: FastifyInstance): void {
+  app.sections.add('community', {
+    id: 'datathons',
+    order: 20,
+    async render(request) {
+      const n = (await app.db.one<{ n: number }>(
+        `SELECT count(*)::int AS n FROM datathons d JOIN community_events e ON e.id = d.event_id WHERE e.cancelled_at IS NULL`,
+        [],
+      ))!.n;
+      return hubCard({
+        id: 'datathons',
+        title: request.t('datathons.hub.title'),
+        href: '/datathons',
+        figure: request.t('datathons.hub.figure', { count: n }),
+        text: request.t('datathons.hub.text'),
+      });
+    },
+  });
   const { db } = app;
   app.sections.add('dataset', {
     id: 'datathon-challenges',

@@ -1,6 +1,7 @@
 // The handbook: contents and search, chapters, the printable book, history and old revisions,
 // the editor (editors and admins, policy.ts), and /api/v1.
 import fp from 'fastify-plugin';
+import { hubCard } from '../../platform/sections.ts';
 import type { FastifyInstance } from 'fastify';
 import { allow } from '../../platform/http/guards.ts';
 import { actorOf, submitForm } from '../../platform/http/forms.ts';
@@ -35,6 +36,20 @@ const localeQuery = {
 } as const;
 
 async function routes(app: FastifyInstance) {
+  app.sections.add('community', {
+    id: 'handbook',
+    order: 60,
+    async render(request) {
+      const n = (await app.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM handbook_chapters`, []))!.n;
+      return hubCard({
+        id: 'handbook',
+        title: request.t('handbook.hub.title'),
+        href: '/handbook',
+        figure: request.t('handbook.hub.figure', { count: n }),
+        text: request.t('handbook.hub.text'),
+      });
+    },
+  });
   const { db } = app;
   const editor = { preHandler: allow(canEditHandbook) };
   const canEdit = (user: Parameters<typeof canEditHandbook>[0] | null) => user !== null && canEditHandbook(user);

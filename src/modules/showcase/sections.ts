@@ -4,11 +4,28 @@
 // dashboard (so that one waiting for review or rejected is found again).
 import type { FastifyInstance } from 'fastify';
 import { html } from '../../platform/html/html.ts';
-import { sectionBlock } from '../../platform/sections.ts';
+import { hubCard, sectionBlock } from '../../platform/sections.ts';
 import { listEntries } from './service.ts';
 import { citySection, datasetSection, entryCards } from './views.ts';
 
 export function registerShowcaseSections(app: FastifyInstance): void {
+  app.sections.add('community', {
+    id: 'showcase',
+    order: 30,
+    async render(request) {
+      const n = (await app.db.one<{ n: number }>(
+        `SELECT count(*)::int AS n FROM showcase_entries WHERE status = 'published'`,
+        [],
+      ))!.n;
+      return hubCard({
+        id: 'showcase',
+        title: request.t('showcase.hub.title'),
+        href: '/showcase',
+        figure: request.t('showcase.hub.figure', { count: n }),
+        text: request.t('showcase.hub.text'),
+      });
+    },
+  });
   const { db } = app;
   app.sections.add('home', {
     id: 'showcase',

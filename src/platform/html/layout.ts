@@ -41,8 +41,7 @@ export interface Page {
     | 'ranking'
     | 'city-budget'
     | 'procurement'
-    | 'events'
-    | 'handbook'
+    | 'community'
     | 'api'
     | 'admin'
     | 'dashboard'
@@ -57,8 +56,7 @@ export function csrfField(ctx: PageContext): SafeHtml {
 const NAV_BY_PATH: [RegExp, NonNullable<Page['nav']>][] = [
   [/^\/city-budget(\/|\?|$)/, 'city-budget'],
   [/^\/(procurement(\/|\?|$)|cities\/[^/]+\/procurement)/, 'procurement'],
-  [/^\/events(\/|\?|$)/, 'events'],
-  [/^\/handbook(\/|\?|$)/, 'handbook'],
+  [/^\/(community|events|datathons|showcase|data-requests|academy|handbook)(\/|\?|\.|$)/, 'community'],
   [/^\/data-programme(\/|\?|$)/, 'datasets'],
 ];
 
@@ -89,9 +87,8 @@ export function layout(ctx: PageContext, page: Page): string {
       ${navItem('petitions', '/petitions', t('nav.petitions'))}
       ${navItem('budgets', '/budgets', t('nav.budgets'))}
       ${navItem('ranking', '/ranking', t('nav.ranking'))}
-      ${navItem('events', '/events', t('nav.events'))}
+      ${navItem('community', '/community', t('nav.community'))}
       ${navItem('cities', '/cities', t('nav.cities'))}
-      ${navItem('handbook', '/handbook', t('nav.handbook'))}
       ${navItem('api', '/api/docs', t('nav.api'))}
       ${user?.isAdmin ? navItem('admin', '/admin', t('nav.admin')) : ''}
       ${account}`;

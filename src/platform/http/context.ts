@@ -61,14 +61,13 @@ export const requestContext = fp(async (app) => {
   app.decorateRequest('t', null as unknown as Translate);
   app.decorateRequest('user', null);
   app.decorateRequest('pageContext', function (this: FastifyRequest): PageContext {
-    const request = this;
-    const reply = (request as unknown as { _reply?: FastifyReply })._reply;
+    const reply = (this as unknown as { _reply?: FastifyReply })._reply;
     let token: string | undefined;
     return {
-      t: request.t,
-      locale: request.locale,
-      user: request.user,
-      url: request.url,
+      t: this.t,
+      locale: this.locale,
+      user: this.user,
+      url: this.url,
       csrfToken: () => (token ??= reply ? reply.generateCsrf() : ''),
       mapTiles: app.config.mapTilesUrl
         ? { url: app.config.mapTilesUrl, attribution: app.config.mapTilesAttribution }
