@@ -39,6 +39,7 @@ import {
   listImports,
   MAX_TREASURY_FILE_BYTES,
   openBudgetUrl,
+  participatoryByProgramme,
   setApproved,
   yearlyTotals,
   yearSummary,
@@ -274,24 +275,26 @@ async function routes(app: FastifyInstance) {
         const view = (
           request.query.view && views.includes(request.query.view as never) ? request.query.view : views[0]
         ) as (typeof VIEWS)[number];
-        const [summary, tree, largest, history, approved, demo, financing, documents] = await Promise.all([
-          yearSummary(db, city.id, year),
-          view
-            ? classificationTree(
-                db,
-                city.id,
-                year,
-                view === 'INCOMES' ? 'INCOMES' : 'EXPENSES',
-                view === 'INCOMES' ? '' : view,
-              )
-            : null,
-          largestProgrammes(db, city.id, year),
-          yearlyTotals(db, city.id),
-          approvedOf(db, city.id, year),
-          demoCity(city),
-          financingSummary(db, city.id, year),
-          documentsOf(db, city.id, year),
-        ]);
+        const [summary, tree, largest, history, approved, demo, financing, documents, participatory] =
+          await Promise.all([
+            yearSummary(db, city.id, year),
+            view
+              ? classificationTree(
+                  db,
+                  city.id,
+                  year,
+                  view === 'INCOMES' ? 'INCOMES' : 'EXPENSES',
+                  view === 'INCOMES' ? '' : view,
+                )
+              : null,
+            largestProgrammes(db, city.id, year),
+            yearlyTotals(db, city.id),
+            approvedOf(db, city.id, year),
+            demoCity(city),
+            financingSummary(db, city.id, year),
+            documentsOf(db, city.id, year),
+            participatoryByProgramme(db, city.id),
+          ]);
         // The drill-down's node and the path to it.
         const path: TreeNode[] = [];
         let focus: TreeNode | null = null;
@@ -333,6 +336,7 @@ async function routes(app: FastifyInstance) {
             approved,
             financing,
             documents,
+            participatory,
             canEdit: canImportBudget(request.user, city.id),
             demo,
           }),

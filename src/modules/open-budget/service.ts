@@ -757,6 +757,55 @@ export async function largestProgrammes(db: Queryable, cityId: number, year: num
 }
 
 /**
+ * The local programmes (КПКВКМБ, 7 digits) of a city's imported spending by programme, any year,
+ * each with its name as the latest file gives it; empty when none was imported.
+ */
+export async function programmeCodesOf(db: Queryable, cityId: number): Promise<Map<string, string>> {
+  const rows = await db.query<{ code: string; name: string }>(
+    `SELECT DISTINCT ON (program_code) program_code AS code, name FROM open_budget_facts
+     WHERE city_id = $1 AND item = 'EXPENSES' AND classification = 'PROGRAM' AND program_code ~ '^[0-9]{7}$'
+     ORDER BY program_code, year DESC, month DESC`,
+    [cityId],
+  );
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
+/** The latest year (and that year's file name) in which a city's imported spending has the programme. */
+export async function programmeLatest(
+  db: Queryable,
+  cityId: number,
+  code: string,
+): Promise<{ year: number; name: string } | undefined> {
+  return db.one<{ year: number; name: string }>(
+    `SELECT year::int AS year, name FROM open_budget_facts
+     WHERE city_id = $1 AND item = 'EXPENSES' AND classification = 'PROGRAM' AND program_code = $2
+     ORDER BY year DESC, month DESC LIMIT 1`,
+    [cityId, code],
+  );
+}
+
+/** The participatory-budget cycles of a city that name the programme they are paid from, by programme. */
+export async function participatoryByProgramme(
+  db: Queryable,
+  cityId: number,
+): Promise<Map<string, { id: number; title_uk: string; title_en: string; title_bg: string }[]>> {
+  const rows = await db.query<{
+    id: number;
+    programme_code: string;
+    title_uk: string;
+    title_en: string;
+    title_bg: string;
+  }>(
+    `SELECT id, programme_code, title_uk, title_en, title_bg FROM budget_cycles
+     WHERE city_id = $1 AND programme_code IS NOT NULL ORDER BY voting_at DESC, id DESC`,
+    [cityId],
+  );
+  const byCode = new Map<string, { id: number; title_uk: string; title_en: string; title_bg: string }[]>();
+  for (const r of rows) byCode.set(r.programme_code, [...(byCode.get(r.programme_code) ?? []), r]);
+  return byCode;
+}
+
+/**
  * Per-resident revenues and spending by function of every city with a budget for the year (total
  * fund, each city's latest month of that year), with the population from the city record.
  */

@@ -91,6 +91,8 @@ export interface YearPageData {
   approved: { item: string; code: string; fund: string; amount: string; decision: string }[];
   financing: FinancingSummary;
   documents: BudgetDocument[];
+  /** Participatory-budget cycles paid from a programme, by programme code. */
+  participatory: Map<string, { id: number; title_uk: string; title_en: string; title_bg: string }[]>;
   canEdit: boolean;
   demo: boolean;
 }
@@ -106,6 +108,13 @@ export function yearPage(ctx: PageContext, d: YearPageData): SafeHtml {
   const level = d.focus ? d.focus.children : (d.tree?.roots ?? []);
   const nodeName = (n: TreeNode) => codeName(locale, list, n.code, d.year, n.name);
   const levelTotal = level.reduce((s, n) => s + n.totals.executed, 0);
+  // The participatory budget's programmes, marked on their rows and on the groups above them.
+  const holdsParticipatory = (n: TreeNode): boolean =>
+    d.participatory.has(n.code) || n.children.some(holdsParticipatory);
+  const participatoryBadge = (on: boolean) =>
+    on ? html` <span class="badge info">${t('openBudget.participatory.badge')}</span>` : '';
+  const cycleTitle = (c: { title_uk: string; title_en: string; title_bg: string }) =>
+    ({ uk: c.title_uk, en: c.title_en, bg: c.title_bg })[locale] || c.title_uk;
   return html`<h1>${t('openBudget.city_title', { city: name, year: String(d.year) })}</h1>
 ${d.demo ? html`<p class="notice info">${t('openBudget.demo_notice')}</p>` : ''}
 <nav class="tabs" aria-label="${t('openBudget.years')}"><ul>${d.years.map(
@@ -158,12 +167,24 @@ ${svgImage(
         (
           n,
         ) => html`<tr><td data-label="${t('openBudget.code')}"><code>${n.code}</code>${n.known ? '' : html` <span class="badge warning">${t('openBudget.unknown_code')}</span>`}</td>
-<td data-label="${t('openBudget.name')}">${n.children.length ? html`<a href="${base}?view=${d.view}&code=${n.code}#ob-drill">${nodeName(n)}</a>` : nodeName(n)}</td>
+<td data-label="${t('openBudget.name')}">${n.children.length ? html`<a href="${base}?view=${d.view}&code=${n.code}#ob-drill">${nodeName(n)}</a>` : nodeName(n)}${participatoryBadge(d.view === 'PROGRAM' && holdsParticipatory(n))}</td>
 ${totalsCells(ctx, n.totals)}<td class="number" data-label="${t('openBudget.share_of_level')}">${percent(locale, n.totals.executed, levelTotal)}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p class="empty-state">${t('openBudget.no_data_view')}</p>`
 }
 </section>
+
+${
+  d.participatory.size
+    ? html`<section aria-labelledby="ob-participatory"><h2 id="ob-participatory">${t('openBudget.participatory.title')}</h2>
+<ul>${[...d.participatory].flatMap(([code, cycles]) =>
+        cycles.map(
+          (c) =>
+            html`<li><a href="/budgets/${c.id}">${t('openBudget.participatory.line', { cycle: cycleTitle(c), code })}</a> — <a href="${base}?view=PROGRAM&code=${code}#ob-drill">${codeName(locale, 'program', code, d.year)}</a></li>`,
+        ),
+      )}</ul></section>`
+    : ''
+}
 
 ${
   d.summary.expenses?.curve.length || d.summary.incomes?.curve.length
@@ -198,7 +219,7 @@ ${
 <tbody>${d.largest.map(
         (
           p,
-        ) => html`<tr><td data-label="${t('openBudget.code')}"><code>${p.code}</code></td><td data-label="${t('openBudget.name')}">${codeName(locale, 'program', p.code, d.year, p.name)}</td>
+        ) => html`<tr><td data-label="${t('openBudget.code')}"><code>${p.code}</code></td><td data-label="${t('openBudget.name')}">${codeName(locale, 'program', p.code, d.year, p.name)}${participatoryBadge(d.participatory.has(p.code))}</td>
 <td class="number" data-label="${t('openBudget.plan_year')}">${millions(locale, Number(p.plan_year))}</td><td class="number" data-label="${t('openBudget.executed')}">${millions(locale, Number(p.executed))}</td>
 <td class="number" data-label="${t('openBudget.per_resident')}">${perResident(Number(p.executed))}</td></tr>`,
       )}</tbody></table></div></section>`
