@@ -784,23 +784,31 @@ export async function programmeLatest(
   );
 }
 
+export interface ParticipatoryCycle {
+  id: number;
+  title_uk: string;
+  title_en: string;
+  title_bg: string;
+  /** The programme's name in the city's latest file that has it ('' when none has). */
+  programme_name: string;
+}
+
 /** The participatory-budget cycles of a city that name the programme they are paid from, by programme. */
 export async function participatoryByProgramme(
   db: Queryable,
   cityId: number,
-): Promise<Map<string, { id: number; title_uk: string; title_en: string; title_bg: string }[]>> {
-  const rows = await db.query<{
-    id: number;
-    programme_code: string;
-    title_uk: string;
-    title_en: string;
-    title_bg: string;
-  }>(
-    `SELECT id, programme_code, title_uk, title_en, title_bg FROM budget_cycles
-     WHERE city_id = $1 AND programme_code IS NOT NULL ORDER BY voting_at DESC, id DESC`,
+): Promise<Map<string, ParticipatoryCycle[]>> {
+  const rows = await db.query<ParticipatoryCycle & { programme_code: string }>(
+    `SELECT b.id, b.programme_code, b.title_uk, b.title_en, b.title_bg, coalesce(f.name, '') AS programme_name
+     FROM budget_cycles b
+     LEFT JOIN LATERAL (
+       SELECT name FROM open_budget_facts
+       WHERE city_id = b.city_id AND item = 'EXPENSES' AND classification = 'PROGRAM' AND program_code = b.programme_code
+       ORDER BY year DESC, month DESC LIMIT 1) f ON true
+     WHERE b.city_id = $1 AND b.programme_code IS NOT NULL ORDER BY b.voting_at DESC, b.id DESC`,
     [cityId],
   );
-  const byCode = new Map<string, { id: number; title_uk: string; title_en: string; title_bg: string }[]>();
+  const byCode = new Map<string, ParticipatoryCycle[]>();
   for (const r of rows) byCode.set(r.programme_code, [...(byCode.get(r.programme_code) ?? []), r]);
   return byCode;
 }

@@ -16,6 +16,7 @@ import type {
   FileRows,
   FinancingSummary,
   ItemSummary,
+  ParticipatoryCycle,
   Totals,
   TreeNode,
   yearlyTotals,
@@ -92,7 +93,7 @@ export interface YearPageData {
   financing: FinancingSummary;
   documents: BudgetDocument[];
   /** Participatory-budget cycles paid from a programme, by programme code. */
-  participatory: Map<string, { id: number; title_uk: string; title_en: string; title_bg: string }[]>;
+  participatory: Map<string, ParticipatoryCycle[]>;
   canEdit: boolean;
   demo: boolean;
 }
@@ -180,7 +181,7 @@ ${
 <ul>${[...d.participatory].flatMap(([code, cycles]) =>
         cycles.map(
           (c) =>
-            html`<li><a href="/budgets/${c.id}">${t('openBudget.participatory.line', { cycle: cycleTitle(c), code })}</a> — <a href="${base}?view=PROGRAM&code=${code}#ob-drill">${codeName(locale, 'program', code, d.year)}</a></li>`,
+            html`<li><a href="/budgets/${c.id}">${cycleTitle(c)}</a> — ${t('openBudget.participatory.line')} <a href="${base}?view=PROGRAM&code=${code}#ob-drill"><code>${code}</code> ${codeName(locale, 'program', code, d.year, c.programme_name)}</a></li>`,
         ),
       )}</ul></section>`
     : ''
@@ -291,10 +292,11 @@ function financingSection(ctx: PageContext, d: YearPageData): SafeHtml {
   const { t, locale } = ctx;
   const f = d.financing;
   if (!f.debts && !f.creditor && !f.credits) return html``;
-  const card = (title: string, value: { executed: number; planYear: number } | undefined, signed = false) =>
+  const amount = (value: number) => `${millions(locale, Math.abs(value))} ${t('openBudget.million_uah')}`;
+  const card = (title: string, value: { executed: number; planYear: number } | undefined, plan?: string) =>
     value
-      ? html`<div class="card"><h3>${title}</h3><span class="stat">${millions(locale, signed ? value.executed : Math.abs(value.executed))}</span> ${t('openBudget.million_uah')}
-<p>${t('openBudget.financing.plan', { amount: `${millions(locale, signed ? value.planYear : Math.abs(value.planYear))} ${t('openBudget.million_uah')}` })}</p></div>`
+      ? html`<div class="card"><h3>${title}</h3><span class="stat">${millions(locale, Math.abs(value.executed))}</span> ${t('openBudget.million_uah')}
+<p>${plan ?? t('openBudget.financing.plan', { amount: amount(value.planYear) })}</p></div>`
       : '';
   const total = f.total;
   const balance = total
@@ -319,7 +321,17 @@ function financingSection(ctx: PageContext, d: YearPageData): SafeHtml {
   return html`<section aria-labelledby="ob-financing"><h2 id="ob-financing">${t('openBudget.financing.title')}</h2>
 <p>${t('openBudget.financing.intro')}</p>
 <div class="cards">
-${total ? card(balance, { executed: Math.abs(total.executed), planYear: total.planYear }, true) : ''}
+${
+  total
+    ? card(
+        balance,
+        total,
+        t(total.planYear < 0 ? 'openBudget.financing.plan_surplus' : 'openBudget.financing.plan_deficit', {
+          amount: amount(total.planYear),
+        }),
+      )
+    : ''
+}
 ${card(t('openBudget.financing.borrowing'), f.borrowing)}
 ${card(t('openBudget.financing.repayment'), f.repayment)}
 ${card(t('openBudget.financing.granted'), f.granted)}
