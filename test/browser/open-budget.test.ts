@@ -78,7 +78,8 @@ describe('city budget in the browser', () => {
     const cycle = (await site.app.db.one<{ id: number }>(
       `SELECT id FROM budget_cycles WHERE slug = 'gromadskyi-proekt'`,
     ))!.id;
-    for (const lang of ['uk', 'en']) {
+    // English first: the last language chosen stays for the form below.
+    for (const lang of ['en', 'uk']) {
       await check(page, `/budgets/${cycle}`, lang);
       await check(page, `/budgets/${cycle}/manage`, lang);
       await check(page, '/city-budget/lviv/2026?view=PROGRAM&code=6000', lang);
