@@ -11,3 +11,14 @@ INSERT INTO budget_tax_parameters (year, parameter, value, source, source_url, u
    'Податковий кодекс України, ст. 167.1 (ставка 18 % у редакції Закону № 909-VIII від 24.12.2015)',
    'https://zakon.rada.gov.ua/laws/show/2755-17', now())
 ON CONFLICT (parameter, year) DO NOTHING;
+
+-- 2026 on a new database (migration 0043, numbered before the table exists, adds these rows to an
+-- installation that already has the table): the same values and sources as 0043.
+INSERT INTO budget_tax_parameters (year, parameter, value, source, source_url, updated_at) VALUES
+  (2026, 'pit_city_share', 0.64,
+   'Закон України «Про Державний бюджет України на 2026 рік» (законопроєкт реєстр. № 14000, прийнятий 03.12.2025): 64 % ПДФО збережено в бюджетах громад, з них 4 % — з обмеженим використанням (за повідомленням Асоціації міст України; номер закону і статтю, що встановлює виняток зі ст. 64 Бюджетного кодексу, за текстом закону не перевірено)',
+   'https://www.auc.org.ua/novyna/derzhbyudzhet-2026-shvaleno-parlamentom-chogo-ochikuvaty-gromadam', now()),
+  (2026, 'pit_rate', 0.18,
+   'Податковий кодекс України, ст. 167.1 (ставка 18 % у редакції Закону № 909-VIII від 24.12.2015)',
+   'https://zakon.rada.gov.ua/laws/show/2755-17', now())
+ON CONFLICT (parameter, year) DO NOTHING;

@@ -255,6 +255,8 @@ export async function seedDemoBudgets(
       districts: 'Сихівський; 1500000\nГалицький; 500000',
       categories: 'Транспорт\nПарки і дозвілля\nБезпека\nКультура',
       size_classes: 'Малі; 400000\nВеликі; 1500000',
+      // Paid from the demo city budget's improvement programme (src/demo/open-budget.ts).
+      programme_code: '1216030',
     },
     LVIV,
     PHASES.indexOf('voting'),

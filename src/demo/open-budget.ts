@@ -186,3 +186,135 @@ export function programExpensesFile(
 
 /** Lviv's budget code in the demo (the reference data's seed uses the same). */
 export const DEMO_BUDGET_CODE = '13563000000';
+
+/** DONE_CORR_YEAR_PCT as the Treasury's files carry it: execution against the annual plan, in per cent. */
+const donePct = (done: number, plan: number) => (plan === 0 ? '' : ((done / plan) * 100).toFixed(2));
+
+/**
+ * CREDITS by the CREDIT classification of one budget for one year, in the Treasury's columns
+ * (REP_PERIOD, FUND_TYP, COD_BUDGET, COD_CRED_KK, COD_CRED_KK_NAME, ZAT_AMT, PLANS_AMT, FAKT_AMT,
+ * FAKTBN_AMT, DONE_CORR_YEAR_PCT; see parser.ts for the source): loans granted (positive) and
+ * repaid (negative, with no plan to date, as in the real files), cumulative from January, C, S
+ * and T rows. `annual` is the year's granting.
+ */
+export function creditsFile(budgetCode: string, year: number, months: number, annual: number): GeneratedFile {
+  const lines = [
+    'REP_PERIOD;FUND_TYP;COD_BUDGET;COD_CRED_KK;COD_CRED_KK_NAME;ZAT_AMT;PLANS_AMT;FAKT_AMT;FAKTBN_AMT;DONE_CORR_YEAR_PCT',
+  ];
+  // Code, name, share of the year's granting (negative: repayment), C share.
+  const CREDITS: [string, string, number, number][] = [
+    ['4112', 'Надання кредитів підприємствам, установам, організаціям', 0.7, 0],
+    ['4113', 'Надання інших внутрішніх кредитів', 0.3, 0.85],
+    ['4122', 'Повернення кредитів підприємствами, установами, організаціями', -0.45, 0],
+    ['4123', 'Повернення інших внутрішніх кредитів', -0.12, 0],
+  ];
+  for (let m = 1; m <= months; m++) {
+    const period = `${String(m).padStart(2, '0')}.${year}`;
+    for (const [index, [code, name, share, generalShare]] of CREDITS.entries()) {
+      const plan = Math.round(annual * share * 100) / 100;
+      const general = Math.round(plan * generalShare * 100) / 100;
+      const parts: ['C' | 'S', number][] = [
+        ['C', general],
+        ['S', Math.round((plan - general) * 100) / 100],
+      ];
+      let totals = [0, 0, 0];
+      for (const [fund, amount] of parts) {
+        if (amount === 0) continue;
+        const toDate = share > 0 ? Math.round(((amount * m) / 12) * 100) / 100 : 0;
+        const done = Math.round(amount * doneBy(m, index + year + 3) * 100) / 100;
+        totals = [totals[0]! + amount, totals[1]! + toDate, totals[2]! + done];
+        lines.push(
+          `${period};${fund};${budgetCode};${code};${quote(name)};${money(amount)};${money(toDate)};${money(done)};0.00;${donePct(done, amount)}`,
+        );
+      }
+      lines.push(
+        `${period};T;${budgetCode};${code};${quote(name)};${money(totals[0]!)};${money(totals[1]!)};${money(totals[2]!)};;${donePct(totals[2]!, totals[0]!)}`,
+      );
+    }
+  }
+  return { text: `${lines.join('\r\n')}\r\n`, rows: lines.length - 1 };
+}
+
+/**
+ * FINANCING_DEBTS (financing by type of debt obligation) of one budget for one year, in the
+ * Treasury's columns (REP_PERIOD, FUND_TYP, COD_BUDGET, COD_FINA, NAME_FIN, ZAT_AMT, FAKT_AMT,
+ * DONE_CORR_YEAR_PCT; no PLANS_AMT) and codes: 400000 debt operations = 401000 borrowing (here
+ * domestic, long-term, special fund) + 402000 repayment (negative); 600000 operations with
+ * assets = 602000 change of budget funds = 602100 at the start − 602200 at the end + 602400 the
+ * general fund's transfer to the development budget (negative in C, positive in S). Section rows
+ * beside their children, as in the real files. `deficits[m - 1]` is the month's cumulative
+ * deficit (spending and net lending less revenue, total fund) that the financing covers, so the
+ * file agrees with the year's other files.
+ */
+export function financingDebtsFile(
+  budgetCode: string,
+  year: number,
+  months: number,
+  deficits: number[],
+  borrowing: number,
+): GeneratedFile {
+  const lines = ['REP_PERIOD;FUND_TYP;COD_BUDGET;COD_FINA;NAME_FIN;ZAT_AMT;FAKT_AMT;DONE_CORR_YEAR_PCT'];
+  const NAMES: Record<string, string> = {
+    '400000': 'Фінансування за борговими операціями',
+    '401000': 'Запозичення',
+    '401100': 'Внутрішні запозичення',
+    '401101': 'Довгострокові зобов’язання',
+    '402000': 'Погашення',
+    '402100': 'Внутрішні зобов’язання',
+    '402101': 'Довгострокові зобов’язання',
+    '600000': 'Фінансування за активними операціями',
+    '602000': 'Зміни обсягів бюджетних коштів',
+    '602100': 'На початок періоду',
+    '602200': 'На кінець періоду',
+    '602400': 'Кошти, що передаються із загального фонду бюджету до бюджету розвитку (спеціального фонду)',
+  };
+  const repayment = -Math.round(borrowing * 0.55);
+  const transfer = Math.round(borrowing * 1.6);
+  const start = { C: Math.round(borrowing * 2.2), S: Math.round(borrowing * 1.4) };
+  for (let m = 1; m <= months; m++) {
+    const period = `${String(m).padStart(2, '0')}.${year}`;
+    // Borrowing comes in two tranches (May and October); repayment runs monthly.
+    const borrowed = (m >= 5 ? borrowing * 0.5 : 0) + (m >= 10 ? borrowing * 0.5 : 0);
+    const repaid = Math.round(((repayment * m) / 12) * 100) / 100;
+    const moved = Math.round(((transfer * m) / 12) * 100) / 100;
+    // What the balances cover: the deficit less net borrowing, split 60/40 between the funds.
+    const change = Math.round((deficits[m - 1]! - borrowed - repaid) * 100) / 100;
+    const changeC = Math.round(change * 0.6 * 100) / 100;
+    const rows: Record<'C' | 'S', Record<string, [number, number]>> = { C: {}, S: {} };
+    for (const fund of ['C', 'S'] as const) {
+      const r = rows[fund];
+      const fundChange = fund === 'C' ? changeC : Math.round((change - changeC) * 100) / 100;
+      if (fund === 'S') {
+        r['401101'] = r['401100'] = r['401000'] = [borrowing, borrowed];
+        r['402101'] = r['402100'] = r['402000'] = [repayment, repaid];
+        r['400000'] = [borrowing + repayment, Math.round((borrowed + repaid) * 100) / 100];
+      }
+      const sign = fund === 'C' ? -1 : 1;
+      r['602400'] = [sign * transfer, sign * moved];
+      r['602100'] = [start[fund], start[fund]];
+      // 602000 = 602100 − 602200 + 602400, so the end balance follows from the change.
+      const end = Math.round((start[fund] + sign * moved - fundChange) * 100) / 100;
+      r['602200'] = [start[fund], end];
+      r['602000'] = [sign * transfer, fundChange];
+      r['600000'] = r['602000'];
+    }
+    const codes = Object.keys(NAMES);
+    for (const fund of ['C', 'S', 'T'] as const)
+      for (const code of codes) {
+        const value =
+          fund === 'T'
+            ? rows.C[code] || rows.S[code]
+              ? ([0, 1].map((i) => Math.round(((rows.C[code]?.[i] ?? 0) + (rows.S[code]?.[i] ?? 0)) * 100) / 100) as [
+                  number,
+                  number,
+                ])
+              : undefined
+            : rows[fund][code];
+        if (!value) continue;
+        lines.push(
+          `${period};${fund};${budgetCode};${code};${quote(NAMES[code]!)};${money(value[0])};${money(value[1])};${donePct(value[1], value[0])}`,
+        );
+      }
+  }
+  return { text: `${lines.join('\r\n')}\r\n`, rows: lines.length - 1 };
+}

@@ -22,6 +22,7 @@ const FILE_REFERENCES = [
   { table: 'ranking_evidence_files', key: 'file_key', size: 'size_bytes', sha256: 'sha256' },
   { table: 'cities', key: 'logo_key', size: 'NULL', sha256: 'logo_sha256' },
   { table: 'open_budget_imports', key: 'file_key', size: 'NULL', sha256: 'NULL' },
+  { table: 'open_budget_documents', key: 'file_key', size: 'size_bytes', sha256: 'sha256' },
   { table: 'procurement_imports', key: 'file_key', size: 'NULL', sha256: 'NULL' },
   { table: 'community_event_materials', key: 'file_key', size: 'size_bytes', sha256: 'NULL' },
   { table: 'community_event_photos', key: 'file_key', size: 'size_bytes', sha256: 'NULL' },

@@ -9,6 +9,8 @@ import { runQueuedJobs } from '../../src/platform/jobs.ts';
 import { openBudgetImportHandler } from '../../src/modules/open-budget/jobs.ts';
 import { IMPORT_JOB } from '../../src/modules/open-budget/service.ts';
 import { DEMO_BUDGET_CODE, incomesFile } from '../../src/demo/open-budget.ts';
+import { addDocument } from '../../src/modules/open-budget/documents.ts';
+import { Readable } from 'node:stream';
 
 const PUBLIC_PAGES = [
   '/city-budget',
@@ -24,6 +26,21 @@ describe('city budget in the browser', () => {
   let site: Site;
   before(async () => {
     site = await startSite();
+    // The council's decision beside the approved budget on Lviv's 2025 page.
+    const lviv = (await site.app.db.one<{ id: number }>(`SELECT id FROM cities WHERE slug = 'lviv'`))!.id;
+    const file = await site.app.files.put(Readable.from([Buffer.from('%PDF-1.4\n%%EOF\n')]), 1e6);
+    await addDocument(
+      site.app.db,
+      { userId: null, label: 'test' },
+      {
+        cityId: lviv,
+        year: 2025,
+        title: 'Рішення № 4521 від 20.12.2024 «Про бюджет Львівської міської територіальної громади на 2025 рік»',
+        file,
+        fileName: 'rishennia-4521.pdf',
+        type: 'pdf',
+      },
+    );
   });
   after(async () => {
     await site?.close();
@@ -57,6 +74,16 @@ describe('city budget in the browser', () => {
     await page.getByRole('button', { name: /Увійти/ }).click();
     await page.waitForLoadState('load');
     for (const path of EDITOR_PAGES) await check(page, path, 'uk');
+    // The participatory budget's cycle (paid from a city budget programme) and its manage page.
+    const cycle = (await site.app.db.one<{ id: number }>(
+      `SELECT id FROM budget_cycles WHERE slug = 'gromadskyi-proekt'`,
+    ))!.id;
+    // English first: the last language chosen stays for the form below.
+    for (const lang of ['en', 'uk']) {
+      await check(page, `/budgets/${cycle}`, lang);
+      await check(page, `/budgets/${cycle}/manage`, lang);
+      await check(page, '/city-budget/lviv/2026?view=PROGRAM&code=6000', lang);
+    }
     await page.goto(`${site.baseUrl}/city-budget/lviv/imports`);
     const upload = page.locator('form[action$="/imports/upload"]');
     await upload.getByLabel('Рік').fill('2025');

@@ -28,6 +28,7 @@ import {
   computeResults,
   countVotes,
   createCycle,
+  cycleProgramme,
   enterPaperBallot,
   firstImages,
   getBallot,
@@ -41,6 +42,7 @@ import {
   recordProgress,
   reviewProject,
   saveBallot,
+  setCycleProgramme,
   updateProposal,
   votedCost,
   type Cycle,
@@ -58,6 +60,7 @@ import {
   proposalForm,
 } from './views.ts';
 import { registerBudgetSections } from './sections.ts';
+import { programmeCodesOf } from '../open-budget/service.ts';
 
 /** The map island of the proposal form. */
 const PICKER = { scripts: ['/static/build/point-picker.js'], styles: ['/static/vendor/leaflet/leaflet.css'] };
@@ -93,6 +96,10 @@ const cycleJson = {
     max_choices: { type: ['integer', 'null'] },
     one_per_category: { type: 'boolean' },
     min_spend_share: { type: 'number' },
+    programme_code: {
+      type: ['string', 'null'],
+      description: 'The programme of the city budget (КПКВКМБ) the cycle is paid from',
+    },
     districts: {
       type: 'array',
       items: {
@@ -163,6 +170,7 @@ async function routes(app: FastifyInstance) {
       max_choices: cycle.max_choices,
       one_per_category: cycle.one_per_category,
       min_spend_share: cycle.min_spend_share,
+      programme_code: cycle.programme_code,
       districts: cycle.districts,
       categories: cycle.categories,
     };
@@ -193,10 +201,11 @@ async function routes(app: FastifyInstance) {
     extra: { notice?: string } = {},
   ) {
     const now = clock.now();
-    const [projects, ballot, city] = await Promise.all([
+    const [projects, ballot, city, programme] = await Promise.all([
       listProjects(db, cycle.id),
       request.user ? getBallot(db, cycle.id, request.user.id) : Promise.resolve(undefined),
       getCity(db, cycle.city_slug),
+      cycleProgramme(db, cycle),
     ]);
     const mapped = projects.some((p) => p.latitude !== null);
     return reply.page({
@@ -210,6 +219,7 @@ async function routes(app: FastifyInstance) {
         canRun: canRun(request.user, cycle.city_id),
         ballot,
         votes: votesShown(cycle, now) ? await countVotes(db, cycle.id) : null,
+        programme,
         ...extra,
       }),
     });
@@ -782,10 +792,37 @@ async function routes(app: FastifyInstance) {
       return reply.page({
         title: request.t('budgets.manage'),
         nav: 'budgets',
-        body: managePage(request.pageContext(), cycle, clock.now(), {}, undefined),
+        body: managePage(request.pageContext(), cycle, clock.now(), {}, undefined, undefined, {
+          programmes: await programmeCodesOf(db, cycle.city_id),
+        }),
       });
     },
   );
+
+  /** The manage page again with the form's problems (the programme field offers the city's programmes). */
+  const manageFailed = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    cycle: Cycle,
+    values: Record<string, unknown>,
+    error: ValidationError,
+  ) =>
+    reply.page(
+      {
+        title: request.t('budgets.manage'),
+        nav: 'budgets',
+        body: managePage(
+          request.pageContext(),
+          cycle,
+          clock.now(),
+          values,
+          fieldMessages(request.t, error),
+          undefined,
+          { programmes: await programmeCodesOf(db, cycle.city_id) },
+        ),
+      },
+      error.statusCode,
+    );
 
   app.post<{ Params: { id: number }; Body: Record<string, unknown> }>(
     '/budgets/:id/paper',
@@ -803,21 +840,23 @@ async function routes(app: FastifyInstance) {
         return reply.redirect(`/budgets/${cycle.id}/manage`, 303);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        return reply.page(
-          {
-            title: request.t('budgets.manage'),
-            nav: 'budgets',
-            body: managePage(
-              request.pageContext(),
-              cycle,
-              clock.now(),
-              request.body ?? {},
-              fieldMessages(request.t, error),
-            ),
-          },
-          error.statusCode,
-        );
+        return manageFailed(request, reply, cycle, request.body ?? {}, error);
       }
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: Record<string, unknown> }>(
+    '/budgets/:id/programme',
+    { preHandler: allow(signedIn), schema: { params: idParams }, config: formRateLimit(60) },
+    async (request, reply) => {
+      const cycle = await runner(request);
+      try {
+        await db.transaction((tx) => setCycleProgramme(tx, actorOf(request), request.user!, cycle, request.body));
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return manageFailed(request, reply, cycle, request.body ?? {}, error);
+      }
+      return reply.redirect(`/budgets/${cycle.id}#programme`, 303);
     },
   );
 
@@ -830,14 +869,7 @@ async function routes(app: FastifyInstance) {
         await db.transaction((tx) => computeResults(tx, actorOf(request), cycle, clock.now()));
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        return reply.page(
-          {
-            title: request.t('budgets.manage'),
-            nav: 'budgets',
-            body: managePage(request.pageContext(), cycle, clock.now(), {}, fieldMessages(request.t, error)),
-          },
-          error.statusCode,
-        );
+        return manageFailed(request, reply, cycle, {}, error);
       }
       return reply.redirect(`/budgets/${cycle.id}?done=results`, 303);
     },

@@ -3,6 +3,7 @@
 // paper ballots, results by the greedy rule, implementation. Phases come from the cycle's dates
 // and the application clock.
 import { procedureOcid } from '../procurement/reference.ts';
+import { programmeCodesOf, programmeLatest } from '../open-budget/service.ts';
 import type { Database, Queryable } from '../../platform/db/index.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldProblem } from '../../platform/errors.ts';
@@ -45,6 +46,8 @@ export interface Cycle {
   residents_only: boolean;
   signer_check: SignerCheck;
   live_totals: boolean;
+  /** The programme of the city budget (КПКВКМБ) the cycle is paid from, if named. */
+  programme_code: string | null;
   districts: { id: number; name: string; amount: number }[];
   categories: { id: number; name: string; amount: number | null }[];
   size_classes: { id: number; name: string; max_cost: number }[];
@@ -78,7 +81,7 @@ function assertPhase(cycle: Cycle, now: Date, allowed: Phase[], field = 'phase')
 const CYCLE_SELECT = `SELECT b.id, b.city_id, c.slug AS city_slug, b.slug, b.title_uk, b.title_en, b.title_bg, b.description,
   b.total_amount::float8 AS total_amount, b.currency, b.information_at, b.proposals_at, b.review_at, b.voting_at, b.ballot_review_at,
   b.results_at, b.implementation_at, b.voting_rule, b.max_choices, b.one_per_category, b.min_spend_share::float8 AS min_spend_share,
-  b.min_age, b.residents_only, b.signer_check, b.live_totals
+  b.min_age, b.residents_only, b.signer_check, b.live_totals, b.programme_code
   FROM budget_cycles b JOIN cities c ON c.id = b.city_id`;
 
 type CycleRow = Omit<Cycle, 'starts' | 'districts' | 'categories' | 'size_classes'> & Record<`${Phase}_at`, Date>;
@@ -138,6 +141,7 @@ export type CycleInput = Pick<
   | 'min_age'
   | 'residents_only'
   | 'live_totals'
+  | 'programme_code'
 > & {
   districts: { name: string; amount: number }[];
   categories: { name: string; amount: number | null }[];
@@ -163,6 +167,68 @@ function namedAmounts(check: Checker, field: string, text: string): { name: stri
   if (items.length === 0) check.fail(field, 'validation.required');
   if (new Set(items.map((d) => d.name)).size !== items.length) check.fail(field, 'budgets.error.duplicate_name');
   return items;
+}
+
+/** A programme code as typed: empty, or the 7 digits of a local programme (КПКВКМБ). */
+function parseProgrammeCode(check: Checker, raw: unknown): string | null {
+  const code = String(raw ?? '').replace(/\s/g, '');
+  if (!code) return null;
+  if (!/^\d{7}$/.test(code)) {
+    check.fail('programme_code', 'openBudget.cycle.programme_format');
+    return null;
+  }
+  return code;
+}
+
+/**
+ * A named programme must be one of the city's imported budget programmes when the city has any
+ * (EXPENSES by PROGRAM); a city with no imported budget can name any well-formed code.
+ */
+async function assertCityProgramme(db: Queryable, cityId: number, code: string | null): Promise<void> {
+  if (code === null) return;
+  const codes = await programmeCodesOf(db, cityId);
+  if (codes.size && !codes.has(code))
+    throw new ValidationError([
+      { field: 'programme_code', message: 'openBudget.cycle.programme_unknown', params: { code } },
+    ]);
+}
+
+/**
+ * The programme a cycle is paid from, with the latest year the city's imported budget has it (for
+ * the link to that programme on the city budget's page) and its name there; null when none named.
+ */
+export async function cycleProgramme(
+  db: Queryable,
+  cycle: Pick<Cycle, 'city_id' | 'programme_code'>,
+): Promise<{ code: string; year: number | null; name: string } | null> {
+  if (!cycle.programme_code) return null;
+  const latest = await programmeLatest(db, cycle.city_id, cycle.programme_code);
+  return { code: cycle.programme_code, year: latest?.year ?? null, name: latest?.name ?? '' };
+}
+
+/** Names (or clears) the programme of the city budget a cycle is paid from; by those who run the cycle. */
+export async function setCycleProgramme(
+  db: Queryable,
+  actor: Actor,
+  user: CurrentUser,
+  cycle: Cycle,
+  body: unknown,
+): Promise<void> {
+  assertRuns(user, cycle);
+  const check = new Checker(body);
+  const code = parseProgrammeCode(check, (body as Record<string, unknown> | null)?.programme_code);
+  check.done();
+  await assertCityProgramme(db, cycle.city_id, code);
+  await db.query('UPDATE budget_cycles SET programme_code = $2 WHERE id = $1', [cycle.id, code]);
+  await recordAudit(
+    db,
+    actor,
+    'budget.programme',
+    'budget_cycle',
+    cycle.id,
+    { programme_code: cycle.programme_code },
+    { programme_code: code },
+  );
 }
 
 export function parseCycleInput(body: unknown): CycleInput {
@@ -224,6 +290,7 @@ export function parseCycleInput(body: unknown): CycleInput {
     min_age: check.number('min_age', { min: 0, max: 120, integer: true }) ?? 14,
     residents_only: on('residents_only'),
     live_totals: on('live_totals'),
+    programme_code: parseProgrammeCode(check, input.programme_code),
     districts,
     categories,
     size_classes: sizeClasses,
@@ -243,13 +310,14 @@ export async function createCycle(
   if (await db.one('SELECT 1 FROM budget_cycles WHERE city_id = $1 AND slug = $2', [cityId, input.slug])) {
     throw new ValidationError([{ field: 'slug', message: 'validation.slug_taken' }], 409);
   }
+  await assertCityProgramme(db, cityId, input.programme_code);
   const total = input.districts.reduce((sum, d) => sum + d.amount, 0);
   const s = input.starts;
   const row = await db.one<{ id: number }>(
     `INSERT INTO budget_cycles (city_id, slug, title_uk, title_en, title_bg, description, total_amount, information_at, proposals_at, review_at,
        voting_at, ballot_review_at, results_at, implementation_at, voting_rule, max_choices, one_per_category, min_spend_share, min_age,
-       residents_only, live_totals)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id`,
+       residents_only, live_totals, programme_code)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id`,
     [
       cityId,
       input.slug,
@@ -272,6 +340,7 @@ export async function createCycle(
       input.min_age,
       input.residents_only,
       input.live_totals,
+      input.programme_code,
     ],
   );
   const id = row!.id;

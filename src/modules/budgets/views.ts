@@ -1,4 +1,5 @@
 // Pages of the participatory-budgeting module.
+import { codeName } from '../open-budget/views.ts';
 import { html, paragraphs, type SafeHtml } from '../../platform/html/html.ts';
 import { csrfField, fieldError, type PageContext } from '../../platform/html/layout.ts';
 import { selectField, textAreaField, textField, type FieldValues } from '../../platform/html/fields.ts';
@@ -58,6 +59,8 @@ export interface CyclePageState {
   ballot: Ballot | undefined;
   /** Shown during voting only when the cycle shows live totals, and from the results on. */
   votes: Map<number, number> | null;
+  /** The programme of the city budget the cycle is paid from (cycleProgramme). */
+  programme?: { code: string; year: number | null; name: string } | null;
   notice?: string;
   errors?: Record<string, string>;
   values?: FieldValues;
@@ -75,6 +78,15 @@ ${state.notice ? html`<p class="notice success" role="status">${state.notice}</p
 <h1>${cycleTitle(ctx, cycle)}</h1>
 <p>${phaseBadge(ctx, phase)} · <a href="/cities/${city.slug}">${localName(city, ctx.locale)}</a> · ${money(ctx, cycle.total_amount, cycle.currency)}</p>
 ${cycle.description ? paragraphs(cycle.description) : ''}
+${
+  state.programme
+    ? html`<p id="programme">${t('openBudget.cycle.paid_from')} ${
+        state.programme.year
+          ? html`<a href="/city-budget/${city.slug}/${state.programme.year}?view=PROGRAM&amp;code=${state.programme.code}#ob-drill"><code>${state.programme.code}</code> ${codeName(ctx.locale, 'program', state.programme.code, state.programme.year, state.programme.name)}</a>`
+          : html`<code>${state.programme.code}</code> (${t('openBudget.cycle.no_budget_yet')})`
+      }</p>`
+    : ''
+}
 <p class="actions">
   ${phase === 'proposals' ? html`<a class="button" href="/budgets/${cycle.id}/projects/new">${t('budgets.propose')}</a>` : ''}
   ${phase === 'voting' ? html`<a class="button" href="/budgets/${cycle.id}/ballot">${state.ballot?.confirmed_at ? t('budgets.ballot.see') : t('budgets.ballot.vote')}</a>` : ''}
@@ -511,6 +523,7 @@ export function managePage(
   values: FieldValues,
   errors: Errors,
   notice?: string,
+  extra: { programmes?: Map<string, string> } = {},
 ): SafeHtml {
   const { t } = ctx;
   const phase = phaseAt(cycle.starts, now);
@@ -529,12 +542,44 @@ ${
   <button type="submit">${t('budgets.paper.enter')}</button></form>`
     : html`<p>${t('budgets.paper.closed')}</p>`
 }
+${programmeForm(ctx, cycle, values, errors, extra.programmes ?? new Map())}
 ${
   phase === 'results' || phase === 'implementation'
     ? html`<form method="post" action="/budgets/${cycle.id}/results">${csrfField(ctx)}
   <h2>${t('budgets.results')}</h2><p>${t('budgets.results_hint')}</p><button type="submit">${t('budgets.publish_results')}</button></form>`
     : ''
 }`;
+}
+
+/** The programme of the city budget the cycle is paid from: a code, offered from the city's imported programmes. */
+function programmeField(ctx: PageContext, value: string, errors: Errors, programmes: Map<string, string>): SafeHtml {
+  const { t } = ctx;
+  const error = errors?.programme_code;
+  return html`<label for="programme_code">${t('openBudget.cycle.programme')}</label>
+<input id="programme_code" name="programme_code" inputmode="numeric" maxlength="7" value="${value}"${programmes.size ? html` list="programme-codes"` : ''} aria-describedby="programme_code-hint${error ? ' programme_code-error' : ''}"${error ? html` aria-invalid="true"` : ''}>
+<p class="hint" id="programme_code-hint">${t(programmes.size ? 'openBudget.cycle.programme_hint' : 'openBudget.cycle.programme_hint_none')}</p>
+${error ? html`<p class="field-error" id="programme_code-error">${error}</p>` : ''}
+${
+  programmes.size
+    ? html`<datalist id="programme-codes">${[...programmes].map(
+        ([code, name]) => html`<option value="${code}">${code} — ${name}</option>`,
+      )}</datalist>`
+    : ''
+}`;
+}
+
+function programmeForm(
+  ctx: PageContext,
+  cycle: Cycle,
+  values: FieldValues,
+  errors: Errors,
+  programmes: Map<string, string>,
+): SafeHtml {
+  const value = String(values.programme_code ?? cycle.programme_code ?? '');
+  return html`<form method="post" action="/budgets/${cycle.id}/programme" class="stacked wide">${csrfField(ctx)}
+<h2>${ctx.t('openBudget.cycle.programme_title')}</h2>
+${programmeField(ctx, value, errors, programmes)}
+<button type="submit">${ctx.t('openBudget.cycle.programme_save')}</button></form>`;
 }
 
 export function cycleForm(ctx: PageContext, cities: City[], values: FieldValues, errors: Errors): SafeHtml {
@@ -561,6 +606,7 @@ ${errors ? html`<p class="notice error" role="alert">${t('validation.fix_errors'
   ${input('min_age', t('budgets.min_age'), 'number')}
   <div class="checkbox"><input type="checkbox" id="residents_only" name="residents_only" value="on"${values.residents_only === 'on' ? html` checked` : ''}><label for="residents_only">${t('budgets.residents_only')}</label></div>
   <div class="checkbox"><input type="checkbox" id="live_totals" name="live_totals" value="on"${values.live_totals === 'on' ? html` checked` : ''}><label for="live_totals">${t('budgets.live_totals')}</label></div>
+  ${programmeField(ctx, String(values.programme_code ?? ''), errors, new Map())}
   <button type="submit">${t('budgets.create')}</button>
 </form>`;
 }

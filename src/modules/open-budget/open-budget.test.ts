@@ -8,15 +8,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { strToU8, zipSync } from 'fflate';
 import { Client, createTestApp, DEMO_PASSWORD, ENGINES, multipartBody } from '../../../test/helpers.ts';
 import { runQueuedJobs } from '../../platform/jobs.ts';
-import { DEMO_BUDGET_CODE, incomesFile, programExpensesFile } from '../../demo/open-budget.ts';
+import { creditsFile, DEMO_BUDGET_CODE, incomesFile, programExpensesFile } from '../../demo/open-budget.ts';
 import { addUploadedResource } from '../datastore/service.ts';
 import { getDataset } from '../catalog/service.ts';
 import { parseBudgetFile } from './parser.ts';
 import { openBudgetImportHandler } from './jobs.ts';
 import { IMPORT_JOB } from './service.ts';
-import { compareCities, createImport, getImport, runImport, yearSummary } from './service.ts';
+import { compareCities, createImport, financingSummary, getImport, runImport, yearSummary } from './service.ts';
 
 const ACTOR = { userId: null, label: 'test' };
 
@@ -58,6 +59,21 @@ for (const engine of ENGINES) {
     });
 
     const runJobs = () => runQueuedJobs(app.db, { [IMPORT_JOB]: openBudgetImportHandler(app.db, app.files) });
+    /** A multipart form with its CSRF token, posted as the client. */
+    const postFile = (
+      client: Client,
+      url: string,
+      fields: Record<string, string>,
+      file: { name: string; content: Uint8Array | string; field?: string },
+    ) => {
+      const body = multipartBody({ _csrf: client.csrfToken(), ...fields }, file);
+      return app.inject({
+        method: 'POST',
+        url,
+        payload: body.payload,
+        headers: { 'content-type': body.contentType, cookie: client.cookieHeader },
+      });
+    };
     const factCount = async (year: number) =>
       (await app.db.one<{ n: number }>(
         'SELECT count(*)::int AS n FROM open_budget_facts WHERE city_id = $1 AND year = $2',
@@ -65,13 +81,15 @@ for (const engine of ENGINES) {
       ))!.n;
 
     test('the demo imports two years of Lviv through the importer; totals are sums of leaves, never of parents', async () => {
-      const imports = await app.db.query<{ status: string; year: number }>(
-        'SELECT status, year FROM open_budget_imports WHERE city_id = $1 ORDER BY id',
+      const imports = await app.db.query<{ status: string; year: number; item: string }>(
+        'SELECT status, year, item FROM open_budget_imports WHERE city_id = $1 ORDER BY id',
         [lviv],
       );
       assert.deepEqual(
-        imports.map((i) => `${i.year}:${i.status}`),
-        ['2025:done', '2025:done', '2026:done', '2026:done'],
+        imports.map((i) => `${i.year}:${i.item}:${i.status}`),
+        [2025, 2026].flatMap((y) =>
+          ['INCOMES', 'EXPENSES', 'CREDITS', 'FINANCING_DEBTS'].map((item) => `${y}:${item}:done`),
+        ),
       );
       const file = incomesFile(DEMO_BUDGET_CODE, 2025, 12, 13_200_000_000);
       const parsed = parseBudgetFile(Buffer.from(file.text), 'x', { item: 'INCOMES', classification: '' }, 2025);
@@ -173,21 +191,122 @@ for (const engine of ENGINES) {
       assert.equal(await factCount(2025), before);
     });
 
+    test('financing and lending: deficit or surplus, borrowing, repayment and credits on the page, in the API and the open data; a bad file names row and column', async () => {
+      const financing = await financingSummary(app.db, lviv, 2025);
+      assert.equal(financing.debts!.month, 12);
+      assert.equal(financing.credits!.month, 12);
+      // The demo's financing covers the gap between its own revenue, spending and net lending.
+      const summary = await yearSummary(app.db, lviv, 2025);
+      const gap =
+        summary.expenses!.funds.T!.executed +
+        financing.granted!.executed +
+        financing.repaid!.executed -
+        summary.incomes!.funds.T!.executed;
+      assert.ok(Math.abs(financing.total!.executed - gap) < 1, `${financing.total!.executed} vs ${gap}`);
+      assert.ok(financing.borrowing!.executed > 0);
+      assert.ok(financing.repayment!.executed < 0);
+      assert.ok(financing.repaid!.executed < 0 && financing.granted!.executed > 0);
+      // Section totals are the file's own section rows, not sums of leaves (balances).
+      const sections = await app.db.query<{ section_code: string; executed: string }>(
+        `SELECT section_code, executed FROM open_budget_sections
+         WHERE city_id = $1 AND year = 2025 AND item = 'FINANCING_DEBTS' AND month = 12 AND fund = 'T' ORDER BY section_code`,
+        [lviv],
+      );
+      assert.deepEqual(
+        sections.map((r) => r.section_code),
+        ['400000', '600000'],
+      );
+      assert.ok(Math.abs(sections.reduce((s, r) => s + Number(r.executed), 0) - financing.total!.executed) < 0.01);
+
+      for (const lang of ['uk', 'en', 'bg']) {
+        const page = await app.inject({ url: '/city-budget/lviv/2025', cookies: { hromada_lang: lang } });
+        assert.match(page.body, /id="ob-financing"/);
+        assert.match(page.body, { uk: /Запозичення/, en: /Borrowing/, bg: /Заеми/ }[lang]!);
+        assert.match(
+          page.body,
+          financing.total!.executed > 0
+            ? { uk: /Дефіцит/, en: /Deficit/, bg: /Дефицит/ }[lang]!
+            : { uk: /Профіцит/, en: /Surplus/, bg: /Излишък/ }[lang]!,
+        );
+        assert.match(page.body, /<code>4112<\/code>/);
+        assert.doesNotMatch(page.body, /openBudget\./, 'no untranslated key');
+      }
+      const api = (await app.inject({ url: '/api/v1/city-budgets/lviv/2025' })).json();
+      assert.equal(api.financing.borrowing.code, '401000');
+      assert.equal(api.financing.total.executed.toFixed(2), financing.total!.executed.toFixed(2));
+      assert.ok(api.financing.credits.rows.some((r: { code: string }) => r.code === '4123'));
+      const csv = await app.inject({ url: '/city-budget/lviv/2025/facts.csv' });
+      assert.match(csv.body, /\n13563000000,2025,12,FINANCING_DEBTS,,T,401000,/);
+      assert.match(csv.body, /\n13563000000,2025,12,CREDITS,CREDIT,T,4112,/);
+
+      // A CREDITS file with text in an amount: refused, naming file, row and column; nothing changes.
+      const before = await app.db.one<{ n: number }>(
+        `SELECT count(*)::int AS n FROM open_budget_facts WHERE city_id = $1 AND year = 2025 AND item = 'CREDITS'`,
+        [lviv],
+      );
+      const lines = creditsFile(DEMO_BUDGET_CODE, 2025, 3, 1_000_000).text.split('\r\n');
+      lines[3] = lines[3]!.replace(/;([0-9.]+);0\.00;/, ';n/a;0.00;');
+      const editor = new Client(app);
+      await editor.login('editor.lviv@hromada.demo', DEMO_PASSWORD);
+      await editor.get('/city-budget/lviv/imports');
+      const response = await postFile(
+        editor,
+        '/city-budget/lviv/imports/upload',
+        { kind: 'CREDITS/CREDIT', year: '2025' },
+        { name: 'credits-2025.csv', content: lines.join('\r\n') },
+      );
+      assert.equal(response.statusCode, 303, response.body);
+      await runJobs();
+      const rejected = await getImport(app.db, Number(/imports\/(\d+)$/.exec(String(response.headers.location))![1]));
+      assert.equal(rejected.status, 'rejected');
+      assert.deepEqual(
+        rejected.report.map((r) => [r.problem, r.file, r.row, r.column]),
+        [['not_a_number', 'credits-2025.csv', 4, 'FAKT_AMT']],
+      );
+      const reportPage = await editor.get(`/city-budget/lviv/imports/${rejected.id}`);
+      assert.match(reportPage.body, /FAKT_AMT/);
+      assert.equal(
+        (await app.db.one<{ n: number }>(
+          `SELECT count(*)::int AS n FROM open_budget_facts WHERE city_id = $1 AND year = 2025 AND item = 'CREDITS'`,
+          [lviv],
+        ))!.n,
+        before!.n,
+      );
+
+      // FINANCING_CREDITOR through the importer: its section rows become the year's totals by creditor.
+      const creditor = [
+        'REP_PERIOD;FUND_TYP;COD_BUDGET;COD_FINA;NAME_FIN;ZAT_AMT;FAKT_AMT;DONE_CORR_YEAR_PCT',
+        `01.2024;T;${DEMO_BUDGET_CODE};200000;"Внутрішнє фінансування";500;-120.25;`,
+        `01.2024;T;${DEMO_BUDGET_CODE};208000;"Фінансування за рахунок зміни залишків коштів бюджетів";500;-120.25;`,
+        '',
+      ].join('\r\n');
+      const stored = await app.files.put(Readable.from([Buffer.from(creditor)]), 1e9);
+      const creditorId = await createImport(app.db, ACTOR, {
+        cityId: lviv,
+        year: 2024,
+        kind: { item: 'FINANCING_CREDITOR', classification: '' },
+        source: 'upload',
+        sourceRef: 'creditor.csv',
+        fileKey: stored.key,
+      });
+      const done = await runImport(app.db, app.files, creditorId);
+      assert.equal(done.status, 'done', JSON.stringify(done.report));
+      const byCreditor = await financingSummary(app.db, lviv, 2024);
+      assert.equal(byCreditor.total!.executed, -120.25);
+      assert.equal(byCreditor.debts, undefined);
+    });
+
     test('an editor uploads a file through the form; the job imports it and publishes the year as open data', async () => {
       const editor = new Client(app);
       await editor.login('editor.lviv@hromada.demo', DEMO_PASSWORD);
       await editor.get('/city-budget/lviv/imports');
       const file = incomesFile(DEMO_BUDGET_CODE, 2025, 12, 14_000_000_000);
-      const body = multipartBody(
-        { _csrf: editor.csrfToken(), kind: 'INCOMES', year: '2025' },
+      const response = await postFile(
+        editor,
+        '/city-budget/lviv/imports/upload',
+        { kind: 'INCOMES', year: '2025' },
         { name: 'incomes-2025.csv', content: file.text },
       );
-      const response = await app.inject({
-        method: 'POST',
-        url: '/city-budget/lviv/imports/upload',
-        payload: body.payload,
-        headers: { 'content-type': body.contentType, cookie: editor.cookieHeader },
-      });
       assert.equal(response.statusCode, 303, response.body);
       const id = Number(/imports\/(\d+)$/.exec(String(response.headers.location))![1]);
       assert.equal((await getImport(app.db, id)).status, 'queued');
@@ -301,6 +420,136 @@ for (const engine of ENGINES) {
       await app.db.query("UPDATE datasets SET state = 'published' WHERE name = $1", [dataset!.name]);
       assert.equal(fromDraft.statusCode, 422);
       assert.match(fromDraft.body, /опублікованих наборів міста немає такого файлу/);
+    });
+
+    test('the council’s decision as a file: PDF, DOCX or XLSX by their bytes, size-capped, only the city’s editors; shown and downloadable on the year page', async () => {
+      const editor = new Client(app);
+      await editor.login('editor.lviv@hromada.demo', DEMO_PASSWORD);
+      await editor.get('/city-budget/lviv/imports');
+      const upload = (
+        city: string,
+        client: Client,
+        name: string,
+        content: Uint8Array | string,
+        title = 'Рішення № 1',
+      ) =>
+        postFile(
+          client,
+          `/city-budget/${city}/documents`,
+          { year: '2025', title },
+          { name, content, field: 'document' },
+        );
+      const pdf = '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n';
+      const ooxml = (main: string, part: string) =>
+        zipSync({
+          '[Content_Types].xml': strToU8(
+            `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/${part}" ContentType="${main}"/></Types>`,
+          ),
+          [part]: strToU8('<document/>'),
+        });
+      const docx = ooxml(
+        'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml',
+        'word/document.xml',
+      );
+      const xlsx = ooxml(
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml',
+        'xl/workbook.xml',
+      );
+
+      const added = await upload('lviv', editor, 'rishennia.pdf', pdf, 'Рішення № 4521 від 20.12.2024');
+      assert.equal(added.statusCode, 303, added.body);
+      assert.equal(added.headers.location, '/city-budget/lviv/2025#ob-approved');
+      assert.equal((await upload('lviv', editor, 'budget.docx', docx)).statusCode, 303);
+      assert.equal((await upload('lviv', editor, 'annex.xlsx', xlsx)).statusCode, 303);
+      const docs = await app.db.query<{ id: number; mime_type: string; size_bytes: string }>(
+        `SELECT id, mime_type, size_bytes FROM open_budget_documents WHERE city_id = $1 ORDER BY id`,
+        [lviv],
+      );
+      assert.deepEqual(
+        docs.map((d) => d.mime_type),
+        [
+          'application/pdf',
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        ],
+      );
+      assert.ok(
+        await app.db.one(
+          `SELECT 1 FROM audit_events WHERE action = 'open_budget.document_add' AND after->>'document' = $1`,
+          [String(docs[0]!.id)],
+        ),
+      );
+      // Whatever the name says: an HTML page called .pdf, a zip that is no Office document, a macro workbook.
+      for (const [name, content] of [
+        ['decision.pdf', '<html><script>alert(1)</script></html>'],
+        ['decision.docx', zipSync({ 'readme.txt': strToU8('hello') })],
+        ['decision.xlsx', ooxml('application/vnd.ms-excel.sheet.macroEnabled.main+xml', 'xl/workbook.xml')],
+      ] as const) {
+        const refused = await upload('lviv', editor, name, content);
+        assert.equal(refused.statusCode, 422, name);
+        assert.match(refused.body, /Лише файли PDF, DOCX або XLSX/);
+      }
+      const tooLarge = await upload(
+        'lviv',
+        editor,
+        'big.pdf',
+        Buffer.concat([Buffer.from(pdf), Buffer.alloc(20 * 1024 * 1024)]),
+      );
+      assert.equal(tooLarge.statusCode, 413);
+      const noTitle = await upload('lviv', editor, 'x.pdf', pdf, '');
+      assert.equal(noTitle.statusCode, 422);
+      assert.equal(
+        (await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM open_budget_documents'))!.n,
+        3,
+        'nothing refused is kept',
+      );
+
+      // Another city’s editor (Lviv’s editor on Kyiv) and a citizen are refused.
+      assert.equal((await upload('kyiv', editor, 'kyiv.pdf', pdf)).statusCode, 403);
+      const citizen = new Client(app);
+      await citizen.login('citizen@hromada.demo', DEMO_PASSWORD);
+      await citizen.get('/city-budget');
+      assert.equal((await upload('lviv', citizen, 'c.pdf', pdf)).statusCode, 403);
+      const kyiv = (await app.db.one<{ id: number }>(`SELECT id FROM cities WHERE slug = 'kyiv'`))!.id;
+      const admin = new Client(app);
+      await admin.login('admin@hromada.demo', DEMO_PASSWORD);
+      await admin.get('/city-budget/kyiv/imports');
+      assert.equal((await upload('kyiv', admin, 'kyiv.pdf', pdf)).statusCode, 303);
+      const kyivDoc = (await app.db.one<{ id: number }>('SELECT id FROM open_budget_documents WHERE city_id = $1', [
+        kyiv,
+      ]))!;
+      assert.equal(
+        (await editor.submit('/city-budget/lviv/imports', `/city-budget/kyiv/2025/documents/${kyivDoc.id}/delete`, {}))
+          .statusCode,
+        403,
+      );
+
+      // Shown beside the approved budget, downloadable by anyone.
+      for (const lang of ['uk', 'en', 'bg']) {
+        const page = await app.inject({ url: '/city-budget/lviv/2025', cookies: { hromada_lang: lang } });
+        assert.match(page.body, /id="ob-approved"/);
+        assert.match(page.body, /Рішення № 4521 від 20\.12\.2024/);
+        assert.match(page.body, new RegExp(`/city-budget/lviv/2025/documents/${docs[0]!.id}"`));
+        assert.doesNotMatch(page.body, /documents\/\d+\/delete/, 'no remove button for visitors');
+      }
+      const download = await app.inject({ url: `/city-budget/lviv/2025/documents/${docs[0]!.id}` });
+      assert.equal(download.statusCode, 200);
+      assert.equal(download.headers['content-type'], 'application/pdf');
+      assert.match(String(download.headers['content-disposition']), /attachment; filename="rishennia\.pdf"/);
+      assert.equal(download.body, pdf);
+      // Not another city's or year's address.
+      assert.equal((await app.inject({ url: `/city-budget/kyiv/2025/documents/${docs[0]!.id}` })).statusCode, 404);
+      assert.equal((await app.inject({ url: `/city-budget/lviv/2024/documents/${docs[0]!.id}` })).statusCode, 404);
+
+      // The city's editor removes one (audited); the file goes with it.
+      const removed = await editor.submit(
+        '/city-budget/lviv/2025',
+        `/city-budget/lviv/2025/documents/${docs[1]!.id}/delete`,
+        {},
+      );
+      assert.equal(removed.statusCode, 303);
+      assert.equal((await app.inject({ url: `/city-budget/lviv/2025/documents/${docs[1]!.id}` })).statusCode, 404);
+      assert.ok(await app.db.one(`SELECT 1 FROM audit_events WHERE action = 'open_budget.document_remove'`));
     });
 
     test('only the city’s editors import: a citizen is refused, another city’s editor too', async () => {

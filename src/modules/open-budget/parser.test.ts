@@ -135,3 +135,107 @@ test('warnings: T ≠ C + S, a falling cumulative figure, a missing month, a par
   assert.equal(report.find((r) => r.problem === 'parent_not_sum')!.row, 5);
   assert.equal(facts.length, 5, 'warnings keep every row');
 });
+
+// Financing and lending, in the columns of the Treasury's files (rows as in Lviv's and Dnipro's
+// files of January–February 2021, seen in atsokol/openbudget-data-update data/credits.csv and
+// data/debts.csv, written back in the Treasury's own format).
+const CREDITS: FileKind = { item: 'CREDITS', classification: 'CREDIT' };
+const DEBTS: FileKind = { item: 'FINANCING_DEBTS', classification: '' };
+const CREDITOR: FileKind = { item: 'FINANCING_CREDITOR', classification: '' };
+const CREDITS_HEADER =
+  'REP_PERIOD;FUND_TYP;COD_BUDGET;COD_CRED_KK;COD_CRED_KK_NAME;ZAT_AMT;PLANS_AMT;FAKT_AMT;FAKTBN_AMT;DONE_CORR_YEAR_PCT';
+const DEBTS_HEADER = 'REP_PERIOD;FUND_TYP;COD_BUDGET;COD_FINA;NAME_FIN;ZAT_AMT;FAKT_AMT;DONE_CORR_YEAR_PCT';
+
+test('a CREDITS file: granting and repayment read, repayments growing in size do not "fall"', () => {
+  const text = [
+    CREDITS_HEADER,
+    '01.2021;T;13563000000;4113;"Надання інших внутрішніх кредитів";18751000;18751000;0;;0',
+    '01.2021;T;13563000000;4123;"Повернення інших внутрішніх кредитів";-2251000;0;-108938.62;;4.84',
+    '02.2021;T;13563000000;4113;"Надання інших внутрішніх кредитів";18751000;18751000;0;;0',
+    '02.2021;T;13563000000;4123;"Повернення інших внутрішніх кредитів";-2251000;0;-213698.18;;9.49',
+    '',
+  ].join('\r\n');
+  const parsed = parseBudgetFile(bytes(text), 'credits.csv', CREDITS, 2021);
+  assert.deepEqual(problems(parsed.report), []);
+  assert.deepEqual(problems(parsed.report, 'warning'), []);
+  assert.equal(parsed.facts.length, 4);
+  const repaid = parsed.facts.find((f) => f.code === '4123' && f.month === 2)!;
+  assert.equal(repaid.executed, '-213698.18');
+  assert.equal(repaid.sectionCode, '4000');
+  // A repayment that shrinks is a cumulative figure that falls.
+  const shrinking = parseBudgetFile(bytes(text.replace('-213698.18', '-100000.00')), 'credits.csv', CREDITS, 2021);
+  assert.deepEqual(
+    shrinking.report.map((r) => [r.problem, r.row, r.column]),
+    [['cumulative_falls', 5, 'FAKT_AMT']],
+  );
+});
+
+test('a FINANCING_DEBTS file: no PLANS_AMT, balances not summed as children, section rows required', () => {
+  const rows = [
+    // Dnipro, January 2021, total fund (debt operations and the change of balances).
+    '01.2021;T;04576000000;400000;"Фінансування за борговими операціями";-644140386;-46616649.67;7.24',
+    '01.2021;T;04576000000;401000;"Запозичення";33004656;9807920;29.72',
+    '01.2021;T;04576000000;402000;"Погашення";-677145042;-56424569.67;8.33',
+    '01.2021;T;04576000000;600000;"Фінансування за активними операціями";0;-463177313.42;',
+    '01.2021;T;04576000000;602000;"Зміни обсягів бюджетних коштів";0;-463177313.42;',
+    '01.2021;T;04576000000;602100;"На початок періоду";0;239716880.27;',
+    '01.2021;T;04576000000;602200;"На кінець періоду";0;780622669.71;',
+    '01.2021;T;04576000000;602300;"Інші розрахунки";0;77728476.02;',
+  ];
+  const text = `${[DEBTS_HEADER, ...rows].join('\r\n')}\r\n`;
+  const parsed = parseBudgetFile(bytes(text), 'debts.csv', DEBTS, 2021);
+  assert.deepEqual(problems(parsed.report), []);
+  // 602000 = 602100 − 602200 + 602300 is no "parent not the sum of its children".
+  assert.deepEqual(problems(parsed.report, 'warning'), []);
+  const section = parsed.facts.find((f) => f.code === '400000')!;
+  assert.equal(section.planPeriod, null);
+  assert.equal(section.sectionCode, '400000');
+  assert.equal(parsed.facts.find((f) => f.code === '602100')!.sectionCode, '600000');
+
+  // Without its section row a section has no total: reported.
+  const noSection = parseBudgetFile(
+    bytes(`${[DEBTS_HEADER, ...rows.filter((r) => !r.includes(';600000;'))].join('\r\n')}\r\n`),
+    'debts.csv',
+    DEBTS,
+    2021,
+  );
+  assert.deepEqual(
+    noSection.report.map((r) => [r.severity, r.problem, r.row, r.column, r.params?.code]),
+    [['warning', 'no_section_row', 5, 'COD_FINA', '600000']],
+  );
+
+  // Errors name file, row and column.
+  const bad = parseBudgetFile(bytes(text.replace('-56424569.67', '-56 424 569,67')), 'debts.csv', DEBTS, 2021);
+  assert.deepEqual(
+    bad.report.map((r) => [r.problem, r.file, r.row, r.column]),
+    [['not_a_number', 'debts.csv', 4, 'FAKT_AMT']],
+  );
+  assert.equal(bad.facts.length, 0);
+  const noCode = parseBudgetFile(bytes(text.replace('COD_FINA', 'COD_FIN')), 'debts.csv', DEBTS, 2021);
+  assert.deepEqual(
+    noCode.report.map((r) => [r.problem, r.row, r.column]),
+    [['missing_column', 1, 'COD_FINA']],
+  );
+  // The other financing item: same columns, its codes tell.
+  const wrong = parseBudgetFile(bytes(text), 'debts.csv', CREDITOR, 2021);
+  assert.deepEqual(
+    wrong.report.map((r) => [r.problem, r.row, r.column, r.params?.found]),
+    [['wrong_item', 2, 'COD_FINA', 'FINANCING_DEBTS']],
+  );
+  // A CREDITS file chosen as financing: the wrong item, by its code column.
+  const credits = parseBudgetFile(bytes(`${CREDITS_HEADER}\r\n`), 'c.csv', DEBTS, 2021);
+  assert.equal(credits.report[0]!.problem, 'wrong_item');
+});
+
+test('a FINANCING_CREDITOR file (read with FINANCING_DEBTS’s columns) by creditor type', () => {
+  const text = [
+    DEBTS_HEADER,
+    '03.2025;T;13563000000;200000;"Внутрішнє фінансування";100;250.5;',
+    '03.2025;T;13563000000;208000;"Фінансування за рахунок зміни залишків коштів бюджетів";100;250.5;',
+    '',
+  ].join('\r\n');
+  const parsed = parseBudgetFile(bytes(text), 'creditor.csv', CREDITOR, 2025);
+  assert.deepEqual(problems(parsed.report), []);
+  assert.equal(parsed.facts.find((f) => f.code === '208000')!.isLeaf, true);
+  assert.equal(parsed.facts.find((f) => f.code === '200000')!.isLeaf, false);
+});

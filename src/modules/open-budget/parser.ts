@@ -8,14 +8,14 @@ import { CsvError, CsvTokenizer } from '../datastore/csv.ts';
 import { detectEncoding } from '../datastore/detect.ts';
 import { type ClassificationKind, lookupCode, parentOf } from './classifications.ts';
 
-export const ITEMS = ['INCOMES', 'EXPENSES'] as const;
+export const ITEMS = ['INCOMES', 'EXPENSES', 'FINANCING_DEBTS', 'FINANCING_CREDITOR', 'CREDITS'] as const;
 export type Item = (typeof ITEMS)[number];
 export const EXPENSE_CLASSIFICATIONS = ['PROGRAM', 'FUNCTIONAL', 'ECONOMIC'] as const;
-export type Classification = '' | (typeof EXPENSE_CLASSIFICATIONS)[number];
+export type Classification = '' | (typeof EXPENSE_CLASSIFICATIONS)[number] | 'CREDIT';
 export const FUNDS = ['C', 'S', 'T'] as const;
 export type Fund = (typeof FUNDS)[number];
 
-/** What an editor says the file is: INCOMES, or EXPENSES by one classification. */
+/** What an editor says the file is: INCOMES, EXPENSES by one classification, financing or credits. */
 export interface FileKind {
   item: Item;
   classification: Classification;
@@ -26,7 +26,37 @@ export const FILE_KINDS: FileKind[] = [
   { item: 'EXPENSES', classification: 'PROGRAM' },
   { item: 'EXPENSES', classification: 'FUNCTIONAL' },
   { item: 'EXPENSES', classification: 'ECONOMIC' },
+  { item: 'FINANCING_DEBTS', classification: '' },
+  { item: 'FINANCING_CREDITOR', classification: '' },
+  { item: 'CREDITS', classification: 'CREDIT' },
 ];
+
+/**
+ * The financing and credit files' columns. FINANCING_DEBTS (financing by type of debt obligation):
+ * REP_PERIOD, FUND_TYP, COD_BUDGET, COD_FINA, NAME_FIN, ZAT_AMT, FAKT_AMT, DONE_CORR_YEAR_PCT — no
+ * PLANS_AMT. CREDITS by the CREDIT classification: REP_PERIOD, FUND_TYP, COD_BUDGET, COD_CRED_KK,
+ * COD_CRED_KK_NAME, ZAT_AMT, PLANS_AMT, FAKT_AMT, FAKTBN_AMT, DONE_CORR_YEAR_PCT. Both as listed by
+ * atsokol/openbudget-data-update (inputs/variable_types.csv, the column types it reads
+ * api.openbudget.gov.ua's localBudgetData files with) and seen in its downloaded data
+ * (data/debts.csv, data/credits.csv: codes 400000–602400 and 4111–4220, repayments negative).
+ * FINANCING_CREDITOR (financing by type of creditor) is named by the Ministry of Finance's API
+ * guide (confluence-ext.spending.gov.ua, "Отримання даних по загальним показникам") but we found
+ * no sample or column list of it: it is read with FINANCING_DEBTS's columns, an assumption that
+ * is not confirmed (a file with other columns is refused naming the missing one).
+ */
+const FINANCING_CODE = { column: 'COD_FINA', name: 'NAME_FIN' } as const;
+const CREDIT_CODE = { column: 'COD_CRED_KK', name: 'COD_CRED_KK_NAME' } as const;
+/**
+ * The top-level financing codes of each financing item (financing-2011.json): by creditor type
+ * 200000 domestic and 300000 external; by type of debt obligation 400000 debt operations and
+ * 600000 operations with assets (the codes the Treasury's FINANCING_DEBTS files carry).
+ */
+const FINANCING_SECTIONS: Record<string, string[]> = {
+  FINANCING_CREDITOR: ['2', '3'],
+  FINANCING_DEBTS: ['4', '5', '6'],
+};
+
+export const isFinancing = (item: Item) => item === 'FINANCING_DEBTS' || item === 'FINANCING_CREDITOR';
 
 export function kindKey(kind: FileKind): string {
   return kind.classification ? `${kind.item}/${kind.classification}` : kind.item;
@@ -80,6 +110,8 @@ const AMOUNTS = ['ZAT_AMT', 'PLANS_AMT', 'FAKT_AMT'] as const;
 /** The column holding a kind's own code, and which classification list names it. */
 function primaryOf(kind: FileKind): { column: string; name: string; list: ClassificationKind } {
   if (kind.item === 'INCOMES') return { column: 'COD_INCO', name: 'NAME_INC', list: 'income' };
+  if (isFinancing(kind.item)) return { ...FINANCING_CODE, list: 'financing' };
+  if (kind.item === 'CREDITS') return { ...CREDIT_CODE, list: 'credit' };
   const column = CODE_COLUMNS[kind.classification as keyof typeof CODE_COLUMNS];
   const list =
     kind.classification === 'PROGRAM' ? 'program' : kind.classification === 'FUNCTIONAL' ? 'functional' : 'economic';
@@ -193,11 +225,17 @@ export function parseBudgetFile(
       ? 'INCOMES'
       : columns.has('COD_CONS_MB_PK') || columns.has('COD_CONS_EK')
         ? 'EXPENSES'
-        : null;
+        : columns.has(FINANCING_CODE.column)
+          ? 'FINANCING_DEBTS'
+          : columns.has(CREDIT_CODE.column)
+            ? 'CREDITS'
+            : null;
     if (looksLike && looksLike !== kind.item)
       add({ severity: 'error', problem: 'wrong_item', row: 1, params: { chosen: kindKey(kind), found: looksLike } });
   }
-  const required = ['REP_PERIOD', 'FUND_TYP', 'COD_BUDGET', primary.column, ...AMOUNTS];
+  // Financing files have no plan to date (PLANS_AMT): it is read as empty there.
+  const amountColumns = isFinancing(kind.item) ? AMOUNTS.filter((a) => a !== 'PLANS_AMT') : AMOUNTS;
+  const required = ['REP_PERIOD', 'FUND_TYP', 'COD_BUDGET', primary.column, ...amountColumns];
   for (const column of required)
     if (!columns.has(column)) add({ severity: 'error', problem: 'missing_column', row: 1, column });
   if (report.some((r) => r.severity === 'error')) return result([], encoding, null, []);
@@ -210,6 +248,8 @@ export function parseBudgetFile(
   const budgetCodes = new Map<string, number>();
   const years = new Map<number, number>();
   const keys = new Map<string, number>();
+  // Reported once: the first row of the other financing item's codes.
+  let wrongFinancing = false;
   for (const record of records.slice(1)) {
     const { cells, line: row } = record;
     if (cells.length === 1 && cells[0]!.trim() === '') continue; // a blank line
@@ -263,6 +303,22 @@ export function parseBudgetFile(
         params: { value: code.slice(0, 40) },
       });
       continue;
+    }
+    // A financing file of the other financing item: its top-level codes tell (the columns are the same).
+    const sections = FINANCING_SECTIONS[kind.item];
+    if (sections && !wrongFinancing && !sections.includes(code[0]!) && /^\d{6}$/.test(code)) {
+      const other = kind.item === 'FINANCING_DEBTS' ? 'FINANCING_CREDITOR' : 'FINANCING_DEBTS';
+      if (FINANCING_SECTIONS[other]!.includes(code[0]!)) {
+        add({
+          severity: 'error',
+          problem: 'wrong_item',
+          row,
+          column: primary.column,
+          params: { chosen: kindKey(kind), found: other },
+        });
+        wrongFinancing = true;
+        continue;
+      }
     }
     const amounts: (string | null)[] = [];
     for (const column of AMOUNTS) {
@@ -404,6 +460,10 @@ function checkFacts(
       list.push(fact);
       children.set(parent, list);
     }
+    // Not in financing files: there a change of balances (602000) is the balance at the start of
+    // the period (602100) less the one at its end (602200) plus the rest, all written as positive
+    // figures (as in the Treasury's FINANCING_DEBTS files), so a parent is not the sum of its children.
+    if (isFinancing(kind.item)) continue;
     for (const [parentCode, kids] of children) {
       const parents = byCode.get(parentCode)!;
       if (parents.length !== 1 || kids.some((k) => byCode.get(k.code)!.length !== 1)) continue;
@@ -417,6 +477,27 @@ function checkFacts(
           column: 'FAKT_AMT',
           params: { code: parentCode, value: parent.executed ?? '', sum: sum.toFixed(2) },
         });
+    }
+  }
+
+  // Financing totals come from the file's section rows (see above): a month and fund whose rows
+  // lack their section's own row is reported.
+  if (isFinancing(kind.item)) {
+    const sectionRows = new Set(
+      facts.filter((f) => f.code === f.sectionCode).map((f) => `${f.month}|${f.fund}|${f.code}`),
+    );
+    const missing = new Set<string>();
+    for (const fact of facts) {
+      const key = `${fact.month}|${fact.fund}|${fact.sectionCode}`;
+      if (sectionRows.has(key) || missing.has(key)) continue;
+      missing.add(key);
+      add({
+        severity: 'warning',
+        problem: 'no_section_row',
+        row: fact.row,
+        column: primary.column,
+        params: { code: fact.sectionCode, period: `${String(fact.month).padStart(2, '0')}.${year}`, fund: fact.fund },
+      });
     }
   }
 
@@ -448,7 +529,12 @@ function checkFacts(
     }
   }
 
-  // FAKT_AMT is cumulative from January: it should never fall from one month to the next.
+  // FAKT_AMT is cumulative from January: it should never fall from one month to the next. Credit
+  // repayments are negative and grow in size (4123: −108,938.62 in January, −213,698.18 in
+  // February in the Treasury's CREDITS files), so credits compare sizes. Financing rows carry
+  // balances and their changes, which go either way: not checked.
+  if (isFinancing(kind.item)) return;
+  const size = kind.item === 'CREDITS' ? Math.abs : (value: number) => value;
   const series = new Map<string, Fact[]>();
   for (const fact of facts) {
     const key = [fact.fund, fact.code, fact.programCode, fact.functionalCode, fact.economicCode].join('|');
@@ -459,8 +545,8 @@ function checkFacts(
   for (const list of series.values()) {
     list.sort((a, b) => a.month - b.month);
     for (let i = 1; i < list.length; i++) {
-      const before = Number(list[i - 1]!.executed ?? 0);
-      const now = Number(list[i]!.executed ?? 0);
+      const before = size(Number(list[i - 1]!.executed ?? 0));
+      const now = size(Number(list[i]!.executed ?? 0));
       if (now < before - CENT)
         add({
           severity: 'warning',

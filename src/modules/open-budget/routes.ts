@@ -6,7 +6,13 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allow } from '../../platform/http/guards.ts';
 import { actorOf, csrfBeforeFile, fieldMessages } from '../../platform/http/forms.ts';
-import { FileTooLargeError, receiveUpload, safeFileName } from '../../platform/files.ts';
+import {
+  FileTooLargeError,
+  type ReceivedUpload,
+  receiveUpload,
+  safeFileName,
+  sendStoredFile,
+} from '../../platform/files.ts';
 import { apiRateLimit, formRateLimit, uploadRateLimit } from '../../platform/http/rate-limits.ts';
 import { errorResponses, problemSchema, slugParam } from '../../platform/http/schemas.ts';
 import { AnonymousCache } from '../../platform/http/anonymous-cache.ts';
@@ -27,11 +33,13 @@ import {
   compareCities,
   createImport,
   factsCsv,
+  financingSummary,
   getImport,
   largestProgrammes,
   listImports,
   MAX_TREASURY_FILE_BYTES,
   openBudgetUrl,
+  participatoryByProgramme,
   setApproved,
   yearlyTotals,
   yearSummary,
@@ -39,6 +47,14 @@ import {
 } from './service.ts';
 import { comparePage, importPage, importsPage, indexPage, taxesPage, yearPage } from './views.ts';
 import { registerOpenBudgetSections } from './sections.ts';
+import { addDocument, documentsOf, getDocument, removeDocument, sniffDocumentType } from './documents.ts';
+
+/**
+ * The largest council decision an editor uploads: the platform's cap for documents of this kind
+ * (community event materials, src/modules/community/routes.ts), far above a decision with its
+ * annexes as PDF.
+ */
+const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 
 const yearParam = { type: 'integer', minimum: 2000, maximum: 2100 } as const;
 const cityParams = { type: 'object', properties: { city: slugParam }, required: ['city'] } as const;
@@ -70,6 +86,41 @@ const itemJson = {
         properties: { month: { type: 'integer' }, executed: { type: 'number' }, planYear: { type: 'number' } },
       },
     },
+  },
+} as const;
+
+const planExecutedJson = {
+  type: ['object', 'null'],
+  properties: { executed: { type: 'number' }, planYear: { type: 'number' } },
+} as const;
+const financingRowJson = {
+  type: 'object',
+  properties: {
+    code: { type: 'string' },
+    name: { type: 'string' },
+    isLeaf: { type: 'boolean' },
+    planYear: { type: 'number' },
+    executed: { type: 'number' },
+  },
+} as const;
+const fileRowsJson = {
+  type: ['object', 'null'],
+  description: "The file's rows at its latest month, total fund, as the Treasury reports them",
+  properties: { month: { type: 'integer' }, rows: { type: 'array', items: financingRowJson } },
+} as const;
+const financingJson = {
+  type: 'object',
+  description:
+    'Financing (FINANCING_DEBTS, FINANCING_CREDITOR) and lending (CREDITS): total financing (positive = a deficit financed, negative = a surplus), borrowing (401000), repayment (402000), loans granted and repaid',
+  properties: {
+    total: planExecutedJson,
+    borrowing: { ...financingRowJson, type: ['object', 'null'] },
+    repayment: { ...financingRowJson, type: ['object', 'null'] },
+    granted: planExecutedJson,
+    repaid: planExecutedJson,
+    debts: fileRowsJson,
+    creditor: fileRowsJson,
+    credits: fileRowsJson,
   },
 } as const;
 
@@ -224,22 +275,26 @@ async function routes(app: FastifyInstance) {
         const view = (
           request.query.view && views.includes(request.query.view as never) ? request.query.view : views[0]
         ) as (typeof VIEWS)[number];
-        const [summary, tree, largest, history, approved, demo] = await Promise.all([
-          yearSummary(db, city.id, year),
-          view
-            ? classificationTree(
-                db,
-                city.id,
-                year,
-                view === 'INCOMES' ? 'INCOMES' : 'EXPENSES',
-                view === 'INCOMES' ? '' : view,
-              )
-            : null,
-          largestProgrammes(db, city.id, year),
-          yearlyTotals(db, city.id),
-          approvedOf(db, city.id, year),
-          demoCity(city),
-        ]);
+        const [summary, tree, largest, history, approved, demo, financing, documents, participatory] =
+          await Promise.all([
+            yearSummary(db, city.id, year),
+            view
+              ? classificationTree(
+                  db,
+                  city.id,
+                  year,
+                  view === 'INCOMES' ? 'INCOMES' : 'EXPENSES',
+                  view === 'INCOMES' ? '' : view,
+                )
+              : null,
+            largestProgrammes(db, city.id, year),
+            yearlyTotals(db, city.id),
+            approvedOf(db, city.id, year),
+            demoCity(city),
+            financingSummary(db, city.id, year),
+            documentsOf(db, city.id, year),
+            participatoryByProgramme(db, city.id),
+          ]);
         // The drill-down's node and the path to it.
         const path: TreeNode[] = [];
         let focus: TreeNode | null = null;
@@ -279,6 +334,9 @@ async function routes(app: FastifyInstance) {
             largest,
             history,
             approved,
+            financing,
+            documents,
+            participatory,
             canEdit: canImportBudget(request.user, city.id),
             demo,
           }),
@@ -370,6 +428,31 @@ async function routes(app: FastifyInstance) {
     return page;
   };
 
+  /**
+   * An upload of at most `maxBytes` (and the platform's limit); a larger one gets the imports page
+   * with `tooLarge` at its field (413) and null.
+   */
+  const receiveCapped = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    city: City,
+    maxBytes: number,
+    tooLarge: { field: string; message: string },
+  ): Promise<ReceivedUpload | null> => {
+    try {
+      return await receiveUpload(
+        request as never,
+        app.files,
+        Math.min(app.config.uploadLimitBytes, maxBytes),
+        csrfBeforeFile(app, request, reply),
+      );
+    } catch (error) {
+      if (!(error instanceof FileTooLargeError)) throw error;
+      await reply.page(await formFail(request, city, new ValidationError([tooLarge])), 413);
+      return null;
+    }
+  };
+
   app.post<{ Params: { city: string } }>(
     '/city-budget/:city/imports/upload',
     {
@@ -380,26 +463,11 @@ async function routes(app: FastifyInstance) {
     async (request, reply) => {
       const city = await cityOf(request.params.city);
       assertCanImportBudget(request.user, city.id);
-      let upload;
-      try {
-        upload = await receiveUpload(
-          request as never,
-          app.files,
-          Math.min(app.config.uploadLimitBytes, MAX_TREASURY_FILE_BYTES),
-          csrfBeforeFile(app, request, reply),
-        );
-      } catch (error) {
-        if (error instanceof FileTooLargeError)
-          return reply.page(
-            await formFail(
-              request,
-              city,
-              new ValidationError([{ field: 'file', message: 'openBudget.imports.too_large' }]),
-            ),
-            413,
-          );
-        throw error;
-      }
+      const upload = await receiveCapped(request, reply, city, MAX_TREASURY_FILE_BYTES, {
+        field: 'file',
+        message: 'openBudget.imports.too_large',
+      });
+      if (!upload) return reply;
       try {
         if (!upload.stored) throw new ValidationError([{ field: 'file', message: 'openBudget.imports.no_file' }]);
         const { kind, year } = kindAndYear(upload.fields);
@@ -540,6 +608,97 @@ async function routes(app: FastifyInstance) {
     },
   );
 
+  // ----- The council's decision as a file
+  const documentParams = {
+    type: 'object',
+    properties: {
+      city: slugParam,
+      year: yearParam,
+      id: { type: 'integer', minimum: 1, maximum: 9_007_199_254_740_991 },
+    },
+    required: ['city', 'year', 'id'],
+  } as const;
+
+  app.post<{ Params: { city: string } }>(
+    '/city-budget/:city/documents',
+    {
+      ...editor,
+      schema: { params: cityParams },
+      config: { csrf: 'multipart', ...uploadRateLimit(() => app.config.uploadRateLimitPerHour) },
+    },
+    async (request, reply) => {
+      const city = await cityOf(request.params.city);
+      assertCanImportBudget(request.user, city.id);
+      const upload = await receiveCapped(request, reply, city, MAX_DOCUMENT_BYTES, {
+        field: 'document',
+        message: 'openBudget.documents.too_large',
+      });
+      if (!upload) return reply;
+      const stored = upload.stored;
+      if (!stored)
+        return reply.page(
+          await formFail(
+            request,
+            city,
+            new ValidationError([{ field: 'document', message: 'openBudget.imports.no_file' }]),
+          ),
+          422,
+        );
+      const discard = () => app.files.remove(stored.file.key).catch(() => {});
+      const year = Number(upload.fields.year);
+      const title = (upload.fields.title ?? '').trim();
+      const problems = [];
+      if (!Number.isInteger(year) || year < 2000 || year > 2100)
+        problems.push({ field: 'doc_year', message: 'validation.invalid' });
+      if (!title || title.length > 300)
+        problems.push({ field: 'title', message: title ? 'validation.too_long' : 'validation.required' });
+      const type = await sniffDocumentType(app.files, stored.file.key);
+      if (!type) problems.push({ field: 'document', message: 'openBudget.documents.bad_type' });
+      if (problems.length) {
+        await discard();
+        return reply.page(await formFail(request, city, new ValidationError(problems)), 422);
+      }
+      await db.transaction((tx) =>
+        addDocument(tx, actorOf(request), {
+          cityId: city.id,
+          year,
+          title,
+          file: stored.file,
+          fileName: safeFileName(stored.fileName),
+          type: type!,
+        }),
+      );
+      return reply.redirect(`/city-budget/${city.slug}/${year}#ob-approved`, 303);
+    },
+  );
+
+  app.get<{ Params: { city: string; year: number; id: number } }>(
+    '/city-budget/:city/:year/documents/:id',
+    { schema: { params: documentParams } },
+    async (request, reply) => {
+      const city = await cityOf(request.params.city);
+      const doc = await getDocument(db, city.id, request.params.year, request.params.id);
+      reply
+        .type(doc.mime_type)
+        .header('content-disposition', `attachment; filename="${safeFileName(doc.file_name)}"`)
+        .header('cache-control', 'public, max-age=3600');
+      return sendStoredFile(request, reply, app.files, doc.file_key);
+    },
+  );
+
+  app.post<{ Params: { city: string; year: number; id: number } }>(
+    '/city-budget/:city/:year/documents/:id/delete',
+    { ...editor, schema: { params: documentParams }, config: formRateLimit(60) },
+    async (request, reply) => {
+      const city = await cityOf(request.params.city);
+      assertCanImportBudget(request.user, city.id);
+      const doc = await getDocument(db, city.id, request.params.year, request.params.id);
+      await db.transaction((tx) => removeDocument(tx, actorOf(request), doc));
+      await app.files.remove(doc.file_key).catch(() => {});
+      return reply.redirect(`/city-budget/${city.slug}/${doc.year}#ob-approved`, 303);
+    },
+  );
+
   // ----- /api/v1
   const api = { config: apiRateLimit(app) };
   app.get(
@@ -600,6 +759,7 @@ async function routes(app: FastifyInstance) {
               currency: { type: 'string' },
               incomes: itemJson,
               expenses: itemJson,
+              financing: financingJson,
               datapackage: { type: 'string' },
               csv: { type: 'string' },
             },
@@ -614,7 +774,10 @@ async function routes(app: FastifyInstance) {
         const city = await cityOf(request.params.city);
         const { year } = request.params;
         if (!(await budgetYears(db, city.id)).includes(year)) throw new NotFoundError('no budget for this year');
-        const summary = await yearSummary(db, city.id, year);
+        const [summary, financing] = await Promise.all([
+          yearSummary(db, city.id, year),
+          financingSummary(db, city.id, year),
+        ]);
         return {
           city: city.slug,
           year,
@@ -622,6 +785,16 @@ async function routes(app: FastifyInstance) {
           currency: 'UAH',
           incomes: summary.incomes ?? null,
           expenses: summary.expenses ?? null,
+          financing: {
+            total: financing.total ?? null,
+            borrowing: financing.borrowing ?? null,
+            repayment: financing.repayment ?? null,
+            granted: financing.granted ?? null,
+            repaid: financing.repaid ?? null,
+            debts: financing.debts ?? null,
+            creditor: financing.creditor ?? null,
+            credits: financing.credits ?? null,
+          },
           datapackage: `${app.config.publicUrl}/city-budget/${city.slug}/${year}/datapackage.json`,
           csv: `${app.config.publicUrl}/city-budget/${city.slug}/${year}/facts.csv`,
         };

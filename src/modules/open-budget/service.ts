@@ -12,6 +12,7 @@ import {
   type Classification,
   type Fact,
   type FileKind,
+  isFinancing,
   type Item,
   parseBudgetFile,
   type ReportEntry,
@@ -326,9 +327,12 @@ export async function importBytes(
        SELECT city_id, year, month, item, classification, fund, section_code,
          coalesce(sum(plan_year), 0), coalesce(sum(plan_period), 0), coalesce(sum(executed), 0)
        FROM open_budget_facts
-       WHERE city_id = $1 AND year = $2 AND item = $3 AND classification = $4 AND month = ANY($5::smallint[]) AND is_leaf
+       WHERE city_id = $1 AND year = $2 AND item = $3 AND classification = $4 AND month = ANY($5::smallint[])
+         AND (CASE WHEN $6 THEN code = section_code ELSE is_leaf END)
        GROUP BY city_id, year, month, item, classification, fund, section_code`,
-      key,
+      // Financing: each section's own row, as the file gives it (its leaves include balances at
+      // the start and the end of the period, which are not to be added; see parser.ts).
+      [...key, isFinancing(imp.item)],
     );
     if (!(await stillHeld(tx))) throw new Error('the import job was taken over by another process');
     await finish(tx, importId, 'done', report, parsed);
@@ -508,6 +512,105 @@ export async function yearSummary(
   };
 }
 
+export interface FinancingRow {
+  code: string;
+  name: string;
+  isLeaf: boolean;
+  planYear: number;
+  executed: number;
+}
+
+export interface FileRows {
+  month: number;
+  /** The file's rows at its latest month, total fund (C + S where a file has no T rows), in code order. */
+  rows: FinancingRow[];
+}
+
+export interface FinancingSummary {
+  debts?: FileRows;
+  creditor?: FileRows;
+  credits?: FileRows;
+  /**
+   * The financing of the year so far: the sum of the section rows (400000 and 600000 by type of
+   * debt obligation, else 200000 and 300000 by type of creditor). Financing covers a deficit, so a
+   * positive figure is a deficit and a negative one a surplus (Budget Code of Ukraine, art. 2:
+   * deficit and surplus are revenue against spending with lending net of repayment; art. 15:
+   * the financing of a budget).
+   */
+  total?: { executed: number; planYear: number };
+  /** 401000 «Запозичення» and 402000 «Погашення» (negative in the files) of FINANCING_DEBTS. */
+  borrowing?: FinancingRow;
+  repayment?: FinancingRow;
+  /**
+   * Credits granted and repaid: the leaves whose third digit is 1 (4110 domestic, 4210 external:
+   * granting) or 2 (4120, 4220: repayment, negative in the files), by the credit classification's
+   * structure (credit-2013.json).
+   */
+  granted?: { executed: number; planYear: number };
+  repaid?: { executed: number; planYear: number };
+}
+
+const FINANCING_ITEMS = ['FINANCING_DEBTS', 'FINANCING_CREDITOR', 'CREDITS'] as const;
+
+/** A city's financing (deficit or surplus, borrowing, repayment) and credits for a year. */
+export async function financingSummary(db: Queryable, cityId: number, year: number): Promise<FinancingSummary> {
+  const rows = await db.query<{
+    item: (typeof FINANCING_ITEMS)[number];
+    month: number;
+    code: string;
+    name: string;
+    is_leaf: boolean;
+    plan_year: string | null;
+    executed: string | null;
+  }>(
+    `WITH latest AS (
+       SELECT item, max(month) AS month, bool_or(fund = 'T') AS has_t FROM open_budget_facts
+       WHERE city_id = $1 AND year = $2 AND item = ANY($3::text[]) GROUP BY item)
+     SELECT f.item, l.month, f.code, max(f.name) AS name, bool_and(f.is_leaf) AS is_leaf,
+       sum(f.plan_year) AS plan_year, sum(f.executed) AS executed
+     FROM open_budget_facts f JOIN latest l ON l.item = f.item AND l.month = f.month
+     WHERE f.city_id = $1 AND f.year = $2 AND (f.fund = 'T') = l.has_t
+     GROUP BY f.item, l.month, f.code ORDER BY f.item, f.code`,
+    [cityId, year, [...FINANCING_ITEMS]],
+  );
+  const fileRows = (item: string): FileRows | undefined => {
+    const mine = rows.filter((r) => r.item === item);
+    if (!mine.length) return undefined;
+    return {
+      month: mine[0]!.month,
+      rows: mine.map((r) => ({
+        code: r.code,
+        name: r.name,
+        isLeaf: r.is_leaf,
+        planYear: num(r.plan_year),
+        executed: num(r.executed),
+      })),
+    };
+  };
+  const sum = (list: FinancingRow[]) =>
+    list.length
+      ? {
+          executed: list.reduce((s, r) => s + r.executed, 0),
+          planYear: list.reduce((s, r) => s + r.planYear, 0),
+        }
+      : undefined;
+  const result: FinancingSummary = {
+    debts: fileRows('FINANCING_DEBTS'),
+    creditor: fileRows('FINANCING_CREDITOR'),
+    credits: fileRows('CREDITS'),
+  };
+  const financing = result.debts ?? result.creditor;
+  if (financing) result.total = sum(financing.rows.filter((r) => parentOf('financing', r.code) === null));
+  result.borrowing = result.debts?.rows.find((r) => r.code === '401000');
+  result.repayment = result.debts?.rows.find((r) => r.code === '402000');
+  if (result.credits) {
+    const leaves = result.credits.rows.filter((r) => r.isLeaf);
+    result.granted = sum(leaves.filter((r) => r.code[2] === '1'));
+    result.repaid = sum(leaves.filter((r) => r.code[2] === '2'));
+  }
+  return result;
+}
+
 /** Each year's revenue and spending (total fund, latest month of the year), for the change against previous years. */
 export async function yearlyTotals(db: Queryable, cityId: number) {
   const rows = await db.query<{
@@ -530,6 +633,7 @@ export async function yearlyTotals(db: Queryable, cityId: number) {
   for (const r of rows) {
     const y = years.get(r.year) ?? { year: r.year, month: r.month };
     if (r.item === 'INCOMES') y.incomes = num(r.executed);
+    else if (r.item !== 'EXPENSES') continue;
     else if (y.expenses === undefined || EXPENSE_PREFERENCE.indexOf(r.classification as never) === 0)
       y.expenses = num(r.executed);
     y.month = Math.max(y.month, r.month);
@@ -551,6 +655,7 @@ const LIST_OF: Record<string, ClassificationKind> = {
   PROGRAM: 'program',
   FUNCTIONAL: 'functional',
   ECONOMIC: 'economic',
+  CREDIT: 'credit',
 };
 
 /**
@@ -649,6 +754,63 @@ export async function largestProgrammes(db: Queryable, cityId: number, year: num
      GROUP BY f.program_code ORDER BY sum(f.executed) DESC NULLS LAST LIMIT $3`,
     [cityId, year, limit],
   );
+}
+
+/**
+ * The local programmes (КПКВКМБ, 7 digits) of a city's imported spending by programme, any year,
+ * each with its name as the latest file gives it; empty when none was imported.
+ */
+export async function programmeCodesOf(db: Queryable, cityId: number): Promise<Map<string, string>> {
+  const rows = await db.query<{ code: string; name: string }>(
+    `SELECT DISTINCT ON (program_code) program_code AS code, name FROM open_budget_facts
+     WHERE city_id = $1 AND item = 'EXPENSES' AND classification = 'PROGRAM' AND program_code ~ '^[0-9]{7}$'
+     ORDER BY program_code, year DESC, month DESC`,
+    [cityId],
+  );
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
+/** The latest year (and that year's file name) in which a city's imported spending has the programme. */
+export async function programmeLatest(
+  db: Queryable,
+  cityId: number,
+  code: string,
+): Promise<{ year: number; name: string } | undefined> {
+  return db.one<{ year: number; name: string }>(
+    `SELECT year::int AS year, name FROM open_budget_facts
+     WHERE city_id = $1 AND item = 'EXPENSES' AND classification = 'PROGRAM' AND program_code = $2
+     ORDER BY year DESC, month DESC LIMIT 1`,
+    [cityId, code],
+  );
+}
+
+export interface ParticipatoryCycle {
+  id: number;
+  title_uk: string;
+  title_en: string;
+  title_bg: string;
+  /** The programme's name in the city's latest file that has it ('' when none has). */
+  programme_name: string;
+}
+
+/** The participatory-budget cycles of a city that name the programme they are paid from, by programme. */
+export async function participatoryByProgramme(
+  db: Queryable,
+  cityId: number,
+): Promise<Map<string, ParticipatoryCycle[]>> {
+  const rows = await db.query<ParticipatoryCycle & { programme_code: string }>(
+    `SELECT b.id, b.programme_code, b.title_uk, b.title_en, b.title_bg, coalesce(f.name, '') AS programme_name
+     FROM budget_cycles b
+     LEFT JOIN LATERAL (
+       SELECT name FROM open_budget_facts
+       WHERE city_id = b.city_id AND item = 'EXPENSES' AND classification = 'PROGRAM' AND program_code = b.programme_code
+       ORDER BY year DESC, month DESC LIMIT 1) f ON true
+     WHERE b.city_id = $1 AND b.programme_code IS NOT NULL ORDER BY b.voting_at DESC, b.id DESC`,
+    [cityId],
+  );
+  const byCode = new Map<string, ParticipatoryCycle[]>();
+  for (const r of rows) byCode.set(r.programme_code, [...(byCode.get(r.programme_code) ?? []), r]);
+  return byCode;
 }
 
 /**

@@ -73,6 +73,22 @@ for (const engine of ENGINES) {
       assert.match((await incomeTaxRate(app.db, 2025))!.source, /ст\. 167\.1/);
     });
 
+    test('2026: 64 % by the State Budget Law for 2026 as reported, its article not confirmed and said so', async () => {
+      const share = await incomeTaxShare(app.db, 2026);
+      assert.equal(share?.share, 0.64);
+      assert.match(share!.source, /«Про Державний бюджет України на 2026 рік»/);
+      assert.match(share!.source, /не перевірено/);
+      assert.ok(share!.sourceUrl?.startsWith('https://www.auc.org.ua/'));
+      assert.equal((await incomeTaxRate(app.db, 2026))?.share, 0.18);
+      // Migration 0043 adds them to an installation that already has the table (a new database
+      // gets them from 0048, since 0043 runs before the table exists).
+      const migration = readMigrations().find((m) => m.version === '0043');
+      await app.db.query('DELETE FROM budget_tax_parameters WHERE year = 2026');
+      await app.db.execScript(migration!.sql);
+      assert.equal((await incomeTaxShare(app.db, 2026))?.share, 0.64);
+      assert.equal((await incomeTaxRate(app.db, 2026))?.share, 0.18);
+    });
+
     test('migration 0048 leaves a 2025 value an admin recorded before it alone', async () => {
       const migration = readMigrations().find((m) => m.version === '0048');
       assert.ok(migration, 'migration 0048 exists');

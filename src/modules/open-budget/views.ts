@@ -9,7 +9,18 @@ import { localName, type City } from '../cities/service.ts';
 import { type ClassificationKind, lookupCode } from './classifications.ts';
 import { curveSvg, millions, treemapSvg } from './charts.ts';
 import { FILE_KINDS, kindKey, type ReportEntry } from './parser.ts';
-import type { BudgetImport, compareCities, ItemSummary, Totals, TreeNode, yearlyTotals } from './service.ts';
+import { type BudgetDocument, DOCUMENT_TYPES } from './documents.ts';
+import type {
+  BudgetImport,
+  compareCities,
+  FileRows,
+  FinancingSummary,
+  ItemSummary,
+  ParticipatoryCycle,
+  Totals,
+  TreeNode,
+  yearlyTotals,
+} from './service.ts';
 
 const svgImage = (svg: string, alt: string, height: number) =>
   html`<figure class="chart"><img src="data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}" alt="${alt}" width="900" height="${height}"></figure>`;
@@ -79,6 +90,10 @@ export interface YearPageData {
   largest: { code: string; name: string; executed: string; plan_year: string }[];
   history: Awaited<ReturnType<typeof yearlyTotals>>;
   approved: { item: string; code: string; fund: string; amount: string; decision: string }[];
+  financing: FinancingSummary;
+  documents: BudgetDocument[];
+  /** Participatory-budget cycles paid from a programme, by programme code. */
+  participatory: Map<string, ParticipatoryCycle[]>;
   canEdit: boolean;
   demo: boolean;
 }
@@ -94,6 +109,13 @@ export function yearPage(ctx: PageContext, d: YearPageData): SafeHtml {
   const level = d.focus ? d.focus.children : (d.tree?.roots ?? []);
   const nodeName = (n: TreeNode) => codeName(locale, list, n.code, d.year, n.name);
   const levelTotal = level.reduce((s, n) => s + n.totals.executed, 0);
+  // The participatory budget's programmes, marked on their rows and on the groups above them.
+  const holdsParticipatory = (n: TreeNode): boolean =>
+    d.participatory.has(n.code) || n.children.some(holdsParticipatory);
+  const participatoryBadge = (on: boolean) =>
+    on ? html` <span class="badge info">${t('openBudget.participatory.badge')}</span>` : '';
+  const cycleTitle = (c: { title_uk: string; title_en: string; title_bg: string }) =>
+    ({ uk: c.title_uk, en: c.title_en, bg: c.title_bg })[locale] || c.title_uk;
   return html`<h1>${t('openBudget.city_title', { city: name, year: String(d.year) })}</h1>
 ${d.demo ? html`<p class="notice info">${t('openBudget.demo_notice')}</p>` : ''}
 <nav class="tabs" aria-label="${t('openBudget.years')}"><ul>${d.years.map(
@@ -146,12 +168,24 @@ ${svgImage(
         (
           n,
         ) => html`<tr><td data-label="${t('openBudget.code')}"><code>${n.code}</code>${n.known ? '' : html` <span class="badge warning">${t('openBudget.unknown_code')}</span>`}</td>
-<td data-label="${t('openBudget.name')}">${n.children.length ? html`<a href="${base}?view=${d.view}&code=${n.code}#ob-drill">${nodeName(n)}</a>` : nodeName(n)}</td>
+<td data-label="${t('openBudget.name')}">${n.children.length ? html`<a href="${base}?view=${d.view}&code=${n.code}#ob-drill">${nodeName(n)}</a>` : nodeName(n)}${participatoryBadge(d.view === 'PROGRAM' && holdsParticipatory(n))}</td>
 ${totalsCells(ctx, n.totals)}<td class="number" data-label="${t('openBudget.share_of_level')}">${percent(locale, n.totals.executed, levelTotal)}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p class="empty-state">${t('openBudget.no_data_view')}</p>`
 }
 </section>
+
+${
+  d.participatory.size
+    ? html`<section aria-labelledby="ob-participatory"><h2 id="ob-participatory">${t('openBudget.participatory.title')}</h2>
+<ul>${[...d.participatory].flatMap(([code, cycles]) =>
+        cycles.map(
+          (c) =>
+            html`<li><a href="/budgets/${c.id}">${cycleTitle(c)}</a> — ${t('openBudget.participatory.line')} <a href="${base}?view=PROGRAM&code=${code}#ob-drill"><code>${code}</code> ${codeName(locale, 'program', code, d.year, c.programme_name)}</a></li>`,
+        ),
+      )}</ul></section>`
+    : ''
+}
 
 ${
   d.summary.expenses?.curve.length || d.summary.incomes?.curve.length
@@ -186,7 +220,7 @@ ${
 <tbody>${d.largest.map(
         (
           p,
-        ) => html`<tr><td data-label="${t('openBudget.code')}"><code>${p.code}</code></td><td data-label="${t('openBudget.name')}">${codeName(locale, 'program', p.code, d.year, p.name)}</td>
+        ) => html`<tr><td data-label="${t('openBudget.code')}"><code>${p.code}</code></td><td data-label="${t('openBudget.name')}">${codeName(locale, 'program', p.code, d.year, p.name)}${participatoryBadge(d.participatory.has(p.code))}</td>
 <td class="number" data-label="${t('openBudget.plan_year')}">${millions(locale, Number(p.plan_year))}</td><td class="number" data-label="${t('openBudget.executed')}">${millions(locale, Number(p.executed))}</td>
 <td class="number" data-label="${t('openBudget.per_resident')}">${perResident(Number(p.executed))}</td></tr>`,
       )}</tbody></table></div></section>`
@@ -208,24 +242,106 @@ ${
   })}</tbody></table></div>
 <p class="hint">${t('openBudget.history_note')}</p></section>
 
+${financingSection(ctx, d)}
+
+${approvedSection(ctx, d)}
+
+<section aria-labelledby="ob-data"><h2 id="ob-data">${t('openBudget.open_data')}</h2>
+<ul><li><a href="${base}/facts.csv">${t('openBudget.download_csv')}</a></li>
+<li><a href="${base}/datapackage.json">${t('openBudget.download_fdp')}</a></li>
+<li><a href="/api/v1/city-budgets/${d.city.slug}/${d.year}">${t('openBudget.api_link')}</a></li></ul></section>`;
+}
+
+const TYPE_LABELS: Record<string, string> = Object.fromEntries(
+  Object.entries(DOCUMENT_TYPES).map(([type, mime]) => [mime, type.toUpperCase()]),
+);
+
+/** The council's approved budget: its decision as files to download, and the table an editor entered. */
+function approvedSection(ctx: PageContext, d: YearPageData): SafeHtml {
+  const { t, locale } = ctx;
+  if (!d.approved.length && !d.documents.length) return html``;
+  return html`<section aria-labelledby="ob-approved"><h2 id="ob-approved">${t('openBudget.approved.title')}</h2>
+${
+  d.documents.length
+    ? html`<ul>${d.documents.map(
+        (doc) => html`<li><a href="/city-budget/${d.city.slug}/${d.year}/documents/${doc.id}" download>${doc.title}</a>
+<span class="hint">${TYPE_LABELS[doc.mime_type] ?? ''}, ${formatNumber(locale, Math.max(1, Math.round(doc.size_bytes / 1024)))} ${t('openBudget.documents.kb')} · ${doc.file_name}</span>${
+          d.canEdit
+            ? html` <form class="inline-form" method="post" action="/city-budget/${d.city.slug}/${d.year}/documents/${doc.id}/delete">${csrfField(ctx)}<button type="submit" class="link-button">${t('openBudget.documents.remove')}<span class="visually-hidden"> ${doc.title}</span></button></form>`
+            : ''
+        }</li>`,
+      )}</ul>`
+    : ''
+}
 ${
   d.approved.length
-    ? html`<section aria-labelledby="ob-approved"><h2 id="ob-approved">${t('openBudget.approved.title')}</h2>
-<div class="table-wrap"><table class="responsive"><caption>${t('openBudget.approved.title')}</caption>
+    ? html`<div class="table-wrap"><table class="responsive"><caption>${t('openBudget.approved.title')}</caption>
 <thead><tr><th scope="col">${t('openBudget.item')}</th><th scope="col">${t('openBudget.code')}</th><th scope="col">${t('openBudget.fund')}</th><th scope="col" class="number">${t('openBudget.approved.amount')}</th><th scope="col">${t('openBudget.approved.decision')}</th></tr></thead>
 <tbody>${d.approved.map(
         (
           a,
         ) => html`<tr><td data-label="${t('openBudget.item')}">${t(`openBudget.items.${a.item}`)}</td><td data-label="${t('openBudget.code')}"><code>${a.code}</code></td><td data-label="${t('openBudget.fund')}">${t(`openBudget.funds.${a.fund}`)}</td>
 <td class="number" data-label="${t('openBudget.approved.amount')}">${millions(locale, Number(a.amount))}</td><td data-label="${t('openBudget.approved.decision')}">${a.decision}</td></tr>`,
-      )}</tbody></table></div></section>`
+      )}</tbody></table></div>`
     : ''
+}</section>`;
 }
 
-<section aria-labelledby="ob-data"><h2 id="ob-data">${t('openBudget.open_data')}</h2>
-<ul><li><a href="${base}/facts.csv">${t('openBudget.download_csv')}</a></li>
-<li><a href="${base}/datapackage.json">${t('openBudget.download_fdp')}</a></li>
-<li><a href="/api/v1/city-budgets/${d.city.slug}/${d.year}">${t('openBudget.api_link')}</a></li></ul></section>`;
+/** Financing (deficit or surplus, borrowing, repayment) and lending, with the files' own rows. */
+function financingSection(ctx: PageContext, d: YearPageData): SafeHtml {
+  const { t, locale } = ctx;
+  const f = d.financing;
+  if (!f.debts && !f.creditor && !f.credits) return html``;
+  const amount = (value: number) => `${millions(locale, Math.abs(value))} ${t('openBudget.million_uah')}`;
+  const card = (title: string, value: { executed: number; planYear: number } | undefined, plan?: string) =>
+    value
+      ? html`<div class="card"><h3>${title}</h3><span class="stat">${millions(locale, Math.abs(value.executed))}</span> ${t('openBudget.million_uah')}
+<p>${plan ?? t('openBudget.financing.plan', { amount: amount(value.planYear) })}</p></div>`
+      : '';
+  const total = f.total;
+  const balance = total
+    ? total.executed > 0.005
+      ? t('openBudget.financing.deficit')
+      : total.executed < -0.005
+        ? t('openBudget.financing.surplus')
+        : t('openBudget.financing.balanced')
+    : '';
+  const rowsTable = (what: string, list: ClassificationKind, file: FileRows | undefined) =>
+    file
+      ? html`<details class="accordion"><summary>${what}</summary>
+<div class="table-wrap"><table class="responsive"><caption>${t('openBudget.financing.rows_caption', { what, month: file.month })}</caption>
+<thead><tr><th scope="col">${t('openBudget.code')}</th><th scope="col">${t('openBudget.name')}</th><th scope="col" class="number">${t('openBudget.plan_year')}</th><th scope="col" class="number">${t('openBudget.executed')}</th></tr></thead>
+<tbody>${file.rows.map(
+          (
+            r,
+          ) => html`<tr><td data-label="${t('openBudget.code')}"><code>${r.code}</code></td><td data-label="${t('openBudget.name')}">${r.isLeaf ? '' : html`<strong>`}${codeName(locale, list, r.code, d.year, r.name)}${r.isLeaf ? '' : html`</strong>`}</td>
+<td class="number" data-label="${t('openBudget.plan_year')}">${millions(locale, r.planYear)}</td><td class="number" data-label="${t('openBudget.executed')}">${millions(locale, r.executed)}</td></tr>`,
+        )}</tbody></table></div></details>`
+      : '';
+  return html`<section aria-labelledby="ob-financing"><h2 id="ob-financing">${t('openBudget.financing.title')}</h2>
+<p>${t('openBudget.financing.intro')}</p>
+<div class="cards">
+${
+  total
+    ? card(
+        balance,
+        total,
+        t(total.planYear < 0 ? 'openBudget.financing.plan_surplus' : 'openBudget.financing.plan_deficit', {
+          amount: amount(total.planYear),
+        }),
+      )
+    : ''
+}
+${card(t('openBudget.financing.borrowing'), f.borrowing)}
+${card(t('openBudget.financing.repayment'), f.repayment)}
+${card(t('openBudget.financing.granted'), f.granted)}
+${card(t('openBudget.financing.repaid'), f.repaid)}
+</div>
+${total ? html`<p class="hint">${t('openBudget.financing.sign_note')}</p>` : ''}
+${rowsTable(t('openBudget.items.FINANCING_DEBTS'), 'financing', f.debts)}
+${rowsTable(t('openBudget.items.FINANCING_CREDITOR'), 'financing', f.creditor)}
+${rowsTable(t('openBudget.items.CREDITS'), 'credit', f.credits)}
+<p class="hint">${t('openBudget.financing.rows_note')}</p></section>`;
 }
 
 export function comparePage(
@@ -385,7 +501,15 @@ ${yearInput('ap-year')}
 <label for="ap-fund">${t('openBudget.fund')}</label><select id="ap-fund" name="fund">${(['T', 'C', 'S'] as const).map((f) => html`<option value="${f}">${t(`openBudget.funds.${f}`)}</option>`)}</select>
 <label for="ap-amount">${t('openBudget.approved.amount_uah')}</label><input id="ap-amount" name="amount" inputmode="decimal" required>${error('amount')}
 <label for="ap-decision">${t('openBudget.approved.decision')}</label><input id="ap-decision" name="decision" maxlength="500">
-<button type="submit" class="secondary">${t('openBudget.approved.save')}</button></form>`;
+<button type="submit" class="secondary">${t('openBudget.approved.save')}</button></form>
+<h2>${t('openBudget.documents.title')}</h2>
+<form class="stacked" method="post" action="/city-budget/${city.slug}/documents" enctype="multipart/form-data">${csrfField(ctx)}
+<p>${t('openBudget.documents.intro')}</p>
+<label for="doc-year">${t('openBudget.year')}</label><input id="doc-year" name="year" inputmode="numeric" value="${defaults.year}" required>${error('doc_year')}
+<label for="doc-title">${t('openBudget.documents.name')}</label><input id="doc-title" name="title" maxlength="300" required>${error('title')}
+<label for="doc-file">${t('openBudget.documents.file')}</label><input id="doc-file" type="file" name="document" accept=".pdf,.docx,.xlsx,application/pdf,${DOCUMENT_TYPES.docx},${DOCUMENT_TYPES.xlsx}" required aria-describedby="doc-file-hint">
+<p class="hint" id="doc-file-hint">${t('openBudget.documents.hint')}</p>${error('document')}
+<button type="submit" class="secondary">${t('openBudget.documents.upload')}</button></form>`;
 }
 
 export function statusBadge(ctx: PageContext, status: BudgetImport['status']): SafeHtml {

@@ -399,6 +399,7 @@ async function routes(app: FastifyInstance) {
             evidence.fields.indicator ?? '',
             evidence.fields,
             clock.now(),
+            app.config.publicUrl,
           );
           if (evidence.stored && evidence.type) {
             await saveEvidenceFile(tx, {

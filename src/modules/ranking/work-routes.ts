@@ -37,6 +37,7 @@ import {
 import { areaFromForm, indicatorFromForm, methodologyFromRows } from './methodology-io.ts';
 import { publishRankingData } from './open-data.ts';
 import { evidenceFiles, loadAppeals, receiveEvidence, saveEvidenceFile } from './routes.ts';
+import { budgetYears } from '../open-budget/service.ts';
 import {
   assignAssessor,
   assignCoordinator,
@@ -559,6 +560,14 @@ async function routes(app: FastifyInstance) {
     notice?: string,
   ) {
     const { campaign, city, mode } = await cityContext(request);
+    // The city's budget page on this platform, offered as evidence for the budget indicators: the
+    // campaign's year if imported, else the latest year before it, else the latest.
+    const years = await budgetYears(db, city.id);
+    const year = years.find((y) => y <= campaign.year) ?? years[0];
+    const budgetPage =
+      year === undefined
+        ? null
+        : { url: `${app.config.publicUrl.replace(/\/$/, '')}/city-budget/${city.slug}/${year}`, year };
     return reply.page(
       {
         title: request.t('ranking.assess.title', { city: city.name_uk }),
@@ -570,6 +579,7 @@ async function routes(app: FastifyInstance) {
           mode,
           errors,
           notice,
+          budgetPage,
         }),
       },
       status,
@@ -642,6 +652,7 @@ async function routes(app: FastifyInstance) {
       request.params.code,
       request.body,
       clock.now(),
+      app.config.publicUrl,
     ),
   );
   scoreAction('/verify', (tx, request, campaign, city) =>

@@ -135,6 +135,25 @@ export function parseVerdict(
   return { value, na: false };
 }
 
+/**
+ * Evidence links as typed (one per line or space) and as offered (the city budget page's
+ * checkbox, so the field may come twice): absolute http(s) addresses, or a page of this site's
+ * city budget (`/city-budget/…`), stored with the site's address in front so the link works in
+ * the published records too. Each once.
+ */
+export function evidenceLinks(check: Checker, raw: unknown, siteUrl = ''): string[] {
+  const values = (Array.isArray(raw) ? raw : [raw ?? '']).map((v) => String(v));
+  const links = values.flatMap((v) => v.split(/\s+/)).filter(Boolean);
+  const out: string[] = [];
+  for (const link of links) {
+    const absolute =
+      /^\/city-budget\/[^\s]{1,500}$/.test(link) && siteUrl ? `${siteUrl.replace(/\/$/, '')}${link}` : link;
+    if (!/^https?:\/\/\S{3,2000}$/.test(absolute)) check.fail('evidence_links', 'validation.url');
+    else if (!out.includes(absolute)) out.push(absolute);
+  }
+  return out;
+}
+
 /** The assessor's score for one indicator of an assigned city, during the assessment phase. */
 export async function saveScore(
   db: Queryable,
@@ -145,6 +164,7 @@ export async function saveScore(
   code: string,
   body: unknown,
   now: Date,
+  siteUrl = '',
 ): Promise<void> {
   const campaign = await campaignOf(db, campaignId);
   const assigned = await db.one(
@@ -174,12 +194,7 @@ export async function saveScore(
   const verdict = parseVerdict(check, 'level', input.level, indicator);
   const comment = check.text('comment', { max: 10_000 });
   const recommendation = check.text('recommendation', { max: 10_000 });
-  const links = String(input.evidence_links ?? '')
-    .split(/\s+/)
-    .filter(Boolean);
-  links.forEach((link) => {
-    if (!/^https?:\/\/\S{3,2000}$/.test(link)) check.fail('evidence_links', 'validation.url');
-  });
+  const links = evidenceLinks(check, input.evidence_links, siteUrl);
   check.done();
   const before = await db.one(
     'SELECT level_value::float8 AS level_value, not_applicable FROM ranking_scores WHERE campaign_id = $1 AND city_id = $2 AND indicator_id = $3',
@@ -269,6 +284,7 @@ export async function fileAppeal(
   code: string,
   body: unknown,
   now: Date,
+  siteUrl = '',
 ): Promise<number> {
   if (!user.emailConfirmed) throw new ForbiddenError('confirm the e-mail address first');
   const campaign = await campaignOf(db, campaignId);
@@ -276,12 +292,7 @@ export async function fileAppeal(
   const indicator = await indicatorOf(db, campaign, code);
   const check = new Checker(body);
   const explanation = check.text('explanation', { required: true, min: 20, max: 10_000 });
-  const links = String((body as Record<string, unknown> | null)?.evidence_links ?? '')
-    .split(/\s+/)
-    .filter(Boolean);
-  links.forEach((link) => {
-    if (!/^https?:\/\/\S{3,2000}$/.test(link)) check.fail('evidence_links', 'validation.url');
-  });
+  const links = evidenceLinks(check, (body as Record<string, unknown> | null)?.evidence_links, siteUrl);
   check.done();
   if (
     !(await db.one('SELECT 1 FROM ranking_scores WHERE campaign_id = $1 AND city_id = $2 AND indicator_id = $3', [

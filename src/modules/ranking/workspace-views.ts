@@ -235,6 +235,19 @@ export interface AssessMode {
   verify: boolean;
 }
 
+/**
+ * An indicator about the budget: the methodology has no tag for it, so its own question or its
+ * area's name naming the budget (бюджет, budget, in any of the three languages) marks it.
+ */
+export function isBudgetIndicator(
+  area: Pick<MethodologyDocument['areas'][number], 'name'>,
+  indicator: Pick<MethodologyDocument['areas'][number]['indicators'][number], 'question'>,
+): boolean {
+  return [area.name, indicator.question].some((text) =>
+    Object.values(text).some((value) => /бюджет|budget/i.test(value)),
+  );
+}
+
 /** One indicator's form on the assessment page: the assessor's score, or the coordinator's verification. */
 function indicatorForm(
   ctx: PageContext,
@@ -244,6 +257,7 @@ function indicatorForm(
   files: EvidenceFile[],
   mode: AssessMode,
   errors: Errors,
+  budgetPage: { url: string; year: number } | null = null,
 ): SafeHtml {
   const { t } = ctx;
   const id = indicator.code;
@@ -280,7 +294,13 @@ ${
   </fieldset>
   <label for="${id}-comment">${t('ranking.comment')}</label><textarea id="${id}-comment" name="comment" rows="2">${s?.comment ?? ''}</textarea>
   <label for="${id}-recommendation">${t('ranking.recommendation')}</label><textarea id="${id}-recommendation" name="recommendation" rows="2">${s?.recommendation ?? ''}</textarea>
-  <label for="${id}-links">${t('ranking.evidence_links')}</label><textarea id="${id}-links" name="evidence_links" rows="1"${err('evidence_links') ? html` aria-describedby="${id}-links-error" aria-invalid="true"` : ''}>${(s?.evidence_links ?? []).join('\n')}</textarea>
+  <label for="${id}-links">${t('ranking.evidence_links')}</label><textarea id="${id}-links" name="evidence_links" rows="1"${err('evidence_links') ? html` aria-describedby="${id}-links-error" aria-invalid="true"` : ''}>${(s?.evidence_links ?? []).filter((l) => l !== budgetPage?.url).join('\n')}</textarea>
+  ${
+    budgetPage
+      ? html`<span class="checkbox"><input type="checkbox" id="${id}-budget-page" name="evidence_links" value="${budgetPage.url}"${s?.evidence_links.includes(budgetPage.url) ? html` checked` : ''}><label for="${id}-budget-page">${t('openBudget.evidence.cite', { year: String(budgetPage.year) })}</label></span>
+  <p class="hint"><a href="${budgetPage.url}">${budgetPage.url}</a></p>`
+      : ''
+  }
   ${err('evidence_links') ? html`<p class="field-error" id="${id}-links-error">${err('evidence_links')}</p>` : ''}
   <button type="submit">${t('ranking.assess.save')}</button> <span class="save-status" role="status" aria-live="polite"></span>
 </form>
@@ -328,6 +348,8 @@ export function assessPage(
     mode: AssessMode;
     errors: Errors;
     notice?: string;
+    /** The city's budget page on this platform, offered as evidence for budget indicators. */
+    budgetPage?: { url: string; year: number } | null;
   },
 ): SafeHtml {
   const { t } = ctx;
@@ -369,6 +391,7 @@ ${methodology.areas.map(
       data.files.filter((f) => f.code === i.code),
       data.mode,
       data.errors,
+      data.budgetPage && isBudgetIndicator(area, i) ? data.budgetPage : null,
     ),
   )}</ol>
 </details>`,
