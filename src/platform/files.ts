@@ -334,6 +334,16 @@ export async function removeAbandonedFiles(db: Queryable, olderThanSeconds = ABA
 }
 
 /**
+ * A Content-Disposition naming a file as people named it: an ASCII fallback for old clients and
+ * the real name in `filename*` (RFC 6266, RFC 5987). A raw Cyrillic name in a header is invalid
+ * and made Node refuse the response.
+ */
+export function contentDisposition(type: 'attachment' | 'inline', fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '');
+  return `${type}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+/**
  * Sends a stored file as the reply's body, with its Content-Length; the type and other headers
  * are the caller's. A HEAD request gets the headers without the file being read.
  */

@@ -19,6 +19,7 @@ import {
   safeFileName,
   sendStoredFile,
   sniffFileType,
+  contentDisposition,
 } from '../../platform/files.ts';
 import type { FieldValues } from '../../platform/html/fields.ts';
 import { localName } from '../cities/service.ts';
@@ -395,7 +396,7 @@ async function routes(app: FastifyInstance) {
           'content-disposition',
           `attachment; filename="events${request.query.city ? `-${request.query.city}` : ''}.csv"`,
         )
-        .send(`${[csvLine(header), ...lines].join('\r\n')}\r\n`);
+        .send([csvLine(header), ...lines].join('')); // each line ends in CRLF
     },
   );
 
@@ -886,7 +887,7 @@ async function routes(app: FastifyInstance) {
       if (!material) return reply.callNotFound();
       reply
         .type(material.mime_type)
-        .header('content-disposition', `attachment; filename="${material.file_name}"`)
+        .header('content-disposition', contentDisposition('attachment', material.file_name))
         .header('cache-control', 'public, max-age=86400');
       return sendStoredFile(request, reply, app.files, material.file_key);
     },

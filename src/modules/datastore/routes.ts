@@ -7,7 +7,13 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { allow } from '../../platform/http/guards.ts';
 import { actorOf, csrfBeforeFile, fieldMessages } from '../../platform/http/forms.ts';
-import { FileTooLargeError, receiveUpload, sendStoredFile, type ReceivedUpload } from '../../platform/files.ts';
+import {
+  FileTooLargeError,
+  receiveUpload,
+  sendStoredFile,
+  type ReceivedUpload,
+  contentDisposition,
+} from '../../platform/files.ts';
 import { ValidationError, NotFoundError } from '../../platform/errors.ts';
 import { apiRateLimit, uploadRateLimit } from '../../platform/http/rate-limits.ts';
 import { errorResponses, problemSchema } from '../../platform/http/schemas.ts';
@@ -400,12 +406,7 @@ async function routes(app: FastifyInstance) {
       const { dataset, resource } = await loadResource(request, request.params.id);
       if (dataset.name !== request.params.name || !resource.file_key) throw new NotFoundError('file');
       const name = resource.file_name ?? 'file';
-      reply
-        .type('application/octet-stream')
-        .header(
-          'content-disposition',
-          `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_').replaceAll('"', '')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-        );
+      reply.type('application/octet-stream').header('content-disposition', contentDisposition('attachment', name));
       return sendStoredFile(request, reply, app.files, resource.file_key);
     },
   );

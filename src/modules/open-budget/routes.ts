@@ -12,6 +12,7 @@ import {
   receiveUpload,
   safeFileName,
   sendStoredFile,
+  contentDisposition,
 } from '../../platform/files.ts';
 import { apiRateLimit, formRateLimit, uploadRateLimit } from '../../platform/http/rate-limits.ts';
 import { errorResponses, problemSchema, slugParam } from '../../platform/http/schemas.ts';
@@ -680,7 +681,7 @@ async function routes(app: FastifyInstance) {
       const doc = await getDocument(db, city.id, request.params.year, request.params.id);
       reply
         .type(doc.mime_type)
-        .header('content-disposition', `attachment; filename="${safeFileName(doc.file_name)}"`)
+        .header('content-disposition', contentDisposition('attachment', doc.file_name))
         .header('cache-control', 'public, max-age=3600');
       return sendStoredFile(request, reply, app.files, doc.file_key);
     },

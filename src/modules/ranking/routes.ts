@@ -18,6 +18,7 @@ import {
   safeFileName,
   sendStoredFile,
   sniffFileType,
+  contentDisposition,
 } from '../../platform/files.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import type { Queryable } from '../../platform/db/index.ts';
@@ -725,10 +726,7 @@ async function routes(app: FastifyInstance) {
       }
       reply
         .type(file.mime_type)
-        .header(
-          'content-disposition',
-          `inline; filename="${file.file_name.replace(/[^\x20-\x7e]/g, '_').replaceAll('"', '')}"`,
-        )
+        .header('content-disposition', contentDisposition('inline', file.file_name))
         .header('x-content-type-options', 'nosniff');
       return sendStoredFile(request, reply, app.files, file.file_key);
     },
