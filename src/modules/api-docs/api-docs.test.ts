@@ -18,6 +18,9 @@ describe('API document and operator endpoints', () => {
     assert.equal(spec.openapi, '3.1.0');
     const paths = Object.keys(spec.paths).sort();
     assert.deepEqual(paths, [
+      '/api/v1/academy/certificates/{code}',
+      '/api/v1/academy/courses',
+      '/api/v1/academy/courses/{slug}',
       '/api/v1/budgets',
       '/api/v1/budgets/{id}',
       '/api/v1/budgets/{id}/ballot',
@@ -31,8 +34,15 @@ describe('API document and operator endpoints', () => {
       '/api/v1/city-budgets/compare',
       '/api/v1/city-budgets/{city}/{year}',
       '/api/v1/compliance',
+      '/api/v1/data-requests',
+      '/api/v1/data-requests/stats',
+      '/api/v1/data-requests/{id}',
       '/api/v1/datasets',
       '/api/v1/datasets/{name}',
+      '/api/v1/datathons',
+      '/api/v1/datathons/{id}/challenges',
+      '/api/v1/datathons/{id}/results',
+      '/api/v1/datathons/{id}/submissions',
       '/api/v1/events',
       '/api/v1/events/{id}',
       '/api/v1/handbook',

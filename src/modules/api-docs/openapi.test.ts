@@ -231,6 +231,7 @@ for (const engine of ENGINES) {
       const organizations = (await json('/api/v1/organizations?limit=500')).items as { slug: string }[];
       const events = (await json('/api/v1/events?when=all&limit=500')).items as { id: number }[];
       const cities = ['lviv', 'kyiv', 'zhytomyr', 'kharkiv'];
+      const datathons = ((await json('/api/v1/datathons')).items as { id: number }[]).map((d) => d.id);
       return {
         '/api/v1/cities/{slug}': cities.map((slug) => ({ slug })),
         '/api/v1/cities/{slug}/petition-stats': cities.map((slug) => ({ slug })),
@@ -266,6 +267,15 @@ for (const engine of ENGINES) {
         ),
         '/api/v1/academy/certificates/{code}': await app.db.query<{ code: string }>(
           'SELECT certificate_code AS code FROM academy_enrolments WHERE certificate_code IS NOT NULL',
+        ),
+        '/api/v1/data-requests/{id}': ((await json('/api/v1/data-requests?limit=500')).items as { id: number }[]).map(
+          ({ id }) => ({ id }),
+        ),
+        ...Object.fromEntries(
+          ['challenges', 'submissions', 'results'].map((part) => [
+            `/api/v1/datathons/{id}/${part}`,
+            datathons.map((id) => ({ id })),
+          ]),
         ),
         '/api/v1/ranking/methodologies/{id}': [...new Set(campaigns.map((c) => c.methodology_id))].map((id) => ({
           id,
@@ -395,6 +405,20 @@ for (const engine of ENGINES) {
         if (op.security) conformance.check('get', path, await call({ url }), 401);
       }
       assert.deepEqual(unexercised, [], 'query parameters without a realistic example in this test');
+      // A datathon's results before its organisers publish them: 409.
+      const datathon = await app.db.one<{ event_id: number; at: Date }>(
+        'SELECT event_id, results_published_at AS at FROM datathons WHERE results_published_at IS NOT NULL LIMIT 1',
+      );
+      await app.db.query('UPDATE datathons SET results_published_at = NULL WHERE event_id = $1', [datathon!.event_id]);
+      try {
+        const url = `/api/v1/datathons/${datathon!.event_id}/results`;
+        conformance.check('get', '/api/v1/datathons/{id}/results', await call({ url }), 409);
+      } finally {
+        await app.db.query('UPDATE datathons SET results_published_at = $2 WHERE event_id = $1', [
+          datathon!.event_id,
+          datathon!.at,
+        ]);
+      }
     });
 
     test('signing a petition: 200 once and again, 401, 404, 409 on a closed one, 400 for a bad body', async () => {

@@ -1001,13 +1001,18 @@ async function routes(app: FastifyInstance) {
     results_published: d.results_published_at !== null,
     criteria: d.criteria.map((c) => ({ name: c.name, weight: c.weight })),
   });
-  const api = (operationId: string, summary: string, response: object, extra: object = {}) => ({
+  /** An operation of the API; `errors` are the statuses beyond the common ones it may answer. */
+  const api = (operationId: string, summary: string, response: object, extra: object = {}, errors: number[] = []) => ({
     config: apiRateLimit(app),
     schema: {
       tags: ['community'],
       operationId,
       summary,
-      response: { 200: response, 404: problemSchema, 409: problemSchema, ...errorResponses },
+      response: {
+        200: response,
+        ...Object.fromEntries(errors.map((status) => [status, problemSchema])),
+        ...errorResponses,
+      },
       ...extra,
     },
   });
@@ -1030,6 +1035,7 @@ async function routes(app: FastifyInstance) {
       'A datathon’s challenges with the datasets to use',
       { type: 'array', items: challengeJson },
       { params: idParams },
+      [404],
     ),
     async (request) => {
       const d = await getDatathon(db, request.params.id);
@@ -1051,6 +1057,7 @@ async function routes(app: FastifyInstance) {
       'A datathon’s submissions, public from the submission deadline on (before it, an empty list)',
       { type: 'array', items: submissionJson },
       { params: idParams },
+      [404],
     ),
     async (request) => {
       const d = await getDatathon(db, request.params.id);
@@ -1086,6 +1093,7 @@ async function routes(app: FastifyInstance) {
         },
       },
       { params: idParams },
+      [404, 409],
     ),
     async (request, reply) => {
       const d = await getDatathon(db, request.params.id);
