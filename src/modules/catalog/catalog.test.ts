@@ -116,8 +116,8 @@ for (const engine of ENGINES) {
       const lvivFacet = all.facets.city.find((f: { value: string }) => f.value === 'lviv');
       assert.equal(
         lvivFacet.count,
-        8,
-        'budget, stops, the petitions export, the participatory budget, the transparency ranking, procurement, community events and the showcase',
+        10,
+        'budget, stops, the petitions export, the participatory budget, the transparency ranking, procurement, community events, the showcase, data requests and the datathon',
       );
       const csv = (await app.inject('/api/v1/datasets?format=csv')).json();
       assert.equal(csv.total, all.facets.format.find((f: { value: string }) => f.value === 'CSV').count);
