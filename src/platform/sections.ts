@@ -41,6 +41,9 @@ export interface Deadline {
   what: string;
 }
 
+/** A module's notes on datasets of the catalog's list: one short text per dataset it has something to say about. */
+export type DatasetNotes = (request: FastifyRequest, datasetIds: number[]) => Promise<Map<number, SafeHtml>>;
+
 export class Sections {
   private readonly byPlace: { [P in SectionPlace]: Section<P>[] } = {
     home: [],
@@ -52,6 +55,7 @@ export class Sections {
     community: [],
   };
   private readonly deadlineSources: ((request: FastifyRequest, until: Date) => Promise<Deadline[]>)[] = [];
+  private readonly datasetNoteSources: DatasetNotes[] = [];
 
   add<P extends SectionPlace>(place: P, section: Section<P>): void {
     const list = this.byPlace[place] as Section<P>[];
@@ -69,6 +73,20 @@ export class Sections {
     const list = this.byPlace[place] as Section<P>[];
     const parts = await Promise.all(list.map((section) => section.render(request, subject)));
     return html`${parts.filter((part): part is SafeHtml => part !== null)}`;
+  }
+
+  /** Short notes other modules add to datasets in the catalog's list ("used in 3 apps"). */
+  addDatasetNotes(source: DatasetNotes): void {
+    this.datasetNoteSources.push(source);
+  }
+
+  /** Every module's notes on these datasets, by dataset id, in the order the modules registered. */
+  async datasetNotes(request: FastifyRequest, datasetIds: number[]): Promise<Map<number, SafeHtml[]>> {
+    const notes = new Map<number, SafeHtml[]>();
+    if (!datasetIds.length) return notes;
+    for (const found of await Promise.all(this.datasetNoteSources.map((source) => source(request, datasetIds))))
+      for (const [id, note] of found) notes.set(id, [...(notes.get(id) ?? []), note]);
+    return notes;
   }
 
   /** A module's upcoming deadlines, for the home page's list. */

@@ -292,6 +292,10 @@ async function routes(app: FastifyInstance) {
           formats,
           cities,
           !!request.user && canPublishData(request.user),
+          await app.sections.datasetNotes(
+            request,
+            result.items.map((d) => d.id),
+          ),
         ),
       });
     },

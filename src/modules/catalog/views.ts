@@ -44,6 +44,8 @@ export function datasetListPage(
   formats: Map<number, string[]>,
   cities: Map<string, City>,
   canCreate: boolean,
+  /** What other modules say about each dataset ("used in 3 apps"). */
+  notes: Map<number, SafeHtml[]> = new Map(),
 ): SafeHtml {
   const { t } = ctx;
   const query = (changes: Partial<ListState>) => {
@@ -143,6 +145,7 @@ ${
             : html`${t('catalog.modified')}: ${formatDateTime(ctx.locale, d.modified_at)}`
         }</p>
         <p>${badges(ctx, d)} ${(formats.get(d.id) ?? []).map((f) => html`<span class="badge">${f}</span> `)}</p>
+        ${notes.get(d.id)?.length ? html`<p class="dataset-notes">${notes.get(d.id)!.map((note, i) => html`${i ? ' · ' : ''}${note}`)}</p>` : ''}
         ${
           result.series?.has(d.id)
             ? html`<p class="series-note">${t('catalog.series_of', { count: result.series.get(d.id)!.size })} <a href="${query({ series: result.series.get(d.id)!.key })}">${t('catalog.series_all')}</a></p>`

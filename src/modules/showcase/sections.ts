@@ -9,6 +9,16 @@ import { listEntries } from './service.ts';
 import { citySection, datasetSection, entryCards } from './views.ts';
 
 export function registerShowcaseSections(app: FastifyInstance): void {
+  // The catalog's list counts where each dataset is used (published entries only).
+  app.sections.addDatasetNotes(async (request, datasetIds) => {
+    const rows = await app.db.query<{ dataset_id: number; n: number }>(
+      `SELECT d.dataset_id, count(*)::int AS n FROM showcase_entry_datasets d
+       JOIN showcase_entries e ON e.id = d.entry_id AND e.status = 'published'
+       WHERE d.dataset_id = ANY($1::int[]) GROUP BY d.dataset_id`,
+      [datasetIds],
+    );
+    return new Map(rows.map((r) => [r.dataset_id, html`${request.t('showcase.used_in_count', { count: r.n })}`]));
+  });
   app.sections.add('community', {
     id: 'showcase',
     order: 30,

@@ -147,6 +147,16 @@ for (const engine of ENGINES) {
       const dataset = await app.inject('/datasets/lviv-public-transport-stops');
       assert.match(dataset.body, /id="dataset-showcase"/);
       assert.match(dataset.body, /href="\/showcase\/zupynky-poruch"/);
+      // The catalog's list counts the published entries that use each dataset.
+      const used = await app.db.one<{ n: number }>(
+        `SELECT count(*)::int AS n FROM showcase_entry_datasets d JOIN showcase_entries e ON e.id = d.entry_id
+         JOIN datasets ds ON ds.id = d.dataset_id
+         WHERE ds.name = 'lviv-public-transport-stops' AND e.status = 'published'`,
+      );
+      assert.ok(used!.n >= 1);
+      const list = await app.inject('/datasets?q=transport%20stops');
+      const item = list.body.slice(list.body.indexOf('href="/datasets/lviv-public-transport-stops"'));
+      assert.match(item.slice(0, item.indexOf('</li>')), new RegExp(`Використано в ${used!.n} рішен`));
       const city = await app.inject('/cities/vinnytsia');
       assert.match(city.body, /id="city-showcase"/);
       assert.match(city.body, /Зупинки поруч/);
