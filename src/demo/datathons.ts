@@ -46,6 +46,9 @@ const PARTICIPANTS = [
   ['andrii.ml@hromada.demo', 'Андрій Дослідник'],
 ] as const;
 
+/** Invitations mail their invitee: the demo's point at the address `npm start` serves. */
+const DEMO_SITE = { publicUrl: process.env.PUBLIC_URL ?? 'http://localhost:3000' };
+
 export async function seedDemoDatathon(tx: Queryable, actor: Actor, now: Date = new Date()): Promise<void> {
   const db = inTransaction(tx);
   const existing = await tx.one<{ id: number }>(
@@ -153,7 +156,7 @@ export async function seedDemoDatathon(tx: Queryable, actor: Actor, now: Date = 
     const leader = await user(lead);
     const teamId = await createTeam(db, actor, leader, d, { name, challenge: String(challengeId) }, during);
     for (const email of members) {
-      await inviteToTeam(tx, actor, leader, d, await getTeam(tx, eventId, teamId), { email }, during);
+      await inviteToTeam(tx, DEMO_SITE, actor, leader, d, await getTeam(tx, eventId, teamId), { email }, during);
       const invite = await tx.one<{ id: number }>(
         `SELECT r.id FROM datathon_team_requests r JOIN users u ON u.id = r.user_id WHERE r.team_id = $1 AND u.email = $2 AND r.status = 'pending'`,
         [teamId, email],

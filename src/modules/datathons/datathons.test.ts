@@ -313,11 +313,17 @@ for (const engine of ENGINES) {
       // Someone in team A cannot be invited into team B, and accepting an old invitation fails too.
       const bTeam = await getTeam(app.db, eventId, teamB);
       await rejectsWith(
-        inviteToTeam(app.db, ACTOR, b!, d, bTeam, { email: c!.email }, clock.now()),
+        inviteToTeam(app.db, app.config, ACTOR, b!, d, bTeam, { email: c!.email }, clock.now()),
         'datathons.error.invitee_in_team',
         409,
       );
-      await inviteToTeam(app.db, ACTOR, b!, d, bTeam, { email: people[5]!.email }, clock.now());
+      await inviteToTeam(app.db, app.config, ACTOR, b!, d, bTeam, { email: people[5]!.email }, clock.now());
+      const mail = await app.db.one<{ subject: string; body_text: string }>(
+        'SELECT subject, body_text FROM outbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1',
+        [people[5]!.email],
+      );
+      assert.match(mail!.subject, new RegExp(bTeam.name));
+      assert.match(mail!.body_text, /\/dashboard/);
       // Only the invitee answers an invitation.
       const invite = await app.db.one<{ id: number }>(
         `SELECT id FROM datathon_team_requests WHERE team_id = $1 AND kind = 'invite' AND status = 'pending'`,
@@ -558,6 +564,7 @@ for (const engine of ENGINES) {
       const requestsBefore = await app.db.one<{ n: number }>('SELECT count(*)::int AS n FROM datathon_team_requests');
       await inviteToTeam(
         app.db,
+        app.config,
         ACTOR,
         member,
         jury,

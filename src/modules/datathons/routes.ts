@@ -474,7 +474,7 @@ async function routes(app: FastifyInstance) {
     teamRoute,
     teamForm(async (request, d) => {
       const team = await getTeam(db, d.event_id, request.params.tid);
-      await inviteToTeam(db, actorOf(request), request.user!, d, team, request.body, clock.now());
+      await inviteToTeam(db, app.config, actorOf(request), request.user!, d, team, request.body, clock.now());
       return `/datathons/${d.event_id}/teams/${team.id}?done=invited`;
     }),
   );

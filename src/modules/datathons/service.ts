@@ -7,7 +7,8 @@ import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { CurrentUser } from '../../platform/auth.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validate.ts';
-import type { Locale } from '../../platform/i18n/locales.ts';
+import { isLocale, translator, type Locale } from '../../platform/i18n/locales.ts';
+import { queueMail } from '../../platform/mail.ts';
 import { localName } from '../cities/service.ts';
 import { getEvent, type CommunityEvent, type Transactional } from '../community/service.ts';
 import { fromZonedLocal } from '../community/time.ts';
@@ -408,6 +409,7 @@ export async function createTeam(
 /** A member invites an account by its e-mail; the invitee accepts or declines. */
 export async function inviteToTeam(
   db: Queryable,
+  site: { publicUrl: string },
   actor: Actor,
   user: CurrentUser,
   datathon: Datathon,
@@ -441,6 +443,22 @@ export async function inviteToTeam(
   );
   if (!row) throw conflict('email', 'datathons.error.already_pending');
   await recordAudit(db, actor, 'datathon.team.invite', 'datathon_team', team.id, null, { user_id: invitee.id });
+  // The invitee hears of it by mail too (in their language), not only on their dashboard.
+  const person = (await db.one<{ email: string; locale: string }>('SELECT email, locale FROM users WHERE id = $1', [
+    invitee.id,
+  ]))!;
+  const t = translator(isLocale(person.locale) ? person.locale : 'uk');
+  await queueMail(
+    db,
+    person.email,
+    t('datathons.mail.invited_subject', { team: team.name, datathon: datathon.title }),
+    t('datathons.mail.invited_body', {
+      inviter: user.displayName,
+      team: team.name,
+      datathon: datathon.title,
+      url: `${site.publicUrl}/dashboard`,
+    }),
+  );
 }
 
 /** A person asks to join a team; one of its members accepts or declines. */
