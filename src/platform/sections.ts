@@ -18,6 +18,8 @@ export interface SectionSubjects {
   dataset: { id: number; name: string; city_id: number; state: string };
   /** A procurement procedure's page: what other modules link to it (the budget project it delivers). */
   procedure: { ocid: string; city_id: number | null };
+  /** An event's page: what other modules link to it (the course a training belongs to). */
+  event: { id: number; kind: string };
   /** The community hub (/community): each module's card (events, datathons, showcase, requests, courses…). */
   community: undefined;
 }
@@ -53,6 +55,7 @@ export class Sections {
     dataset: [],
     procedure: [],
     community: [],
+    event: [],
   };
   private readonly deadlineSources: ((request: FastifyRequest, until: Date) => Promise<Deadline[]>)[] = [];
   private readonly datasetNoteSources: DatasetNotes[] = [];

@@ -78,6 +78,10 @@ for (const engine of ENGINES) {
         api.events[0],
       ]);
       assert.equal(event!.kind, 'training');
+      // The training's page names the course it belongs to.
+      const eventPage = await app.inject(`/events/${api.events[0]}`);
+      assert.match(eventPage.body, /id="academy-courses"/);
+      assert.match(eventPage.body, new RegExp(`href="/academy/${api.slug}"`));
 
       const rows = await app.db.query<{ email: string; certificate_code: string | null }>(
         `SELECT u.email, e.certificate_code FROM academy_enrolments e JOIN users u ON u.id = e.user_id ORDER BY u.email`,

@@ -4,9 +4,23 @@
 import type { FastifyInstance } from 'fastify';
 import { html } from '../../platform/html/html.ts';
 import { hubCard, sectionBlock } from '../../platform/sections.ts';
-import { local, myCourses, organisedCourses, progressOf } from './service.ts';
+import { coursesOfEvent, local, myCourses, organisedCourses, progressOf } from './service.ts';
 
 export function registerAcademySections(app: FastifyInstance): void {
+  // A training's or meetup's page names the courses it belongs to.
+  app.sections.add('event', {
+    id: 'academy-courses',
+    order: 10,
+    async render(request, event) {
+      const courses = await coursesOfEvent(app.db, event.id);
+      if (!courses.length) return null;
+      return sectionBlock(
+        'academy-courses',
+        request.t('academy.event_courses'),
+        html`<ul>${courses.map((c) => html`<li><a href="/academy/${c.slug}">${local(c, 'title', request.locale)}</a></li>`)}</ul>`,
+      );
+    },
+  });
   app.sections.add('community', {
     id: 'academy',
     order: 50,

@@ -307,6 +307,7 @@ async function routes(app: FastifyInstance) {
           sessions,
           materials,
           photos,
+          linked: await app.sections.render('event', request, { id: event.id, kind: event.kind }),
           notice: extra.notice,
           error: extra.error,
         }),

@@ -137,6 +137,8 @@ export interface EventPageState {
   sessions: EventSession[];
   materials: Material[];
   photos: Photo[];
+  /** What other modules show on the event's page (platform/sections.ts). */
+  linked?: SafeHtml;
   notice?: string;
   error?: string;
 }
@@ -195,6 +197,7 @@ ${state.error ? html`<p class="notice danger" role="alert">${state.error}</p>` :
   ${state.canOrganize ? html`<a href="/events/${e.id}/manage">${t('community.manage')}</a> <a href="/events/${e.id}/edit">${t('community.edit')}</a>` : ''}</p>
 ${e.kind === 'datathon' ? html`<p><a class="button" href="/datathons/${e.id}">${t('datathons.hub_link')}</a></p>` : ''}
 ${e.description ? paragraphs(e.description) : ''}
+${state.linked ?? ''}
 ${
   state.sessions.length
     ? html`<h2>${t('community.programme')}</h2><ol class="phases">${state.sessions.map(
