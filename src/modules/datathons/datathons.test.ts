@@ -26,6 +26,7 @@ import {
   requestToJoin,
   saveSettings,
   saveSubmission,
+  removeCriterion,
   scoreSubmission,
   voteCounts,
 } from './service.ts';
@@ -605,6 +606,12 @@ for (const engine of ENGINES) {
           judges[1]!.id,
         ]);
       }
+      // Scores stand on their criteria: a criterion judges have used cannot be removed.
+      await rejectsWith(
+        removeCriterion(app.db, ACTOR, admin, jury, jury.criteria[0]!.id),
+        'datathons.error.criterion_scored',
+        409,
+      );
       // Not a judge of this datathon.
       await assert.rejects(
         scoreSubmission(app.db, ACTOR, people[10]!, jury, sub1, scores(1, 1), clock.now()),

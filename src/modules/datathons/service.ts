@@ -875,6 +875,9 @@ export async function removeCriterion(
 ): Promise<void> {
   assertCanManage(user, datathon);
   if (datathon.results_published_at) throw conflict('criterion_name', 'datathons.error.results_published');
+  // Judges' scores on it would go with it: once scoring has begun, the criteria stay as they are.
+  if (await db.one('SELECT 1 FROM datathon_scores WHERE criterion_id = $1 LIMIT 1', [criterionId]))
+    throw conflict('criterion_name', 'datathons.error.criterion_scored');
   await db.query('DELETE FROM datathon_criteria WHERE id = $1 AND event_id = $2', [criterionId, datathon.event_id]);
   await recordAudit(
     db,
