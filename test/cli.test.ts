@@ -185,7 +185,8 @@ test('serve --demo starts with demo content on 127.0.0.1 only, logs JSON, answer
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   try {
     let ready = false;
-    for (let i = 0; i < 240 && !ready; i++) {
+    // Seeding the whole demo takes a minute or more on a loaded machine: wait up to four.
+    for (let i = 0; i < 960 && !ready; i++) {
       ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
         (r) => r.ok,
         () => false,

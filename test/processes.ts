@@ -45,7 +45,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   };
   const server = { base, child, output: () => output, kill: () => end('SIGKILL'), stop: () => end('SIGTERM') };
   try {
-    await waitFor(`the server on port ${port}`, async () => (await fetch(`${base}/readyz`)).ok, 120);
+    await waitFor(`the server on port ${port}`, async () => (await fetch(`${base}/readyz`)).ok, 240);
   } catch (error) {
     await server.kill();
     throw new Error(`${(error as Error).message}\n${output.slice(-3000)}`);

@@ -27,6 +27,7 @@ const FILE_REFERENCES = [
   { table: 'community_event_materials', key: 'file_key', size: 'size_bytes', sha256: 'NULL' },
   { table: 'community_event_photos', key: 'file_key', size: 'size_bytes', sha256: 'NULL' },
   { table: 'datathon_screenshots', key: 'file_key', size: 'size_bytes', sha256: 'NULL' },
+  { table: 'showcase_entry_images', key: 'file_key', size: 'size_bytes', sha256: 'NULL' },
 ] as const;
 
 export interface ReferencedFile {
