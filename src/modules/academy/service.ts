@@ -246,7 +246,11 @@ export async function parseCourseInput(
     markdownAddresses(check, `description_${l}`, input[`description_${l}`]);
   }
   const org = check.number('organization', { integer: true, min: 1, max: 2_147_483_647 });
-  if (org !== null) {
+  // Out of range, the checker has already said so: the number never reaches the database.
+  const orgInRange = org !== null && Number.isSafeInteger(org) && org >= 1 && org <= 2_147_483_647;
+  if (org !== null && !orgInRange) {
+    // the checker's own problem stands
+  } else if (org !== null) {
     if (!(await db.one('SELECT 1 FROM organizations WHERE id = $1', [org])))
       check.fail('organization', 'academy.errors.organization');
     else if (!mayOrganizeCourseFor(user, org) && org !== existing?.organization_id)
