@@ -45,13 +45,15 @@ async function openFirstMarker(
     await page.mouse.move(0, 0);
     await marker[how]({ force: true });
     try {
+      // Read it in the same attempt: a map still settling can move the marker from under the
+      // pointer, and the tooltip closes again between showing and being read.
       await shown.waitFor({ timeout: 2000 });
-      break;
+      const text = (await shown.textContent({ timeout: 1000 })) ?? '';
+      return { text, images: await shown.locator('img').count() };
     } catch (error) {
       if (attempt === 10) throw error;
     }
   }
-  return { text: (await shown.textContent()) ?? '', images: await shown.locator('img').count() };
 }
 
 const hoverFirstMarker = (page: Page, map: string) => openFirstMarker(page, map, 'hover');
